@@ -1,0 +1,50 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Name of the hidden subcommand the supervisor runs its machine processes with.
+pub const MACHINE_SUBCOMMAND: &str = "__machine";
+
+/// Run and study a scale model of a small asynchronous distributed system with Lamport clocks.
+#[derive(Debug, Parser)]
+#[command(name = "logiclock", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario: one process per model machine, talking over TCP on loopback.
+    Run(RunArgs),
+    /// (internal) One model machine, driven by the supervisor over stdin/stdout.
+    #[command(name = MACHINE_SUBCOMMAND, hide = true)]
+    Machine {
+        /// The machine's id, for `ps`; the real configuration comes over stdin.
+        #[arg(long)]
+        id: Option<u32>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML), e.g. configs/default.toml.
+    pub scenario: PathBuf,
+    /// Run directory [default: runs/<name>-<time>-seed<seed>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seed for the clock rates and die rolls (replaces the scenario's).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Length of the run in model seconds (replaces the scenario's).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Model seconds per real second (replaces the scenario's).
+    #[arg(long, value_name = "K")]
+    pub speedup: Option<f64>,
+    /// No live view and no set-up notes; the summary is still printed.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

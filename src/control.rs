@@ -1,0 +1,159 @@
+//! The control channel between the supervisor and a machine process: one JSON object per line,
+//! supervisor to machine on the child's stdin, machine to supervisor on its stdout.
+//!
+//! The conversation: `config` -> `listening` -> `peers` -> `mesh_ready` -> `start` ->
+//! (`status` ...) -> `stop` -> `stopped`. A machine whose stdin closes treats it as `stop`: its
+//! supervisor is gone.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
+
+/// What one machine needs to know before it listens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineConfig {
+    pub id: u32,
+    pub machines: u32,
+    /// Ticks per model second.
+    pub rate: u32,
+    /// Real time between ticks, nanoseconds.
+    pub interval_ns: u64,
+    pub seed: u64,
+    pub die: u32,
+    /// Address to listen on (port 0: the system chooses).
+    pub listen: SocketAddr,
+    /// Shared by this run's machines only; proves a connection belongs to the run.
+    #[serde(with = "hex_u128")]
+    pub secret: u128,
+    /// Where the machine writes its log.
+    pub run_dir: PathBuf,
+}
+
+/// Supervisor to machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToMachine {
+    Config(MachineConfig),
+    /// Listening address of every machine, indexed by id.
+    Peers {
+        addrs: Vec<SocketAddr>,
+    },
+    /// Start ticking at this system time (microseconds since the Unix epoch).
+    Start {
+        at_unix_us: u64,
+    },
+    Stop,
+}
+
+/// Machine to supervisor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromMachine {
+    Listening {
+        addr: SocketAddr,
+    },
+    /// Connected to every peer, and every peer connected to it.
+    MeshReady,
+    /// A periodic view of the tick loop, for the live display.
+    Status {
+        tick: u64,
+        lamport: u64,
+        queue: u64,
+    },
+    /// The machine stopped and flushed its log.
+    Stopped(StopReport),
+    /// The machine cannot go on.
+    Failed {
+        message: String,
+    },
+}
+
+/// A machine's final figures, as in its `stop` log line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopReport {
+    pub lamport: u64,
+    pub queue: u64,
+    pub ticks: u64,
+    pub skipped: u64,
+    pub sent: u64,
+    pub received: u64,
+    pub cpu_ms: u64,
+    pub max_rss_kb: u64,
+}
+
+/// Write one control message as a JSON line and flush it.
+pub async fn send<W: AsyncWrite + Unpin, M: Serialize>(
+    out: &mut W,
+    msg: &M,
+) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(msg).expect("control messages always serialize");
+    line.push(b'\n');
+    out.write_all(&line).await?;
+    out.flush().await
+}
+
+/// Read the next control message; `Ok(None)` at end of input.
+pub async fn recv<R: AsyncBufRead + Unpin, M: for<'de> Deserialize<'de>>(
+    input: &mut R,
+) -> std::io::Result<Option<M>> {
+    let mut line = String::new();
+    if input.read_line(&mut line).await? == 0 {
+        return Ok(None);
+    }
+    serde_json::from_str(&line).map(Some).map_err(|e| {
+        let shown: String = line.trim_end().chars().take(60).collect();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("bad control message {shown:?}...: {e}"),
+        )
+    })
+}
+
+/// A `u128` as a hex string: JSON numbers that large do not survive every reader.
+mod hex_u128 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{value:032x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        u128::from_str_radix(&text, 16).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn messages_round_trip_as_json_lines() {
+        let config = ToMachine::Config(MachineConfig {
+            id: 1,
+            machines: 3,
+            rate: 6,
+            interval_ns: 1_000_000,
+            seed: u64::MAX,
+            die: 10,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            secret: u128::MAX - 5,
+            run_dir: "/tmp/x".into(),
+        });
+        let mut buf = Vec::new();
+        send(&mut buf, &config).await.unwrap();
+        send(&mut buf, &ToMachine::Stop).await.unwrap();
+        let mut input = &buf[..];
+        assert_eq!(
+            recv::<_, ToMachine>(&mut input).await.unwrap(),
+            Some(config)
+        );
+        assert_eq!(
+            recv::<_, ToMachine>(&mut input).await.unwrap(),
+            Some(ToMachine::Stop)
+        );
+        assert_eq!(recv::<_, ToMachine>(&mut input).await.unwrap(), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! logiclock: run and study a scale model of a small asynchronous distributed system.
+//!
+//! # Layout
+//! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
+//! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`];
+//! - [`log_format`]: the machine log contract (events, fields, version);
+//! - [`manifest`]: `manifest.json`, what a run directory holds;
+//! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
+//! - [`supervisor`]: spawns the machine processes and runs the experiment;
+//! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer.
+
+pub mod cli;
+pub mod control;
+pub mod log_format;
+pub mod machine;
+pub mod manifest;
+pub mod scenario;
+pub mod supervisor;

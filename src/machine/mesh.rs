@@ -1,0 +1,218 @@
+//! The mesh: listening for peers, dialing them, the handshake, and the reader and writer tasks.
+//!
+//! Every pair of machines shares two TCP connections, one per direction: a machine dials each peer
+//! and only writes on that connection, and accepts one connection from each peer and only reads
+//! from it. A connection's first frame is a hello carrying the run's secret; anything else is
+//! refused, logged, and never reaches the model.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_util::codec::Framed;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::wire::{Message, MessageCodec};
+use crate::log_format::{emit, Event};
+
+/// How long a new connection has to send its hello.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long dialing a peer may take, retries included.
+pub const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a writer may take to flush and close its connection at shutdown.
+pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Who this machine is, as the handshake proves it.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity {
+    pub id: u32,
+    pub machines: u32,
+    pub secret: u128,
+}
+
+/// A model message waiting in a machine's inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Incoming {
+    pub from: u32,
+    pub lamport: u64,
+}
+
+/// Why the mesh could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum MeshError {
+    #[error("failed to connect to machine {peer} at {addr}: {source}")]
+    Dial {
+        peer: u32,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("failed to send the handshake to machine {peer} at {addr}: {source}")]
+    Handshake {
+        peer: u32,
+        addr: SocketAddr,
+        source: super::wire::WireError,
+    },
+}
+
+/// Accept connections until `cancel`; each peer that completes the handshake is announced on
+/// `connected` and its messages go into `inbox`. Reader tasks are spawned on `readers`.
+pub async fn accept_loop(
+    listener: TcpListener,
+    me: Identity,
+    inbox: mpsc::UnboundedSender<Incoming>,
+    connected: mpsc::UnboundedSender<u32>,
+    readers: TaskTracker,
+    cancel: CancellationToken,
+) {
+    let claimed = Arc::new(Mutex::new(HashSet::new()));
+    loop {
+        let (stream, addr) = tokio::select! {
+            _ = cancel.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    emit(&Event::Warning { message: format!("failed to accept a connection: {e}") });
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        readers.spawn(serve_incoming(
+            stream,
+            addr,
+            me,
+            inbox.clone(),
+            connected.clone(),
+            claimed.clone(),
+        ));
+    }
+}
+
+/// Check one incoming connection's handshake, then read its messages into the inbox until it ends.
+async fn serve_incoming(
+    stream: TcpStream,
+    addr: SocketAddr,
+    me: Identity,
+    inbox: mpsc::UnboundedSender<Incoming>,
+    connected: mpsc::UnboundedSender<u32>,
+    claimed: Arc<Mutex<HashSet<u32>>>,
+) {
+    let mut framed = Framed::new(stream, MessageCodec::default());
+    let refuse = |reason: String| {
+        emit(&Event::Refused {
+            addr: addr.to_string(),
+            reason,
+        })
+    };
+    let peer = match tokio::time::timeout(HANDSHAKE_TIMEOUT, framed.next()).await {
+        Err(_) => return refuse(format!("no handshake within {HANDSHAKE_TIMEOUT:?}")),
+        Ok(None) => return refuse("closed before the handshake".into()),
+        Ok(Some(Err(e))) => return refuse(format!("bad handshake frame: {e}")),
+        Ok(Some(Ok(Message::Hello { from, to, secret }))) => {
+            if secret != me.secret {
+                return refuse("wrong run secret".into());
+            }
+            if to != me.id || from >= me.machines || from == me.id {
+                return refuse(format!(
+                    "handshake from {from} to {to} does not fit this run"
+                ));
+            }
+            if !claimed.lock().expect("claimed set lock").insert(from) {
+                return refuse(format!("machine {from} is already connected"));
+            }
+            from
+        }
+        Ok(Some(Ok(other))) => return refuse(format!("expected a hello, got {other:?}")),
+    };
+    emit(&Event::PeerConnected {
+        peer,
+        addr: addr.to_string(),
+    });
+    let _ = connected.send(peer);
+
+    let reason = loop {
+        match framed.next().await {
+            None => break "closed".to_owned(),
+            Some(Ok(Message::Clock { from, lamport })) if from == peer => {
+                // The inbox lives as long as the machine; a send error means it is shutting down.
+                if inbox.send(Incoming { from, lamport }).is_err() {
+                    break "inbox closed".to_owned();
+                }
+            }
+            Some(Ok(other)) => break format!("unexpected frame {other:?}"),
+            Some(Err(e)) => break format!("read failed: {e}"),
+        }
+    };
+    emit(&Event::PeerGone { peer, reason });
+}
+
+/// Connect to `peer` at `addr` and send the hello; retries until [`DIAL_TIMEOUT`].
+pub async fn dial(
+    addr: SocketAddr,
+    me: Identity,
+    peer: u32,
+) -> Result<Framed<TcpStream, MessageCodec>, MeshError> {
+    let deadline = tokio::time::Instant::now() + DIAL_TIMEOUT;
+    let stream = loop {
+        match TcpStream::connect(addr).await {
+            Ok(stream) => break stream,
+            Err(source) if tokio::time::Instant::now() >= deadline => {
+                return Err(MeshError::Dial { peer, addr, source })
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    };
+    let _ = stream.set_nodelay(true);
+    let mut framed = Framed::new(stream, MessageCodec::default());
+    framed
+        .send(Message::Hello {
+            from: me.id,
+            to: peer,
+            secret: me.secret,
+        })
+        .await
+        .map_err(|source| MeshError::Handshake { peer, addr, source })?;
+    Ok(framed)
+}
+
+/// Write the messages queued for `peer` until the queue closes, then flush and close the
+/// connection, so the peer reads it to its end.
+pub async fn write_loop(
+    mut framed: Framed<TcpStream, MessageCodec>,
+    peer: u32,
+    mut outbox: mpsc::UnboundedReceiver<Message>,
+) {
+    while let Some(msg) = outbox.recv().await {
+        let mut result = framed.feed(msg).await;
+        if result.is_ok() && outbox.is_empty() {
+            result = framed.flush().await;
+        }
+        if let Err(e) = result {
+            let lost = outbox.len() + 1;
+            emit(&Event::PeerGone {
+                peer,
+                reason: format!("send failed: {e}; {lost} message(s) not delivered"),
+            });
+            return;
+        }
+    }
+    let close = async {
+        framed.flush().await?;
+        framed.close().await
+    };
+    match tokio::time::timeout(CLOSE_TIMEOUT, close).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => emit(&Event::Warning {
+            message: format!("failed to close the connection to machine {peer}: {e}"),
+        }),
+        Err(_) => emit(&Event::Warning {
+            message: format!("closing the connection to machine {peer} timed out"),
+        }),
+    }
+}

@@ -1,0 +1,265 @@
+//! The tick loop: one action per tick of a tokio interval at the machine's rate.
+//!
+//! A tick takes exactly one message from the inbox when one is waiting (the receive rule);
+//! otherwise it rolls the die and sends or does an internal event. Ticks are numbered by their
+//! slot in the schedule, from 1; when the loop falls behind, missed slots are skipped (never run in
+//! a burst) and logged as a `skipped` event, so the numbering stays tied to the schedule.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+use tokio_util::sync::CancellationToken;
+
+use super::clock::{choose_action, Action, LamportClock};
+use super::mesh::Incoming;
+use super::wire::Message;
+use crate::log_format::{emit, Event};
+
+/// The tick loop's latest figures, read by the status reporter.
+#[derive(Debug, Default)]
+pub struct LiveStatus {
+    pub tick: AtomicU64,
+    pub lamport: AtomicU64,
+    pub queue: AtomicU64,
+}
+
+/// One machine's tick loop and everything it owns.
+pub struct TickLoop {
+    pub id: u32,
+    /// Peer ids, ascending; the die's send faces refer to them in this order.
+    pub peers: Vec<u32>,
+    pub die: u32,
+    pub rng: ChaCha8Rng,
+    pub period: Duration,
+    pub inbox: mpsc::UnboundedReceiver<Incoming>,
+    /// One queue per peer, in the order of `peers`, drained by that peer's writer task.
+    pub outboxes: Vec<mpsc::UnboundedSender<Message>>,
+    pub status: Arc<LiveStatus>,
+}
+
+/// What the tick loop leaves behind when it stops.
+#[derive(Debug)]
+pub struct TickOutcome {
+    pub clock: LamportClock,
+    pub last_tick: u64,
+    pub skipped: u64,
+    pub sent: u64,
+    pub received: u64,
+    /// The inbox, still receiving until every peer's connection ends.
+    pub inbox: mpsc::UnboundedReceiver<Incoming>,
+}
+
+impl TickLoop {
+    /// Tick from `start` until `stop` is cancelled. The outboxes are dropped on return, which
+    /// lets the writers close their connections.
+    pub async fn run(self, start: Instant, stop: CancellationToken) -> TickOutcome {
+        let TickLoop {
+            id,
+            peers,
+            die,
+            mut rng,
+            period,
+            mut inbox,
+            outboxes,
+            status,
+        } = self;
+        let mut clock = LamportClock::default();
+        let (mut last_tick, mut skipped, mut sent, mut received) = (0u64, 0u64, 0u64, 0u64);
+        let period_ns = period.as_nanos().max(1);
+
+        let mut interval = tokio::time::interval_at(start, period);
+        interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
+
+        loop {
+            let scheduled = tokio::select! {
+                biased;
+                _ = stop.cancelled() => break,
+                scheduled = interval.tick() => scheduled,
+            };
+            let late_us = Instant::now()
+                .saturating_duration_since(scheduled)
+                .as_micros() as u64;
+            let tick = slot(scheduled.duration_since(start).as_nanos(), period_ns) + 1;
+            if tick > last_tick + 1 {
+                let count = tick - last_tick - 1;
+                skipped += count;
+                emit(&Event::Skipped {
+                    first: last_tick + 1,
+                    count,
+                });
+            }
+            last_tick = tick;
+
+            if let Ok(msg) = inbox.try_recv() {
+                let lamport = clock.receive(msg.lamport);
+                received += 1;
+                emit(&Event::Recv {
+                    tick,
+                    lamport,
+                    from: msg.from,
+                    msg_clock: msg.lamport,
+                    queue: inbox.len() as u64,
+                    late_us,
+                });
+            } else {
+                let roll = rng.random_range(1..=die);
+                match choose_action(roll, &peers) {
+                    Action::Internal => {
+                        let lamport = clock.internal();
+                        emit(&Event::Internal {
+                            tick,
+                            lamport,
+                            late_us,
+                        });
+                    }
+                    Action::Send(to) => {
+                        let lamport = clock.send();
+                        for peer in &to {
+                            let index = peers
+                                .iter()
+                                .position(|p| p == peer)
+                                .expect("choose_action only picks from peers");
+                            // A closed outbox means that peer's writer already logged it gone.
+                            let _ = outboxes[index].send(Message::Clock { from: id, lamport });
+                        }
+                        sent += to.len() as u64;
+                        emit(&Event::Send {
+                            tick,
+                            lamport,
+                            to,
+                            late_us,
+                        });
+                    }
+                }
+            }
+            status.tick.store(tick, Ordering::Relaxed);
+            status.lamport.store(clock.value(), Ordering::Relaxed);
+            status.queue.store(inbox.len() as u64, Ordering::Relaxed);
+        }
+        drop(outboxes);
+        TickOutcome {
+            clock,
+            last_tick,
+            skipped,
+            sent,
+            received,
+            inbox,
+        }
+    }
+}
+
+/// The schedule slot (from 0) of a tick scheduled `elapsed_ns` after the start.
+fn slot(elapsed_ns: u128, period_ns: u128) -> u64 {
+    ((elapsed_ns + period_ns / 2) / period_ns) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::clock::peers_of;
+    use crate::scenario::machine_rng;
+
+    struct Harness {
+        inbox: mpsc::UnboundedSender<Incoming>,
+        outboxes: Vec<mpsc::UnboundedReceiver<Message>>,
+        tick_loop: TickLoop,
+    }
+
+    fn harness(die: u32) -> Harness {
+        let (inbox_tx, inbox) = mpsc::unbounded_channel();
+        let peers = peers_of(0, 3);
+        let (senders, receivers): (Vec<_>, Vec<_>) =
+            peers.iter().map(|_| mpsc::unbounded_channel()).unzip();
+        Harness {
+            inbox: inbox_tx,
+            outboxes: receivers,
+            tick_loop: TickLoop {
+                id: 0,
+                peers,
+                die,
+                rng: machine_rng(1, 0),
+                period: Duration::from_millis(10),
+                inbox,
+                outboxes: senders,
+                status: Arc::default(),
+            },
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_message_per_tick_and_the_receive_rule() {
+        let h = harness(10);
+        for lamport in [50, 3, 7] {
+            h.inbox.send(Incoming { from: 1, lamport }).unwrap();
+        }
+        let stop = CancellationToken::new();
+        let start = Instant::now();
+        let task = tokio::spawn(h.tick_loop.run(start, stop.clone()));
+        // Three ticks: at 0, 10 and 20 ms.
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        stop.cancel();
+        let out = task.await.unwrap();
+        assert_eq!(out.last_tick, 3);
+        assert_eq!(out.received, 3);
+        // max(0,50)+1 = 51, max(51,3)+1 = 52, max(52,7)+1 = 53
+        assert_eq!(out.clock.value(), 53);
+        assert_eq!(out.skipped, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_the_smallest_die_every_tick_sends() {
+        let mut h = harness(3);
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(h.tick_loop.run(Instant::now(), stop.clone()));
+        tokio::time::sleep(Duration::from_millis(995)).await;
+        stop.cancel();
+        let out = task.await.unwrap();
+        assert_eq!(out.last_tick, 100);
+        assert_eq!(out.clock.value(), 100, "one increment per send");
+        let mut delivered = 0;
+        for rx in &mut h.outboxes {
+            let mut last = 0;
+            while let Ok(Message::Clock { from, lamport }) = rx.try_recv() {
+                assert_eq!(from, 0);
+                assert!(lamport > last, "stamps increase per link");
+                last = lamport;
+                delivered += 1;
+            }
+        }
+        assert_eq!(delivered, out.sent);
+        assert!(out.sent >= 100, "each tick sends to one or two peers");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_tick_skips_the_missed_slots_instead_of_bursting() {
+        let h = harness(10);
+        let stop = CancellationToken::new();
+        let start = Instant::now() + Duration::from_millis(10);
+        let task = tokio::spawn(h.tick_loop.run(start, stop.clone()));
+        // Tick 1 runs on time (t = 10 ms); then the clock jumps to t = 110 ms, as if the
+        // machine had been stalled: tick 2 runs late, slots 3..=11 are skipped, and the
+        // next tick keeps the original schedule (t = 120 ms is tick 12).
+        tokio::task::yield_now().await;
+        tokio::time::advance(Duration::from_millis(10)).await;
+        tokio::task::yield_now().await;
+        tokio::time::advance(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(15)).await;
+        stop.cancel();
+        let out = task.await.unwrap();
+        assert_eq!(out.skipped, 9, "{out:?}");
+        assert_eq!(out.last_tick, 12, "{out:?}");
+        assert_eq!(out.clock.value(), 3, "three ticks ran: 1, 2 and 12");
+    }
+
+    #[test]
+    fn slots_round_to_the_nearest_period() {
+        assert_eq!(slot(0, 1000), 0);
+        assert_eq!(slot(999, 1000), 1);
+        assert_eq!(slot(3000, 1000), 3);
+    }
+}

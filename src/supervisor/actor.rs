@@ -1,0 +1,455 @@
+//! The supervisor's actor loop: it owns the machine processes and reacts to one event at a time
+//! (a machine's message or exit, a signal, a deadline) through set-up, the run, and the stop.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitStatus;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::child::{describe, Child, ChildEvent};
+use super::display::LiveView;
+use super::run_dir::{self, RunDirError};
+use super::signal::{self, Stop};
+use crate::control::{FromMachine, MachineConfig, StopReport, ToMachine};
+use crate::log_format;
+use crate::manifest::{MachineEntry, MachineExit, Manifest, Outcome, MANIFEST_VERSION};
+use crate::scenario::Scenario;
+
+/// How long the machines have to listen, and then to connect the mesh.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(15);
+/// Delay between telling the machines to start and their first tick, so all start together.
+const START_DELAY: Duration = Duration::from_millis(200);
+/// How long a machine has to stop after being told to, before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+/// How often the elapsed-time line is redrawn.
+const REDRAW_EVERY: Duration = Duration::from_millis(100);
+
+/// Where and how to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The run directory; by default a new one under `runs_root`.
+    pub out: Option<PathBuf>,
+    pub runs_root: PathBuf,
+    pub quiet: bool,
+}
+
+/// How a run went.
+#[derive(Debug)]
+pub struct RunReport {
+    pub run_dir: PathBuf,
+    pub manifest: Manifest,
+    /// The signal that ended the run early, if one did.
+    pub stopped_by: Option<Stop>,
+}
+
+impl RunReport {
+    /// Every machine ran and stopped cleanly.
+    pub fn clean(&self) -> bool {
+        self.manifest.outcome.as_ref().is_some_and(|o| o.clean)
+    }
+
+    /// 0 for a clean run, 130/143 after SIGINT/SIGTERM, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match (self.stopped_by, self.clean()) {
+            (Some(stop), _) => stop.exit_code(),
+            (None, true) => 0,
+            (None, false) => 1,
+        }
+    }
+}
+
+/// Why a run could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum SupervisorError {
+    #[error(transparent)]
+    RunDir(#[from] RunDirError),
+    #[error("failed to start machine {id}: {source}")]
+    Spawn { id: u32, source: std::io::Error },
+    #[error("failed to write the manifest in {}: {source}", path.display())]
+    Manifest {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("failed to listen for signals: {0}")]
+    Signals(std::io::Error),
+    #[error("the run could not start: {message} (machine diagnostics are in {})", run_dir.display())]
+    Setup { run_dir: PathBuf, message: String },
+}
+
+/// Run `scenario`: spawn the machines, connect them, let them tick, stop them, report.
+pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, SupervisorError> {
+    let run_dir = options.out.clone().unwrap_or_else(|| {
+        run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
+    });
+    run_dir::create(&run_dir)?;
+
+    let (events_tx, events) = mpsc::unbounded_channel();
+    signal::listen(events_tx.clone(), Event::Signal).map_err(SupervisorError::Signals)?;
+
+    let rates = scenario.machine_rates();
+    let view = LiveView::new(
+        &rates,
+        scenario.real_duration(),
+        scenario.speedup,
+        options.quiet,
+    );
+    view.note(&format!(
+        "logiclock: {} machines, rates {:?} ticks/model s, {} model s at speedup {} (seed {})",
+        scenario.machines, rates, scenario.duration_s, scenario.speedup, scenario.seed
+    ));
+
+    let secret: u128 = rand::random();
+    let mut slots = Vec::with_capacity(rates.len());
+    for (id, &rate) in (0u32..).zip(&rates) {
+        let mut child = Child::spawn(id, &run_dir, events_tx.clone(), Event::Child)
+            .map_err(|source| SupervisorError::Spawn { id, source })?;
+        let config = MachineConfig {
+            id,
+            machines: scenario.machines,
+            rate,
+            interval_ns: scenario.tick_interval(rate).as_nanos() as u64,
+            seed: scenario.seed,
+            die: scenario.die,
+            listen: SocketAddr::new(scenario.host, scenario.ports[id as usize]),
+            secret,
+            run_dir: run_dir.clone(),
+        };
+        child.send(&ToMachine::Config(config)).await;
+        slots.push(Slot::new(child, rate));
+    }
+    drop(events_tx);
+
+    let mut actor = Supervisor {
+        scenario,
+        run_dir,
+        view,
+        slots,
+        events,
+        stopped_by: None,
+        forced: false,
+    };
+    actor.run().await
+}
+
+/// The supervisor's event queue carries these.
+#[derive(Debug)]
+enum Event {
+    Child(u32, ChildEvent),
+    Signal(Stop),
+}
+
+/// What the supervisor knows about one machine.
+#[derive(Debug)]
+struct Slot {
+    child: Child,
+    rate: u32,
+    addr: Option<SocketAddr>,
+    mesh_ready: bool,
+    report: Option<StopReport>,
+    failure: Option<String>,
+    exit: Option<ExitStatus>,
+    killed: bool,
+}
+
+impl Slot {
+    fn new(child: Child, rate: u32) -> Slot {
+        Slot {
+            child,
+            rate,
+            addr: None,
+            mesh_ready: false,
+            report: None,
+            failure: None,
+            exit: None,
+            killed: false,
+        }
+    }
+
+    fn clean(&self) -> bool {
+        !self.killed && self.report.is_some() && self.exit.is_some_and(|s| s.success())
+    }
+}
+
+struct Supervisor {
+    scenario: Scenario,
+    run_dir: PathBuf,
+    view: LiveView,
+    slots: Vec<Slot>,
+    events: mpsc::UnboundedReceiver<Event>,
+    stopped_by: Option<Stop>,
+    forced: bool,
+}
+
+impl Supervisor {
+    async fn run(&mut self) -> Result<RunReport, SupervisorError> {
+        if let Err(message) = self.set_up().await {
+            self.stop_all().await;
+            self.view.finish();
+            return Err(SupervisorError::Setup {
+                run_dir: self.run_dir.clone(),
+                message,
+            });
+        }
+
+        let start_at = SystemTime::now() + START_DELAY;
+        let start = Instant::now() + START_DELAY;
+        let mut manifest = self.manifest(start_at);
+        self.write_manifest(&manifest)?;
+        let at_unix_us = start_at
+            .duration_since(UNIX_EPOCH)
+            .expect("the system clock is after 1970")
+            .as_micros() as u64;
+        for slot in &mut self.slots {
+            slot.child.send(&ToMachine::Start { at_unix_us }).await;
+        }
+        self.view.note(&format!(
+            "mesh connected; running, logs in {}",
+            self.run_dir.display()
+        ));
+
+        self.tick_until(start + self.scenario.real_duration(), start)
+            .await;
+        self.stop_all().await;
+        self.view.finish();
+
+        let reason = match self.stopped_by {
+            Some(stop) => format!("interrupted by {}", stop.name()),
+            None => "completed".to_owned(),
+        };
+        manifest.outcome = Some(self.outcome(reason));
+        self.write_manifest(&manifest)?;
+        Ok(RunReport {
+            run_dir: self.run_dir.clone(),
+            manifest,
+            stopped_by: self.stopped_by,
+        })
+    }
+
+    /// Wait for every machine to listen, tell them where their peers are, wait for the mesh.
+    async fn set_up(&mut self) -> Result<(), String> {
+        self.wait_all("listen", |s| s.addr.is_some()).await?;
+        let addrs: Vec<SocketAddr> = self
+            .slots
+            .iter()
+            .map(|s| s.addr.expect("every machine is listening"))
+            .collect();
+        for slot in &mut self.slots {
+            slot.child
+                .send(&ToMachine::Peers {
+                    addrs: addrs.clone(),
+                })
+                .await;
+        }
+        self.wait_all("connect the mesh", |s| s.mesh_ready).await
+    }
+
+    /// Handle events until `done` holds for every machine; fail on a machine's failure or exit,
+    /// a signal, or [`SETUP_TIMEOUT`].
+    async fn wait_all(&mut self, what: &str, done: fn(&Slot) -> bool) -> Result<(), String> {
+        let deadline = Instant::now() + SETUP_TIMEOUT;
+        loop {
+            if let Some((id, slot)) = (0..)
+                .zip(&self.slots)
+                .find(|(_, s)| s.failure.is_some() || s.exit.is_some())
+            {
+                let why = match (&slot.failure, &slot.exit) {
+                    (Some(failure), _) => failure.clone(),
+                    (None, Some(status)) => describe(status),
+                    (None, None) => unreachable!("found by failure or exit"),
+                };
+                return Err(format!("machine {id} failed to {what}: {why}"));
+            }
+            if let Some(stop) = self.stopped_by {
+                return Err(format!("interrupted by {} during set-up", stop.name()));
+            }
+            if self.slots.iter().all(done) {
+                return Ok(());
+            }
+            let event = tokio::select! {
+                event = self.events.recv() => event,
+                _ = tokio::time::sleep_until(deadline) => {
+                    let late: Vec<u32> = (0..).zip(&self.slots).filter(|(_, s)| !done(s)).map(|(id, _)| id).collect();
+                    return Err(format!("machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"));
+                }
+            };
+            match event {
+                Some(event) => self.dispatch(event),
+                None => return Err("lost every machine's events".into()),
+            }
+        }
+    }
+
+    /// The run proper: until the deadline or a signal, keep the live view current.
+    async fn tick_until(&mut self, deadline: Instant, start: Instant) {
+        let mut redraw = tokio::time::interval(REDRAW_EVERY);
+        while self.stopped_by.is_none() {
+            tokio::select! {
+                event = self.events.recv() => match event {
+                    Some(event) => self.dispatch(event),
+                    None => return,
+                },
+                _ = tokio::time::sleep_until(deadline) => return,
+                _ = redraw.tick() => self.view.elapsed(Instant::now().saturating_duration_since(start)),
+            }
+        }
+    }
+
+    /// Tell every machine to stop and wait for all to exit; kill those that take longer than
+    /// [`STOP_GRACE`], or all of them on a second signal.
+    async fn stop_all(&mut self) {
+        for slot in &mut self.slots {
+            slot.child.send(&ToMachine::Stop).await;
+        }
+        let mut deadline = Instant::now() + STOP_GRACE;
+        while self.slots.iter().any(|s| s.exit.is_none()) {
+            let event = tokio::select! {
+                event = self.events.recv() => event,
+                _ = tokio::time::sleep_until(deadline) => {
+                    self.kill_remaining(&format!("did not stop within {STOP_GRACE:?}"));
+                    deadline = Instant::now() + STOP_GRACE;
+                    continue;
+                }
+            };
+            match event {
+                Some(event) => self.dispatch(event),
+                None => break,
+            }
+            if self.forced {
+                self.kill_remaining("stop forced by a second signal");
+                self.forced = false;
+            }
+        }
+        for slot in &mut self.slots {
+            slot.child.close();
+        }
+    }
+
+    fn kill_remaining(&mut self, why: &str) {
+        for (id, slot) in (0u32..).zip(&mut self.slots) {
+            if slot.exit.is_none() && !slot.killed {
+                self.view.note(&format!("machine {id} {why}: killing it"));
+                slot.killed = true;
+                slot.child.kill();
+            }
+        }
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Signal(stop) => {
+                if self.stopped_by.is_none() {
+                    self.stopped_by = Some(stop);
+                    self.view.note(&format!(
+                        "{}: stopping every machine (again to force)",
+                        stop.name()
+                    ));
+                } else {
+                    self.forced = true;
+                }
+            }
+            Event::Child(id, event) => {
+                let Some(slot) = self.slots.get_mut(id as usize) else {
+                    return;
+                };
+                match event {
+                    ChildEvent::Message(FromMachine::Listening { addr }) => slot.addr = Some(addr),
+                    ChildEvent::Message(FromMachine::MeshReady) => slot.mesh_ready = true,
+                    ChildEvent::Message(FromMachine::Status {
+                        tick,
+                        lamport,
+                        queue,
+                    }) => self.view.machine(id, tick, lamport, queue),
+                    ChildEvent::Message(FromMachine::Stopped(report)) => {
+                        self.view.machine_ended(
+                            id,
+                            &format!(
+                                "stopped: {} ticks, lamport {}, {} left in queue",
+                                report.ticks, report.lamport, report.queue
+                            ),
+                        );
+                        slot.report = Some(report);
+                    }
+                    ChildEvent::Message(FromMachine::Failed { message }) => {
+                        self.view.note(&format!("machine {id} failed: {message}"));
+                        slot.failure = Some(message);
+                    }
+                    ChildEvent::BadOutput(text) => {
+                        self.view
+                            .note(&format!("machine {id} sent a bad control line: {text}"));
+                    }
+                    ChildEvent::Exited(status) => {
+                        if slot.report.is_none() {
+                            self.view.note(&format!(
+                                "machine {id} (pid {}) exited before stopping: {}",
+                                slot.child.pid,
+                                describe(&status)
+                            ));
+                            self.view
+                                .machine_ended(id, &format!("gone: {}", describe(&status)));
+                        }
+                        slot.exit = Some(status);
+                    }
+                }
+            }
+        }
+    }
+
+    fn manifest(&self, started_at: SystemTime) -> Manifest {
+        Manifest {
+            manifest_version: MANIFEST_VERSION,
+            log_format: log_format::FORMAT_VERSION,
+            logiclock_version: env!("CARGO_PKG_VERSION").to_owned(),
+            scenario: self.scenario.clone(),
+            started_at: humantime::format_rfc3339_micros(started_at).to_string(),
+            machines: (0u32..)
+                .zip(&self.slots)
+                .map(|(id, s)| MachineEntry {
+                    id,
+                    rate: s.rate,
+                    interval_us: self.scenario.tick_interval(s.rate).as_secs_f64() * 1e6,
+                    addr: s
+                        .addr
+                        .expect("the manifest is written after every machine listens"),
+                    pid: s.child.pid,
+                    log: log_format::log_file_name(id),
+                })
+                .collect(),
+            outcome: None,
+        }
+    }
+
+    fn outcome(&self, reason: String) -> Outcome {
+        Outcome {
+            ended_at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+            clean: self.slots.iter().all(Slot::clean),
+            reason,
+            exits: (0u32..)
+                .zip(&self.slots)
+                .map(|(id, s)| MachineExit {
+                    id,
+                    status: match (s.exit, s.killed) {
+                        (Some(status), true) => {
+                            format!("{} (killed by the supervisor)", describe(&status))
+                        }
+                        (Some(status), false) => describe(&status),
+                        (None, _) => "unknown".to_owned(),
+                    },
+                    clean: s.clean(),
+                    report: s.report.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn write_manifest(&self, manifest: &Manifest) -> Result<(), SupervisorError> {
+        manifest
+            .write(&self.run_dir)
+            .map_err(|source| SupervisorError::Manifest {
+                path: self.run_dir.clone(),
+                source,
+            })
+    }
+}

@@ -1,0 +1,134 @@
+//! One machine process: spawned from our own binary, its control output and exit become events.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+
+use tokio::io::BufReader;
+use tokio::process::{ChildStdin, Command};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::cli::MACHINE_SUBCOMMAND;
+use crate::control::{self, FromMachine, ToMachine};
+use crate::log_format;
+
+/// Something a machine process did.
+#[derive(Debug)]
+pub enum ChildEvent {
+    /// A control message from the machine.
+    Message(FromMachine),
+    /// Its control output was not a valid message.
+    BadOutput(String),
+    /// The process ended.
+    Exited(ExitStatus),
+}
+
+/// The supervisor's side of one machine process.
+#[derive(Debug)]
+pub struct Child {
+    pub id: u32,
+    pub pid: u32,
+    stdin: Option<ChildStdin>,
+    kill: Option<oneshot::Sender<()>>,
+}
+
+impl Child {
+    /// Start machine `id` as a child process in its own process group (so a Ctrl-C in the
+    /// terminal reaches only the supervisor, which stops the machines in order). Its stderr goes
+    /// to `machine-<id>.stderr` in `run_dir`; its events go to `events`, tagged with its id.
+    pub fn spawn<E: Send + 'static>(
+        id: u32,
+        run_dir: &Path,
+        events: mpsc::UnboundedSender<E>,
+        wrap: fn(u32, ChildEvent) -> E,
+    ) -> std::io::Result<Child> {
+        let stderr = std::fs::File::create(run_dir.join(log_format::stderr_file_name(id)))?;
+        let mut child = Command::new(std::env::current_exe()?)
+            .arg(MACHINE_SUBCOMMAND)
+            .arg(format!("--id={id}"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()?;
+        let pid = child.id().expect("a just-spawned child has a pid");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("stdout is piped");
+
+        let output_events = events.clone();
+        tokio::spawn(async move {
+            let mut stdout = BufReader::new(stdout);
+            loop {
+                let event = match control::recv::<_, FromMachine>(&mut stdout).await {
+                    Ok(Some(msg)) => ChildEvent::Message(msg),
+                    Ok(None) => return,
+                    Err(e) => ChildEvent::BadOutput(e.to_string()),
+                };
+                if output_events.send(wrap(id, event)).is_err() {
+                    return;
+                }
+            }
+        });
+
+        let (kill, killed) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let status = tokio::select! {
+                status = child.wait() => status,
+                _ = killed => {
+                    let _ = child.start_kill();
+                    child.wait().await
+                }
+            };
+            let status = status.unwrap_or_else(|_| ExitStatus::from_raw(1 << 8));
+            let _ = events.send(wrap(id, ChildEvent::Exited(status)));
+        });
+
+        Ok(Child {
+            id,
+            pid,
+            stdin,
+            kill: Some(kill),
+        })
+    }
+
+    /// Send a control message; a machine that is gone cannot take it, which its exit event reports.
+    pub async fn send(&mut self, msg: &ToMachine) {
+        if let Some(stdin) = &mut self.stdin {
+            if control::send(stdin, msg).await.is_err() {
+                self.stdin = None;
+            }
+        }
+    }
+
+    /// Close the control channel: the machine stops by itself when it sees it closed.
+    pub fn close(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Kill the process (SIGKILL); its exit event follows.
+    pub fn kill(&mut self) {
+        if let Some(kill) = self.kill.take() {
+            let _ = kill.send(());
+        }
+    }
+}
+
+/// Describe an exit status: "exit 0", "killed by signal 9 (SIGKILL)".
+pub fn describe(status: &ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit {code}"),
+        (None, Some(signal)) => {
+            let name = match signal {
+                libc::SIGKILL => " (SIGKILL)",
+                libc::SIGTERM => " (SIGTERM)",
+                libc::SIGINT => " (SIGINT)",
+                libc::SIGSEGV => " (SIGSEGV)",
+                libc::SIGABRT => " (SIGABRT)",
+                _ => "",
+            };
+            format!("killed by signal {signal}{name}")
+        }
+        (None, None) => "ended in an unknown way".to_owned(),
+    }
+}

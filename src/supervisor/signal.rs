@@ -1,0 +1,52 @@
+//! OS signals the supervisor reacts to, turned into events on its queue.
+
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+/// A signal asking the run to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// SIGINT (Ctrl-C).
+    Interrupt,
+    /// SIGTERM.
+    Terminate,
+}
+
+impl Stop {
+    /// The conventional exit code of a process stopped by this signal (128 + signal number).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Stop::Interrupt => 130,
+            Stop::Terminate => 143,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::Interrupt => "SIGINT",
+            Stop::Terminate => "SIGTERM",
+        }
+    }
+}
+
+/// Listen for SIGINT and SIGTERM and send each one to `events` via `wrap`.
+pub fn listen<E: Send + 'static>(
+    events: mpsc::UnboundedSender<E>,
+    wrap: fn(Stop) -> E,
+) -> std::io::Result<()> {
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    tokio::spawn(async move {
+        loop {
+            let stop = tokio::select! {
+                Some(()) = interrupt.recv() => Stop::Interrupt,
+                Some(()) = terminate.recv() => Stop::Terminate,
+                else => return,
+            };
+            if events.send(wrap(stop)).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}
