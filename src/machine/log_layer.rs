@@ -32,11 +32,10 @@ impl LogSink {
         })
     }
 
-    /// Write buffered lines to the file.
+    /// Hand buffered lines to the operating system, where they survive this process dying.
+    /// (No fsync: it can stall the tick loop for milliseconds, and the OS keeps the data.)
     pub fn flush(&self) -> std::io::Result<()> {
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        file.flush()?;
-        file.get_ref().sync_data()
+        self.file.lock().unwrap_or_else(|p| p.into_inner()).flush()
     }
 
     fn write_line(&self, line: &[u8]) {

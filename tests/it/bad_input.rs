@@ -1,0 +1,96 @@
+//! Bad input: a clear error naming the input, exit code 2, and nothing started or overwritten.
+
+use std::time::Duration;
+
+use crate::util;
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn run_scenario(text: &str) -> (tempfile::TempDir, util::Finished) {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "bad.toml", text);
+    let out = tmp.path().join("out");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let done = util::run(tmp.path(), &args, TIMEOUT, None);
+    assert!(!out.exists(), "nothing is created for a bad scenario");
+    (tmp, done)
+}
+
+#[test]
+fn an_unknown_key_is_named_with_file_and_line() {
+    let (_tmp, done) = run_scenario("machines = 3\n\n[clock]\nmin_rate = 1\nmax_rat = 6\n");
+    assert_eq!(done.code(), Some(2), "{}", done.describe());
+    assert!(done.stderr.contains("bad.toml"), "{}", done.describe());
+    assert!(done.stderr.contains("max_rat"), "{}", done.describe());
+    assert!(done.stderr.contains("line 5"), "{}", done.describe());
+}
+
+#[test]
+fn impossible_values_are_refused_before_anything_starts() {
+    for (text, key) in [
+        ("[clock]\nmin_rate = 0\n", "clock.min_rate"),
+        ("[clock]\nmin_rate = 4\nmax_rate = 2\n", "clock.min_rate"),
+        ("[events]\ndie = 2\n", "events.die"),
+        ("machines = 1\n", "machines"),
+        ("duration_s = 0\n", "duration_s"),
+        ("machines = \"three\"\n", "machines"),
+    ] {
+        let (_tmp, done) = run_scenario(text);
+        assert_eq!(done.code(), Some(2), "{text:?}\n{}", done.describe());
+        assert!(
+            done.stderr.contains(key) && done.stderr.contains("bad.toml"),
+            "{text:?}\n{}",
+            done.describe()
+        );
+    }
+}
+
+#[test]
+fn a_missing_scenario_file_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let done = util::run(tmp.path(), &["run", "nowhere.toml"], TIMEOUT, None);
+    assert_eq!(done.code(), Some(2), "{}", done.describe());
+    assert!(done.stderr.contains("nowhere.toml"), "{}", done.describe());
+    assert!(!tmp.path().join("runs").exists());
+}
+
+#[test]
+fn an_existing_run_is_never_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("old-run");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("machine-0.log"), "precious\n").unwrap();
+    let scenario = util::repo().join("configs/default.toml");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let done = util::run(tmp.path(), &args, TIMEOUT, None);
+    assert_eq!(done.code(), Some(2), "{}", done.describe());
+    assert!(done.stderr.contains("old-run"), "{}", done.describe());
+    assert_eq!(
+        std::fs::read_to_string(out.join("machine-0.log")).unwrap(),
+        "precious\n"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_flags_get_clap_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let done = util::run(
+        tmp.path(),
+        &["run", "x.toml", "--speedup", "fast"],
+        TIMEOUT,
+        None,
+    );
+    assert_eq!(done.code(), Some(2), "{}", done.describe());
+    assert!(done.stderr.contains("--speedup"), "{}", done.describe());
+}

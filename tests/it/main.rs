@@ -1,0 +1,14 @@
+//! Integration tests: each spawns the built `logiclock` binary in a fresh temporary directory,
+//! on loopback with automatic ports, with a hard timeout, and checks the run from its files.
+
+// Shared helpers: running the binary, reading a run directory, describing a failure.
+mod util;
+
+// `logiclock run`: logs, Lamport rules, message accounting, rates, seeds.
+mod run;
+
+// Bad input: scenario errors and output directories, nothing started.
+mod bad_input;
+
+// Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
+mod signals;

@@ -1,0 +1,187 @@
+//! `logiclock run`: a real run, checked from its files alone.
+
+use std::time::Duration;
+
+use logiclock::log_format::Event;
+
+use crate::util::{self, RunFiles};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Run the default scenario compressed 60 times (30 model seconds in half a real second).
+fn default_run(seed: &str) -> (tempfile::TempDir, util::Finished, RunFiles) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let scenario = util::repo().join("configs/default.toml");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--speedup",
+        "60",
+        "--duration",
+        "30",
+        "--seed",
+        seed,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let done = util::run(tmp.path(), &args, TIMEOUT, Some(&out));
+    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    (tmp, done, files)
+}
+
+#[test]
+fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
+    let (_tmp, done, files) = default_run("11");
+    let m = &files.manifest;
+    assert_eq!(m.machines.len(), 3);
+    let mut pids: Vec<u32> = m.machines.iter().map(|m| m.pid).collect();
+    pids.sort();
+    pids.dedup();
+    assert_eq!(pids.len(), 3, "three distinct processes");
+    assert!(m
+        .machines
+        .iter()
+        .all(|m| m.addr.ip().is_loopback() && m.addr.port() != 0));
+    assert_eq!(m.scenario.seed, 11);
+    assert!(
+        m.outcome.as_ref().is_some_and(|o| o.clean),
+        "{}",
+        done.describe()
+    );
+    assert!(
+        done.stdout.contains("run directory:"),
+        "{}",
+        done.describe()
+    );
+
+    if let Err(why) = files.check() {
+        panic!("{why}\n{}", done.describe());
+    }
+    for (id, log) in files.logs.iter().enumerate() {
+        let start = log.iter().find(|l| l.event.name() == "start");
+        assert!(
+            matches!(start.map(|l| &l.event), Some(Event::Start { rate, .. }) if *rate == m.machines[id].rate),
+            "machine {id} logs its rate at start"
+        );
+        let sends = log.iter().filter(|l| l.event.name() == "send").count();
+        assert!(sends > 0, "machine {id} sent nothing in 30 model seconds");
+    }
+}
+
+#[test]
+fn every_machine_ticks_at_its_configured_rate() {
+    let (_tmp, done, files) = default_run("12");
+    for (id, log) in files.logs.iter().enumerate() {
+        let ticks: Vec<(u64, u64)> = log
+            .iter()
+            .filter_map(|l| {
+                let at = humantime::parse_rfc3339(&l.timestamp).unwrap();
+                let us = at
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_micros() as u64;
+                l.event.tick().map(|t| (t, us))
+            })
+            .collect();
+        let (first, last) = (ticks[0], *ticks.last().unwrap());
+        let achieved = (last.0 - first.0) as f64 / ((last.1 - first.1) as f64 / 1e6);
+        let target = 1e6 / files.manifest.machines[id].interval_us;
+        let error = (achieved - target).abs() / target;
+        assert!(
+            error < 0.10,
+            "machine {id}: {achieved:.1} ticks/s against {target:.1} ({:.1}% off)\n{}",
+            error * 100.0,
+            done.describe()
+        );
+        let model_ticks = files.manifest.machines[id].rate as f64 * 30.0;
+        assert!(
+            (last.0 as f64 - model_ticks).abs() <= model_ticks * 0.1 + 2.0,
+            "machine {id}: {} ticks, expected about {model_ticks}",
+            last.0
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_rates_and_the_same_die_rolls() {
+    let (_a, _, first) = default_run("424242");
+    let (_b, _, second) = default_run("424242");
+    let rates = |f: &RunFiles| {
+        f.manifest
+            .machines
+            .iter()
+            .map(|m| m.rate)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rates(&first), rates(&second));
+
+    // Every tick that is not a receive consumes one roll, so the sequence of those actions is
+    // the machine's roll stream; the two runs agree on their common prefix.
+    let rolls = |f: &RunFiles, id: usize| -> Vec<Option<Vec<u32>>> {
+        f.logs[id]
+            .iter()
+            .filter_map(|l| match &l.event {
+                Event::Internal { .. } => Some(None),
+                Event::Send { to, .. } => Some(Some(to.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    for id in 0..3 {
+        let (a, b) = (rolls(&first, id), rolls(&second, id));
+        let common = a.len().min(b.len());
+        assert!(common > 20, "machine {id}: only {common} rolls to compare");
+        assert_eq!(a[..common], b[..common], "machine {id}'s rolls differ");
+    }
+
+    let (_c, _, other) = default_run("7");
+    let differs = (0..3).any(|id| rolls(&other, id)[..20] != rolls(&first, id)[..20])
+        || rates(&other) != rates(&first);
+    assert!(differs, "another seed gives other rates or rolls");
+}
+
+#[test]
+fn fixed_rates_more_machines_and_a_small_die() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("five");
+    let scenario = util::scenario(
+        tmp.path(),
+        "five.toml",
+        "machines = 5\nduration_s = 20\nspeedup = 40\nseed = 5\n[clock]\nrates = [1, 2, 3, 4, 6]\n[events]\ndie = 5\n",
+    );
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let done = util::run(tmp.path(), &args, TIMEOUT, Some(&out));
+    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    assert_eq!(
+        files
+            .manifest
+            .machines
+            .iter()
+            .map(|m| m.rate)
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 6]
+    );
+    if let Err(why) = files.check() {
+        panic!("{why}\n{}", done.describe());
+    }
+    // With 5 machines and die 5 there are no internal events: rolls 1..=4 send to one peer,
+    // 5 sends to all four.
+    for log in &files.logs {
+        assert!(!log.iter().any(|l| l.event.name() == "internal"));
+    }
+    let to_all = |l: &&logiclock::log_format::LogLine| matches!(&l.event, Event::Send { to, .. } if to.len() == 4);
+    assert!(
+        files.logs.iter().flatten().any(|l| to_all(&l)),
+        "someone rolled 5 and sent to all"
+    );
+}

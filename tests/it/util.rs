@@ -1,0 +1,282 @@
+//! Running the real binary and reading what it wrote.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use logiclock::log_format::{log_file_name, Event, LogLine};
+use logiclock::manifest::Manifest;
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_logiclock"))
+}
+
+/// The repository root, where `configs/` is.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A finished command: how it exited and what it printed.
+pub struct Finished {
+    pub command: String,
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    pub run_dir: Option<PathBuf>,
+}
+
+impl Finished {
+    /// Everything a reader needs when a test fails: the command, its output, each log's tail.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "command: {}\nstatus: {}\n--- stdout\n{}--- stderr\n{}",
+            self.command, self.status, self.stdout, self.stderr
+        );
+        if let Some(dir) = &self.run_dir {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+                names.sort();
+                for path in names {
+                    let content = std::fs::read_to_string(&path).unwrap_or_default();
+                    let lines: Vec<&str> = content.lines().collect();
+                    let tail = &lines[lines.len().saturating_sub(5)..];
+                    text.push_str(&format!(
+                        "--- tail of {}\n{}\n",
+                        path.display(),
+                        tail.join("\n")
+                    ));
+                }
+            }
+        }
+        text
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+}
+
+/// Spawn `logiclock ARGS` in `cwd`, with stdout and stderr captured.
+pub fn spawn(cwd: &Path, args: &[&str]) -> Child {
+    Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("failed to spawn logiclock")
+}
+
+/// Wait for `child`, killing it after `timeout`; `run_dir` is where its logs are, if any.
+pub fn finish(
+    mut child: Child,
+    args: &[&str],
+    timeout: Duration,
+    run_dir: Option<&Path>,
+) -> Finished {
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("failed to wait for logiclock") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let status = child.wait().expect("failed to wait for logiclock");
+            let out = collect(child, args, status, run_dir);
+            panic!("timed out after {timeout:?}\n{}", out.describe());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    collect(child, args, status, run_dir)
+}
+
+fn collect(
+    mut child: Child,
+    args: &[&str],
+    status: ExitStatus,
+    run_dir: Option<&Path>,
+) -> Finished {
+    use std::io::Read;
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut stdout);
+    }
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    Finished {
+        command: format!("logiclock {}", args.join(" ")),
+        status,
+        stdout,
+        stderr,
+        run_dir: run_dir.map(Path::to_owned),
+    }
+}
+
+/// Run `logiclock ARGS` to completion (at most `timeout`).
+pub fn run(cwd: &Path, args: &[&str], timeout: Duration, run_dir: Option<&Path>) -> Finished {
+    finish(spawn(cwd, args), args, timeout, run_dir)
+}
+
+/// A run directory, read back.
+pub struct RunFiles {
+    pub manifest: Manifest,
+    /// Each machine's log lines, by id.
+    pub logs: Vec<Vec<LogLine>>,
+}
+
+impl RunFiles {
+    pub fn read(dir: &Path) -> RunFiles {
+        let manifest = Manifest::read(dir).expect("the run has a manifest");
+        let logs = manifest
+            .machines
+            .iter()
+            .map(|m| {
+                let path = dir.join(log_file_name(m.id));
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("failed to read {}: {e}", path.display()));
+                text.lines()
+                    .enumerate()
+                    .map(|(n, line)| {
+                        serde_json::from_str(line).unwrap_or_else(|e| {
+                            panic!("{} line {}: {e}: {line}", path.display(), n + 1)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        RunFiles { manifest, logs }
+    }
+
+    /// The last line of machine `id`'s log, which must be its `stop` line: (lamport, queue).
+    pub fn stop_line(&self, id: usize) -> (u64, u64) {
+        match self.logs[id].last().map(|l| &l.event) {
+            Some(Event::Stop { lamport, queue, .. }) => (*lamport, *queue),
+            other => panic!("machine {id}'s log does not end with a stop line: {other:?}"),
+        }
+    }
+
+    /// Check everything the log contract promises; returns a description of the first violation.
+    pub fn check(&self) -> Result<(), String> {
+        let n = self.logs.len() as u32;
+        // (from, to) -> clocks sent, in order.
+        let mut sent: HashMap<(u32, u32), Vec<(u64, String)>> = HashMap::new();
+        for (id, lines) in self.logs.iter().enumerate() {
+            for line in lines {
+                if let Event::Send { lamport, to, .. } = &line.event {
+                    for &dest in to {
+                        if dest >= n || dest == id as u32 {
+                            return Err(format!("machine {id} sent to {dest}: {line:?}"));
+                        }
+                        sent.entry((id as u32, dest))
+                            .or_default()
+                            .push((*lamport, line.timestamp.clone()));
+                    }
+                }
+            }
+        }
+        for (id, lines) in self.logs.iter().enumerate() {
+            let id = id as u32;
+            let mut clock = 0u64;
+            let mut last_tick = 0u64;
+            let mut next_on_link: HashMap<u32, usize> = HashMap::new();
+            let mut received = 0u64;
+            for line in lines {
+                if line.machine != id {
+                    return Err(format!(
+                        "machine {id}'s log has a line of another machine: {line:?}"
+                    ));
+                }
+                if let Some(tick) = line.event.tick() {
+                    if tick != last_tick + 1 {
+                        return Err(format!(
+                            "machine {id}: tick {tick} after {last_tick}: {line:?}"
+                        ));
+                    }
+                    last_tick = tick;
+                }
+                match &line.event {
+                    Event::Skipped { first, count } => {
+                        if *first != last_tick + 1 {
+                            return Err(format!(
+                                "machine {id}: skip from {first} after tick {last_tick}"
+                            ));
+                        }
+                        last_tick += count;
+                    }
+                    Event::Internal { lamport, .. } | Event::Send { lamport, .. } => {
+                        if *lamport != clock + 1 {
+                            return Err(format!("machine {id}: {lamport} after {clock}: {line:?}"));
+                        }
+                        clock = *lamport;
+                    }
+                    Event::Recv {
+                        lamport,
+                        from,
+                        msg_clock,
+                        ..
+                    } => {
+                        if *lamport != clock.max(*msg_clock) + 1 {
+                            return Err(format!(
+                                "machine {id}: receive rule broken after {clock}: {line:?}"
+                            ));
+                        }
+                        clock = *lamport;
+                        let index = next_on_link.entry(*from).or_default();
+                        let link = sent.get(&(*from, id)).map(Vec::as_slice).unwrap_or(&[]);
+                        match link.get(*index) {
+                            Some((stamp, at)) if stamp == msg_clock && at <= &line.timestamp => *index += 1,
+                            other => {
+                                return Err(format!(
+                                    "machine {id}: receive matches no send (next on link {from}->{id}: {other:?}): {line:?}"
+                                ))
+                            }
+                        }
+                        received += 1;
+                    }
+                    Event::Stop { lamport, queue, .. } => {
+                        if *lamport != clock {
+                            return Err(format!(
+                                "machine {id}: stop clock {lamport}, last clock {clock}"
+                            ));
+                        }
+                        let total: u64 = (0..n)
+                            .filter(|&p| p != id)
+                            .map(|p| sent.get(&(p, id)).map_or(0, Vec::len) as u64)
+                            .sum();
+                        if total != received + queue {
+                            return Err(format!(
+                                "machine {id}: {total} messages sent to it, {received} received, {queue} left in the queue"
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.stop_line(id as usize);
+        }
+        Ok(())
+    }
+}
+
+/// Write `text` as a scenario file in `dir`.
+pub fn scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("failed to write the scenario");
+    path
+}
+
+/// Whether a process with this pid still exists (and is not a zombie).
+pub fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
