@@ -47,4 +47,12 @@ pub struct RunArgs {
     /// No live view and no set-up notes; the summary is still printed.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run the scenario N times, each with its own seed (consecutive from the scenario's or
+    /// --seed) and its own directory inside one batch directory.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+    /// Run once per value of a scenario key (times --repeat), e.g. `events.die=4,6,10,20` or
+    /// `clock.max_rate=1,3,6`; every value runs on the same seeds.
+    #[arg(long, value_name = "KEY=V1,V2,...")]
+    pub sweep: Option<crate::batch::Sweep>,
 }

@@ -4,12 +4,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use logiclock::batch;
 use logiclock::cli::{Cli, Command, RunArgs};
 use logiclock::scenario::{Overrides, Scenario};
 use logiclock::supervisor::{self, RunOptions, SupervisorError};
 
 /// Exit code for bad input: a bad scenario, flag or output directory.
 const EXIT_BAD_INPUT: u8 = 2;
+/// Where run directories go unless `--out` says otherwise.
+const RUNS_ROOT: &str = "runs";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -24,31 +27,108 @@ fn run(args: RunArgs) -> ExitCode {
         seed: args.seed,
         duration_s: args.duration,
         speedup: args.speedup,
+        set: vec![],
     };
     let scenario = match Scenario::load(&args.scenario, &overrides) {
         Ok(scenario) => scenario,
         Err(e) => return fail(&e, EXIT_BAD_INPUT),
-    };
-    let options = RunOptions {
-        out: args.out,
-        runs_root: PathBuf::from("runs"),
-        quiet: args.quiet,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("failed to build the tokio runtime");
-    match runtime.block_on(supervisor::run(scenario, options)) {
-        Ok(report) => {
-            print!(
-                "{}",
-                supervisor::display::summary(&report.manifest, &report.run_dir)
-            );
-            ExitCode::from(report.exit_code())
+    if args.repeat == 1 && args.sweep.is_none() {
+        let options = RunOptions {
+            out: args.out,
+            runs_root: PathBuf::from(RUNS_ROOT),
+            quiet: args.quiet,
+        };
+        return match runtime.block_on(supervisor::run(scenario, options)) {
+            Ok(report) => {
+                print!(
+                    "{}",
+                    supervisor::display::summary(&report.manifest, &report.run_dir)
+                );
+                ExitCode::from(report.exit_code())
+            }
+            Err(e) => fail(&e, exit_code(&e)),
+        };
+    }
+
+    // A batch: plan every run and validate every scenario before starting the first.
+    let seeds = batch::seeds(args.repeat, Some(scenario.seed));
+    let planned = batch::plan(&seeds, args.sweep.as_ref());
+    let mut scenarios = Vec::with_capacity(planned.len());
+    for run in &planned {
+        let overrides = Overrides {
+            seed: Some(run.seed),
+            set: run.set.iter().cloned().collect(),
+            ..overrides.clone()
+        };
+        match Scenario::load(&args.scenario, &overrides) {
+            Ok(s) => scenarios.push(s),
+            Err(e) => return fail(&e, EXIT_BAD_INPUT),
         }
-        Err(e @ SupervisorError::RunDir(_)) => fail(&e, EXIT_BAD_INPUT),
-        Err(e) => fail(&e, 1),
+    }
+    let batch_dir = args.out.unwrap_or_else(|| {
+        supervisor::run_dir::default_path(
+            &PathBuf::from(RUNS_ROOT),
+            &format!("{}-batch", scenario.name),
+            scenario.seed,
+        )
+    });
+    if let Err(e) = supervisor::run_dir::create(&batch_dir) {
+        return fail(&e, EXIT_BAD_INPUT);
+    }
+
+    let total = planned.len();
+    let mut rows = Vec::with_capacity(total);
+    let mut code = 0u8;
+    for (n, (run, scenario)) in planned.iter().zip(scenarios).enumerate() {
+        eprintln!("[{}/{total}] {}", n + 1, run.label);
+        let options = RunOptions {
+            out: Some(batch_dir.join(&run.label)),
+            runs_root: PathBuf::from(RUNS_ROOT),
+            quiet: args.quiet,
+        };
+        match runtime.block_on(supervisor::run(scenario, options)) {
+            Ok(report) => {
+                print!(
+                    "{}",
+                    supervisor::display::summary(&report.manifest, &report.run_dir)
+                );
+                let run_code = report.exit_code();
+                rows.push(format!(
+                    "{:<32} {}",
+                    run.label,
+                    if report.clean() { "clean" } else { "NOT clean" }
+                ));
+                code = code.max(run_code);
+                if report.stopped_by.is_some() {
+                    eprintln!("batch interrupted after {} of {total} runs", n + 1);
+                    break;
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                rows.push(format!("{:<32} failed: {e}", run.label));
+                code = code.max(exit_code(&e));
+            }
+        }
+    }
+    println!("\nbatch of {total} runs in {}:", batch_dir.display());
+    for row in rows {
+        println!("  {row}");
+    }
+    ExitCode::from(code)
+}
+
+/// Bad input (an unusable output directory) is 2; anything else that stops a run is 1.
+fn exit_code(error: &SupervisorError) -> u8 {
+    match error {
+        SupervisorError::RunDir(_) => EXIT_BAD_INPUT,
+        _ => 1,
     }
 }
 

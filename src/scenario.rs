@@ -88,6 +88,9 @@ pub struct Overrides {
     pub seed: Option<u64>,
     pub duration_s: Option<f64>,
     pub speedup: Option<f64>,
+    /// `(key path, value)` pairs set in the file's table before validation, e.g.
+    /// `("events.die", 6)`; this is how a sweep varies one key.
+    pub set: Vec<(String, toml::Value)>,
 }
 
 /// How each machine's clock rate is chosen.
@@ -134,10 +137,25 @@ impl Scenario {
         path: &Path,
         overrides: &Overrides,
     ) -> Result<Scenario, ScenarioError> {
-        let mut raw: RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+        let parse_error = |e: toml::de::Error| ScenarioError::Parse {
             path: path.to_owned(),
             message: e.to_string().trim_end().to_owned(),
-        })?;
+        };
+        // Parsed once as written, so errors point at the file's lines and columns.
+        let mut raw: RawScenario = toml::from_str(text).map_err(parse_error)?;
+        if !overrides.set.is_empty() {
+            let mut table: toml::Table = text.parse().map_err(parse_error)?;
+            for (key, value) in &overrides.set {
+                set_key(&mut table, key, value.clone());
+            }
+            let keys: Vec<&str> = overrides.set.iter().map(|(k, _)| k.as_str()).collect();
+            raw = table
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Parse {
+                    path: path.to_owned(),
+                    message: format!("with {} set: {}", keys.join(", "), e.message()),
+                })?;
+        }
         if let Some(seed) = overrides.seed {
             raw.seed = Some(seed);
         }
@@ -363,6 +381,25 @@ impl Scenario {
     }
 }
 
+/// Set `key` (dotted path, e.g. `events.die`) in `table`, creating sub-tables as needed.
+fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) {
+    match key.split_once('.') {
+        None => {
+            table.insert(key.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head.to_owned())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            let sub = entry.as_table_mut().expect("made a table just above");
+            set_key(sub, rest, value);
+        }
+    }
+}
+
 /// The random stream of machine `id`'s die rolls: one ChaCha stream per machine, from the run seed.
 pub fn machine_rng(seed: u64, id: u32) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -408,9 +445,33 @@ mod tests {
             seed: Some(9),
             duration_s: Some(5.0),
             speedup: Some(30.0),
+            set: vec![],
         };
         let s = Scenario::parse("seed = 1\nduration_s = 60", Path::new("x.toml"), &o).unwrap();
         assert_eq!((s.seed, s.duration_s, s.speedup), (9, 5.0, 30.0));
+    }
+
+    #[test]
+    fn set_keys_replace_nested_values_and_are_validated() {
+        let o = Overrides {
+            set: vec![
+                ("events.die".into(), toml::Value::Integer(4)),
+                ("clock.max_rate".into(), toml::Value::Integer(2)),
+            ],
+            ..Overrides::default()
+        };
+        let s = Scenario::parse("seed = 1\n[events]\ndie = 10\n", Path::new("x.toml"), &o).unwrap();
+        assert_eq!(s.die, 4);
+        assert_eq!(s.rates, RateSpec::Range { min: 1, max: 2 });
+
+        let o = Overrides {
+            set: vec![("events.sides".into(), toml::Value::Integer(4))],
+            ..Overrides::default()
+        };
+        let e = Scenario::parse("", Path::new("x.toml"), &o)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("events.sides") && e.contains("sides"), "{e}");
     }
 
     #[test]

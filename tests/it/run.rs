@@ -185,3 +185,61 @@ fn fixed_rates_more_machines_and_a_small_die() {
         "someone rolled 5 and sent to all"
     );
 }
+
+#[test]
+fn a_sweep_with_repeats_runs_every_value_on_the_same_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("batch");
+    let scenario = util::repo().join("configs/default.toml");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--speedup",
+        "100",
+        "--duration",
+        "10",
+        "--seed",
+        "40",
+        "--repeat",
+        "2",
+        "--sweep",
+        "events.die=3,20",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let done = util::run(tmp.path(), &args, TIMEOUT, Some(&out));
+    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let mut found = Vec::new();
+    for (die, seed) in [(3, 40), (3, 41), (20, 40), (20, 41)] {
+        let dir = out.join(format!("events.die={die}-seed{seed}"));
+        let files = RunFiles::read(&dir);
+        assert_eq!(files.manifest.scenario.die, die);
+        assert_eq!(files.manifest.scenario.seed, seed);
+        if let Err(why) = files.check() {
+            panic!("{}: {why}\n{}", dir.display(), done.describe());
+        }
+        found.push(files);
+    }
+    // Same seed, same rates, whatever the die.
+    let rates = |f: &RunFiles| {
+        f.manifest
+            .machines
+            .iter()
+            .map(|m| m.rate)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rates(&found[0]), rates(&found[2]));
+    assert_eq!(rates(&found[1]), rates(&found[3]));
+    // With die 3 no tick is internal.
+    assert!(found[0]
+        .logs
+        .iter()
+        .flatten()
+        .all(|l| l.event.name() != "internal"));
+    assert!(
+        done.stdout.contains("batch of 4 runs"),
+        "{}",
+        done.describe()
+    );
+}
