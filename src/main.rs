@@ -124,10 +124,10 @@ fn run(args: RunArgs) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Bad input (an unusable output directory) is 2; anything else that stops a run is 1.
+/// Bad input (an unusable output directory or port) is 2; anything else that stops a run is 1.
 fn exit_code(error: &SupervisorError) -> u8 {
     match error {
-        SupervisorError::RunDir(_) => EXIT_BAD_INPUT,
+        SupervisorError::RunDir(_) | SupervisorError::PortTaken { .. } => EXIT_BAD_INPUT,
         _ => 1,
     }
 }

@@ -73,6 +73,12 @@ pub enum SupervisorError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("machine {id}'s port {addr} is not available: {source} (choose another port in [network] ports, or 0 for automatic)")]
+    PortTaken {
+        id: u32,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("failed to listen for signals: {0}")]
     Signals(std::io::Error),
     #[error("the run could not start: {message} (machine diagnostics are in {})", run_dir.display())]
@@ -84,6 +90,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
     let run_dir = options.out.clone().unwrap_or_else(|| {
         run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
     });
+    check_ports(&scenario)?;
     run_dir::create(&run_dir)?;
 
     let (events_tx, events) = mpsc::unbounded_channel();
@@ -132,6 +139,21 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
         forced: false,
     };
     actor.run().await
+}
+
+/// Check that every port the scenario fixes can be bound, before anything starts.
+fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
+    for (id, &port) in (0u32..).zip(&scenario.ports) {
+        if port != 0 {
+            let addr = SocketAddr::new(scenario.host, port);
+            std::net::TcpListener::bind(addr).map_err(|source| SupervisorError::PortTaken {
+                id,
+                addr,
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The supervisor's event queue carries these.

@@ -94,3 +94,30 @@ fn bad_flags_get_clap_errors() {
     assert_eq!(done.code(), Some(2), "{}", done.describe());
     assert!(done.stderr.contains("--speedup"), "{}", done.describe());
 }
+
+#[test]
+fn a_taken_port_is_named_with_its_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let scenario = util::scenario(
+        tmp.path(),
+        "ports.toml",
+        &format!("duration_s = 1\nspeedup = 10\n[network]\nports = [0, {port}, 0]\n"),
+    );
+    let out = tmp.path().join("out");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let done = util::run(tmp.path(), &args, TIMEOUT, None);
+    assert_eq!(done.code(), Some(2), "{}", done.describe());
+    assert!(
+        done.stderr.contains("machine 1") && done.stderr.contains(&port.to_string()),
+        "{}",
+        done.describe()
+    );
+    assert!(!out.exists(), "nothing started");
+}

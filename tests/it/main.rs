@@ -10,5 +10,8 @@ mod run;
 // Bad input: scenario errors and output directories, nothing started.
 mod bad_input;
 
+// Strangers connecting to a machine: refused and logged.
+mod network;
+
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
 mod signals;

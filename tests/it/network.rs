@@ -1,0 +1,85 @@
+//! Strangers on a machine's port: refused, logged, and unnoticed by the model.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use logiclock::log_format::Event;
+
+use crate::util::{self, RunFiles};
+
+#[test]
+fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let scenario = util::repo().join("configs/default.toml");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--speedup",
+        "40",
+        "--duration",
+        "160",
+        "--seed",
+        "9",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let child = util::spawn(tmp.path(), &args);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !out.join("manifest.json").exists() {
+        assert!(Instant::now() < deadline, "the run never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
+    let target = manifest.machines[0].addr;
+
+    // Someone typing text, as with `nc`.
+    let mut text = TcpStream::connect(target).unwrap();
+    text.write_all(b"hello there\n").unwrap();
+    // A length prefix far beyond the maximum frame.
+    let mut huge = TcpStream::connect(target).unwrap();
+    huge.write_all(&[0xff, 0xff, 1, 2, 3]).unwrap();
+    // A well-formed hello from "machine 1" with the wrong secret (a process from another run).
+    let mut other_run = TcpStream::connect(target).unwrap();
+    let mut hello = vec![0, 26, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0];
+    hello.extend_from_slice(&[7u8; 16]);
+    other_run.write_all(&hello).unwrap();
+    // A connection that never says anything.
+    let _silent = TcpStream::connect(target).unwrap();
+
+    let done = util::finish(child, &args, Duration::from_secs(30), Some(&out));
+    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    if let Err(why) = files.check() {
+        panic!("{why}\n{}", done.describe());
+    }
+    let reasons: Vec<&str> = files.logs[0]
+        .iter()
+        .filter_map(|l| match &l.event {
+            Event::Refused { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    for expected in [
+        "bad handshake frame",
+        "wrong run secret",
+        "no handshake within",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r.contains(expected)),
+            "no refusal says {expected:?}: {reasons:?}"
+        );
+    }
+    // The model did not notice: the peers machine 0 talks to are still exactly 1 and 2.
+    let peers: Vec<u32> = files.logs[0]
+        .iter()
+        .filter_map(|l| match &l.event {
+            Event::PeerConnected { peer, .. } => Some(*peer),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(peers, vec![1, 2]);
+}
