@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+
+use crate::fault::LinkState;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 /// What one machine needs to know before it listens.
@@ -44,6 +46,13 @@ pub enum ToMachine {
     Start {
         at_unix_us: u64,
     },
+    /// A fault concerning this machine: log it, and apply `link` to how it sends to `peer`.
+    Fault {
+        kind: String,
+        peer: Option<u32>,
+        detail: String,
+        link: Option<LinkState>,
+    },
     Stop,
 }
 
@@ -56,6 +65,8 @@ pub enum FromMachine {
     },
     /// Connected to every peer, and every peer connected to it.
     MeshReady,
+    /// The machine got `stop` and is stopping: it has stopped ticking and is draining.
+    Stopping,
     /// A periodic view of the tick loop, for the live display.
     Status {
         tick: u64,

@@ -4,6 +4,7 @@
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
 //! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`];
+//! - [`fault`]: `[[fault]]` entries (kill, pause, delay, partition) and their timeline;
 //! - [`log_format`]: the machine log contract (events, fields, version);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
@@ -13,6 +14,7 @@
 pub mod batch;
 pub mod cli;
 pub mod control;
+pub mod fault;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;

@@ -97,6 +97,21 @@ pub enum Event {
         /// Peak resident memory of the process, KiB.
         max_rss_kb: u64,
     },
+    /// A message to `to` was discarded: by a partition in drop mode, or because `to` is gone.
+    /// It counts as sent and never received.
+    Dropped {
+        to: u32,
+        lamport: u64,
+        reason: String,
+    },
+    /// A fault caused on purpose hit this machine: `kill` (of `peer`), `pause`, `delay`,
+    /// `partition`; `detail` says what and for how long.
+    Fault {
+        kind: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer: Option<u32>,
+        detail: String,
+    },
     /// A peer's connection was accepted after a valid handshake.
     PeerConnected { peer: u32, addr: String },
     /// A peer's connection ended (`reason` says how).
@@ -120,6 +135,8 @@ impl Event {
             Event::Recv { .. } => "recv",
             Event::Skipped { .. } => "skipped",
             Event::Stop { .. } => "stop",
+            Event::Dropped { .. } => "dropped",
+            Event::Fault { .. } => "fault",
             Event::PeerConnected { .. } => "peer_connected",
             Event::PeerGone { .. } => "peer_gone",
             Event::Refused { .. } => "refused",

@@ -49,7 +49,22 @@ pub struct Outcome {
     pub clean: bool,
     /// Why the run ended: "completed", "interrupted (SIGINT)", ...
     pub reason: String,
+    /// The faults carried out, in order.
+    #[serde(default)]
+    pub faults: Vec<FaultRecord>,
     pub exits: Vec<MachineExit>,
+}
+
+/// One fault action the supervisor carried out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultRecord {
+    /// System time, RFC 3339.
+    pub at: String,
+    /// `kill`, `pause`, `resume`, `delay` or `partition`.
+    pub kind: String,
+    /// The machines concerned.
+    pub machines: Vec<u32>,
+    pub detail: String,
 }
 
 /// How one machine process ended.

@@ -10,6 +10,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::fault::{Fault, RawFault};
+
 /// Most machines a scenario may ask for.
 pub const MAX_MACHINES: u32 = 64;
 /// Highest clock rate, in ticks per model second.
@@ -36,7 +38,7 @@ pub enum ScenarioError {
     #[error("invalid scenario {}: `{key}` {message}", path.display())]
     Invalid {
         path: PathBuf,
-        key: &'static str,
+        key: String,
         message: String,
     },
 }
@@ -56,6 +58,22 @@ pub struct RawScenario {
     pub events: RawEvents,
     #[serde(default)]
     pub network: RawNetwork,
+    pub on_machine_exit: Option<ExitPolicy>,
+    pub stop_grace_s: Option<f64>,
+    /// `[[fault]]` tables.
+    #[serde(default)]
+    pub fault: Vec<RawFault>,
+}
+
+/// What the run does when a machine process dies before it is told to stop.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitPolicy {
+    /// The other machines log the peer as gone and run to the end.
+    #[default]
+    Continue,
+    /// The supervisor stops the run.
+    Stop,
 }
 
 /// `[clock]`
@@ -119,6 +137,14 @@ pub struct Scenario {
     pub host: IpAddr,
     /// Listening port per machine; 0 lets the system choose.
     pub ports: Vec<u16>,
+    #[serde(default)]
+    pub on_machine_exit: ExitPolicy,
+    /// Real seconds a machine has to answer `stop` before it is killed.
+    #[serde(default = "default_stop_grace_s")]
+    pub stop_grace_s: f64,
+    /// Faults to cause, in time order.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
 }
 
 impl Scenario {
@@ -170,9 +196,9 @@ impl Scenario {
 
     /// Validate a raw scenario. A missing seed is drawn at random here, so the run can record it.
     pub fn from_raw(raw: RawScenario, path: &Path) -> Result<Scenario, ScenarioError> {
-        let invalid = |key: &'static str, message: String| ScenarioError::Invalid {
+        let invalid = |key: &str, message: String| ScenarioError::Invalid {
             path: path.to_owned(),
-            key,
+            key: key.to_owned(),
             message,
         };
 
@@ -344,7 +370,21 @@ impl Scenario {
             }
         };
 
+        let faults = crate::fault::validate(raw.fault, machines, duration_s)
+            .map_err(|(key, message)| invalid(&key, message))?;
+
+        let stop_grace_s = raw.stop_grace_s.unwrap_or_else(default_stop_grace_s);
+        if !(stop_grace_s > 0.0 && stop_grace_s <= 600.0) {
+            return Err(invalid(
+                "stop_grace_s",
+                format!("is {stop_grace_s}; allowed: more than 0, at most 600 real seconds"),
+            ));
+        }
+
         Ok(Scenario {
+            stop_grace_s,
+            on_machine_exit: raw.on_machine_exit.unwrap_or_default(),
+            faults,
             name,
             machines,
             duration_s,
@@ -379,6 +419,10 @@ impl Scenario {
     pub fn real_duration(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.duration_s / self.speedup)
     }
+}
+
+fn default_stop_grace_s() -> f64 {
+    10.0
 }
 
 /// Set `key` (dotted path, e.g. `events.die`) in `table`, creating sub-tables as needed.

@@ -1,13 +1,13 @@
 //! The machine log writer: a tracing layer that turns model events into JSON lines in a file.
 //!
-//! Lines go into an in-process buffer under a mutex and reach the file when the buffer fills,
-//! on [`LogSink::flush`] (called periodically and on every exit path), and on drop. Unlike
-//! `tracing-appender`'s non-blocking writer, nothing here can drop a line: a write waits for the
-//! buffer instead.
+//! Each line is handed to the operating system with one `write(2)` as the event happens, before
+//! the tick loop goes on. So a line cannot be dropped (unlike `tracing-appender`'s lossy
+//! non-blocking writer), and a machine killed with SIGKILL leaves a log that holds every event
+//! up to its death: a send is in the sender's log before its message can reach the wire.
 
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -20,7 +20,7 @@ use crate::log_format::{RECORD_FIELD, TARGET};
 /// The log file of one machine, shared by the layer and whoever flushes it.
 #[derive(Debug, Clone)]
 pub struct LogSink {
-    file: Arc<Mutex<BufWriter<File>>>,
+    file: Arc<Mutex<File>>,
 }
 
 impl LogSink {
@@ -28,12 +28,13 @@ impl LogSink {
     pub fn create(path: &Path) -> std::io::Result<LogSink> {
         let file = File::create(path)?;
         Ok(LogSink {
-            file: Arc::new(Mutex::new(BufWriter::with_capacity(64 * 1024, file))),
+            file: Arc::new(Mutex::new(file)),
         })
     }
 
-    /// Hand buffered lines to the operating system, where they survive this process dying.
-    /// (No fsync: it can stall the tick loop for milliseconds, and the OS keeps the data.)
+    /// Make sure every line is with the operating system. Lines are written through, so this
+    /// only guards against a future buffered writer. (No fsync: it can stall the tick loop for
+    /// milliseconds, and data the OS holds survives this process dying.)
     pub fn flush(&self) -> std::io::Result<()> {
         self.file.lock().unwrap_or_else(|p| p.into_inner()).flush()
     }

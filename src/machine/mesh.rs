@@ -11,13 +11,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::codec::Framed;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::wire::{Message, MessageCodec};
+use crate::fault::{LinkState, PartitionMode};
 use crate::log_format::{emit, Event};
 
 /// How long a new connection has to send its hello.
@@ -40,6 +43,14 @@ pub struct Identity {
 pub struct Incoming {
     pub from: u32,
     pub lamport: u64,
+}
+
+/// A model message on its way to one peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outgoing {
+    pub msg: Message,
+    /// When the tick loop sent it; a link delay counts from here.
+    pub queued: tokio::time::Instant,
 }
 
 /// Why the mesh could not be built.
@@ -182,23 +193,59 @@ pub async fn dial(
 }
 
 /// Write the messages queued for `peer` until the queue closes, then flush and close the
-/// connection, so the peer reads it to its end.
+/// connection, so the peer reads it to its end. `link` says how to treat them on the way (a
+/// delay, a partition); any change of it releases a message being delayed, and the machine
+/// resets it to normal when it stops, so held messages are delivered before the connection closes.
 pub async fn write_loop(
     mut framed: Framed<TcpStream, MessageCodec>,
     peer: u32,
-    mut outbox: mpsc::UnboundedReceiver<Message>,
+    mut outbox: mpsc::UnboundedReceiver<Outgoing>,
+    mut link: watch::Receiver<LinkState>,
 ) {
-    while let Some(msg) = outbox.recv().await {
-        let mut result = framed.feed(msg).await;
+    let mut jitter_rng = ChaCha8Rng::seed_from_u64(rand::random());
+    let mut last_release = tokio::time::Instant::now();
+    let mut unflushed = Vec::new();
+    while let Some(out) = outbox.recv().await {
+        let state = *link.borrow_and_update();
+        if state.delay_us > 0 {
+            let jitter = match state.jitter_us {
+                0 => 0,
+                j => jitter_rng.random_range(0..=j),
+            };
+            // Never before the previous message: a link stays first in, first out.
+            let release =
+                (out.queued + Duration::from_micros(state.delay_us + jitter)).max(last_release);
+            last_release = release;
+            tokio::select! {
+                _ = tokio::time::sleep_until(release) => {}
+                _ = link.changed() => {}
+            }
+        }
+        if !pass_partition(&mut link, peer, out.msg).await {
+            continue;
+        }
+        unflushed.push(out.msg);
+        let mut result = framed.feed(out.msg).await;
         if result.is_ok() && outbox.is_empty() {
             result = framed.flush().await;
+            if result.is_ok() {
+                unflushed.clear();
+            }
         }
         if let Err(e) = result {
-            let lost = outbox.len() + 1;
+            // Everything not yet handed to the socket is lost: say so, message by message,
+            // and keep saying so for what the tick loop still sends until it stops.
             emit(&Event::PeerGone {
                 peer,
-                reason: format!("send failed: {e}; {lost} message(s) not delivered"),
+                reason: format!("send failed: {e}"),
             });
+            for msg in unflushed.drain(..) {
+                dropped(peer, msg, "peer gone");
+            }
+            outbox.close();
+            while let Some(out) = outbox.recv().await {
+                dropped(peer, out.msg, "peer gone");
+            }
             return;
         }
     }
@@ -214,5 +261,35 @@ pub async fn write_loop(
         Err(_) => emit(&Event::Warning {
             message: format!("closing the connection to machine {peer} timed out"),
         }),
+    }
+}
+
+/// Log a model message to `peer` that will never arrive.
+fn dropped(peer: u32, msg: Message, reason: &str) {
+    if let Message::Clock { lamport, .. } = msg {
+        emit(&Event::Dropped {
+            to: peer,
+            lamport,
+            reason: reason.to_owned(),
+        });
+    }
+}
+
+/// Wait while a partition holds the link; `false` when a partition in drop mode discarded `msg`.
+async fn pass_partition(link: &mut watch::Receiver<LinkState>, peer: u32, msg: Message) -> bool {
+    loop {
+        let block = link.borrow_and_update().block;
+        match block {
+            None => return true,
+            Some(PartitionMode::Drop) => {
+                dropped(peer, msg, "partition");
+                return false;
+            }
+            Some(PartitionMode::Hold) => {
+                if link.changed().await.is_err() {
+                    return true;
+                }
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::io::BufReader;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing_subscriber::prelude::*;
@@ -17,6 +17,7 @@ use super::log_layer::{LogSink, ModelLogLayer};
 use super::mesh::{self, Identity};
 use super::tick::{LiveStatus, TickLoop};
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
+use crate::fault::LinkState;
 use crate::log_format::{self, emit, Event};
 use crate::scenario::machine_rng;
 
@@ -52,12 +53,14 @@ pub fn main() -> ExitCode {
     code
 }
 
-/// Write control messages to stdout, in order, until every sender is gone.
+/// Write control messages to stdout, in order, until the last one (`stopped` or `failed`) is
+/// out or every sender is gone.
 async fn write_control(mut rx: mpsc::UnboundedReceiver<FromMachine>) {
     let mut stdout = tokio::io::stdout();
     while let Some(msg) = rx.recv().await {
+        let last = matches!(msg, FromMachine::Stopped(_) | FromMachine::Failed { .. });
         // The supervisor may be gone; the machine still stops cleanly and flushes its log.
-        if control::send(&mut stdout, &msg).await.is_err() {
+        if control::send(&mut stdout, &msg).await.is_err() || last {
             break;
         }
     }
@@ -126,11 +129,21 @@ async fn run_logged(
     let addr = listener.local_addr()?;
     let _ = out.send(FromMachine::Listening { addr });
 
-    // The control channel: `stop` or the end of stdin cancel `stop`; the rest goes to `ctrl_rx`.
+    // How this machine sends to each peer (indexed by peer id); faults change it.
+    let (links, mut link_rxs): (Vec<_>, Vec<_>) = (0..config.machines)
+        .map(|_| watch::channel(LinkState::default()))
+        .map(|(tx, rx)| (tx, Some(rx)))
+        .unzip();
+    let links = Arc::new(links);
+
+    // The control channel: `stop` or the end of stdin cancel `stop`; faults are applied here;
+    // the rest goes to `ctrl_rx`.
     let stop = CancellationToken::new();
     let (ctrl_tx, mut ctrl_rx) = mpsc::unbounded_channel();
     {
         let stop = stop.clone();
+        let links = links.clone();
+        let out = out.clone();
         tokio::spawn(async move {
             loop {
                 match control::recv::<_, ToMachine>(&mut stdin).await {
@@ -142,6 +155,20 @@ async fn run_logged(
                     }
                     Ok(Some(ToMachine::Stop)) => {
                         stop.cancel();
+                        let _ = out.send(FromMachine::Stopping);
+                    }
+                    Ok(Some(ToMachine::Fault {
+                        kind,
+                        peer,
+                        detail,
+                        link,
+                    })) => {
+                        emit(&Event::Fault { kind, peer, detail });
+                        if let (Some(peer), Some(state)) = (peer, link) {
+                            if let Some(tx) = links.get(peer as usize) {
+                                tx.send_replace(state);
+                            }
+                        }
                     }
                     Ok(Some(ToMachine::Config(_))) => emit(&Event::Warning {
                         message: "ignored a second config message".into(),
@@ -196,7 +223,10 @@ async fn run_logged(
             .zip(futures::future::try_join_all(dials).await?)
         {
             let (tx, rx) = mpsc::unbounded_channel();
-            writers.spawn(mesh::write_loop(framed, *peer, rx));
+            let link = link_rxs[*peer as usize]
+                .take()
+                .expect("one writer per peer");
+            writers.spawn(mesh::write_loop(framed, *peer, rx, link));
             outboxes.push(tx);
         }
         // Wait until every peer has dialed us too.
@@ -246,6 +276,8 @@ async fn run_logged(
     let outcome = match start_at {
         Some(at_unix_us) => {
             let start = instant_at(at_unix_us);
+            // The start line marks the start of the schedule: tick 1 is due right after it.
+            tokio::time::sleep_until(start).await;
             emit(&Event::Start {
                 format: log_format::FORMAT_VERSION,
                 rate: config.rate,
@@ -263,7 +295,11 @@ async fn run_logged(
         }
     };
 
-    // Stop: our writers close their connections; then read every peer's connection to its end.
+    // Stop: every link back to normal, so held messages go out; our writers close their
+    // connections; then read every peer's connection to its end.
+    for link in links.iter() {
+        link.send_replace(LinkState::default());
+    }
     accepting.cancel();
     writers.close();
     readers.close();

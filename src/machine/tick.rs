@@ -16,7 +16,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
 use super::clock::{choose_action, Action, LamportClock};
-use super::mesh::Incoming;
+use super::mesh::{Incoming, Outgoing};
 use super::wire::Message;
 use crate::log_format::{emit, Event};
 
@@ -38,7 +38,7 @@ pub struct TickLoop {
     pub period: Duration,
     pub inbox: mpsc::UnboundedReceiver<Incoming>,
     /// One queue per peer, in the order of `peers`, drained by that peer's writer task.
-    pub outboxes: Vec<mpsc::UnboundedSender<Message>>,
+    pub outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
     pub status: Arc<LiveStatus>,
 }
 
@@ -119,13 +119,17 @@ impl TickLoop {
                     }
                     Action::Send(to) => {
                         let lamport = clock.send();
+                        let queued = Instant::now();
+                        let mut gone = Vec::new();
                         for peer in &to {
                             let index = peers
                                 .iter()
                                 .position(|p| p == peer)
                                 .expect("choose_action only picks from peers");
-                            // A closed outbox means that peer's writer already logged it gone.
-                            let _ = outboxes[index].send(Message::Clock { from: id, lamport });
+                            let msg = Message::Clock { from: id, lamport };
+                            if outboxes[index].send(Outgoing { msg, queued }).is_err() {
+                                gone.push(*peer);
+                            }
                         }
                         sent += to.len() as u64;
                         emit(&Event::Send {
@@ -134,6 +138,14 @@ impl TickLoop {
                             to,
                             late_us,
                         });
+                        // Those peers' writers have ended: the peers are gone.
+                        for peer in gone {
+                            emit(&Event::Dropped {
+                                to: peer,
+                                lamport,
+                                reason: "peer gone".into(),
+                            });
+                        }
                     }
                 }
             }
@@ -166,7 +178,7 @@ mod tests {
 
     struct Harness {
         inbox: mpsc::UnboundedSender<Incoming>,
-        outboxes: Vec<mpsc::UnboundedReceiver<Message>>,
+        outboxes: Vec<mpsc::UnboundedReceiver<Outgoing>>,
         tick_loop: TickLoop,
     }
 
@@ -224,7 +236,11 @@ mod tests {
         let mut delivered = 0;
         for rx in &mut h.outboxes {
             let mut last = 0;
-            while let Ok(Message::Clock { from, lamport }) = rx.try_recv() {
+            while let Ok(Outgoing {
+                msg: Message::Clock { from, lamport },
+                ..
+            }) = rx.try_recv()
+            {
                 assert_eq!(from, 0);
                 assert!(lamport > last, "stamps increase per link");
                 last = lamport;

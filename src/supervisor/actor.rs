@@ -14,16 +14,20 @@ use super::display::LiveView;
 use super::run_dir::{self, RunDirError};
 use super::signal::{self, Stop};
 use crate::control::{FromMachine, MachineConfig, StopReport, ToMachine};
+use crate::fault::{self, Action};
 use crate::log_format;
-use crate::manifest::{MachineEntry, MachineExit, Manifest, Outcome, MANIFEST_VERSION};
-use crate::scenario::Scenario;
+use crate::manifest::{
+    FaultRecord, MachineEntry, MachineExit, Manifest, Outcome, MANIFEST_VERSION,
+};
+use crate::scenario::{ExitPolicy, Scenario};
 
 /// How long the machines have to listen, and then to connect the mesh.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(15);
 /// Delay between telling the machines to start and their first tick, so all start together.
 const START_DELAY: Duration = Duration::from_millis(200);
-/// How long a machine has to stop after being told to, before it is killed.
-const STOP_GRACE: Duration = Duration::from_secs(10);
+/// How long a machine that answered `stop` may take to drain and exit (its own drain bound,
+/// 5 s, plus a margin) before it is killed.
+const DRAIN_GRACE: Duration = Duration::from_secs(8);
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
@@ -129,6 +133,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
     }
     drop(events_tx);
 
+    let timeline = fault::timeline(&scenario.faults, scenario.speedup);
     let mut actor = Supervisor {
         scenario,
         run_dir,
@@ -137,6 +142,9 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
         events,
         stopped_by: None,
         forced: false,
+        stop_early: None,
+        timeline: timeline.into(),
+        fault_log: Vec::new(),
     };
     actor.run().await
 }
@@ -173,7 +181,14 @@ struct Slot {
     report: Option<StopReport>,
     failure: Option<String>,
     exit: Option<ExitStatus>,
+    /// Killed by the supervisor because it did not stop in time.
     killed: bool,
+    /// Killed on purpose by a `kill` fault.
+    fault_killed: bool,
+    /// Stopped by a `pause` fault (SIGSTOP) and not yet resumed.
+    paused: bool,
+    /// Answered `stop`: it is draining.
+    stopping: bool,
 }
 
 impl Slot {
@@ -187,11 +202,16 @@ impl Slot {
             failure: None,
             exit: None,
             killed: false,
+            fault_killed: false,
+            paused: false,
+            stopping: false,
         }
     }
 
+    /// Stopped on request and exited 0, or was killed on purpose by a fault.
     fn clean(&self) -> bool {
-        !self.killed && self.report.is_some() && self.exit.is_some_and(|s| s.success())
+        self.fault_killed
+            || (!self.killed && self.report.is_some() && self.exit.is_some_and(|s| s.success()))
     }
 }
 
@@ -203,6 +223,12 @@ struct Supervisor {
     events: mpsc::UnboundedReceiver<Event>,
     stopped_by: Option<Stop>,
     forced: bool,
+    /// A machine died and the scenario says to stop the run then.
+    stop_early: Option<String>,
+    /// The faults' actions still to come, in time order, at real offsets from the start.
+    timeline: std::collections::VecDeque<(Duration, Action)>,
+    /// What the faults did, for the manifest.
+    fault_log: Vec<FaultRecord>,
 }
 
 impl Supervisor {
@@ -237,9 +263,10 @@ impl Supervisor {
         self.stop_all().await;
         self.view.finish();
 
-        let reason = match self.stopped_by {
-            Some(stop) => format!("interrupted by {}", stop.name()),
-            None => "completed".to_owned(),
+        let reason = match (self.stopped_by, &self.stop_early) {
+            (Some(stop), _) => format!("interrupted by {}", stop.name()),
+            (None, Some(why)) => why.clone(),
+            (None, None) => "completed".to_owned(),
         };
         manifest.outcome = Some(self.outcome(reason));
         self.write_manifest(&manifest)?;
@@ -304,34 +331,142 @@ impl Supervisor {
         }
     }
 
-    /// The run proper: until the deadline or a signal, keep the live view current.
+    /// The run proper: until the deadline, a signal, or a machine's death under the `stop`
+    /// policy, carry out the faults and keep the live view current.
     async fn tick_until(&mut self, deadline: Instant, start: Instant) {
         let mut redraw = tokio::time::interval(REDRAW_EVERY);
-        while self.stopped_by.is_none() {
+        while self.stopped_by.is_none() && self.stop_early.is_none() {
+            // Without a fault to come, the next fault "time" is the deadline itself.
+            let next_fault = self
+                .timeline
+                .front()
+                .map_or(deadline, |(at, _)| start + *at);
             tokio::select! {
                 event = self.events.recv() => match event {
                     Some(event) => self.dispatch(event),
                     None => return,
                 },
                 _ = tokio::time::sleep_until(deadline) => return,
+                _ = tokio::time::sleep_until(next_fault), if !self.timeline.is_empty() => {
+                    let (_, action) = self.timeline.pop_front().expect("checked non-empty");
+                    self.carry_out(action).await;
+                }
                 _ = redraw.tick() => self.view.elapsed(Instant::now().saturating_duration_since(start)),
             }
         }
     }
 
-    /// Tell every machine to stop and wait for all to exit; kill those that take longer than
-    /// [`STOP_GRACE`], or all of them on a second signal.
+    /// Carry out one fault action, tell the machines it concerns, and record it.
+    async fn carry_out(&mut self, action: Action) {
+        let (kind, machines, detail) = match action {
+            Action::Kill(id) => {
+                let slot = &mut self.slots[id as usize];
+                if slot.exit.is_some() {
+                    return;
+                }
+                slot.fault_killed = true;
+                slot.child.kill();
+                for (peer, slot) in (0u32..).zip(&mut self.slots) {
+                    if peer != id {
+                        slot.child
+                            .send(&ToMachine::Fault {
+                                kind: "kill".into(),
+                                peer: Some(id),
+                                detail: format!("machine {id} killed (SIGKILL)"),
+                                link: None,
+                            })
+                            .await;
+                    }
+                }
+                ("kill", vec![id], format!("machine {id} killed (SIGKILL)"))
+            }
+            Action::Pause(id) => {
+                let slot = &mut self.slots[id as usize];
+                if slot.exit.is_some() || !signal::send(slot.child.pid, libc::SIGSTOP) {
+                    return;
+                }
+                slot.paused = true;
+                ("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
+            }
+            Action::Resume(id) => {
+                if !self.resume(id) {
+                    return;
+                }
+                let detail = format!("machine {id} resumed (SIGCONT)");
+                self.slots[id as usize]
+                    .child
+                    .send(&ToMachine::Fault {
+                        kind: "pause".into(),
+                        peer: None,
+                        detail: "this machine was paused and is now resumed".into(),
+                        link: None,
+                    })
+                    .await;
+                ("resume", vec![id], detail)
+            }
+            Action::Link {
+                from,
+                to,
+                state,
+                kind,
+                note,
+            } => {
+                self.slots[from as usize]
+                    .child
+                    .send(&ToMachine::Fault {
+                        kind: kind.into(),
+                        peer: Some(to),
+                        detail: note.clone(),
+                        link: Some(state),
+                    })
+                    .await;
+                (kind, vec![from, to], format!("machine {from}: {note}"))
+            }
+        };
+        self.view.note(&format!("fault: {detail}"));
+        self.fault_log.push(FaultRecord {
+            at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+            kind: kind.to_owned(),
+            machines,
+            detail,
+        });
+    }
+
+    /// SIGCONT a paused machine; false if it was not paused.
+    fn resume(&mut self, id: u32) -> bool {
+        let slot = &mut self.slots[id as usize];
+        if !slot.paused {
+            return false;
+        }
+        slot.paused = false;
+        signal::send(slot.child.pid, libc::SIGCONT)
+    }
+
+    /// Tell every machine to stop and wait for all to exit. A machine that does not answer
+    /// within the scenario's `stop_grace_s` is killed; one that answered but has not exited
+    /// [`DRAIN_GRACE`] later is killed too; a second signal kills them all at once.
     async fn stop_all(&mut self) {
+        for id in 0..self.slots.len() as u32 {
+            self.resume(id);
+        }
         for slot in &mut self.slots {
             slot.child.send(&ToMachine::Stop).await;
         }
-        let mut deadline = Instant::now() + STOP_GRACE;
+        let grace = Duration::from_secs_f64(self.scenario.stop_grace_s);
+        let mut deadline = Instant::now() + grace;
+        let mut answered_only = true;
         while self.slots.iter().any(|s| s.exit.is_none()) {
             let event = tokio::select! {
                 event = self.events.recv() => event,
                 _ = tokio::time::sleep_until(deadline) => {
-                    self.kill_remaining(&format!("did not stop within {STOP_GRACE:?}"));
-                    deadline = Instant::now() + STOP_GRACE;
+                    if answered_only {
+                        self.kill_remaining(&format!("did not answer stop within {grace:?}"), |s| !s.stopping);
+                        answered_only = false;
+                        deadline = Instant::now() + DRAIN_GRACE;
+                    } else {
+                        self.kill_remaining(&format!("did not finish stopping within {DRAIN_GRACE:?}"), |_| true);
+                        deadline = Instant::now() + DRAIN_GRACE;
+                    }
                     continue;
                 }
             };
@@ -340,7 +475,7 @@ impl Supervisor {
                 None => break,
             }
             if self.forced {
-                self.kill_remaining("stop forced by a second signal");
+                self.kill_remaining("stop forced by a second signal", |_| true);
                 self.forced = false;
             }
         }
@@ -349,10 +484,11 @@ impl Supervisor {
         }
     }
 
-    fn kill_remaining(&mut self, why: &str) {
+    /// Kill every machine still running that `which` selects.
+    fn kill_remaining(&mut self, why: &str, which: fn(&Slot) -> bool) {
         for (id, slot) in (0u32..).zip(&mut self.slots) {
-            if slot.exit.is_none() && !slot.killed {
-                self.view.note(&format!("machine {id} {why}: killing it"));
+            if slot.exit.is_none() && !slot.killed && which(slot) {
+                self.view.warn(&format!("machine {id} {why}: killing it"));
                 slot.killed = true;
                 slot.child.kill();
             }
@@ -379,6 +515,7 @@ impl Supervisor {
                 match event {
                     ChildEvent::Message(FromMachine::Listening { addr }) => slot.addr = Some(addr),
                     ChildEvent::Message(FromMachine::MeshReady) => slot.mesh_ready = true,
+                    ChildEvent::Message(FromMachine::Stopping) => slot.stopping = true,
                     ChildEvent::Message(FromMachine::Status {
                         tick,
                         lamport,
@@ -403,16 +540,24 @@ impl Supervisor {
                             .note(&format!("machine {id} sent a bad control line: {text}"));
                     }
                     ChildEvent::Exited(status) => {
-                        if slot.report.is_none() {
-                            self.view.note(&format!(
-                                "machine {id} (pid {}) exited before stopping: {}",
+                        slot.exit = Some(status);
+                        if slot.fault_killed {
+                            self.view.machine_ended(id, "killed by a fault");
+                        } else if slot.report.is_none() && !slot.killed {
+                            let why = format!(
+                                "machine {id} (pid {}) died before it was told to stop: {}",
                                 slot.child.pid,
                                 describe(&status)
-                            ));
+                            );
+                            self.view.warn(&why);
                             self.view
-                                .machine_ended(id, &format!("gone: {}", describe(&status)));
+                                .machine_ended(id, &format!("died: {}", describe(&status)));
+                            if self.scenario.on_machine_exit == ExitPolicy::Stop
+                                && self.stop_early.is_none()
+                            {
+                                self.stop_early = Some(format!("stopped early: {why}"));
+                            }
                         }
-                        slot.exit = Some(status);
                     }
                 }
             }
@@ -448,16 +593,18 @@ impl Supervisor {
             ended_at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
             clean: self.slots.iter().all(Slot::clean),
             reason,
+            faults: self.fault_log.clone(),
             exits: (0u32..)
                 .zip(&self.slots)
                 .map(|(id, s)| MachineExit {
                     id,
-                    status: match (s.exit, s.killed) {
-                        (Some(status), true) => {
+                    status: match (s.exit, s.killed, s.fault_killed) {
+                        (Some(status), _, true) => format!("{} (kill fault)", describe(&status)),
+                        (Some(status), true, _) => {
                             format!("{} (killed by the supervisor)", describe(&status))
                         }
-                        (Some(status), false) => describe(&status),
-                        (None, _) => "unknown".to_owned(),
+                        (Some(status), false, false) => describe(&status),
+                        (None, _, _) => "unknown".to_owned(),
                     },
                     clean: s.clean(),
                     report: s.report.clone(),

@@ -77,6 +77,15 @@ impl LiveView {
         }
     }
 
+    /// Something the user must see even with `--quiet`: a machine died, a fault went wrong.
+    pub fn warn(&self, text: &str) {
+        if self.live {
+            let _ = self.multi.println(text);
+        } else {
+            eprintln!("{text}");
+        }
+    }
+
     /// A machine's latest figures.
     pub fn machine(&self, id: u32, tick: u64, lamport: u64, queue: u64) {
         if let Some(bar) = self.machines.get(id as usize) {
@@ -128,12 +137,18 @@ pub fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String {
         .unwrap_or(&[]);
     for m in &manifest.machines {
         let exit = exits.iter().find(|e| e.id == m.id);
-        let r = exit.and_then(|e| e.report.clone()).unwrap_or_default();
         let status = exit.map(|e| e.status.as_str()).unwrap_or("?");
-        out.push_str(&format!(
-            "{:>7}  {:>4}  {:>5}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {}\n",
-            m.id, m.rate, r.ticks, r.skipped, r.lamport, r.sent, r.received, r.queue, status
-        ));
+        match exit.and_then(|e| e.report.as_ref()) {
+            Some(r) => out.push_str(&format!(
+                "{:>7}  {:>4}  {:>5}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {}\n",
+                m.id, m.rate, r.ticks, r.skipped, r.lamport, r.sent, r.received, r.queue, status
+            )),
+            // No final figures: the machine died; its log has what it did.
+            None => out.push_str(&format!(
+                "{:>7}  {:>4}  {:>5}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {}\n",
+                m.id, m.rate, "-", "-", "-", "-", "-", "-", status
+            )),
+        }
     }
     if let Some(outcome) = &manifest.outcome {
         out.push_str(&format!(

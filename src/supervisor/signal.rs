@@ -50,3 +50,9 @@ pub fn listen<E: Send + 'static>(
     });
     Ok(())
 }
+
+/// Send `sig` to process `pid`; false if it failed (the process is gone).
+pub fn send(pid: u32, sig: i32) -> bool {
+    // SAFETY: kill(2) has no memory effects; a stale pid at worst fails with ESRCH.
+    unsafe { libc::kill(pid as i32, sig) == 0 }
+}

@@ -10,6 +10,9 @@ mod run;
 // Bad input: scenario errors and output directories, nothing started.
 mod bad_input;
 
+// Machines killed, hanging on stop, and faults on purpose.
+mod faults;
+
 // Strangers connecting to a machine: refused and logged.
 mod network;
 

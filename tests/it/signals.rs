@@ -115,3 +115,31 @@ fn machines_stop_by_themselves_when_the_supervisor_is_killed() {
         panic!("{why}");
     }
 }
+
+#[test]
+fn a_second_ctrl_c_forces_the_stop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start_long_run(tmp.path());
+    let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
+    // A machine that cannot answer, so the first Ctrl-C waits for it.
+    signal(manifest.machines[1].pid, libc::SIGSTOP);
+    let started = Instant::now();
+    signal(child.id(), libc::SIGINT);
+    std::thread::sleep(Duration::from_millis(500));
+    signal(child.id(), libc::SIGINT);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let done = util::finish(child, &argv, Duration::from_secs(20), Some(&out));
+    assert_eq!(done.code(), Some(130), "{}", done.describe());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "forcing took {:?}",
+        started.elapsed()
+    );
+    let files = RunFiles::read(&out);
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    assert!(!outcome.clean, "a forced stop is not clean");
+    assert!(outcome.exits[1].status.contains("killed by the supervisor"));
+    for m in &files.manifest.machines {
+        assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
+    }
+}

@@ -1,0 +1,288 @@
+//! Process faults (a machine killed from outside, a machine that hangs on stop) and faults on
+//! purpose (`[[fault]]`): the run reports them, the survivors finish, and nothing is lost silently.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use logiclock::log_format::{Event, LogLine};
+
+use crate::util::{self, RunFiles};
+
+/// Start `scenario` and wait until its manifest exists (the machines are about to tick).
+fn start(tmp: &Path, scenario: &str) -> (std::process::Child, PathBuf, Vec<String>) {
+    let path = util::scenario(tmp, "faults.toml", scenario);
+    let out = tmp.join("run");
+    let args: Vec<String> = [
+        "run",
+        path.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let child = util::spawn(tmp, &argv);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !out.join("manifest.json").exists() {
+        assert!(Instant::now() < deadline, "the run never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (child, out, args)
+}
+
+fn finish(child: std::process::Child, args: &[String], out: &Path) -> util::Finished {
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    util::finish(child, &argv, Duration::from_secs(40), Some(out))
+}
+
+fn micros(line: &LogLine) -> u64 {
+    humantime::parse_rfc3339(&line.timestamp)
+        .unwrap()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}
+
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) on a pid this run spawned.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+}
+
+#[test]
+fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
+    std::thread::sleep(Duration::from_millis(700));
+    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1].pid;
+    signal(victim, libc::SIGKILL);
+    let killed_at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64;
+    let done = finish(child, &args, &out);
+
+    assert_eq!(done.code(), Some(1), "{}", done.describe());
+    assert!(
+        done.stderr.contains("machine 1") && done.stderr.contains("SIGKILL"),
+        "the supervisor says which machine died and how\n{}",
+        done.describe()
+    );
+    assert!(done.stdout.contains("NOT clean"), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    assert!(!outcome.clean);
+    assert!(
+        outcome.exits[1].status.contains("signal 9"),
+        "{:?}",
+        outcome.exits[1]
+    );
+    for id in [0, 2] {
+        let gone = files.logs[id]
+            .iter()
+            .find(|l| matches!(l.event, Event::PeerGone { peer: 1, .. }))
+            .unwrap_or_else(|| panic!("machine {id} never logged machine 1 gone"));
+        let noticed = micros(gone).saturating_sub(killed_at);
+        assert!(
+            noticed < 1_000_000,
+            "machine {id} noticed after {noticed} µs"
+        );
+        assert!(
+            outcome.exits[id].clean,
+            "machine {id} ran to the end cleanly"
+        );
+    }
+    if let Err(why) = files.check_except(&[1]) {
+        panic!("{why}\n{}", done.describe());
+    }
+}
+
+#[test]
+fn with_the_stop_policy_a_death_ends_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start(
+        tmp.path(),
+        "duration_s = 600\nspeedup = 30\nseed = 22\non_machine_exit = \"stop\"\n",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
+    signal(victim, libc::SIGKILL);
+    let killed = Instant::now();
+    let done = finish(child, &args, &out);
+    assert!(
+        killed.elapsed() < Duration::from_secs(4),
+        "the run took {:?} to stop after the death",
+        killed.elapsed()
+    );
+    assert_eq!(done.code(), Some(1), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    assert!(
+        outcome.reason.contains("stopped early"),
+        "{}",
+        outcome.reason
+    );
+    if let Err(why) = files.check_except(&[0]) {
+        panic!("{why}\n{}", done.describe());
+    }
+}
+
+#[test]
+fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start(
+        tmp.path(),
+        "duration_s = 60\nspeedup = 40\nseed = 23\nstop_grace_s = 1\n",
+    );
+    let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
+    // Frozen behind the supervisor's back: it will not answer stop.
+    signal(manifest.machines[2].pid, libc::SIGSTOP);
+    let started = Instant::now();
+    let done = finish(child, &args, &out);
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(done.code(), Some(1), "{}", done.describe());
+    assert!(
+        done.stderr.contains("machine 2 did not answer stop"),
+        "{}",
+        done.describe()
+    );
+    let files = RunFiles::read(&out);
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    assert!(
+        outcome.exits[2].status.contains("killed by the supervisor"),
+        "{:?}",
+        outcome.exits[2]
+    );
+    assert!(
+        outcome.exits[0].clean && outcome.exits[1].clean,
+        "{:?}",
+        outcome.exits
+    );
+    for m in &files.manifest.machines {
+        assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
+    }
+    if let Err(why) = files.check_except(&[2]) {
+        panic!("{why}\n{}", done.describe());
+    }
+}
+
+#[test]
+fn scheduled_faults_are_logged_and_every_message_is_accounted_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let speedup = 20.0;
+    let (child, out, args) = start(
+        tmp.path(),
+        r#"
+duration_s = 40
+speedup = 20
+seed = 24
+[clock]
+rates = [4, 4, 6]
+[events]
+die = 5
+[[fault]]
+kind = "pause"
+at_s = 4
+machine = 2
+duration_s = 5
+[[fault]]
+kind = "delay"
+at_s = 12
+from = 0
+to = 1
+delay_ms = 1000
+duration_s = 6
+[[fault]]
+kind = "partition"
+at_s = 20
+machines = [0, 2]
+duration_s = 5
+mode = "drop"
+[[fault]]
+kind = "partition"
+at_s = 27
+machines = [1, 2]
+duration_s = 4
+[[fault]]
+kind = "kill"
+at_s = 35
+machine = 1
+"#,
+    );
+    let done = finish(child, &args, &out);
+    assert_eq!(
+        done.code(),
+        Some(0),
+        "a kill fault is part of the plan\n{}",
+        done.describe()
+    );
+    let files = RunFiles::read(&out);
+    if let Err(why) = files.check_except(&[1]) {
+        panic!("{why}\n{}", done.describe());
+    }
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    let kinds: Vec<&str> = outcome.faults.iter().map(|f| f.kind.as_str()).collect();
+    for kind in ["pause", "resume", "delay", "partition", "kill"] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+
+    // The pause: machine 2 skipped about 5 s x 6 ticks and logged the pause.
+    let skipped: u64 = files.logs[2]
+        .iter()
+        .filter_map(|l| match l.event {
+            Event::Skipped { count, .. } => Some(count),
+            _ => None,
+        })
+        .sum();
+    assert!(
+        skipped >= 20,
+        "machine 2 skipped {skipped} ticks in a 5 s pause"
+    );
+    assert!(files.logs[2]
+        .iter()
+        .any(|l| matches!(&l.event, Event::Fault { kind, .. } if kind == "pause")));
+
+    // The drop partition: messages between 0 and 2 were dropped, and said so.
+    let drops = files
+        .logs
+        .iter()
+        .flatten()
+        .filter(|l| matches!(&l.event, Event::Dropped { reason, .. } if reason == "partition"))
+        .count();
+    assert!(drops > 0, "no message was dropped by the partition");
+
+    // The delay: what 0 sent to 1 inside the window took at least 1000 model ms to arrive.
+    let start = micros(
+        files.logs[0]
+            .iter()
+            .find(|l| l.event.tick() == Some(1))
+            .unwrap(),
+    );
+    let window = (start + (12.5e6 / speedup) as u64)..(start + (17e6 / speedup) as u64);
+    let sent: Vec<(u64, u64)> = files.logs[0]
+        .iter()
+        .filter(|l| matches!(&l.event, Event::Send { to, .. } if to.contains(&1)))
+        .map(|l| (l.event.lamport().unwrap(), micros(l)))
+        .filter(|(_, at)| window.contains(at))
+        .collect();
+    assert!(
+        !sent.is_empty(),
+        "machine 0 sent nothing to 1 during the delay"
+    );
+    for (lamport, at) in sent {
+        let received = files.logs[1]
+            .iter()
+            .find(|l| matches!(l.event, Event::Recv { from: 0, msg_clock, .. } if msg_clock == lamport))
+            .unwrap_or_else(|| panic!("message {lamport} from 0 never reached 1"));
+        let took = micros(received) - at;
+        assert!(
+            took as f64 >= 0.95 * 1e6 / speedup,
+            "message {lamport} took only {took} µs"
+        );
+    }
+}
