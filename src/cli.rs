@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario: one process per model machine, talking over TCP on loopback.
     Run(RunArgs),
+    /// Check and measure run directories: report.md, summary.json, CSV series and SVG plots.
+    Analyze(AnalyzeArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -47,4 +49,20 @@ pub struct RunArgs {
     /// No live view and no set-up notes; the summary is still printed.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Run directories written by `logiclock run`.
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub run_dirs: Vec<PathBuf>,
+    /// Do not draw the SVG plots.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print only each run's verdict (the files are still written).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Real milliseconds between drift samples [default: the fastest machine's tick interval].
+    #[arg(long, value_name = "MS")]
+    pub step_ms: Option<f64>,
 }

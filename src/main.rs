@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use logiclock::cli::{Cli, Command, RunArgs};
+use logiclock::cli::{AnalyzeArgs, Cli, Command, RunArgs};
 use logiclock::scenario::{Overrides, Scenario};
 use logiclock::supervisor::{self, RunOptions, SupervisorError};
 
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Machine { .. } => logiclock::machine::main(),
         Command::Run(args) => run(args),
+        Command::Analyze(args) => analyze(args),
     }
 }
 
@@ -50,6 +51,27 @@ fn run(args: RunArgs) -> ExitCode {
         Err(e @ SupervisorError::RunDir(_)) => fail(&e, EXIT_BAD_INPUT),
         Err(e) => fail(&e, 1),
     }
+}
+
+fn analyze(args: AnalyzeArgs) -> ExitCode {
+    use logiclock::analyze::command::{self, Request};
+    let step_us = match args.step_ms {
+        Some(ms) if !(ms.is_finite() && ms > 0.0) => {
+            eprintln!("error: --step-ms must be a positive number of milliseconds, not {ms}");
+            return ExitCode::from(command::EXIT_BAD_INPUT);
+        }
+        step => step.map(|ms| (ms * 1e3).round().max(1.0) as u64),
+    };
+    let request = Request {
+        dirs: args.run_dirs,
+        options: logiclock::analyze::Options {
+            step_us,
+            ..Default::default()
+        },
+        plots: !args.no_plots,
+        quiet: args.quiet,
+    };
+    ExitCode::from(command::run(&request))
 }
 
 fn fail(error: &dyn std::error::Error, code: u8) -> ExitCode {

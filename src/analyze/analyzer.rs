@@ -17,7 +17,7 @@ use super::timestamp::parse_micros;
 pub struct Options {
     /// Real microseconds between drift samples; default: the fastest machine's tick interval.
     pub step_us: Option<u64>,
-    /// Most rows kept in the time series (CSV and plots).
+    /// The time series (CSV and plots) keep between this many and twice this many rows.
     pub max_rows: usize,
 }
 
@@ -25,7 +25,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             step_us: None,
-            max_rows: 2_000,
+            max_rows: 1_000,
         }
     }
 }

@@ -2,12 +2,13 @@
 //!
 //! Parse logs ([`read`]) -> merge in system-time order ([`pipeline`]) -> checks, metrics, drift,
 //! links ([`analyzer`]) -> terminal text, `report.md`, `summary.json`, CSV ([`report`]) and SVG
-//! plots ([`plots`]); several runs are compared by [`aggregate`]. [`synth`] writes large synthetic
+//! plots ([`plots`]); [`command`] runs it all for the CLI; several runs are compared by [`aggregate`]. [`synth`] writes large synthetic
 //! run directories for the benchmark.
 
 pub mod aggregate;
 pub mod analyzer;
 pub mod checks;
+pub mod command;
 pub mod drift;
 pub mod error;
 pub mod links;
