@@ -45,7 +45,11 @@ pub fn run(request: &Request) -> u8 {
                     report::quote_offences(dir, &s.verdict)
                 };
                 if request.quiet {
-                    print!("{}: {}", dir.display(), report::verdict_text(&s.verdict, &quotes));
+                    print!(
+                        "{}: {}",
+                        dir.display(),
+                        report::verdict_text(&s.verdict, &quotes)
+                    );
                 } else {
                     print!("{}", report::terminal(&s, &quotes));
                     println!(

@@ -52,7 +52,13 @@ impl Drift {
             step: step_us.max(1) as i64,
             next: t0,
             samples: 0,
-            acc: vec![Acc::default(); machines],
+            acc: vec![
+                Acc {
+                    worst_at: t0,
+                    ..Acc::default()
+                };
+                machines
+            ],
             table: TimeTable::new(max_rows),
             row: vec![0.0; 3 * machines],
         }

@@ -162,6 +162,8 @@ fn histogram(
         .configure_mesh()
         .x_desc("jump size (Lamport units)")
         .y_desc("number of jumps (log scale)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
         .draw()

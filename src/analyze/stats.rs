@@ -8,11 +8,13 @@ const SUB_BITS: u32 = 10;
 /// Values below this are counted exactly.
 const EXACT: u64 = 1 << (SUB_BITS + 1);
 
-/// Counts of non-negative integers (microseconds, clock units), exact below 2048 and to 0.1% above;
-/// memory grows with the number of distinct buckets, not with the number of values.
+/// Counts of non-negative integers (microseconds, clock units), exact below 2048 and to 0.1% above
+/// (exact too when a bucket holds one distinct value); memory grows with the number of distinct
+/// buckets, not with the number of values.
 #[derive(Debug, Default, Clone)]
 pub struct LogHistogram {
-    buckets: BTreeMap<u64, u64>,
+    /// Bucket floor -> (count, smallest value seen in the bucket).
+    buckets: BTreeMap<u64, (u64, u64)>,
     count: u64,
     sum: u128,
     max: u64,
@@ -20,7 +22,12 @@ pub struct LogHistogram {
 
 impl LogHistogram {
     pub fn add(&mut self, value: u64) {
-        *self.buckets.entry(Self::floor(value)).or_default() += 1;
+        let bucket = self
+            .buckets
+            .entry(Self::floor(value))
+            .or_insert((0, value));
+        bucket.0 += 1;
+        bucket.1 = bucket.1.min(value);
         self.count += 1;
         self.sum += u128::from(value);
         self.max = self.max.max(value);
@@ -52,23 +59,19 @@ impl LogHistogram {
     }
 
     /// Nearest-rank percentile (`q` in 0..=1): the smallest value with at least `q` of the
-    /// values at or below it (its bucket's floor above [`EXACT`]); 0 when empty.
+    /// values at or below it (above [`EXACT`], the smallest value seen in its bucket); 0 when empty.
     pub fn percentile(&self, q: f64) -> u64 {
         let rank = ((q * self.count as f64).ceil() as u64).max(1);
         let mut seen = 0;
-        for (&value, &n) in &self.buckets {
+        for &(n, smallest) in self.buckets.values() {
             seen += n;
             if seen >= rank {
-                return value.min(self.max);
+                return smallest;
             }
         }
         0
     }
 
-    /// `(bucket floor, count)`, ascending.
-    pub fn buckets(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
-        self.buckets.iter().map(|(&v, &n)| (v, n))
-    }
 }
 
 /// Running least-squares fit of `y = a + b x`.
