@@ -1,7 +1,7 @@
 //! Benchmark of `logiclock analyze`: a synthetic run of 1,000,000 log lines, analyzed by the
 //! real binary (checks, metrics, plots, all outputs written) a few times; prints lines per
 //! second, wall time and the child's peak memory. Run with `cargo bench --bench analyze`.
-//! `LOGICLOCK_BENCH_LINES` changes the size.
+//! `LOGICLOCK_BENCH_LINES` changes the size, `LOGICLOCK_BENCH_RATES` (e.g. `3,3,3`) the rates.
 
 use std::process::Command;
 use std::time::Instant;
@@ -18,10 +18,16 @@ fn main() {
     let dir = tempfile::tempdir().expect("failed to create a temporary directory");
     let run = dir.path().join("run");
     let started = Instant::now();
-    let spec = SynthSpec {
+    let mut spec = SynthSpec {
         lines,
         ..SynthSpec::default()
     };
+    if let Ok(rates) = std::env::var("LOGICLOCK_BENCH_RATES") {
+        spec.rates = rates
+            .split(',')
+            .map(|r| r.trim().parse().expect("LOGICLOCK_BENCH_RATES: comma-separated integers"))
+            .collect();
+    }
     let written = write_run(&run, &spec).expect("failed to write the synthetic run");
     let bytes: u64 = std::fs::read_dir(&run)
         .expect("the run directory exists")

@@ -22,10 +22,7 @@ pub struct LogHistogram {
 
 impl LogHistogram {
     pub fn add(&mut self, value: u64) {
-        let bucket = self
-            .buckets
-            .entry(Self::floor(value))
-            .or_insert((0, value));
+        let bucket = self.buckets.entry(Self::floor(value)).or_insert((0, value));
         bucket.0 += 1;
         bucket.1 = bucket.1.min(value);
         self.count += 1;
@@ -71,7 +68,6 @@ impl LogHistogram {
         }
         0
     }
-
 }
 
 /// Running least-squares fit of `y = a + b x`.
