@@ -25,7 +25,11 @@ fn main() {
     if let Ok(rates) = std::env::var("LOGICLOCK_BENCH_RATES") {
         spec.rates = rates
             .split(',')
-            .map(|r| r.trim().parse().expect("LOGICLOCK_BENCH_RATES: comma-separated integers"))
+            .map(|r| {
+                r.trim()
+                    .parse()
+                    .expect("LOGICLOCK_BENCH_RATES: comma-separated integers")
+            })
             .collect();
     }
     let written = write_run(&run, &spec).expect("failed to write the synthetic run");
