@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario: one process per model machine, talking over TCP on loopback.
     Run(RunArgs),
+    /// Check and measure run directories: report.md, summary.json, CSV series and SVG plots.
+    Analyze(AnalyzeArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -55,4 +57,20 @@ pub struct RunArgs {
     /// `clock.max_rate=1,3,6`; every value runs on the same seeds.
     #[arg(long, value_name = "KEY=V1,V2,...")]
     pub sweep: Option<crate::batch::Sweep>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Run directories written by `logiclock run`.
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub run_dirs: Vec<PathBuf>,
+    /// Do not draw the SVG plots.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Print only each run's verdict (the files are still written).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Real milliseconds between drift samples [default: the fastest machine's tick interval].
+    #[arg(long, value_name = "MS")]
+    pub step_ms: Option<f64>,
 }

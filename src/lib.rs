@@ -1,6 +1,7 @@
 //! logiclock: run and study a scale model of a small asynchronous distributed system.
 //!
 //! # Layout
+//! - [`analyze`]: `logiclock analyze`: checks, metrics, reports and plots of run directories;
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
 //! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`];
@@ -11,6 +12,7 @@
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer.
 
+pub mod analyze;
 pub mod batch;
 pub mod cli;
 pub mod control;

@@ -167,6 +167,77 @@ impl Event {
     }
 }
 
+/// One log line read field by field: the fast path for readers of long logs (`analyze`).
+///
+/// Unlike [`LogLine`] it does not buffer the line to find the event first: every event field is an
+/// `Option` at the top level, and the event name and timestamp are borrowed from the line. Which
+/// fields an event must have is the reader's business; the names are the same as in [`Event`].
+#[derive(Debug, Default, Deserialize)]
+pub struct FlatLine<'a> {
+    #[serde(borrow)]
+    pub timestamp: &'a str,
+    pub machine: u32,
+    #[serde(borrow)]
+    pub event: &'a str,
+    pub format: Option<u32>,
+    pub rate: Option<u32>,
+    pub interval_us: Option<u64>,
+    pub machines: Option<u32>,
+    pub tick: Option<u64>,
+    pub lamport: Option<u64>,
+    pub late_us: Option<u64>,
+    pub to: Option<IdSet>,
+    pub from: Option<u32>,
+    pub msg_clock: Option<u64>,
+    pub queue: Option<u64>,
+    pub first: Option<u64>,
+    pub count: Option<u64>,
+    pub ticks: Option<u64>,
+    pub skipped: Option<u64>,
+    pub cpu_ms: Option<u64>,
+    pub max_rss_kb: Option<u64>,
+}
+
+/// A set of machine ids below 64 (the most a scenario may have), read from a JSON array
+/// without allocating.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct IdSet(pub u64);
+
+impl IdSet {
+    /// The ids in the set, ascending.
+    pub fn iter(self) -> impl Iterator<Item = u32> {
+        (0..64u32).filter(move |i| self.0 & (1u64 << i) != 0)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<IdSet, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IdSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of machine ids below 64")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<IdSet, A::Error> {
+                let mut set = 0u64;
+                while let Some(id) = seq.next_element::<u32>()? {
+                    if id >= 64 {
+                        return Err(serde::de::Error::custom(format!(
+                            "machine id {id} out of range (at most 63)"
+                        )));
+                    }
+                    set |= 1u64 << id;
+                }
+                Ok(IdSet(set))
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
+    }
+}
+
 /// Emit a model event through tracing; the machine's log layer turns it into one JSON line.
 pub fn emit(event: &Event) {
     tracing::info!(target: TARGET, record = %Record(event));
@@ -208,6 +279,20 @@ mod tests {
         assert_eq!(json["to"], serde_json::json!([0, 1]));
         let back: LogLine = serde_json::from_value(json).unwrap();
         assert_eq!(back, line);
+    }
+
+    #[test]
+    fn a_flat_line_reads_the_same_fields_as_a_log_line() {
+        let text = r#"{"timestamp":"2026-01-01T00:00:00.000001Z","machine":2,"event":"send","tick":7,"lamport":12,"to":[0,1],"late_us":3}"#;
+        let flat: FlatLine = serde_json::from_str(text).unwrap();
+        assert_eq!(flat.event, "send");
+        assert_eq!(flat.lamport, Some(12));
+        assert_eq!(flat.to.unwrap().iter().collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(flat.from, None);
+        let bad = serde_json::from_str::<FlatLine>(
+            r#"{"timestamp":"x","machine":2,"event":"send","to":[64]}"#,
+        );
+        assert!(bad.unwrap_err().to_string().contains("out of range"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use logiclock::batch;
-use logiclock::cli::{Cli, Command, RunArgs};
+use logiclock::cli::{AnalyzeArgs, Cli, Command, RunArgs};
 use logiclock::scenario::{Overrides, Scenario};
 use logiclock::supervisor::{self, RunOptions, SupervisorError};
 
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Machine { .. } => logiclock::machine::main(),
         Command::Run(args) => run(args),
+        Command::Analyze(args) => analyze(args),
     }
 }
 
@@ -130,6 +131,27 @@ fn exit_code(error: &SupervisorError) -> u8 {
         SupervisorError::RunDir(_) | SupervisorError::PortTaken { .. } => EXIT_BAD_INPUT,
         _ => 1,
     }
+}
+
+fn analyze(args: AnalyzeArgs) -> ExitCode {
+    use logiclock::analyze::command::{self, Request};
+    let step_us = match args.step_ms {
+        Some(ms) if !(ms.is_finite() && ms > 0.0) => {
+            eprintln!("error: --step-ms must be a positive number of milliseconds, not {ms}");
+            return ExitCode::from(command::EXIT_BAD_INPUT);
+        }
+        step => step.map(|ms| (ms * 1e3).round().max(1.0) as u64),
+    };
+    let request = Request {
+        dirs: args.run_dirs,
+        options: logiclock::analyze::Options {
+            step_us,
+            ..Default::default()
+        },
+        plots: !args.no_plots,
+        quiet: args.quiet,
+    };
+    ExitCode::from(command::run(&request))
 }
 
 fn fail(error: &dyn std::error::Error, code: u8) -> ExitCode {

@@ -147,6 +147,20 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
 }
 
+impl Default for Scenario {
+    /// The assignment's set-up (an empty scenario file), with seed 0.
+    fn default() -> Scenario {
+        Scenario::from_raw(
+            RawScenario {
+                seed: Some(0),
+                ..RawScenario::default()
+            },
+            Path::new("default.toml"),
+        )
+        .expect("the defaults are valid")
+    }
+}
+
 impl Scenario {
     /// Read, parse and validate the scenario at `path`, then apply the command-line overrides.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {

@@ -1,0 +1,196 @@
+//! Drift between the machines' logical clocks, sampled at regular instants of system time.
+//!
+//! At instant `t` a machine's clock is the `lamport` of its last clock event at or before `t`
+//! (0 before its first), and its drift is that clock minus the highest clock of all machines at
+//! `t` (so drift <= 0, and the leader's is 0). Instants are `start + k * step`; by default the
+//! step is the fastest machine's tick interval, so no machine's clock moves more than about once
+//! between two samples and the series misses no tick of any machine. The rate at which a machine
+//! falls behind is the least-squares slope of its drift against system time.
+//!
+//! Every sample feeds the figures (max drift, slope); the kept series (clock, queue and drift per
+//! machine, for CSV and plots) is thinned to a bounded number of rows.
+
+use super::stats::{LeastSquares, TimeTable};
+use super::summary::MachineDrift;
+
+/// Most sample instants one run may have (a guard against wild timestamps).
+pub const MAX_SAMPLES: u64 = 50_000_000;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    worst: i64,
+    worst_at: i64,
+    fit: LeastSquares,
+}
+
+/// The sampler: call [`Drift::advance`] before applying each record, [`Drift::finish`] at the end.
+#[derive(Debug, Clone)]
+pub struct Drift {
+    t0: i64,
+    step: i64,
+    next: i64,
+    samples: u64,
+    acc: Vec<Acc>,
+    table: TimeTable,
+    row: Vec<f64>,
+}
+
+/// What the sampler found.
+#[derive(Debug, Clone)]
+pub struct DriftResult {
+    pub samples: u64,
+    pub machines: Vec<MachineDrift>,
+    /// Columns: clock per machine, then queue per machine, then drift per machine.
+    pub table: TimeTable,
+}
+
+impl Drift {
+    /// Sample `machines` clocks every `step_us` from `t0` (microseconds since the epoch).
+    pub fn new(t0: i64, step_us: u64, machines: usize, max_rows: usize) -> Drift {
+        Drift {
+            t0,
+            step: step_us.max(1) as i64,
+            next: t0,
+            samples: 0,
+            acc: vec![
+                Acc {
+                    worst_at: t0,
+                    ..Acc::default()
+                };
+                machines
+            ],
+            table: TimeTable::new(max_rows),
+            row: vec![0.0; 3 * machines],
+        }
+    }
+
+    /// Take the samples at every instant before `ts`; `clocks` and `queues` hold the state then.
+    #[inline]
+    pub fn advance(&mut self, ts: i64, clocks: &[u64], queues: &[u64]) -> Result<(), String> {
+        if ts <= self.next {
+            return Ok(());
+        }
+        let due = ((ts - self.next - 1) / self.step + 1) as u64;
+        if self.samples + due > MAX_SAMPLES {
+            return Err(format!(
+                "timestamps span more than {MAX_SAMPLES} drift samples of {} us; pass a larger --step-ms",
+                self.step
+            ));
+        }
+        while self.next < ts {
+            self.sample(self.next, clocks, queues);
+            self.next += self.step;
+        }
+        Ok(())
+    }
+
+    fn sample(&mut self, t: i64, clocks: &[u64], queues: &[u64]) {
+        self.samples += 1;
+        let top = clocks.iter().copied().max().unwrap_or(0);
+        let secs = (t - self.t0) as f64 / 1e6;
+        let n = clocks.len();
+        for (i, (&clock, &queue)) in clocks.iter().zip(queues).enumerate() {
+            let drift = clock as i64 - top as i64;
+            let acc = &mut self.acc[i];
+            if drift < acc.worst {
+                acc.worst = drift;
+                acc.worst_at = t;
+            }
+            acc.fit.add(secs, drift as f64);
+            self.row[i] = clock as f64;
+            self.row[n + i] = queue as f64;
+            self.row[2 * n + i] = drift as f64;
+        }
+        self.table.offer(secs, &self.row);
+    }
+
+    /// Take the samples up to `end` (the last record) and the final state; `rates` and `ids`
+    /// label the machines.
+    pub fn finish(
+        mut self,
+        end: i64,
+        clocks: &[u64],
+        queues: &[u64],
+        ids: &[(u32, u32)],
+    ) -> Result<DriftResult, String> {
+        self.advance(end + 1, clocks, queues)?;
+        let top = clocks.iter().copied().max().unwrap_or(0);
+        let n = clocks.len();
+        let mut last = vec![0.0; 3 * n];
+        let machines = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &(id, rate))| {
+                let final_drift = clocks[i] as i64 - top as i64;
+                let acc = self.acc[i];
+                let (max_drift, at) = if final_drift < acc.worst {
+                    (final_drift, end)
+                } else {
+                    (acc.worst, acc.worst_at)
+                };
+                last[i] = clocks[i] as f64;
+                last[n + i] = queues[i] as f64;
+                last[2 * n + i] = final_drift as f64;
+                MachineDrift {
+                    id,
+                    rate,
+                    max_drift,
+                    max_drift_at_s: (at - self.t0) as f64 / 1e6,
+                    final_drift,
+                    slope_per_s: acc.fit.slope(),
+                }
+            })
+            .collect();
+        self.table
+            .push_last((end.max(self.t0) - self.t0) as f64 / 1e6, &last);
+        Ok(DriftResult {
+            samples: self.samples,
+            machines,
+            table: self.table,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_at_given_instants_by_hand() {
+        // Two machines, samples every second from t0 = 0.
+        // m0: clock 1 at 0.5 s, 2 at 1.5 s, 3 at 2.5 s; m1: clock 5 at 1.0 s (exactly on an instant).
+        let mut d = Drift::new(0, 1_000_000, 2, 100);
+        let mut clocks = [0u64, 0];
+        let queues = [0u64, 0];
+        for (ts, m, clock) in [
+            (500_000, 0, 1),
+            (1_000_000, 1, 5),
+            (1_500_000, 0, 2),
+            (2_500_000, 0, 3),
+        ] {
+            d.advance(ts, &clocks, &queues).unwrap();
+            clocks[m] = clock;
+        }
+        let r = d
+            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 2)])
+            .unwrap();
+        // instants 0, 1, 2: clocks (0,0), (1,5), (2,5); drift m0: 0, -4, -3; m1: 0, 0, 0
+        assert_eq!(r.samples, 3);
+        assert_eq!(
+            r.table.column(4),
+            vec![(0.0, 0.0), (1.0, -4.0), (2.0, -3.0), (2.5, -2.0)]
+        );
+        assert_eq!(r.machines[0].max_drift, -4);
+        assert_eq!(r.machines[0].max_drift_at_s, 1.0);
+        assert_eq!(r.machines[0].final_drift, -2);
+        // least squares through (0,0), (1,-4), (2,-3): slope -1.5
+        assert!((r.machines[0].slope_per_s + 1.5).abs() < 1e-12);
+        assert_eq!((r.machines[1].max_drift, r.machines[1].final_drift), (0, 0));
+    }
+
+    #[test]
+    fn wild_timestamps_are_refused() {
+        let mut d = Drift::new(0, 1, 1, 10);
+        assert!(d.advance(i64::MAX / 2, &[0], &[0]).is_err());
+    }
+}

@@ -1,0 +1,193 @@
+//! Matching receives to sends, one FIFO per link (from, to).
+//!
+//! Messages on a link arrive in the order they were sent, and the clocks a sender puts on them
+//! strictly increase, so `(from, to, lamport)` names a message. A receive of clock `c` matches the
+//! oldest pending send of the link if it carries `c`; pending sends older than it were skipped over
+//! and are lost. Records come in system-time order; a receive seen before its send (equal or
+//! skewed timestamps) waits in its own queue. Memory is bounded by the messages in flight.
+
+use std::collections::VecDeque;
+
+/// A message sent and not yet received.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pending {
+    pub clock: u64,
+    pub ts: i64,
+    /// Line of the send (or receive) in its machine's log.
+    pub line: u64,
+}
+
+/// What one send or receive settled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    /// A receive matched its send; system time from send to receive (0 if the receive's
+    /// timestamp is not later).
+    Matched { delay_us: u64 },
+    /// A send that the receiver skipped over: it was never received.
+    Lost(Pending),
+    /// A receive that matches no send.
+    Unmatched(Pending),
+}
+
+/// Counts and queues of one link.
+#[derive(Debug, Default, Clone)]
+pub struct Link {
+    pub sent: u64,
+    pub received: u64,
+    pub lost: u64,
+    pub unmatched: u64,
+    sends: VecDeque<Pending>,
+    recvs: VecDeque<Pending>,
+}
+
+impl Link {
+    /// A message was sent on this link.
+    pub fn send(&mut self, msg: Pending, out: &mut impl FnMut(Outcome)) {
+        self.sent += 1;
+        if self.recvs.is_empty() {
+            self.sends.push_back(msg);
+            return;
+        }
+        while let Some(&recv) = self.recvs.front() {
+            if recv.clock < msg.clock {
+                // Received before anything with this clock was sent.
+                self.recvs.pop_front();
+                self.unmatched += 1;
+                out(Outcome::Unmatched(recv));
+            } else if recv.clock == msg.clock {
+                self.recvs.pop_front();
+                self.received += 1;
+                out(Outcome::Matched {
+                    delay_us: delay(msg.ts, recv.ts),
+                });
+                return;
+            } else {
+                // The waiting receive is for a later message: this one was skipped over.
+                self.lost += 1;
+                out(Outcome::Lost(msg));
+                return;
+            }
+        }
+        self.sends.push_back(msg);
+    }
+
+    /// A message was received on this link.
+    pub fn recv(&mut self, msg: Pending, out: &mut impl FnMut(Outcome)) {
+        while let Some(&send) = self.sends.front() {
+            if send.clock < msg.clock {
+                self.sends.pop_front();
+                self.lost += 1;
+                out(Outcome::Lost(send));
+            } else if send.clock == msg.clock {
+                self.sends.pop_front();
+                self.received += 1;
+                out(Outcome::Matched {
+                    delay_us: delay(send.ts, msg.ts),
+                });
+                return;
+            } else {
+                self.unmatched += 1;
+                out(Outcome::Unmatched(msg));
+                return;
+            }
+        }
+        self.recvs.push_back(msg);
+    }
+
+    /// Sends not received (yet): at the end of the run, the messages left in the queue or lost.
+    pub fn pending_sends(&self) -> impl Iterator<Item = &Pending> {
+        self.sends.iter()
+    }
+
+    /// Receives still waiting for their send: at the end of the run, unmatched.
+    pub fn take_pending_recvs(&mut self) -> Vec<Pending> {
+        self.unmatched += self.recvs.len() as u64;
+        self.recvs.drain(..).collect()
+    }
+}
+
+fn delay(sent: i64, received: i64) -> u64 {
+    u64::try_from(received - sent).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(clock: u64, ts: i64, line: u64) -> Pending {
+        Pending { clock, ts, line }
+    }
+
+    fn run(link: &mut Link, steps: &[(bool, Pending)]) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        for &(is_send, msg) in steps {
+            if is_send {
+                link.send(msg, &mut |o| out.push(o));
+            } else {
+                link.recv(msg, &mut |o| out.push(o));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fifo_matches_and_measures_delay() {
+        let mut link = Link::default();
+        let out = run(
+            &mut link,
+            &[
+                (true, p(1, 100, 3)),
+                (true, p(4, 200, 5)),
+                (false, p(1, 150, 9)),
+                (false, p(4, 260, 10)),
+            ],
+        );
+        assert_eq!(
+            out,
+            vec![
+                Outcome::Matched { delay_us: 50 },
+                Outcome::Matched { delay_us: 60 }
+            ]
+        );
+        assert_eq!(
+            (link.sent, link.received, link.pending_sends().count()),
+            (2, 2, 0)
+        );
+    }
+
+    #[test]
+    fn a_skipped_message_is_lost_and_named() {
+        let mut link = Link::default();
+        let out = run(
+            &mut link,
+            &[
+                (true, p(1, 100, 3)),
+                (true, p(2, 200, 4)),
+                (true, p(3, 300, 5)),
+                (false, p(1, 150, 7)),
+                (false, p(3, 350, 8)),
+            ],
+        );
+        assert_eq!(out[1], Outcome::Lost(p(2, 200, 4)));
+        assert_eq!(out[2], Outcome::Matched { delay_us: 50 });
+        assert_eq!(link.lost, 1);
+    }
+
+    #[test]
+    fn a_receive_without_send_is_unmatched() {
+        let mut link = Link::default();
+        let out = run(&mut link, &[(true, p(5, 100, 3)), (false, p(4, 150, 7))]);
+        assert_eq!(out, vec![Outcome::Unmatched(p(4, 150, 7))]);
+        let mut link = Link::default();
+        run(&mut link, &[(false, p(4, 150, 7))]);
+        assert_eq!(link.take_pending_recvs(), vec![p(4, 150, 7)]);
+        assert_eq!(link.unmatched, 1);
+    }
+
+    #[test]
+    fn a_receive_seen_before_its_send_still_matches() {
+        let mut link = Link::default();
+        let out = run(&mut link, &[(false, p(2, 100, 7)), (true, p(2, 100, 3))]);
+        assert_eq!(out, vec![Outcome::Matched { delay_us: 0 }]);
+    }
+}

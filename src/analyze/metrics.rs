@@ -1,0 +1,350 @@
+//! Per-machine figures, accumulated record by record in bounded memory: events by kind, ticks,
+//! clock, jumps, queue length and queueing delay.
+//!
+//! - A *jump* is the increase of the machine's clock from one clock event (internal, send, recv)
+//!   to the next; the first clock event jumps from 0.
+//! - The *queue length* of a tick is the `queue` field of a `recv` line (messages still waiting
+//!   after the one taken) and 0 for an internal or send tick (those only happen on an empty queue).
+//! - The *queueing delay* of a message is the system time from its `send` line to its `recv` line.
+
+use std::collections::BTreeMap;
+
+use super::read::{Ev, Record};
+use super::stats::LogHistogram;
+use super::summary::{DelaySummary, Gap, JumpSummary, MachineSummary, QueueSummary};
+
+/// How many of the biggest jumps are kept.
+pub const BIGGEST: usize = 5;
+/// Jump sizes below this are counted in a flat array, the rest in a map.
+const SMALL_JUMPS: usize = 4_096;
+/// Event names counted one by one; anything else is `other`.
+const KINDS: [&str; 6] = ["start", "internal", "send", "recv", "skipped", "stop"];
+
+/// The running figures of one machine.
+#[derive(Debug, Clone)]
+pub struct MachineMetrics {
+    pub id: u32,
+    pub rate: u32,
+    pub interval_us: f64,
+    lines: u64,
+    kinds: [u64; KINDS.len() + 1],
+    ticks: u64,
+    skipped: u64,
+    first_tick_ts: Option<i64>,
+    last_tick_ts: i64,
+    clock: u64,
+    last_clock_ts: Option<i64>,
+    jumps_small: Vec<u64>,
+    jumps_big: BTreeMap<u64, u64>,
+    jump_sum: u128,
+    jump_max: u64,
+    jumps_above_1: u64,
+    biggest: Vec<Gap>,
+    queue_counts: Vec<u64>,
+    queue_sum: u128,
+    queue_now: u64,
+    stop_queue: Option<u64>,
+    delay: LogHistogram,
+}
+
+impl MachineMetrics {
+    pub fn new(id: u32, rate: u32, interval_us: f64) -> MachineMetrics {
+        MachineMetrics {
+            id,
+            rate,
+            interval_us,
+            lines: 0,
+            kinds: [0; KINDS.len() + 1],
+            ticks: 0,
+            skipped: 0,
+            first_tick_ts: None,
+            last_tick_ts: 0,
+            clock: 0,
+            last_clock_ts: None,
+            jumps_small: Vec::new(),
+            jumps_big: BTreeMap::new(),
+            jump_sum: 0,
+            jump_max: 0,
+            jumps_above_1: 0,
+            biggest: Vec::new(),
+            queue_counts: Vec::new(),
+            queue_sum: 0,
+            queue_now: 0,
+            stop_queue: None,
+            delay: LogHistogram::default(),
+        }
+    }
+
+    /// The clock after the last clock event (0 before the first).
+    pub fn clock(&self) -> u64 {
+        self.clock
+    }
+
+    /// Queue length seen by the last tick, or the stop queue once stopped.
+    pub fn queue_now(&self) -> u64 {
+        self.queue_now
+    }
+
+    /// Take one record of this machine; `t0` is the run start (microseconds).
+    pub fn observe(&mut self, rec: &Record, t0: i64) {
+        self.lines += 1;
+        let kind = match rec.event {
+            Ev::Start { .. } => 0,
+            Ev::Internal { .. } => 1,
+            Ev::Send { .. } => 2,
+            Ev::Recv { .. } => 3,
+            Ev::Skipped { .. } => 4,
+            Ev::Stop { .. } => 5,
+            Ev::Other => KINDS.len(),
+        };
+        self.kinds[kind] += 1;
+        match rec.event {
+            Ev::Internal { tick, lamport } | Ev::Send { tick, lamport, .. } => {
+                self.tick(rec, tick, lamport, 0, KINDS[kind], t0)
+            }
+            Ev::Recv {
+                tick,
+                lamport,
+                queue,
+                ..
+            } => self.tick(rec, tick, lamport, queue, "recv", t0),
+            Ev::Skipped { count, .. } => self.skipped += count,
+            Ev::Stop { queue, .. } => {
+                self.stop_queue = Some(queue);
+                self.queue_now = queue;
+            }
+            Ev::Start { .. } | Ev::Other => {}
+        }
+    }
+
+    fn tick(&mut self, rec: &Record, tick: u64, lamport: u64, queue: u64, kind: &str, t0: i64) {
+        self.ticks += 1;
+        self.first_tick_ts.get_or_insert(rec.ts);
+        self.last_tick_ts = rec.ts;
+        let jump = lamport.saturating_sub(self.clock);
+        match self.jumps_small.get_mut(jump as usize) {
+            Some(n) => *n += 1,
+            None if (jump as usize) < SMALL_JUMPS => {
+                self.jumps_small.resize(jump as usize + 1, 0);
+                self.jumps_small[jump as usize] = 1;
+            }
+            None => *self.jumps_big.entry(jump).or_default() += 1,
+        }
+        self.jump_sum += u128::from(jump);
+        self.jump_max = self.jump_max.max(jump);
+        if jump > 1 {
+            self.jumps_above_1 += 1;
+        }
+        if self.biggest.len() < BIGGEST || jump > self.biggest[BIGGEST - 1].size {
+            let gap = Gap {
+                size: jump,
+                from: self.clock,
+                to: lamport,
+                at_s: (rec.ts - t0) as f64 / 1e6,
+                tick,
+                line: rec.line,
+                event: kind.to_owned(),
+            };
+            let at = self.biggest.partition_point(|g| g.size >= jump);
+            self.biggest.insert(at, gap);
+            self.biggest.truncate(BIGGEST);
+        }
+        self.clock = lamport;
+        self.last_clock_ts = Some(rec.ts);
+        if self.queue_counts.len() <= queue as usize {
+            self.queue_counts.resize(queue as usize + 1, 0);
+        }
+        self.queue_counts[queue as usize] += 1;
+        self.queue_sum += u128::from(queue);
+        self.queue_now = queue;
+    }
+
+    /// A message this machine received waited `delay_us` from send to receive.
+    pub fn add_delay(&mut self, delay_us: u64) {
+        self.delay.add(delay_us);
+    }
+
+    /// The figures, with times relative to the run start `t0`.
+    pub fn summary(&self, t0: i64) -> MachineSummary {
+        let mut events: BTreeMap<String, u64> = KINDS
+            .iter()
+            .zip(self.kinds)
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        events.insert("other".into(), self.kinds[KINDS.len()]);
+        let achieved_rate = match self.first_tick_ts {
+            Some(first) if self.ticks >= 2 && self.last_tick_ts > first => {
+                // ticks per real microsecond, times real microseconds per model second
+                let per_us = (self.ticks - 1) as f64 / (self.last_tick_ts - first) as f64;
+                Some(per_us * self.interval_us * f64::from(self.rate))
+            }
+            _ => None,
+        };
+        let clock_per_s = match self.last_clock_ts {
+            Some(ts) if ts > t0 => self.clock as f64 / ((ts - t0) as f64 / 1e6),
+            _ => 0.0,
+        };
+        let histogram: Vec<[u64; 2]> = self
+            .jumps_small
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(size, &n)| [size as u64, n])
+            .chain(self.jumps_big.iter().map(|(&s, &n)| [s, n]))
+            .collect();
+        let ratio = |a: f64, b: u64| if b == 0 { 0.0 } else { a / b as f64 };
+        let mut seen = 0;
+        let rank = ((0.95 * self.ticks as f64).ceil() as u64).max(1);
+        let p95 = self
+            .queue_counts
+            .iter()
+            .position(|&n| {
+                seen += n;
+                seen >= rank
+            })
+            .unwrap_or(0) as u64;
+        MachineSummary {
+            id: self.id,
+            rate: self.rate,
+            achieved_rate,
+            interval_us: self.interval_us,
+            lines: self.lines,
+            events,
+            ticks: self.ticks,
+            skipped: self.skipped,
+            final_clock: self.clock,
+            clock_per_s,
+            jumps: JumpSummary {
+                count: self.ticks,
+                mean: ratio(self.jump_sum as f64, self.ticks),
+                max: self.jump_max,
+                share_above_1: ratio(self.jumps_above_1 as f64, self.ticks),
+                histogram,
+                biggest: self.biggest.clone(),
+            },
+            queue: QueueSummary {
+                max: self.queue_counts.len().saturating_sub(1) as u64,
+                mean: ratio(self.queue_sum as f64, self.ticks),
+                p95,
+                at_stop: self.stop_queue,
+            },
+            delay_us: DelaySummary {
+                count: self.delay.count(),
+                p50: self.delay.percentile(0.5),
+                p95: self.delay.percentile(0.95),
+                max: self.delay.max(),
+                mean: self.delay.mean(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log_format::IdSet;
+
+    fn rec(ts: i64, line: u64, event: Ev) -> Record {
+        Record { ts, line, event }
+    }
+
+    #[test]
+    fn jumps_and_queue_by_hand() {
+        // clock 1, 2 (send), 7 (recv of 6, queue 2), 8 (recv of 3, queue 1), 9 (recv 0 left), 10
+        let mut m = MachineMetrics::new(0, 2, 500_000.0);
+        let t0 = 0;
+        let events = [
+            Ev::Start {
+                format: 1,
+                rate: 2,
+                interval_us: 500_000,
+            },
+            Ev::Internal {
+                tick: 1,
+                lamport: 1,
+            },
+            Ev::Send {
+                tick: 2,
+                lamport: 2,
+                to: IdSet(0b10),
+            },
+            Ev::Recv {
+                tick: 3,
+                lamport: 7,
+                from: 1,
+                msg_clock: 6,
+                queue: 2,
+            },
+            Ev::Recv {
+                tick: 4,
+                lamport: 8,
+                from: 1,
+                msg_clock: 3,
+                queue: 1,
+            },
+            Ev::Recv {
+                tick: 5,
+                lamport: 9,
+                from: 1,
+                msg_clock: 4,
+                queue: 0,
+            },
+            Ev::Internal {
+                tick: 6,
+                lamport: 10,
+            },
+            Ev::Other,
+            Ev::Stop {
+                lamport: 10,
+                queue: 0,
+                ticks: 6,
+                skipped: 0,
+            },
+        ];
+        for (i, ev) in events.into_iter().enumerate() {
+            m.observe(&rec(i as i64 * 500_000, i as u64 + 1, ev), t0);
+        }
+        let s = m.summary(t0);
+        assert_eq!(s.ticks, 6);
+        assert_eq!(s.final_clock, 10);
+        // jumps: 1, 1, 5, 1, 1, 1
+        assert_eq!(s.jumps.histogram, vec![[1, 5], [5, 1]]);
+        assert_eq!(s.jumps.max, 5);
+        assert!((s.jumps.mean - 10.0 / 6.0).abs() < 1e-12);
+        assert!((s.jumps.share_above_1 - 1.0 / 6.0).abs() < 1e-12);
+        assert_eq!(s.jumps.biggest[0].size, 5);
+        assert_eq!(s.jumps.biggest[0].line, 4);
+        assert_eq!(s.jumps.biggest[0].at_s, 1.5);
+        // queue per tick: 0 0 2 1 0 0
+        assert_eq!((s.queue.max, s.queue.p95), (2, 2));
+        assert!((s.queue.mean - 0.5).abs() < 1e-12);
+        assert_eq!(s.events["recv"], 3);
+        assert_eq!(s.events["other"], 1);
+        // ticks 1..6 at 0.5 s steps from t=0.5 s to 3.0 s: exactly the configured 2 per second
+        assert!((s.achieved_rate.unwrap() - 2.0).abs() < 1e-9);
+        // clock 10 at 3.0 s
+        assert!((s.clock_per_s - 10.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_empty_queue_all_run_gives_zeros() {
+        let mut m = MachineMetrics::new(0, 1, 1e6);
+        for t in 1..=4 {
+            m.observe(
+                &rec(
+                    t * 1_000_000,
+                    t as u64,
+                    Ev::Internal {
+                        tick: t as u64,
+                        lamport: t as u64,
+                    },
+                ),
+                0,
+            );
+        }
+        let s = m.summary(0);
+        assert_eq!((s.queue.max, s.queue.p95, s.queue.mean), (0, 0, 0.0));
+        assert_eq!(s.delay_us.count, 0);
+        assert_eq!(s.jumps.share_above_1, 0.0);
+    }
+}

@@ -1,0 +1,28 @@
+//! `logiclock analyze`: read run directories, check them, measure them, and write the reports.
+//!
+//! Parse logs ([`read`]) -> merge in system-time order ([`pipeline`]) -> checks, metrics, drift,
+//! links ([`analyzer`]) -> terminal text, `report.md`, `summary.json`, CSV ([`report`]) and SVG
+//! plots ([`plots`]); [`command`] runs it all for the CLI; several runs are compared by [`aggregate`]. [`synth`] writes large synthetic
+//! run directories for the benchmark.
+
+pub mod aggregate;
+pub mod analyzer;
+pub mod checks;
+pub mod command;
+pub mod drift;
+pub mod error;
+pub mod links;
+pub mod metrics;
+pub mod pipeline;
+pub mod plots;
+pub mod read;
+pub mod report;
+pub mod stats;
+pub mod summary;
+pub mod synth;
+pub mod timestamp;
+
+pub use analyzer::{Analysis, Options};
+pub use error::AnalyzeError;
+pub use pipeline::analyze_dir;
+pub use summary::Summary;

@@ -1,0 +1,329 @@
+//! Reading a run directory: the manifest, then each machine log streamed line by line into
+//! compact records. Every malformed line is an error naming its file and line.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
+
+use crate::log_format::{FlatLine, IdSet, FORMAT_VERSION, MANIFEST_FILE};
+use crate::manifest::Manifest;
+
+use super::error::AnalyzeError;
+use super::timestamp::parse_micros;
+
+/// Records handed from a reader thread to the analysis at a time.
+pub const BATCH: usize = 8_192;
+
+/// A run directory with its manifest read and its logs found.
+#[derive(Debug)]
+pub struct RunDir {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    /// One log per machine of the manifest, in manifest order.
+    pub logs: Vec<PathBuf>,
+}
+
+/// One log line reduced to what the analysis needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Record {
+    /// System time, microseconds since the Unix epoch.
+    pub ts: i64,
+    /// Line number in its file, from 1.
+    pub line: u64,
+    pub event: Ev,
+}
+
+/// The events the analysis reads; everything else (peer events, warnings, unknown names) is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ev {
+    Start {
+        format: u32,
+        rate: u32,
+        interval_us: u64,
+    },
+    Internal {
+        tick: u64,
+        lamport: u64,
+    },
+    Send {
+        tick: u64,
+        lamport: u64,
+        to: IdSet,
+    },
+    Recv {
+        tick: u64,
+        lamport: u64,
+        from: u32,
+        msg_clock: u64,
+        queue: u64,
+    },
+    Skipped {
+        first: u64,
+        count: u64,
+    },
+    Stop {
+        lamport: u64,
+        queue: u64,
+        ticks: u64,
+        skipped: u64,
+    },
+    Other,
+}
+
+/// Open a run directory: read `manifest.json` and find `machine-<id>.log` for each machine.
+pub fn open_run(dir: &Path) -> Result<RunDir, AnalyzeError> {
+    if let Err(source) = std::fs::metadata(dir) {
+        return Err(AnalyzeError::Read {
+            path: dir.to_owned(),
+            source,
+        });
+    }
+    let path = dir.join(MANIFEST_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(AnalyzeError::MissingManifest {
+                dir: dir.to_owned(),
+            })
+        }
+        Err(source) => return Err(AnalyzeError::Read { path, source }),
+    };
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| AnalyzeError::Manifest {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if manifest.log_format != FORMAT_VERSION {
+        return Err(AnalyzeError::Format {
+            path,
+            found: manifest.log_format,
+            expected: FORMAT_VERSION,
+        });
+    }
+    let layout = |message: String| AnalyzeError::Layout {
+        dir: dir.to_owned(),
+        message,
+    };
+    if manifest.machines.is_empty() {
+        return Err(layout("manifest.json lists no machines".into()));
+    }
+    let mut logs = Vec::with_capacity(manifest.machines.len());
+    for (i, m) in manifest.machines.iter().enumerate() {
+        if m.id >= 64 || manifest.machines[..i].iter().any(|o| o.id == m.id) {
+            return Err(layout(format!(
+                "manifest.json: bad or repeated machine id {}",
+                m.id
+            )));
+        }
+        let log = dir.join(&m.log);
+        if !log.is_file() {
+            return Err(layout(format!(
+                "manifest.json lists machine {} but {} is missing",
+                m.id, m.log
+            )));
+        }
+        logs.push(log);
+    }
+    Ok(RunDir {
+        dir: dir.to_owned(),
+        manifest,
+        logs,
+    })
+}
+
+/// Why one line could not be read.
+#[derive(Debug, PartialEq)]
+pub enum LineError {
+    Malformed(String),
+    /// A `start` line of another log format version.
+    Format(u32),
+}
+
+/// Parse one log line of machine `machine`.
+pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev), LineError> {
+    let flat: FlatLine = serde_json::from_slice(text).map_err(|e| {
+        let message = e.to_string();
+        LineError::Malformed(if e.is_eof() {
+            format!("truncated line ({message})")
+        } else {
+            message
+        })
+    })?;
+    let ts = parse_micros(flat.timestamp)
+        .ok_or_else(|| LineError::Malformed(format!("bad timestamp {:?}", flat.timestamp)))?;
+    if flat.machine != machine {
+        return Err(LineError::Malformed(format!(
+            "line of machine {} in the log of machine {machine}",
+            flat.machine
+        )));
+    }
+    let need = |value: Option<u64>, field: &str| {
+        value
+            .ok_or_else(|| LineError::Malformed(format!("`{}` line without `{field}`", flat.event)))
+    };
+    let ev = match flat.event {
+        "start" => {
+            let format = need(flat.format.map(u64::from), "format")? as u32;
+            if format != FORMAT_VERSION {
+                return Err(LineError::Format(format));
+            }
+            Ev::Start {
+                format,
+                rate: need(flat.rate.map(u64::from), "rate")? as u32,
+                interval_us: need(flat.interval_us, "interval_us")?,
+            }
+        }
+        "internal" => Ev::Internal {
+            tick: need(flat.tick, "tick")?,
+            lamport: need(flat.lamport, "lamport")?,
+        },
+        "send" => Ev::Send {
+            tick: need(flat.tick, "tick")?,
+            lamport: need(flat.lamport, "lamport")?,
+            to: flat
+                .to
+                .ok_or_else(|| LineError::Malformed("`send` line without `to`".into()))?,
+        },
+        "recv" => Ev::Recv {
+            tick: need(flat.tick, "tick")?,
+            lamport: need(flat.lamport, "lamport")?,
+            from: need(flat.from.map(u64::from), "from")? as u32,
+            msg_clock: need(flat.msg_clock, "msg_clock")?,
+            queue: need(flat.queue, "queue")?,
+        },
+        "skipped" => Ev::Skipped {
+            first: need(flat.first, "first")?,
+            count: need(flat.count, "count")?,
+        },
+        "stop" => Ev::Stop {
+            lamport: need(flat.lamport, "lamport")?,
+            queue: need(flat.queue, "queue")?,
+            ticks: need(flat.ticks, "ticks")?,
+            skipped: need(flat.skipped, "skipped")?,
+        },
+        _ => Ev::Other,
+    };
+    Ok((ts, ev))
+}
+
+/// Read the log at `path` of machine `machine` and send its records in batches, stopping at the
+/// first error (which is sent too) or when the receiver hangs up.
+pub fn stream(path: &Path, machine: u32, out: SyncSender<Result<Vec<Record>, AnalyzeError>>) {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(source) => {
+            let _ = out.send(Err(AnalyzeError::Read {
+                path: path.to_owned(),
+                source,
+            }));
+            return;
+        }
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut buf = Vec::with_capacity(256);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(source) => {
+                let _ = out.send(Err(AnalyzeError::Read {
+                    path: path.to_owned(),
+                    source,
+                }));
+                return;
+            }
+        }
+        line += 1;
+        match parse_line(&buf, machine) {
+            Ok((ts, event)) => batch.push(Record { ts, line, event }),
+            Err(e) => {
+                let error = match e {
+                    LineError::Malformed(message) => AnalyzeError::Line {
+                        path: path.to_owned(),
+                        line,
+                        message,
+                    },
+                    LineError::Format(found) => AnalyzeError::Format {
+                        path: path.to_owned(),
+                        found,
+                        expected: FORMAT_VERSION,
+                    },
+                };
+                let _ = out.send(Err(error));
+                return;
+            }
+        }
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if out.send(Ok(full)).is_err() {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = out.send(Ok(batch));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TS: &str = r#""timestamp":"2026-01-01T00:00:00.000010Z""#;
+
+    fn parse(rest: &str) -> Result<(i64, Ev), LineError> {
+        parse_line(format!("{{{TS},\"machine\":1,{rest}}}\n").as_bytes(), 1)
+    }
+
+    #[test]
+    fn a_recv_line_becomes_a_record() {
+        let (ts, ev) = parse(
+            r#""event":"recv","tick":4,"lamport":9,"from":0,"msg_clock":8,"queue":2,"late_us":5"#,
+        )
+        .unwrap();
+        assert_eq!(ts % 1_000_000, 10);
+        assert_eq!(
+            ev,
+            Ev::Recv {
+                tick: 4,
+                lamport: 9,
+                from: 0,
+                msg_clock: 8,
+                queue: 2
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_and_peer_events_are_other() {
+        assert_eq!(parse(r#""event":"future","x":[1,2]"#).unwrap().1, Ev::Other);
+        assert_eq!(
+            parse(r#""event":"peer_gone","peer":0,"reason":"closed \"x\"""#)
+                .unwrap()
+                .1,
+            Ev::Other
+        );
+    }
+
+    #[test]
+    fn bad_lines_say_what_is_wrong() {
+        let err = |rest: &str| match parse(rest) {
+            Err(LineError::Malformed(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        assert!(err(r#""event":"internal","tick":1"#).contains("without `lamport`"));
+        assert!(err(r#""event":"internal","tick":1,"lamport":"7""#).contains("invalid type"));
+        let truncated = parse_line(format!("{{{TS},\"machine\":1,\"ev").as_bytes(), 1);
+        assert!(matches!(truncated, Err(LineError::Malformed(m)) if m.contains("truncated")));
+        assert_eq!(
+            parse(r#""event":"start","format":7,"rate":1,"interval_us":5,"machines":3"#),
+            Err(LineError::Format(7))
+        );
+        assert!(matches!(
+            parse_line(format!("{{{TS},\"machine\":2,\"event\":\"x\"}}").as_bytes(), 1),
+            Err(LineError::Malformed(m)) if m.contains("machine 2")
+        ));
+    }
+}

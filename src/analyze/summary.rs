@@ -1,0 +1,176 @@
+//! The figures of one analyzed run, as written to `summary.json` (every figure, for scripts).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `summary.json` layout.
+pub const SUMMARY_VERSION: u32 = 1;
+
+/// Everything `analyze` found in one run directory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub summary_version: u32,
+    pub run_dir: String,
+    pub scenario: ScenarioInfo,
+    /// Log lines read, all machines.
+    pub lines: u64,
+    /// The checks, in the order they are reported.
+    pub verdict: Verdict,
+    pub machines: Vec<MachineSummary>,
+    pub drift: DriftSummary,
+    /// One entry per link (from, to) with at least one send or receive, ordered.
+    pub links: Vec<LinkSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub seed: u64,
+    pub speedup: f64,
+    pub duration_s: f64,
+    pub machines: u32,
+    pub started_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Every check passed.
+    pub passed: bool,
+    pub checks: Vec<Check>,
+}
+
+/// One check and the first offending lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// Short name: `lamport`, `matching`, `lost`, `skipped`, `rate`.
+    pub name: String,
+    /// What the check asserts, in words.
+    pub rule: String,
+    pub passed: bool,
+    /// How many offences were found (only the first few are listed).
+    pub offences: u64,
+    pub first: Vec<Offence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Offence {
+    pub machine: u32,
+    /// Log file name, relative to the run directory.
+    pub file: String,
+    /// Line number in the file (from 1), when one line is at fault.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineSummary {
+    pub id: u32,
+    /// Configured rate, ticks per model second.
+    pub rate: u32,
+    /// Ticks run per model second between the first and the last tick; `None` with < 2 ticks.
+    pub achieved_rate: Option<f64>,
+    /// Real microseconds between ticks.
+    pub interval_us: f64,
+    pub lines: u64,
+    /// Lines per event name; unknown names are counted under `other`.
+    pub events: BTreeMap<String, u64>,
+    /// Ticks run (internal + send + recv lines).
+    pub ticks: u64,
+    /// Ticks skipped (sum of `skipped` lines).
+    pub skipped: u64,
+    /// Logical clock after the last clock event.
+    pub final_clock: u64,
+    /// Final clock over real seconds from the run start to the last clock event.
+    pub clock_per_s: f64,
+    pub jumps: JumpSummary,
+    pub queue: QueueSummary,
+    /// Queueing delay of the messages this machine received, real microseconds.
+    pub delay_us: DelaySummary,
+}
+
+/// Jumps: increases of the clock from one clock event to the next (the first one from 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JumpSummary {
+    pub count: u64,
+    pub mean: f64,
+    pub max: u64,
+    /// Share of jumps above 1 (0..=1).
+    pub share_above_1: f64,
+    /// `[size, count]` pairs, ascending size.
+    pub histogram: Vec<[u64; 2]>,
+    /// The biggest jumps, biggest first.
+    pub biggest: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    pub size: u64,
+    pub from: u64,
+    pub to: u64,
+    /// Real seconds since the run start.
+    pub at_s: f64,
+    pub tick: u64,
+    pub line: u64,
+    /// The event that made the jump (`recv` for any jump above 1 in a correct run).
+    pub event: String,
+}
+
+/// Queue length seen by each tick: `queue` of a `recv` line, 0 for internal and send ticks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueSummary {
+    pub max: u64,
+    pub mean: f64,
+    pub p95: u64,
+    /// Messages that arrived but were never processed (the `stop` line).
+    pub at_stop: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DelaySummary {
+    pub count: u64,
+    pub p50: u64,
+    pub p95: u64,
+    pub max: u64,
+    pub mean: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriftSummary {
+    /// Real microseconds between sample instants.
+    pub step_us: u64,
+    /// Number of sample instants.
+    pub samples: u64,
+    pub machines: Vec<MachineDrift>,
+}
+
+/// Drift = the machine's clock minus the highest clock at the same instant (always <= 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineDrift {
+    pub id: u32,
+    pub rate: u32,
+    /// The most negative drift seen (the furthest behind).
+    pub max_drift: i64,
+    /// When, in real seconds since the run start.
+    pub max_drift_at_s: f64,
+    /// Drift after the last event of the run.
+    pub final_drift: i64,
+    /// Least-squares slope of drift against real time, clock units per real second
+    /// (negative: falling behind).
+    pub slope_per_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkSummary {
+    pub from: u32,
+    pub to: u32,
+    /// Messages sent on the link (a send to two peers counts once on each link).
+    pub sent: u64,
+    pub received: u64,
+    /// Sent, never received, and accounted for by the receiver's stop queue.
+    pub left_in_queue: u64,
+    /// Sent and never received, beyond what the stop queue accounts for.
+    pub lost: u64,
+    /// Receives that match no send.
+    pub unmatched: u64,
+}
