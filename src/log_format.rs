@@ -216,7 +216,14 @@ impl<'de> Deserialize<'de> for IdSet {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = IdSet;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array of machine ids below 64")
+                f.write_str("an array of machine ids below 64, or one id")
+            }
+            // `dropped` lines name a single recipient.
+            fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<IdSet, E> {
+                if id >= 64 {
+                    return Err(E::custom(format!("machine id {id} out of range (at most 63)")));
+                }
+                Ok(IdSet(1u64 << id))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
