@@ -31,6 +31,9 @@ pub struct MachineConfig {
     pub secret: u128,
     /// Where the machine writes its log.
     pub run_dir: PathBuf,
+    /// 0 for the first process of this machine, 1 and up for restarts after a kill fault.
+    #[serde(default)]
+    pub incarnation: u32,
 }
 
 /// Supervisor to machine.
@@ -38,9 +41,14 @@ pub struct MachineConfig {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToMachine {
     Config(MachineConfig),
-    /// Listening address of every machine, indexed by id.
+    /// Listening address of every machine, indexed by id; `None` for a machine that is gone.
     Peers {
-        addrs: Vec<SocketAddr>,
+        addrs: Vec<Option<SocketAddr>>,
+    },
+    /// Machine `peer` was restarted and listens at `addr`: connect to it again.
+    Rejoin {
+        peer: u32,
+        addr: SocketAddr,
     },
     /// Start ticking at this system time (microseconds since the Unix epoch).
     Start {
@@ -152,6 +160,7 @@ mod tests {
             listen: "127.0.0.1:0".parse().unwrap(),
             secret: u128::MAX - 5,
             run_dir: "/tmp/x".into(),
+            incarnation: 2,
         });
         let mut buf = Vec::new();
         send(&mut buf, &config).await.unwrap();

@@ -18,6 +18,7 @@ pub enum RawFault {
     Kill {
         at_s: f64,
         machine: i64,
+        restart_after_s: Option<f64>,
     },
     Pause {
         at_s: f64,
@@ -57,8 +58,13 @@ pub enum PartitionMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
-    /// SIGKILL the machine's process.
-    Kill { at_s: f64, machine: u32 },
+    /// SIGKILL the machine's process; with `restart_after_s`, start it again that much later.
+    Kill {
+        at_s: f64,
+        machine: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        restart_after_s: Option<f64>,
+    },
     /// SIGSTOP the machine's process, SIGCONT it `duration_s` later.
     Pause {
         at_s: f64,
@@ -98,6 +104,8 @@ pub struct LinkState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Kill(u32),
+    /// Start a killed machine again; it rejoins the mesh with its clock restored from its log.
+    Restart(u32),
     Pause(u32),
     Resume(u32),
     /// Set how `from` sends to `to`.
@@ -168,10 +176,26 @@ pub fn validate(
             ));
         }
         faults.push(match fault {
-            RawFault::Kill { machine: m, .. } => Fault::Kill {
-                at_s,
-                machine: machine("machine", m)?,
-            },
+            RawFault::Kill {
+                machine: m,
+                restart_after_s,
+                ..
+            } => {
+                if let Some(after) = restart_after_s {
+                    positive("restart_after_s", after)?;
+                    if at_s + after >= duration_s {
+                        return Err((
+                            key("restart_after_s"),
+                            format!("is {after}: the restart would come after the run's end; allowed: less than {}", duration_s - at_s),
+                        ));
+                    }
+                }
+                Fault::Kill {
+                    at_s,
+                    machine: machine("machine", m)?,
+                    restart_after_s,
+                }
+            }
             RawFault::Pause {
                 machine: m,
                 duration_s: d,
@@ -252,7 +276,16 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
     let mut steps = Vec::new();
     for fault in faults {
         match *fault {
-            Fault::Kill { at_s, machine } => steps.push((real(at_s), Action::Kill(machine))),
+            Fault::Kill {
+                at_s,
+                machine,
+                restart_after_s,
+            } => {
+                steps.push((real(at_s), Action::Kill(machine)));
+                if let Some(after) = restart_after_s {
+                    steps.push((real(at_s + after), Action::Restart(machine)));
+                }
+            }
             Fault::Pause {
                 at_s,
                 machine,
@@ -367,6 +400,7 @@ mod tests {
             kind = "kill"
             at_s = 20
             machine = 1
+            restart_after_s = 10
             [[fault]]
             kind = "delay"
             at_s = 10
@@ -398,6 +432,7 @@ mod tests {
         for (text, key) in [
             ("[[fault]]\nkind = \"kill\"\nat_s = 1\nmachine = 3", "fault[0].machine"),
             ("[[fault]]\nkind = \"kill\"\nat_s = 99\nmachine = 0", "fault[0].at_s"),
+            ("[[fault]]\nkind = \"kill\"\nat_s = 50\nmachine = 0\nrestart_after_s = 10", "fault[0].restart_after_s"),
             ("[[fault]]\nkind = \"pause\"\nat_s = 1\nmachine = 0\nduration_s = 0", "fault[0].duration_s"),
             ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 1\nto = 1\ndelay_ms = 5\nduration_s = 1", "fault[0].to"),
             ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 0\nto = 1\ndelay_ms = -5\nduration_s = 1", "fault[0].delay_ms"),

@@ -51,6 +51,9 @@ pub enum Event {
         interval_us: u64,
         /// Number of machines in the run.
         machines: u32,
+        /// 0 for the machine's first process, 1 and up after a restart.
+        #[serde(default)]
+        incarnation: u32,
     },
     /// A tick with an empty queue whose die roll was an internal event.
     Internal {
@@ -221,7 +224,9 @@ impl<'de> Deserialize<'de> for IdSet {
             // `dropped` lines name a single recipient.
             fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<IdSet, E> {
                 if id >= 64 {
-                    return Err(E::custom(format!("machine id {id} out of range (at most 63)")));
+                    return Err(E::custom(format!(
+                        "machine id {id} out of range (at most 63)"
+                    )));
                 }
                 Ok(IdSet(1u64 << id))
             }

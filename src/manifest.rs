@@ -39,6 +39,16 @@ pub struct MachineEntry {
     pub pid: u32,
     /// Log file name, relative to the run directory.
     pub log: String,
+    /// Later processes of this machine (restarts after a kill fault), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restarts: Vec<Restart>,
+}
+
+/// A later process of a machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Restart {
+    pub pid: u32,
+    pub addr: Option<SocketAddr>,
 }
 
 /// How the run ended.

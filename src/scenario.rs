@@ -458,10 +458,11 @@ fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) {
     }
 }
 
-/// The random stream of machine `id`'s die rolls: one ChaCha stream per machine, from the run seed.
-pub fn machine_rng(seed: u64, id: u32) -> ChaCha8Rng {
+/// The random stream of machine `id`'s die rolls: one ChaCha stream per machine (and per
+/// restart of it), from the run seed.
+pub fn machine_rng(seed: u64, id: u32, incarnation: u32) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(u64::from(id) + 1);
+    rng.set_stream((u64::from(incarnation) << 32) | (u64::from(id) + 1));
     rng
 }
 

@@ -50,6 +50,7 @@ fn write_manifest(dir: &Path, rates: &[u32]) {
                 addr: ([127, 0, 0, 1], 0).into(),
                 pid: 1,
                 log: format!("machine-{id}.log"),
+                restarts: Vec::new(),
             })
             .collect(),
         outcome: None,

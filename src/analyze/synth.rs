@@ -171,6 +171,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
                 addr: ([127, 0, 0, 1], 0).into(),
                 pid: 0,
                 log: log_file_name(i as u32),
+                restarts: Vec::new(),
             })
             .collect(),
         outcome: Some(Outcome {

@@ -11,6 +11,11 @@ pub struct LamportClock {
 }
 
 impl LamportClock {
+    /// A clock that goes on from `value` (a restarted machine's last logged clock).
+    pub fn restored(value: u64) -> LamportClock {
+        LamportClock { value }
+    }
+
     /// The current value.
     pub fn value(&self) -> u64 {
         self.value

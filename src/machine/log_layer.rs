@@ -26,10 +26,20 @@ pub struct LogSink {
 impl LogSink {
     /// Create (truncate) the log file at `path`.
     pub fn create(path: &Path) -> std::io::Result<LogSink> {
-        let file = File::create(path)?;
-        Ok(LogSink {
+        Ok(LogSink::from(File::create(path)?))
+    }
+
+    /// Open the log file at `path` to add to it (a restarted machine goes on with its log).
+    pub fn append(path: &Path) -> std::io::Result<LogSink> {
+        Ok(LogSink::from(
+            std::fs::OpenOptions::new().append(true).open(path)?,
+        ))
+    }
+
+    fn from(file: File) -> LogSink {
+        LogSink {
             file: Arc::new(Mutex::new(file)),
-        })
+        }
     }
 
     /// Make sure every line is with the operating system. Lines are written through, so this

@@ -160,6 +160,8 @@ async fn serve_incoming(
             Some(Err(e)) => break format!("read failed: {e}"),
         }
     };
+    // A restarted peer may connect again.
+    claimed.lock().expect("claimed set lock").remove(&peer);
     emit(&Event::PeerGone { peer, reason });
 }
 
@@ -193,19 +195,36 @@ pub async fn dial(
 }
 
 /// Write the messages queued for `peer` until the queue closes, then flush and close the
-/// connection, so the peer reads it to its end. `link` says how to treat them on the way (a
-/// delay, a partition); any change of it releases a message being delayed, and the machine
-/// resets it to normal when it stops, so held messages are delivered before the connection closes.
-pub async fn write_loop(
-    mut framed: Framed<TcpStream, MessageCodec>,
+/// connection, so the peer reads it to its end.
+///
+/// `link` says how to treat messages on the way (a delay, a partition); any change of it
+/// releases a message being delayed, and the machine resets it to normal when it stops, so held
+/// messages are delivered before the connection closes. When the connection fails the peer is
+/// gone: messages are dropped (and logged) until `reconnect` brings a connection to the peer's
+/// next incarnation.
+pub async fn link_loop(
+    framed: Option<Framed<TcpStream, MessageCodec>>,
     peer: u32,
     mut outbox: mpsc::UnboundedReceiver<Outgoing>,
     mut link: watch::Receiver<LinkState>,
+    mut reconnect: mpsc::UnboundedReceiver<Framed<TcpStream, MessageCodec>>,
 ) {
+    let mut conn = framed;
     let mut jitter_rng = ChaCha8Rng::seed_from_u64(rand::random());
     let mut last_release = tokio::time::Instant::now();
     let mut unflushed = Vec::new();
-    while let Some(out) = outbox.recv().await {
+    loop {
+        let out = tokio::select! {
+            out = outbox.recv() => match out {
+                Some(out) => out,
+                None => break,
+            },
+            Some(new) = reconnect.recv() => {
+                conn = Some(new);
+                unflushed.clear();
+                continue;
+            }
+        };
         let state = *link.borrow_and_update();
         if state.delay_us > 0 {
             let jitter = match state.jitter_us {
@@ -224,6 +243,10 @@ pub async fn write_loop(
         if !pass_partition(&mut link, peer, out.msg).await {
             continue;
         }
+        let Some(framed) = conn.as_mut() else {
+            dropped(peer, out.msg, "peer gone");
+            continue;
+        };
         unflushed.push(out.msg);
         let mut result = framed.feed(out.msg).await;
         if result.is_ok() && outbox.is_empty() {
@@ -233,8 +256,7 @@ pub async fn write_loop(
             }
         }
         if let Err(e) = result {
-            // Everything not yet handed to the socket is lost: say so, message by message,
-            // and keep saying so for what the tick loop still sends until it stops.
+            // Everything not yet handed to the socket is lost: say so, message by message.
             emit(&Event::PeerGone {
                 peer,
                 reason: format!("send failed: {e}"),
@@ -242,13 +264,12 @@ pub async fn write_loop(
             for msg in unflushed.drain(..) {
                 dropped(peer, msg, "peer gone");
             }
-            outbox.close();
-            while let Some(out) = outbox.recv().await {
-                dropped(peer, out.msg, "peer gone");
-            }
-            return;
+            conn = None;
         }
     }
+    let Some(mut framed) = conn else {
+        return;
+    };
     let close = async {
         framed.flush().await?;
         framed.close().await

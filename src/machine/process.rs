@@ -15,6 +15,7 @@ use tracing_subscriber::prelude::*;
 use super::clock::peers_of;
 use super::log_layer::{LogSink, ModelLogLayer};
 use super::mesh::{self, Identity};
+use super::restore::Restored;
 use super::tick::{LiveStatus, TickLoop};
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
 use crate::fault::LinkState;
@@ -68,7 +69,7 @@ async fn write_control(mut rx: mpsc::UnboundedReceiver<FromMachine>) {
 
 /// The supervisor's messages after `config`, as the machine's main flow needs them.
 enum Control {
-    Peers(Vec<std::net::SocketAddr>),
+    Peers(Vec<Option<std::net::SocketAddr>>),
     Start(u64),
 }
 
@@ -82,8 +83,18 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
     };
 
     let log_path = config.run_dir.join(log_format::log_file_name(config.id));
-    let sink = LogSink::create(&log_path)
-        .with_context(|| format!("failed to create {}", log_path.display()))?;
+    // A restarted machine goes on from what its log says it had done.
+    let (restored, sink) = if config.incarnation == 0 {
+        let sink = LogSink::create(&log_path)
+            .with_context(|| format!("failed to create {}", log_path.display()))?;
+        (Restored::default(), sink)
+    } else {
+        let restored = Restored::from_log(&log_path)
+            .with_context(|| format!("failed to read {} to restart", log_path.display()))?;
+        let sink = LogSink::append(&log_path)
+            .with_context(|| format!("failed to open {}", log_path.display()))?;
+        (restored, sink)
+    };
     let diagnostics = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_filter(tracing_subscriber::filter::filter_fn(|m| {
@@ -94,7 +105,7 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
         .with(diagnostics)
         .init();
 
-    let result = run_logged(&config, stdin, &out, &sink).await;
+    let result = run_logged(&config, restored, stdin, &out, &sink).await;
     if let Err(e) = &result {
         emit(&Event::Warning {
             message: format!("machine failed: {e:#}"),
@@ -110,6 +121,7 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
 /// Everything after the log is open; any error still gets the log flushed by the caller.
 async fn run_logged(
     config: &MachineConfig,
+    restored: Restored,
     mut stdin: BufReader<tokio::io::Stdin>,
     out: &mpsc::UnboundedSender<FromMachine>,
     sink: &LogSink,
@@ -135,6 +147,11 @@ async fn run_logged(
         .map(|(tx, rx)| (tx, Some(rx)))
         .unzip();
     let links = Arc::new(links);
+    // Connections to a restarted peer, handed to its link task.
+    let (reconnects, mut reconnect_rxs): (Vec<_>, Vec<_>) = (0..config.machines)
+        .map(|_| mpsc::unbounded_channel())
+        .map(|(tx, rx)| (tx, Some(rx)))
+        .unzip();
 
     // The control channel: `stop` or the end of stdin cancel `stop`; faults are applied here;
     // the rest goes to `ctrl_rx`.
@@ -145,6 +162,7 @@ async fn run_logged(
         let links = links.clone();
         let out = out.clone();
         tokio::spawn(async move {
+            let reconnects = Arc::new(reconnects);
             loop {
                 match control::recv::<_, ToMachine>(&mut stdin).await {
                     Ok(Some(ToMachine::Peers { addrs })) => {
@@ -152,6 +170,21 @@ async fn run_logged(
                     }
                     Ok(Some(ToMachine::Start { at_unix_us })) => {
                         let _ = ctrl_tx.send(Control::Start(at_unix_us));
+                    }
+                    Ok(Some(ToMachine::Rejoin { peer, addr })) => {
+                        let reconnects = reconnects.clone();
+                        tokio::spawn(async move {
+                            match mesh::dial(addr, me, peer).await {
+                                Ok(framed) => {
+                                    if let Some(tx) = reconnects.get(peer as usize) {
+                                        let _ = tx.send(framed);
+                                    }
+                                }
+                                Err(e) => emit(&Event::Warning {
+                                    message: format!("failed to reconnect: {e}"),
+                                }),
+                            }
+                        });
                     }
                     Ok(Some(ToMachine::Stop)) => {
                         stop.cancel();
@@ -217,21 +250,40 @@ async fn run_logged(
             addrs.len(),
             config.machines
         );
-        let dials = peers.iter().map(|&p| mesh::dial(addrs[p as usize], me, p));
-        for (peer, framed) in peers
+        // Dial every peer that is there (all of them, unless this is a restart after which
+        // some peer is gone); a peer that is not gets a link that drops until it rejoins.
+        let live: Vec<u32> = peers
             .iter()
-            .zip(futures::future::try_join_all(dials).await?)
-        {
+            .copied()
+            .filter(|&p| addrs[p as usize].is_some())
+            .collect();
+        let dials = live.iter().map(|&p| {
+            let addr = addrs[p as usize].expect("filtered on live peers");
+            mesh::dial(addr, me, p)
+        });
+        let mut dialed: Vec<_> = futures::future::try_join_all(dials)
+            .await?
+            .into_iter()
+            .map(Some)
+            .collect();
+        for &peer in &peers {
+            let framed = live
+                .iter()
+                .position(|&p| p == peer)
+                .and_then(|i| dialed[i].take());
             let (tx, rx) = mpsc::unbounded_channel();
-            let link = link_rxs[*peer as usize]
+            let link = link_rxs[peer as usize]
                 .take()
-                .expect("one writer per peer");
-            writers.spawn(mesh::write_loop(framed, *peer, rx, link));
+                .expect("one link task per peer");
+            let reconnect = reconnect_rxs[peer as usize]
+                .take()
+                .expect("one link task per peer");
+            writers.spawn(mesh::link_loop(framed, peer, rx, link, reconnect));
             outboxes.push(tx);
         }
-        // Wait until every peer has dialed us too.
+        // Wait until every live peer has dialed us too.
         let mut incoming = 0;
-        while incoming < peers.len() {
+        while incoming < live.len() {
             tokio::select! {
                 _ = stop.cancelled() => break,
                 peer = connected_rx.recv() => match peer {
@@ -267,22 +319,26 @@ async fn run_logged(
         id: config.id,
         peers,
         die: config.die,
-        rng: machine_rng(config.seed, config.id),
+        rng: machine_rng(config.seed, config.id, config.incarnation),
         period,
         inbox,
         outboxes,
         status: status.clone(),
+        clock: restored.clock,
+        last_tick: restored.last_tick,
     };
     let outcome = match start_at {
         Some(at_unix_us) => {
             let start = instant_at(at_unix_us);
             // The start line marks the start of the schedule: tick 1 is due right after it.
+            // (After a restart the schedule began long ago, and the machine joins it.)
             tokio::time::sleep_until(start).await;
             emit(&Event::Start {
                 format: log_format::FORMAT_VERSION,
                 rate: config.rate,
                 interval_us: period.as_micros() as u64,
                 machines: config.machines,
+                incarnation: config.incarnation,
             });
             tick_loop.run(start, stop.clone()).await
         }
@@ -367,13 +423,19 @@ async fn report_status(
     }
 }
 
-/// The tokio instant at which the system clock reads `at_unix_us`.
+/// The tokio instant at which the system clock reads (or read) `at_unix_us`.
 fn instant_at(at_unix_us: u64) -> tokio::time::Instant {
     let target = UNIX_EPOCH + Duration::from_micros(at_unix_us);
     let now = tokio::time::Instant::now();
-    match target.duration_since(SystemTime::now()) {
+    let system_now = SystemTime::now();
+    match target.duration_since(system_now) {
         Ok(ahead) => now + ahead,
-        Err(_) => now,
+        Err(_) => {
+            let behind = system_now
+                .duration_since(target)
+                .expect("the target is in the past");
+            now.checked_sub(behind).unwrap_or(now)
+        }
     }
 }
 

@@ -40,6 +40,10 @@ pub struct TickLoop {
     /// One queue per peer, in the order of `peers`, drained by that peer's writer task.
     pub outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
     pub status: Arc<LiveStatus>,
+    /// The clock to start from: zero, or restored from the log after a restart.
+    pub clock: LamportClock,
+    /// The last tick number already run (0, or the last one logged before a restart).
+    pub last_tick: u64,
 }
 
 /// What the tick loop leaves behind when it stops.
@@ -55,8 +59,10 @@ pub struct TickOutcome {
 }
 
 impl TickLoop {
-    /// Tick from `start` until `stop` is cancelled. The outboxes are dropped on return, which
-    /// lets the writers close their connections.
+    /// Tick on the schedule that starts at `start` until `stop` is cancelled. If `start` has
+    /// passed (a restarted machine), the first tick is the next slot of that schedule and the
+    /// slots missed since `last_tick` are logged as skipped. The outboxes are dropped on return,
+    /// which lets the writers close their connections.
     pub async fn run(self, start: Instant, stop: CancellationToken) -> TickOutcome {
         let TickLoop {
             id,
@@ -67,12 +73,22 @@ impl TickLoop {
             mut inbox,
             outboxes,
             status,
+            mut clock,
+            mut last_tick,
         } = self;
-        let mut clock = LamportClock::default();
-        let (mut last_tick, mut skipped, mut sent, mut received) = (0u64, 0u64, 0u64, 0u64);
+        let (mut skipped, mut sent, mut received) = (0u64, 0u64, 0u64);
         let period_ns = period.as_nanos().max(1);
 
-        let mut interval = tokio::time::interval_at(start, period);
+        // A tick less than a period late still runs; a schedule that began longer ago (a
+        // restart) is joined at its next slot.
+        let now = Instant::now();
+        let first = if start + period > now {
+            start
+        } else {
+            let slots = (now - start).as_nanos().div_ceil(period_ns);
+            start + Duration::from_nanos((slots * period_ns) as u64)
+        };
+        let mut interval = tokio::time::interval_at(first, period);
         interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
 
         loop {
@@ -120,16 +136,15 @@ impl TickLoop {
                     Action::Send(to) => {
                         let lamport = clock.send();
                         let queued = Instant::now();
-                        let mut gone = Vec::new();
                         for peer in &to {
                             let index = peers
                                 .iter()
                                 .position(|p| p == peer)
                                 .expect("choose_action only picks from peers");
                             let msg = Message::Clock { from: id, lamport };
-                            if outboxes[index].send(Outgoing { msg, queued }).is_err() {
-                                gone.push(*peer);
-                            }
+                            // The link task lives until the outboxes close; it logs a message
+                            // it cannot deliver as dropped.
+                            let _ = outboxes[index].send(Outgoing { msg, queued });
                         }
                         sent += to.len() as u64;
                         emit(&Event::Send {
@@ -138,14 +153,6 @@ impl TickLoop {
                             to,
                             late_us,
                         });
-                        // Those peers' writers have ended: the peers are gone.
-                        for peer in gone {
-                            emit(&Event::Dropped {
-                                to: peer,
-                                lamport,
-                                reason: "peer gone".into(),
-                            });
-                        }
                     }
                 }
             }
@@ -194,11 +201,13 @@ mod tests {
                 id: 0,
                 peers,
                 die,
-                rng: machine_rng(1, 0),
+                rng: machine_rng(1, 0, 0),
                 period: Duration::from_millis(10),
                 inbox,
                 outboxes: senders,
                 status: Arc::default(),
+                clock: LamportClock::default(),
+                last_tick: 0,
             },
         }
     }
@@ -270,6 +279,34 @@ mod tests {
         assert_eq!(out.skipped, 9, "{out:?}");
         assert_eq!(out.last_tick, 12, "{out:?}");
         assert_eq!(out.clock.value(), 3, "three ticks ran: 1, 2 and 12");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_restarted_loop_keeps_the_old_schedule_and_clock() {
+        let mut h = harness(10);
+        h.tick_loop.clock = LamportClock::default();
+        for _ in 0..40 {
+            h.tick_loop.clock.internal();
+        }
+        h.tick_loop.last_tick = 4;
+        let stop = CancellationToken::new();
+        // The schedule began 95 ms ago: slots at 0, 10, ..., 90 ms have passed; the next is
+        // slot 10 (tick 11) at 100 ms.
+        let start = Instant::now() - Duration::from_millis(95);
+        let task = tokio::spawn(h.tick_loop.run(start, stop.clone()));
+        tokio::time::sleep(Duration::from_millis(6)).await;
+        stop.cancel();
+        let out = task.await.unwrap();
+        assert_eq!(out.last_tick, 11);
+        assert_eq!(
+            out.skipped, 6,
+            "ticks 5..=10 were missed while the machine was down"
+        );
+        assert_eq!(
+            out.clock.value(),
+            41,
+            "the clock went on from its restored value"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::control::{FromMachine, MachineConfig, StopReport, ToMachine};
 use crate::fault::{self, Action};
 use crate::log_format;
 use crate::manifest::{
-    FaultRecord, MachineEntry, MachineExit, Manifest, Outcome, MANIFEST_VERSION,
+    FaultRecord, MachineEntry, MachineExit, Manifest, Outcome, Restart, MANIFEST_VERSION,
 };
 use crate::scenario::{ExitPolicy, Scenario};
 
@@ -112,40 +112,29 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
         scenario.machines, rates, scenario.duration_s, scenario.speedup, scenario.seed
     ));
 
-    let secret: u128 = rand::random();
-    let mut slots = Vec::with_capacity(rates.len());
-    for (id, &rate) in (0u32..).zip(&rates) {
-        let mut child = Child::spawn(id, &run_dir, events_tx.clone(), Event::Child)
-            .map_err(|source| SupervisorError::Spawn { id, source })?;
-        let config = MachineConfig {
-            id,
-            machines: scenario.machines,
-            rate,
-            interval_ns: scenario.tick_interval(rate).as_nanos() as u64,
-            seed: scenario.seed,
-            die: scenario.die,
-            listen: SocketAddr::new(scenario.host, scenario.ports[id as usize]),
-            secret,
-            run_dir: run_dir.clone(),
-        };
-        child.send(&ToMachine::Config(config)).await;
-        slots.push(Slot::new(child, rate));
-    }
-    drop(events_tx);
-
     let timeline = fault::timeline(&scenario.faults, scenario.speedup);
     let mut actor = Supervisor {
         scenario,
         run_dir,
         view,
-        slots,
+        slots: Vec::with_capacity(rates.len()),
         events,
+        events_tx,
+        secret: rand::random(),
+        start_at_unix_us: 0,
         stopped_by: None,
         forced: false,
         stop_early: None,
         timeline: timeline.into(),
         fault_log: Vec::new(),
     };
+    for (id, &rate) in (0u32..).zip(&rates) {
+        let child = actor
+            .spawn_machine(id, rate, 0)
+            .await
+            .map_err(|source| SupervisorError::Spawn { id, source })?;
+        actor.slots.push(Slot::new(child, rate));
+    }
     actor.run().await
 }
 
@@ -189,6 +178,12 @@ struct Slot {
     paused: bool,
     /// Answered `stop`: it is draining.
     stopping: bool,
+    /// 0 for the first process, 1 and up after restarts.
+    incarnation: u32,
+    /// Restarted and not yet back in the mesh.
+    rejoining: bool,
+    /// Processes of this machine before the current one (restarts), for the manifest.
+    earlier: Vec<(u32, Option<SocketAddr>)>,
 }
 
 impl Slot {
@@ -205,6 +200,9 @@ impl Slot {
             fault_killed: false,
             paused: false,
             stopping: false,
+            incarnation: 0,
+            rejoining: false,
+            earlier: Vec::new(),
         }
     }
 
@@ -221,6 +219,12 @@ struct Supervisor {
     view: LiveView,
     slots: Vec<Slot>,
     events: mpsc::UnboundedReceiver<Event>,
+    /// For machines started later (restarts).
+    events_tx: mpsc::UnboundedSender<Event>,
+    /// Proves a connection belongs to this run; only the supervisor and its machines know it.
+    secret: u128,
+    /// When the tick loops started (system time, µs since the epoch); a restart joins it.
+    start_at_unix_us: u64,
     stopped_by: Option<Stop>,
     forced: bool,
     /// A machine died and the scenario says to stop the run then.
@@ -232,6 +236,25 @@ struct Supervisor {
 }
 
 impl Supervisor {
+    /// Start a process for machine `id` and send it its configuration.
+    async fn spawn_machine(&self, id: u32, rate: u32, incarnation: u32) -> std::io::Result<Child> {
+        let mut child = Child::spawn(id, &self.run_dir, self.events_tx.clone(), Event::Child)?;
+        let config = MachineConfig {
+            id,
+            machines: self.scenario.machines,
+            rate,
+            interval_ns: self.scenario.tick_interval(rate).as_nanos() as u64,
+            seed: self.scenario.seed,
+            die: self.scenario.die,
+            listen: SocketAddr::new(self.scenario.host, self.scenario.ports[id as usize]),
+            secret: self.secret,
+            run_dir: self.run_dir.clone(),
+            incarnation,
+        };
+        child.send(&ToMachine::Config(config)).await;
+        Ok(child)
+    }
+
     async fn run(&mut self) -> Result<RunReport, SupervisorError> {
         if let Err(message) = self.set_up().await {
             self.stop_all().await;
@@ -250,6 +273,7 @@ impl Supervisor {
             .duration_since(UNIX_EPOCH)
             .expect("the system clock is after 1970")
             .as_micros() as u64;
+        self.start_at_unix_us = at_unix_us;
         for slot in &mut self.slots {
             slot.child.send(&ToMachine::Start { at_unix_us }).await;
         }
@@ -268,6 +292,17 @@ impl Supervisor {
             (None, Some(why)) => why.clone(),
             (None, None) => "completed".to_owned(),
         };
+        // The manifest names each machine's first process; later ones are its restarts.
+        for (entry, slot) in manifest.machines.iter_mut().zip(&self.slots) {
+            if slot.earlier.is_empty() {
+                continue;
+            }
+            let later = slot.earlier[1..].iter().copied();
+            entry.restarts = later
+                .chain([(slot.child.pid, slot.addr)])
+                .map(|(pid, addr)| Restart { pid, addr })
+                .collect();
+        }
         manifest.outcome = Some(self.outcome(reason));
         self.write_manifest(&manifest)?;
         Ok(RunReport {
@@ -280,11 +315,7 @@ impl Supervisor {
     /// Wait for every machine to listen, tell them where their peers are, wait for the mesh.
     async fn set_up(&mut self) -> Result<(), String> {
         self.wait_all("listen", |s| s.addr.is_some()).await?;
-        let addrs: Vec<SocketAddr> = self
-            .slots
-            .iter()
-            .map(|s| s.addr.expect("every machine is listening"))
-            .collect();
+        let addrs: Vec<Option<SocketAddr>> = self.slots.iter().map(|s| s.addr).collect();
         for slot in &mut self.slots {
             slot.child
                 .send(&ToMachine::Peers {
@@ -325,7 +356,7 @@ impl Supervisor {
                 }
             };
             match event {
-                Some(event) => self.dispatch(event),
+                Some(event) => self.dispatch(event).await,
                 None => return Err("lost every machine's events".into()),
             }
         }
@@ -343,7 +374,7 @@ impl Supervisor {
                 .map_or(deadline, |(at, _)| start + *at);
             tokio::select! {
                 event = self.events.recv() => match event {
-                    Some(event) => self.dispatch(event),
+                    Some(event) => self.dispatch(event).await,
                     None => return,
                 },
                 _ = tokio::time::sleep_until(deadline) => return,
@@ -379,6 +410,36 @@ impl Supervisor {
                     }
                 }
                 ("kill", vec![id], format!("machine {id} killed (SIGKILL)"))
+            }
+            Action::Restart(id) => {
+                let slot = &self.slots[id as usize];
+                if slot.exit.is_none() {
+                    return;
+                }
+                let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
+                let child = match self.spawn_machine(id, rate, incarnation).await {
+                    Ok(child) => child,
+                    Err(e) => {
+                        self.view
+                            .warn(&format!("failed to restart machine {id}: {e}"));
+                        return;
+                    }
+                };
+                let slot = &mut self.slots[id as usize];
+                let old = std::mem::replace(slot, Slot::new(child, rate));
+                let mut earlier = old.earlier;
+                earlier.push((old.child.pid, old.addr));
+                slot.earlier = earlier;
+                slot.incarnation = incarnation;
+                slot.rejoining = true;
+                (
+                    "restart",
+                    vec![id],
+                    format!(
+                        "machine {id} restarted (process {incarnation}, pid {})",
+                        slot.child.pid
+                    ),
+                )
             }
             Action::Pause(id) => {
                 let slot = &mut self.slots[id as usize];
@@ -432,6 +493,27 @@ impl Supervisor {
         });
     }
 
+    /// A restarted machine listens: tell it where its live peers are, and tell them to dial it.
+    async fn rejoin_listening(&mut self, id: u32, addr: SocketAddr) {
+        let live = |s: &Slot| s.exit.is_none() && !s.rejoining;
+        let addrs: Vec<Option<SocketAddr>> = self
+            .slots
+            .iter()
+            .map(|s| s.addr.filter(|_| live(s)))
+            .collect();
+        for (peer, slot) in (0u32..).zip(&mut self.slots) {
+            if peer == id {
+                slot.child
+                    .send(&ToMachine::Peers {
+                        addrs: addrs.clone(),
+                    })
+                    .await;
+            } else if live(slot) {
+                slot.child.send(&ToMachine::Rejoin { peer: id, addr }).await;
+            }
+        }
+    }
+
     /// SIGCONT a paused machine; false if it was not paused.
     fn resume(&mut self, id: u32) -> bool {
         let slot = &mut self.slots[id as usize];
@@ -471,7 +553,7 @@ impl Supervisor {
                 }
             };
             match event {
-                Some(event) => self.dispatch(event),
+                Some(event) => self.dispatch(event).await,
                 None => break,
             }
             if self.forced {
@@ -495,7 +577,7 @@ impl Supervisor {
         }
     }
 
-    fn dispatch(&mut self, event: Event) {
+    async fn dispatch(&mut self, event: Event) {
         match event {
             Event::Signal(stop) => {
                 if self.stopped_by.is_none() {
@@ -513,8 +595,21 @@ impl Supervisor {
                     return;
                 };
                 match event {
-                    ChildEvent::Message(FromMachine::Listening { addr }) => slot.addr = Some(addr),
-                    ChildEvent::Message(FromMachine::MeshReady) => slot.mesh_ready = true,
+                    ChildEvent::Message(FromMachine::Listening { addr }) => {
+                        slot.addr = Some(addr);
+                        if slot.rejoining {
+                            self.rejoin_listening(id, addr).await;
+                        }
+                    }
+                    ChildEvent::Message(FromMachine::MeshReady) => {
+                        slot.mesh_ready = true;
+                        if slot.rejoining {
+                            slot.rejoining = false;
+                            let at_unix_us = self.start_at_unix_us;
+                            slot.child.send(&ToMachine::Start { at_unix_us }).await;
+                            self.view.note(&format!("machine {id} rejoined the mesh"));
+                        }
+                    }
                     ChildEvent::Message(FromMachine::Stopping) => slot.stopping = true,
                     ChildEvent::Message(FromMachine::Status {
                         tick,
@@ -582,6 +677,7 @@ impl Supervisor {
                         .expect("the manifest is written after every machine listens"),
                     pid: s.child.pid,
                     log: log_format::log_file_name(id),
+                    restarts: Vec::new(),
                 })
                 .collect(),
             outcome: None,

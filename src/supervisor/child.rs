@@ -12,6 +12,9 @@ use crate::cli::MACHINE_SUBCOMMAND;
 use crate::control::{self, FromMachine, ToMachine};
 use crate::log_format;
 
+/// How long after a machine's exit its last output may still be on the way.
+const OUTPUT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Something a machine process did.
 #[derive(Debug)]
 pub enum ChildEvent {
@@ -42,7 +45,11 @@ impl Child {
         events: mpsc::UnboundedSender<E>,
         wrap: fn(u32, ChildEvent) -> E,
     ) -> std::io::Result<Child> {
-        let stderr = std::fs::File::create(run_dir.join(log_format::stderr_file_name(id)))?;
+        // Appended to: a restarted machine keeps its earlier process's diagnostics.
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(run_dir.join(log_format::stderr_file_name(id)))?;
         let mut child = Command::new(std::env::current_exe()?)
             .arg(MACHINE_SUBCOMMAND)
             .arg(format!("--id={id}"))
@@ -56,19 +63,23 @@ impl Child {
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout is piped");
 
+        // The exit is reported only after the machine's last control message (its `stopped`
+        // report), so the supervisor never sees a clean exit as a death.
+        let (output_done, output_ended) = oneshot::channel::<()>();
         let output_events = events.clone();
         tokio::spawn(async move {
             let mut stdout = BufReader::new(stdout);
             loop {
                 let event = match control::recv::<_, FromMachine>(&mut stdout).await {
                     Ok(Some(msg)) => ChildEvent::Message(msg),
-                    Ok(None) => return,
+                    Ok(None) => break,
                     Err(e) => ChildEvent::BadOutput(e.to_string()),
                 };
                 if output_events.send(wrap(id, event)).is_err() {
-                    return;
+                    break;
                 }
             }
+            let _ = output_done.send(());
         });
 
         let (kill, killed) = oneshot::channel::<()>();
@@ -81,6 +92,7 @@ impl Child {
                 }
             };
             let status = status.unwrap_or_else(|_| ExitStatus::from_raw(1 << 8));
+            let _ = tokio::time::timeout(OUTPUT_GRACE, output_ended).await;
             let _ = events.send(wrap(id, ChildEvent::Exited(status)));
         });
 

@@ -286,3 +286,80 @@ machine = 1
         );
     }
 }
+
+#[test]
+fn a_killed_machine_restarts_with_its_clock_restored_and_rejoins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start(
+        tmp.path(),
+        r#"
+duration_s = 40
+speedup = 20
+seed = 31
+[clock]
+rates = [4, 5, 6]
+[events]
+die = 5
+[[fault]]
+kind = "kill"
+at_s = 10
+machine = 1
+restart_after_s = 8
+"#,
+    );
+    let done = finish(child, &args, &out);
+    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    if let Err(why) = files.check_except(&[1]) {
+        panic!("{why}\n{}", done.describe());
+    }
+    let starts: Vec<u32> = files.logs[1]
+        .iter()
+        .filter_map(|l| match l.event {
+            Event::Start { incarnation, .. } => Some(incarnation),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(starts, vec![0, 1], "two processes, one log");
+    // The downtime (8 model s at 5 ticks/s) is one skip, on the original schedule.
+    let skips: Vec<u64> = files.logs[1]
+        .iter()
+        .filter_map(|l| match l.event {
+            Event::Skipped { count, .. } => Some(count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(skips.len(), 1, "{skips:?}");
+    assert!((36..=44).contains(&skips[0]), "{skips:?}");
+    // After the restart it talks with both peers again.
+    let second_start = files.logs[1]
+        .iter()
+        .position(|l| matches!(l.event, Event::Start { incarnation: 1, .. }))
+        .unwrap();
+    let after = &files.logs[1][second_start..];
+    for peer in [0, 2] {
+        assert!(
+            after
+                .iter()
+                .any(|l| matches!(l.event, Event::Recv { from, .. } if from == peer)),
+            "machine 1 heard nothing from {peer} after its restart"
+        );
+    }
+    for id in [0usize, 2] {
+        let heard = files.logs[id].iter().any(|l| {
+            micros(l) > micros(&files.logs[1][second_start])
+                && matches!(l.event, Event::Recv { from: 1, .. })
+        });
+        assert!(
+            heard,
+            "machine {id} heard nothing from the restarted machine"
+        );
+    }
+    let m = &files.manifest.machines[1];
+    assert_eq!(m.restarts.len(), 1);
+    for pid in [m.pid, m.restarts[0].pid] {
+        assert!(!util::alive(pid), "pid {pid} outlived the run");
+    }
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    assert!(outcome.faults.iter().any(|f| f.kind == "restart"));
+}

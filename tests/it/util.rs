@@ -239,11 +239,11 @@ impl RunFiles {
                         let index = next_on_link.entry(*from).or_default();
                         let link = sent.get(&(*from, id)).map(Vec::as_slice).unwrap_or(&[]);
                         let lost = dropped.get(&(*from, id)).map(Vec::as_slice).unwrap_or(&[]);
-                        // Messages dropped on the link never arrive: skip them.
-                        while link
-                            .get(*index)
-                            .is_some_and(|(stamp, _)| lost.contains(stamp))
-                        {
+                        // Messages dropped on the link never arrive: skip them; so do those
+                        // in a dead machine's inbox when it died.
+                        while link.get(*index).is_some_and(|(stamp, _)| {
+                            lost.contains(stamp) || (died.contains(&id) && stamp < msg_clock)
+                        }) {
                             *index += 1;
                         }
                         match link.get(*index) {
@@ -261,6 +261,10 @@ impl RunFiles {
                             return Err(format!(
                                 "machine {id}: stop clock {lamport}, last clock {clock}"
                             ));
+                        }
+                        if died.contains(&id) {
+                            // Restarted: what was in its inbox at its death is gone with it.
+                            continue;
                         }
                         let total: u64 = (0..n)
                             .filter(|&p| p != id)
