@@ -7,7 +7,15 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Oldest log format version the readers still accept (version 1 had no vector clocks).
+pub const OLDEST_READABLE_FORMAT: u32 = 1;
+
+/// Whether this build reads logs of format `version`.
+pub fn readable(version: u32) -> bool {
+    (OLDEST_READABLE_FORMAT..=FORMAT_VERSION).contains(&version)
+}
 
 /// The tracing target of model events; the log layer writes only events with this target.
 pub const TARGET: &str = "logiclock::model";
@@ -60,6 +68,9 @@ pub enum Event {
         tick: u64,
         /// The clock after the event.
         lamport: u64,
+        /// The vector clock after the event, indexed by machine id (format 2 and up).
+        #[serde(default)]
+        vc: Vec<u64>,
         /// How late the tick ran against its schedule, in real microseconds.
         late_us: u64,
     },
@@ -70,6 +81,9 @@ pub enum Event {
         lamport: u64,
         /// Recipient machine ids.
         to: Vec<u32>,
+        /// The vector clock after the send: the vector the messages carry.
+        #[serde(default)]
+        vc: Vec<u64>,
         late_us: u64,
     },
     /// A tick that took one message from the queue.
@@ -83,6 +97,9 @@ pub enum Event {
         msg_clock: u64,
         /// Messages still waiting after this one was taken.
         queue: u64,
+        /// The vector clock after the receive.
+        #[serde(default)]
+        vc: Vec<u64>,
         late_us: u64,
     },
     /// Ticks `first..first+count` were not run because the loop fell behind its schedule.
@@ -145,6 +162,16 @@ impl Event {
             Event::Refused { .. } => "refused",
             Event::Warning { .. } => "warning",
             Event::Unknown => "unknown",
+        }
+    }
+
+    /// The vector clock after this event, for the tick events that carry one.
+    pub fn vc(&self) -> Option<&[u64]> {
+        match self {
+            Event::Internal { vc, .. } | Event::Send { vc, .. } | Event::Recv { vc, .. } => {
+                Some(vc)
+            }
+            _ => None,
         }
     }
 
@@ -281,6 +308,7 @@ mod tests {
                 tick: 7,
                 lamport: 12,
                 to: vec![0, 1],
+                vc: vec![4, 0, 9],
                 late_us: 3,
             },
         };
@@ -289,6 +317,7 @@ mod tests {
         assert_eq!(json["machine"], 2);
         assert_eq!(json["lamport"], 12);
         assert_eq!(json["to"], serde_json::json!([0, 1]));
+        assert_eq!(json["vc"], serde_json::json!([4, 0, 9]));
         let back: LogLine = serde_json::from_value(json).unwrap();
         assert_eq!(back, line);
     }
@@ -305,6 +334,16 @@ mod tests {
             r#"{"timestamp":"x","machine":2,"event":"send","to":[64]}"#,
         );
         assert!(bad.unwrap_err().to_string().contains("out of range"));
+    }
+
+    #[test]
+    fn format_1_lines_without_vector_clocks_still_read() {
+        let line: LogLine = serde_json::from_str(
+            r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"internal","tick":1,"lamport":1,"late_us":0}"#,
+        )
+        .unwrap();
+        assert_eq!(line.event.vc(), Some(&[][..]));
+        assert!(readable(1) && readable(FORMAT_VERSION) && !readable(FORMAT_VERSION + 1));
     }
 
     #[test]

@@ -21,12 +21,8 @@ pub enum AnalyzeError {
         line: u64,
         message: String,
     },
-    #[error("{}: log format {found}, this build reads {expected}", path.display())]
-    Format {
-        path: PathBuf,
-        found: u32,
-        expected: u32,
-    },
+    #[error("{}: log format {found}, this build reads formats {} to {}", path.display(), crate::log_format::OLDEST_READABLE_FORMAT, crate::log_format::FORMAT_VERSION)]
+    Format { path: PathBuf, found: u32 },
     #[error("{}: {message}", dir.display())]
     Layout { dir: PathBuf, message: String },
     #[error("failed to write {}: {source}", path.display())]

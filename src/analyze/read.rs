@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 
-use crate::log_format::{FlatLine, IdSet, FORMAT_VERSION, MANIFEST_FILE};
+use crate::log_format::{readable, FlatLine, IdSet, MANIFEST_FILE};
 use crate::manifest::Manifest;
 
 use super::error::AnalyzeError;
@@ -92,11 +92,10 @@ pub fn open_run(dir: &Path) -> Result<RunDir, AnalyzeError> {
         path: path.clone(),
         message: e.to_string(),
     })?;
-    if manifest.log_format != FORMAT_VERSION {
+    if !readable(manifest.log_format) {
         return Err(AnalyzeError::Format {
             path,
             found: manifest.log_format,
-            expected: FORMAT_VERSION,
         });
     }
     let layout = |message: String| AnalyzeError::Layout {
@@ -163,7 +162,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev), LineError> {
     let ev = match flat.event {
         "start" => {
             let format = need(flat.format.map(u64::from), "format")? as u32;
-            if format != FORMAT_VERSION {
+            if !readable(format) {
                 return Err(LineError::Format(format));
             }
             Ev::Start {
@@ -248,7 +247,6 @@ pub fn stream(path: &Path, machine: u32, out: SyncSender<Result<Vec<Record>, Ana
                     LineError::Format(found) => AnalyzeError::Format {
                         path: path.to_owned(),
                         found,
-                        expected: FORMAT_VERSION,
                     },
                 };
                 let _ = out.send(Err(error));

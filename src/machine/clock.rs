@@ -1,8 +1,14 @@
-//! The Lamport clock rules and the choice of a tick's action: pure functions over plain data.
+//! The Lamport and vector clock rules and the choice of a tick's action: pure functions over
+//! plain data.
 //!
+//! Lamport clock:
 //! - internal event: `clock + 1`;
 //! - send (to one peer or to several at once): `clock + 1`, and every message carries the new value;
 //! - receive: `clock = max(clock, message clock) + 1`.
+//!
+//! Vector clock (one entry per machine, indexed by id), on machine `i`:
+//! - internal event and send: `v[i] + 1` (every message of a send carries the new vector);
+//! - receive: `v = max(v, message vector)` entry by entry, then `v[i] + 1`.
 
 /// A Lamport logical clock.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,6 +44,57 @@ impl LamportClock {
         self.value = self.value.max(message) + 1;
         self.value
     }
+}
+
+/// A vector clock of one machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorClock {
+    own: usize,
+    entries: Vec<u64>,
+}
+
+impl VectorClock {
+    /// The clock of machine `id` among `machines`, all entries zero.
+    pub fn new(id: u32, machines: u32) -> VectorClock {
+        VectorClock {
+            own: id as usize,
+            entries: vec![0; machines as usize],
+        }
+    }
+
+    /// The clock of machine `id` going on from `entries` (restored after a restart); missing
+    /// entries are zero.
+    pub fn restored(id: u32, machines: u32, entries: &[u64]) -> VectorClock {
+        let mut clock = VectorClock::new(id, machines);
+        for (mine, saved) in clock.entries.iter_mut().zip(entries) {
+            *mine = *saved;
+        }
+        clock
+    }
+
+    /// The entries, indexed by machine id.
+    pub fn entries(&self) -> &[u64] {
+        &self.entries
+    }
+
+    /// An internal or send event; returns the new vector.
+    pub fn tick(&mut self) -> &[u64] {
+        self.entries[self.own] += 1;
+        &self.entries
+    }
+
+    /// A receive of a message carrying `message`; entries beyond this run's machines are ignored.
+    pub fn receive(&mut self, message: &[u64]) -> &[u64] {
+        for (mine, theirs) in self.entries.iter_mut().zip(message) {
+            *mine = (*mine).max(*theirs);
+        }
+        self.tick()
+    }
+}
+
+/// Whether event `a` happened before event `b`, by their vector clocks.
+pub fn happened_before(a: &[u64], b: &[u64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x <= y) && a != b
 }
 
 /// What a tick with an empty queue does.
@@ -94,7 +151,39 @@ mod tests {
         assert_eq!(c.send(), 13);
     }
 
+    #[test]
+    fn vector_clocks_follow_the_rules() {
+        let mut a = VectorClock::new(0, 3);
+        let mut b = VectorClock::new(1, 3);
+        assert_eq!(a.tick(), &[1, 0, 0]);
+        let sent = a.tick().to_vec();
+        assert_eq!(sent, [2, 0, 0]);
+        b.tick();
+        assert_eq!(b.receive(&sent), &[2, 2, 0]);
+        assert!(happened_before(&sent, b.entries()));
+        assert!(!happened_before(b.entries(), &sent));
+        let c = VectorClock::new(2, 3);
+        assert!(!happened_before(c.entries(), c.entries()));
+    }
+
     proptest! {
+        #[test]
+        fn a_receive_dominates_the_send_and_the_previous_state(
+            sender_events in 1usize..30,
+            receiver_events in 0usize..30,
+        ) {
+            let mut a = VectorClock::new(0, 3);
+            for _ in 0..sender_events { a.tick(); }
+            let sent = a.entries().to_vec();
+            let mut b = VectorClock::new(2, 3);
+            for _ in 0..receiver_events { b.tick(); }
+            let before = b.entries().to_vec();
+            let after = b.receive(&sent).to_vec();
+            prop_assert!(happened_before(&sent, &after));
+            prop_assert!(happened_before(&before, &after));
+            prop_assert_eq!(after[2], before[2] + 1);
+        }
+
         #[test]
         fn every_event_strictly_increases_the_clock(ops in proptest::collection::vec((0u8..3, 0u64..1_000_000), 1..200)) {
             let mut c = LamportClock::default();

@@ -119,6 +119,7 @@ mod tests {
             emit(&Event::Internal {
                 tick: 1,
                 lamport: 1,
+                vc: vec![0, 0, 0, 0, 1],
                 late_us: 5,
             });
             tracing::info!("a diagnostic that does not belong in the model log");
@@ -126,6 +127,7 @@ mod tests {
                 tick: 2,
                 lamport: 2,
                 to: vec![0, 3],
+                vc: vec![0, 0, 0, 0, 2],
                 late_us: 0,
             });
         });

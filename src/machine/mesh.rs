@@ -39,14 +39,15 @@ pub struct Identity {
 }
 
 /// A model message waiting in a machine's inbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incoming {
     pub from: u32,
     pub lamport: u64,
+    pub vc: Vec<u64>,
 }
 
 /// A model message on its way to one peer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
     pub msg: Message,
     /// When the tick loop sent it; a link delay counts from here.
@@ -150,9 +151,9 @@ async fn serve_incoming(
     let reason = loop {
         match framed.next().await {
             None => break "closed".to_owned(),
-            Some(Ok(Message::Clock { from, lamport })) if from == peer => {
+            Some(Ok(Message::Clock { from, lamport, vc })) if from == peer => {
                 // The inbox lives as long as the machine; a send error means it is shutting down.
-                if inbox.send(Incoming { from, lamport }).is_err() {
+                if inbox.send(Incoming { from, lamport, vc }).is_err() {
                     break "inbox closed".to_owned();
                 }
             }
@@ -240,14 +241,14 @@ pub async fn link_loop(
                 _ = link.changed() => {}
             }
         }
-        if !pass_partition(&mut link, peer, out.msg).await {
+        if !pass_partition(&mut link, peer, &out.msg).await {
             continue;
         }
         let Some(framed) = conn.as_mut() else {
-            dropped(peer, out.msg, "peer gone");
+            dropped(peer, &out.msg, "peer gone");
             continue;
         };
-        unflushed.push(out.msg);
+        unflushed.push(out.msg.clone());
         let mut result = framed.feed(out.msg).await;
         if result.is_ok() && outbox.is_empty() {
             result = framed.flush().await;
@@ -262,7 +263,7 @@ pub async fn link_loop(
                 reason: format!("send failed: {e}"),
             });
             for msg in unflushed.drain(..) {
-                dropped(peer, msg, "peer gone");
+                dropped(peer, &msg, "peer gone");
             }
             conn = None;
         }
@@ -286,18 +287,18 @@ pub async fn link_loop(
 }
 
 /// Log a model message to `peer` that will never arrive.
-fn dropped(peer: u32, msg: Message, reason: &str) {
+fn dropped(peer: u32, msg: &Message, reason: &str) {
     if let Message::Clock { lamport, .. } = msg {
         emit(&Event::Dropped {
             to: peer,
-            lamport,
+            lamport: *lamport,
             reason: reason.to_owned(),
         });
     }
 }
 
 /// Wait while a partition holds the link; `false` when a partition in drop mode discarded `msg`.
-async fn pass_partition(link: &mut watch::Receiver<LinkState>, peer: u32, msg: Message) -> bool {
+async fn pass_partition(link: &mut watch::Receiver<LinkState>, peer: u32, msg: &Message) -> bool {
     loop {
         let block = link.borrow_and_update().block;
         match block {

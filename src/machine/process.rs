@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing_subscriber::prelude::*;
 
-use super::clock::peers_of;
+use super::clock::{peers_of, VectorClock};
 use super::log_layer::{LogSink, ModelLogLayer};
 use super::mesh::{self, Identity};
 use super::restore::Restored;
@@ -325,6 +325,7 @@ async fn run_logged(
         outboxes,
         status: status.clone(),
         clock: restored.clock,
+        vclock: VectorClock::restored(config.id, config.machines, &restored.vc),
         last_tick: restored.last_tick,
     };
     let outcome = match start_at {

@@ -8,9 +8,11 @@ use super::clock::LamportClock;
 use crate::log_format::{Event, LogLine};
 
 /// What a restarted machine takes over from its previous incarnation's log.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Restored {
     pub clock: LamportClock,
+    /// The last vector clock logged; empty if none was.
+    pub vc: Vec<u64>,
     pub last_tick: u64,
 }
 
@@ -26,6 +28,9 @@ impl Restored {
             };
             if let Some(lamport) = line.event.lamport() {
                 restored.clock = LamportClock::restored(lamport);
+            }
+            if let Some(vc) = line.event.vc().filter(|vc| !vc.is_empty()) {
+                restored.vc = vc.to_vec();
             }
             match line.event {
                 Event::Skipped { first, count } => restored.last_tick = first + count - 1,
@@ -52,7 +57,7 @@ mod tests {
             &path,
             concat!(
                 r#"{"timestamp":"2026-01-01T00:00:00.000001Z","machine":1,"event":"internal","tick":1,"lamport":1,"late_us":0}"#, "\n",
-                r#"{"timestamp":"2026-01-01T00:00:00.000002Z","machine":1,"event":"recv","tick":2,"lamport":9,"from":0,"msg_clock":8,"queue":0,"late_us":0}"#, "\n",
+                r#"{"timestamp":"2026-01-01T00:00:00.000002Z","machine":1,"event":"recv","tick":2,"lamport":9,"from":0,"msg_clock":8,"queue":0,"vc":[8,2,0],"late_us":0}"#, "\n",
                 r#"{"timestamp":"2026-01-01T00:00:00.000003Z","machine":1,"event":"skipped","first":3,"count":4}"#, "\n",
                 r#"{"timestamp":"2026-01-01T00:00:00.000004Z","machine":1,"event":"peer_gone","peer":0,"reason":"closed"}"#, "\n",
                 r#"{"timestamp":"2026-01-01T00:00:00.0000"#,
@@ -62,5 +67,6 @@ mod tests {
         let r = Restored::from_log(&path).unwrap();
         assert_eq!(r.clock.value(), 9);
         assert_eq!(r.last_tick, 6);
+        assert_eq!(r.vc, [8, 2, 0]);
     }
 }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
-use super::clock::{choose_action, Action, LamportClock};
+use super::clock::{choose_action, Action, LamportClock, VectorClock};
 use super::mesh::{Incoming, Outgoing};
 use super::wire::Message;
 use crate::log_format::{emit, Event};
@@ -40,8 +40,9 @@ pub struct TickLoop {
     /// One queue per peer, in the order of `peers`, drained by that peer's writer task.
     pub outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
     pub status: Arc<LiveStatus>,
-    /// The clock to start from: zero, or restored from the log after a restart.
+    /// The clocks to start from: zero, or restored from the log after a restart.
     pub clock: LamportClock,
+    pub vclock: VectorClock,
     /// The last tick number already run (0, or the last one logged before a restart).
     pub last_tick: u64,
 }
@@ -50,6 +51,7 @@ pub struct TickLoop {
 #[derive(Debug)]
 pub struct TickOutcome {
     pub clock: LamportClock,
+    pub vclock: VectorClock,
     pub last_tick: u64,
     pub skipped: u64,
     pub sent: u64,
@@ -74,6 +76,7 @@ impl TickLoop {
             outboxes,
             status,
             mut clock,
+            mut vclock,
             mut last_tick,
         } = self;
         let (mut skipped, mut sent, mut received) = (0u64, 0u64, 0u64);
@@ -113,6 +116,7 @@ impl TickLoop {
 
             if let Ok(msg) = inbox.try_recv() {
                 let lamport = clock.receive(msg.lamport);
+                let vc = vclock.receive(&msg.vc).to_vec();
                 received += 1;
                 emit(&Event::Recv {
                     tick,
@@ -120,6 +124,7 @@ impl TickLoop {
                     from: msg.from,
                     msg_clock: msg.lamport,
                     queue: inbox.len() as u64,
+                    vc,
                     late_us,
                 });
             } else {
@@ -127,21 +132,28 @@ impl TickLoop {
                 match choose_action(roll, &peers) {
                     Action::Internal => {
                         let lamport = clock.internal();
+                        let vc = vclock.tick().to_vec();
                         emit(&Event::Internal {
                             tick,
                             lamport,
+                            vc,
                             late_us,
                         });
                     }
                     Action::Send(to) => {
                         let lamport = clock.send();
+                        let vc = vclock.tick().to_vec();
                         let queued = Instant::now();
                         for peer in &to {
                             let index = peers
                                 .iter()
                                 .position(|p| p == peer)
                                 .expect("choose_action only picks from peers");
-                            let msg = Message::Clock { from: id, lamport };
+                            let msg = Message::Clock {
+                                from: id,
+                                lamport,
+                                vc: vc.clone(),
+                            };
                             // The link task lives until the outboxes close; it logs a message
                             // it cannot deliver as dropped.
                             let _ = outboxes[index].send(Outgoing { msg, queued });
@@ -151,6 +163,7 @@ impl TickLoop {
                             tick,
                             lamport,
                             to,
+                            vc,
                             late_us,
                         });
                     }
@@ -163,6 +176,7 @@ impl TickLoop {
         drop(outboxes);
         TickOutcome {
             clock,
+            vclock,
             last_tick,
             skipped,
             sent,
@@ -207,6 +221,7 @@ mod tests {
                 outboxes: senders,
                 status: Arc::default(),
                 clock: LamportClock::default(),
+                vclock: VectorClock::new(0, 3),
                 last_tick: 0,
             },
         }
@@ -216,7 +231,13 @@ mod tests {
     async fn one_message_per_tick_and_the_receive_rule() {
         let h = harness(10);
         for lamport in [50, 3, 7] {
-            h.inbox.send(Incoming { from: 1, lamport }).unwrap();
+            h.inbox
+                .send(Incoming {
+                    from: 1,
+                    lamport,
+                    vc: vec![0, lamport, 0],
+                })
+                .unwrap();
         }
         let stop = CancellationToken::new();
         let start = Instant::now();
@@ -230,6 +251,8 @@ mod tests {
         // max(0,50)+1 = 51, max(51,3)+1 = 52, max(52,7)+1 = 53
         assert_eq!(out.clock.value(), 53);
         assert_eq!(out.skipped, 0);
+        // max of [0,50,0], [0,3,0], [0,7,0] with three own increments.
+        assert_eq!(out.vclock.entries(), &[3, 50, 0]);
     }
 
     #[tokio::test(start_paused = true)]
@@ -246,7 +269,7 @@ mod tests {
         for rx in &mut h.outboxes {
             let mut last = 0;
             while let Ok(Outgoing {
-                msg: Message::Clock { from, lamport },
+                msg: Message::Clock { from, lamport, .. },
                 ..
             }) = rx.try_recv()
             {

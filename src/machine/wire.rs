@@ -12,31 +12,38 @@
 //! | 10     | 16   | run secret, u128 big-endian                  |
 //! | clock: |      |                                              |
 //! | 6      | 8    | Lamport timestamp, u64 big-endian            |
+//! | 14     | 2    | n, entries of the vector clock, u16 big-endian |
+//! | 16     | 8 n  | vector clock, n x u64 big-endian, by machine id |
 //!
 //! A connection's first frame must be a hello naming this run (its secret) and this receiver;
-//! every later frame is a clock message. A later version can add a vector clock after the
-//! timestamp; a decoder refuses versions it does not know.
+//! every later frame is a clock message. Version 1 had no vector clock (clock frames ended after
+//! the timestamp); a decoder refuses versions it does not know.
 
 use bytes::{Buf, BufMut, BytesMut};
 use tokio_util::codec::{Decoder, Encoder, LengthDelimitedCodec};
 
 /// Version byte of every frame.
-pub const WIRE_VERSION: u8 = 1;
-/// Largest frame body accepted, in bytes.
-pub const MAX_FRAME: usize = 64;
+pub const WIRE_VERSION: u8 = 2;
+/// Largest frame body accepted, in bytes: a clock frame with a vector of 64 entries fits.
+pub const MAX_FRAME: usize = 16 + 8 * 64;
 
 const KIND_HELLO: u8 = 1;
 const KIND_CLOCK: u8 = 2;
 const HELLO_LEN: usize = 26;
-const CLOCK_LEN: usize = 14;
+/// A clock frame's length before its vector entries.
+const CLOCK_HEAD: usize = 16;
 
 /// A decoded frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// The first frame on a connection: who is calling whom, in which run.
     Hello { from: u32, to: u32, secret: u128 },
-    /// A model message carrying the sender's Lamport timestamp.
-    Clock { from: u32, lamport: u64 },
+    /// A model message carrying the sender's Lamport timestamp and vector clock.
+    Clock {
+        from: u32,
+        lamport: u64,
+        vc: Vec<u64>,
+    },
 }
 
 /// Why a frame could not be decoded.
@@ -92,30 +99,38 @@ impl Decoder for MessageCodec {
             return Err(WireError::Version(version));
         }
         let kind = body.get_u8();
-        let expected = match kind {
-            KIND_HELLO => HELLO_LEN,
-            KIND_CLOCK => CLOCK_LEN,
-            other => return Err(WireError::Kind(other)),
+        let len = body.len() + 2;
+        let short = |expected: usize| WireError::Length {
+            kind,
+            len,
+            expected,
         };
-        if body.len() + 2 != expected {
-            return Err(WireError::Length {
-                kind,
-                len: body.len() + 2,
-                expected,
-            });
+        match kind {
+            KIND_HELLO => {
+                if len != HELLO_LEN {
+                    return Err(short(HELLO_LEN));
+                }
+                Ok(Some(Message::Hello {
+                    from: body.get_u32(),
+                    to: body.get_u32(),
+                    secret: body.get_u128(),
+                }))
+            }
+            KIND_CLOCK => {
+                if len < CLOCK_HEAD {
+                    return Err(short(CLOCK_HEAD));
+                }
+                let from = body.get_u32();
+                let lamport = body.get_u64();
+                let n = usize::from(body.get_u16());
+                if len != CLOCK_HEAD + 8 * n {
+                    return Err(short(CLOCK_HEAD + 8 * n));
+                }
+                let vc = (0..n).map(|_| body.get_u64()).collect();
+                Ok(Some(Message::Clock { from, lamport, vc }))
+            }
+            other => Err(WireError::Kind(other)),
         }
-        let from = body.get_u32();
-        Ok(Some(match kind {
-            KIND_HELLO => Message::Hello {
-                from,
-                to: body.get_u32(),
-                secret: body.get_u128(),
-            },
-            _ => Message::Clock {
-                from,
-                lamport: body.get_u64(),
-            },
-        }))
     }
 }
 
@@ -123,7 +138,7 @@ impl Encoder<Message> for MessageCodec {
     type Error = WireError;
 
     fn encode(&mut self, msg: Message, dst: &mut BytesMut) -> Result<(), WireError> {
-        let mut body = BytesMut::with_capacity(HELLO_LEN);
+        let mut body = BytesMut::with_capacity(HELLO_LEN.max(CLOCK_HEAD + 8 * 3));
         body.put_u8(WIRE_VERSION);
         match msg {
             Message::Hello { from, to, secret } => {
@@ -132,10 +147,23 @@ impl Encoder<Message> for MessageCodec {
                 body.put_u32(to);
                 body.put_u128(secret);
             }
-            Message::Clock { from, lamport } => {
+            Message::Clock { from, lamport, vc } => {
+                let n = u16::try_from(vc.len()).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!(
+                            "a vector clock of {} entries does not fit a frame",
+                            vc.len()
+                        ),
+                    )
+                })?;
                 body.put_u8(KIND_CLOCK);
                 body.put_u32(from);
                 body.put_u64(lamport);
+                body.put_u16(n);
+                for entry in vc {
+                    body.put_u64(entry);
+                }
             }
         }
         self.frames.encode(body.freeze(), dst)?;
@@ -159,11 +187,19 @@ mod tests {
         let buf = encode(Message::Clock {
             from: 2,
             lamport: 0x0102,
+            vc: vec![3, 0x0405],
         });
-        assert_eq!(
-            &buf[..],
-            &[0, 14, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2][..]
-        );
+        #[rustfmt::skip]
+        let expected = [
+            0, 32,                  // length
+            2, 2,                   // version, kind
+            0, 0, 0, 2,             // sender
+            0, 0, 0, 0, 0, 0, 1, 2, // lamport
+            0, 2,                   // entries
+            0, 0, 0, 0, 0, 0, 0, 3,
+            0, 0, 0, 0, 0, 0, 4, 5,
+        ];
+        assert_eq!(&buf[..], &expected[..]);
     }
 
     #[test]
@@ -171,6 +207,7 @@ mod tests {
         let full = encode(Message::Clock {
             from: 1,
             lamport: 99,
+            vc: vec![1, 2, 3],
         });
         for cut in 0..full.len() {
             let mut part = BytesMut::from(&full[..cut]);
@@ -181,7 +218,8 @@ mod tests {
                 codec.decode(&mut part).unwrap(),
                 Some(Message::Clock {
                     from: 1,
-                    lamport: 99
+                    lamport: 99,
+                    vc: vec![1, 2, 3],
                 })
             );
         }
@@ -201,12 +239,24 @@ mod tests {
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Version(9))
         ));
-        let mut buf = BytesMut::from(&[0, 6, 1, 7, 0, 0, 0, 0][..]);
+        // A version 1 clock frame (no vector clock) is refused.
+        let mut buf = BytesMut::from(&[0, 14, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2][..]);
+        assert!(matches!(
+            MessageCodec::default().decode(&mut buf),
+            Err(WireError::Version(1))
+        ));
+        let mut buf = BytesMut::from(&[0, 6, 2, 7, 0, 0, 0, 0][..]);
         assert!(matches!(
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Kind(7))
         ));
-        let mut buf = BytesMut::from(&[0, 7, 1, 2, 0, 0, 0, 0, 5][..]);
+        let mut buf = BytesMut::from(&[0, 7, 2, 2, 0, 0, 0, 0, 5][..]);
+        assert!(matches!(
+            MessageCodec::default().decode(&mut buf),
+            Err(WireError::Length { .. })
+        ));
+        // A vector longer than the frame says.
+        let mut buf = BytesMut::from(&[0, 16, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 9][..]);
         assert!(matches!(
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Length { .. })
@@ -217,18 +267,22 @@ mod tests {
         prop_oneof![
             (any::<u32>(), any::<u32>(), any::<u128>())
                 .prop_map(|(from, to, secret)| Message::Hello { from, to, secret }),
-            (any::<u32>(), any::<u64>())
-                .prop_map(|(from, lamport)| Message::Clock { from, lamport }),
+            (
+                any::<u32>(),
+                any::<u64>(),
+                proptest::collection::vec(any::<u64>(), 0..64)
+            )
+                .prop_map(|(from, lamport, vc)| Message::Clock { from, lamport, vc }),
         ]
     }
 
     proptest! {
         #[test]
-        fn frames_round_trip_in_any_split(msgs in proptest::collection::vec(any_message(), 1..20), split in 0usize..400) {
+        fn frames_round_trip_in_any_split(msgs in proptest::collection::vec(any_message(), 1..20), split in 0usize..4000) {
             let mut codec = MessageCodec::default();
             let mut stream = BytesMut::new();
             for m in &msgs {
-                codec.encode(*m, &mut stream).unwrap();
+                codec.encode(m.clone(), &mut stream).unwrap();
             }
             let split = split.min(stream.len());
             let mut buf = BytesMut::from(&stream[..split]);

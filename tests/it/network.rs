@@ -43,9 +43,13 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
     huge.write_all(&[0xff, 0xff, 1, 2, 3]).unwrap();
     // A well-formed hello from "machine 1" with the wrong secret (a process from another run).
     let mut other_run = TcpStream::connect(target).unwrap();
-    let mut hello = vec![0, 26, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0];
+    let mut hello = vec![0, 26, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0];
     hello.extend_from_slice(&[7u8; 16]);
     other_run.write_all(&hello).unwrap();
+    // The same from an older logiclock (wire version 1).
+    let mut old_build = TcpStream::connect(target).unwrap();
+    hello[2] = 1;
+    old_build.write_all(&hello).unwrap();
     // A connection that never says anything.
     let _silent = TcpStream::connect(target).unwrap();
 
@@ -62,10 +66,11 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
             _ => None,
         })
         .collect();
-    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert_eq!(reasons.len(), 5, "{reasons:?}");
     for expected in [
-        "bad handshake frame",
+        "frame size too big",
         "wrong run secret",
+        "unsupported wire version 1",
         "no handshake within",
     ] {
         assert!(

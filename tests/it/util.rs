@@ -122,6 +122,9 @@ pub fn run(cwd: &Path, args: &[&str], timeout: Duration, run_dir: Option<&Path>)
     finish(spawn(cwd, args), args, timeout, run_dir)
 }
 
+/// A message as its `send` line shows it: Lamport clock, timestamp, vector clock.
+type SentMessage = (u64, String, Vec<u64>);
+
 /// A run directory, read back.
 pub struct RunFiles {
     pub manifest: Manifest,
@@ -170,21 +173,26 @@ impl RunFiles {
     pub fn check_except(&self, died: &[u32]) -> Result<(), String> {
         let n = self.logs.len() as u32;
         // (from, to) -> clocks sent, in order; and how many each machine dropped per recipient.
-        let mut sent: HashMap<(u32, u32), Vec<(u64, String)>> = HashMap::new();
+        let mut sent: HashMap<(u32, u32), Vec<SentMessage>> = HashMap::new();
         let mut dropped: HashMap<(u32, u32), Vec<u64>> = HashMap::new();
         for (id, lines) in self.logs.iter().enumerate() {
             for line in lines {
                 if let Event::Dropped { to, lamport, .. } = &line.event {
                     dropped.entry((id as u32, *to)).or_default().push(*lamport);
                 }
-                if let Event::Send { lamport, to, .. } = &line.event {
+                if let Event::Send {
+                    lamport, to, vc, ..
+                } = &line.event
+                {
                     for &dest in to {
                         if dest >= n || dest == id as u32 {
                             return Err(format!("machine {id} sent to {dest}: {line:?}"));
                         }
-                        sent.entry((id as u32, dest))
-                            .or_default()
-                            .push((*lamport, line.timestamp.clone()));
+                        sent.entry((id as u32, dest)).or_default().push((
+                            *lamport,
+                            line.timestamp.clone(),
+                            vc.clone(),
+                        ));
                     }
                 }
             }
@@ -192,6 +200,7 @@ impl RunFiles {
         for (id, lines) in self.logs.iter().enumerate() {
             let id = id as u32;
             let mut clock = 0u64;
+            let mut vclock = vec![0u64; n as usize];
             let mut last_tick = 0u64;
             let mut next_on_link: HashMap<u32, usize> = HashMap::new();
             let mut received = 0u64;
@@ -218,11 +227,17 @@ impl RunFiles {
                         }
                         last_tick += count;
                     }
-                    Event::Internal { lamport, .. } | Event::Send { lamport, .. } => {
+                    Event::Internal { lamport, vc, .. } | Event::Send { lamport, vc, .. } => {
                         if *lamport != clock + 1 {
                             return Err(format!("machine {id}: {lamport} after {clock}: {line:?}"));
                         }
                         clock = *lamport;
+                        vclock[id as usize] += 1;
+                        if *vc != vclock {
+                            return Err(format!(
+                                "machine {id}: vector {vc:?}, expected {vclock:?}: {line:?}"
+                            ));
+                        }
                     }
                     Event::Recv {
                         lamport,
@@ -241,13 +256,23 @@ impl RunFiles {
                         let lost = dropped.get(&(*from, id)).map(Vec::as_slice).unwrap_or(&[]);
                         // Messages dropped on the link never arrive: skip them; so do those
                         // in a dead machine's inbox when it died.
-                        while link.get(*index).is_some_and(|(stamp, _)| {
+                        while link.get(*index).is_some_and(|(stamp, _, _)| {
                             lost.contains(stamp) || (died.contains(&id) && stamp < msg_clock)
                         }) {
                             *index += 1;
                         }
                         match link.get(*index) {
-                            Some((stamp, at)) if stamp == msg_clock && at <= &line.timestamp => *index += 1,
+                            Some((stamp, at, sent_vc)) if stamp == msg_clock && at <= &line.timestamp => {
+                                *index += 1;
+                                // The receive rule for vectors: max with the message's, then own + 1.
+                                for (mine, theirs) in vclock.iter_mut().zip(sent_vc) {
+                                    *mine = (*mine).max(*theirs);
+                                }
+                                vclock[id as usize] += 1;
+                                if line.event.vc() != Some(&vclock[..]) {
+                                    return Err(format!("machine {id}: receive vector, expected {vclock:?}: {line:?}"));
+                                }
+                            }
                             other => {
                                 return Err(format!(
                                     "machine {id}: receive matches no send (next on link {from}->{id}: {other:?}): {line:?}"
