@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod analyzer;
+pub mod causality;
 pub mod checks;
 pub mod command;
 pub mod drift;
