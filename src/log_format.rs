@@ -221,7 +221,9 @@ impl<'de> Deserialize<'de> for IdSet {
             // `dropped` lines name a single recipient.
             fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<IdSet, E> {
                 if id >= 64 {
-                    return Err(E::custom(format!("machine id {id} out of range (at most 63)")));
+                    return Err(E::custom(format!(
+                        "machine id {id} out of range (at most 63)"
+                    )));
                 }
                 Ok(IdSet(1u64 << id))
             }
@@ -241,7 +243,8 @@ impl<'de> Deserialize<'de> for IdSet {
                 Ok(IdSet(set))
             }
         }
-        deserializer.deserialize_seq(Visitor)
+        // `any`: a `dropped` line has a number where a `send` line has an array.
+        deserializer.deserialize_any(Visitor)
     }
 }
 
