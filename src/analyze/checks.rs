@@ -38,12 +38,12 @@ const ALL: [(CheckId, &str, &str); 5] = [
     (
         CheckId::Lost,
         "lost",
-        "nothing lost: messages sent and never received equal the receivers' stop queues",
+        "nothing lost: sent and never received = receivers' stop queues + dropped + lost with a killed machine",
     ),
     (
         CheckId::Skipped,
         "skipped",
-        "no skipped ticks: tick numbers run 1, 2, 3, ... on every machine",
+        "no skipped ticks (but while paused or dead): tick numbers run 1, 2, 3, ... on every machine",
     ),
     (
         CheckId::Rate,
