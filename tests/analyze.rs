@@ -752,3 +752,55 @@ fn end_to_end_the_faults_scenario_passes_and_accounts_for_every_message() {
     assert!(to_dead > 0, "{:?}", link_counts(&s));
     assert!(check(&s, "skipped")["expected"].as_u64().unwrap() >= 1);
 }
+
+/// Machine 1 of the fault run comes back at 2.2 s (a restart appends to its log: a new start
+/// line with an incarnation, its clock and tick numbers continued, the downtime one skipped
+/// line). Machine 0 sends it clock 5 at 2.5 s, received at 3.0 s: the clock-2 message sent
+/// before the death is skipped over, and lost with the first incarnation, not lost.
+#[test]
+fn a_restarted_machine_is_read_across_its_two_lives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let mut logs = fault_logs();
+    let stop0 = logs[0].pop().unwrap();
+    logs[0].push(line(
+        2500,
+        0,
+        r#""event":"send","tick":5,"lamport":5,"to":[1],"late_us":0"#,
+    ));
+    logs[0].push(stop0.replace(
+        r#""lamport":4,"queue":0,"ticks":4"#,
+        r#""lamport":5,"queue":0,"ticks":5"#,
+    ));
+    logs[1].extend([
+        line(
+            2200,
+            1,
+            r#""event":"start","format":1,"rate":1,"interval_us":1000000,"machines":3,"incarnation":1"#,
+        ),
+        line(2200, 1, r#""event":"skipped","first":2,"count":1"#),
+        line(
+            3000,
+            1,
+            r#""event":"recv","tick":3,"lamport":6,"from":0,"msg_clock":5,"queue":0,"late_us":0"#,
+        ),
+        line(
+            3500,
+            1,
+            r#""event":"stop","lamport":6,"queue":0,"ticks":3,"skipped":1,"cpu_ms":1,"max_rss_kb":1"#,
+        ),
+    ]);
+    let mut planned = PLANNED.to_vec();
+    planned.insert(3, (2200, "restart", &[1]));
+    write_fault_run(&dir, &logs, &planned, None);
+    let out = analyze(&[&dir]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = summary(&dir);
+    assert_eq!(link_counts(&s)[0], [0, 1, 4, 2, 0, 1, 1, 0]);
+    assert_eq!(s["machines"][1]["events"]["start"], 2);
+    assert_eq!(s["machines"][1]["final_clock"], 6);
+    // ticks at 1.0 s and 3.0 s, dead from 1.2 s to 2.2 s: 1 tick per second while up
+    assert_eq!(s["machines"][1]["achieved_rate"], 1.0);
+    assert_eq!(check(&s, "skipped")["expected"], 2);
+    assert!(stdout(&out).contains("restart"), "the restart is listed");
+}
