@@ -273,7 +273,8 @@ impl<'de> Deserialize<'de> for IdSet {
                 Ok(IdSet(set))
             }
         }
-        deserializer.deserialize_seq(Visitor)
+        // `any`: a `dropped` line has a number where a `send` line has an array.
+        deserializer.deserialize_any(Visitor)
     }
 }
 

@@ -5,6 +5,7 @@ use crate::manifest::Manifest;
 
 use super::checks::{CheckId, Checks, RATE_TOLERANCE};
 use super::drift::Drift;
+use super::faults::FaultPlan;
 use super::links::{Link, Outcome, Pending};
 use super::metrics::MachineMetrics;
 use super::read::{Ev, Record};
@@ -53,6 +54,9 @@ pub struct Analyzer {
     clocks: Vec<u64>,
     queues: Vec<u64>,
     stops: Vec<Option<(u64, u64)>>,
+    /// Per machine: `start` lines seen, and the time of the last one (a restart's).
+    starts: Vec<(u32, i64)>,
+    faults: FaultPlan,
     lines: u64,
     last_ts: i64,
     scenario: ScenarioInfo,
@@ -75,6 +79,7 @@ impl Analyzer {
             .fold(f64::INFINITY, f64::min);
         let step = options.step_us.unwrap_or(fastest.ceil().max(1.0) as u64);
         let s = &manifest.scenario;
+        let faults = FaultPlan::new(manifest, t0);
         Ok(Analyzer {
             t0,
             step_us: step,
@@ -91,12 +96,15 @@ impl Analyzer {
                     .iter()
                     .map(|m| (m.id, m.log.clone()))
                     .collect(),
-            ),
+            )
+            .with_faults(faults.clone()),
             links: vec![Link::default(); n * n],
             drift: Drift::new(t0, step, n, options.max_rows),
             clocks: vec![0; n],
             queues: vec![0; n],
             stops: vec![None; n],
+            starts: vec![(0, i64::MIN); n],
+            faults,
             lines: 0,
             last_ts: t0,
             scenario: ScenarioInfo {
@@ -135,10 +143,17 @@ impl Analyzer {
                                 ts: rec.ts,
                                 line: rec.line,
                             };
-                            let (checks, metrics, ids) =
-                                (&mut self.checks, &mut self.metrics, &self.ids);
-                            self.links[m * n + j]
-                                .send(msg, &mut |o| settle(o, m, j, ids, checks, metrics));
+                            let mut ctx = Settle {
+                                ids: &self.ids,
+                                checks: &mut self.checks,
+                                metrics: &mut self.metrics,
+                                faults: &self.faults,
+                                starts: &self.starts,
+                                deaths: 0,
+                            };
+                            self.links[m * n + j].send(msg, &mut |o| ctx.settle(o, m, j));
+                            let deaths = ctx.deaths;
+                            self.links[m * n + j].reclassify_lost(deaths);
                         }
                         None => self
                             .checks
@@ -157,8 +172,17 @@ impl Analyzer {
                         ts: rec.ts,
                         line: rec.line,
                     };
-                    let (checks, metrics, ids) = (&mut self.checks, &mut self.metrics, &self.ids);
-                    self.links[f * n + m].recv(msg, &mut |o| settle(o, f, m, ids, checks, metrics));
+                    let mut ctx = Settle {
+                        ids: &self.ids,
+                        checks: &mut self.checks,
+                        metrics: &mut self.metrics,
+                        faults: &self.faults,
+                        starts: &self.starts,
+                        deaths: 0,
+                    };
+                    self.links[f * n + m].recv(msg, &mut |o| ctx.settle(o, f, m));
+                    let deaths = ctx.deaths;
+                    self.links[f * n + m].reclassify_lost(deaths);
                 }
                 None => self
                     .checks
@@ -166,11 +190,27 @@ impl Analyzer {
                         format!("recv from machine {from}, which is not a peer in this run")
                     }),
             },
-            Ev::Start { rate, .. } if rate != self.metrics[m].rate => {
-                let configured = self.metrics[m].rate;
-                self.checks.offend(CheckId::Rate, m, Some(rec.line), || {
-                    format!("start says rate {rate}, manifest.json says {configured}")
-                });
+            Ev::Dropped { to, lamport } => match self.index(to).filter(|&j| j != m) {
+                Some(j) => self.links[m * n + j].drop_msg(Pending {
+                    clock: lamport,
+                    ts: rec.ts,
+                    line: rec.line,
+                }),
+                None => self
+                    .checks
+                    .offend(CheckId::Matching, m, Some(rec.line), || {
+                        format!("dropped message to machine {to}, which is not a peer in this run")
+                    }),
+            },
+            Ev::Start { rate, .. } => {
+                // A restarted machine logs a new start line; its clock and ticks continue.
+                self.starts[m] = (self.starts[m].0 + 1, rec.ts);
+                if rate != self.metrics[m].rate {
+                    let configured = self.metrics[m].rate;
+                    self.checks.offend(CheckId::Rate, m, Some(rec.line), || {
+                        format!("start says rate {rate}, manifest.json says {configured}")
+                    });
+                }
             }
             Ev::Stop { queue, .. } => self.stops[m] = Some((queue, rec.line)),
             _ => {}
@@ -194,58 +234,53 @@ impl Analyzer {
                 }
             }
         }
-        // Sends never received must be exactly the receiver's stop queue; the earliest extra ones
-        // are lost (a queue is processed in arrival order, so what is left is the latest).
-        let mut left = vec![0u64; n * n];
-        for t in 0..n {
-            let mut pending: Vec<(i64, usize, Pending)> = (0..n)
-                .flat_map(|f| {
-                    self.links[f * n + t]
-                        .pending_sends()
-                        .map(move |p| (p.ts, f, *p))
-                })
-                .collect();
-            pending.sort_by_key(|&(ts, f, p)| (ts, f, p.clock));
-            let to = self.ids[t];
-            let count = pending.len() as u64;
-            let queue = match self.stops[t] {
-                Some((queue, line)) => {
-                    if queue > count {
-                        self.checks.offend(CheckId::Lost, t, Some(line), || {
-                            format!("stop queue {queue}, but only {count} message(s) to machine {to} were sent and not received")
-                        });
-                    }
-                    queue
-                }
-                None => {
-                    self.checks.offend(CheckId::Lost, t, None, || {
-                        format!("no stop line: the fate of {count} unreceived message(s) to machine {to} is unknown")
+        // Drops whose send never came.
+        for f in 0..n {
+            for t in 0..n {
+                for drop in self.links[f * n + t].take_pending_drops() {
+                    let (from, to) = (self.ids[f], self.ids[t]);
+                    self.checks.offend(CheckId::Matching, f, Some(drop.line), || {
+                        format!("dropped message to machine {to} with clock {} matches no send of machine {from} to machine {to}", drop.clock)
                     });
-                    count
-                }
-            };
-            let lost = count.saturating_sub(queue) as usize;
-            for (k, &(_, f, p)) in pending.iter().enumerate() {
-                if k < lost {
-                    self.links[f * n + t].lost += 1;
-                    let from = self.ids[f];
-                    self.checks.offend(CheckId::Lost, f, Some(p.line), || {
-                        format!("message {from}->{to} with clock {} was never received (machine {to} stopped with {queue} in its queue, {count} unreceived)", p.clock)
-                    });
-                } else {
-                    left[f * n + t] += 1;
                 }
             }
         }
-        let machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
-        for (i, m) in machines.iter().enumerate() {
-            if let Some(achieved) = m.achieved_rate {
-                let rate = f64::from(m.rate);
-                if (achieved - rate).abs() > RATE_TOLERANCE * rate {
+        let left = self.settle_unreceived();
+        let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
+        for (i, m) in machines.iter_mut().enumerate() {
+            let Some(achieved) = m.achieved_rate else {
+                continue;
+            };
+            let rate = f64::from(m.rate);
+            let off = |r: f64| (r - rate).abs() > RATE_TOLERANCE * rate;
+            // Over its life only: the time it was paused or dead does not count.
+            let life = self.metrics[i]
+                .tick_span()
+                .and_then(|(ticks, first, last)| {
+                    let down = self.faults.down_within(i, first, last);
+                    let alive = last - first - down;
+                    (down > 0 && alive > 0)
+                        .then(|| (ticks - 1) as f64 / alive as f64 * m.interval_us * rate)
+                });
+            match life {
+                Some(life) => {
+                    m.achieved_rate = Some(life);
+                    if off(life) {
+                        self.checks.offend(CheckId::Rate, i, None, || {
+                            format!("achieved {life:.3} ticks per model second while up (paused or dead time left out), configured {rate}")
+                        });
+                    } else if off(achieved) {
+                        self.checks.expect(CheckId::Rate, i, None, || {
+                            format!("achieved {achieved:.3} ticks per model second over the run, {life:.3} while up: it was paused or dead (fault)")
+                        });
+                    }
+                }
+                None if off(achieved) => {
                     self.checks.offend(CheckId::Rate, i, None, || {
                         format!("achieved {achieved:.3} ticks per model second, configured {rate}")
                     });
                 }
+                None => {}
             }
         }
         let ids_rates: Vec<(u32, u32)> = machines.iter().map(|m| (m.id, m.rate)).collect();
@@ -262,6 +297,8 @@ impl Analyzer {
                     received: l.received,
                     left_in_queue: left[k],
                     lost: l.lost,
+                    dropped: l.dropped,
+                    lost_at_death: l.lost_at_death,
                     unmatched: l.unmatched,
                 })
             })
@@ -280,29 +317,150 @@ impl Analyzer {
                     machines: drift.machines,
                 },
                 links,
+                faults: self.faults.records,
             },
             table: drift.table,
         })
     }
 }
 
-/// Record what a send or receive settled on link `from -> to` (machine indexes).
-fn settle(
-    outcome: Outcome,
+impl Analyzer {
+    /// Account for the sends never received, per receiver; returns how many of each link
+    /// (`from * n + to`) were left in the receiver's stop queue.
+    ///
+    /// To a machine that died: what was sent before its restart (or at all, when it never came
+    /// back) went down with it. The rest must be its stop queue (a queue is processed in arrival
+    /// order, so what is left is the latest); extra ones are lost with their sender when it died
+    /// (the latest it sent first: still in its buffers), otherwise lost, earliest first.
+    fn settle_unreceived(&mut self) -> Vec<u64> {
+        let n = self.ids.len();
+        let mut left = vec![0u64; n * n];
+        for t in 0..n {
+            let to = self.ids[t];
+            let died = self.faults.machines[t].died;
+            let boundary = match (died, self.stops[t], self.starts[t]) {
+                (false, _, _) => i64::MIN,
+                (true, None, _) => i64::MAX,
+                (true, Some(_), (starts, at)) if starts >= 2 => at,
+                (true, Some(_), _) => i64::MIN,
+            };
+            let mut pending: Vec<(i64, usize, Pending)> = Vec::new();
+            let mut with_death = 0u64;
+            for f in 0..n {
+                let link = &mut self.links[f * n + t];
+                let before = link.pending_sends().filter(|p| p.ts < boundary).count() as u64;
+                link.lost_at_death += before;
+                with_death += before;
+                pending.extend(
+                    link.pending_sends()
+                        .filter(|p| p.ts >= boundary)
+                        .map(|p| (p.ts, f, *p)),
+                );
+            }
+            if with_death > 0 {
+                self.checks.expect(CheckId::Lost, t, None, || {
+                    format!("{with_death} message(s) to machine {to} were lost with it when it died (fault)")
+                });
+            }
+            pending.sort_by_key(|&(ts, f, p)| (ts, f, p.clock));
+            let count = pending.len() as u64;
+            let queue = match self.stops[t] {
+                Some((queue, line)) => {
+                    if queue > count {
+                        self.checks.offend(CheckId::Lost, t, Some(line), || {
+                            format!("stop queue {queue}, but only {count} message(s) to machine {to} were sent and not received")
+                        });
+                    }
+                    queue
+                }
+                None if died => {
+                    self.checks.expect(CheckId::Lost, t, None, || {
+                        format!("no stop line: machine {to} was killed (fault)")
+                    });
+                    0
+                }
+                None => {
+                    self.checks.offend(CheckId::Lost, t, None, || {
+                        format!("no stop line: the fate of {count} unreceived message(s) to machine {to} is unknown")
+                    });
+                    count
+                }
+            };
+            let mut extra = count.saturating_sub(queue) as usize;
+            let mut gone = vec![false; pending.len()];
+            for (k, &(ts, f, _)) in pending.iter().enumerate().rev() {
+                let sender = &self.faults.machines[f];
+                if extra > 0 && sender.died && sender.killed_at.map_or(true, |at| ts <= at) {
+                    gone[k] = true;
+                    extra -= 1;
+                    self.links[f * n + t].lost_at_death += 1;
+                    let from = self.ids[f];
+                    self.checks.expect(CheckId::Lost, f, Some(pending[k].2.line), || {
+                        format!("message {from}->{to} with clock {} never left machine {from}, which died (fault)", pending[k].2.clock)
+                    });
+                }
+            }
+            for (k, &(_, f, p)) in pending.iter().enumerate() {
+                if gone[k] {
+                    continue;
+                }
+                if extra > 0 {
+                    extra -= 1;
+                    self.links[f * n + t].lost += 1;
+                    let from = self.ids[f];
+                    self.checks.offend(CheckId::Lost, f, Some(p.line), || {
+                        format!("message {from}->{to} with clock {} was never received (machine {to} stopped with {queue} in its queue, {count} unreceived)", p.clock)
+                    });
+                } else {
+                    left[f * n + t] += 1;
+                }
+            }
+        }
+        left
+    }
+}
+
+/// What settling a send or receive needs from the analyzer, and how many messages it found
+/// lost with a dead machine.
+struct Settle<'a> {
+    ids: &'a [u32],
+    checks: &'a mut Checks,
+    metrics: &'a mut [MachineMetrics],
+    faults: &'a FaultPlan,
+    starts: &'a [(u32, i64)],
+    deaths: u64,
+}
+
+impl Settle<'_> {
+    /// Record what a send or receive settled on link `from -> to` (machine indexes).
+    fn settle(&mut self, outcome: Outcome, from: usize, to: usize) {
+        let (f, t) = (self.ids[from], self.ids[to]);
+        match outcome {
+            Outcome::Matched { delay_us } => self.metrics[to].add_delay(delay_us),
+            Outcome::Lost(p) if lost_in_a_restart(self.faults, self.starts, from, to, p.ts) => {
+                self.deaths += 1;
+            }
+            Outcome::Lost(p) => self.checks.offend(CheckId::Lost, from, Some(p.line), || {
+                format!("message {f}->{t} with clock {} was never received (machine {t} received a later one from {f})", p.clock)
+            }),
+            Outcome::Unmatched(p) => self.checks.offend(CheckId::Matching, to, Some(p.line), || {
+                format!("recv from machine {f} with msg_clock {} matches no send of machine {f} to machine {t}", p.clock)
+            }),
+        }
+    }
+}
+
+/// Whether a message `from -> to` sent at `ts`, skipped over by a later one, went down with a
+/// machine that was killed and restarted: the receiver before its restart, or the sender before
+/// its kill (still in its buffers).
+fn lost_in_a_restart(
+    faults: &FaultPlan,
+    starts: &[(u32, i64)],
     from: usize,
     to: usize,
-    ids: &[u32],
-    checks: &mut Checks,
-    metrics: &mut [MachineMetrics],
-) {
-    let (f, t) = (ids[from], ids[to]);
-    match outcome {
-        Outcome::Matched { delay_us } => metrics[to].add_delay(delay_us),
-        Outcome::Lost(p) => checks.offend(CheckId::Lost, from, Some(p.line), || {
-            format!("message {f}->{t} with clock {} was never received (machine {t} received a later one from {f})", p.clock)
-        }),
-        Outcome::Unmatched(p) => checks.offend(CheckId::Matching, to, Some(p.line), || {
-            format!("recv from machine {f} with msg_clock {} matches no send of machine {f} to machine {t}", p.clock)
-        }),
-    }
+    ts: i64,
+) -> bool {
+    let restarted = |m: usize| faults.machines[m].died && starts[m].0 >= 2;
+    (restarted(to) && ts < starts[to].1)
+        || (restarted(from) && faults.machines[from].killed_at.is_some_and(|k| ts <= k))
 }

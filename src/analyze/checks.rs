@@ -2,7 +2,10 @@
 //!
 //! Lamport rules and tick numbering are checked here line by line; message matching, losses and
 //! rates are judged by the analyzer, which reports its offences through [`Checks::offend`].
+//! A departure that a planned fault explains (skipped ticks of a paused machine, messages lost
+//! with a killed one) is recorded with [`Checks::expect`]: shown, but not an offence.
 
+use super::faults::FaultPlan;
 use super::read::{Ev, Record};
 use super::summary::{Check, Offence, Verdict};
 
@@ -35,12 +38,12 @@ const ALL: [(CheckId, &str, &str); 5] = [
     (
         CheckId::Lost,
         "lost",
-        "nothing lost: messages sent and never received equal the receivers' stop queues",
+        "nothing lost: sent and never received = receivers' stop queues + dropped + lost with a killed machine",
     ),
     (
         CheckId::Skipped,
         "skipped",
-        "no skipped ticks: tick numbers run 1, 2, 3, ... on every machine",
+        "no skipped ticks (but while paused or dead): tick numbers run 1, 2, 3, ... on every machine",
     ),
     (
         CheckId::Rate,
@@ -53,6 +56,8 @@ const ALL: [(CheckId, &str, &str); 5] = [
 struct Tally {
     offences: u64,
     first: Vec<Offence>,
+    expected: u64,
+    expected_first: Vec<Offence>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -68,6 +73,7 @@ pub struct Checks {
     machines: Vec<(u32, String)>,
     state: Vec<MachineState>,
     tallies: Vec<Tally>,
+    faults: FaultPlan,
 }
 
 impl Checks {
@@ -76,6 +82,34 @@ impl Checks {
             state: vec![MachineState::default(); machines.len()],
             machines,
             tallies: vec![Tally::default(); ALL.len()],
+            faults: FaultPlan::default(),
+        }
+    }
+
+    /// Judge skipped ticks against the run's planned faults.
+    pub fn with_faults(mut self, faults: FaultPlan) -> Checks {
+        self.faults = faults;
+        self
+    }
+
+    /// Count a departure a planned fault explains; listed like an offence, but the check passes.
+    pub fn expect(
+        &mut self,
+        check: CheckId,
+        machine: usize,
+        line: Option<u64>,
+        message: impl FnOnce() -> String,
+    ) {
+        let tally = &mut self.tallies[check as usize];
+        tally.expected += 1;
+        if tally.expected_first.len() < LISTED {
+            let (id, file) = &self.machines[machine];
+            tally.expected_first.push(Offence {
+                machine: *id,
+                file: file.clone(),
+                line,
+                message: message(),
+            });
         }
     }
 
@@ -114,12 +148,19 @@ impl Checks {
                 ..
             } => (tick, lamport, state.clock.max(msg_clock) + 1),
             Ev::Skipped { first, count } => {
-                self.offend(CheckId::Skipped, machine, line, || {
+                let message = || {
                     format!(
                         "{count} tick(s) skipped from tick {first} (after tick {})",
                         state.last_tick
                     )
-                });
+                };
+                if self.faults.skip_expected(machine, rec.ts) {
+                    self.expect(CheckId::Skipped, machine, line, || {
+                        message() + ": the machine was paused or dead (fault)"
+                    });
+                } else {
+                    self.offend(CheckId::Skipped, machine, line, message);
+                }
                 self.state[machine].last_tick = first + count.saturating_sub(1);
                 return;
             }
@@ -134,7 +175,7 @@ impl Checks {
                 }
                 return;
             }
-            Ev::Start { .. } | Ev::Other => return,
+            Ev::Start { .. } | Ev::Dropped { .. } | Ev::Other => return,
         };
         if lamport != expected {
             self.offend(CheckId::Lamport, machine, line, || match rec.event {
@@ -170,6 +211,8 @@ impl Checks {
                 passed: tally.offences == 0,
                 offences: tally.offences,
                 first: tally.first,
+                expected: tally.expected,
+                expected_first: tally.expected_first,
             })
             .collect();
         Verdict {
@@ -241,6 +284,54 @@ mod tests {
             },
         ]);
         assert!(v.passed, "{v:?}");
+    }
+
+    #[test]
+    fn a_skip_during_a_pause_is_expected_and_one_outside_is_not() {
+        use super::super::faults::{MachineFaults, Span};
+        let plan = FaultPlan {
+            machines: vec![MachineFaults {
+                down: vec![Span { from: 10, to: 20 }],
+                ..MachineFaults::default()
+            }],
+            records: Vec::new(),
+        };
+        let mut checks = Checks::new(vec![(0, "machine-0.log".into())]).with_faults(plan);
+        let rec = |ts: i64, line: u64, event: Ev| Record { ts, line, event };
+        checks.observe(
+            0,
+            &rec(
+                5,
+                1,
+                Ev::Internal {
+                    tick: 1,
+                    lamport: 1,
+                },
+            ),
+        );
+        // logged just after the resume: the pause's doing
+        checks.observe(0, &rec(21, 2, Ev::Skipped { first: 2, count: 3 }));
+        checks.observe(
+            0,
+            &rec(
+                22,
+                3,
+                Ev::Internal {
+                    tick: 5,
+                    lamport: 2,
+                },
+            ),
+        );
+        // long after it: a real stall
+        let late = 20 + super::super::faults::SKIP_SLACK_US + 1;
+        checks.observe(0, &rec(late, 4, Ev::Skipped { first: 6, count: 1 }));
+        let v = checks.verdict();
+        let skipped = &v.checks[3];
+        assert_eq!((skipped.offences, skipped.expected), (1, 1));
+        assert_eq!(skipped.first[0].line, Some(4));
+        assert_eq!(skipped.expected_first[0].line, Some(2));
+        assert!(skipped.expected_first[0].message.contains("(fault)"));
+        assert!(!v.passed);
     }
 
     #[test]

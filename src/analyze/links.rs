@@ -5,6 +5,10 @@
 //! oldest pending send of the link if it carries `c`; pending sends older than it were skipped over
 //! and are lost. Records come in system-time order; a receive seen before its send (equal or
 //! skewed timestamps) waits in its own queue. Memory is bounded by the messages in flight.
+//!
+//! A `dropped` line takes its message out of the pending sends (found by clock: usually the
+//! oldest, but not when older ones wait in a queue). The sender writes it after the `send` line,
+//! yet a drop logged by another task can come first in the file; such a drop waits for its send.
 
 use std::collections::VecDeque;
 
@@ -36,14 +40,25 @@ pub struct Link {
     pub received: u64,
     pub lost: u64,
     pub unmatched: u64,
+    /// Sends the sender logged as dropped.
+    pub dropped: u64,
+    /// Sends never received because a machine died (settled by the analyzer at the end).
+    pub lost_at_death: u64,
     sends: VecDeque<Pending>,
     recvs: VecDeque<Pending>,
+    /// Drops read before their send.
+    drops: Vec<Pending>,
 }
 
 impl Link {
     /// A message was sent on this link.
     pub fn send(&mut self, msg: Pending, out: &mut impl FnMut(Outcome)) {
         self.sent += 1;
+        if let Some(k) = self.drops.iter().position(|d| d.clock == msg.clock) {
+            self.drops.swap_remove(k);
+            self.dropped += 1;
+            return;
+        }
         if self.recvs.is_empty() {
             self.sends.push_back(msg);
             return;
@@ -92,6 +107,33 @@ impl Link {
             }
         }
         self.recvs.push_back(msg);
+    }
+
+    /// The sender logged the message with clock `msg.clock` as dropped: it will never arrive.
+    pub fn drop_msg(&mut self, msg: Pending) {
+        let found = match self.sends.binary_search_by_key(&msg.clock, |p| p.clock) {
+            Ok(k) => Some(k),
+            // Clocks on a link only increase in a correct log; search a broken one too.
+            Err(_) => self.sends.iter().position(|p| p.clock == msg.clock),
+        };
+        match found {
+            Some(k) => {
+                self.sends.remove(k);
+                self.dropped += 1;
+            }
+            None => self.drops.push(msg),
+        }
+    }
+
+    /// `count` of the messages reported lost were lost with a dead machine instead.
+    pub fn reclassify_lost(&mut self, count: u64) {
+        self.lost -= count;
+        self.lost_at_death += count;
+    }
+
+    /// Drops whose send never came: at the end of the run, they match no send.
+    pub fn take_pending_drops(&mut self) -> Vec<Pending> {
+        std::mem::take(&mut self.drops)
     }
 
     /// Sends not received (yet): at the end of the run, the messages left in the queue or lost.
@@ -182,6 +224,52 @@ mod tests {
         run(&mut link, &[(false, p(4, 150, 7))]);
         assert_eq!(link.take_pending_recvs(), vec![p(4, 150, 7)]);
         assert_eq!(link.unmatched, 1);
+    }
+
+    #[test]
+    fn a_dropped_message_leaves_the_pending_sends_wherever_it_is() {
+        let mut link = Link::default();
+        run(
+            &mut link,
+            &[
+                (true, p(1, 100, 3)),
+                (true, p(2, 200, 4)),
+                (true, p(3, 300, 5)),
+            ],
+        );
+        // 1 still waits in the receiver's queue; 2 was dropped, not the oldest
+        link.drop_msg(p(2, 210, 6));
+        let out = run(&mut link, &[(false, p(1, 400, 9)), (false, p(3, 500, 10))]);
+        assert_eq!(
+            out,
+            vec![
+                Outcome::Matched { delay_us: 300 },
+                Outcome::Matched { delay_us: 200 }
+            ]
+        );
+        assert_eq!(
+            (link.sent, link.received, link.dropped, link.lost),
+            (3, 2, 1, 0)
+        );
+        assert_eq!(link.pending_sends().count(), 0);
+    }
+
+    #[test]
+    fn a_drop_read_before_its_send_waits_for_it() {
+        let mut link = Link::default();
+        link.drop_msg(p(4, 100, 8));
+        let out = run(&mut link, &[(true, p(4, 100, 7)), (true, p(5, 120, 9))]);
+        assert!(out.is_empty());
+        assert_eq!((link.sent, link.dropped), (2, 1));
+        assert_eq!(
+            link.pending_sends().copied().collect::<Vec<_>>(),
+            vec![p(5, 120, 9)]
+        );
+        assert!(link.take_pending_drops().is_empty());
+        // a drop of a message never sent is left over for the matching check
+        link.drop_msg(p(9, 300, 12));
+        assert_eq!(link.take_pending_drops(), vec![p(9, 300, 12)]);
+        assert_eq!(link.dropped, 1);
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub const BIGGEST: usize = 5;
 /// Jump sizes below this are counted in a flat array, the rest in a map.
 const SMALL_JUMPS: usize = 4_096;
 /// Event names counted one by one; anything else is `other`.
-const KINDS: [&str; 6] = ["start", "internal", "send", "recv", "skipped", "stop"];
+const KINDS: [&str; 7] = [
+    "start", "internal", "send", "recv", "skipped", "stop", "dropped",
+];
 
 /// The running figures of one machine.
 #[derive(Debug, Clone)]
@@ -95,6 +97,7 @@ impl MachineMetrics {
             Ev::Recv { .. } => 3,
             Ev::Skipped { .. } => 4,
             Ev::Stop { .. } => 5,
+            Ev::Dropped { .. } => 6,
             Ev::Other => KINDS.len(),
         };
         self.kinds[kind] += 1;
@@ -113,8 +116,14 @@ impl MachineMetrics {
                 self.stop_queue = Some(queue);
                 self.queue_now = queue;
             }
-            Ev::Start { .. } | Ev::Other => {}
+            Ev::Start { .. } | Ev::Dropped { .. } | Ev::Other => {}
         }
+    }
+
+    /// Ticks run, and the system times of the first and the last one.
+    pub fn tick_span(&self) -> Option<(u64, i64, i64)> {
+        self.first_tick_ts
+            .map(|first| (self.ticks, first, self.last_tick_ts))
     }
 
     fn tick(&mut self, rec: &Record, tick: u64, lamport: u64, queue: u64, kind: &str, t0: i64) {

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod command;
 pub mod drift;
 pub mod error;
+pub mod faults;
 pub mod links;
 pub mod metrics;
 pub mod pipeline;

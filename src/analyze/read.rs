@@ -67,6 +67,11 @@ pub enum Ev {
         ticks: u64,
         skipped: u64,
     },
+    /// The message with clock `lamport` to `to` will never arrive.
+    Dropped {
+        to: u32,
+        lamport: u64,
+    },
     Other,
 }
 
@@ -199,6 +204,21 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev), LineError> {
             ticks: need(flat.ticks, "ticks")?,
             skipped: need(flat.skipped, "skipped")?,
         },
+        "dropped" => {
+            let to = flat
+                .to
+                .ok_or_else(|| LineError::Malformed("`dropped` line without `to`".into()))?;
+            let mut ids = to.iter();
+            let (Some(to), None) = (ids.next(), ids.next()) else {
+                return Err(LineError::Malformed(
+                    "`dropped` line must name exactly one recipient in `to`".into(),
+                ));
+            };
+            Ev::Dropped {
+                to,
+                lamport: need(flat.lamport, "lamport")?,
+            }
+        }
         _ => Ev::Other,
     };
     Ok((ts, ev))
@@ -290,6 +310,37 @@ mod tests {
                 from: 0,
                 msg_clock: 8,
                 queue: 2
+            }
+        );
+    }
+
+    #[test]
+    fn a_dropped_line_names_its_one_recipient() {
+        let (_, ev) =
+            parse(r#""event":"dropped","to":2,"lamport":17,"reason":"partition""#).unwrap();
+        assert_eq!(ev, Ev::Dropped { to: 2, lamport: 17 });
+        assert!(matches!(
+            parse(r#""event":"dropped","to":[0,2],"lamport":17,"reason":"x""#),
+            Err(LineError::Malformed(m)) if m.contains("exactly one")
+        ));
+        assert!(matches!(
+            parse(r#""event":"dropped","to":2,"reason":"x""#),
+            Err(LineError::Malformed(m)) if m.contains("without `lamport`")
+        ));
+    }
+
+    #[test]
+    fn a_restart_start_line_with_an_incarnation_is_read() {
+        let (_, ev) = parse(
+            r#""event":"start","format":1,"rate":4,"interval_us":25000,"machines":3,"incarnation":1"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ev,
+            Ev::Start {
+                format: 1,
+                rate: 4,
+                interval_us: 25_000
             }
         );
     }

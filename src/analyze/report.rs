@@ -139,6 +139,8 @@ fn link_rows(s: &Summary) -> Vec<Vec<String>> {
                 l.sent.to_string(),
                 l.received.to_string(),
                 l.left_in_queue.to_string(),
+                l.dropped.to_string(),
+                l.lost_at_death.to_string(),
                 l.lost.to_string(),
                 l.unmatched.to_string(),
             ]
@@ -146,15 +148,34 @@ fn link_rows(s: &Summary) -> Vec<Vec<String>> {
         .collect()
 }
 
-const LINK_HEADERS: [&str; 7] = [
+const LINK_HEADERS: [&str; 9] = [
     "from",
     "to",
     "sent",
     "received",
     "left in queue",
+    "dropped",
+    "lost at death",
     "lost",
     "unmatched",
 ];
+
+fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
+    s.faults
+        .iter()
+        .map(|f| {
+            let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
+            vec![
+                format!("{:.3}", f.at_s),
+                f.kind.clone(),
+                ids.join(", "),
+                f.detail.clone(),
+            ]
+        })
+        .collect()
+}
+
+const FAULT_HEADERS: [&str; 4] = ["at (s)", "kind", "machines", "detail"];
 
 fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
     s.machines
@@ -185,12 +206,21 @@ pub fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> St
     let mut out = format!("checks: {}\n", if v.passed { "PASS" } else { "FAIL" });
     for c in &v.checks {
         let status = if c.passed { "ok  " } else { "FAIL" };
-        let count = if c.passed {
+        let mut count = if c.passed {
             String::new()
         } else {
             format!(" ({} offences)", c.offences)
         };
+        if c.expected > 0 {
+            let _ = write!(count, " ({} expected (fault))", c.expected);
+        }
         let _ = writeln!(out, "  {status} {:<9}{}{count}", c.name, c.rule);
+        for o in &c.expected_first {
+            let at = o.line.map_or(format!("machine {}", o.machine), |l| {
+                format!("{} line {l}", o.file)
+            });
+            let _ = writeln!(out, "         expected: {at}: {}", o.message);
+        }
         for o in &c.first {
             match o.line {
                 Some(line) => {
@@ -263,6 +293,10 @@ pub fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String
     out += &table(&GAP_HEADERS, &gap_rows(s), false);
     out += "messages per link\n";
     out += &table(&LINK_HEADERS, &link_rows(s), false);
+    if !s.faults.is_empty() {
+        out += "faults on purpose (system time since run start)\n";
+        out += &table(&FAULT_HEADERS, &fault_rows(s), false);
+    }
     out
 }
 
@@ -281,11 +315,19 @@ pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
                 String::new()
             } else {
                 format!(" ({} offences)", c.offences)
+            } + &if c.expected > 0 {
+                format!(" ({} expected (fault))", c.expected)
+            } else {
+                String::new()
             }
         );
         for o in &c.first {
             let at = o.line.map_or(String::new(), |l| format!(" line {l}"));
             let _ = writeln!(out, "  - `{}`{at}: {}", o.file, o.message);
+        }
+        for o in &c.expected_first {
+            let at = o.line.map_or(String::new(), |l| format!(" line {l}"));
+            let _ = writeln!(out, "  - expected: `{}`{at}: {}", o.file, o.message);
         }
     }
     out += "\n## Machines\n\nRates in ticks per model second; clock/s per real second; delays in real milliseconds.\n\n";
@@ -298,8 +340,12 @@ pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
     out += &table(&DRIFT_HEADERS, &drift_rows(s), true);
     out += "\n## Biggest jumps\n\n";
     out += &table(&GAP_HEADERS, &gap_rows(s), true);
-    out += "\n## Messages per link\n\n";
+    out += "\n## Messages per link\n\nSent = received + left in queue + dropped + lost at death + lost.\n\n";
     out += &table(&LINK_HEADERS, &link_rows(s), true);
+    if !s.faults.is_empty() {
+        out += "\n## Faults on purpose\n\nFrom `outcome.faults` in `manifest.json`; times are system seconds since the run start, as on the plots.\n\n";
+        out += &table(&FAULT_HEADERS, &fault_rows(s), true);
+    }
     if !plots.is_empty() {
         out += "\n## Plots\n\n";
         for (title, file) in plots {

@@ -21,6 +21,20 @@ pub struct Summary {
     pub drift: DriftSummary,
     /// One entry per link (from, to) with at least one send or receive, ordered.
     pub links: Vec<LinkSummary>,
+    /// The faults carried out on purpose (`outcome.faults` of the manifest), in order.
+    #[serde(default)]
+    pub faults: Vec<FaultSummary>,
+}
+
+/// One fault action, as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultSummary {
+    /// System time since the run start, seconds.
+    pub at_s: f64,
+    /// `kill`, `pause`, `resume`, `restart`, `delay` or `partition`.
+    pub kind: String,
+    pub machines: Vec<u32>,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +65,12 @@ pub struct Check {
     /// How many offences were found (only the first few are listed).
     pub offences: u64,
     pub first: Vec<Offence>,
+    /// Departures from the rule that a planned fault explains (not offences).
+    #[serde(default)]
+    pub expected: u64,
+    /// The first expected departures.
+    #[serde(default)]
+    pub expected_first: Vec<Offence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,8 +189,14 @@ pub struct LinkSummary {
     pub received: u64,
     /// Sent, never received, and accounted for by the receiver's stop queue.
     pub left_in_queue: u64,
-    /// Sent and never received, beyond what the stop queue accounts for.
+    /// Sent and never received, beyond what the stop queue, drops and deaths account for.
     pub lost: u64,
+    /// Sent, then logged `dropped` by the sender (partition in drop mode, or peer gone).
+    #[serde(default)]
+    pub dropped: u64,
+    /// Sent and never received because the receiver (or the sender, before it went out) died.
+    #[serde(default)]
+    pub lost_at_death: u64,
     /// Receives that match no send.
     pub unmatched: u64,
 }

@@ -1,0 +1,222 @@
+//! The faults a run carried out on purpose (`outcome.faults` in the manifest), read as the
+//! analysis needs them: when each machine was frozen or dead, which deaths explain missing `stop`
+//! lines and messages, and which skipped ticks are expected.
+
+use crate::manifest::Manifest;
+
+use super::summary::FaultSummary;
+use super::timestamp::parse_micros;
+
+/// Real microseconds after a fault window during which a `skipped` line is still its doing
+/// (the machine logs its skip at its first tick after waking, or after a restart's set-up).
+pub const SKIP_SLACK_US: i64 = 1_000_000;
+
+/// A span of system time, microseconds since the Unix epoch, `to` excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Span {
+    /// Microseconds of this span inside `[a, b]`.
+    fn overlap(self, a: i64, b: i64) -> i64 {
+        (self.to.min(b) - self.from.max(a)).max(0)
+    }
+}
+
+/// What the faults did to one machine.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MachineFaults {
+    /// Paused (pause..resume) or dead (kill..restart, or kill..end of run).
+    pub down: Vec<Span>,
+    /// It died on purpose or was killed: a `kill` fault names it, or its exit says it was killed.
+    pub died: bool,
+    /// System time of its last `kill` fault, when one names it.
+    pub killed_at: Option<i64>,
+    /// It was restarted after a kill (a `restart` record names it).
+    pub restarted: bool,
+}
+
+/// The run's faults, per machine index (manifest order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultPlan {
+    pub machines: Vec<MachineFaults>,
+    /// Every record, times relative to the run start, for the reports and plots.
+    pub records: Vec<FaultSummary>,
+}
+
+impl FaultPlan {
+    /// Read the faults of `manifest`, whose run started at `t0` (µs) and whose last log line is
+    /// not known yet (open windows end at `i64::MAX`).
+    pub fn new(manifest: &Manifest, t0: i64) -> FaultPlan {
+        let ids: Vec<u32> = manifest.machines.iter().map(|m| m.id).collect();
+        let mut machines = vec![MachineFaults::default(); ids.len()];
+        let mut records = Vec::new();
+        let mut open: Vec<Option<i64>> = vec![None; ids.len()];
+        let Some(outcome) = &manifest.outcome else {
+            return FaultPlan { machines, records };
+        };
+        for record in &outcome.faults {
+            let Some(at) = parse_micros(&record.at) else {
+                continue;
+            };
+            records.push(FaultSummary {
+                at_s: (at - t0) as f64 / 1e6,
+                kind: record.kind.clone(),
+                machines: record.machines.clone(),
+                detail: record.detail.clone(),
+            });
+            let Some(i) = record
+                .machines
+                .first()
+                .and_then(|id| ids.iter().position(|x| x == id))
+            else {
+                continue;
+            };
+            let m = &mut machines[i];
+            match record.kind.as_str() {
+                "pause" | "kill" => {
+                    if record.kind == "kill" {
+                        m.died = true;
+                        m.killed_at = Some(at);
+                    }
+                    open[i].get_or_insert(at);
+                }
+                "resume" | "restart" => {
+                    m.restarted |= record.kind == "restart";
+                    if let Some(from) = open[i].take() {
+                        m.down.push(Span { from, to: at });
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (i, from) in open.into_iter().enumerate() {
+            if let Some(from) = from {
+                machines[i].down.push(Span { from, to: i64::MAX });
+            }
+        }
+        for exit in &outcome.exits {
+            if let Some(i) = ids.iter().position(|&id| id == exit.id) {
+                if exit.report.is_none()
+                    && (exit.status.contains("killed") || exit.status.contains("signal"))
+                {
+                    machines[i].died = true;
+                }
+            }
+        }
+        FaultPlan { machines, records }
+    }
+
+    /// Whether a `skipped` line of machine `m` at `ts` falls in (or just after) a pause or death.
+    pub fn skip_expected(&self, m: usize, ts: i64) -> bool {
+        self.machines
+            .get(m)
+            .into_iter()
+            .flat_map(|f| &f.down)
+            .any(|s| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US))
+    }
+
+    /// Microseconds machine `m` was paused or dead between `a` and `b`.
+    pub fn down_within(&self, m: usize, a: i64, b: i64) -> i64 {
+        self.machines
+            .get(m)
+            .map_or(0, |f| f.down.iter().map(|s| s.overlap(a, b)).sum())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{FaultRecord, MachineExit, Outcome};
+
+    fn manifest(faults: &[(&str, &str, u32)], exits: &[(u32, &str)]) -> Manifest {
+        use crate::manifest::{MachineEntry, MANIFEST_VERSION};
+        let mut m = Manifest {
+            manifest_version: MANIFEST_VERSION,
+            log_format: crate::log_format::FORMAT_VERSION,
+            logiclock_version: "test".into(),
+            scenario: crate::scenario::Scenario::default(),
+            started_at: "2026-01-01T00:00:00Z".into(),
+            machines: (0..3)
+                .map(|id| MachineEntry {
+                    id,
+                    rate: 1,
+                    interval_us: 1e6,
+                    addr: ([127, 0, 0, 1], 0).into(),
+                    pid: 0,
+                    log: crate::log_format::log_file_name(id),
+                })
+                .collect(),
+            outcome: None,
+        };
+        m.outcome = Some(Outcome {
+            ended_at: "2026-01-01T00:01:00Z".into(),
+            clean: true,
+            reason: "completed".into(),
+            faults: faults
+                .iter()
+                .map(|&(at, kind, id)| FaultRecord {
+                    at: at.into(),
+                    kind: kind.into(),
+                    machines: vec![id],
+                    detail: format!("{kind} {id}"),
+                })
+                .collect(),
+            exits: exits
+                .iter()
+                .map(|&(id, status)| MachineExit {
+                    id,
+                    status: status.into(),
+                    clean: false,
+                    report: None,
+                })
+                .collect(),
+        });
+        m
+    }
+
+    #[test]
+    fn pauses_kills_and_restarts_become_windows() {
+        let m = manifest(
+            &[
+                ("2026-01-01T00:00:05Z", "pause", 2),
+                ("2026-01-01T00:00:13Z", "resume", 2),
+                ("2026-01-01T00:00:20Z", "kill", 1),
+                ("2026-01-01T00:00:22Z", "restart", 1),
+                ("2026-01-01T00:00:50Z", "kill", 0),
+            ],
+            &[],
+        );
+        let t0 = parse_micros(&m.started_at).unwrap();
+        let plan = FaultPlan::new(&m, t0);
+        let s = |a: i64, b: i64| Span {
+            from: t0 + a * 1_000_000,
+            to: t0 + b * 1_000_000,
+        };
+        assert_eq!(plan.machines[2].down, vec![s(5, 13)]);
+        assert!(!plan.machines[2].died);
+        assert_eq!(plan.machines[1].down, vec![s(20, 22)]);
+        assert!(plan.machines[1].died && plan.machines[1].restarted);
+        assert_eq!(plan.machines[0].down[0].to, i64::MAX);
+        assert_eq!(plan.records[0].at_s, 5.0);
+        // 8 s paused, of which 3 s inside [10 s, 20 s]
+        assert_eq!(
+            plan.down_within(2, t0 + 10_000_000, t0 + 20_000_000),
+            3_000_000
+        );
+        assert!(plan.skip_expected(2, t0 + 13_500_000));
+        assert!(!plan.skip_expected(2, t0 + 14_500_000));
+        assert!(!plan.skip_expected(1, t0 + 19_000_000));
+    }
+
+    #[test]
+    fn an_exit_that_says_killed_explains_a_death_and_a_crash_does_not() {
+        let m = manifest(&[], &[(0, "killed by signal 9"), (1, "exit 101")]);
+        let plan = FaultPlan::new(&m, 0);
+        assert!(plan.machines[0].died);
+        assert!(!plan.machines[1].died);
+        assert_eq!(plan.machines[0].killed_at, None);
+    }
+}
