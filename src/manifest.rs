@@ -44,6 +44,21 @@ pub struct MachineEntry {
     pub restarts: Vec<Restart>,
 }
 
+impl MachineEntry {
+    /// Machine `id` with its log at the standard name and no restarts.
+    pub fn new(id: u32, rate: u32, interval_us: f64, addr: SocketAddr, pid: u32) -> MachineEntry {
+        MachineEntry {
+            id,
+            rate,
+            interval_us,
+            addr,
+            pid,
+            log: crate::log_format::log_file_name(id),
+            restarts: Vec::new(),
+        }
+    }
+}
+
 /// A later process of a machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restart {

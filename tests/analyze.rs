@@ -43,14 +43,14 @@ fn write_manifest(dir: &Path, rates: &[u32]) {
         machines: rates
             .iter()
             .enumerate()
-            .map(|(id, &rate)| MachineEntry {
-                id: id as u32,
-                rate,
-                interval_us: 1e6 / f64::from(rate),
-                addr: ([127, 0, 0, 1], 0).into(),
-                pid: 1,
-                log: format!("machine-{id}.log"),
-                restarts: Vec::new(),
+            .map(|(id, &rate)| {
+                MachineEntry::new(
+                    id as u32,
+                    rate,
+                    1e6 / f64::from(rate),
+                    ([127, 0, 0, 1], 0).into(),
+                    1,
+                )
             })
             .collect(),
         outcome: None,

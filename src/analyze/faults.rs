@@ -140,14 +140,7 @@ mod tests {
             scenario: crate::scenario::Scenario::default(),
             started_at: "2026-01-01T00:00:00Z".into(),
             machines: (0..3)
-                .map(|id| MachineEntry {
-                    id,
-                    rate: 1,
-                    interval_us: 1e6,
-                    addr: ([127, 0, 0, 1], 0).into(),
-                    pid: 0,
-                    log: crate::log_format::log_file_name(id),
-                })
+                .map(|id| MachineEntry::new(id, 1, 1e6, ([127, 0, 0, 1], 0).into(), 0))
                 .collect(),
             outcome: None,
         };

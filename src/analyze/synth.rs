@@ -164,14 +164,14 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         },
         started_at: START.into(),
         machines: (0..n)
-            .map(|i| MachineEntry {
-                id: i as u32,
-                rate: spec.rates[i],
-                interval_us: intervals[i],
-                addr: ([127, 0, 0, 1], 0).into(),
-                pid: 0,
-                log: log_file_name(i as u32),
-                restarts: Vec::new(),
+            .map(|i| {
+                MachineEntry::new(
+                    i as u32,
+                    spec.rates[i],
+                    intervals[i],
+                    ([127, 0, 0, 1], 0).into(),
+                    0,
+                )
             })
             .collect(),
         outcome: Some(Outcome {

@@ -668,16 +668,12 @@ impl Supervisor {
             started_at: humantime::format_rfc3339_micros(started_at).to_string(),
             machines: (0u32..)
                 .zip(&self.slots)
-                .map(|(id, s)| MachineEntry {
-                    id,
-                    rate: s.rate,
-                    interval_us: self.scenario.tick_interval(s.rate).as_secs_f64() * 1e6,
-                    addr: s
+                .map(|(id, s)| {
+                    let addr = s
                         .addr
-                        .expect("the manifest is written after every machine listens"),
-                    pid: s.child.pid,
-                    log: log_format::log_file_name(id),
-                    restarts: Vec::new(),
+                        .expect("the manifest is written after every machine listens");
+                    let interval_us = self.scenario.tick_interval(s.rate).as_secs_f64() * 1e6;
+                    MachineEntry::new(id, s.rate, interval_us, addr, s.child.pid)
                 })
                 .collect(),
             outcome: None,
