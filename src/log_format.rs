@@ -226,6 +226,8 @@ pub struct FlatLine<'a> {
     pub skipped: Option<u64>,
     pub cpu_ms: Option<u64>,
     pub max_rss_kb: Option<u64>,
+    /// Vector clock of a tick event (format 2 and up).
+    pub vc: Option<Vec<u64>>,
 }
 
 /// A set of machine ids below 64 (the most a scenario may have), read from a JSON array

@@ -444,10 +444,24 @@ fn end_to_end_a_real_run_analyzed() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
     let s = summary(&run);
     for check in s["verdict"]["checks"].as_array().unwrap() {
-        if ["lamport", "matching", "lost"].contains(&check["name"].as_str().unwrap()) {
+        if ["lamport", "matching", "lost", "vector"].contains(&check["name"].as_str().unwrap()) {
             assert_eq!(check["passed"], true, "{check}");
         }
     }
+    // Causality from the vector clocks: per-machine counts add up to twice the run's (each
+    // concurrent pair has an event on two machines), and pairs never exceed all cross pairs.
+    let c = &s["causality"];
+    let run_pairs = c["concurrent_pairs"].as_u64().unwrap();
+    let per_machine: u64 = c["machines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["concurrent_pairs"].as_u64().unwrap())
+        .sum();
+    assert!(run_pairs > 0, "{c}");
+    assert_eq!(per_machine, 2 * run_pairs, "{c}");
+    assert!(run_pairs <= c["cross_pairs"].as_u64().unwrap());
+    assert!(c["lamport_orders_concurrent"].as_u64().unwrap() <= run_pairs);
     let (mut sends, mut recvs) = (0u64, 0u64);
     for m in s["machines"].as_array().unwrap() {
         let id = m["id"].as_u64().unwrap();

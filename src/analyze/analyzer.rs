@@ -12,6 +12,7 @@ use super::read::{Ev, Record};
 use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::timestamp::parse_micros;
+use super::vectors::Vectors;
 
 /// How to analyze.
 #[derive(Debug, Clone)]
@@ -57,6 +58,7 @@ pub struct Analyzer {
     /// Per machine: `start` lines seen, and the time of the last one (a restart's).
     starts: Vec<(u32, i64)>,
     faults: FaultPlan,
+    vectors: Vectors,
     lines: u64,
     last_ts: i64,
     scenario: ScenarioInfo,
@@ -105,6 +107,7 @@ impl Analyzer {
             stops: vec![None; n],
             starts: vec![(0, i64::MIN); n],
             faults,
+            vectors: Vectors::new(&manifest.machines.iter().map(|m| m.id).collect::<Vec<_>>()),
             lines: 0,
             last_ts: t0,
             scenario: ScenarioInfo {
@@ -131,6 +134,7 @@ impl Analyzer {
         self.last_ts = self.last_ts.max(rec.ts);
         self.drift.advance(rec.ts, &self.clocks, &self.queues)?;
         self.checks.observe(m, rec);
+        self.vectors.observe(m, self.ids[m], rec, &mut self.checks);
         self.metrics[m].observe(rec, self.t0);
         let n = self.ids.len();
         match rec.event {
@@ -318,6 +322,7 @@ impl Analyzer {
                 },
                 links,
                 faults: self.faults.records,
+                causality: self.vectors.finish(),
             },
             table: drift.table,
         })

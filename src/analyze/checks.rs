@@ -22,9 +22,10 @@ pub enum CheckId {
     Lost,
     Skipped,
     Rate,
+    Vector,
 }
 
-const ALL: [(CheckId, &str, &str); 5] = [
+const ALL: [(CheckId, &str, &str); 6] = [
     (
         CheckId::Lamport,
         "lamport",
@@ -49,6 +50,11 @@ const ALL: [(CheckId, &str, &str); 5] = [
         CheckId::Rate,
         "rate",
         "achieved tick rates within 5% of the configured ones",
+    ),
+    (
+        CheckId::Vector,
+        "vector",
+        "vector clocks: own entry + 1 per event; a receive's vector = max(previous, the send's) + own 1, so it dominates the send's",
     ),
 ];
 
@@ -236,6 +242,7 @@ mod tests {
                     ts: i as i64,
                     line: i as u64 + 1,
                     event,
+                    vc: Vec::new(),
                 },
             );
         }
@@ -297,7 +304,12 @@ mod tests {
             records: Vec::new(),
         };
         let mut checks = Checks::new(vec![(0, "machine-0.log".into())]).with_faults(plan);
-        let rec = |ts: i64, line: u64, event: Ev| Record { ts, line, event };
+        let rec = |ts: i64, line: u64, event: Ev| Record {
+            ts,
+            line,
+            event,
+            vc: Vec::new(),
+        };
         checks.observe(
             0,
             &rec(

@@ -254,7 +254,12 @@ mod tests {
     use crate::log_format::IdSet;
 
     fn rec(ts: i64, line: u64, event: Ev) -> Record {
-        Record { ts, line, event }
+        Record {
+            ts,
+            line,
+            event,
+            vc: Vec::new(),
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod stats;
 pub mod summary;
 pub mod synth;
 pub mod timestamp;
+pub mod vectors;
 
 pub use analyzer::{Analysis, Options};
 pub use error::AnalyzeError;

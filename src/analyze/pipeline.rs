@@ -97,10 +97,15 @@ fn merge(inputs: Vec<Batches>, analyzer: &mut Analyzer, dir: &Path) -> Result<()
             .min();
         let head = &mut heads[i];
         loop {
-            let rec = head.batch[head.pos];
-            if limit.is_some_and(|(ts, j)| (rec.ts, i) > (ts, j)) {
+            let slot = &mut head.batch[head.pos];
+            if limit.is_some_and(|(ts, j)| (slot.ts, i) > (ts, j)) {
                 break;
             }
+            // Taken, not copied: the vector moves out of the batch, which is not read again.
+            let rec = Record {
+                vc: std::mem::take(&mut slot.vc),
+                ..*slot
+            };
             head.pos += 1;
             analyzer
                 .feed(i, &rec)

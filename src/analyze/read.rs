@@ -24,13 +24,15 @@ pub struct RunDir {
 }
 
 /// One log line reduced to what the analysis needs.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// System time, microseconds since the Unix epoch.
     pub ts: i64,
     /// Line number in its file, from 1.
     pub line: u64,
     pub event: Ev,
+    /// The vector clock of an internal, send or receive event; empty in format 1 logs.
+    pub vc: Vec<u64>,
 }
 
 /// The events the analysis reads; everything else (peer events, warnings, unknown names) is `Other`.
@@ -143,7 +145,7 @@ pub enum LineError {
 }
 
 /// Parse one log line of machine `machine`.
-pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev), LineError> {
+pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev, Vec<u64>), LineError> {
     let flat: FlatLine = serde_json::from_slice(text).map_err(|e| {
         let message = e.to_string();
         LineError::Malformed(if e.is_eof() {
@@ -221,7 +223,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev), LineError> {
         }
         _ => Ev::Other,
     };
-    Ok((ts, ev))
+    Ok((ts, ev, flat.vc.unwrap_or_default()))
 }
 
 /// Read the log at `path` of machine `machine` and send its records in batches, stopping at the
@@ -256,7 +258,12 @@ pub fn stream(path: &Path, machine: u32, out: SyncSender<Result<Vec<Record>, Ana
         }
         line += 1;
         match parse_line(&buf, machine) {
-            Ok((ts, event)) => batch.push(Record { ts, line, event }),
+            Ok((ts, event, vc)) => batch.push(Record {
+                ts,
+                line,
+                event,
+                vc,
+            }),
             Err(e) => {
                 let error = match e {
                     LineError::Malformed(message) => AnalyzeError::Line {
@@ -293,6 +300,7 @@ mod tests {
 
     fn parse(rest: &str) -> Result<(i64, Ev), LineError> {
         parse_line(format!("{{{TS},\"machine\":1,{rest}}}\n").as_bytes(), 1)
+            .map(|(ts, ev, _)| (ts, ev))
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use super::analyzer::Analysis;
+use super::causality::Causality;
 use super::error::AnalyzeError;
 use super::summary::{Summary, Verdict};
 
@@ -177,6 +178,57 @@ fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
 
 const FAULT_HEADERS: [&str; 4] = ["at (s)", "kind", "machines", "detail"];
 
+const CAUSALITY_HEADERS: [&str; 5] = [
+    "machine",
+    "events",
+    "concurrent pairs",
+    "Lamport orders them",
+    "share",
+];
+
+/// Causality per machine, then the run's total (pairs between machines, each counted once).
+fn causality_rows(c: &Causality) -> Vec<Vec<String>> {
+    let share = |part: u64, whole: u64| {
+        if whole == 0 {
+            "-".to_owned()
+        } else {
+            format!("{:.1}%", 100.0 * part as f64 / whole as f64)
+        }
+    };
+    let mut rows: Vec<Vec<String>> = c
+        .machines
+        .iter()
+        .map(|m| {
+            vec![
+                m.id.to_string(),
+                m.events.to_string(),
+                m.concurrent_pairs.to_string(),
+                m.lamport_orders_concurrent.to_string(),
+                share(m.lamport_orders_concurrent, m.concurrent_pairs),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "run".into(),
+        c.events.to_string(),
+        c.concurrent_pairs.to_string(),
+        c.lamport_orders_concurrent.to_string(),
+        share(c.lamport_orders_concurrent, c.concurrent_pairs),
+    ]);
+    rows
+}
+
+/// One sentence on the run's causality.
+fn causality_line(c: &Causality) -> String {
+    format!(
+        "{} of {} pairs of events on different machines are concurrent ({:.1}%); the Lamport clock orders {:.1}% of those anyway (the rest tie)",
+        c.concurrent_pairs,
+        c.cross_pairs,
+        100.0 * c.concurrent_share,
+        100.0 * c.lamport_misleads_share
+    )
+}
+
 fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
     s.machines
         .iter()
@@ -293,6 +345,10 @@ pub fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String
     out += &table(&GAP_HEADERS, &gap_rows(s), false);
     out += "messages per link\n";
     out += &table(&LINK_HEADERS, &link_rows(s), false);
+    if let Some(c) = &s.causality {
+        let _ = writeln!(out, "causality (vector clocks): {}", causality_line(c));
+        out += &table(&CAUSALITY_HEADERS, &causality_rows(c), false);
+    }
     if !s.faults.is_empty() {
         out += "faults on purpose (system time since run start)\n";
         out += &table(&FAULT_HEADERS, &fault_rows(s), false);
@@ -342,6 +398,14 @@ pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
     out += &table(&GAP_HEADERS, &gap_rows(s), true);
     out += "\n## Messages per link\n\nSent = received + left in queue + dropped + lost at death + lost.\n\n";
     out += &table(&LINK_HEADERS, &link_rows(s), true);
+    if let Some(c) = &s.causality {
+        let _ = write!(
+            out,
+            "\n## Causality\n\nFrom the vector clocks: two events on different machines are concurrent when neither vector is <= the other. {}.\n\n",
+            causality_line(c)
+        );
+        out += &table(&CAUSALITY_HEADERS, &causality_rows(c), true);
+    }
     if !s.faults.is_empty() {
         out += "\n## Faults on purpose\n\nFrom `outcome.faults` in `manifest.json`; times are system seconds since the run start, as on the plots.\n\n";
         out += &table(&FAULT_HEADERS, &fault_rows(s), true);

@@ -24,6 +24,9 @@ pub struct Summary {
     /// The faults carried out on purpose (`outcome.faults` of the manifest), in order.
     #[serde(default)]
     pub faults: Vec<FaultSummary>,
+    /// Concurrency from the vector clocks; absent for logs without them (format 1).
+    #[serde(default)]
+    pub causality: Option<super::causality::Causality>,
 }
 
 /// One fault action, as the manifest records it.

@@ -1,0 +1,243 @@
+//! Vector clocks in the analysis: the line-by-line vector rules, the check that a receive's
+//! vector dominates its send's, and the events kept for the causality figures.
+//!
+//! Logs of format 1 carry no vectors; for them nothing is checked and no causality is computed.
+
+use std::collections::HashMap;
+
+use super::causality::{causality, Causality, MachineEvents};
+use super::checks::{CheckId, Checks};
+use super::read::{Ev, Record};
+
+/// Vector state of a run's analysis.
+#[derive(Debug)]
+pub struct Vectors {
+    /// Each machine's last vector (by machine index; entries by machine id).
+    last: Vec<Vec<u64>>,
+    /// Vectors of messages sent and not yet received, by (from id, to id, Lamport value).
+    in_flight: HashMap<(u32, u32, u64), Vec<u64>>,
+    events: Vec<MachineEvents>,
+    /// A clock event without a vector was seen: no causality figures.
+    missing: bool,
+}
+
+impl Vectors {
+    /// For machines with these ids, in manifest order (vectors are indexed by id).
+    pub fn new(ids: &[u32]) -> Vectors {
+        let width = ids.iter().map(|&id| id as usize + 1).max().unwrap_or(0);
+        Vectors {
+            last: vec![vec![0; width]; ids.len()],
+            in_flight: HashMap::new(),
+            events: ids
+                .iter()
+                .map(|&id| MachineEvents::new(id, width))
+                .collect(),
+            missing: false,
+        }
+    }
+
+    /// Check one record of the machine at index `m` (id `id`) against the vector rules.
+    pub fn observe(&mut self, m: usize, id: u32, rec: &Record, checks: &mut Checks) {
+        let (lamport, message) = match rec.event {
+            Ev::Internal { lamport, .. } | Ev::Send { lamport, .. } => (lamport, None),
+            Ev::Recv {
+                lamport,
+                from,
+                msg_clock,
+                ..
+            } => (lamport, Some(self.in_flight.remove(&(from, id, msg_clock)))),
+            Ev::Dropped { to, lamport } => {
+                self.in_flight.remove(&(id, to, lamport));
+                return;
+            }
+            _ => return,
+        };
+        if rec.vc.is_empty() {
+            self.missing = true;
+            return;
+        }
+        let own = id as usize;
+        let mut expected = self.last[m].clone();
+        if rec.vc.len() != expected.len() {
+            checks.offend(CheckId::Vector, m, Some(rec.line), || {
+                format!(
+                    "vector {:?} has {} entries, the run has {}",
+                    rec.vc,
+                    rec.vc.len(),
+                    expected.len()
+                )
+            });
+            self.missing = true;
+            return;
+        }
+        match &message {
+            // The receive rule: entry-wise max with the message's vector, then own + 1.
+            Some(Some(sent)) => {
+                for (e, s) in expected.iter_mut().zip(sent) {
+                    *e = (*e).max(*s);
+                }
+            }
+            // The send is not known (a matching offence already): take what the line says for
+            // the other entries, but still require the own entry and no entry going back.
+            Some(None) => {
+                for (i, (e, v)) in expected.iter_mut().zip(&rec.vc).enumerate() {
+                    if i != own {
+                        *e = (*e).max(*v);
+                    }
+                }
+            }
+            None => {}
+        }
+        expected[own] += 1;
+        if rec.vc != expected {
+            let what = match message {
+                Some(Some(_)) => "max(previous, message's) + own 1",
+                Some(None) => "previous, never going back, + own 1",
+                None => "previous + own 1",
+            };
+            checks.offend(CheckId::Vector, m, Some(rec.line), || {
+                format!("vector {:?}, expected {expected:?} ({what})", rec.vc)
+            });
+        }
+        if let Ev::Send { to, .. } = rec.event {
+            for dest in to.iter() {
+                self.in_flight.insert((id, dest, lamport), rec.vc.clone());
+            }
+        }
+        self.events[m].push(lamport, &rec.vc);
+        self.last[m] = rec.vc.clone();
+    }
+
+    /// The causality figures, when every clock event carried a vector.
+    pub fn finish(self) -> Option<Causality> {
+        if self.missing || self.events.iter().all(|e| e.lamport.is_empty()) {
+            return None;
+        }
+        Some(causality(&self.events))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log_format::IdSet;
+
+    fn rec(line: u64, event: Ev, vc: &[u64]) -> Record {
+        Record {
+            ts: line as i64,
+            line,
+            event,
+            vc: vc.to_vec(),
+        }
+    }
+
+    fn checks() -> Checks {
+        Checks::new(vec![
+            (0, "machine-0.log".into()),
+            (1, "machine-1.log".into()),
+        ])
+    }
+
+    fn offences(checks: Checks) -> u64 {
+        let verdict = checks.verdict();
+        verdict
+            .checks
+            .iter()
+            .find(|c| c.name == "vector")
+            .map_or(0, |c| c.offences)
+    }
+
+    #[test]
+    fn a_consistent_exchange_passes_and_gives_causality() {
+        let mut v = Vectors::new(&[0, 1]);
+        let mut c = checks();
+        let send = Ev::Send {
+            tick: 1,
+            lamport: 1,
+            to: IdSet(0b10),
+        };
+        v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
+        v.observe(
+            1,
+            1,
+            &rec(
+                1,
+                Ev::Internal {
+                    tick: 1,
+                    lamport: 1,
+                },
+                &[0, 1],
+            ),
+            &mut c,
+        );
+        let recv = Ev::Recv {
+            tick: 2,
+            lamport: 2,
+            from: 0,
+            msg_clock: 1,
+            queue: 0,
+        };
+        v.observe(1, 1, &rec(2, recv, &[1, 2]), &mut c);
+        assert_eq!(offences(c), 0);
+        let causality = v.finish().unwrap();
+        // (a1, b1) concurrent; a1 -> b2.
+        assert_eq!(causality.concurrent_pairs, 1);
+    }
+
+    #[test]
+    fn a_receive_that_does_not_dominate_its_send_is_an_offence() {
+        let mut v = Vectors::new(&[0, 1]);
+        let mut c = checks();
+        let send = Ev::Send {
+            tick: 1,
+            lamport: 1,
+            to: IdSet(0b10),
+        };
+        v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
+        let recv = Ev::Recv {
+            tick: 1,
+            lamport: 2,
+            from: 0,
+            msg_clock: 1,
+            queue: 0,
+        };
+        // Forgot the message's entry for machine 0.
+        v.observe(1, 1, &rec(1, recv, &[0, 1]), &mut c);
+        // An internal event that skips its own entry ahead.
+        v.observe(
+            0,
+            0,
+            &rec(
+                2,
+                Ev::Internal {
+                    tick: 2,
+                    lamport: 2,
+                },
+                &[3, 0],
+            ),
+            &mut c,
+        );
+        assert_eq!(offences(c), 2);
+    }
+
+    #[test]
+    fn format_1_logs_give_no_causality() {
+        let mut v = Vectors::new(&[0, 1]);
+        let mut c = checks();
+        v.observe(
+            0,
+            0,
+            &rec(
+                1,
+                Ev::Internal {
+                    tick: 1,
+                    lamport: 1,
+                },
+                &[],
+            ),
+            &mut c,
+        );
+        assert_eq!(offences(c), 0);
+        assert!(v.finish().is_none());
+    }
+}
