@@ -10,7 +10,8 @@
 //! - the ones in between are concurrent with `b`, and since Lamport values strictly increase along
 //!   `i`, at most one of them has `b`'s Lamport value (another binary search).
 //!
-//! Time is O(events x machines x log events); memory one `u64` per event and machine.
+//! Time is O(events x machines x log events); memory one `u32` per event and machine, plus the
+//! Lamport values (about 20 bytes per event with three machines).
 
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +21,9 @@ pub struct MachineEvents {
     pub id: u32,
     /// Lamport value after each event.
     pub lamport: Vec<u64>,
-    /// `knows[j][k]`: entry `j` of the vector clock after event `k`.
-    pub knows: Vec<Vec<u64>>,
+    /// `knows[j][k]`: entry `j` of the vector clock after event `k` (an event count, which fits
+    /// 32 bits for any run this tool makes).
+    pub knows: Vec<Vec<u32>>,
 }
 
 impl MachineEvents {
@@ -41,7 +43,7 @@ impl MachineEvents {
         }
         self.lamport.push(lamport);
         for (entries, &v) in self.knows.iter_mut().zip(vc) {
-            entries.push(v);
+            entries.push(u32::try_from(v).unwrap_or(u32::MAX));
         }
         true
     }
@@ -181,8 +183,13 @@ mod tests {
             .iter()
             .enumerate()
             .flat_map(|(i, e)| {
-                (0..e.len())
-                    .map(move |k| (i, e.lamport[k], e.knows.iter().map(|col| col[k]).collect()))
+                (0..e.len()).map(move |k| {
+                    (
+                        i,
+                        e.lamport[k],
+                        e.knows.iter().map(|col| u64::from(col[k])).collect(),
+                    )
+                })
             })
             .collect();
         let (mut concurrent, mut ordered) = (0, 0);
