@@ -40,6 +40,9 @@ impl Default for SynthSpec {
     }
 }
 
+/// A message waiting at a machine: arrival time, sender, Lamport value, vector clock.
+type Waiting = (i64, usize, u64, Vec<u64>);
+
 const START: &str = "2026-01-01T00:00:00.000000Z";
 
 /// Write a run directory into `dir` (created if needed); returns the number of lines written.
@@ -75,8 +78,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         let entries: Vec<String> = vc.iter().map(u64::to_string).collect();
         entries.join(",")
     };
-    // Messages waiting at each machine: arrival time, sender, Lamport value, vector clock.
-    let mut queue: Vec<VecDeque<(i64, usize, u64, Vec<u64>)>> = vec![VecDeque::new(); n];
+    let mut queue: Vec<VecDeque<Waiting>> = vec![VecDeque::new(); n];
     let mut rng = spec
         .seed
         .wrapping_mul(6_364_136_223_846_793_005)
