@@ -50,7 +50,7 @@ impl Child {
             .create(true)
             .append(true)
             .open(run_dir.join(log_format::stderr_file_name(id)))?;
-        let mut child = Command::new(std::env::current_exe()?)
+        let mut child = Command::new(own_binary()?)
             .arg(MACHINE_SUBCOMMAND)
             .arg(format!("--id={id}"))
             .stdin(Stdio::piped())
@@ -124,6 +124,17 @@ impl Child {
             let _ = kill.send(());
         }
     }
+}
+
+/// The binary to start machines from: this very process's executable. On Linux that is
+/// `/proc/self/exe`, which still works when the file has been replaced since we started (a
+/// rebuild during a batch of runs); elsewhere, the path we were started from.
+fn own_binary() -> std::io::Result<std::path::PathBuf> {
+    let proc_exe = std::path::Path::new("/proc/self/exe");
+    if proc_exe.exists() {
+        return Ok(proc_exe.to_owned());
+    }
+    std::env::current_exe()
 }
 
 /// Describe an exit status: "exit 0", "killed by signal 9 (SIGKILL)".

@@ -243,3 +243,58 @@ fn a_sweep_with_repeats_runs_every_value_on_the_same_seeds() {
         done.describe()
     );
 }
+
+#[test]
+fn a_batch_survives_its_binary_being_replaced_midway() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Our own copy of the binary, which we replace (a new file, as a rebuild does) while the
+    // first run of the batch is going.
+    let bin = tmp.path().join("logiclock");
+    std::fs::copy(util::bin(), &bin).unwrap();
+    let out = tmp.path().join("batch");
+    let scenario = util::repo().join("configs/default.toml");
+    let mut child = std::process::Command::new(&bin)
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--speedup",
+            "60",
+            "--duration",
+            "30",
+        ])
+        .args([
+            "--seed",
+            "8",
+            "--repeat",
+            "2",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while !out.join("seed8/manifest.json").exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first run never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::fs::remove_file(&bin).unwrap();
+    std::fs::copy(util::bin(), &bin).unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "the batch failed after the binary was replaced"
+    );
+    for seed in ["seed8", "seed9"] {
+        let files = RunFiles::read(&out.join(seed));
+        assert!(
+            files.manifest.outcome.as_ref().is_some_and(|o| o.clean),
+            "{seed}"
+        );
+    }
+}
