@@ -209,6 +209,9 @@ fn line_chart(
         .y_label_formatter(&|y| {
             if *y < data_min - 1e-9 {
                 String::new()
+            } else if y.fract() == 0.0 {
+                // Clocks, queues and drifts are whole numbers.
+                format!("{y:.0}")
             } else {
                 format!("{y:.1}")
             }
