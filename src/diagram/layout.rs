@@ -34,6 +34,8 @@ pub struct Layout {
     pub ticks: Vec<(f64, String)>,
     /// y of the time axis.
     pub axis_y: f64,
+    /// Whether the dots carry their Lamport values as labels.
+    pub labels: bool,
 }
 
 /// One machine's horizontal line.
@@ -209,6 +211,7 @@ pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layo
             .map(|(t, label)| (x_of(t), label))
             .collect(),
         axis_y,
+        labels,
     }
 }
 

@@ -149,7 +149,7 @@ pub fn render(layout: &Layout) -> String {
     let c = colour(0);
     let _ = writeln!(
         s,
-        r##"<g class="legend" font-size="12" fill="#3c4043"><circle cx="{PLOT_LEFT}" cy="{y}" r="{DOT_RADIUS}" fill="{c}"/><text x="{:.0}" y="{:.0}">send</text><rect x="{:.1}" y="{:.1}" width="11" height="11" fill="{c}"/><text x="{:.0}" y="{:.0}">receive</text><circle cx="{:.0}" cy="{y}" r="4.5" fill="{c}" fill-opacity="0.35" stroke="{c}" stroke-opacity="0.5"/><text x="{:.0}" y="{:.0}">internal</text><line x1="{:.0}" y1="{y}" x2="{:.0}" y2="{y}" stroke="{c}" stroke-width="1.6" marker-end="url(#head0)"/><text x="{:.0}" y="{:.0}">message (dashed: other end outside the window)</text><text x="{:.0}" y="{:.0}">numbers: Lamport clock · colour: sender</text></g>"##,
+        r##"<g class="legend" font-size="12" fill="#3c4043"><circle cx="{PLOT_LEFT}" cy="{y}" r="{DOT_RADIUS}" fill="{c}"/><text x="{:.0}" y="{:.0}">send</text><rect x="{:.1}" y="{:.1}" width="11" height="11" fill="{c}"/><text x="{:.0}" y="{:.0}">receive</text><circle cx="{:.0}" cy="{y}" r="4.5" fill="{c}" fill-opacity="0.35" stroke="{c}" stroke-opacity="0.5"/><text x="{:.0}" y="{:.0}">internal</text><line x1="{:.0}" y1="{y}" x2="{:.0}" y2="{y}" stroke="{c}" stroke-width="1.6" marker-end="url(#head0)"/><text x="{:.0}" y="{:.0}">message (dashed: other end outside the window)</text><text x="{:.0}" y="{:.0}">{}</text></g>"##,
         PLOT_LEFT + 12.0,
         y + 4.0,
         PLOT_LEFT + 70.0 - 5.5,
@@ -165,6 +165,11 @@ pub fn render(layout: &Layout) -> String {
         y + 4.0,
         PLOT_LEFT + 600.0,
         y + 4.0,
+        if layout.labels {
+            "numbers: Lamport clock · colour: sender"
+        } else {
+            "colour: sender · hover a dot for its clocks"
+        }
     );
     s.push_str("</svg>\n");
     s
