@@ -41,8 +41,8 @@ fn check_shiviz(text: &str) -> HashMap<String, u64> {
     assert_eq!(body.len() % 2, 0, "event and clock lines come in pairs");
     for pair in body.chunks(2) {
         let (host, clock) = pair[1].split_once(' ').expect("host {clock}");
-        let clock: HashMap<String, u64> = serde_json::from_str(clock)
-            .unwrap_or_else(|e| panic!("bad clock {clock:?}: {e}"));
+        let clock: HashMap<String, u64> =
+            serde_json::from_str(clock).unwrap_or_else(|e| panic!("bad clock {clock:?}: {e}"));
         let count = own.entry(host.to_string()).or_default();
         *count += 1;
         assert_eq!(
@@ -127,7 +127,11 @@ fn perfetto_golden_flows_tracks_and_counters() {
         .collect();
     assert_eq!(
         names,
-        ["machine 0 (rate 1/s)", "machine 1 (rate 2/s)", "machine 2 (rate 3/s)"]
+        [
+            "machine 0 (rate 1/s)",
+            "machine 1 (rate 2/s)",
+            "machine 2 (rate 3/s)"
+        ]
     );
     let slices = |name: &str| {
         events
@@ -135,7 +139,10 @@ fn perfetto_golden_flows_tracks_and_counters() {
             .filter(|e| e["ph"] == "X" && e["name"] == name)
             .count()
     };
-    assert_eq!((slices("internal"), slices("send"), slices("recv")), (2, 2, 3));
+    assert_eq!(
+        (slices("internal"), slices("send"), slices("recv")),
+        (2, 2, 3)
+    );
     // Flows: (pid of the send, ts of the send) -> (pid, ts) of the receive, by bind_id.
     let mut outs = HashMap::new();
     let mut ins = HashMap::new();
@@ -189,12 +196,11 @@ fn csv_golden_rows() {
         "machine,line,timestamp,ts_us,event,tick,lamport,vc,to,from,msg_clock,queue,late_us,peer,detail"
     );
     assert_eq!(lines.len(), 1 + 4 + 5 + 4);
-    assert!(lines.contains(
-        &r#"0,3,2026-01-01T00:00:00.200000Z,200000,send,2,2,"[2,0,0]","[1,2]",,,,0,,"#
-    ));
-    assert!(lines.contains(
-        &r#"1,4,2026-01-01T00:00:00.400000Z,400000,recv,3,5,"[2,3,2]",,2,4,0,0,,"#
-    ));
+    assert!(lines
+        .contains(&r#"0,3,2026-01-01T00:00:00.200000Z,200000,send,2,2,"[2,0,0]","[1,2]",,,,0,,"#));
+    assert!(
+        lines.contains(&r#"1,4,2026-01-01T00:00:00.400000Z,400000,recv,3,5,"[2,3,2]",,2,4,0,0,,"#)
+    );
     assert!(lines.contains(
         &"2,4,2026-01-01T00:00:00.500000Z,500000,stop,,4,,,,,,,,queue=0 ticks=2 skipped=0 cpu_ms=1 max_rss_kb=1"
     ));
@@ -256,7 +262,12 @@ fn a_real_run_exports_match_its_logs() {
     let logs = read_logs(&run);
     let clock_events = logs
         .iter()
-        .filter(|l| matches!(l.event, Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. }))
+        .filter(|l| {
+            matches!(
+                l.event,
+                Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. }
+            )
+        })
         .count();
     let recvs = logs
         .iter()
@@ -291,7 +302,11 @@ fn a_real_run_exports_match_its_logs() {
     for e in events.iter().filter(|e| e["flow_in"] == true) {
         let id = e["bind_id"].as_u64().unwrap();
         let (send_pid, to) = outs.remove(&id).expect("a flow_in has its flow_out");
-        assert_eq!(e["pid"].as_u64().unwrap(), to + 1, "the flow ends at its recipient");
+        assert_eq!(
+            e["pid"].as_u64().unwrap(),
+            to + 1,
+            "the flow ends at its recipient"
+        );
         assert_eq!(e["args"]["from"].as_u64().unwrap() + 1, send_pid);
         flows_in += 1;
     }

@@ -38,9 +38,9 @@ pub fn write(
     }
     let widths = slice_widths(timeline);
 
-    write!(
+    writeln!(
         out,
-        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"run\":{}}},\"traceEvents\":[\n",
+        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"run\":{}}},\"traceEvents\":[",
         json_string(&timeline.dir.display().to_string())
     )?;
     let mut first = true;
