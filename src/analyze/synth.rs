@@ -1,5 +1,6 @@
 //! Synthetic run directories for the benchmark: a manifest and one log per machine that follow
-//! every rule the checks enforce (Lamport clocks, FIFO links, stop queues, no skipped ticks).
+//! every rule the checks enforce (Lamport clocks, vector clocks, FIFO links, stop queues, no skipped
+//! ticks).
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -69,8 +70,9 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     }
     let mut written = n as u64;
     let mut clock = vec![0u64; n];
+    let mut vc = vec![vec![0u64; n]; n];
     let mut tick = vec![0u64; n];
-    let mut queue: Vec<VecDeque<(i64, usize, u64)>> = vec![VecDeque::new(); n];
+    let mut queue: Vec<VecDeque<(i64, usize, u64, Vec<u64>)>> = vec![VecDeque::new(); n];
     let mut rng = spec
         .seed
         .wrapping_mul(6_364_136_223_846_793_005)
@@ -86,17 +88,20 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         end = at;
         let ts = format_micros(at);
         let log = &mut logs[i];
-        if queue[i]
-            .front()
-            .is_some_and(|&(arrival, _, _)| arrival <= at)
-        {
-            let (_, from, msg) = queue[i].pop_front().expect("front exists");
+        if queue[i].front().is_some_and(|&(arrival, ..)| arrival <= at) {
+            let (_, from, msg, msg_vc) = queue[i].pop_front().expect("front exists");
             clock[i] = clock[i].max(msg) + 1;
-            let waiting = queue[i].iter().take_while(|&&(a, _, _)| a <= at).count();
+            for (mine, theirs) in vc[i].iter_mut().zip(&msg_vc) {
+                *mine = (*mine).max(*theirs);
+            }
+            vc[i][i] += 1;
+            let waiting = queue[i].iter().take_while(|&&(a, ..)| a <= at).count();
             writeln!(
                 log,
-                r#"{{"timestamp":"{ts}","machine":{i},"event":"recv","tick":{},"lamport":{},"from":{from},"msg_clock":{msg},"queue":{waiting},"late_us":3}}"#,
-                tick[i], clock[i]
+                r#"{{"timestamp":"{ts}","machine":{i},"event":"recv","tick":{},"lamport":{},"from":{from},"msg_clock":{msg},"queue":{waiting},"vc":{},"late_us":3}}"#,
+                tick[i],
+                clock[i],
+                list(&vc[i])
             )?;
         } else {
             rng = rng
@@ -104,6 +109,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
                 .wrapping_add(1_442_695_040_888_963_407);
             let roll = (rng >> 33) % u64::from(spec.die.max(1)) + 1;
             clock[i] += 1;
+            vc[i][i] += 1;
             let peers: Vec<usize> = (0..n).filter(|&j| j != i).collect();
             let to: Vec<usize> = match roll {
                 1 => peers.iter().take(1).copied().collect(),
@@ -114,20 +120,23 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
             if to.is_empty() {
                 writeln!(
                     log,
-                    r#"{{"timestamp":"{ts}","machine":{i},"event":"internal","tick":{},"lamport":{},"late_us":3}}"#,
-                    tick[i], clock[i]
+                    r#"{{"timestamp":"{ts}","machine":{i},"event":"internal","tick":{},"lamport":{},"vc":{},"late_us":3}}"#,
+                    tick[i],
+                    clock[i],
+                    list(&vc[i])
                 )?;
             } else {
                 for &j in &to {
-                    queue[j].push_back((at + spec.delay_us, i, clock[i]));
+                    queue[j].push_back((at + spec.delay_us, i, clock[i], vc[i].clone()));
                 }
                 let list: Vec<String> = to.iter().map(|j| j.to_string()).collect();
                 writeln!(
                     log,
-                    r#"{{"timestamp":"{ts}","machine":{i},"event":"send","tick":{},"lamport":{},"to":[{}],"late_us":3}}"#,
+                    r#"{{"timestamp":"{ts}","machine":{i},"event":"send","tick":{},"lamport":{},"to":[{}],"vc":{},"late_us":3}}"#,
                     tick[i],
                     clock[i],
-                    list.join(",")
+                    list.join(","),
+                    self::list(&vc[i])
                 )?;
             }
         }
@@ -186,6 +195,12 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     Ok(written)
 }
 
+/// `[1,0,2]`.
+fn list(values: &[u64]) -> String {
+    let items: Vec<String> = values.iter().map(u64::to_string).collect();
+    format!("[{}]", items.join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +226,7 @@ mod tests {
             .sum();
         assert_eq!(sent, accounted);
         assert!(sent > 100);
+        let timeline = crate::timeline::load(dir.path()).unwrap();
+        crate::export::shiviz::check(&timeline).expect("vector clocks ShiViz accepts");
     }
 }
