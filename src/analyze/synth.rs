@@ -41,6 +41,9 @@ impl Default for SynthSpec {
     }
 }
 
+/// A message on its way: arrival time, sender, Lamport value, vector clock.
+type Queued = (i64, usize, u64, Vec<u64>);
+
 const START: &str = "2026-01-01T00:00:00.000000Z";
 
 /// Write a run directory into `dir` (created if needed); returns the number of lines written.
@@ -72,7 +75,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     let mut clock = vec![0u64; n];
     let mut vc = vec![vec![0u64; n]; n];
     let mut tick = vec![0u64; n];
-    let mut queue: Vec<VecDeque<(i64, usize, u64, Vec<u64>)>> = vec![VecDeque::new(); n];
+    let mut queue: Vec<VecDeque<Queued>> = vec![VecDeque::new(); n];
     let mut rng = spec
         .seed
         .wrapping_mul(6_364_136_223_846_793_005)

@@ -28,7 +28,7 @@ struct RawLine<'a> {
     lamport: Option<u64>,
     vc: Option<Vec<u64>>,
     late_us: Option<u64>,
-    to: Option<IdSet>,
+    to: Option<Recipients>,
     from: Option<u32>,
     msg_clock: Option<u64>,
     queue: Option<u64>,
@@ -54,6 +54,24 @@ struct RawLine<'a> {
     detail: Option<Cow<'a, str>>,
     #[serde(borrow)]
     message: Option<Cow<'a, str>>,
+}
+
+/// The `to` field: an array of ids (`send`) or one id (`dropped`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+enum Recipients {
+    One(u32),
+    Many(IdSet),
+}
+
+impl Recipients {
+    fn set(self) -> Result<IdSet, String> {
+        match self {
+            Recipients::Many(set) => Ok(set),
+            Recipients::One(id) if id < 64 => Ok(IdSet(1 << id)),
+            Recipients::One(id) => Err(format!("machine id {id} out of range (at most 63)")),
+        }
+    }
 }
 
 /// Read the run directory `dir`: its manifest and every line of every machine log.
@@ -175,7 +193,8 @@ fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<(Event, Option<u32
         "send" => Kind::Send {
             to: raw
                 .to
-                .ok_or_else(|| "`send` line without `to`".to_string())?,
+                .ok_or_else(|| "`send` line without `to`".to_string())?
+                .set()?,
         },
         "recv" => Kind::Recv {
             from: need(raw.from.map(u64::from), "from")? as u32,
@@ -247,7 +266,11 @@ fn other(raw: &RawLine) -> Other {
     }
     Other {
         name: raw.event.to_string(),
-        peer: raw.peer.or_else(|| raw.to.and_then(|to| to.iter().next())),
+        peer: raw.peer.or_else(|| {
+            raw.to
+                .and_then(|to| to.set().ok())
+                .and_then(|to| to.iter().next())
+        }),
         detail,
     }
 }
@@ -291,6 +314,11 @@ mod tests {
         assert!(parse(r#""event":"internal","tick":1"#)
             .unwrap_err()
             .contains("without `lamport`"));
-        assert!(parse(r#""event":"#).unwrap_err().contains("truncated"));
+        let truncated = parse_line(
+            br#"{"timestamp":"2026-01-01T00:00:00Z","machine":1,"ev"#,
+            1,
+            1,
+        );
+        assert!(truncated.unwrap_err().contains("truncated"));
     }
 }
