@@ -21,6 +21,10 @@ pub enum Command {
     Run(RunArgs),
     /// Check and measure run directories: report.md, summary.json, CSV series and SVG plots.
     Analyze(AnalyzeArgs),
+    /// Draw a run's space-time diagram as SVG: a line per machine, arrows from sends to receives.
+    Diagram(DiagramArgs),
+    /// Export a run for other tools: ShiViz, Perfetto/chrome://tracing, CSV.
+    Export(ExportArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -73,4 +77,33 @@ pub struct AnalyzeArgs {
     /// Real milliseconds between drift samples [default: the fastest machine's tick interval].
     #[arg(long, value_name = "MS")]
     pub step_ms: Option<f64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiagramArgs {
+    /// Run directory written by `logiclock run`.
+    #[arg(value_name = "RUN_DIR")]
+    pub run_dir: PathBuf,
+    /// Window start, seconds since the run start [default: 0].
+    #[arg(long, value_name = "SECONDS")]
+    pub from: Option<f64>,
+    /// Window end, seconds since the run start [default: just after the first 150 events].
+    #[arg(long, value_name = "SECONDS")]
+    pub to: Option<f64>,
+    /// SVG file to write [default: RUN_DIR/diagram.svg].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: crate::export::Format,
+    /// Run directories (several only for ShiViz, as several executions).
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub run_dirs: Vec<PathBuf>,
+    /// File to write [default: RUN_DIR/shiviz.log, trace.json or events.csv].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

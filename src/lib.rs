@@ -10,15 +10,21 @@
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
-//! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer.
+//! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
+//! - [`timeline`]: a run's events merged in time order, sends paired with receives;
+//! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
+//! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 
 pub mod analyze;
 pub mod batch;
 pub mod cli;
 pub mod control;
+pub mod diagram;
+pub mod export;
 pub mod fault;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
 pub mod scenario;
 pub mod supervisor;
+pub mod timeline;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use logiclock::batch;
-use logiclock::cli::{AnalyzeArgs, Cli, Command, RunArgs};
+use logiclock::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExportArgs, RunArgs};
 use logiclock::scenario::{Overrides, Scenario};
 use logiclock::supervisor::{self, RunOptions, SupervisorError};
 
@@ -20,6 +20,8 @@ fn main() -> ExitCode {
         Command::Machine { .. } => logiclock::machine::main(),
         Command::Run(args) => run(args),
         Command::Analyze(args) => analyze(args),
+        Command::Diagram(args) => diagram(args),
+        Command::Export(args) => export(args),
     }
 }
 
@@ -152,6 +154,37 @@ fn analyze(args: AnalyzeArgs) -> ExitCode {
         quiet: args.quiet,
     };
     ExitCode::from(command::run(&request))
+}
+
+fn diagram(args: DiagramArgs) -> ExitCode {
+    let request = logiclock::diagram::Request {
+        run_dir: args.run_dir,
+        from: args.from,
+        to: args.to,
+        out: args.out,
+    };
+    match logiclock::diagram::diagram(&request) {
+        Ok(path) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, e.exit_code()),
+    }
+}
+
+fn export(args: ExportArgs) -> ExitCode {
+    let request = logiclock::export::Request {
+        format: args.format,
+        run_dirs: args.run_dirs,
+        out: args.out,
+    };
+    match logiclock::export::export(&request) {
+        Ok(path) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, e.exit_code()),
+    }
 }
 
 fn fail(error: &dyn std::error::Error, code: u8) -> ExitCode {

@@ -1,5 +1,6 @@
 //! Synthetic run directories for the benchmark: a manifest and one log per machine that follow
-//! every rule the checks enforce (Lamport clocks, FIFO links, stop queues, no skipped ticks).
+//! every rule the checks enforce (Lamport clocks, vector clocks, FIFO links, stop queues, no skipped
+//! ticks).
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -40,8 +41,8 @@ impl Default for SynthSpec {
     }
 }
 
-/// A message waiting at a machine: arrival time, sender, Lamport value, vector clock.
-type Waiting = (i64, usize, u64, Vec<u64>);
+/// A message on its way: arrival time, sender, Lamport value, vector clock.
+type Queued = (i64, usize, u64, Vec<u64>);
 
 const START: &str = "2026-01-01T00:00:00.000000Z";
 
@@ -72,13 +73,9 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     }
     let mut written = n as u64;
     let mut clock = vec![0u64; n];
+    let mut vc = vec![vec![0u64; n]; n];
     let mut tick = vec![0u64; n];
-    let mut vcs = vec![vec![0u64; n]; n];
-    let vc_text = |vc: &[u64]| {
-        let entries: Vec<String> = vc.iter().map(u64::to_string).collect();
-        entries.join(",")
-    };
-    let mut queue: Vec<VecDeque<Waiting>> = vec![VecDeque::new(); n];
+    let mut queue: Vec<VecDeque<Queued>> = vec![VecDeque::new(); n];
     let mut rng = spec
         .seed
         .wrapping_mul(6_364_136_223_846_793_005)
@@ -94,23 +91,20 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         end = at;
         let ts = format_micros(at);
         let log = &mut logs[i];
-        if queue[i]
-            .front()
-            .is_some_and(|&(arrival, _, _, _)| arrival <= at)
-        {
+        if queue[i].front().is_some_and(|&(arrival, ..)| arrival <= at) {
             let (_, from, msg, msg_vc) = queue[i].pop_front().expect("front exists");
             clock[i] = clock[i].max(msg) + 1;
-            for (mine, theirs) in vcs[i].iter_mut().zip(&msg_vc) {
+            for (mine, theirs) in vc[i].iter_mut().zip(&msg_vc) {
                 *mine = (*mine).max(*theirs);
             }
-            vcs[i][i] += 1;
-            let waiting = queue[i].iter().take_while(|&&(a, _, _, _)| a <= at).count();
+            vc[i][i] += 1;
+            let waiting = queue[i].iter().take_while(|&&(a, ..)| a <= at).count();
             writeln!(
                 log,
-                r#"{{"timestamp":"{ts}","machine":{i},"event":"recv","tick":{},"lamport":{},"from":{from},"msg_clock":{msg},"queue":{waiting},"vc":[{}],"late_us":3}}"#,
+                r#"{{"timestamp":"{ts}","machine":{i},"event":"recv","tick":{},"lamport":{},"from":{from},"msg_clock":{msg},"queue":{waiting},"vc":{},"late_us":3}}"#,
                 tick[i],
                 clock[i],
-                vc_text(&vcs[i])
+                list(&vc[i])
             )?;
         } else {
             rng = rng
@@ -118,7 +112,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
                 .wrapping_add(1_442_695_040_888_963_407);
             let roll = (rng >> 33) % u64::from(spec.die.max(1)) + 1;
             clock[i] += 1;
-            vcs[i][i] += 1;
+            vc[i][i] += 1;
             let peers: Vec<usize> = (0..n).filter(|&j| j != i).collect();
             let to: Vec<usize> = match roll {
                 1 => peers.iter().take(1).copied().collect(),
@@ -129,23 +123,23 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
             if to.is_empty() {
                 writeln!(
                     log,
-                    r#"{{"timestamp":"{ts}","machine":{i},"event":"internal","tick":{},"lamport":{},"vc":[{}],"late_us":3}}"#,
+                    r#"{{"timestamp":"{ts}","machine":{i},"event":"internal","tick":{},"lamport":{},"vc":{},"late_us":3}}"#,
                     tick[i],
                     clock[i],
-                    vc_text(&vcs[i])
+                    list(&vc[i])
                 )?;
             } else {
                 for &j in &to {
-                    queue[j].push_back((at + spec.delay_us, i, clock[i], vcs[i].clone()));
+                    queue[j].push_back((at + spec.delay_us, i, clock[i], vc[i].clone()));
                 }
                 let list: Vec<String> = to.iter().map(|j| j.to_string()).collect();
                 writeln!(
                     log,
-                    r#"{{"timestamp":"{ts}","machine":{i},"event":"send","tick":{},"lamport":{},"to":[{}],"vc":[{}],"late_us":3}}"#,
+                    r#"{{"timestamp":"{ts}","machine":{i},"event":"send","tick":{},"lamport":{},"to":[{}],"vc":{},"late_us":3}}"#,
                     tick[i],
                     clock[i],
                     list.join(","),
-                    vc_text(&vcs[i])
+                    self::list(&vc[i])
                 )?;
             }
         }
@@ -182,14 +176,14 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         },
         started_at: START.into(),
         machines: (0..n)
-            .map(|i| {
-                MachineEntry::new(
-                    i as u32,
-                    spec.rates[i],
-                    intervals[i],
-                    ([127, 0, 0, 1], 0).into(),
-                    0,
-                )
+            .map(|i| MachineEntry {
+                id: i as u32,
+                rate: spec.rates[i],
+                interval_us: intervals[i],
+                addr: ([127, 0, 0, 1], 0).into(),
+                pid: 0,
+                log: log_file_name(i as u32),
+                restarts: Vec::new(),
             })
             .collect(),
         outcome: Some(Outcome {
@@ -202,6 +196,12 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     };
     manifest.write(dir)?;
     Ok(written)
+}
+
+/// `[1,0,2]`.
+fn list(values: &[u64]) -> String {
+    let items: Vec<String> = values.iter().map(u64::to_string).collect();
+    format!("[{}]", items.join(","))
 }
 
 #[cfg(test)]
@@ -229,5 +229,7 @@ mod tests {
             .sum();
         assert_eq!(sent, accounted);
         assert!(sent > 100);
+        let timeline = crate::timeline::load(dir.path()).unwrap();
+        crate::export::shiviz::check(&timeline).expect("vector clocks ShiViz accepts");
     }
 }

@@ -1,0 +1,282 @@
+//! Placing a diagram: one lane per machine, a dot per clock event in the window (x by system
+//! time), an arrow per message from its send to its receive, clipped at the window's edges.
+
+use crate::timeline::{Event, Kind, Message, Timeline};
+
+use super::window::Window;
+
+/// Picture width, px.
+pub const WIDTH: f64 = 1200.0;
+/// Left edge of the plot (room for the lane labels).
+pub const PLOT_LEFT: f64 = 170.0;
+/// Right edge of the plot.
+pub const PLOT_RIGHT: f64 = WIDTH - 40.0;
+/// Top of the first lane.
+const FIRST_LANE: f64 = 110.0;
+/// Distance between lanes.
+const LANE_GAP: f64 = 120.0;
+/// Lamport values are written beside the dots when the window holds at most this many events.
+pub const LABEL_LIMIT: usize = 90;
+/// Radius of send and receive dots (internal dots are smaller).
+pub const DOT_RADIUS: f64 = 6.5;
+
+/// A placed diagram, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub title: String,
+    pub subtitle: String,
+    pub lanes: Vec<Lane>,
+    pub dots: Vec<Dot>,
+    pub arrows: Vec<Arrow>,
+    /// Axis ticks: x and label (seconds).
+    pub ticks: Vec<(f64, String)>,
+    /// y of the time axis.
+    pub axis_y: f64,
+    /// Whether the dots carry their Lamport values as labels.
+    pub labels: bool,
+}
+
+/// One machine's horizontal line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    pub machine: u32,
+    /// Index of the machine in the manifest, which picks its colour.
+    pub colour: usize,
+    pub y: f64,
+    /// "machine 0", and "rate 4/s" below it.
+    pub label: String,
+    pub sublabel: String,
+}
+
+/// The three kinds of dots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DotKind {
+    Internal,
+    Send,
+    Recv,
+}
+
+/// One clock event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dot {
+    pub x: f64,
+    pub y: f64,
+    pub kind: DotKind,
+    pub colour: usize,
+    /// Hover text: machine, event, Lamport value, vector clock, time.
+    pub title: String,
+    /// The Lamport value written beside the dot, when the window has few events.
+    pub label: Option<String>,
+}
+
+/// One message, from (x1, y1) to (x2, y2); an end outside the window is on the window's edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrow {
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
+    /// Colour of the sender.
+    pub colour: usize,
+    pub clipped_start: bool,
+    pub clipped_end: bool,
+    pub title: String,
+}
+
+/// Place the events of `timeline` inside `window`.
+pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layout {
+    let lanes: Vec<Lane> = timeline
+        .machines
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Lane {
+            machine: m.id,
+            colour: i,
+            y: FIRST_LANE + LANE_GAP * i as f64,
+            label: format!("machine {}", m.id),
+            sublabel: format!("rate {}/s", m.rate),
+        })
+        .collect();
+    let lane_of = |id: u32| timeline.machine_index(id).map(|i| &lanes[i]);
+    let span = window.to_s - window.from_s;
+    let x_of = |t: f64| PLOT_LEFT + (t - window.from_s) / span * (PLOT_RIGHT - PLOT_LEFT);
+
+    let in_window: Vec<&Event> = timeline
+        .events
+        .iter()
+        .filter(|e| e.is_clock_event() && window.contains(timeline.seconds(e.ts_us)))
+        .collect();
+    let labels = in_window.len() <= LABEL_LIMIT;
+    let dots = in_window
+        .iter()
+        .filter_map(|e| {
+            let lane = lane_of(e.machine)?;
+            let t = timeline.seconds(e.ts_us);
+            let kind = match e.kind {
+                Kind::Send { .. } => DotKind::Send,
+                Kind::Recv { .. } => DotKind::Recv,
+                _ => DotKind::Internal,
+            };
+            Some(Dot {
+                x: x_of(t),
+                y: lane.y,
+                kind,
+                colour: lane.colour,
+                title: hover(e, t),
+                label: labels.then(|| e.lamport.unwrap_or(0).to_string()),
+            })
+        })
+        .collect();
+
+    let mut arrows = Vec::new();
+    for m in messages {
+        let (Some(s), Some(r)) = (m.send, m.recv) else {
+            continue;
+        };
+        let (send, recv) = (&timeline.events[s], &timeline.events[r]);
+        let (ts, tr) = (timeline.seconds(send.ts_us), timeline.seconds(recv.ts_us));
+        if tr < window.from_s || ts > window.to_s {
+            continue;
+        }
+        let (Some(from), Some(to)) = (lane_of(m.from), lane_of(m.to)) else {
+            continue;
+        };
+        let (xs, xr) = (x_of(ts), x_of(tr));
+        let y_at = |x: f64| {
+            if xr == xs {
+                from.y
+            } else {
+                from.y + (to.y - from.y) * (x - xs) / (xr - xs)
+            }
+        };
+        let clipped_start = ts < window.from_s;
+        let clipped_end = tr > window.to_s;
+        let (x1, y1) = if clipped_start {
+            (PLOT_LEFT, y_at(PLOT_LEFT))
+        } else {
+            (xs, from.y)
+        };
+        let (x2, y2) = if clipped_end {
+            (PLOT_RIGHT, y_at(PLOT_RIGHT))
+        } else {
+            // Stop at the receive dot's edge so that the arrowhead shows.
+            let (dx, dy) = (xr - x1, to.y - y1);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let back = (DOT_RADIUS + 1.0).min(len / 2.0);
+            (xr - dx / len * back, to.y - dy / len * back)
+        };
+        arrows.push(Arrow {
+            x1,
+            y1,
+            x2,
+            y2,
+            colour: lane_of(m.from).map_or(0, |l| l.colour),
+            clipped_start,
+            clipped_end,
+            title: format!(
+                "message machine {} → machine {} · lamport {} · sent t={ts:.6} s · received t={tr:.6} s",
+                m.from, m.to, m.lamport
+            ),
+        });
+    }
+
+    let axis_y = FIRST_LANE + LANE_GAP * (lanes.len().max(1) - 1) as f64 + 60.0;
+    let run = timeline.dir.file_name().map_or_else(
+        || timeline.dir.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    let clock_events = timeline
+        .events
+        .iter()
+        .filter(|e| e.is_clock_event())
+        .count();
+    Layout {
+        width: WIDTH,
+        height: axis_y + 90.0,
+        title: format!("Space-time diagram of {run}"),
+        subtitle: format!(
+            "{} of {clock_events} clock events, {:.3} s to {:.3} s after the run start (system time; model time runs {}× faster) · hover a dot for its clocks",
+            in_window.len(),
+            window.from_s,
+            window.to_s,
+            timeline.speedup
+        ),
+        lanes,
+        dots,
+        arrows,
+        ticks: axis_ticks(window)
+            .into_iter()
+            .map(|(t, label)| (x_of(t), label))
+            .collect(),
+        axis_y,
+        labels,
+    }
+}
+
+/// "machine 1 · send · lamport 12 · vc [3,12,0] · t=1.234567 s".
+fn hover(e: &Event, t: f64) -> String {
+    let mut text = format!(
+        "machine {} · {} · lamport {}",
+        e.machine,
+        e.name(),
+        e.lamport.unwrap_or(0)
+    );
+    if !e.vc.is_empty() {
+        let vc: Vec<String> = e.vc.iter().map(u64::to_string).collect();
+        text.push_str(&format!(" · vc [{}]", vc.join(",")));
+    }
+    match &e.kind {
+        Kind::Send { to } => {
+            let to: Vec<String> = to.iter().map(|i| i.to_string()).collect();
+            text.push_str(&format!(" · to {}", to.join(",")));
+        }
+        Kind::Recv {
+            from,
+            msg_clock,
+            queue,
+        } => text.push_str(&format!(
+            " · from {from} (msg clock {msg_clock}) · queue {queue}"
+        )),
+        _ => {}
+    }
+    text.push_str(&format!(" · t={t:.6} s"));
+    text
+}
+
+/// Round tick positions (1, 2 or 5 times a power of ten) across the window, with labels.
+fn axis_ticks(window: Window) -> Vec<(f64, String)> {
+    let span = window.to_s - window.from_s;
+    let raw = span / 8.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * power)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * power);
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let mut ticks = Vec::new();
+    let mut k = (window.from_s / step).ceil();
+    while k * step <= window.to_s + step * 1e-9 {
+        let t = k * step;
+        ticks.push((t, format!("{t:.decimals$}")));
+        k += 1.0;
+    }
+    ticks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_ticks_are_round_numbers_inside_the_window() {
+        let ticks = axis_ticks(Window {
+            from_s: 0.013,
+            to_s: 0.1,
+        });
+        let labels: Vec<&str> = ticks.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["0.02", "0.04", "0.06", "0.08", "0.10"]);
+    }
+}

@@ -1,0 +1,13 @@
+//! `logiclock diagram`: the space-time diagram of a run as an SVG picture.
+//!
+//! [`window`] picks the time window; [`layout`] places lanes, dots and arrows (pure geometry);
+//! [`svg`] renders a layout as text; [`command`] runs it for the CLI.
+
+pub mod command;
+pub mod layout;
+pub mod svg;
+pub mod window;
+
+pub use command::{diagram, Request};
+pub use layout::{layout, Layout};
+pub use window::{choose_window, Window, DEFAULT_EVENTS};

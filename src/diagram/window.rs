@@ -1,0 +1,66 @@
+//! The time window of a diagram: given by `--from`/`--to`, or by default the first
+//! [`DEFAULT_EVENTS`] clock events from the start, so that a long run stays readable.
+
+use crate::timeline::{Timeline, TimelineError};
+
+/// Clock events in the default window.
+pub const DEFAULT_EVENTS: usize = 150;
+
+/// A time window, seconds since the run start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub from_s: f64,
+    pub to_s: f64,
+}
+
+impl Window {
+    /// Whether `t` (seconds since the run start) is inside the window.
+    pub fn contains(&self, t: f64) -> bool {
+        (self.from_s..=self.to_s).contains(&t)
+    }
+}
+
+/// The window for `--from`/`--to`: each missing end is filled in. A missing start is the run
+/// start; a missing end is just after the [`DEFAULT_EVENTS`]th clock event from the start.
+pub fn choose_window(
+    timeline: &Timeline,
+    from: Option<f64>,
+    to: Option<f64>,
+) -> Result<Window, TimelineError> {
+    for (flag, value) in [("--from", from), ("--to", to)] {
+        if let Some(v) = value {
+            if !v.is_finite() || v < 0.0 {
+                return Err(TimelineError::Usage(format!(
+                    "{flag} must be a number of seconds from the run start (0 or more), not {v}"
+                )));
+            }
+        }
+    }
+    let from_s = from.unwrap_or(0.0);
+    let to_s = match to {
+        Some(to) => to,
+        None => {
+            let times: Vec<f64> = timeline
+                .events
+                .iter()
+                .filter(|e| e.is_clock_event())
+                .map(|e| timeline.seconds(e.ts_us))
+                .filter(|&t| t >= from_s)
+                .take(DEFAULT_EVENTS)
+                .collect();
+            match (times.first(), times.last()) {
+                (Some(&first), Some(&last)) => {
+                    // A little room after the last dot: 2% of the span, at least 1 ms.
+                    last + ((last - first.min(from_s)) * 0.02).max(1e-3)
+                }
+                _ => from_s + 1.0,
+            }
+        }
+    };
+    if to_s <= from_s {
+        return Err(TimelineError::Usage(format!(
+            "the window is empty: --to {to_s} s is not after --from {from_s} s"
+        )));
+    }
+    Ok(Window { from_s, to_s })
+}

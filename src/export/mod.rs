@@ -1,0 +1,13 @@
+//! `logiclock export`: a run's events as files other tools read.
+//!
+//! [`shiviz`] writes a ShiViz log (vector clocks, several runs as several executions);
+//! [`perfetto`] writes Chrome/Perfetto trace-event JSON (a track per machine, flow arrows, clock
+//! and queue counters); [`csv`] writes one flat table of every line; [`command`] runs them for
+//! the CLI.
+
+pub mod command;
+pub mod csv;
+pub mod perfetto;
+pub mod shiviz;
+
+pub use command::{export, Format, Request};

@@ -1,0 +1,159 @@
+//! `logiclock diagram`: the elements of a hand-made run's diagram, the window and its clipped
+//! arrows, and the picture of a real run as headless Chromium renders it.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{assert_ok, golden_lines, logiclock, real_run, run_with_timeout, write_run};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn diagram(run: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "diagram",
+        run.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    assert_ok(&logiclock(&args, TIMEOUT), "logiclock diagram");
+    std::fs::read_to_string(out).unwrap()
+}
+
+fn count(svg: &str, needle: &str) -> usize {
+    svg.matches(needle).count()
+}
+
+#[test]
+fn a_hand_made_run_has_its_dots_arrows_and_clocks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(count(&svg, "<circle class=\"send\""), 2);
+    assert_eq!(count(&svg, "<rect class=\"recv\""), 3);
+    assert_eq!(count(&svg, "<circle class=\"internal\""), 2);
+    assert_eq!(
+        count(&svg, "marker-end=\"url(#head"),
+        3 + 1,
+        "3 messages and the legend"
+    );
+    assert_eq!(count(&svg, "stroke-dasharray"), 0, "nothing clipped");
+    assert!(svg.contains(">machine 1</text>") && svg.contains(">rate 2/s</text>"));
+    assert!(svg.contains(
+        "<title>machine 1 · recv · lamport 5 · vc [2,3,2] · from 2 (msg clock 4) · queue 0 · t=0.400000 s</title>"
+    ));
+    assert!(svg.contains("<title>message machine 0 → machine 2 · lamport 2"));
+    // Few events: the Lamport values are written beside the dots.
+    assert!(svg.contains(">5</text>"));
+    assert!(svg.contains(">0.4</text>"), "an axis label in seconds");
+}
+
+#[test]
+fn arrows_whose_other_end_is_outside_the_window_reach_its_edge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let svg = diagram(
+        &run,
+        &tmp.path().join("d.svg"),
+        &["--from", "0.22", "--to", "0.32"],
+    );
+    // In the window: the receives @250 and @300; their send @200 is before it, the send @350
+    // after it (its message is not drawn).
+    assert_eq!(count(&svg, "<rect class=\"recv\""), 2);
+    assert_eq!(count(&svg, "<circle class=\"send\""), 0);
+    assert_eq!(count(&svg, "stroke-dasharray"), 2);
+    let from_edge = svg
+        .lines()
+        .filter(|l| l.starts_with("<line x1=\"170.0\"") && l.contains("stroke-dasharray"))
+        .count();
+    assert_eq!(from_edge, 2, "both start at the left edge");
+
+    let bad = logiclock(
+        &["diagram", run.to_str().unwrap(), "--from", "2", "--to", "1"],
+        TIMEOUT,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("window is empty"));
+}
+
+#[test]
+fn a_missing_run_is_exit_2_naming_it() {
+    let out = logiclock(&["diagram", "/nonexistent/run"], TIMEOUT);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/run"));
+}
+
+/// Pixels of `png` within 12 of `rgb` in each channel.
+fn pixels_near(image: &[u8], channels: usize, rgb: [u8; 3]) -> usize {
+    image
+        .chunks(channels)
+        .filter(|p| (0..3).all(|c| p[c].abs_diff(rgb[c]) <= 12))
+        .count()
+}
+
+fn hex(colour: &str) -> [u8; 3] {
+    let v = u32::from_str_radix(&colour[1..], 16).unwrap();
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
+}
+
+#[test]
+fn a_real_run_diagram_renders_in_headless_chromium() {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: this test renders the diagram in headless Chromium; \
+         install it with `apt-get update && apt-get install -y chromium`"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let run = real_run(tmp.path());
+    let svg_path = tmp.path().join("diagram.svg");
+    diagram(&run, &svg_path, &[]);
+    let png_path = tmp.path().join("shot.png");
+    let profile = tmp.path().join("chromium-profile");
+    let out = run_with_timeout(
+        Command::new(CHROMIUM).args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", png_path.display()),
+            "--window-size=1200,800",
+            &format!("file://{}", svg_path.display()),
+        ]),
+        Duration::from_secs(90),
+    );
+    assert!(
+        png_path.exists(),
+        "chromium wrote no screenshot ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut image = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut image).unwrap();
+    let image = &image[..info.buffer_size()];
+    assert_eq!((info.width, info.height), (1200, 800));
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "{:?}", info.color_type);
+    let total = (info.width * info.height) as usize;
+    let white = pixels_near(image, channels, [255, 255, 255]);
+    assert!(white < total * 98 / 100, "the picture is (nearly) blank");
+    let lanes = pixels_near(image, channels, hex(logiclock::diagram::svg::LANE_COLOUR));
+    assert!(lanes > 1_000, "machine lines: {lanes} pixels");
+    for (i, colour) in logiclock::diagram::svg::PALETTE[..3].iter().enumerate() {
+        let dots = pixels_near(image, channels, hex(colour));
+        assert!(dots > 300, "machine {i}'s dots ({colour}): {dots} pixels");
+    }
+}

@@ -1,0 +1,315 @@
+//! `logiclock export`: golden files of a hand-made run, ShiViz's clock rules, and a real run's
+//! exports checked against its logs.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use common::{assert_ok, golden_lines, logiclock, read_logs, real_run, write_run};
+use logiclock::log_format::Event;
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn export(format: &str, run: &Path, out: &Path) -> String {
+    let result = logiclock(
+        &[
+            "export",
+            "--format",
+            format,
+            run.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        TIMEOUT,
+    );
+    assert_ok(&result, &format!("export --format {format}"));
+    std::fs::read_to_string(out).unwrap()
+}
+
+/// Check a ShiViz log against ShiViz's rules; returns the number of events per host.
+fn check_shiviz(text: &str) -> HashMap<String, u64> {
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})")
+    );
+    lines.next().expect("the delimiter line");
+    let mut own: HashMap<String, u64> = HashMap::new();
+    let body: Vec<&str> = lines.filter(|l| !l.starts_with("=== ")).collect();
+    assert_eq!(body.len() % 2, 0, "event and clock lines come in pairs");
+    for pair in body.chunks(2) {
+        let (host, clock) = pair[1].split_once(' ').expect("host {clock}");
+        let clock: HashMap<String, u64> =
+            serde_json::from_str(clock).unwrap_or_else(|e| panic!("bad clock {clock:?}: {e}"));
+        let count = own.entry(host.to_string()).or_default();
+        *count += 1;
+        assert_eq!(
+            clock.get(host),
+            Some(&*count),
+            "{host}'s own entry must be 1 more than at its previous event: {pair:?}"
+        );
+        assert!(clock.values().all(|&v| v > 0), "only non-zero entries");
+    }
+    own
+}
+
+#[test]
+fn shiviz_golden_file_of_a_hand_made_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let text = export("shiviz", &run, &tmp.path().join("g.log"));
+    let expected = r#"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})
+
+internal lamport=1 tick=1 t=0.100000s
+machine-0 {"machine-0": 1}
+internal lamport=1 tick=1 t=0.150000s
+machine-1 {"machine-1": 1}
+send to machine-1,machine-2 lamport=2 tick=2 t=0.200000s
+machine-0 {"machine-0": 2}
+recv from machine-0 msg_clock=2 lamport=3 queue=0 tick=1 t=0.250000s
+machine-2 {"machine-0": 2, "machine-2": 1}
+recv from machine-0 msg_clock=2 lamport=3 queue=0 tick=2 t=0.300000s
+machine-1 {"machine-0": 2, "machine-1": 2}
+send to machine-1 lamport=4 tick=2 t=0.350000s
+machine-2 {"machine-0": 2, "machine-2": 2}
+recv from machine-2 msg_clock=4 lamport=5 queue=0 tick=3 t=0.400000s
+machine-1 {"machine-0": 2, "machine-1": 3, "machine-2": 2}
+"#;
+    assert_eq!(text, expected);
+    let counts = check_shiviz(&text);
+    assert_eq!(counts["machine-1"], 3);
+}
+
+#[test]
+fn shiviz_exports_several_runs_as_several_executions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = write_run(&tmp.path().join("run-a"), &golden_lines());
+    let b = write_run(&tmp.path().join("run-b"), &golden_lines());
+    let out = tmp.path().join("both.log");
+    let result = logiclock(
+        &[
+            "export",
+            "--format",
+            "shiviz",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        TIMEOUT,
+    );
+    assert_ok(&result, "export of two runs");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], "=== (?<trace>.*) ===");
+    assert_eq!(lines[2], "=== run-a ===");
+    assert_eq!(lines.iter().filter(|l| **l == "=== run-b ===").count(), 1);
+    assert_eq!(lines.len(), 2 + 2 + 2 * 7 * 2);
+    // Each execution restarts the clocks: check them one by one.
+    let (first, second) = text.split_once("=== run-b ===\n").unwrap();
+    check_shiviz(first);
+    check_shiviz(&format!("{}\n\n{second}", lines[0]));
+}
+
+#[test]
+fn perfetto_golden_flows_tracks_and_counters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let text = export("perfetto", &run, &tmp.path().join("trace.json"));
+    let trace: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    let names: Vec<&str> = events
+        .iter()
+        .filter(|e| e["name"] == "process_name")
+        .map(|e| e["args"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "machine 0 (rate 1/s)",
+            "machine 1 (rate 2/s)",
+            "machine 2 (rate 3/s)"
+        ]
+    );
+    let slices = |name: &str| {
+        events
+            .iter()
+            .filter(|e| e["ph"] == "X" && e["name"] == name)
+            .count()
+    };
+    assert_eq!(
+        (slices("internal"), slices("send"), slices("recv")),
+        (2, 2, 3)
+    );
+    // Flows: (pid of the send, ts of the send) -> (pid, ts) of the receive, by bind_id.
+    let mut outs = HashMap::new();
+    let mut ins = HashMap::new();
+    for e in events {
+        if let Some(id) = e["bind_id"].as_u64() {
+            let end = (e["pid"].as_u64().unwrap(), e["ts"].as_f64().unwrap() as u64);
+            if e["flow_out"] == true {
+                assert!(outs.insert(id, end).is_none(), "one flow_out per id");
+            } else {
+                assert_eq!(e["flow_in"], true);
+                assert!(ins.insert(id, end).is_none(), "one flow_in per id");
+            }
+        }
+    }
+    // A flow starts in a child slice of its send (one per recipient), inside the send's slice.
+    let mut flows: Vec<_> = outs
+        .iter()
+        .map(|(id, &(pid, ts))| {
+            let send_ts = if pid == 1 { 200_000 } else { 350_000 };
+            assert!((send_ts..send_ts + 100_000 * 5).contains(&ts), "{pid} {ts}");
+            ((pid, send_ts), ins[id])
+        })
+        .collect();
+    flows.sort();
+    assert_eq!(
+        flows,
+        [
+            ((1, 200_000), (2, 300_000)),
+            ((1, 200_000), (3, 250_000)),
+            ((3, 350_000), (2, 400_000))
+        ]
+    );
+    let lamport: Vec<u64> = events
+        .iter()
+        .filter(|e| e["ph"] == "C" && e["name"] == "lamport" && e["pid"] == 2)
+        .map(|e| e["args"]["lamport"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lamport, [1, 3, 5]);
+    let queues = events.iter().filter(|e| e["name"] == "queue").count();
+    assert_eq!(queues, 3);
+}
+
+#[test]
+fn csv_golden_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let text = export("csv", &run, &tmp.path().join("events.csv"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "machine,line,timestamp,ts_us,event,tick,lamport,vc,to,from,msg_clock,queue,late_us,peer,detail"
+    );
+    assert_eq!(lines.len(), 1 + 4 + 5 + 4);
+    assert!(lines
+        .contains(&r#"0,3,2026-01-01T00:00:00.200000Z,200000,send,2,2,"[2,0,0]","[1,2]",,,,0,,"#));
+    assert!(
+        lines.contains(&r#"1,4,2026-01-01T00:00:00.400000Z,400000,recv,3,5,"[2,3,2]",,2,4,0,0,,"#)
+    );
+    assert!(lines.contains(
+        &"2,4,2026-01-01T00:00:00.500000Z,500000,stop,,4,,,,,,,,queue=0 ticks=2 skipped=0 cpu_ms=1 max_rss_kb=1"
+    ));
+}
+
+#[test]
+fn a_corrupt_line_is_exit_2_naming_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let log = run.join("machine-1.log");
+    let mut text = std::fs::read_to_string(&log).unwrap();
+    text.push_str("{\"timestamp\":\"2026-01-01T00:00:00.6Z\",\"machine\":1,\"event\":\"recv\"\n");
+    std::fs::write(&log, text).unwrap();
+    for format in ["shiviz", "perfetto", "csv"] {
+        let out = logiclock(
+            &["export", "--format", format, run.to_str().unwrap()],
+            TIMEOUT,
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
+        assert!(
+            stderr.contains("machine-1.log line 6"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn shiviz_refuses_logs_without_vector_clocks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lines = golden_lines();
+    for l in lines.iter_mut().flatten() {
+        match &mut l.event {
+            Event::Internal { vc, .. } | Event::Send { vc, .. } | Event::Recv { vc, .. } => {
+                vc.clear()
+            }
+            _ => {}
+        }
+    }
+    let run = write_run(&tmp.path().join("old"), &lines);
+    let out = logiclock(
+        &["export", "--format", "shiviz", run.to_str().unwrap()],
+        TIMEOUT,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no vector clocks"));
+    // The other formats do without them.
+    let out = logiclock(
+        &["export", "--format", "csv", run.to_str().unwrap()],
+        TIMEOUT,
+    );
+    assert_ok(&out, "csv export of a log without vector clocks");
+}
+
+#[test]
+fn a_real_run_exports_match_its_logs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = real_run(tmp.path());
+    let logs = read_logs(&run);
+    let clock_events = logs
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.event,
+                Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. }
+            )
+        })
+        .count();
+    let recvs = logs
+        .iter()
+        .filter(|l| matches!(l.event, Event::Recv { .. }))
+        .count();
+    assert!(recvs > 10, "the run should exchange messages");
+
+    let csv = export("csv", &run, &tmp.path().join("events.csv"));
+    assert_eq!(csv.lines().count(), 1 + logs.len(), "one row per log line");
+
+    let shiviz = export("shiviz", &run, &tmp.path().join("shiviz.log"));
+    let per_host = check_shiviz(&shiviz);
+    assert_eq!(per_host.values().sum::<u64>() as usize, clock_events);
+    assert_eq!(per_host.len(), 3);
+
+    let trace: serde_json::Value =
+        serde_json::from_str(&export("perfetto", &run, &tmp.path().join("trace.json"))).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    let slices = events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "tick")
+        .count();
+    assert_eq!(slices, clock_events, "one slice per clock event");
+    // Every receive has exactly one flow, from a send of the machine it names.
+    let mut outs: HashMap<u64, (u64, u64)> = HashMap::new();
+    for e in events.iter().filter(|e| e["flow_out"] == true) {
+        let id = e["bind_id"].as_u64().unwrap();
+        let to = e["args"]["to"].as_u64().unwrap();
+        assert!(outs.insert(id, (e["pid"].as_u64().unwrap(), to)).is_none());
+    }
+    let mut flows_in = 0;
+    for e in events.iter().filter(|e| e["flow_in"] == true) {
+        let id = e["bind_id"].as_u64().unwrap();
+        let (send_pid, to) = outs.remove(&id).expect("a flow_in has its flow_out");
+        assert_eq!(
+            e["pid"].as_u64().unwrap(),
+            to + 1,
+            "the flow ends at its recipient"
+        );
+        assert_eq!(e["args"]["from"].as_u64().unwrap() + 1, send_pid);
+        flows_in += 1;
+    }
+    assert_eq!(flows_in, recvs, "every receive has one flow");
+    assert!(outs.is_empty(), "every flow_out has its flow_in: {outs:?}");
+}
