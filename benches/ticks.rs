@@ -3,9 +3,12 @@
 //! Runs the real binary (three machine processes, full logging) and reads the logs:
 //! 1. the default rates at real time: tick lateness (actual minus scheduled tick time);
 //! 2. 1,000 ticks per real second per machine: achieved rate, skipped ticks, lateness;
-//! 3. rising rates until a machine skips a tick or misses its rate by more than 0.5%.
+//! 3. rising rates until a machine misses its rate by more than 0.5% or skips more than 0.1% of
+//!    its ticks (a few skips at any rate come from the host stalling a process, see 4);
+//! 4. the host itself: how often a thread asking to sleep 1 ms wakes more than 4 ms late, with
+//!    three such threads running (like three machines), which is what turns into skipped ticks.
 //!
-//! Run: `cargo bench --bench ticks` (about 1.5 minutes), or `cargo bench --bench ticks -- --quick`.
+//! Run: `cargo bench --bench ticks` (about 3 minutes), or `cargo bench --bench ticks -- --quick`.
 
 use std::path::Path;
 use std::process::Command;
@@ -136,15 +139,17 @@ fn main() {
     report("default rates 1,3,6 /s", &f);
 
     let real_s = if quick { 3 } else { 10 };
-    let f = run(
-        tmp.path(),
-        "k1000",
-        &format!(
-            "duration_s = {}\nspeedup = 100\nseed = 2\n[clock]\nrates = [10, 10, 10]\n",
-            real_s * 100
-        ),
-    );
-    report("1,000 ticks/s per machine", &f);
+    for round in 1..=3u64 {
+        let f = run(
+            tmp.path(),
+            &format!("k1000-{round}"),
+            &format!(
+                "duration_s = {}\nspeedup = 100\nseed = {round}\n[clock]\nrates = [10, 10, 10]\n",
+                real_s * 100
+            ),
+        );
+        report(&format!("1,000 ticks/s, round {round}"), &f);
+    }
 
     let mut best = 0;
     for rate in [
@@ -159,10 +164,46 @@ fn main() {
             ),
         );
         report(&format!("{rate} ticks/s per machine"), &f);
-        if f.skipped > 0 || worst_off(&f) > 0.005 {
+        let slots = 3.0 * f64::from(rate) * 3.0;
+        if f.skipped as f64 > 0.001 * slots || worst_off(&f) > 0.005 {
             break;
         }
         best = rate;
     }
-    println!("highest rate sustained by all three machines (no skipped tick, within 0.5%): {best} ticks/s per machine");
+    println!(
+        "highest rate sustained by all three machines (within 0.5%, at most 0.1% of ticks skipped): {best} ticks/s per machine"
+    );
+    host_stalls(if quick { 5 } else { 15 });
+}
+
+/// Three threads each sleeping 1 ms in a loop for `seconds`: how many sleeps ended more than
+/// 4 ms late. Such a stall on top of tokio's 1 ms timer resolution makes a tick more than 5 ms
+/// late, which tokio counts as missed.
+fn host_stalls(seconds: u64) {
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let end = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+                let (mut sleeps, mut late, mut worst) = (0u64, 0u64, 0f64);
+                while std::time::Instant::now() < end {
+                    let t = std::time::Instant::now();
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    let over = t.elapsed().as_secs_f64() * 1000.0 - 1.0;
+                    sleeps += 1;
+                    worst = worst.max(over);
+                    if over > 4.0 {
+                        late += 1;
+                    }
+                }
+                (sleeps, late, worst)
+            })
+        })
+        .collect();
+    let results: Vec<(u64, u64, f64)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let sleeps: u64 = results.iter().map(|r| r.0).sum();
+    let late: u64 = results.iter().map(|r| r.1).sum();
+    let worst = results.iter().map(|r| r.2).fold(0.0, f64::max);
+    println!(
+        "host: {late} of {sleeps} 1 ms sleeps woke more than 4 ms late in {seconds} s (3 threads), worst {worst:.2} ms late"
+    );
 }
