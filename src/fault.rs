@@ -152,12 +152,15 @@ pub fn validate(
             }
         };
         let positive = |field: &str, value: f64| -> Result<f64, (String, String)> {
-            if value > 0.0 && value.is_finite() {
+            if value > 0.0 && value <= crate::scenario::MAX_DURATION_S {
                 Ok(value)
             } else {
                 Err((
                     key(field),
-                    format!("is {value}; allowed: more than 0 model seconds"),
+                    format!(
+                        "is {value}; allowed: more than 0, at most {} model seconds",
+                        crate::scenario::MAX_DURATION_S
+                    ),
                 ))
             }
         };
@@ -434,6 +437,7 @@ mod tests {
             ("[[fault]]\nkind = \"kill\"\nat_s = 99\nmachine = 0", "fault[0].at_s"),
             ("[[fault]]\nkind = \"kill\"\nat_s = 50\nmachine = 0\nrestart_after_s = 10", "fault[0].restart_after_s"),
             ("[[fault]]\nkind = \"pause\"\nat_s = 1\nmachine = 0\nduration_s = 0", "fault[0].duration_s"),
+            ("[[fault]]\nkind = \"pause\"\nat_s = 1\nmachine = 0\nduration_s = 1e20", "fault[0].duration_s"),
             ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 1\nto = 1\ndelay_ms = 5\nduration_s = 1", "fault[0].to"),
             ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 0\nto = 1\ndelay_ms = -5\nduration_s = 1", "fault[0].delay_ms"),
             ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [0]\nduration_s = 1", "fault[0].machines"),

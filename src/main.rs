@@ -60,6 +60,18 @@ fn run(args: RunArgs) -> ExitCode {
     }
 
     // A batch: plan every run and validate every scenario before starting the first.
+    if let Some(sweep) = &args.sweep {
+        let flag = match sweep.key.as_str() {
+            "seed" => Some("--seed/--repeat (each run of a batch has its own seed)"),
+            "duration_s" if args.duration.is_some() => Some("--duration"),
+            "speedup" if args.speedup.is_some() => Some("--speedup"),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            eprintln!("error: --sweep {} conflicts with {flag}", sweep.key);
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    }
     let seeds = batch::seeds(args.repeat, Some(scenario.seed));
     let planned = batch::plan(&seeds, args.sweep.as_ref());
     let mut scenarios = Vec::with_capacity(planned.len());
@@ -117,6 +129,10 @@ fn run(args: RunArgs) -> ExitCode {
                 eprintln!("error: {e}");
                 rows.push(format!("{:<32} failed: {e}", run.label));
                 code = code.max(exit_code(&e));
+                if matches!(e, SupervisorError::Interrupted(_)) {
+                    eprintln!("batch interrupted after {} of {total} runs", n + 1);
+                    break;
+                }
             }
         }
     }
@@ -131,6 +147,7 @@ fn run(args: RunArgs) -> ExitCode {
 fn exit_code(error: &SupervisorError) -> u8 {
     match error {
         SupervisorError::RunDir(_) | SupervisorError::PortTaken { .. } => EXIT_BAD_INPUT,
+        SupervisorError::Interrupted(stop) => stop.exit_code(),
         _ => 1,
     }
 }

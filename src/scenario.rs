@@ -22,6 +22,8 @@ pub const MAX_DIE: u32 = 1_000_000;
 pub const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 /// Largest speedup.
 pub const MAX_SPEEDUP: f64 = 100_000.0;
+/// Smallest speedup (a model second may last at most 1,000 real seconds).
+pub const MIN_SPEEDUP: f64 = 0.001;
 /// Fastest real tick rate a machine may be asked for (rate x speedup), ticks per real second.
 pub const MAX_REAL_RATE: f64 = 1_000_000.0;
 
@@ -254,10 +256,10 @@ impl Scenario {
         }
 
         let speedup = raw.speedup.unwrap_or(1.0);
-        if !(speedup > 0.0 && speedup <= MAX_SPEEDUP) {
+        if !(MIN_SPEEDUP..=MAX_SPEEDUP).contains(&speedup) {
             return Err(invalid(
                 "speedup",
-                format!("is {speedup}; allowed: more than 0, at most {MAX_SPEEDUP}"),
+                format!("is {speedup}; allowed: {MIN_SPEEDUP} to {MAX_SPEEDUP}"),
             ));
         }
 
@@ -555,6 +557,7 @@ mod tests {
             ("duration_s = 0", "`duration_s`"),
             ("duration_s = -3.0", "`duration_s`"),
             ("speedup = 0", "`speedup`"),
+            ("speedup = 1e-20", "`speedup`"),
             ("[clock]\nmin_rate = 0", "`clock.min_rate`"),
             ("[clock]\nmax_rate = 100000", "`clock.max_rate`"),
             ("[clock]\nmin_rate = 5\nmax_rate = 2", "`clock.min_rate`"),

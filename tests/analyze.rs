@@ -343,7 +343,7 @@ fn corrupt_inputs_each_say_what_is_wrong() {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(path, f(text)).unwrap();
     }
-    let cases: [(&str, Spoil, &str); 5] = [
+    let cases: [(&str, Spoil, &str); 6] = [
         (
             "truncated line",
             |d| {
@@ -361,6 +361,19 @@ fn corrupt_inputs_each_say_what_is_wrong() {
                 })
             },
             "machine-1.log line 2: invalid type: string \"2\", expected u64",
+        ),
+        (
+            "impossible queue length",
+            |d| {
+                edit(d.join("machine-1.log"), |t| {
+                    t.replacen(
+                        r#""msg_clock":1,"queue":0"#,
+                        r#""msg_clock":1,"queue":1000000000000000"#,
+                        1,
+                    )
+                })
+            },
+            "machine-1.log line 2: queue 1000000000000000 is impossible",
         ),
         (
             "missing manifest",

@@ -395,7 +395,7 @@ impl Analyzer {
             let mut gone = vec![false; pending.len()];
             for (k, &(ts, f, _)) in pending.iter().enumerate().rev() {
                 let sender = &self.faults.machines[f];
-                if extra > 0 && sender.died && sender.killed_at.map_or(true, |at| ts <= at) {
+                if extra > 0 && sender.died && sender.killed_at.is_none_or(|at| ts <= at) {
                     gone[k] = true;
                     extra -= 1;
                     self.links[f * n + t].lost_at_death += 1;

@@ -167,7 +167,7 @@ impl Checks {
                 } else {
                     self.offend(CheckId::Skipped, machine, line, message);
                 }
-                self.state[machine].last_tick = first + count.saturating_sub(1);
+                self.state[machine].last_tick = first.saturating_add(count.saturating_sub(1));
                 return;
             }
             Ev::Stop { lamport, .. } => {

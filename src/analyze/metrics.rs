@@ -111,7 +111,7 @@ impl MachineMetrics {
                 queue,
                 ..
             } => self.tick(rec, tick, lamport, queue, "recv", t0),
-            Ev::Skipped { count, .. } => self.skipped += count,
+            Ev::Skipped { count, .. } => self.skipped = self.skipped.saturating_add(count),
             Ev::Stop { queue, .. } => {
                 self.stop_queue = Some(queue);
                 self.queue_now = queue;

@@ -82,7 +82,7 @@ fn merge(inputs: Vec<Batches>, analyzer: &mut Analyzer, dir: &Path) -> Result<()
         for (i, head) in heads.iter().enumerate() {
             if !head.done {
                 let ts = head.batch[head.pos].ts;
-                if best.map_or(true, |(b, _)| ts < b) {
+                if best.is_none_or(|(b, _)| ts < b) {
                     best = Some((ts, i));
                 }
             }

@@ -11,6 +11,9 @@ use crate::manifest::Manifest;
 use super::error::AnalyzeError;
 use super::timestamp::parse_micros;
 
+/// Largest queue length a line may give.
+pub const MAX_QUEUE: u64 = 100_000_000;
+
 /// Records handed from a reader thread to the analysis at a time.
 pub const BATCH: usize = 8_192;
 
@@ -160,6 +163,12 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev, Vec<u64>), Line
         return Err(LineError::Malformed(format!(
             "line of machine {} in the log of machine {machine}",
             flat.machine
+        )));
+    }
+    // Queue lengths index a histogram: refuse values no run can produce.
+    if let Some(queue) = flat.queue.filter(|&q| q > MAX_QUEUE) {
+        return Err(LineError::Malformed(format!(
+            "queue {queue} is impossible (at most {MAX_QUEUE})"
         )));
     }
     let need = |value: Option<u64>, field: &str| {

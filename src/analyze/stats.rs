@@ -125,7 +125,7 @@ impl TimeTable {
 
     /// Offer the next regular row; it is kept if it falls on the current stride.
     pub fn offer(&mut self, time: f64, values: &[f64]) {
-        let keep = self.offered % self.stride == 0;
+        let keep = self.offered.is_multiple_of(self.stride);
         self.offered += 1;
         if !keep {
             return;

@@ -30,10 +30,16 @@ impl LogSink {
     }
 
     /// Open the log file at `path` to add to it (a restarted machine goes on with its log).
+    /// A last line cut short by the previous process's death is removed first, so the new lines
+    /// start on a line of their own.
     pub fn append(path: &Path) -> std::io::Result<LogSink> {
-        Ok(LogSink::from(
-            std::fs::OpenOptions::new().append(true).open(path)?,
-        ))
+        let text = std::fs::read(path)?;
+        let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let file = std::fs::OpenOptions::new().append(true).open(path)?;
+        if whole < text.len() {
+            file.set_len(whole as u64)?;
+        }
+        Ok(LogSink::from(file))
     }
 
     fn from(file: File) -> LogSink {
@@ -108,6 +114,19 @@ mod tests {
     use super::*;
     use crate::log_format::{emit, Event, LogLine};
     use tracing_subscriber::prelude::*;
+
+    #[test]
+    fn appending_drops_a_line_cut_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("machine-0.log");
+        std::fs::write(&path, "{\"a\":1}\n{\"b\":").unwrap();
+        let sink = LogSink::append(&path).unwrap();
+        sink.write_line(b"{\"c\":3}\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"a\":1}\n{\"c\":3}\n"
+        );
+    }
 
     #[test]
     fn emitted_events_become_json_lines_with_timestamp_and_machine() {

@@ -221,8 +221,11 @@ pub async fn link_loop(
                 None => break,
             },
             Some(new) = reconnect.recv() => {
+                // What the old connection had not flushed never reached the old process.
+                for msg in unflushed.drain(..) {
+                    dropped(peer, &msg, "peer gone");
+                }
                 conn = Some(new);
-                unflushed.clear();
                 continue;
             }
         };

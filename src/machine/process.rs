@@ -233,11 +233,14 @@ async fn run_logged(
     ));
 
     // Dial every peer once the supervisor has told us where they listen.
+    // `biased`: a stop (or the supervisor gone, which also closes `ctrl_rx`) wins.
     let addrs = tokio::select! {
+        biased;
         _ = stop.cancelled() => None,
         msg = ctrl_rx.recv() => match msg {
             Some(Control::Peers(addrs)) => Some(addrs),
-            _ => anyhow::bail!("expected the peers' addresses"),
+            Some(_) => anyhow::bail!("expected the peers' addresses"),
+            None => None,
         },
     };
     let peers = peers_of(config.id, config.machines);
@@ -261,16 +264,17 @@ async fn run_logged(
             let addr = addrs[p as usize].expect("filtered on live peers");
             mesh::dial(addr, me, p)
         });
-        let mut dialed: Vec<_> = futures::future::try_join_all(dials)
-            .await?
-            .into_iter()
-            .map(Some)
-            .collect();
+        let dialed = tokio::select! {
+            biased;
+            _ = stop.cancelled() => Vec::new(),
+            dialed = futures::future::try_join_all(dials) => dialed?,
+        };
+        let mut dialed: Vec<_> = dialed.into_iter().map(Some).collect();
         for &peer in &peers {
             let framed = live
                 .iter()
                 .position(|&p| p == peer)
-                .and_then(|i| dialed[i].take());
+                .and_then(|i| dialed.get_mut(i).and_then(Option::take));
             let (tx, rx) = mpsc::unbounded_channel();
             let link = link_rxs[peer as usize]
                 .take()
@@ -298,10 +302,12 @@ async fn run_logged(
     }
 
     let start_at = tokio::select! {
+        biased;
         _ = stop.cancelled() => None,
         msg = ctrl_rx.recv() => match msg {
             Some(Control::Start(at)) => Some(at),
-            _ => anyhow::bail!("expected the start message"),
+            Some(_) => anyhow::bail!("expected the start message"),
+            None => None,
         },
     };
 

@@ -33,7 +33,12 @@ impl Restored {
                 restored.vc = vc.to_vec();
             }
             match line.event {
-                Event::Skipped { first, count } => restored.last_tick = first + count - 1,
+                Event::Skipped { first, count } => {
+                    restored.last_tick = first
+                        .saturating_add(count)
+                        .saturating_sub(1)
+                        .max(restored.last_tick)
+                }
                 ref event => {
                     if let Some(tick) = event.tick() {
                         restored.last_tick = tick;

@@ -28,6 +28,8 @@ const START_DELAY: Duration = Duration::from_millis(200);
 /// How long a machine that answered `stop` may take to drain and exit (its own drain bound,
 /// 5 s, plus a margin) before it is killed.
 const DRAIN_GRACE: Duration = Duration::from_secs(8);
+/// How long to wait before trying a restart again when the kill's exit is not reported yet.
+const RETRY_RESTART: Duration = Duration::from_millis(20);
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
@@ -83,6 +85,8 @@ pub enum SupervisorError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("interrupted by {} before the machines started", .0.name())]
+    Interrupted(Stop),
     #[error("failed to listen for signals: {0}")]
     Signals(std::io::Error),
     #[error("the run could not start: {message} (machine diagnostics are in {})", run_dir.display())]
@@ -122,6 +126,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
         events_tx,
         secret: rand::random(),
         start_at_unix_us: 0,
+        started: Instant::now(),
         stopped_by: None,
         forced: false,
         stop_early: None,
@@ -129,11 +134,15 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
         fault_log: Vec::new(),
     };
     for (id, &rate) in (0u32..).zip(&rates) {
-        let child = actor
-            .spawn_machine(id, rate, 0)
-            .await
-            .map_err(|source| SupervisorError::Spawn { id, source })?;
-        actor.slots.push(Slot::new(child, rate));
+        match actor.spawn_machine(id, rate, 0).await {
+            Ok(child) => actor.slots.push(Slot::new(child, rate)),
+            Err(source) => {
+                // Those already started stop cleanly.
+                actor.stop_all().await;
+                actor.view.finish();
+                return Err(SupervisorError::Spawn { id, source });
+            }
+        }
     }
     actor.run().await
 }
@@ -225,6 +234,8 @@ struct Supervisor {
     secret: u128,
     /// When the tick loops started (system time, µs since the epoch); a restart joins it.
     start_at_unix_us: u64,
+    /// The same instant on the monotonic clock; fault times count from it.
+    started: Instant,
     stopped_by: Option<Stop>,
     forced: bool,
     /// A machine died and the scenario says to stop the run then.
@@ -259,6 +270,9 @@ impl Supervisor {
         if let Err(message) = self.set_up().await {
             self.stop_all().await;
             self.view.finish();
+            if let Some(stop) = self.stopped_by {
+                return Err(SupervisorError::Interrupted(stop));
+            }
             return Err(SupervisorError::Setup {
                 run_dir: self.run_dir.clone(),
                 message,
@@ -274,6 +288,7 @@ impl Supervisor {
             .expect("the system clock is after 1970")
             .as_micros() as u64;
         self.start_at_unix_us = at_unix_us;
+        self.started = start;
         for slot in &mut self.slots {
             slot.child.send(&ToMachine::Start { at_unix_us }).await;
         }
@@ -396,6 +411,8 @@ impl Supervisor {
                     return;
                 }
                 slot.fault_killed = true;
+                // A dead process gets no more signals (its pid may be reused).
+                slot.paused = false;
                 slot.child.kill();
                 for (peer, slot) in (0u32..).zip(&mut self.slots) {
                     if peer != id {
@@ -414,6 +431,10 @@ impl Supervisor {
             Action::Restart(id) => {
                 let slot = &self.slots[id as usize];
                 if slot.exit.is_none() {
+                    // The kill's exit is not reported yet: try again shortly.
+                    let again = self.elapsed() + RETRY_RESTART;
+                    let at = self.timeline.partition_point(|(t, _)| *t <= again);
+                    self.timeline.insert(at, (again, Action::Restart(id)));
                     return;
                 }
                 let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
@@ -514,10 +535,15 @@ impl Supervisor {
         }
     }
 
+    /// Real time since the tick loops started.
+    fn elapsed(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.started)
+    }
+
     /// SIGCONT a paused machine; false if it was not paused.
     fn resume(&mut self, id: u32) -> bool {
         let slot = &mut self.slots[id as usize];
-        if !slot.paused {
+        if !slot.paused || slot.exit.is_some() {
             return false;
         }
         slot.paused = false;

@@ -71,50 +71,57 @@ pub fn spawn(cwd: &Path, args: &[&str]) -> Child {
 }
 
 /// Wait for `child`, killing it after `timeout`; `run_dir` is where its logs are, if any.
+/// Its output is read on threads meanwhile, so a chatty child never blocks on a full pipe.
 pub fn finish(
     mut child: Child,
     args: &[&str],
     timeout: Duration,
     run_dir: Option<&Path>,
 ) -> Finished {
+    use std::io::Read;
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let deadline = Instant::now() + timeout;
-    let status = loop {
+    let (status, timed_out) = loop {
         if let Some(status) = child.try_wait().expect("failed to wait for logiclock") {
-            break status;
+            break (status, false);
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            let status = child.wait().expect("failed to wait for logiclock");
-            let out = collect(child, args, status, run_dir);
-            panic!("timed out after {timeout:?}\n{}", out.describe());
+            break (child.wait().expect("failed to wait for logiclock"), true);
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    collect(child, args, status, run_dir)
-}
-
-fn collect(
-    mut child: Child,
-    args: &[&str],
-    status: ExitStatus,
-    run_dir: Option<&Path>,
-) -> Finished {
-    use std::io::Read;
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut stdout);
-    }
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.read_to_string(&mut stderr);
-    }
-    Finished {
+    let done = Finished {
         command: format!("logiclock {}", args.join(" ")),
         status,
-        stdout,
-        stderr,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
         run_dir: run_dir.map(Path::to_owned),
+    };
+    if timed_out {
+        panic!("timed out after {timeout:?}\n{}", done.describe());
     }
+    done
 }
 
 /// Run `logiclock ARGS` to completion (at most `timeout`).
