@@ -151,10 +151,11 @@ fn main() {
         report(&format!("1,000 ticks/s, round {round}"), &f);
     }
 
-    let mut best = 0;
-    for rate in [
-        2_000u32, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 50_000, 75_000, 100_000,
-    ] {
+    // Up the rates: the highest with every machine within 0.5% of its rate and at most 0.1% of
+    // its ticks skipped, and the highest within 0.5% at all (skips there are host stalls, whose
+    // cost in slots grows with the rate).
+    let (mut best_clean, mut best_rate) = (0, 0);
+    for rate in [2_000u32, 5_000, 10_000, 20_000, 50_000, 100_000] {
         let f = run(
             tmp.path(),
             &format!("ramp{rate}"),
@@ -164,16 +165,32 @@ fn main() {
             ),
         );
         report(&format!("{rate} ticks/s per machine"), &f);
-        let slots = 3.0 * f64::from(rate) * 3.0;
-        if f.skipped as f64 > 0.001 * slots || worst_off(&f) > 0.005 {
+        if worst_off(&f) > 0.005 {
             break;
         }
-        best = rate;
+        best_rate = rate;
+        let slots = 3.0 * f64::from(rate) * 3.0;
+        if f.skipped as f64 <= 0.001 * slots && best_clean == rate_before(rate) {
+            best_clean = rate;
+        }
     }
     println!(
-        "highest rate sustained by all three machines (within 0.5%, at most 0.1% of ticks skipped): {best} ticks/s per machine"
+        "highest rate with all three machines within 0.5% and at most 0.1% of ticks skipped: {best_clean} ticks/s per machine"
     );
+    println!("highest rate with all three machines within 0.5%: {best_rate} ticks/s per machine");
     host_stalls(if quick { 5 } else { 15 });
+}
+
+/// The ramp step before `rate` (0 before the first), so "clean" rates must be consecutive.
+fn rate_before(rate: u32) -> u32 {
+    match rate {
+        2_000 => 0,
+        5_000 => 2_000,
+        10_000 => 5_000,
+        20_000 => 10_000,
+        50_000 => 20_000,
+        _ => 50_000,
+    }
 }
 
 /// Three threads each sleeping 1 ms in a loop for `seconds`: how many sleeps ended more than
