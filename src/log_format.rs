@@ -124,8 +124,8 @@ pub enum Event {
         lamport: u64,
         reason: String,
     },
-    /// A fault caused on purpose hit this machine: `kill` (of `peer`), `pause`, `delay`,
-    /// `partition`; `detail` says what and for how long.
+    /// A fault concerning this machine: `kill` (of `peer`, on purpose), `died` (`peer` died
+    /// unplanned), `pause`, `delay`, `partition`; `detail` says what and for how long.
     Fault {
         kind: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]

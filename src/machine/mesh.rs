@@ -54,6 +54,15 @@ pub struct Outgoing {
     pub queued: tokio::time::Instant,
 }
 
+/// What a link task is told about its peer from outside its connection.
+#[derive(Debug)]
+pub enum LinkCommand {
+    /// The peer was restarted: this is a connection to its new process.
+    Connect(Framed<TcpStream, MessageCodec>),
+    /// The peer is known dead: stop writing to its socket; drop (and log) what comes.
+    Gone,
+}
+
 /// Why the mesh could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum MeshError {
@@ -201,14 +210,15 @@ pub async fn dial(
 /// `link` says how to treat messages on the way (a delay, a partition); any change of it
 /// releases a message being delayed, and the machine resets it to normal when it stops, so held
 /// messages are delivered before the connection closes. When the connection fails the peer is
-/// gone: messages are dropped (and logged) until `reconnect` brings a connection to the peer's
-/// next incarnation.
+/// gone: messages are dropped (and logged) until a [`LinkCommand::Connect`] brings a connection
+/// to the peer's next process. [`LinkCommand::Gone`] says the same when the supervisor learns of a
+/// death before a write fails.
 pub async fn link_loop(
     framed: Option<Framed<TcpStream, MessageCodec>>,
     peer: u32,
     mut outbox: mpsc::UnboundedReceiver<Outgoing>,
     mut link: watch::Receiver<LinkState>,
-    mut reconnect: mpsc::UnboundedReceiver<Framed<TcpStream, MessageCodec>>,
+    mut commands: mpsc::UnboundedReceiver<LinkCommand>,
 ) {
     let mut conn = framed;
     let mut jitter_rng = ChaCha8Rng::seed_from_u64(rand::random());
@@ -220,12 +230,15 @@ pub async fn link_loop(
                 Some(out) => out,
                 None => break,
             },
-            Some(new) = reconnect.recv() => {
+            Some(command) = commands.recv() => {
                 // What the old connection had not flushed never reached the old process.
                 for msg in unflushed.drain(..) {
                     dropped(peer, &msg, "peer gone");
                 }
-                conn = Some(new);
+                conn = match command {
+                    LinkCommand::Connect(new) => Some(new),
+                    LinkCommand::Gone => None,
+                };
                 continue;
             }
         };

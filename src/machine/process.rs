@@ -147,8 +147,8 @@ async fn run_logged(
         .map(|(tx, rx)| (tx, Some(rx)))
         .unzip();
     let links = Arc::new(links);
-    // Connections to a restarted peer, handed to its link task.
-    let (reconnects, mut reconnect_rxs): (Vec<_>, Vec<_>) = (0..config.machines)
+    // News about each peer (dead, or restarted with a new connection), for its link task.
+    let (link_commands, mut link_command_rxs): (Vec<_>, Vec<_>) = (0..config.machines)
         .map(|_| mpsc::unbounded_channel())
         .map(|(tx, rx)| (tx, Some(rx)))
         .unzip();
@@ -162,7 +162,7 @@ async fn run_logged(
         let links = links.clone();
         let out = out.clone();
         tokio::spawn(async move {
-            let reconnects = Arc::new(reconnects);
+            let link_commands = Arc::new(link_commands);
             loop {
                 match control::recv::<_, ToMachine>(&mut stdin).await {
                     Ok(Some(ToMachine::Peers { addrs })) => {
@@ -172,12 +172,12 @@ async fn run_logged(
                         let _ = ctrl_tx.send(Control::Start(at_unix_us));
                     }
                     Ok(Some(ToMachine::Rejoin { peer, addr })) => {
-                        let reconnects = reconnects.clone();
+                        let link_commands = link_commands.clone();
                         tokio::spawn(async move {
                             match mesh::dial(addr, me, peer).await {
                                 Ok(framed) => {
-                                    if let Some(tx) = reconnects.get(peer as usize) {
-                                        let _ = tx.send(framed);
+                                    if let Some(tx) = link_commands.get(peer as usize) {
+                                        let _ = tx.send(mesh::LinkCommand::Connect(framed));
                                     }
                                 }
                                 Err(e) => emit(&Event::Warning {
@@ -196,7 +196,13 @@ async fn run_logged(
                         detail,
                         link,
                     })) => {
+                        let dead = kind == "kill" || kind == "died";
                         emit(&Event::Fault { kind, peer, detail });
+                        if let (true, Some(tx)) =
+                            (dead, peer.and_then(|p| link_commands.get(p as usize)))
+                        {
+                            let _ = tx.send(mesh::LinkCommand::Gone);
+                        }
                         if let (Some(peer), Some(state)) = (peer, link) {
                             if let Some(tx) = links.get(peer as usize) {
                                 tx.send_replace(state);
@@ -279,10 +285,10 @@ async fn run_logged(
             let link = link_rxs[peer as usize]
                 .take()
                 .expect("one link task per peer");
-            let reconnect = reconnect_rxs[peer as usize]
+            let commands = link_command_rxs[peer as usize]
                 .take()
                 .expect("one link task per peer");
-            writers.spawn(mesh::link_loop(framed, peer, rx, link, reconnect));
+            writers.spawn(mesh::link_loop(framed, peer, rx, link, commands));
             outboxes.push(tx);
         }
         // Wait until every live peer has dialed us too.

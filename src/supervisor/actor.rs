@@ -673,6 +673,21 @@ impl Supervisor {
                             self.view.warn(&why);
                             self.view
                                 .machine_ended(id, &format!("died: {}", describe(&status)));
+                            // The others stop writing to it at once (and log what they drop).
+                            let detail = format!("machine {id} died: {}", describe(&status));
+                            for (peer, other) in (0u32..).zip(&mut self.slots) {
+                                if peer != id && other.exit.is_none() {
+                                    other
+                                        .child
+                                        .send(&ToMachine::Fault {
+                                            kind: "died".into(),
+                                            peer: Some(id),
+                                            detail: detail.clone(),
+                                            link: None,
+                                        })
+                                        .await;
+                                }
+                            }
                             if self.scenario.on_machine_exit == ExitPolicy::Stop
                                 && self.stop_early.is_none()
                             {

@@ -96,6 +96,35 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     if let Err(why) = files.check_except(&[1]) {
         panic!("{why}\n{}", done.describe());
     }
+    for id in [0, 2] {
+        every_send_after_the_news_is_dropped(&files.logs[id], 1, "died");
+    }
+}
+
+/// After machine `dead` is reported dead (a `fault` line of `kind`), every message the machine
+/// sends it is logged as dropped.
+fn every_send_after_the_news_is_dropped(log: &[LogLine], dead: u32, kind: &str) {
+    let news = log
+        .iter()
+        .position(|l| matches!(&l.event, Event::Fault { kind: k, peer: Some(p), .. } if k == kind && *p == dead))
+        .unwrap_or_else(|| panic!("no {kind} line for machine {dead}"));
+    let after = &log[news..];
+    let mut sends = 0;
+    for line in after {
+        if let Event::Send { lamport, to, .. } = &line.event {
+            if to.contains(&dead) {
+                sends += 1;
+                assert!(
+                    after.iter().any(|l| matches!(&l.event, Event::Dropped { to, lamport: c, .. } if *to == dead && c == lamport)),
+                    "message {lamport} to dead machine {dead} neither delivered nor logged as dropped"
+                );
+            }
+        }
+    }
+    assert!(
+        sends > 0 || after.len() < 20,
+        "no send to the dead machine to check"
+    );
 }
 
 #[test]
@@ -224,6 +253,9 @@ machine = 1
     let files = RunFiles::read(&out);
     if let Err(why) = files.check_except(&[1]) {
         panic!("{why}\n{}", done.describe());
+    }
+    for id in [0, 2] {
+        every_send_after_the_news_is_dropped(&files.logs[id], 1, "kill");
     }
     let outcome = files.manifest.outcome.as_ref().unwrap();
     let kinds: Vec<&str> = outcome.faults.iter().map(|f| f.kind.as_str()).collect();
