@@ -28,3 +28,6 @@ pub mod manifest;
 pub mod scenario;
 pub mod supervisor;
 pub mod timeline;
+
+/// Exit code of every command for bad input: a scenario, flag, directory or log it cannot use.
+pub const EXIT_BAD_INPUT: u8 = 2;

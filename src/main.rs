@@ -8,9 +8,8 @@ use logiclock::batch;
 use logiclock::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExportArgs, RunArgs};
 use logiclock::scenario::{Overrides, Scenario};
 use logiclock::supervisor::{self, RunOptions, SupervisorError};
+use logiclock::EXIT_BAD_INPUT;
 
-/// Exit code for bad input: a bad scenario, flag or output directory.
-const EXIT_BAD_INPUT: u8 = 2;
 /// Where run directories go unless `--out` says otherwise.
 const RUNS_ROOT: &str = "runs";
 

@@ -10,8 +10,7 @@ use super::{aggregate, pipeline, plots, report};
 pub const EXIT_OK: u8 = 0;
 /// Exit code when a check failed.
 pub const EXIT_CHECK_FAILED: u8 = 1;
-/// Exit code when an input could not be read or is corrupt (or an output could not be written).
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub use crate::EXIT_BAD_INPUT;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]

@@ -11,14 +11,13 @@ use tokio::time::Instant;
 
 use super::child::{describe, Child, ChildEvent};
 use super::display::LiveView;
-use super::run_dir::{self, RunDirError};
+use super::error::SupervisorError;
+use super::report::{RunOptions, RunReport};
+use super::run_dir;
 use super::signal::{self, Stop};
 use crate::control::{FromMachine, MachineConfig, StopReport, ToMachine};
 use crate::fault::{self, Action};
-use crate::log_format;
-use crate::manifest::{
-    FaultRecord, MachineEntry, MachineExit, Manifest, Outcome, Restart, MANIFEST_VERSION,
-};
+use crate::manifest::{FaultRecord, Restart};
 use crate::scenario::{ExitPolicy, Scenario};
 
 /// How long the machines have to listen, and then to connect the mesh.
@@ -29,69 +28,9 @@ const START_DELAY: Duration = Duration::from_millis(200);
 /// 5 s, plus a margin) before it is killed.
 const DRAIN_GRACE: Duration = Duration::from_secs(8);
 /// How long to wait before trying a restart again when the kill's exit is not reported yet.
-const RETRY_RESTART: Duration = Duration::from_millis(20);
+pub(super) const RETRY_RESTART: Duration = Duration::from_millis(20);
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
-
-/// Where and how to run.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// The run directory; by default a new one under `runs_root`.
-    pub out: Option<PathBuf>,
-    pub runs_root: PathBuf,
-    pub quiet: bool,
-}
-
-/// How a run went.
-#[derive(Debug)]
-pub struct RunReport {
-    pub run_dir: PathBuf,
-    pub manifest: Manifest,
-    /// The signal that ended the run early, if one did.
-    pub stopped_by: Option<Stop>,
-}
-
-impl RunReport {
-    /// Every machine ran and stopped cleanly.
-    pub fn clean(&self) -> bool {
-        self.manifest.outcome.as_ref().is_some_and(|o| o.clean)
-    }
-
-    /// 0 for a clean run, 130/143 after SIGINT/SIGTERM, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        match (self.stopped_by, self.clean()) {
-            (Some(stop), _) => stop.exit_code(),
-            (None, true) => 0,
-            (None, false) => 1,
-        }
-    }
-}
-
-/// Why a run could not be carried out.
-#[derive(Debug, thiserror::Error)]
-pub enum SupervisorError {
-    #[error(transparent)]
-    RunDir(#[from] RunDirError),
-    #[error("failed to start machine {id}: {source}")]
-    Spawn { id: u32, source: std::io::Error },
-    #[error("failed to write the manifest in {}: {source}", path.display())]
-    Manifest {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("machine {id}'s port {addr} is not available: {source} (choose another port in [network] ports, or 0 for automatic)")]
-    PortTaken {
-        id: u32,
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("interrupted by {} before the machines started", .0.name())]
-    Interrupted(Stop),
-    #[error("failed to listen for signals: {0}")]
-    Signals(std::io::Error),
-    #[error("the run could not start: {message} (machine diagnostics are in {})", run_dir.display())]
-    Setup { run_dir: PathBuf, message: String },
-}
 
 /// Run `scenario`: spawn the machines, connect them, let them tick, stop them, report.
 pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, SupervisorError> {
@@ -164,39 +103,39 @@ fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
 
 /// The supervisor's event queue carries these.
 #[derive(Debug)]
-enum Event {
+pub(super) enum Event {
     Child(u32, ChildEvent),
     Signal(Stop),
 }
 
 /// What the supervisor knows about one machine.
 #[derive(Debug)]
-struct Slot {
-    child: Child,
-    rate: u32,
-    addr: Option<SocketAddr>,
-    mesh_ready: bool,
-    report: Option<StopReport>,
-    failure: Option<String>,
-    exit: Option<ExitStatus>,
+pub(super) struct Slot {
+    pub(super) child: Child,
+    pub(super) rate: u32,
+    pub(super) addr: Option<SocketAddr>,
+    pub(super) mesh_ready: bool,
+    pub(super) report: Option<StopReport>,
+    pub(super) failure: Option<String>,
+    pub(super) exit: Option<ExitStatus>,
     /// Killed by the supervisor because it did not stop in time.
-    killed: bool,
+    pub(super) killed: bool,
     /// Killed on purpose by a `kill` fault.
-    fault_killed: bool,
+    pub(super) fault_killed: bool,
     /// Stopped by a `pause` fault (SIGSTOP) and not yet resumed.
-    paused: bool,
+    pub(super) paused: bool,
     /// Answered `stop`: it is draining.
-    stopping: bool,
+    pub(super) stopping: bool,
     /// 0 for the first process, 1 and up after restarts.
-    incarnation: u32,
+    pub(super) incarnation: u32,
     /// Restarted and not yet back in the mesh.
-    rejoining: bool,
+    pub(super) rejoining: bool,
     /// Processes of this machine before the current one (restarts), for the manifest.
-    earlier: Vec<(u32, Option<SocketAddr>)>,
+    pub(super) earlier: Vec<(u32, Option<SocketAddr>)>,
 }
 
 impl Slot {
-    fn new(child: Child, rate: u32) -> Slot {
+    pub(super) fn new(child: Child, rate: u32) -> Slot {
         Slot {
             child,
             rate,
@@ -216,39 +155,44 @@ impl Slot {
     }
 
     /// Stopped on request and exited 0, or was killed on purpose by a fault.
-    fn clean(&self) -> bool {
+    pub(super) fn clean(&self) -> bool {
         self.fault_killed
             || (!self.killed && self.report.is_some() && self.exit.is_some_and(|s| s.success()))
     }
 }
 
-struct Supervisor {
-    scenario: Scenario,
-    run_dir: PathBuf,
-    view: LiveView,
-    slots: Vec<Slot>,
-    events: mpsc::UnboundedReceiver<Event>,
+pub(super) struct Supervisor {
+    pub(super) scenario: Scenario,
+    pub(super) run_dir: PathBuf,
+    pub(super) view: LiveView,
+    pub(super) slots: Vec<Slot>,
+    pub(super) events: mpsc::UnboundedReceiver<Event>,
     /// For machines started later (restarts).
-    events_tx: mpsc::UnboundedSender<Event>,
+    pub(super) events_tx: mpsc::UnboundedSender<Event>,
     /// Proves a connection belongs to this run; only the supervisor and its machines know it.
-    secret: u128,
+    pub(super) secret: u128,
     /// When the tick loops started (system time, µs since the epoch); a restart joins it.
-    start_at_unix_us: u64,
+    pub(super) start_at_unix_us: u64,
     /// The same instant on the monotonic clock; fault times count from it.
-    started: Instant,
-    stopped_by: Option<Stop>,
-    forced: bool,
+    pub(super) started: Instant,
+    pub(super) stopped_by: Option<Stop>,
+    pub(super) forced: bool,
     /// A machine died and the scenario says to stop the run then.
-    stop_early: Option<String>,
+    pub(super) stop_early: Option<String>,
     /// The faults' actions still to come, in time order, at real offsets from the start.
-    timeline: std::collections::VecDeque<(Duration, Action)>,
+    pub(super) timeline: std::collections::VecDeque<(Duration, Action)>,
     /// What the faults did, for the manifest.
-    fault_log: Vec<FaultRecord>,
+    pub(super) fault_log: Vec<FaultRecord>,
 }
 
 impl Supervisor {
     /// Start a process for machine `id` and send it its configuration.
-    async fn spawn_machine(&self, id: u32, rate: u32, incarnation: u32) -> std::io::Result<Child> {
+    pub(super) async fn spawn_machine(
+        &self,
+        id: u32,
+        rate: u32,
+        incarnation: u32,
+    ) -> std::io::Result<Child> {
         let mut child = Child::spawn(id, &self.run_dir, self.events_tx.clone(), Event::Child)?;
         let config = MachineConfig {
             id,
@@ -402,154 +346,6 @@ impl Supervisor {
         }
     }
 
-    /// Carry out one fault action, tell the machines it concerns, and record it.
-    async fn carry_out(&mut self, action: Action) {
-        let (kind, machines, detail) = match action {
-            Action::Kill(id) => {
-                let slot = &mut self.slots[id as usize];
-                if slot.exit.is_some() {
-                    return;
-                }
-                slot.fault_killed = true;
-                // A dead process gets no more signals (its pid may be reused).
-                slot.paused = false;
-                slot.child.kill();
-                for (peer, slot) in (0u32..).zip(&mut self.slots) {
-                    if peer != id {
-                        slot.child
-                            .send(&ToMachine::Fault {
-                                kind: "kill".into(),
-                                peer: Some(id),
-                                detail: format!("machine {id} killed (SIGKILL)"),
-                                link: None,
-                            })
-                            .await;
-                    }
-                }
-                ("kill", vec![id], format!("machine {id} killed (SIGKILL)"))
-            }
-            Action::Restart(id) => {
-                let slot = &self.slots[id as usize];
-                if slot.exit.is_none() {
-                    // The kill's exit is not reported yet: try again shortly.
-                    let again = self.elapsed() + RETRY_RESTART;
-                    let at = self.timeline.partition_point(|(t, _)| *t <= again);
-                    self.timeline.insert(at, (again, Action::Restart(id)));
-                    return;
-                }
-                let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
-                let child = match self.spawn_machine(id, rate, incarnation).await {
-                    Ok(child) => child,
-                    Err(e) => {
-                        self.view
-                            .warn(&format!("failed to restart machine {id}: {e}"));
-                        return;
-                    }
-                };
-                let slot = &mut self.slots[id as usize];
-                let old = std::mem::replace(slot, Slot::new(child, rate));
-                let mut earlier = old.earlier;
-                earlier.push((old.child.pid, old.addr));
-                slot.earlier = earlier;
-                slot.incarnation = incarnation;
-                slot.rejoining = true;
-                (
-                    "restart",
-                    vec![id],
-                    format!(
-                        "machine {id} restarted (process {incarnation}, pid {})",
-                        slot.child.pid
-                    ),
-                )
-            }
-            Action::Pause(id) => {
-                let slot = &mut self.slots[id as usize];
-                if slot.exit.is_some() || !signal::send(slot.child.pid, libc::SIGSTOP) {
-                    return;
-                }
-                slot.paused = true;
-                ("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
-            }
-            Action::Resume(id) => {
-                if !self.resume(id) {
-                    return;
-                }
-                let detail = format!("machine {id} resumed (SIGCONT)");
-                self.slots[id as usize]
-                    .child
-                    .send(&ToMachine::Fault {
-                        kind: "pause".into(),
-                        peer: None,
-                        detail: "this machine was paused and is now resumed".into(),
-                        link: None,
-                    })
-                    .await;
-                ("resume", vec![id], detail)
-            }
-            Action::Link {
-                from,
-                to,
-                state,
-                kind,
-                note,
-            } => {
-                self.slots[from as usize]
-                    .child
-                    .send(&ToMachine::Fault {
-                        kind: kind.into(),
-                        peer: Some(to),
-                        detail: note.clone(),
-                        link: Some(state),
-                    })
-                    .await;
-                (kind, vec![from, to], format!("machine {from}: {note}"))
-            }
-        };
-        self.view.note(&format!("fault: {detail}"));
-        self.fault_log.push(FaultRecord {
-            at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-            kind: kind.to_owned(),
-            machines,
-            detail,
-        });
-    }
-
-    /// A restarted machine listens: tell it where its live peers are, and tell them to dial it.
-    async fn rejoin_listening(&mut self, id: u32, addr: SocketAddr) {
-        let live = |s: &Slot| s.exit.is_none() && !s.rejoining;
-        let addrs: Vec<Option<SocketAddr>> = self
-            .slots
-            .iter()
-            .map(|s| s.addr.filter(|_| live(s)))
-            .collect();
-        for (peer, slot) in (0u32..).zip(&mut self.slots) {
-            if peer == id {
-                slot.child
-                    .send(&ToMachine::Peers {
-                        addrs: addrs.clone(),
-                    })
-                    .await;
-            } else if live(slot) {
-                slot.child.send(&ToMachine::Rejoin { peer: id, addr }).await;
-            }
-        }
-    }
-
-    /// Real time since the tick loops started.
-    fn elapsed(&self) -> Duration {
-        Instant::now().saturating_duration_since(self.started)
-    }
-
-    /// SIGCONT a paused machine; false if it was not paused.
-    fn resume(&mut self, id: u32) -> bool {
-        let slot = &mut self.slots[id as usize];
-        if !slot.paused || slot.exit.is_some() {
-            return false;
-        }
-        slot.paused = false;
-        signal::send(slot.child.pid, libc::SIGCONT)
-    }
-
     /// Tell every machine to stop and wait for all to exit. A machine that does not answer
     /// within the scenario's `stop_grace_s` is killed; one that answered but has not exited
     /// [`DRAIN_GRACE`] later is killed too; a second signal kills them all at once.
@@ -698,60 +494,5 @@ impl Supervisor {
                 }
             }
         }
-    }
-
-    fn manifest(&self, started_at: SystemTime) -> Manifest {
-        Manifest {
-            manifest_version: MANIFEST_VERSION,
-            log_format: log_format::FORMAT_VERSION,
-            logiclock_version: env!("CARGO_PKG_VERSION").to_owned(),
-            scenario: self.scenario.clone(),
-            started_at: humantime::format_rfc3339_micros(started_at).to_string(),
-            machines: (0u32..)
-                .zip(&self.slots)
-                .map(|(id, s)| {
-                    let addr = s
-                        .addr
-                        .expect("the manifest is written after every machine listens");
-                    let interval_us = self.scenario.tick_interval(s.rate).as_secs_f64() * 1e6;
-                    MachineEntry::new(id, s.rate, interval_us, addr, s.child.pid)
-                })
-                .collect(),
-            outcome: None,
-        }
-    }
-
-    fn outcome(&self, reason: String) -> Outcome {
-        Outcome {
-            ended_at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-            clean: self.slots.iter().all(Slot::clean),
-            reason,
-            faults: self.fault_log.clone(),
-            exits: (0u32..)
-                .zip(&self.slots)
-                .map(|(id, s)| MachineExit {
-                    id,
-                    status: match (s.exit, s.killed, s.fault_killed) {
-                        (Some(status), _, true) => format!("{} (kill fault)", describe(&status)),
-                        (Some(status), true, _) => {
-                            format!("{} (killed by the supervisor)", describe(&status))
-                        }
-                        (Some(status), false, false) => describe(&status),
-                        (None, _, _) => "unknown".to_owned(),
-                    },
-                    clean: s.clean(),
-                    report: s.report.clone(),
-                })
-                .collect(),
-        }
-    }
-
-    fn write_manifest(&self, manifest: &Manifest) -> Result<(), SupervisorError> {
-        manifest
-            .write(&self.run_dir)
-            .map_err(|source| SupervisorError::Manifest {
-                path: self.run_dir.clone(),
-                source,
-            })
     }
 }

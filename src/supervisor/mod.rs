@@ -4,12 +4,20 @@
 //! - [`signal`]: Ctrl-C and SIGTERM as events;
 //! - [`run_dir`]: creating the run directory;
 //! - [`display`]: the live view and the final summary;
-//! - [`actor`]: the loop that owns the children and drives set-up, run and stop.
+//! - [`actor`]: the loop that owns the children and drives set-up, run and stop;
+//! - [`faults`]: faults on purpose and restarts, carried out by the actor;
+//! - [`report`]: the manifest, the outcome and the report of a run;
+//! - [`error`]: why a run could not be carried out.
 
 pub mod actor;
 pub mod child;
 pub mod display;
+pub mod error;
+pub mod faults;
+pub mod report;
 pub mod run_dir;
 pub mod signal;
 
-pub use actor::{run, RunOptions, RunReport, SupervisorError};
+pub use actor::run;
+pub use error::SupervisorError;
+pub use report::{RunOptions, RunReport};

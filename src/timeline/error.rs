@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use crate::analyze::AnalyzeError;
 
-/// Exit code for unreadable or corrupt input.
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub use crate::EXIT_BAD_INPUT;
 /// Exit code for any other failure (an output that could not be written).
 pub const EXIT_FAILURE: u8 = 1;
 
