@@ -1,6 +1,7 @@
 //! One model machine: a child process of the supervisor, started through the hidden subcommand.
 //!
-//! - [`clock`]: the Lamport rules and the die's actions (pure);
+//! - [`clock`]: the Lamport and vector clock rules and the die's actions (pure);
+//! - [`commands`]: the supervisor's messages during the machine's life;
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
 //! - [`tick`]: the interval-driven tick loop;
@@ -9,6 +10,7 @@
 //! - [`process`]: the machine's life from `config` to `stopped`, driven by the control channel.
 
 pub mod clock;
+pub mod commands;
 pub mod log_layer;
 pub mod mesh;
 pub mod process;

@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 use tracing_subscriber::prelude::*;
 
 use super::clock::{peers_of, VectorClock};
+use super::commands;
 use super::log_layer::{LogSink, ModelLogLayer};
 use super::mesh::{self, Identity};
 use super::restore::Restored;
@@ -67,12 +68,6 @@ async fn write_control(mut rx: mpsc::UnboundedReceiver<FromMachine>) {
     }
 }
 
-/// The supervisor's messages after `config`, as the machine's main flow needs them.
-enum Control {
-    Peers(Vec<Option<std::net::SocketAddr>>),
-    Start(u64),
-}
-
 async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
     use anyhow::Context;
     let mut stdin = BufReader::new(tokio::io::stdin());
@@ -122,7 +117,7 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
 async fn run_logged(
     config: &MachineConfig,
     restored: Restored,
-    mut stdin: BufReader<tokio::io::Stdin>,
+    stdin: BufReader<tokio::io::Stdin>,
     out: &mpsc::UnboundedSender<FromMachine>,
     sink: &LogSink,
 ) -> anyhow::Result<StopReport> {
@@ -153,77 +148,21 @@ async fn run_logged(
         .map(|(tx, rx)| (tx, Some(rx)))
         .unzip();
 
-    // The control channel: `stop` or the end of stdin cancel `stop`; faults are applied here;
-    // the rest goes to `ctrl_rx`.
+    // The control channel: `stop` or the end of stdin cancel `stop`; faults are applied there;
+    // the rest comes to `ctrl_rx`.
     let stop = CancellationToken::new();
     let (ctrl_tx, mut ctrl_rx) = mpsc::unbounded_channel();
-    {
-        let stop = stop.clone();
-        let links = links.clone();
-        let out = out.clone();
-        tokio::spawn(async move {
-            let link_commands = Arc::new(link_commands);
-            loop {
-                match control::recv::<_, ToMachine>(&mut stdin).await {
-                    Ok(Some(ToMachine::Peers { addrs })) => {
-                        let _ = ctrl_tx.send(Control::Peers(addrs));
-                    }
-                    Ok(Some(ToMachine::Start { at_unix_us })) => {
-                        let _ = ctrl_tx.send(Control::Start(at_unix_us));
-                    }
-                    Ok(Some(ToMachine::Rejoin { peer, addr })) => {
-                        let link_commands = link_commands.clone();
-                        tokio::spawn(async move {
-                            match mesh::dial(addr, me, peer).await {
-                                Ok(framed) => {
-                                    if let Some(tx) = link_commands.get(peer as usize) {
-                                        let _ = tx.send(mesh::LinkCommand::Connect(framed));
-                                    }
-                                }
-                                Err(e) => emit(&Event::Warning {
-                                    message: format!("failed to reconnect: {e}"),
-                                }),
-                            }
-                        });
-                    }
-                    Ok(Some(ToMachine::Stop)) => {
-                        stop.cancel();
-                        let _ = out.send(FromMachine::Stopping);
-                    }
-                    Ok(Some(ToMachine::Fault {
-                        kind,
-                        peer,
-                        detail,
-                        link,
-                    })) => {
-                        let dead = kind == "kill" || kind == "died";
-                        emit(&Event::Fault { kind, peer, detail });
-                        if let (true, Some(tx)) =
-                            (dead, peer.and_then(|p| link_commands.get(p as usize)))
-                        {
-                            let _ = tx.send(mesh::LinkCommand::Gone);
-                        }
-                        if let (Some(peer), Some(state)) = (peer, link) {
-                            if let Some(tx) = links.get(peer as usize) {
-                                tx.send_replace(state);
-                            }
-                        }
-                    }
-                    Ok(Some(ToMachine::Config(_))) => emit(&Event::Warning {
-                        message: "ignored a second config message".into(),
-                    }),
-                    Ok(None) => {
-                        // The supervisor is gone (or closed our stdin): stop by ourselves.
-                        stop.cancel();
-                        return;
-                    }
-                    Err(e) => emit(&Event::Warning {
-                        message: format!("control channel: {e}"),
-                    }),
-                }
-            }
-        });
-    }
+    tokio::spawn(commands::read(
+        stdin,
+        commands::Targets {
+            me,
+            stop: stop.clone(),
+            out: out.clone(),
+            links: links.clone(),
+            link_commands,
+            forward: ctrl_tx,
+        },
+    ));
 
     let (inbox_tx, inbox) = mpsc::unbounded_channel();
     let (connected_tx, mut connected_rx) = mpsc::unbounded_channel();
@@ -244,7 +183,7 @@ async fn run_logged(
         biased;
         _ = stop.cancelled() => None,
         msg = ctrl_rx.recv() => match msg {
-            Some(Control::Peers(addrs)) => Some(addrs),
+            Some(commands::Control::Peers(addrs)) => Some(addrs),
             Some(_) => anyhow::bail!("expected the peers' addresses"),
             None => None,
         },
@@ -311,7 +250,7 @@ async fn run_logged(
         biased;
         _ = stop.cancelled() => None,
         msg = ctrl_rx.recv() => match msg {
-            Some(Control::Start(at)) => Some(at),
+            Some(commands::Control::Start(at)) => Some(at),
             Some(_) => anyhow::bail!("expected the start message"),
             None => None,
         },
