@@ -24,11 +24,7 @@ fn start(tmp: &Path, scenario: &str) -> (std::process::Child, PathBuf, Vec<Strin
     .collect();
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let child = util::spawn(tmp, &argv);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !out.join("manifest.json").exists() {
-        assert!(Instant::now() < deadline, "the run never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    util::wait_for_manifest(&out);
     (child, out, args)
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use logiclock::log_format::Event;
 
@@ -27,11 +27,7 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
         out.to_str().unwrap(),
     ];
     let child = util::spawn(tmp.path(), &args);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !out.join("manifest.json").exists() {
-        assert!(Instant::now() < deadline, "the run never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    util::wait_for_manifest(&out);
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     let target = manifest.machines[0].addr;
 

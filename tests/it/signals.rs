@@ -27,11 +27,7 @@ fn start_long_run(tmp: &Path) -> (std::process::Child, std::path::PathBuf, Vec<S
     .collect();
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let child = util::spawn(tmp, &argv);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !out.join("manifest.json").exists() {
-        assert!(Instant::now() < deadline, "the run never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    util::wait_for_manifest(&out);
     // Let the machines tick for a while.
     std::thread::sleep(Duration::from_millis(700));
     (child, out, args)

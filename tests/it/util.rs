@@ -322,6 +322,19 @@ impl RunFiles {
     }
 }
 
+/// Wait (at most 20 s) until `dir` holds a manifest: the run's machines are about to tick.
+pub fn wait_for_manifest(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !dir.join("manifest.json").exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the run in {} never started",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Write `text` as a scenario file in `dir`.
 pub fn scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
