@@ -228,6 +228,19 @@ pub struct FlatLine<'a> {
     pub max_rss_kb: Option<u64>,
     /// Vector clock of a tick event (format 2 and up).
     pub vc: Option<Vec<u64>>,
+    pub peer: Option<u32>,
+    pub incarnation: Option<u32>,
+    // Text fields of the rarer events; `Cow` because they may hold escapes.
+    #[serde(borrow)]
+    pub kind: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub addr: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub reason: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub detail: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub message: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// A set of machine ids below 64 (the most a scenario may have), read from a JSON array

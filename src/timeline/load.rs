@@ -1,78 +1,16 @@
 //! Reading a run directory into a [`Timeline`]: the manifest, then each log line by line.
 //! Every malformed line is an error naming its file and line.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use crate::analyze::read::open_run;
 use crate::analyze::timestamp::parse_micros;
 use crate::analyze::AnalyzeError;
-use crate::log_format::{readable, IdSet};
+use crate::log_format::{readable, FlatLine};
 
 use super::event::{Event, Kind, MachineInfo, Other, Timeline};
-
-/// One log line with every field of every event optional (names as in
-/// [`crate::log_format::Event`]); borrowed from the line where it can be.
-#[derive(Debug, Deserialize)]
-struct RawLine<'a> {
-    #[serde(borrow)]
-    timestamp: Cow<'a, str>,
-    machine: u32,
-    #[serde(borrow)]
-    event: Cow<'a, str>,
-    tick: Option<u64>,
-    lamport: Option<u64>,
-    vc: Option<Vec<u64>>,
-    late_us: Option<u64>,
-    to: Option<Recipients>,
-    from: Option<u32>,
-    msg_clock: Option<u64>,
-    queue: Option<u64>,
-    peer: Option<u32>,
-    format: Option<u32>,
-    rate: Option<u32>,
-    interval_us: Option<u64>,
-    machines: Option<u32>,
-    incarnation: Option<u32>,
-    first: Option<u64>,
-    count: Option<u64>,
-    ticks: Option<u64>,
-    skipped: Option<u64>,
-    cpu_ms: Option<u64>,
-    max_rss_kb: Option<u64>,
-    #[serde(borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    addr: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    detail: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    message: Option<Cow<'a, str>>,
-}
-
-/// The `to` field: an array of ids (`send`) or one id (`dropped`).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(untagged)]
-enum Recipients {
-    One(u32),
-    Many(IdSet),
-}
-
-impl Recipients {
-    fn set(self) -> Result<IdSet, String> {
-        match self {
-            Recipients::Many(set) => Ok(set),
-            Recipients::One(id) if id < 64 => Ok(IdSet(1 << id)),
-            Recipients::One(id) => Err(format!("machine id {id} out of range (at most 63)")),
-        }
-    }
-}
 
 /// Read the run directory `dir`: its manifest and every line of every machine log.
 pub fn load(dir: &Path) -> Result<Timeline, AnalyzeError> {
@@ -170,7 +108,7 @@ fn read_log(path: &Path, machine: u32, out: &mut Vec<Event>) -> Result<(), Analy
 
 /// Parse line number `line` of machine `machine`'s log; also returns a `start` line's format.
 fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<(Event, Option<u32>), String> {
-    let raw: RawLine = serde_json::from_slice(text).map_err(|e| {
+    let raw: FlatLine = serde_json::from_slice(text).map_err(|e| {
         if e.is_eof() {
             format!("truncated line ({e})")
         } else {
@@ -184,17 +122,16 @@ fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<(Event, Option<u32
         ));
     }
     let ts_us =
-        parse_micros(&raw.timestamp).ok_or_else(|| format!("bad timestamp {:?}", raw.timestamp))?;
+        parse_micros(raw.timestamp).ok_or_else(|| format!("bad timestamp {:?}", raw.timestamp))?;
     let need = |value: Option<u64>, field: &str| {
         value.ok_or_else(|| format!("`{}` line without `{field}`", raw.event))
     };
-    let kind = match &*raw.event {
+    let kind = match raw.event {
         "internal" => Kind::Internal,
         "send" => Kind::Send {
             to: raw
                 .to
-                .ok_or_else(|| "`send` line without `to`".to_string())?
-                .set()?,
+                .ok_or_else(|| "`send` line without `to`".to_string())?,
         },
         "recv" => Kind::Recv {
             from: need(raw.from.map(u64::from), "from")? as u32,
@@ -213,7 +150,7 @@ fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<(Event, Option<u32
             machine,
             line,
             ts_us,
-            timestamp: raw.timestamp.into_owned(),
+            timestamp: raw.timestamp.to_owned(),
             tick: raw.tick,
             lamport: raw.lamport,
             vc: raw.vc.unwrap_or_default(),
@@ -225,7 +162,7 @@ fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<(Event, Option<u32
 }
 
 /// The fields of a non-clock line that have no column of their own, as `key=value` text.
-fn other(raw: &RawLine) -> Other {
+fn other(raw: &FlatLine) -> Other {
     let mut detail = String::new();
     let mut put = |key: &str, value: &dyn std::fmt::Display| {
         if !detail.is_empty() {
@@ -266,11 +203,7 @@ fn other(raw: &RawLine) -> Other {
     }
     Other {
         name: raw.event.to_string(),
-        peer: raw.peer.or_else(|| {
-            raw.to
-                .and_then(|to| to.set().ok())
-                .and_then(|to| to.iter().next())
-        }),
+        peer: raw.peer.or_else(|| raw.to.and_then(|to| to.iter().next())),
         detail,
     }
 }
@@ -278,6 +211,7 @@ fn other(raw: &RawLine) -> Other {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log_format::IdSet;
 
     fn parse(rest: &str) -> Result<Event, String> {
         let text =
