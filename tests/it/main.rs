@@ -16,5 +16,17 @@ mod faults;
 // Strangers connecting to a machine: refused and logged.
 mod network;
 
+// `logiclock analyze` on hand-made runs with hand-computed answers, corrupt inputs, real runs.
+mod analyze;
+
+// A small hand-made run with known clocks, for the diagram and export tests.
+mod golden;
+
+// `logiclock diagram`, including its picture rendered by headless Chromium.
+mod diagram;
+
+// `logiclock export` to ShiViz, Perfetto and CSV.
+mod export;
+
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
 mod signals;

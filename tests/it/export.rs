@@ -1,13 +1,11 @@
 //! `logiclock export`: golden files of a hand-made run, ShiViz's clock rules, and a real run's
 //! exports checked against its logs.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{assert_ok, golden_lines, logiclock, read_logs, real_run, write_run};
+use crate::golden::{assert_ok, golden_lines, logiclock, read_logs, real_run, write_run};
 use logiclock::log_format::Event;
 
 const TIMEOUT: Duration = Duration::from_secs(30);

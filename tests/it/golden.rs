@@ -1,7 +1,5 @@
-//! Helpers shared by the diagram and export tests: running the binary with a hard timeout, and a
-//! small hand-made run whose every clock is known.
-
-#![allow(dead_code)] // each test binary uses a part of it
+//! Helpers of the diagram and export tests: running the binary with a hard timeout, and a small
+//! hand-made run whose every clock is known.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

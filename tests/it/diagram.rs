@@ -1,13 +1,11 @@
 //! `logiclock diagram`: the elements of a hand-made run's diagram, the window and its clipped
 //! arrows, and the picture of a real run as headless Chromium renders it.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{assert_ok, golden_lines, logiclock, real_run, run_with_timeout, write_run};
+use crate::golden::{assert_ok, golden_lines, logiclock, real_run, run_with_timeout, write_run};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CHROMIUM: &str = "/usr/bin/chromium";
