@@ -9,7 +9,7 @@ use logiclock::log_format::{Event, LogLine};
 use crate::util::{self, RunFiles};
 
 /// Start `scenario` and wait until its manifest exists (the machines are about to tick).
-fn start(tmp: &Path, scenario: &str) -> (std::process::Child, PathBuf, Vec<String>) {
+fn start(tmp: &Path, scenario: &str) -> (util::Spawned, PathBuf, Vec<String>) {
     let path = util::scenario(tmp, "faults.toml", scenario);
     let out = tmp.join("run");
     let args: Vec<String> = [
@@ -28,7 +28,7 @@ fn start(tmp: &Path, scenario: &str) -> (std::process::Child, PathBuf, Vec<Strin
     (child, out, args)
 }
 
-fn finish(child: std::process::Child, args: &[String], out: &Path) -> util::Finished {
+fn finish(child: util::Spawned, args: &[String], out: &Path) -> util::Finished {
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     util::finish(child, &argv, Duration::from_secs(40), Some(out))
 }
@@ -92,6 +92,7 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     if let Err(why) = files.check_except(&[1]) {
         panic!("{why}\n{}", done.describe());
     }
+    files.assert_no_machine_left();
     for id in [0, 2] {
         every_send_after_the_news_is_dropped(&files.logs[id], 1, "died");
     }
@@ -151,6 +152,7 @@ fn with_the_stop_policy_a_death_ends_the_run() {
     if let Err(why) = files.check_except(&[0]) {
         panic!("{why}\n{}", done.describe());
     }
+    files.assert_no_machine_left();
 }
 
 #[test]

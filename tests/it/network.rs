@@ -55,6 +55,7 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
     if let Err(why) = files.check() {
         panic!("{why}\n{}", done.describe());
     }
+    files.assert_no_machine_left();
     let reasons: Vec<&str> = files.logs[0]
         .iter()
         .filter_map(|l| match &l.event {

@@ -60,6 +60,7 @@ fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
     if let Err(why) = files.check() {
         panic!("{why}\n{}", done.describe());
     }
+    files.assert_no_machine_left();
     for (id, log) in files.logs.iter().enumerate() {
         let start = log.iter().find(|l| l.event.name() == "start");
         assert!(

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::util::{self, RunFiles};
 
 /// Start a long run (10 real seconds) and wait until its manifest says the machines started.
-fn start_long_run(tmp: &Path) -> (std::process::Child, std::path::PathBuf, Vec<String>) {
+fn start_long_run(tmp: &Path) -> (util::Spawned, std::path::PathBuf, Vec<String>) {
     let out = tmp.join("run");
     let scenario = util::repo().join("configs/default.toml");
     let args: Vec<String> = [

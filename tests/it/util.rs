@@ -58,27 +58,62 @@ impl Finished {
     }
 }
 
+/// A `logiclock` process a test started. Dropping it (a test that panics) kills it, so no run
+/// outlives its test; its machines then see their control pipes close and stop by themselves.
+pub struct Spawned(Option<Child>);
+
+impl Spawned {
+    pub fn id(&self) -> u32 {
+        self.0.as_ref().expect("the process is held").id()
+    }
+
+    /// Wait for the process to end.
+    pub fn wait(&mut self) -> ExitStatus {
+        self.0
+            .as_mut()
+            .expect("the process is held")
+            .wait()
+            .expect("failed to wait for logiclock")
+    }
+
+    fn take(mut self) -> Child {
+        self.0.take().expect("the process is held")
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Spawn `logiclock ARGS` in `cwd`, with stdout and stderr captured.
-pub fn spawn(cwd: &Path, args: &[&str]) -> Child {
-    Command::new(bin())
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("failed to spawn logiclock")
+pub fn spawn(cwd: &Path, args: &[&str]) -> Spawned {
+    Spawned(Some(
+        Command::new(bin())
+            .args(args)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("failed to spawn logiclock"),
+    ))
 }
 
 /// Wait for `child`, killing it after `timeout`; `run_dir` is where its logs are, if any.
 /// Its output is read on threads meanwhile, so a chatty child never blocks on a full pipe.
 pub fn finish(
-    mut child: Child,
+    spawned: Spawned,
     args: &[&str],
     timeout: Duration,
     run_dir: Option<&Path>,
 ) -> Finished {
     use std::io::Read;
+    let mut child = spawned.take();
     let read = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut text = String::new();
@@ -167,6 +202,16 @@ impl RunFiles {
         match self.logs[id].last().map(|l| &l.event) {
             Some(Event::Stop { lamport, queue, .. }) => (*lamport, *queue),
             other => panic!("machine {id}'s log does not end with a stop line: {other:?}"),
+        }
+    }
+
+    /// No process of the run's machines (first processes and restarts) is still there.
+    pub fn assert_no_machine_left(&self) {
+        for m in &self.manifest.machines {
+            let pids = std::iter::once(m.pid).chain(m.restarts.iter().map(|r| r.pid));
+            for pid in pids {
+                assert!(!alive(pid), "machine {} (pid {pid}) outlived the run", m.id);
+            }
         }
     }
 
