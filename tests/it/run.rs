@@ -92,7 +92,7 @@ fn every_machine_ticks_at_its_configured_rate() {
         let ran = ticks.len() as f64;
         let slots = (last.0 - first.0 + 1) as f64;
         assert!(
-            ran >= 0.99 * slots,
+            ran >= 0.95 * slots,
             "machine {id}: {ran} ticks ran in {slots} slots"
         );
         let achieved = (last.0 - first.0) as f64 / ((last.1 - first.1) as f64 / 1e6);
