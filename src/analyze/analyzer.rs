@@ -14,6 +14,13 @@ use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::timestamp::parse_micros;
 use super::vectors::Vectors;
 
+/// Which end of a link a record is.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    Send,
+    Recv,
+}
+
 /// How to analyze.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -128,6 +135,31 @@ impl Analyzer {
             .filter(|&i| i != usize::MAX)
     }
 
+    /// A send or receive of the message stamped `clock` on link `from -> to` (machine indexes).
+    fn on_link(&mut self, from: usize, to: usize, side: Side, clock: u64, rec: &Record) {
+        let n = self.ids.len();
+        let msg = Pending {
+            clock,
+            ts: rec.ts,
+            line: rec.line,
+        };
+        let mut ctx = Settle {
+            ids: &self.ids,
+            checks: &mut self.checks,
+            metrics: &mut self.metrics,
+            faults: &self.faults,
+            starts: &self.starts,
+            deaths: 0,
+        };
+        let link = &mut self.links[from * n + to];
+        match side {
+            Side::Send => link.send(msg, &mut |o| ctx.settle(o, from, to)),
+            Side::Recv => link.recv(msg, &mut |o| ctx.settle(o, from, to)),
+        }
+        let deaths = ctx.deaths;
+        link.reclassify_lost(deaths);
+    }
+
     /// Take the next record (in system-time order) of the machine at index `m`.
     pub fn feed(&mut self, m: usize, rec: &Record) -> Result<(), String> {
         self.lines += 1;
@@ -141,24 +173,7 @@ impl Analyzer {
             Ev::Send { lamport, to, .. } => {
                 for id in to.iter() {
                     match self.index(id).filter(|&j| j != m) {
-                        Some(j) => {
-                            let msg = Pending {
-                                clock: lamport,
-                                ts: rec.ts,
-                                line: rec.line,
-                            };
-                            let mut ctx = Settle {
-                                ids: &self.ids,
-                                checks: &mut self.checks,
-                                metrics: &mut self.metrics,
-                                faults: &self.faults,
-                                starts: &self.starts,
-                                deaths: 0,
-                            };
-                            self.links[m * n + j].send(msg, &mut |o| ctx.settle(o, m, j));
-                            let deaths = ctx.deaths;
-                            self.links[m * n + j].reclassify_lost(deaths);
-                        }
+                        Some(j) => self.on_link(m, j, Side::Send, lamport, rec),
                         None => self
                             .checks
                             .offend(CheckId::Matching, m, Some(rec.line), || {
@@ -170,24 +185,7 @@ impl Analyzer {
             Ev::Recv {
                 from, msg_clock, ..
             } => match self.index(from).filter(|&f| f != m) {
-                Some(f) => {
-                    let msg = Pending {
-                        clock: msg_clock,
-                        ts: rec.ts,
-                        line: rec.line,
-                    };
-                    let mut ctx = Settle {
-                        ids: &self.ids,
-                        checks: &mut self.checks,
-                        metrics: &mut self.metrics,
-                        faults: &self.faults,
-                        starts: &self.starts,
-                        deaths: 0,
-                    };
-                    self.links[f * n + m].recv(msg, &mut |o| ctx.settle(o, f, m));
-                    let deaths = ctx.deaths;
-                    self.links[f * n + m].reclassify_lost(deaths);
-                }
+                Some(f) => self.on_link(f, m, Side::Recv, msg_clock, rec),
                 None => self
                     .checks
                     .offend(CheckId::Matching, m, Some(rec.line), || {

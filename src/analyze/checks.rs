@@ -72,6 +72,16 @@ struct MachineState {
     last_tick: u64,
 }
 
+/// An entry of a list of offences (or expected departures): `line` of machine `(id, file)`.
+fn entry((id, file): &(u32, String), line: Option<u64>, message: String) -> Offence {
+    Offence {
+        machine: *id,
+        file: file.clone(),
+        line,
+        message,
+    }
+}
+
 /// Running checks over the records of all machines.
 #[derive(Debug, Clone)]
 pub struct Checks {
@@ -109,13 +119,8 @@ impl Checks {
         let tally = &mut self.tallies[check as usize];
         tally.expected += 1;
         if tally.expected_first.len() < LISTED {
-            let (id, file) = &self.machines[machine];
-            tally.expected_first.push(Offence {
-                machine: *id,
-                file: file.clone(),
-                line,
-                message: message(),
-            });
+            let entry = entry(&self.machines[machine], line, message());
+            tally.expected_first.push(entry);
         }
     }
 
@@ -130,13 +135,9 @@ impl Checks {
         let tally = &mut self.tallies[check as usize];
         tally.offences += 1;
         if tally.first.len() < LISTED {
-            let (id, file) = &self.machines[machine];
-            tally.first.push(Offence {
-                machine: *id,
-                file: file.clone(),
-                line,
-                message: message(),
-            });
+            tally
+                .first
+                .push(entry(&self.machines[machine], line, message()));
         }
     }
 
