@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use logiclock::log_format::{log_file_name, Event, LogLine, FORMAT_VERSION};
 use logiclock::manifest::{MachineEntry, Manifest, MANIFEST_VERSION};
@@ -19,28 +19,36 @@ pub fn logiclock(args: &[&str], timeout: Duration) -> Output {
     )
 }
 
-/// Run `command` with output captured, killing it after `timeout` (and failing the test).
+/// Run `command` with output captured, killing it after `timeout` (and failing the test). The
+/// output is read while it runs, so a chatty process (Chromium) cannot block on a full pipe.
 pub fn run_with_timeout(command: &mut Command, timeout: Duration) -> Output {
-    let mut child = command
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("failed to spawn {command:?}: {e}"));
-    let deadline = Instant::now() + timeout;
-    while child.try_wait().expect("failed to wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("failed to wait");
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(timeout) {
+        Ok(out) => out.expect("failed to wait"),
+        Err(_) => {
+            // SAFETY: kill(2) on the pid of the child this function spawned, not yet reaped.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            let out = finished
+                .recv()
+                .expect("the waiting thread answers")
+                .expect("failed to wait");
             panic!(
                 "{command:?} timed out after {timeout:?}\n--- stdout\n{}--- stderr\n{}",
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        std::thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().expect("failed to wait")
 }
 
 /// Assert that `out` exited 0, printing its output otherwise.
