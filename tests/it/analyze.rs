@@ -9,7 +9,11 @@ use logiclock::manifest::{MachineEntry, Manifest, MANIFEST_VERSION};
 use logiclock::scenario::{RateSpec, Scenario};
 use serde_json::Value;
 
+use crate::golden::run_with_timeout;
+
 const BIN: &str = env!("CARGO_BIN_EXE_logiclock");
+/// Longest any command of these tests may take.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 const T0: &str = "2026-01-01T00:00:00.000000Z";
 
 /// Timestamp `ms` milliseconds after [`T0`].
@@ -166,11 +170,7 @@ fn write_run(dir: &Path, logs: &[Vec<String>]) {
 }
 
 fn analyze(args: &[&Path]) -> Output {
-    let out = Command::new(BIN)
-        .arg("analyze")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = run_with_timeout(Command::new(BIN).arg("analyze").args(args), TIMEOUT);
     eprintln!(
         "$ logiclock analyze {args:?}\n--- exit {:?}\n--- stdout\n{}--- stderr\n{}",
         out.status.code(),
@@ -438,20 +438,21 @@ fn several_runs_get_an_aggregate_table_and_the_worst_exit_code() {
 fn end_to_end_a_real_run_analyzed() {
     let tmp = tempfile::tempdir().unwrap();
     let run = tmp.path().join("run");
-    let status = Command::new(BIN)
-        .args([
-            "run",
-            "configs/default.toml",
-            "--speedup",
-            "100",
-            "--duration",
-            "30",
-        ])
-        .args(["--seed", "3", "--quiet", "--out"])
-        .arg(&run)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let status = run_with_timeout(
+        Command::new(BIN)
+            .args([
+                "run",
+                "configs/default.toml",
+                "--speedup",
+                "100",
+                "--duration",
+                "30",
+            ])
+            .args(["--seed", "3", "--quiet", "--out"])
+            .arg(&run)
+            .current_dir(env!("CARGO_MANIFEST_DIR")),
+        TIMEOUT,
+    );
     assert!(status.status.success(), "run failed: {}", stderr(&status));
     let out = analyze(&[&run]);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
@@ -736,19 +737,20 @@ fn without_the_plan_the_same_faults_are_offences() {
 fn end_to_end_the_faults_scenario_passes_and_accounts_for_every_message() {
     let tmp = tempfile::tempdir().unwrap();
     let run = tmp.path().join("run");
-    let status = Command::new(BIN)
-        .args([
-            "run",
-            "configs/faults.toml",
-            "--speedup",
-            "20",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&run)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let status = run_with_timeout(
+        Command::new(BIN)
+            .args([
+                "run",
+                "configs/faults.toml",
+                "--speedup",
+                "20",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&run)
+            .current_dir(env!("CARGO_MANIFEST_DIR")),
+        TIMEOUT,
+    );
     assert!(status.status.success(), "run failed: {}", stderr(&status));
     let out = analyze(&[&run]);
     let s = summary(&run);
