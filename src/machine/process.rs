@@ -274,7 +274,7 @@ async fn run_logged(
         period,
         inbox,
         outboxes,
-        status: status.clone(),
+        status,
         clock: restored.clock,
         vclock: VectorClock::restored(config.id, config.machines, &restored.vc),
         last_tick: restored.last_tick,
@@ -338,7 +338,6 @@ async fn run_logged(
         cpu_ms,
         max_rss_kb,
     };
-    status.queue.store(queue, Ordering::Relaxed);
     emit(&Event::Stop {
         lamport: report.lamport,
         queue: report.queue,
