@@ -118,10 +118,7 @@ fn every_send_after_the_news_is_dropped(log: &[LogLine], dead: u32, kind: &str) 
             }
         }
     }
-    assert!(
-        sends > 0 || after.len() < 20,
-        "no send to the dead machine to check"
-    );
+    assert!(sends > 0, "no send to the dead machine to check");
 }
 
 #[test]
