@@ -1,7 +1,13 @@
 //! Integration tests: each spawns the built `logiclock` binary in a fresh temporary directory,
 //! on loopback with automatic ports, with a hard timeout, and checks the run from its files.
 
-// Shared helpers: running the binary, reading a run directory, describing a failure.
+// The one way to run the binary: a builder with a hard timeout and a failure description.
+mod cmd;
+
+// Hand-made run directories from typed log lines, with a raw escape for corrupt input.
+mod fixture;
+
+// Reading a run directory back and checking it against the log contract.
 mod util;
 
 // `logiclock run`: logs, Lamport rules, message accounting, rates, seeds.
