@@ -252,7 +252,8 @@ fn a_broken_lamport_rule_fails_with_its_line() {
 /// Corrupt inputs: each gives exit 2 and its own message naming the file (and line).
 #[test]
 fn corrupt_inputs_each_say_what_is_wrong() {
-    type Spoil = fn(&Path);
+    // Each case writes the hand-made run, spoiled.
+    type Spoil = fn(Fixture, &Path);
     fn edit(path: PathBuf, f: impl FnOnce(String) -> String) {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(path, f(text)).unwrap();
@@ -260,17 +261,19 @@ fn corrupt_inputs_each_say_what_is_wrong() {
     let cases: [(&str, Spoil, &str); 6] = [
         (
             "truncated line",
-            |d| {
-                edit(d.join("machine-1.log"), |t| {
-                    t + r#"{"timestamp":"2026-01-01T00:00:03.000000Z","machine":1,"ev"#
-                })
+            |f, d| {
+                f.raw_text(
+                    1,
+                    r#"{"timestamp":"2026-01-01T00:00:03.000000Z","machine":1,"ev"#,
+                )
+                .write(d);
             },
             "machine-1.log line 5: truncated line",
         ),
         (
             "wrong field type",
-            |d| {
-                edit(d.join("machine-1.log"), |t| {
+            |f, d| {
+                edit(f.write(d).join("machine-1.log"), |t| {
                     t.replacen(r#""lamport":2"#, r#""lamport":"2""#, 1)
                 })
             },
@@ -278,8 +281,8 @@ fn corrupt_inputs_each_say_what_is_wrong() {
         ),
         (
             "impossible queue length",
-            |d| {
-                edit(d.join("machine-1.log"), |t| {
+            |f, d| {
+                edit(f.write(d).join("machine-1.log"), |t| {
                     t.replacen(
                         r#""msg_clock":1,"queue":0"#,
                         r#""msg_clock":1,"queue":1000000000000000"#,
@@ -291,13 +294,13 @@ fn corrupt_inputs_each_say_what_is_wrong() {
         ),
         (
             "missing manifest",
-            |d| std::fs::remove_file(d.join("manifest.json")).unwrap(),
+            |f, d| std::fs::remove_file(f.write(d).join("manifest.json")).unwrap(),
             "run: missing manifest.json",
         ),
         (
             "other format version",
-            |d| {
-                edit(d.join("machine-2.log"), |t| {
+            |f, d| {
+                edit(f.write(d).join("machine-2.log"), |t| {
                     t.replacen(r#""format":1"#, r#""format":7"#, 1)
                 })
             },
@@ -305,13 +308,14 @@ fn corrupt_inputs_each_say_what_is_wrong() {
         ),
         (
             "missing log",
-            |d| std::fs::remove_file(d.join("machine-2.log")).unwrap(),
+            |f, d| std::fs::remove_file(f.write(d).join("machine-2.log")).unwrap(),
             "manifest.json lists machine 2 but machine-2.log is missing",
         ),
     ];
     for (name, spoil, expected) in cases {
-        let (_tmp, dir) = hand_made_dir();
-        spoil(&dir);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run");
+        spoil(hand_made(), &dir);
         let out = analyze(&[&dir]);
         assert_eq!(out.code(), Some(2), "{name}");
         assert!(out.stderr.contains(expected), "{name}: {}", out.stderr);

@@ -51,9 +51,10 @@ impl Logiclock {
         }
     }
 
-    /// `logiclock run SCENARIO` (a relative path is found from the repository root).
+    /// `logiclock run SCENARIO`; a relative path is found from the repository root
+    /// (`configs/default.toml`), wherever the command runs.
     pub fn run(scenario: impl AsRef<Path>) -> Logiclock {
-        Logiclock::new().arg("run").arg(scenario.as_ref())
+        Logiclock::new().arg("run").arg(repo().join(scenario))
     }
 
     /// `logiclock analyze DIR`; more directories with `.arg(..)`.
@@ -202,12 +203,14 @@ impl Running {
     }
 
     /// Give [`Running::finish`] this timeout instead of the builder's.
+    #[allow(dead_code, reason = "used by `util::finish`, the old name")]
     pub fn with_timeout(mut self, timeout: Duration) -> Running {
         self.timeout = timeout;
         self
     }
 
     /// Where the logs are whose tails a failure shows, if not set by the builder.
+    #[allow(dead_code, reason = "used by `util::finish`, the old name")]
     pub fn logs_in(mut self, dir: Option<&Path>) -> Running {
         if let Some(dir) = dir {
             self.run_dir = Some(dir.to_owned());

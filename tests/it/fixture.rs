@@ -51,6 +51,9 @@ impl Entry {
     }
 }
 
+/// A change to the manifest, applied when the fixture is written.
+type ManifestEdit = Rc<dyn Fn(&mut Manifest)>;
+
 /// A hand-made run: machines with rates, their log lines, and the manifest (speedup 1).
 #[derive(Clone)]
 #[must_use = "a fixture does nothing until .write(dir)"]
@@ -60,7 +63,7 @@ pub struct Fixture {
     name: String,
     duration_s: f64,
     seed: u64,
-    edits: Vec<Rc<dyn Fn(&mut Manifest)>>,
+    edits: Vec<ManifestEdit>,
 }
 
 impl Fixture {
@@ -86,12 +89,6 @@ impl Fixture {
     /// The scenario's name in the manifest.
     pub fn name(mut self, name: &str) -> Fixture {
         self.name = name.into();
-        self
-    }
-
-    /// The scenario's seed in the manifest.
-    pub fn seed(mut self, seed: u64) -> Fixture {
-        self.seed = seed;
         self
     }
 

@@ -10,10 +10,18 @@ use logiclock::manifest::Manifest;
 
 use crate::cmd::Logiclock;
 
-/// The binary under test.
+/// The binary, the repository root and a finished command, under their old paths.
+#[allow(
+    unused_imports,
+    reason = "the old name, for tests written before the builder"
+)]
 pub use crate::cmd::{bin, repo, Finished};
 
 /// A process started with [`spawn`]; the builder calls it [`crate::cmd::Running`].
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub type Spawned = crate::cmd::Running;
 
 // The helpers below are the names tests used before the builder, kept as thin wrappers so tests
@@ -22,11 +30,19 @@ pub type Spawned = crate::cmd::Running;
 // `Logiclock::new().args(args).current_dir(cwd).timeout(t).logs_in(dir).finish()`.
 
 /// Spawn `logiclock ARGS` in `cwd`, with stdout and stderr captured.
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub fn spawn(cwd: &Path, args: &[&str]) -> Spawned {
     Logiclock::new().args(args).current_dir(cwd).spawn()
 }
 
 /// Wait for `spawned` (at most `timeout`); `run_dir` is where its logs are, if any.
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub fn finish(
     spawned: Spawned,
     _args: &[&str],
@@ -37,6 +53,10 @@ pub fn finish(
 }
 
 /// Run `logiclock ARGS` in `cwd` to completion (at most `timeout`).
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub fn run(cwd: &Path, args: &[&str], timeout: Duration, run_dir: Option<&Path>) -> Finished {
     let command = Logiclock::new()
         .args(args)
