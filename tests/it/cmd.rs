@@ -285,6 +285,7 @@ pub fn send_signal(pid: u32, sig: i32) {
 }
 
 /// A finished command: how it exited and what it printed.
+#[derive(Debug)]
 pub struct Finished {
     pub command: String,
     pub status: ExitStatus,
@@ -362,4 +363,45 @@ impl Finished {
         );
         self
     }
+}
+
+#[test]
+fn a_command_past_its_timeout_is_killed_and_fails_the_test_naming_it() {
+    let started = Instant::now();
+    let failure = std::panic::catch_unwind(|| {
+        Logiclock::program("/bin/sleep")
+            .arg("30")
+            .timeout(Duration::from_millis(300))
+            .finish()
+    })
+    .expect_err("a command past its timeout fails the test");
+    assert!(started.elapsed() < Duration::from_secs(10), "it was killed");
+    let message = failure
+        .downcast_ref::<String>()
+        .expect("the failure says why");
+    assert!(
+        message.contains("timed out after 300ms") && message.contains("command: /bin/sleep 30"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_failed_expectation_describes_the_command_and_its_output() {
+    let failure = std::panic::catch_unwind(|| {
+        Logiclock::new()
+            .args(["analyze", "/nonexistent/run"])
+            .timeout(Duration::from_secs(20))
+            .finish()
+            .success()
+    })
+    .expect_err("analyze of a missing run does not succeed");
+    let message = failure
+        .downcast_ref::<String>()
+        .expect("the failure says why");
+    assert!(
+        message.contains("command: logiclock analyze /nonexistent/run")
+            && message.contains("--- stderr\n")
+            && message.contains("/nonexistent/run"),
+        "{message}"
+    );
 }

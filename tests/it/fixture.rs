@@ -191,3 +191,44 @@ impl Fixture {
         dir.to_owned()
     }
 }
+
+#[test]
+fn a_fixture_writes_lines_that_read_back_equal() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let send = Event::Send {
+        tick: 1,
+        lamport: 1,
+        to: vec![1],
+        vc: vec![1, 0],
+        late_us: 0,
+    };
+    let old_send = Event::Send {
+        tick: 2,
+        lamport: 2,
+        to: vec![1],
+        vc: Vec::new(),
+        late_us: 0,
+    };
+    let dir = Fixture::new(2)
+        .rates([2, 3])
+        .line(0, 500, send.clone())
+        .line(0, 1500, old_send.clone())
+        .raw_line(1, "not json")
+        .write(tmp.path().join("run"));
+    assert_eq!(
+        crate::util::read_log(&dir.join(log_file_name(0))),
+        vec![line(500, 0, send), line(1500, 0, old_send)]
+    );
+    let text = std::fs::read_to_string(dir.join(log_file_name(0))).unwrap();
+    assert!(
+        !text.contains("\"vc\":[]"),
+        "a format 1 line has no vc: {text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(log_file_name(1))).unwrap(),
+        "not json\n"
+    );
+    let manifest = Manifest::read(&dir).expect("the fixture's manifest reads back");
+    assert_eq!(manifest.machines.len(), 2);
+    assert_eq!(manifest.machines[1].rate, 3);
+}
