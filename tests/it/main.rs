@@ -4,6 +4,9 @@
 // The one way to run the binary: a builder with a hard timeout and a failure description.
 mod cmd;
 
+// A finished command: how it exited, what it printed, and a description for a failing test.
+mod finished;
+
 // Hand-made run directories from typed log lines, with a raw escape for corrupt input.
 mod fixture;
 
@@ -24,6 +27,9 @@ mod network;
 
 // `logiclock analyze` on hand-made runs with hand-computed answers, corrupt inputs, real runs.
 mod analyze;
+
+// `logiclock analyze` on hand-made fault runs, a restart, and the real faults scenario.
+mod analyze_faults;
 
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;
