@@ -333,7 +333,13 @@ restart_after_s = 8
         })
         .collect();
     assert_eq!(starts, vec![0, 1], "two processes, one log");
-    // The downtime (8 model s at 5 ticks/s) is one skip, on the original schedule.
+    let second_start = files.logs[1]
+        .iter()
+        .position(|l| matches!(l.event, Event::Start { incarnation: 1, .. }))
+        .unwrap();
+    // The downtime (8 model s at 5 ticks/s) is one skip, the first after the restart, on the
+    // original schedule. Other skips can only be stalls of a few ticks on a loaded machine
+    // (2 cores, other tests running).
     let skips: Vec<u64> = files.logs[1]
         .iter()
         .filter_map(|l| match l.event {
@@ -341,13 +347,20 @@ restart_after_s = 8
             _ => None,
         })
         .collect();
-    assert_eq!(skips.len(), 1, "{skips:?}");
-    assert!((36..=44).contains(&skips[0]), "{skips:?}");
-    // After the restart it talks with both peers again.
-    let second_start = files.logs[1]
+    let downtime = files.logs[1][second_start..]
         .iter()
-        .position(|l| matches!(l.event, Event::Start { incarnation: 1, .. }))
-        .unwrap();
+        .find_map(|l| match l.event {
+            Event::Skipped { count, .. } => Some(count),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the downtime is not skipped: {skips:?}"));
+    assert!((36..=44).contains(&downtime), "{skips:?}");
+    assert_eq!(
+        skips.iter().filter(|&&count| count > 10).count(),
+        1,
+        "one long skip, the downtime: {skips:?}"
+    );
+    // After the restart it talks with both peers again.
     let after = &files.logs[1][second_start..];
     for peer in [0, 2] {
         assert!(
