@@ -2,21 +2,25 @@
 
 use std::time::Duration;
 
+use crate::cmd::{Finished, Logiclock};
 use crate::util;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-fn run_scenario(text: &str) -> (tempfile::TempDir, util::Finished) {
+/// `logiclock run` of `scenario` in `tmp`, writing to `tmp/out`.
+fn run_in(tmp: &std::path::Path, scenario: &std::path::Path) -> Finished {
+    Logiclock::run(scenario)
+        .out(tmp.join("out"))
+        .current_dir(tmp)
+        .timeout(TIMEOUT)
+        .finish()
+}
+
+fn run_scenario(text: &str) -> (tempfile::TempDir, Finished) {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = util::scenario(tmp.path(), "bad.toml", text);
     let out = tmp.path().join("out");
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let done = util::run(tmp.path(), &args, TIMEOUT, None);
+    let done = run_in(tmp.path(), &scenario);
     assert!(!out.exists(), "nothing is created for a bad scenario");
     (tmp, done)
 }
@@ -53,7 +57,11 @@ fn impossible_values_are_refused_before_anything_starts() {
 #[test]
 fn a_missing_scenario_file_is_named() {
     let tmp = tempfile::tempdir().unwrap();
-    let done = util::run(tmp.path(), &["run", "nowhere.toml"], TIMEOUT, None);
+    let done = Logiclock::new()
+        .args(["run", "nowhere.toml"])
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish();
     assert_eq!(done.code(), Some(2), "{}", done.describe());
     assert!(done.stderr.contains("nowhere.toml"), "{}", done.describe());
     assert!(!tmp.path().join("runs").exists());
@@ -65,14 +73,11 @@ fn an_existing_run_is_never_overwritten() {
     let out = tmp.path().join("old-run");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("machine-0.log"), "precious\n").unwrap();
-    let scenario = util::repo().join("configs/default.toml");
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let done = util::run(tmp.path(), &args, TIMEOUT, None);
+    let done = Logiclock::run("configs/default.toml")
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish();
     assert_eq!(done.code(), Some(2), "{}", done.describe());
     assert!(done.stderr.contains("old-run"), "{}", done.describe());
     assert_eq!(
@@ -85,12 +90,11 @@ fn an_existing_run_is_never_overwritten() {
 #[test]
 fn bad_flags_get_clap_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    let done = util::run(
-        tmp.path(),
-        &["run", "x.toml", "--speedup", "fast"],
-        TIMEOUT,
-        None,
-    );
+    let done = Logiclock::new()
+        .args(["run", "x.toml", "--speedup", "fast"])
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish();
     assert_eq!(done.code(), Some(2), "{}", done.describe());
     assert!(done.stderr.contains("--speedup"), "{}", done.describe());
 }
@@ -106,13 +110,7 @@ fn a_taken_port_is_named_with_its_machine() {
         &format!("duration_s = 1\nspeedup = 10\n[network]\nports = [0, {port}, 0]\n"),
     );
     let out = tmp.path().join("out");
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let done = util::run(tmp.path(), &args, TIMEOUT, None);
+    let done = run_in(tmp.path(), &scenario);
     assert_eq!(done.code(), Some(2), "{}", done.describe());
     assert!(
         done.stderr.contains("machine 1") && done.stderr.contains(&port.to_string()),

@@ -2,23 +2,22 @@
 //! arrows, and the picture of a real run as headless Chromium renders it.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use crate::golden::{assert_ok, golden_lines, logiclock, real_run, run_with_timeout, write_run};
+use crate::cmd::Logiclock;
+use crate::golden::{real_run, write_golden};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn diagram(run: &Path, out: &Path, extra: &[&str]) -> String {
-    let mut args = vec![
-        "diagram",
-        run.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    assert_ok(&logiclock(&args, TIMEOUT), "logiclock diagram");
+    Logiclock::diagram(run)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
     std::fs::read_to_string(out).unwrap()
 }
 
@@ -29,7 +28,7 @@ fn count(svg: &str, needle: &str) -> usize {
 #[test]
 fn a_hand_made_run_has_its_dots_arrows_and_clocks() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let run = write_golden(&tmp.path().join("golden"));
     let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert_eq!(count(&svg, "<circle class=\"send\""), 2);
@@ -54,7 +53,7 @@ fn a_hand_made_run_has_its_dots_arrows_and_clocks() {
 #[test]
 fn arrows_whose_other_end_is_outside_the_window_reach_its_edge() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let run = write_golden(&tmp.path().join("golden"));
     let svg = diagram(
         &run,
         &tmp.path().join("d.svg"),
@@ -71,19 +70,21 @@ fn arrows_whose_other_end_is_outside_the_window_reach_its_edge() {
         .count();
     assert_eq!(from_edge, 2, "both start at the left edge");
 
-    let bad = logiclock(
-        &["diagram", run.to_str().unwrap(), "--from", "2", "--to", "1"],
-        TIMEOUT,
-    );
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("window is empty"));
+    Logiclock::diagram(&run)
+        .args(["--from", "2", "--to", "1"])
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("window is empty");
 }
 
 #[test]
 fn a_missing_run_is_exit_2_naming_it() {
-    let out = logiclock(&["diagram", "/nonexistent/run"], TIMEOUT);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/run"));
+    Logiclock::diagram("/nonexistent/run")
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("/nonexistent/run");
 }
 
 /// Pixels of `png` within 12 of `rgb` in each channel.
@@ -112,8 +113,8 @@ fn a_real_run_diagram_renders_in_headless_chromium() {
     diagram(&run, &svg_path, &[]);
     let png_path = tmp.path().join("shot.png");
     let profile = tmp.path().join("chromium-profile");
-    let out = run_with_timeout(
-        Command::new(CHROMIUM).args([
+    let out = Logiclock::program(CHROMIUM)
+        .args([
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -126,14 +127,13 @@ fn a_real_run_diagram_renders_in_headless_chromium() {
             &format!("--screenshot={}", png_path.display()),
             "--window-size=1200,800",
             &format!("file://{}", svg_path.display()),
-        ]),
-        Duration::from_secs(90),
-    );
+        ])
+        .timeout(Duration::from_secs(90))
+        .finish();
     assert!(
         png_path.exists(),
-        "chromium wrote no screenshot ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
+        "chromium wrote no screenshot:\n{}",
+        out.describe()
     );
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(&png_path).unwrap(),

@@ -5,24 +5,19 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::golden::{assert_ok, golden_lines, logiclock, read_logs, real_run, write_run};
+use crate::cmd::Logiclock;
+use crate::golden::{fixture, golden_lines, read_logs, real_run, write_golden};
 use logiclock::log_format::Event;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn export(format: &str, run: &Path, out: &Path) -> String {
-    let result = logiclock(
-        &[
-            "export",
-            "--format",
-            format,
-            run.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        TIMEOUT,
-    );
-    assert_ok(&result, &format!("export --format {format}"));
+    Logiclock::export(format, run)
+        .arg("--out")
+        .arg(out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
     std::fs::read_to_string(out).unwrap()
 }
 
@@ -56,7 +51,7 @@ fn check_shiviz(text: &str) -> HashMap<String, u64> {
 #[test]
 fn shiviz_golden_file_of_a_hand_made_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let run = write_golden(&tmp.path().join("golden"));
     let text = export("shiviz", &run, &tmp.path().join("g.log"));
     let expected = r#"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})
 
@@ -83,22 +78,16 @@ machine-1 {"machine-0": 2, "machine-1": 3, "machine-2": 2}
 #[test]
 fn shiviz_exports_several_runs_as_several_executions() {
     let tmp = tempfile::tempdir().unwrap();
-    let a = write_run(&tmp.path().join("run-a"), &golden_lines());
-    let b = write_run(&tmp.path().join("run-b"), &golden_lines());
+    let a = write_golden(&tmp.path().join("run-a"));
+    let b = write_golden(&tmp.path().join("run-b"));
     let out = tmp.path().join("both.log");
-    let result = logiclock(
-        &[
-            "export",
-            "--format",
-            "shiviz",
-            a.to_str().unwrap(),
-            b.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        TIMEOUT,
-    );
-    assert_ok(&result, "export of two runs");
+    Logiclock::export("shiviz", &a)
+        .arg(&b)
+        .arg("--out")
+        .arg(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[1], "=== (?<trace>.*) ===");
@@ -114,7 +103,7 @@ fn shiviz_exports_several_runs_as_several_executions() {
 #[test]
 fn perfetto_golden_flows_tracks_and_counters() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let run = write_golden(&tmp.path().join("golden"));
     let text = export("perfetto", &run, &tmp.path().join("trace.json"));
     let trace: serde_json::Value = serde_json::from_str(&text).unwrap();
     let events = trace["traceEvents"].as_array().unwrap();
@@ -186,7 +175,7 @@ fn perfetto_golden_flows_tracks_and_counters() {
 #[test]
 fn csv_golden_rows() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = write_run(&tmp.path().join("golden"), &golden_lines());
+    let run = write_golden(&tmp.path().join("golden"));
     let text = export("csv", &run, &tmp.path().join("events.csv"));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
@@ -207,22 +196,19 @@ fn csv_golden_rows() {
 #[test]
 fn a_corrupt_line_is_exit_2_naming_the_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = write_run(&tmp.path().join("golden"), &golden_lines());
-    let log = run.join("machine-1.log");
-    let mut text = std::fs::read_to_string(&log).unwrap();
-    text.push_str("{\"timestamp\":\"2026-01-01T00:00:00.6Z\",\"machine\":1,\"event\":\"recv\"\n");
-    std::fs::write(&log, text).unwrap();
+    // A recv line cut after its event name: the line is complete, its fields are not.
+    let run = fixture(golden_lines())
+        .raw_line(
+            1,
+            r#"{"timestamp":"2026-01-01T00:00:00.6Z","machine":1,"event":"recv""#,
+        )
+        .write(tmp.path().join("golden"));
     for format in ["shiviz", "perfetto", "csv"] {
-        let out = logiclock(
-            &["export", "--format", format, run.to_str().unwrap()],
-            TIMEOUT,
-        );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
-        assert!(
-            stderr.contains("machine-1.log line 6"),
-            "{format}: {stderr}"
-        );
+        Logiclock::export(format, &run)
+            .timeout(TIMEOUT)
+            .finish()
+            .exit_code(2)
+            .stderr_contains("machine-1.log line 6");
     }
 }
 
@@ -238,19 +224,17 @@ fn shiviz_refuses_logs_without_vector_clocks() {
             _ => {}
         }
     }
-    let run = write_run(&tmp.path().join("old"), &lines);
-    let out = logiclock(
-        &["export", "--format", "shiviz", run.to_str().unwrap()],
-        TIMEOUT,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no vector clocks"));
+    let run = fixture(lines).write(tmp.path().join("old"));
+    Logiclock::export("shiviz", &run)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("no vector clocks");
     // The other formats do without them.
-    let out = logiclock(
-        &["export", "--format", "csv", run.to_str().unwrap()],
-        TIMEOUT,
-    );
-    assert_ok(&out, "csv export of a log without vector clocks");
+    Logiclock::export("csv", &run)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
 }
 
 #[test]

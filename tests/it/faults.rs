@@ -6,31 +6,21 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use logiclock::log_format::{Event, LogLine};
 
+use crate::cmd::{send_signal, Logiclock, Running};
 use crate::util::{self, RunFiles};
 
 /// Start `scenario` and wait until its manifest exists (the machines are about to tick).
-fn start(tmp: &Path, scenario: &str) -> (util::Spawned, PathBuf, Vec<String>) {
+fn start(tmp: &Path, scenario: &str) -> (Running, PathBuf) {
     let path = util::scenario(tmp, "faults.toml", scenario);
     let out = tmp.join("run");
-    let args: Vec<String> = [
-        "run",
-        path.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let child = util::spawn(tmp, &argv);
+    let child = Logiclock::run(path)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp)
+        .timeout(Duration::from_secs(40))
+        .spawn();
     util::wait_for_manifest(&out);
-    (child, out, args)
-}
-
-fn finish(child: util::Spawned, args: &[String], out: &Path) -> util::Finished {
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    util::finish(child, &argv, Duration::from_secs(40), Some(out))
+    (child, out)
 }
 
 fn micros(line: &LogLine) -> u64 {
@@ -41,23 +31,18 @@ fn micros(line: &LogLine) -> u64 {
         .as_micros() as u64
 }
 
-fn signal(pid: u32, sig: i32) {
-    // SAFETY: kill(2) on a pid this run spawned.
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
-}
-
 #[test]
 fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
+    let (child, out) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
     std::thread::sleep(Duration::from_millis(700));
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1].pid;
-    signal(victim, libc::SIGKILL);
+    send_signal(victim, libc::SIGKILL);
     let killed_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_micros() as u64;
-    let done = finish(child, &args, &out);
+    let done = child.finish();
 
     assert_eq!(done.code(), Some(1), "{}", done.describe());
     assert!(
@@ -124,15 +109,15 @@ fn every_send_after_the_news_is_dropped(log: &[LogLine], dead: u32, kind: &str) 
 #[test]
 fn with_the_stop_policy_a_death_ends_the_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start(
+    let (child, out) = start(
         tmp.path(),
         "duration_s = 600\nspeedup = 30\nseed = 22\non_machine_exit = \"stop\"\n",
     );
     std::thread::sleep(Duration::from_millis(500));
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
-    signal(victim, libc::SIGKILL);
+    send_signal(victim, libc::SIGKILL);
     let killed = Instant::now();
-    let done = finish(child, &args, &out);
+    let done = child.finish();
     assert!(
         killed.elapsed() < Duration::from_secs(6),
         "the run took {:?} to stop after the death",
@@ -155,15 +140,15 @@ fn with_the_stop_policy_a_death_ends_the_run() {
 #[test]
 fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start(
+    let (child, out) = start(
         tmp.path(),
         "duration_s = 60\nspeedup = 40\nseed = 23\nstop_grace_s = 1\n",
     );
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     // Frozen behind the supervisor's back: it will not answer stop.
-    signal(manifest.machines[2].pid, libc::SIGSTOP);
+    send_signal(manifest.machines[2].pid, libc::SIGSTOP);
     let started = Instant::now();
-    let done = finish(child, &args, &out);
+    let done = child.finish();
     assert!(
         started.elapsed() < Duration::from_secs(12),
         "{:?}",
@@ -199,7 +184,7 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
 fn scheduled_faults_are_logged_and_every_message_is_accounted_for() {
     let tmp = tempfile::tempdir().unwrap();
     let speedup = 20.0;
-    let (child, out, args) = start(
+    let (child, out) = start(
         tmp.path(),
         r#"
 duration_s = 40
@@ -238,7 +223,7 @@ at_s = 35
 machine = 1
 "#,
     );
-    let done = finish(child, &args, &out);
+    let done = child.finish();
     assert_eq!(
         done.code(),
         Some(0),
@@ -317,7 +302,7 @@ machine = 1
 #[test]
 fn a_killed_machine_restarts_with_its_clock_restored_and_rejoins() {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start(
+    let (child, out) = start(
         tmp.path(),
         r#"
 duration_s = 40
@@ -334,7 +319,7 @@ machine = 1
 restart_after_s = 8
 "#,
     );
-    let done = finish(child, &args, &out);
+    let done = child.finish();
     assert_eq!(done.code(), Some(0), "{}", done.describe());
     let files = RunFiles::read(&out);
     if let Err(why) = files.check_except(&[1]) {
@@ -348,7 +333,13 @@ restart_after_s = 8
         })
         .collect();
     assert_eq!(starts, vec![0, 1], "two processes, one log");
-    // The downtime (8 model s at 5 ticks/s) is one skip, on the original schedule.
+    let second_start = files.logs[1]
+        .iter()
+        .position(|l| matches!(l.event, Event::Start { incarnation: 1, .. }))
+        .unwrap();
+    // The downtime (8 model s at 5 ticks/s) is one skip, the first after the restart, on the
+    // original schedule. Other skips can only be stalls of a few ticks on a loaded machine
+    // (2 cores, other tests running).
     let skips: Vec<u64> = files.logs[1]
         .iter()
         .filter_map(|l| match l.event {
@@ -356,13 +347,20 @@ restart_after_s = 8
             _ => None,
         })
         .collect();
-    assert_eq!(skips.len(), 1, "{skips:?}");
-    assert!((36..=44).contains(&skips[0]), "{skips:?}");
-    // After the restart it talks with both peers again.
-    let second_start = files.logs[1]
+    let downtime = files.logs[1][second_start..]
         .iter()
-        .position(|l| matches!(l.event, Event::Start { incarnation: 1, .. }))
-        .unwrap();
+        .find_map(|l| match l.event {
+            Event::Skipped { count, .. } => Some(count),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the downtime is not skipped: {skips:?}"));
+    assert!((36..=44).contains(&downtime), "{skips:?}");
+    assert_eq!(
+        skips.iter().filter(|&&count| count > 10).count(),
+        1,
+        "one long skip, the downtime: {skips:?}"
+    );
+    // After the restart it talks with both peers again.
     let after = &files.logs[1][second_start..];
     for peer in [0, 2] {
         assert!(

@@ -1,7 +1,16 @@
 //! Integration tests: each spawns the built `logiclock` binary in a fresh temporary directory,
 //! on loopback with automatic ports, with a hard timeout, and checks the run from its files.
 
-// Shared helpers: running the binary, reading a run directory, describing a failure.
+// The one way to run the binary: a builder with a hard timeout and a failure description.
+mod cmd;
+
+// A finished command: how it exited, what it printed, and a description for a failing test.
+mod finished;
+
+// Hand-made run directories from typed log lines, with a raw escape for corrupt input.
+mod fixture;
+
+// Reading a run directory back and checking it against the log contract.
 mod util;
 
 // `logiclock run`: logs, Lamport rules, message accounting, rates, seeds.
@@ -18,6 +27,9 @@ mod network;
 
 // `logiclock analyze` on hand-made runs with hand-computed answers, corrupt inputs, real runs.
 mod analyze;
+
+// `logiclock analyze` on hand-made fault runs, a restart, and the real faults scenario.
+mod analyze_faults;
 
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;

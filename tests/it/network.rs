@@ -6,27 +6,22 @@ use std::time::Duration;
 
 use logiclock::log_format::Event;
 
+use crate::cmd::Logiclock;
 use crate::util::{self, RunFiles};
 
 #[test]
 fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let scenario = util::repo().join("configs/default.toml");
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--speedup",
-        "40",
-        "--duration",
-        "160",
-        "--seed",
-        "9",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let child = util::spawn(tmp.path(), &args);
+    let child = Logiclock::run("configs/default.toml")
+        .speedup(40.0)
+        .duration(160.0)
+        .seed(9)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(Duration::from_secs(30))
+        .spawn();
     util::wait_for_manifest(&out);
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     let target = manifest.machines[0].addr;
@@ -49,8 +44,7 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
     // A connection that never says anything.
     let _silent = TcpStream::connect(target).unwrap();
 
-    let done = util::finish(child, &args, Duration::from_secs(30), Some(&out));
-    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let done = child.finish().success();
     let files = RunFiles::read(&out);
     if let Err(why) = files.check() {
         panic!("{why}\n{}", done.describe());

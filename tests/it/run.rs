@@ -4,37 +4,32 @@ use std::time::Duration;
 
 use logiclock::log_format::Event;
 
+use crate::cmd::{bin, Finished, Logiclock};
 use crate::util::{self, RunFiles};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Run the default scenario compressed 60 times (30 model seconds in half a real second).
-fn default_run(seed: &str) -> (tempfile::TempDir, util::Finished, RunFiles) {
+fn default_run(seed: u64) -> (tempfile::TempDir, Finished, RunFiles) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let scenario = util::repo().join("configs/default.toml");
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--speedup",
-        "60",
-        "--duration",
-        "30",
-        "--seed",
-        seed,
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let done = util::run(tmp.path(), &args, TIMEOUT, Some(&out));
-    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let done = Logiclock::run("configs/default.toml")
+        .speedup(60.0)
+        .duration(30.0)
+        .seed(seed)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
     let files = RunFiles::read(&out);
     (tmp, done, files)
 }
 
 #[test]
 fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
-    let (_tmp, done, files) = default_run("11");
+    let (_tmp, done, files) = default_run(11);
     let m = &files.manifest;
     assert_eq!(m.machines.len(), 3);
     let mut pids: Vec<u32> = m.machines.iter().map(|m| m.pid).collect();
@@ -74,7 +69,7 @@ fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
 
 #[test]
 fn every_machine_ticks_at_its_configured_rate() {
-    let (_tmp, done, files) = default_run("12");
+    let (_tmp, done, files) = default_run(12);
     for (id, log) in files.logs.iter().enumerate() {
         let ticks: Vec<(u64, u64)> = log
             .iter()
@@ -115,8 +110,8 @@ fn every_machine_ticks_at_its_configured_rate() {
 
 #[test]
 fn the_same_seed_gives_the_same_rates_and_the_same_die_rolls() {
-    let (_a, _, first) = default_run("424242");
-    let (_b, _, second) = default_run("424242");
+    let (_a, _, first) = default_run(424242);
+    let (_b, _, second) = default_run(424242);
     let rates = |f: &RunFiles| {
         f.manifest
             .machines
@@ -145,7 +140,7 @@ fn the_same_seed_gives_the_same_rates_and_the_same_die_rolls() {
         assert_eq!(a[..common], b[..common], "machine {id}'s rolls differ");
     }
 
-    let (_c, _, other) = default_run("7");
+    let (_c, _, other) = default_run(7);
     let differs = (0..3).any(|id| rolls(&other, id)[..20] != rolls(&first, id)[..20])
         || rates(&other) != rates(&first);
     assert!(differs, "another seed gives other rates or rolls");
@@ -160,15 +155,13 @@ fn fixed_rates_more_machines_and_a_small_die() {
         "five.toml",
         "machines = 5\nduration_s = 20\nspeedup = 40\nseed = 5\n[clock]\nrates = [1, 2, 3, 4, 6]\n[events]\ndie = 5\n",
     );
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let done = util::run(tmp.path(), &args, TIMEOUT, Some(&out));
-    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let done = Logiclock::run(&scenario)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
     let files = RunFiles::read(&out);
     assert_eq!(
         files
@@ -198,26 +191,17 @@ fn fixed_rates_more_machines_and_a_small_die() {
 fn a_sweep_with_repeats_runs_every_value_on_the_same_seeds() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("batch");
-    let scenario = util::repo().join("configs/default.toml");
-    let args = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--speedup",
-        "100",
-        "--duration",
-        "10",
-        "--seed",
-        "40",
-        "--repeat",
-        "2",
-        "--sweep",
-        "events.die=3,20",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let done = util::run(tmp.path(), &args, TIMEOUT, Some(&out));
-    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    let done = Logiclock::run("configs/default.toml")
+        .speedup(100.0)
+        .duration(10.0)
+        .seed(40)
+        .args(["--repeat", "2", "--sweep", "events.die=3,20"])
+        .quiet()
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
     let mut found = Vec::new();
     for (die, seed) in [(3, 40), (3, 41), (20, 40), (20, 41)] {
         let dir = out.join(format!("events.die={die}-seed{seed}"));
@@ -245,11 +229,7 @@ fn a_sweep_with_repeats_runs_every_value_on_the_same_seeds() {
         .iter()
         .flatten()
         .all(|l| l.event.name() != "internal"));
-    assert!(
-        done.stdout.contains("batch of 4 runs"),
-        "{}",
-        done.describe()
-    );
+    done.stdout_contains("batch of 4 runs");
 }
 
 #[test]
@@ -257,49 +237,29 @@ fn a_batch_survives_its_binary_being_replaced_midway() {
     let tmp = tempfile::tempdir().unwrap();
     // Our own copy of the binary, which we replace (a new file, as a rebuild does) while the
     // first run of the batch is going.
-    let bin = tmp.path().join("logiclock");
-    std::fs::copy(util::bin(), &bin).unwrap();
+    let copy = tmp.path().join("logiclock");
+    std::fs::copy(bin(), &copy).unwrap();
     let out = tmp.path().join("batch");
-    let scenario = util::repo().join("configs/default.toml");
-    let mut child = std::process::Command::new(&bin)
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--speedup",
-            "60",
-            "--duration",
-            "30",
-        ])
-        .args([
-            "--seed",
-            "8",
-            "--repeat",
-            "2",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let batch = Logiclock::program(&copy)
+        .arg("run")
+        .arg(crate::cmd::repo().join("configs/default.toml"))
+        .speedup(60.0)
+        .duration(30.0)
+        .seed(8)
+        .args(["--repeat", "2"])
+        .quiet()
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .spawn();
     util::wait_for_manifest(&out.join("seed8"));
-    let deadline = std::time::Instant::now() + TIMEOUT;
-    std::fs::remove_file(&bin).unwrap();
-    std::fs::copy(util::bin(), &bin).unwrap();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the batch did not finish within {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    std::fs::remove_file(&copy).unwrap();
+    std::fs::copy(bin(), &copy).unwrap();
+    let done = batch.finish();
     assert!(
-        status.success(),
-        "the batch failed after the binary was replaced"
+        done.status.success(),
+        "the batch failed after the binary was replaced\n{}",
+        done.describe()
     );
     for seed in ["seed8", "seed9"] {
         let files = RunFiles::read(&out.join(seed));

@@ -1,50 +1,35 @@
 //! Signals: the run stops cleanly on Ctrl-C or SIGTERM, and machines never outlive a supervisor.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cmd::{send_signal, Logiclock, Running};
 use crate::util::{self, RunFiles};
 
 /// Start a long run (10 real seconds) and wait until its manifest says the machines started.
-fn start_long_run(tmp: &Path) -> (util::Spawned, std::path::PathBuf, Vec<String>) {
+fn start_long_run(tmp: &Path) -> (Running, PathBuf) {
     let out = tmp.join("run");
-    let scenario = util::repo().join("configs/default.toml");
-    let args: Vec<String> = [
-        "run",
-        scenario.to_str().unwrap(),
-        "--speedup",
-        "30",
-        "--duration",
-        "300",
-        "--seed",
-        "3",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let child = util::spawn(tmp, &argv);
+    let child = Logiclock::run("configs/default.toml")
+        .speedup(30.0)
+        .duration(300.0)
+        .seed(3)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp)
+        .timeout(Duration::from_secs(20))
+        .spawn();
     util::wait_for_manifest(&out);
     // Let the machines tick for a while.
     std::thread::sleep(Duration::from_millis(700));
-    (child, out, args)
-}
-
-fn signal(pid: u32, sig: i32) {
-    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+    (child, out)
 }
 
 fn stops_cleanly_on(sig: i32, code: i32) {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start_long_run(tmp.path());
+    let (child, out) = start_long_run(tmp.path());
     let started = Instant::now();
-    signal(child.id(), sig);
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let done = util::finish(child, &argv, Duration::from_secs(20), Some(&out));
+    child.signal(sig);
+    let done = child.finish();
     assert_eq!(done.code(), Some(code), "{}", done.describe());
     assert!(
         started.elapsed() < Duration::from_secs(8),
@@ -89,8 +74,8 @@ fn sigterm_stops_every_machine_cleanly_with_exit_143() {
 #[test]
 fn machines_stop_by_themselves_when_the_supervisor_is_killed() {
     let tmp = tempfile::tempdir().unwrap();
-    let (mut child, out, _) = start_long_run(tmp.path());
-    signal(child.id(), libc::SIGKILL);
+    let (mut child, out) = start_long_run(tmp.path());
+    child.signal(libc::SIGKILL);
     let _ = child.wait();
     let killed = Instant::now();
     let files = RunFiles::read(&out);
@@ -115,16 +100,15 @@ fn machines_stop_by_themselves_when_the_supervisor_is_killed() {
 #[test]
 fn a_second_ctrl_c_forces_the_stop() {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start_long_run(tmp.path());
+    let (child, out) = start_long_run(tmp.path());
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     // A machine that cannot answer, so the first Ctrl-C waits for it.
-    signal(manifest.machines[1].pid, libc::SIGSTOP);
+    send_signal(manifest.machines[1].pid, libc::SIGSTOP);
     let started = Instant::now();
-    signal(child.id(), libc::SIGINT);
+    child.signal(libc::SIGINT);
     std::thread::sleep(Duration::from_millis(500));
-    signal(child.id(), libc::SIGINT);
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let done = util::finish(child, &argv, Duration::from_secs(20), Some(&out));
+    child.signal(libc::SIGINT);
+    let done = child.finish();
     assert_eq!(done.code(), Some(130), "{}", done.describe());
     assert!(
         started.elapsed() < Duration::from_secs(6),

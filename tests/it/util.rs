@@ -1,167 +1,85 @@
-//! Running the real binary and reading what it wrote.
+//! Reading what a run wrote (its manifest and logs, checked against the log contract), and the
+//! old names of the helpers that ran the binary, now wrappers over [`crate::cmd::Logiclock`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use logiclock::log_format::{log_file_name, Event, LogLine};
 use logiclock::manifest::Manifest;
 
-/// The binary under test.
-pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_logiclock"))
-}
+use crate::cmd::Logiclock;
 
-/// The repository root, where `configs/` is.
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+/// The binary, the repository root and a finished command, under their old paths.
+#[allow(
+    unused_imports,
+    reason = "the old name, for tests written before the builder"
+)]
+pub use crate::cmd::{bin, repo, Finished};
 
-/// A finished command: how it exited and what it printed.
-pub struct Finished {
-    pub command: String,
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-    pub run_dir: Option<PathBuf>,
-}
+/// A process started with [`spawn`]; the builder calls it [`crate::cmd::Running`].
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
+pub type Spawned = crate::cmd::Running;
 
-impl Finished {
-    /// Everything a reader needs when a test fails: the command, its output, each log's tail.
-    pub fn describe(&self) -> String {
-        let mut text = format!(
-            "command: {}\nstatus: {}\n--- stdout\n{}--- stderr\n{}",
-            self.command, self.status, self.stdout, self.stderr
-        );
-        if let Some(dir) = &self.run_dir {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-                names.sort();
-                for path in names {
-                    let content = std::fs::read_to_string(&path).unwrap_or_default();
-                    let lines: Vec<&str> = content.lines().collect();
-                    let tail = &lines[lines.len().saturating_sub(5)..];
-                    text.push_str(&format!(
-                        "--- tail of {}\n{}\n",
-                        path.display(),
-                        tail.join("\n")
-                    ));
-                }
-            }
-        }
-        text
-    }
-
-    pub fn code(&self) -> Option<i32> {
-        self.status.code()
-    }
-}
-
-/// A `logiclock` process a test started. Dropping it (a test that panics) kills it, so no run
-/// outlives its test; its machines then see their control pipes close and stop by themselves.
-pub struct Spawned(Option<Child>);
-
-impl Spawned {
-    pub fn id(&self) -> u32 {
-        self.0.as_ref().expect("the process is held").id()
-    }
-
-    /// Wait for the process to end.
-    pub fn wait(&mut self) -> ExitStatus {
-        self.0
-            .as_mut()
-            .expect("the process is held")
-            .wait()
-            .expect("failed to wait for logiclock")
-    }
-
-    fn take(mut self) -> Child {
-        self.0.take().expect("the process is held")
-    }
-}
-
-impl Drop for Spawned {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
+// The helpers below are the names tests used before the builder, kept as thin wrappers so tests
+// written against them still build. New tests use `crate::cmd::Logiclock` directly:
+// `util::run(cwd, &args, t, Some(dir))` is
+// `Logiclock::new().args(args).current_dir(cwd).timeout(t).logs_in(dir).finish()`.
 
 /// Spawn `logiclock ARGS` in `cwd`, with stdout and stderr captured.
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub fn spawn(cwd: &Path, args: &[&str]) -> Spawned {
-    Spawned(Some(
-        Command::new(bin())
-            .args(args)
-            .current_dir(cwd)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("failed to spawn logiclock"),
-    ))
+    Logiclock::new().args(args).current_dir(cwd).spawn()
 }
 
-/// Wait for `child`, killing it after `timeout`; `run_dir` is where its logs are, if any.
-/// Its output is read on threads meanwhile, so a chatty child never blocks on a full pipe.
+/// Wait for `spawned` (at most `timeout`); `run_dir` is where its logs are, if any.
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub fn finish(
     spawned: Spawned,
-    args: &[&str],
+    _args: &[&str],
     timeout: Duration,
     run_dir: Option<&Path>,
 ) -> Finished {
-    use std::io::Read;
-    let mut child = spawned.take();
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = read(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = read(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let deadline = Instant::now() + timeout;
-    let (status, timed_out) = loop {
-        if let Some(status) = child.try_wait().expect("failed to wait for logiclock") {
-            break (status, false);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            break (child.wait().expect("failed to wait for logiclock"), true);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let done = Finished {
-        command: format!("logiclock {}", args.join(" ")),
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-        run_dir: run_dir.map(Path::to_owned),
-    };
-    if timed_out {
-        panic!("timed out after {timeout:?}\n{}", done.describe());
-    }
-    done
+    spawned.with_timeout(timeout).logs_in(run_dir).finish()
 }
 
-/// Run `logiclock ARGS` to completion (at most `timeout`).
+/// Run `logiclock ARGS` in `cwd` to completion (at most `timeout`).
+#[allow(
+    dead_code,
+    reason = "the old name, for tests written before the builder"
+)]
 pub fn run(cwd: &Path, args: &[&str], timeout: Duration, run_dir: Option<&Path>) -> Finished {
-    finish(spawn(cwd, args), args, timeout, run_dir)
+    let command = Logiclock::new()
+        .args(args)
+        .current_dir(cwd)
+        .timeout(timeout);
+    match run_dir {
+        Some(dir) => command.logs_in(dir),
+        None => command,
+    }
+    .finish()
+}
+
+/// Every line of the machine log at `path`, parsed; a line that does not parse fails the test.
+pub fn read_log(path: &Path) -> Vec<LogLine> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("failed to read {}: {e}", path.display()));
+    text.lines()
+        .enumerate()
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{} line {}: {e}: {line}", path.display(), n + 1))
+        })
+        .collect()
 }
 
 /// A message as its `send` line shows it: Lamport clock, timestamp, vector clock.
@@ -180,19 +98,7 @@ impl RunFiles {
         let logs = manifest
             .machines
             .iter()
-            .map(|m| {
-                let path = dir.join(log_file_name(m.id));
-                let text = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("failed to read {}: {e}", path.display()));
-                text.lines()
-                    .enumerate()
-                    .map(|(n, line)| {
-                        serde_json::from_str(line).unwrap_or_else(|e| {
-                            panic!("{} line {}: {e}: {line}", path.display(), n + 1)
-                        })
-                    })
-                    .collect()
-            })
+            .map(|m| read_log(&dir.join(log_file_name(m.id))))
             .collect();
         RunFiles { manifest, logs }
     }

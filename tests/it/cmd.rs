@@ -1,0 +1,328 @@
+//! The one way tests run the binary: a `#[must_use]` builder (`Logiclock::run(..).finish()`)
+//! and a handle that kills its process on drop; the result is a [`Finished`] command.
+//!
+//! Every command has a hard timeout, its output is read while it runs (a chatty child never
+//! blocks on a full pipe), and a failure prints the command, its output and each log's tail.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use crate::finished::Finished;
+
+/// Longest a command may take unless a test says otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_logiclock"))
+}
+
+/// The repository root, where `configs/` is; commands run there unless told otherwise.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command to run: program, arguments, directory, timeout, and the run directory it writes.
+#[must_use = "a command does nothing until .spawn() or .finish()"]
+pub struct Logiclock {
+    program: PathBuf,
+    args: Vec<OsString>,
+    cwd: PathBuf,
+    timeout: Duration,
+    run_dir: Option<PathBuf>,
+}
+
+impl Logiclock {
+    /// `logiclock` with no arguments yet.
+    pub fn new() -> Logiclock {
+        Logiclock::program(bin())
+    }
+
+    /// Another program (a copy of the binary, a browser), run with the same care.
+    pub fn program(program: impl Into<PathBuf>) -> Logiclock {
+        Logiclock {
+            program: program.into(),
+            args: Vec::new(),
+            cwd: repo(),
+            timeout: DEFAULT_TIMEOUT,
+            run_dir: None,
+        }
+    }
+
+    /// `logiclock run SCENARIO`; a relative path is found from the repository root
+    /// (`configs/default.toml`), wherever the command runs.
+    pub fn run(scenario: impl AsRef<Path>) -> Logiclock {
+        Logiclock::new().arg("run").arg(repo().join(scenario))
+    }
+
+    /// `logiclock analyze DIR`; more directories with `.arg(..)`.
+    pub fn analyze(dir: impl AsRef<Path>) -> Logiclock {
+        let dir = dir.as_ref();
+        Logiclock::new().arg("analyze").arg(dir).logs_in(dir)
+    }
+
+    /// `logiclock diagram DIR`.
+    pub fn diagram(dir: impl AsRef<Path>) -> Logiclock {
+        let dir = dir.as_ref();
+        Logiclock::new().arg("diagram").arg(dir).logs_in(dir)
+    }
+
+    /// `logiclock export --format FORMAT DIR`.
+    pub fn export(format: &str, dir: impl AsRef<Path>) -> Logiclock {
+        let dir = dir.as_ref();
+        Logiclock::new()
+            .args(["export", "--format", format])
+            .arg(dir)
+            .logs_in(dir)
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Logiclock {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
+    pub fn args<S: AsRef<std::ffi::OsStr>>(
+        mut self,
+        args: impl IntoIterator<Item = S>,
+    ) -> Logiclock {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// `--speedup X`.
+    pub fn speedup(self, speedup: f64) -> Logiclock {
+        self.arg("--speedup").arg(speedup.to_string())
+    }
+
+    /// `--seed N`.
+    pub fn seed(self, seed: u64) -> Logiclock {
+        self.arg("--seed").arg(seed.to_string())
+    }
+
+    /// `--duration S` (model seconds).
+    pub fn duration(self, seconds: f64) -> Logiclock {
+        self.arg("--duration").arg(seconds.to_string())
+    }
+
+    /// `--quiet`.
+    pub fn quiet(self) -> Logiclock {
+        self.arg("--quiet")
+    }
+
+    /// `--out PATH`; a failure then shows the tails of the files there.
+    pub fn out(self, path: impl AsRef<Path>) -> Logiclock {
+        let path = path.as_ref();
+        self.arg("--out").arg(path).logs_in(path)
+    }
+
+    /// Where the logs are whose tails a failure shows.
+    pub fn logs_in(mut self, dir: impl AsRef<Path>) -> Logiclock {
+        self.run_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Run in `dir` instead of the repository root.
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Logiclock {
+        self.cwd = dir.as_ref().to_owned();
+        self
+    }
+
+    /// Kill the command (and fail the test) after `timeout` instead of 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Logiclock {
+        self.timeout = timeout;
+        self
+    }
+
+    fn describe_command(&self) -> String {
+        let name = if self.program == bin() {
+            "logiclock".into()
+        } else {
+            self.program.display().to_string()
+        };
+        std::iter::once(name)
+            .chain(self.args.iter().map(|a| a.to_string_lossy().into_owned()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Start the command; the handle kills it if the test ends first.
+    pub fn spawn(self) -> Running {
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
+            .current_dir(&self.cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("failed to spawn {}: {e}", self.describe_command()));
+        let stdout = read_on_a_thread(child.stdout.take());
+        let stderr = read_on_a_thread(child.stderr.take());
+        Running {
+            child: Some(child),
+            stdout: Some(stdout),
+            stderr: Some(stderr),
+            command: self.describe_command(),
+            timeout: self.timeout,
+            run_dir: self.run_dir,
+        }
+    }
+
+    /// Run the command to its end (at most its timeout, else the test fails).
+    pub fn finish(self) -> Finished {
+        self.spawn().finish()
+    }
+}
+
+fn read_on_a_thread(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// A command a test started. Dropping it (a test that panics) kills it, so no run outlives its
+/// test; its machines then see their control pipes close and stop by themselves.
+pub struct Running {
+    child: Option<Child>,
+    stdout: Option<JoinHandle<String>>,
+    stderr: Option<JoinHandle<String>>,
+    command: String,
+    timeout: Duration,
+    run_dir: Option<PathBuf>,
+}
+
+impl Running {
+    pub fn id(&self) -> u32 {
+        self.child.as_ref().expect("the process is held").id()
+    }
+
+    /// Give [`Running::finish`] this timeout instead of the builder's.
+    #[allow(dead_code, reason = "used by `util::finish`, the old name")]
+    pub fn with_timeout(mut self, timeout: Duration) -> Running {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Where the logs are whose tails a failure shows, if not set by the builder.
+    #[allow(dead_code, reason = "used by `util::finish`, the old name")]
+    pub fn logs_in(mut self, dir: Option<&Path>) -> Running {
+        if let Some(dir) = dir {
+            self.run_dir = Some(dir.to_owned());
+        }
+        self
+    }
+
+    /// Send `sig` to the process.
+    pub fn signal(&self, sig: i32) {
+        send_signal(self.id(), sig);
+    }
+
+    /// Wait for the process to end, however long it takes.
+    pub fn wait(&mut self) -> ExitStatus {
+        self.child
+            .as_mut()
+            .expect("the process is held")
+            .wait()
+            .expect("failed to wait for the command")
+    }
+
+    /// Wait for the end (at most the timeout from the start of this wait, else the test fails).
+    pub fn finish(mut self) -> Finished {
+        let mut child = self.child.take().expect("the process is held");
+        let deadline = Instant::now() + self.timeout;
+        let (status, timed_out) = loop {
+            if let Some(status) = child.try_wait().expect("failed to wait for the command") {
+                break (status, false);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break (child.wait().expect("failed to wait for the command"), true);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let joined = |pipe: Option<JoinHandle<String>>| {
+            pipe.expect("the pipe is read once")
+                .join()
+                .unwrap_or_default()
+        };
+        let done = Finished {
+            command: std::mem::take(&mut self.command),
+            status,
+            stdout: joined(self.stdout.take()),
+            stderr: joined(self.stderr.take()),
+            run_dir: self.run_dir.take(),
+        };
+        if timed_out {
+            panic!("timed out after {:?}\n{}", self.timeout, done.describe());
+        }
+        done
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Send `sig` to process `pid` (one a test started, or one of its run's machines).
+pub fn send_signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) with a valid signal number on a pid of this test's own run.
+    assert_eq!(
+        unsafe { libc::kill(pid as i32, sig) },
+        0,
+        "kill {pid} {sig}"
+    );
+}
+
+#[test]
+fn a_command_past_its_timeout_is_killed_and_fails_the_test_naming_it() {
+    let started = Instant::now();
+    let failure = std::panic::catch_unwind(|| {
+        Logiclock::program("/bin/sleep")
+            .arg("30")
+            .timeout(Duration::from_millis(300))
+            .finish()
+    })
+    .expect_err("a command past its timeout fails the test");
+    assert!(started.elapsed() < Duration::from_secs(10), "it was killed");
+    let message = failure
+        .downcast_ref::<String>()
+        .expect("the failure says why");
+    assert!(
+        message.contains("timed out after 300ms") && message.contains("command: /bin/sleep 30"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_failed_expectation_describes_the_command_and_its_output() {
+    let failure = std::panic::catch_unwind(|| {
+        Logiclock::new()
+            .args(["analyze", "/nonexistent/run"])
+            .timeout(Duration::from_secs(20))
+            .finish()
+            .success()
+    })
+    .expect_err("analyze of a missing run does not succeed");
+    let message = failure
+        .downcast_ref::<String>()
+        .expect("the failure says why");
+    assert!(
+        message.contains("command: logiclock analyze /nonexistent/run")
+            && message.contains("--- stderr\n")
+            && message.contains("/nonexistent/run"),
+        "{message}"
+    );
+}
