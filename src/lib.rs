@@ -4,8 +4,10 @@
 //! - [`analyze`]: `logiclock analyze`: checks, metrics, reports and plots of run directories;
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
-//! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`];
-//! - [`fault`]: `[[fault]]` entries (kill, pause, delay, partition) and their timeline;
+//! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`], faults
+//!   included;
+//! - [`fault`]: `[[fault]]` entries (kill, pause, delay, partition) and their timeline, short for
+//!   [`scenario::fault`];
 //! - [`log_format`]: the machine log contract (events, fields, version);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
@@ -21,13 +23,14 @@ pub mod cli;
 pub mod control;
 pub mod diagram;
 pub mod export;
-pub mod fault;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
 pub mod scenario;
 pub mod supervisor;
 pub mod timeline;
+
+pub use scenario::fault;
 
 /// Exit code of every command for bad input: a scenario, flag, directory or log it cannot use.
 pub const EXIT_BAD_INPUT: u8 = 2;

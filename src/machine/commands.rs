@@ -21,6 +21,76 @@ pub enum Control {
     Start(u64),
 }
 
+/// The control channel as the machine's phases see it.
+pub struct ControlChannel {
+    /// Cancelled by `stop`, or by the end of stdin (the supervisor is gone).
+    pub stop: CancellationToken,
+    /// `peers` and `start`, in the order they came.
+    forwarded: mpsc::UnboundedReceiver<Control>,
+    /// How this machine sends to each peer (indexed by peer id); faults change it.
+    pub links: Arc<Vec<watch::Sender<LinkState>>>,
+    /// Each peer's link state and news (dead, or restarted with a new connection), for its link
+    /// task, taken when that task starts.
+    pub link_ends: Vec<Option<LinkEnds>>,
+}
+
+/// The receiving ends a link task needs from the control channel.
+pub struct LinkEnds {
+    pub state: watch::Receiver<LinkState>,
+    pub commands: mpsc::UnboundedReceiver<LinkCommand>,
+}
+
+impl ControlChannel {
+    /// Start reading the control channel: `stop` or the end of stdin cancel `stop`; faults are
+    /// applied there; the rest comes to `forwarded`.
+    pub fn follow(
+        me: Identity,
+        stdin: BufReader<tokio::io::Stdin>,
+        out: &mpsc::UnboundedSender<FromMachine>,
+    ) -> ControlChannel {
+        let (links, states): (Vec<_>, Vec<_>) = (0..me.machines)
+            .map(|_| watch::channel(LinkState::default()))
+            .unzip();
+        let links = Arc::new(links);
+        let (link_commands, link_command_rxs): (Vec<_>, Vec<_>) =
+            (0..me.machines).map(|_| mpsc::unbounded_channel()).unzip();
+        let link_ends = states
+            .into_iter()
+            .zip(link_command_rxs)
+            .map(|(state, commands)| Some(LinkEnds { state, commands }))
+            .collect();
+        let stop = CancellationToken::new();
+        let (forward, forwarded) = mpsc::unbounded_channel();
+        tokio::spawn(read(
+            stdin,
+            Targets {
+                me,
+                stop: stop.clone(),
+                out: out.clone(),
+                links: links.clone(),
+                link_commands,
+                forward,
+            },
+        ));
+        ControlChannel {
+            stop,
+            forwarded,
+            links,
+            link_ends,
+        }
+    }
+
+    /// The next of `peers` and `start`; `None` once stopped or when the supervisor is gone
+    /// (which also closes the channel). `biased`: a stop wins.
+    pub async fn next(&mut self) -> Option<Control> {
+        tokio::select! {
+            biased;
+            _ = self.stop.cancelled() => None,
+            msg = self.forwarded.recv() => msg,
+        }
+    }
+}
+
 /// Where the commands go.
 pub struct Targets {
     pub me: Identity,

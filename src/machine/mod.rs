@@ -5,9 +5,12 @@
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
 //! - [`tick`]: the interval-driven tick loop;
+//! - [`status`]: the tick loop's figures to the supervisor, every 100 ms;
+//! - [`shutdown`]: the stop phase: cancel, then wait for every connection, then count;
 //! - [`log_layer`]: the JSON-lines log writer;
 //! - [`restore`]: what a restarted machine takes over from its log;
-//! - [`process`]: the machine's life from `config` to `stopped`, driven by the control channel.
+//! - [`process`]: the machine's life from `config` to `stopped`, phase by phase, driven by the
+//!   control channel.
 
 pub mod clock;
 pub mod commands;
@@ -15,6 +18,8 @@ pub mod log_layer;
 pub mod mesh;
 pub mod process;
 pub mod restore;
+pub mod shutdown;
+pub mod status;
 pub mod tick;
 pub mod wire;
 

@@ -1,32 +1,34 @@
-//! A machine process's life: read its config, build the mesh, tick, stop without losing anything.
+//! A machine process's life: read its config and open its log, then run its phases in order:
+//! listen, mesh, start, tick, and [`super::shutdown`], which stops without losing anything.
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::io::BufReader;
-use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_util::codec::Framed;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing_subscriber::prelude::*;
 
 use super::clock::{peers_of, VectorClock};
-use super::commands;
+use super::commands::{self, ControlChannel};
 use super::log_layer::{LogSink, ModelLogLayer};
-use super::mesh::{self, Identity};
+use super::mesh::{self, Identity, Incoming, Outgoing};
 use super::restore::Restored;
-use super::tick::{LiveStatus, TickLoop};
+use super::shutdown::Shutdown;
+use super::status::Reporter;
+use super::tick::{LiveStatus, TickLoop, TickOutcome};
+use super::wire::MessageCodec;
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
-use crate::fault::LinkState;
 use crate::log_format::{self, emit, Event};
 use crate::scenario::machine_rng;
 
-/// How often the machine reports its status to the supervisor and flushes its log.
-const STATUS_EVERY: Duration = Duration::from_millis(100);
-/// How long, after it stops ticking, a machine waits for its peers to close their connections.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+/// A dialed connection to a peer, hello sent.
+type Connection = Framed<TcpStream, MessageCodec>;
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
 pub fn main() -> ExitCode {
@@ -113,7 +115,8 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Everything after the log is open; any error still gets the log flushed by the caller.
+/// Everything after the log is open, phase by phase: listen, mesh, start, tick, shutdown. Any
+/// error still gets the log flushed by the caller.
 async fn run_logged(
     config: &MachineConfig,
     restored: Restored,
@@ -121,12 +124,55 @@ async fn run_logged(
     out: &mpsc::UnboundedSender<FromMachine>,
     sink: &LogSink,
 ) -> anyhow::Result<StopReport> {
-    use anyhow::Context;
     let me = Identity {
         id: config.id,
         machines: config.machines,
         secret: config.secret,
     };
+    let listener = listen(config, out).await?;
+    let mut control = ControlChannel::follow(me, stdin, out);
+    let Accepting {
+        inbox,
+        mut connected,
+        readers,
+        cancel: accepting,
+    } = Accepting::spawn(listener, me, &control.stop);
+    let mesh = mesh(config, me, &mut control, &mut connected, out).await?;
+    let start_at = start(&mut control).await?;
+
+    let status = Arc::new(LiveStatus::default());
+    let reporter = Reporter::spawn(status.clone(), out.clone(), sink.clone());
+    let tick_loop = TickLoop {
+        id: config.id,
+        peers: mesh.peers,
+        die: config.die,
+        rng: machine_rng(config.seed, config.id, config.incarnation),
+        period: Duration::from_nanos(config.interval_ns),
+        inbox,
+        outboxes: mesh.outboxes,
+        status,
+        clock: restored.clock,
+        vclock: VectorClock::restored(config.id, config.machines, &restored.vc),
+        last_tick: restored.last_tick,
+    };
+    let outcome = tick(config, tick_loop, start_at, &control.stop).await;
+
+    let shutdown = Shutdown {
+        links: control.links,
+        accepting,
+        writers: mesh.writers,
+        readers,
+        reporter,
+    };
+    Ok(shutdown.run(outcome).await)
+}
+
+/// The listen phase: bind the machine's port and tell the supervisor where it is.
+async fn listen(
+    config: &MachineConfig,
+    out: &mpsc::UnboundedSender<FromMachine>,
+) -> anyhow::Result<TcpListener> {
+    use anyhow::Context;
     let listener = TcpListener::bind(config.listen).await.with_context(|| {
         format!(
             "machine {} failed to listen on {}",
@@ -135,58 +181,65 @@ async fn run_logged(
     })?;
     let addr = listener.local_addr()?;
     let _ = out.send(FromMachine::Listening { addr });
+    Ok(listener)
+}
 
-    // How this machine sends to each peer (indexed by peer id); faults change it.
-    let (links, mut link_rxs): (Vec<_>, Vec<_>) = (0..config.machines)
-        .map(|_| watch::channel(LinkState::default()))
-        .map(|(tx, rx)| (tx, Some(rx)))
-        .unzip();
-    let links = Arc::new(links);
-    // News about each peer (dead, or restarted with a new connection), for its link task.
-    let (link_commands, mut link_command_rxs): (Vec<_>, Vec<_>) = (0..config.machines)
-        .map(|_| mpsc::unbounded_channel())
-        .map(|(tx, rx)| (tx, Some(rx)))
-        .unzip();
+/// The accept loop's ends: what peers send, who has connected, and how to stop accepting.
+struct Accepting {
+    inbox: mpsc::UnboundedReceiver<Incoming>,
+    /// Each peer that completed its handshake.
+    connected: mpsc::UnboundedReceiver<u32>,
+    readers: TaskTracker,
+    cancel: CancellationToken,
+}
 
-    // The control channel: `stop` or the end of stdin cancel `stop`; faults are applied there;
-    // the rest comes to `ctrl_rx`.
-    let stop = CancellationToken::new();
-    let (ctrl_tx, mut ctrl_rx) = mpsc::unbounded_channel();
-    tokio::spawn(commands::read(
-        stdin,
-        commands::Targets {
+impl Accepting {
+    /// Accept peers' connections until the machine stops; one reader task each, on `readers`.
+    fn spawn(listener: TcpListener, me: Identity, stop: &CancellationToken) -> Accepting {
+        let (inbox_tx, inbox) = mpsc::unbounded_channel();
+        let (connected_tx, connected) = mpsc::unbounded_channel();
+        let readers = TaskTracker::new();
+        let cancel = stop.child_token();
+        tokio::spawn(mesh::accept_loop(
+            listener,
             me,
-            stop: stop.clone(),
-            out: out.clone(),
-            links: links.clone(),
-            link_commands,
-            forward: ctrl_tx,
-        },
-    ));
+            inbox_tx,
+            connected_tx,
+            readers.clone(),
+            cancel.clone(),
+        ));
+        Accepting {
+            inbox,
+            connected,
+            readers,
+            cancel,
+        }
+    }
+}
 
-    let (inbox_tx, inbox) = mpsc::unbounded_channel();
-    let (connected_tx, mut connected_rx) = mpsc::unbounded_channel();
-    let readers = TaskTracker::new();
-    let accepting = stop.child_token();
-    tokio::spawn(mesh::accept_loop(
-        listener,
-        me,
-        inbox_tx,
-        connected_tx,
-        readers.clone(),
-        accepting.clone(),
-    ));
+/// This machine's side of the mesh: one link task and outbox per peer.
+struct Mesh {
+    /// Peer ids, ascending.
+    peers: Vec<u32>,
+    /// One queue per peer, in the order of `peers`.
+    outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
+    writers: TaskTracker,
+}
 
-    // Dial every peer once the supervisor has told us where they listen.
-    // `biased`: a stop (or the supervisor gone, which also closes `ctrl_rx`) wins.
-    let addrs = tokio::select! {
-        biased;
-        _ = stop.cancelled() => None,
-        msg = ctrl_rx.recv() => match msg {
-            Some(commands::Control::Peers(addrs)) => Some(addrs),
-            Some(_) => anyhow::bail!("expected the peers' addresses"),
-            None => None,
-        },
+/// The mesh phase: once the supervisor has told us where the peers listen, dial each, start its
+/// link task, wait until each has dialed us too, and say `mesh_ready`. A stop cuts it short;
+/// stopped before the addresses came, the machine has no link tasks at all.
+async fn mesh(
+    config: &MachineConfig,
+    me: Identity,
+    control: &mut ControlChannel,
+    connected: &mut mpsc::UnboundedReceiver<u32>,
+    out: &mpsc::UnboundedSender<FromMachine>,
+) -> anyhow::Result<Mesh> {
+    let addrs = match control.next().await {
+        Some(commands::Control::Peers(addrs)) => Some(addrs),
+        Some(_) => anyhow::bail!("expected the peers' addresses"),
+        None => None,
     };
     let peers = peers_of(config.id, config.machines);
     let writers = TaskTracker::new();
@@ -198,88 +251,98 @@ async fn run_logged(
             addrs.len(),
             config.machines
         );
-        // Dial every peer that is there (all of them, unless this is a restart after which
-        // some peer is gone); a peer that is not gets a link that drops until it rejoins.
-        let live: Vec<u32> = peers
-            .iter()
-            .copied()
-            .filter(|&p| addrs[p as usize].is_some())
-            .collect();
-        let dials = live.iter().map(|&p| {
-            let addr = addrs[p as usize].expect("filtered on live peers");
-            mesh::dial(addr, me, p)
-        });
-        let dialed = tokio::select! {
-            biased;
-            _ = stop.cancelled() => Vec::new(),
-            dialed = futures::future::try_join_all(dials) => dialed?,
-        };
-        let mut dialed: Vec<_> = dialed.into_iter().map(Some).collect();
-        for &peer in &peers {
-            let framed = live
-                .iter()
-                .position(|&p| p == peer)
-                .and_then(|i| dialed.get_mut(i).and_then(Option::take));
+        let (conns, live) = dial_peers(me, &peers, &addrs, &control.stop).await?;
+        for (&peer, framed) in peers.iter().zip(conns) {
             let (tx, rx) = mpsc::unbounded_channel();
-            let link = link_rxs[peer as usize]
+            let ends = control.link_ends[peer as usize]
                 .take()
                 .expect("one link task per peer");
-            let commands = link_command_rxs[peer as usize]
-                .take()
-                .expect("one link task per peer");
-            writers.spawn(mesh::link_loop(framed, peer, rx, link, commands));
+            writers.spawn(mesh::link_loop(framed, peer, rx, ends.state, ends.commands));
             outboxes.push(tx);
         }
-        // Wait until every live peer has dialed us too.
-        let mut incoming = 0;
-        while incoming < live.len() {
-            tokio::select! {
-                _ = stop.cancelled() => break,
-                peer = connected_rx.recv() => match peer {
-                    Some(_) => incoming += 1,
-                    None => anyhow::bail!("stopped accepting before the mesh was complete"),
-                },
-            }
-        }
-        if !stop.is_cancelled() {
+        await_dialed_back(live, connected, &control.stop).await?;
+        if !control.stop.is_cancelled() {
             let _ = out.send(FromMachine::MeshReady);
         }
     }
-
-    let start_at = tokio::select! {
-        biased;
-        _ = stop.cancelled() => None,
-        msg = ctrl_rx.recv() => match msg {
-            Some(commands::Control::Start(at)) => Some(at),
-            Some(_) => anyhow::bail!("expected the start message"),
-            None => None,
-        },
-    };
-
-    let status = Arc::new(LiveStatus::default());
-    let reporter_done = CancellationToken::new();
-    let reporter = tokio::spawn(report_status(
-        status.clone(),
-        out.clone(),
-        sink.clone(),
-        reporter_done.clone(),
-    ));
-
-    let period = Duration::from_nanos(config.interval_ns);
-    let tick_loop = TickLoop {
-        id: config.id,
+    Ok(Mesh {
         peers,
-        die: config.die,
-        rng: machine_rng(config.seed, config.id, config.incarnation),
-        period,
-        inbox,
         outboxes,
-        status,
-        clock: restored.clock,
-        vclock: VectorClock::restored(config.id, config.machines, &restored.vc),
-        last_tick: restored.last_tick,
+        writers,
+    })
+}
+
+/// Dial every peer that is there (all of them, unless this is a restart after which some peer
+/// is gone); a peer that is not gets a link that drops until it rejoins. Returns one connection
+/// per peer, in the order of `peers` (none when absent or when stopped while dialing), and how
+/// many peers were dialed.
+async fn dial_peers(
+    me: Identity,
+    peers: &[u32],
+    addrs: &[Option<SocketAddr>],
+    stop: &CancellationToken,
+) -> anyhow::Result<(Vec<Option<Connection>>, usize)> {
+    let live: Vec<u32> = peers
+        .iter()
+        .copied()
+        .filter(|&p| addrs[p as usize].is_some())
+        .collect();
+    let dials = live.iter().map(|&p| {
+        let addr = addrs[p as usize].expect("filtered on live peers");
+        mesh::dial(addr, me, p)
+    });
+    let dialed = tokio::select! {
+        biased;
+        _ = stop.cancelled() => Vec::new(),
+        dialed = futures::future::try_join_all(dials) => dialed?,
     };
-    let outcome = match start_at {
+    // `dialed` follows `live`, which follows `peers`.
+    let mut dialed = dialed.into_iter();
+    let conns = peers
+        .iter()
+        .map(|&p| addrs[p as usize].and_then(|_| dialed.next()))
+        .collect();
+    Ok((conns, live.len()))
+}
+
+/// Wait until `count` peers have dialed this machine, or a stop.
+async fn await_dialed_back(
+    count: usize,
+    connected: &mut mpsc::UnboundedReceiver<u32>,
+    stop: &CancellationToken,
+) -> anyhow::Result<()> {
+    let mut incoming = 0;
+    while incoming < count {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            peer = connected.recv() => match peer {
+                Some(_) => incoming += 1,
+                None => anyhow::bail!("stopped accepting before the mesh was complete"),
+            },
+        }
+    }
+    Ok(())
+}
+
+/// The start phase: the system time (µs since the epoch) at which to start ticking, or `None`
+/// when stopped first.
+async fn start(control: &mut ControlChannel) -> anyhow::Result<Option<u64>> {
+    match control.next().await {
+        Some(commands::Control::Start(at)) => Ok(Some(at)),
+        Some(_) => anyhow::bail!("expected the start message"),
+        None => Ok(None),
+    }
+}
+
+/// The tick phase: wait for the start, write the `start` line, tick until stopped.
+async fn tick(
+    config: &MachineConfig,
+    tick_loop: TickLoop,
+    start_at: Option<u64>,
+    stop: &CancellationToken,
+) -> TickOutcome {
+    let period = tick_loop.period;
+    match start_at {
         Some(at_unix_us) => {
             let start = instant_at(at_unix_us);
             // The start line marks the start of the schedule: tick 1 is due right after it.
@@ -301,76 +364,6 @@ async fn run_logged(
                 .run(tokio::time::Instant::now(), stop.clone())
                 .await
         }
-    };
-
-    // Stop: every link back to normal, so held messages go out; our writers close their
-    // connections; then read every peer's connection to its end.
-    for link in links.iter() {
-        link.send_replace(LinkState::default());
-    }
-    accepting.cancel();
-    writers.close();
-    readers.close();
-    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
-        writers.wait().await;
-        readers.wait().await;
-    })
-    .await;
-    if drained.is_err() {
-        emit(&Event::Warning {
-            message: format!(
-                "peers did not close their connections within {DRAIN_TIMEOUT:?}; counting the queue now"
-            ),
-        });
-    }
-    let queue = outcome.inbox.len() as u64;
-    reporter_done.cancel();
-    let _ = reporter.await;
-
-    let (cpu_ms, max_rss_kb) = resource_usage();
-    let report = StopReport {
-        lamport: outcome.clock.value(),
-        queue,
-        ticks: outcome.last_tick,
-        skipped: outcome.skipped,
-        sent: outcome.sent,
-        received: outcome.received,
-        cpu_ms,
-        max_rss_kb,
-    };
-    emit(&Event::Stop {
-        lamport: report.lamport,
-        queue: report.queue,
-        ticks: report.ticks,
-        skipped: report.skipped,
-        cpu_ms,
-        max_rss_kb,
-    });
-    Ok(report)
-}
-
-/// Send the tick loop's figures to the supervisor and flush the log, every [`STATUS_EVERY`].
-async fn report_status(
-    status: Arc<LiveStatus>,
-    out: mpsc::UnboundedSender<FromMachine>,
-    sink: LogSink,
-    done: CancellationToken,
-) {
-    let mut every = tokio::time::interval(STATUS_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = done.cancelled() => return,
-            _ = every.tick() => {}
-        }
-        let _ = out.send(FromMachine::Status {
-            tick: status.tick.load(Ordering::Relaxed),
-            lamport: status.lamport.load(Ordering::Relaxed),
-            queue: status.queue.load(Ordering::Relaxed),
-        });
-        if let Err(e) = sink.flush() {
-            tracing::warn!("failed to flush the machine log: {e}");
-        }
     }
 }
 
@@ -388,21 +381,4 @@ fn instant_at(at_unix_us: u64) -> tokio::time::Instant {
             now.checked_sub(behind).unwrap_or(now)
         }
     }
-}
-
-/// CPU time (user + system, ms) and peak resident memory (KiB) of this process.
-fn resource_usage() -> (u64, u64) {
-    // SAFETY: getrusage only writes into the struct we pass it.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
-            return (0, 0);
-        }
-        usage
-    };
-    let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
-    (
-        ms(usage.ru_utime) + ms(usage.ru_stime),
-        usage.ru_maxrss as u64,
-    )
 }

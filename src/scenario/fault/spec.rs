@@ -1,12 +1,11 @@
-//! Faults on purpose: the `[[fault]]` entries of a scenario, validated, and the timeline of
-//! actions the supervisor carries out (kill, pause and resume, link changes).
+//! `[[fault]]` entries: the raw tables as written, and validated faults in time order.
 //!
 //! Times (`at_s`, `duration_s`) are model seconds from the start of the tick loops and delays are
 //! model milliseconds, so a scenario behaves the same at any speedup.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
+
+use crate::scenario::limits::MAX_DURATION_S;
 
 /// Longest delay a link may be given, in model milliseconds.
 pub const MAX_DELAY_MS: f64 = 60_000.0;
@@ -89,38 +88,8 @@ pub enum Fault {
     },
 }
 
-/// How a machine treats the messages it sends to one peer; the normal state is the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkState {
-    /// Real microseconds each message is held.
-    pub delay_us: u64,
-    /// Up to this many more real microseconds, drawn per message.
-    pub jitter_us: u64,
-    /// Messages are held or dropped while this is set.
-    pub block: Option<PartitionMode>,
-}
-
-/// One thing the supervisor does at a point of the run.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    Kill(u32),
-    /// Start a killed machine again; it rejoins the mesh with its clock restored from its log.
-    Restart(u32),
-    Pause(u32),
-    Resume(u32),
-    /// Set how `from` sends to `to`.
-    Link {
-        from: u32,
-        to: u32,
-        state: LinkState,
-        /// `delay` or `partition`.
-        kind: &'static str,
-        /// What to log, e.g. "partition (hold) from machine 2 begins".
-        note: String,
-    },
-}
-
 impl Fault {
+    /// When the fault begins, in model seconds from the start.
     fn at_s(&self) -> f64 {
         match self {
             Fault::Kill { at_s, .. }
@@ -152,14 +121,14 @@ pub fn validate(
             }
         };
         let positive = |field: &str, value: f64| -> Result<f64, (String, String)> {
-            if value > 0.0 && value <= crate::scenario::MAX_DURATION_S {
+            if value > 0.0 && value <= MAX_DURATION_S {
                 Ok(value)
             } else {
                 Err((
                     key(field),
                     format!(
                         "is {value}; allowed: more than 0, at most {} model seconds",
-                        crate::scenario::MAX_DURATION_S
+                        MAX_DURATION_S
                     ),
                 ))
             }
@@ -272,111 +241,6 @@ pub fn validate(
     Ok(faults)
 }
 
-/// The supervisor's actions for `faults`, at real offsets from the start, in time order.
-pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
-    let real = |model_s: f64| Duration::from_secs_f64(model_s / speedup);
-    let real_us = |model_ms: f64| (model_ms * 1000.0 / speedup).round() as u64;
-    let mut steps = Vec::new();
-    for fault in faults {
-        match *fault {
-            Fault::Kill {
-                at_s,
-                machine,
-                restart_after_s,
-            } => {
-                steps.push((real(at_s), Action::Kill(machine)));
-                if let Some(after) = restart_after_s {
-                    steps.push((real(at_s + after), Action::Restart(machine)));
-                }
-            }
-            Fault::Pause {
-                at_s,
-                machine,
-                duration_s,
-            } => {
-                steps.push((real(at_s), Action::Pause(machine)));
-                steps.push((real(at_s + duration_s), Action::Resume(machine)));
-            }
-            Fault::Delay {
-                at_s,
-                from,
-                to,
-                delay_ms,
-                jitter_ms,
-                duration_s,
-            } => {
-                let state = LinkState {
-                    delay_us: real_us(delay_ms),
-                    jitter_us: real_us(jitter_ms),
-                    block: None,
-                };
-                let note =
-                    format!("delay of {delay_ms} ms (+ up to {jitter_ms} ms) to machine {to}");
-                steps.push((
-                    real(at_s),
-                    Action::Link {
-                        from,
-                        to,
-                        state,
-                        kind: "delay",
-                        note: format!("{note} begins"),
-                    },
-                ));
-                steps.push((
-                    real(at_s + duration_s),
-                    Action::Link {
-                        from,
-                        to,
-                        state: LinkState::default(),
-                        kind: "delay",
-                        note: format!("{note} ends"),
-                    },
-                ));
-            }
-            Fault::Partition {
-                at_s,
-                machines: [a, b],
-                duration_s,
-                mode,
-            } => {
-                let mode_name = match mode {
-                    PartitionMode::Hold => "hold",
-                    PartitionMode::Drop => "drop",
-                };
-                for (from, to) in [(a, b), (b, a)] {
-                    let note = format!("partition ({mode_name}) from machine {to}");
-                    let cut = LinkState {
-                        block: Some(mode),
-                        ..LinkState::default()
-                    };
-                    steps.push((
-                        real(at_s),
-                        Action::Link {
-                            from,
-                            to,
-                            state: cut,
-                            kind: "partition",
-                            note: format!("{note} begins"),
-                        },
-                    ));
-                    steps.push((
-                        real(at_s + duration_s),
-                        Action::Link {
-                            from,
-                            to,
-                            state: LinkState::default(),
-                            kind: "partition",
-                            note: format!("{note} heals"),
-                        },
-                    ));
-                }
-            }
-        }
-    }
-    steps.sort_by_key(|(at, _)| *at);
-    steps
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,50 +311,5 @@ mod tests {
             assert_eq!(k, key, "{text}");
             assert!(message.contains("allowed"), "{message}");
         }
-    }
-
-    #[test]
-    fn the_timeline_scales_to_real_time_and_heals_every_cut() {
-        let faults = vec![
-            Fault::Pause {
-                at_s: 10.0,
-                machine: 1,
-                duration_s: 5.0,
-            },
-            Fault::Partition {
-                at_s: 20.0,
-                machines: [0, 2],
-                duration_s: 10.0,
-                mode: PartitionMode::Drop,
-            },
-            Fault::Delay {
-                at_s: 1.0,
-                from: 2,
-                to: 0,
-                delay_ms: 1000.0,
-                jitter_ms: 0.0,
-                duration_s: 1.0,
-            },
-        ];
-        let steps = timeline(&faults, 10.0);
-        let at = |s: f64| Duration::from_secs_f64(s);
-        assert_eq!(steps[0].0, at(0.1));
-        assert!(
-            matches!(&steps[0].1, Action::Link { from: 2, to: 0, state, .. } if state.delay_us == 100_000)
-        );
-        assert_eq!(steps[1].0, at(0.2));
-        assert!(
-            matches!(&steps[1].1, Action::Link { state, .. } if *state == LinkState::default())
-        );
-        assert_eq!(steps[2], (at(1.0), Action::Pause(1)));
-        assert_eq!(steps[3], (at(1.5), Action::Resume(1)));
-        let cuts = steps.iter().filter(|(_, a)| matches!(a, Action::Link { state, .. } if state.block == Some(PartitionMode::Drop))).count();
-        let heals = steps
-            .iter()
-            .filter(|(t, a)| {
-                *t == at(3.0) && matches!(a, Action::Link { state, .. } if state.block.is_none())
-            })
-            .count();
-        assert_eq!((cuts, heals), (2, 2));
     }
 }

@@ -1,0 +1,223 @@
+//! The shutdown phase, once the tick loop has stopped: cancel, then wait, then count.
+//!
+//! 1. Every link goes back to normal, so messages held by a delay or a partition go out.
+//! 2. The accept loop is cancelled; the link tasks, whose queues the tick loop closed, write what
+//!    is left, then flush and close their connections (each within `mesh::CLOSE_TIMEOUT`).
+//! 3. The machine waits on both task trackers, at most [`DRAIN_TIMEOUT`]: its writers closing, and
+//!    its readers reading every peer's connection to its end, so a message in flight is in the
+//!    inbox before the queue is counted.
+//! 4. The status reporter stops, and the `stop` line is written.
+//!
+//! Nothing is aborted: a reader still holding an open connection after [`DRAIN_TIMEOUT`] is
+//! reported with a warning, and the queue is counted as it stands.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::status::Reporter;
+use super::tick::TickOutcome;
+use crate::control::StopReport;
+use crate::fault::LinkState;
+use crate::log_format::{emit, Event};
+
+/// How long, after it stops ticking, a machine waits for its peers to close their connections.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the shutdown phase stops and waits for.
+pub struct Shutdown {
+    /// How this machine sends to each peer, by peer id.
+    pub links: Arc<Vec<watch::Sender<LinkState>>>,
+    /// Cancels the accept loop.
+    pub accepting: CancellationToken,
+    /// The link tasks, one per peer, which write and close the outgoing connections.
+    pub writers: TaskTracker,
+    /// The reader tasks, one per accepted connection, which fill the inbox.
+    pub readers: TaskTracker,
+    pub reporter: Reporter,
+}
+
+impl Shutdown {
+    /// Stop everything in order, then write the `stop` line; returns what it says.
+    pub async fn run(self, outcome: TickOutcome) -> StopReport {
+        // Stop: every link back to normal, so held messages go out; our writers close their
+        // connections; then read every peer's connection to its end.
+        for link in self.links.iter() {
+            link.send_replace(LinkState::default());
+        }
+        self.accepting.cancel();
+        drain(&self.writers, &self.readers).await;
+        let queue = outcome.inbox.len() as u64;
+        self.reporter.stop().await;
+        stop_line(&outcome, queue)
+    }
+}
+
+/// Close both trackers and wait for their tasks to end, at most [`DRAIN_TIMEOUT`].
+async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
+    writers.close();
+    readers.close();
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        writers.wait().await;
+        readers.wait().await;
+    })
+    .await;
+    if drained.is_err() {
+        emit(&Event::Warning {
+            message: format!(
+                "peers did not close their connections within {DRAIN_TIMEOUT:?}; counting the queue now"
+            ),
+        });
+    }
+}
+
+/// The machine's final figures, written as its `stop` line.
+fn stop_line(outcome: &TickOutcome, queue: u64) -> StopReport {
+    let (cpu_ms, max_rss_kb) = resource_usage();
+    let report = StopReport {
+        lamport: outcome.clock.value(),
+        queue,
+        ticks: outcome.last_tick,
+        skipped: outcome.skipped,
+        sent: outcome.sent,
+        received: outcome.received,
+        cpu_ms,
+        max_rss_kb,
+    };
+    emit(&Event::Stop {
+        lamport: report.lamport,
+        queue: report.queue,
+        ticks: report.ticks,
+        skipped: report.skipped,
+        cpu_ms,
+        max_rss_kb,
+    });
+    report
+}
+
+/// CPU time (user + system, ms) and peak resident memory (KiB) of this process.
+fn resource_usage() -> (u64, u64) {
+    // SAFETY: getrusage only writes into the struct we pass it.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return (0, 0);
+        }
+        usage
+    };
+    let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+    (
+        ms(usage.ru_utime) + ms(usage.ru_stime),
+        usage.ru_maxrss as u64,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fault::PartitionMode;
+    use crate::machine::clock::{LamportClock, VectorClock};
+    use crate::machine::log_layer::LogSink;
+    use crate::machine::mesh::Incoming;
+    use crate::machine::tick::LiveStatus;
+    use tokio::sync::mpsc;
+
+    struct Harness {
+        shutdown: Shutdown,
+        inbox_tx: mpsc::UnboundedSender<Incoming>,
+        outcome: TickOutcome,
+        link: watch::Receiver<LinkState>,
+        _dir: tempfile::TempDir,
+    }
+
+    /// A machine that stopped ticking at Lamport 7 with peer 1's link cut.
+    fn harness() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
+        let (out, _) = mpsc::unbounded_channel();
+        let reporter = Reporter::spawn(Arc::new(LiveStatus::default()), out, sink);
+        let (links, mut rxs): (Vec<_>, Vec<_>) =
+            (0..2).map(|_| watch::channel(LinkState::default())).unzip();
+        links[1].send_replace(LinkState {
+            block: Some(PartitionMode::Hold),
+            ..LinkState::default()
+        });
+        let (inbox_tx, inbox) = mpsc::unbounded_channel();
+        Harness {
+            shutdown: Shutdown {
+                links: Arc::new(links),
+                accepting: CancellationToken::new(),
+                writers: TaskTracker::new(),
+                readers: TaskTracker::new(),
+                reporter,
+            },
+            inbox_tx,
+            outcome: TickOutcome {
+                clock: LamportClock::restored(7),
+                vclock: VectorClock::new(0, 2),
+                last_tick: 30,
+                skipped: 2,
+                sent: 5,
+                received: 4,
+                inbox,
+            },
+            link: rxs.remove(1),
+            _dir: dir,
+        }
+    }
+
+    fn message() -> Incoming {
+        Incoming {
+            from: 1,
+            lamport: 3,
+            vc: vec![0, 3],
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_queue_is_counted_after_every_reader_has_finished() {
+        let h = harness();
+        for delay_ms in [10, 400] {
+            let inbox = h.inbox_tx.clone();
+            h.shutdown.readers.spawn(async move {
+                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+                let _ = inbox.send(message());
+            });
+        }
+        let cancelled = h.shutdown.accepting.clone();
+        let report = h.shutdown.run(h.outcome).await;
+        assert_eq!(report.queue, 2);
+        assert_eq!((report.lamport, report.ticks, report.skipped), (7, 30, 2));
+        assert_eq!((report.sent, report.received), (5, 4));
+        assert!(
+            cancelled.is_cancelled(),
+            "the accept loop was not cancelled"
+        );
+        assert_eq!(
+            *h.link.borrow(),
+            LinkState::default(),
+            "a cut link stayed cut"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reader_that_never_ends_delays_the_stop_by_the_drain_timeout_only() {
+        let h = harness();
+        let inbox = h.inbox_tx.clone();
+        h.shutdown.readers.spawn(async move {
+            let _ = inbox.send(message());
+            std::future::pending::<()>().await;
+        });
+        let began = tokio::time::Instant::now();
+        let report = h.shutdown.run(h.outcome).await;
+        assert_eq!(report.queue, 1);
+        let waited = began.elapsed();
+        assert!(
+            waited >= DRAIN_TIMEOUT && waited < DRAIN_TIMEOUT + Duration::from_secs(1),
+            "waited {waited:?}"
+        );
+    }
+}

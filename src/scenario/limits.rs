@@ -1,0 +1,18 @@
+//! The bounds a scenario's values must keep, named in its error messages.
+
+/// Most machines a scenario may ask for.
+pub const MAX_MACHINES: u32 = 64;
+/// Highest clock rate, in ticks per model second.
+pub const MAX_RATE: u32 = 1_000;
+/// Largest die.
+pub const MAX_DIE: u32 = 1_000_000;
+/// Longest run, in model seconds (one week).
+pub const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
+/// Largest speedup.
+pub const MAX_SPEEDUP: f64 = 100_000.0;
+/// Smallest speedup (a model second may last at most 1,000 real seconds).
+pub const MIN_SPEEDUP: f64 = 0.001;
+/// Fastest real tick rate a machine may be asked for (rate x speedup), ticks per real second.
+pub const MAX_REAL_RATE: f64 = 1_000_000.0;
+/// Longest grace period a machine may be given to answer `stop`, in real seconds.
+pub const MAX_STOP_GRACE_S: f64 = 600.0;

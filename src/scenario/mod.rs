@@ -1,0 +1,24 @@
+//! Scenario files: the raw TOML shape, and the validated [`Scenario`] a run is made from, faults
+//! included.
+//!
+//! Loading is two-staged: [`RawScenario`] mirrors the file (unknown keys are errors), then
+//! [`Scenario::from_raw`] checks every value and names the file, the key and what is allowed.
+//!
+//! - [`raw`]: the file as written, command-line overrides, and [`ScenarioError`];
+//! - [`validate`]: raw to validated, key by key;
+//! - [`model`]: the validated [`Scenario`] and what follows from it (rates, intervals, die rolls);
+//! - [`limits`]: the bounds every value must keep;
+//! - [`fault`]: `[[fault]]` entries, validated, and the supervisor's timeline of fault actions.
+
+pub mod fault;
+pub mod limits;
+pub mod model;
+pub mod raw;
+pub mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use limits::*;
+pub use model::{machine_rng, ExitPolicy, RateSpec, Scenario};
+pub use raw::{Overrides, RawClock, RawEvents, RawNetwork, RawScenario, ScenarioError};

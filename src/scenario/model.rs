@@ -1,0 +1,95 @@
+//! The validated scenario: the model a run is made from, with its seed resolved, and what
+//! follows from it (each machine's rate, tick interval and die rolls).
+
+use std::net::IpAddr;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::fault::Fault;
+
+/// What the run does when a machine process dies before it is told to stop.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitPolicy {
+    /// The other machines log the peer as gone and run to the end.
+    #[default]
+    Continue,
+    /// The supervisor stops the run.
+    Stop,
+}
+
+/// How each machine's clock rate is chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateSpec {
+    /// Drawn uniformly from `min..=max` with the run's seed.
+    Range { min: u32, max: u32 },
+    /// Fixed, one per machine.
+    Fixed(Vec<u32>),
+}
+
+/// A validated scenario, with its seed resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub name: String,
+    pub machines: u32,
+    /// Model seconds.
+    pub duration_s: f64,
+    pub seed: u64,
+    /// Model seconds per real second.
+    pub speedup: f64,
+    pub rates: RateSpec,
+    /// Faces of the die rolled on a tick with an empty queue.
+    pub die: u32,
+    pub host: IpAddr,
+    /// Listening port per machine; 0 lets the system choose.
+    pub ports: Vec<u16>,
+    #[serde(default)]
+    pub on_machine_exit: ExitPolicy,
+    /// Real seconds a machine has to answer `stop` before it is killed.
+    #[serde(default = "default_stop_grace_s")]
+    pub stop_grace_s: f64,
+    /// Faults to cause, in time order.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+}
+
+impl Scenario {
+    /// Each machine's clock rate (ticks per model second): fixed, or drawn with the seed.
+    pub fn machine_rates(&self) -> Vec<u32> {
+        match &self.rates {
+            RateSpec::Fixed(rates) => rates.clone(),
+            RateSpec::Range { min, max } => {
+                let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+                (0..self.machines)
+                    .map(|_| rng.random_range(*min..=*max))
+                    .collect()
+            }
+        }
+    }
+
+    /// Real time between two ticks of a machine ticking `rate` times per model second.
+    pub fn tick_interval(&self, rate: u32) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(1.0 / (f64::from(rate) * self.speedup))
+    }
+
+    /// Real time the run lasts.
+    pub fn real_duration(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.duration_s / self.speedup)
+    }
+}
+
+/// Real seconds a machine has to answer `stop`, when the scenario does not say.
+pub fn default_stop_grace_s() -> f64 {
+    10.0
+}
+
+/// The random stream of machine `id`'s die rolls: one ChaCha stream per machine (and per
+/// restart of it), from the run seed.
+pub fn machine_rng(seed: u64, id: u32, incarnation: u32) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream((u64::from(incarnation) << 32) | (u64::from(id) + 1));
+    rng
+}

@@ -1,0 +1,142 @@
+//! The scenario file as written, before validation: its TOML shape (unknown keys are errors),
+//! the command-line values that replace its keys, and why a scenario could not be loaded.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::fault::RawFault;
+use super::model::ExitPolicy;
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("failed to read scenario {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("failed to parse scenario {}: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid scenario {}: `{key}` {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+}
+
+/// The scenario file as written, before validation.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<String>,
+    pub machines: Option<i64>,
+    pub duration_s: Option<f64>,
+    pub seed: Option<u64>,
+    pub speedup: Option<f64>,
+    #[serde(default)]
+    pub clock: RawClock,
+    #[serde(default)]
+    pub events: RawEvents,
+    #[serde(default)]
+    pub network: RawNetwork,
+    pub on_machine_exit: Option<ExitPolicy>,
+    pub stop_grace_s: Option<f64>,
+    /// `[[fault]]` tables.
+    #[serde(default)]
+    pub fault: Vec<RawFault>,
+}
+
+/// `[clock]`
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClock {
+    pub min_rate: Option<i64>,
+    pub max_rate: Option<i64>,
+    pub rates: Option<Vec<i64>>,
+}
+
+/// `[events]`
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvents {
+    pub die: Option<i64>,
+}
+
+/// `[network]`
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    pub host: Option<String>,
+    pub ports: Option<Vec<i64>>,
+}
+
+/// Values given on the command line; each replaces the scenario's key of the same meaning.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub seed: Option<u64>,
+    pub duration_s: Option<f64>,
+    pub speedup: Option<f64>,
+    /// `(key path, value)` pairs set in the file's table before validation, e.g.
+    /// `("events.die", 6)`; this is how a sweep varies one key.
+    pub set: Vec<(String, toml::Value)>,
+}
+
+impl RawScenario {
+    /// Parse scenario text and apply the overrides; `path` names the file in errors.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        overrides: &Overrides,
+    ) -> Result<RawScenario, ScenarioError> {
+        let parse_error = |e: toml::de::Error| ScenarioError::Parse {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        };
+        // Parsed once as written, so errors point at the file's lines and columns.
+        let mut raw: RawScenario = toml::from_str(text).map_err(parse_error)?;
+        if !overrides.set.is_empty() {
+            let mut table: toml::Table = text.parse().map_err(parse_error)?;
+            for (key, value) in &overrides.set {
+                set_key(&mut table, key, value.clone());
+            }
+            let keys: Vec<&str> = overrides.set.iter().map(|(k, _)| k.as_str()).collect();
+            raw = table
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Parse {
+                    path: path.to_owned(),
+                    message: format!("with {} set: {}", keys.join(", "), e.message()),
+                })?;
+        }
+        if let Some(seed) = overrides.seed {
+            raw.seed = Some(seed);
+        }
+        if let Some(d) = overrides.duration_s {
+            raw.duration_s = Some(d);
+        }
+        if let Some(s) = overrides.speedup {
+            raw.speedup = Some(s);
+        }
+        Ok(raw)
+    }
+}
+
+/// Set `key` (dotted path, e.g. `events.die`) in `table`, creating sub-tables as needed.
+fn set_key(table: &mut toml::Table, key: &str, value: toml::Value) {
+    match key.split_once('.') {
+        None => {
+            table.insert(key.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head.to_owned())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            let sub = entry.as_table_mut().expect("made a table just above");
+            set_key(sub, rest, value);
+        }
+    }
+}
