@@ -4,7 +4,8 @@
 //! - [`commands`]: the supervisor's messages during the machine's life;
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
-//! - [`tick`]: the interval-driven tick loop;
+//! - [`tick`]: the tick loop;
+//! - [`ticker`]: the tick schedule, the missed-tick rule and the precise (timerfd) timer;
 //! - [`log_layer`]: the JSON-lines log writer;
 //! - [`restore`]: what a restarted machine takes over from its log;
 //! - [`process`]: the machine's life from `config` to `stopped`, driven by the control channel.
@@ -16,6 +17,7 @@ pub mod mesh;
 pub mod process;
 pub mod restore;
 pub mod tick;
+pub mod ticker;
 pub mod wire;
 
 pub use process::main;

@@ -18,6 +18,7 @@ use super::log_layer::{LogSink, ModelLogLayer};
 use super::mesh::{self, Identity};
 use super::restore::Restored;
 use super::tick::{LiveStatus, TickLoop};
+use super::ticker::Timer;
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
 use crate::fault::LinkState;
 use crate::log_format::{self, emit, Event};
@@ -266,12 +267,14 @@ async fn run_logged(
     ));
 
     let period = Duration::from_nanos(config.interval_ns);
+    let mut timer = Timer::precise().context("failed to create the tick timer")?;
     let tick_loop = TickLoop {
         id: config.id,
         peers,
         die: config.die,
         rng: machine_rng(config.seed, config.id, config.incarnation),
         period,
+        timer: Timer::Tokio,
         inbox,
         outboxes,
         status,
@@ -284,7 +287,7 @@ async fn run_logged(
             let start = instant_at(at_unix_us);
             // The start line marks the start of the schedule: tick 1 is due right after it.
             // (After a restart the schedule began long ago, and the machine joins it.)
-            tokio::time::sleep_until(start).await;
+            timer.sleep_until(start).await?;
             emit(&Event::Start {
                 format: log_format::FORMAT_VERSION,
                 rate: config.rate,
@@ -292,7 +295,9 @@ async fn run_logged(
                 machines: config.machines,
                 incarnation: config.incarnation,
             });
-            tick_loop.run(start, stop.clone()).await
+            TickLoop { timer, ..tick_loop }
+                .run(start, stop.clone())
+                .await
         }
         // Stopped before the start: run no tick, but still account for the inbox.
         None => {
