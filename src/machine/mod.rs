@@ -4,7 +4,8 @@
 //! - [`commands`]: the supervisor's messages during the machine's life;
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
-//! - [`tick`]: the interval-driven tick loop;
+//! - [`tick`]: the tick loop;
+//! - [`ticker`]: the tick schedule, the missed-tick rule and the precise (timerfd) timer;
 //! - [`status`]: the tick loop's figures to the supervisor, every 100 ms;
 //! - [`shutdown`]: the stop phase: cancel, then wait for every connection, then count;
 //! - [`log_layer`]: the JSON-lines log writer;
@@ -21,6 +22,7 @@ pub mod restore;
 pub mod shutdown;
 pub mod status;
 pub mod tick;
+pub mod ticker;
 pub mod wire;
 
 pub use process::main;

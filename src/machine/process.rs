@@ -22,6 +22,7 @@ use super::restore::Restored;
 use super::shutdown::Shutdown;
 use super::status::Reporter;
 use super::tick::{LiveStatus, TickLoop, TickOutcome};
+use super::ticker::Timer;
 use super::wire::MessageCodec;
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
 use crate::log_format::{self, emit, Event};
@@ -124,6 +125,7 @@ async fn run_logged(
     out: &mpsc::UnboundedSender<FromMachine>,
     sink: &LogSink,
 ) -> anyhow::Result<StopReport> {
+    use anyhow::Context;
     let me = Identity {
         id: config.id,
         machines: config.machines,
@@ -148,6 +150,7 @@ async fn run_logged(
         die: config.die,
         rng: machine_rng(config.seed, config.id, config.incarnation),
         period: Duration::from_nanos(config.interval_ns),
+        timer: Timer::precise().context("failed to create the tick timer")?,
         inbox,
         outboxes: mesh.outboxes,
         status,
@@ -337,7 +340,7 @@ async fn start(control: &mut ControlChannel) -> anyhow::Result<Option<u64>> {
 /// The tick phase: wait for the start, write the `start` line, tick until stopped.
 async fn tick(
     config: &MachineConfig,
-    tick_loop: TickLoop,
+    mut tick_loop: TickLoop,
     start_at: Option<u64>,
     stop: &CancellationToken,
 ) -> TickOutcome {
@@ -347,7 +350,11 @@ async fn tick(
             let start = instant_at(at_unix_us);
             // The start line marks the start of the schedule: tick 1 is due right after it.
             // (After a restart the schedule began long ago, and the machine joins it.)
-            tokio::time::sleep_until(start).await;
+            if let Err(e) = tick_loop.timer.sleep_until(start).await {
+                // The tick loop reports the timer's failure and falls back to tokio's.
+                tracing::warn!("the tick timer failed before the start: {e}");
+                tokio::time::sleep_until(start).await;
+            }
             emit(&Event::Start {
                 format: log_format::FORMAT_VERSION,
                 rate: config.rate,

@@ -1,9 +1,10 @@
-//! The tick loop: one action per tick of a tokio interval at the machine's rate.
+//! The tick loop: one action per tick of the machine's schedule, at its rate.
 //!
 //! A tick takes exactly one message from the inbox when one is waiting (the receive rule);
 //! otherwise it rolls the die and sends or does an internal event. Ticks are numbered by their
-//! slot in the schedule, from 1; when the loop falls behind, missed slots are skipped (never run in
-//! a burst) and logged as a `skipped` event, so the numbering stays tied to the schedule.
+//! slot in the schedule, from 1; a tick whose whole slot passed before the loop woke is skipped
+//! (never run in a burst) and logged in a `skipped` event ([`super::ticker`] has the rule and the
+//! precise timer the loop sleeps on).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,11 +13,12 @@ use std::time::Duration;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::mpsc;
-use tokio::time::{Instant, MissedTickBehavior};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::clock::{choose_action, Action, LamportClock, VectorClock};
 use super::mesh::{Incoming, Outgoing};
+use super::ticker::{Schedule, Timer};
 use super::wire::Message;
 use crate::log_format::{emit, Event};
 
@@ -36,6 +38,8 @@ pub struct TickLoop {
     pub die: u32,
     pub rng: ChaCha8Rng,
     pub period: Duration,
+    /// What the loop sleeps on between ticks: [`Timer::precise`], or tokio's in paused tests.
+    pub timer: Timer,
     pub inbox: mpsc::UnboundedReceiver<Incoming>,
     /// One queue per peer, in the order of `peers`, drained by that peer's writer task.
     pub outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
@@ -72,6 +76,7 @@ impl TickLoop {
             die,
             mut rng,
             period,
+            mut timer,
             mut inbox,
             outboxes,
             status,
@@ -80,37 +85,28 @@ impl TickLoop {
             mut last_tick,
         } = self;
         let (mut skipped, mut sent, mut received) = (0u64, 0u64, 0u64);
-        let period_ns = period.as_nanos().max(1);
-
-        // A tick less than a period late still runs; a schedule that began longer ago (a
-        // restart) is joined at its next slot.
-        let now = Instant::now();
-        let first = if start + period > now {
-            start
-        } else {
-            let slots = (now - start).as_nanos().div_ceil(period_ns);
-            start + Duration::from_nanos((slots * period_ns) as u64)
-        };
-        let mut interval = tokio::time::interval_at(first, period);
-        interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let mut schedule = Schedule::new(start, period, last_tick);
 
         loop {
-            let scheduled = tokio::select! {
+            tokio::select! {
                 biased;
                 _ = stop.cancelled() => break,
-                scheduled = interval.tick() => scheduled,
-            };
-            let late_us = Instant::now()
-                .saturating_duration_since(scheduled)
-                .as_micros() as u64;
-            let tick = slot(scheduled.duration_since(start).as_nanos(), period_ns) + 1;
-            if tick > last_tick + 1 {
-                let count = tick - last_tick - 1;
+                slept = timer.sleep_until(schedule.deadline()) => {
+                    if let Err(e) = slept {
+                        // Never seen; tokio's timer is coarser but keeps the model running.
+                        emit(&Event::Warning {
+                            message: format!("the precise timer failed ({e}); using tokio's"),
+                        });
+                        timer = Timer::Tokio;
+                        continue;
+                    }
+                }
+            }
+            let due = schedule.due(Instant::now());
+            let (tick, late_us) = (due.tick, due.late.as_micros() as u64);
+            if let Some((first, count)) = due.skipped {
                 skipped += count;
-                emit(&Event::Skipped {
-                    first: last_tick + 1,
-                    count,
-                });
+                emit(&Event::Skipped { first, count });
             }
             last_tick = tick;
 
@@ -186,11 +182,6 @@ impl TickLoop {
     }
 }
 
-/// The schedule slot (from 0) of a tick scheduled `elapsed_ns` after the start.
-fn slot(elapsed_ns: u128, period_ns: u128) -> u64 {
-    ((elapsed_ns + period_ns / 2) / period_ns) as u64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +208,7 @@ mod tests {
                 die,
                 rng: machine_rng(1, 0, 0),
                 period: Duration::from_millis(10),
+                timer: Timer::Tokio,
                 inbox,
                 outboxes: senders,
                 status: Arc::default(),
@@ -290,8 +282,9 @@ mod tests {
         let start = Instant::now() + Duration::from_millis(10);
         let task = tokio::spawn(h.tick_loop.run(start, stop.clone()));
         // Tick 1 runs on time (t = 10 ms); then the clock jumps to t = 110 ms, as if the
-        // machine had been stalled: tick 2 runs late, slots 3..=11 are skipped, and the
-        // next tick keeps the original schedule (t = 120 ms is tick 12).
+        // machine had been stalled: the slots of ticks 2..=10 have wholly passed and are
+        // skipped, tick 11 (due at 110 ms) runs, and the next tick keeps the original
+        // schedule (t = 120 ms is tick 12).
         tokio::task::yield_now().await;
         tokio::time::advance(Duration::from_millis(10)).await;
         tokio::task::yield_now().await;
@@ -301,7 +294,7 @@ mod tests {
         let out = task.await.unwrap();
         assert_eq!(out.skipped, 9, "{out:?}");
         assert_eq!(out.last_tick, 12, "{out:?}");
-        assert_eq!(out.clock.value(), 3, "three ticks ran: 1, 2 and 12");
+        assert_eq!(out.clock.value(), 3, "three ticks ran: 1, 11 and 12");
     }
 
     #[tokio::test(start_paused = true)]
@@ -313,8 +306,8 @@ mod tests {
         }
         h.tick_loop.last_tick = 4;
         let stop = CancellationToken::new();
-        // The schedule began 95 ms ago: slots at 0, 10, ..., 90 ms have passed; the next is
-        // slot 10 (tick 11) at 100 ms.
+        // The schedule began 95 ms ago: the slots of ticks 5..=9 have wholly passed; tick 10's
+        // slot [90, 100) ms holds the present, so it runs at once, and tick 11 at 100 ms.
         let start = Instant::now() - Duration::from_millis(95);
         let task = tokio::spawn(h.tick_loop.run(start, stop.clone()));
         tokio::time::sleep(Duration::from_millis(6)).await;
@@ -322,20 +315,13 @@ mod tests {
         let out = task.await.unwrap();
         assert_eq!(out.last_tick, 11);
         assert_eq!(
-            out.skipped, 6,
-            "ticks 5..=10 were missed while the machine was down"
+            out.skipped, 5,
+            "ticks 5..=9 were missed while the machine was down"
         );
         assert_eq!(
             out.clock.value(),
-            41,
-            "the clock went on from its restored value"
+            42,
+            "the clock went on from its restored value: ticks 10 and 11"
         );
-    }
-
-    #[test]
-    fn slots_round_to_the_nearest_period() {
-        assert_eq!(slot(0, 1000), 0);
-        assert_eq!(slot(999, 1000), 1);
-        assert_eq!(slot(3000, 1000), 3);
     }
 }
