@@ -18,7 +18,7 @@ use super::faults::{self, Carried};
 use super::report::{self, RunOptions, RunReport};
 use super::run_dir;
 use super::signal::{self, Stop};
-use super::slot::{Slot, Spawner};
+use super::slot::{self, Slot, Spawner};
 use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
 use crate::control::{FromMachine, ToMachine};
@@ -43,7 +43,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
     let run_dir = options.out.clone().unwrap_or_else(|| {
         run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
     });
-    check_ports(&scenario)?;
+    slot::check_ports(&scenario)?;
     run_dir::create(&run_dir)?;
 
     let (events_tx, events) = mpsc::unbounded_channel();
@@ -91,21 +91,6 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
         }
     }
     actor.run().await
-}
-
-/// Check that every port the scenario fixes can be bound, before anything starts.
-fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
-    for (id, &port) in (0u32..).zip(&scenario.ports) {
-        if port != 0 {
-            let addr = SocketAddr::new(scenario.host, port);
-            std::net::TcpListener::bind(addr).map_err(|source| SupervisorError::PortTaken {
-                id,
-                addr,
-                source,
-            })?;
-        }
-    }
-    Ok(())
 }
 
 /// The supervisor's event queue carries these.
@@ -202,12 +187,10 @@ impl Supervisor {
     async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), String> {
         let deadline = Instant::now() + SETUP_TIMEOUT;
         loop {
-            for (id, slot) in (0u32..).zip(&self.slots) {
-                let why = match (&slot.failure, slot.state.end()) {
-                    (Some(failure), _) => failure.clone(),
-                    (None, Some(end)) => end.to_string(),
-                    (None, None) => continue,
-                };
+            if let Some((id, why)) = (0u32..)
+                .zip(&self.slots)
+                .find_map(|(id, s)| Some((id, s.failed()?)))
+            {
                 return Err(format!("machine {id} failed to {what}: {why}"));
             }
             if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
@@ -304,24 +287,14 @@ impl Supervisor {
     fn carry_out(&mut self, action: Action) {
         let retry = action.clone();
         match faults::carry_out(&mut self.slots, &self.spawner, action) {
-            Carried::Done {
-                kind,
-                machines,
-                detail,
-            } => {
-                self.view.note(&format!("fault: {detail}"));
-                self.fault_log.push(FaultRecord {
-                    at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-                    kind: kind.to_owned(),
-                    machines,
-                    detail,
-                });
+            Carried::Done(record) => {
+                self.view.note(&format!("fault: {}", record.detail));
+                self.fault_log.push(record);
             }
             Carried::NotApplicable => {}
             Carried::RetryLater => {
                 let again = Instant::now().saturating_duration_since(self.started) + RETRY_RESTART;
-                let at = self.timeline.partition_point(|(t, _)| *t <= again);
-                self.timeline.insert(at, (again, retry));
+                faults::schedule(&mut self.timeline, again, retry);
             }
             Carried::Failed(why) => self.view.warn(&why),
         }

@@ -1,22 +1,21 @@
 //! Faults on purpose, carried out on the machines' slots: kill, pause and resume, link changes,
 //! restarts, and a restarted machine's way back into the mesh.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::time::{Duration, SystemTime};
 
 use super::slot::{Slot, Spawner};
 use super::state::Killer;
 use crate::control::ToMachine;
 use crate::fault::Action;
+use crate::manifest::FaultRecord;
 
 /// What carrying out one fault action came to.
 #[derive(Debug)]
 pub enum Carried {
     /// Done; the manifest records it.
-    Done {
-        kind: &'static str,
-        machines: Vec<u32>,
-        detail: String,
-    },
+    Done(FaultRecord),
     /// Nothing to do: the machine is not in a state the action applies to.
     NotApplicable,
     /// A restart whose kill has not been reported yet: try again shortly.
@@ -103,11 +102,18 @@ pub fn carry_out<E: Send + 'static>(
 }
 
 fn done(kind: &'static str, machines: Vec<u32>, detail: String) -> Carried {
-    Carried::Done {
-        kind,
+    Carried::Done(FaultRecord {
+        at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+        kind: kind.to_owned(),
         machines,
         detail,
-    }
+    })
+}
+
+/// Put `action` into the time-ordered `timeline` at real offset `at`, after those due as early.
+pub fn schedule(timeline: &mut VecDeque<(Duration, Action)>, at: Duration, action: Action) {
+    let index = timeline.partition_point(|(t, _)| *t <= at);
+    timeline.insert(index, (at, action));
 }
 
 /// Tell every live machine but `id` that `id` is gone (`kind` `kill` or `died`), so they stop

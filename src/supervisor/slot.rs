@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 use super::child::{Child, ChildEvent};
+use super::error::SupervisorError;
 use super::signal;
 use super::state::{Illegal, Input, Killer, MachineState};
 use crate::control::{MachineConfig, StopReport, ToMachine};
@@ -53,6 +54,14 @@ impl Slot {
     /// Stopped on request and exited 0, or killed on purpose by a fault.
     pub fn clean(&self) -> bool {
         self.state.clean(self.report.is_some())
+    }
+
+    /// Why the process failed, if it did: what it said, or how it ended.
+    pub fn failed(&self) -> Option<String> {
+        match (&self.failure, self.state.end()) {
+            (Some(failure), _) => Some(failure.clone()),
+            (None, end) => end.map(|end| end.to_string()),
+        }
     }
 
     /// A restarted process that is not back in the mesh yet.
@@ -133,4 +142,19 @@ impl<E: Send + 'static> Spawner<E> {
         child.send(ToMachine::Config(config));
         Ok(child)
     }
+}
+
+/// Check that every port the scenario fixes can be bound, before anything starts.
+pub fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
+    for (id, &port) in (0u32..).zip(&scenario.ports) {
+        if port != 0 {
+            let addr = SocketAddr::new(scenario.host, port);
+            std::net::TcpListener::bind(addr).map_err(|source| SupervisorError::PortTaken {
+                id,
+                addr,
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
