@@ -1,7 +1,14 @@
-//! Several runs in a row: `--repeat N` and `--sweep KEY=V1,V2,...`, planned as a list of runs.
+//! Several runs in a row: `--repeat N` and `--sweep KEY=V1,V2,...`, planned as a list of runs
+//! and carried out one after the other.
 //!
 //! The seeds are shared across sweep values, so each value is compared on the same seeds and only
 //! the swept key differs between paired runs.
+
+use std::path::PathBuf;
+
+use crate::exit::{Exit, Failed, Outcome};
+use crate::scenario::Scenario;
+use crate::supervisor::{self, RunOptions};
 
 /// One parameter swept over several values.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +118,58 @@ fn value_label(value: &toml::Value) -> String {
         toml::Value::String(s) => s.clone(),
         other => other.to_string().replace([' ', '"'], ""),
     }
+}
+
+/// A batch of runs, each with its own directory inside `dir`, every scenario already loaded.
+#[derive(Debug)]
+pub struct BatchRequest {
+    pub dir: PathBuf,
+    pub runs: Vec<(PlannedRun, Scenario)>,
+    pub quiet: bool,
+}
+
+/// Carry out the runs of `request` one after the other, printing each summary and then one
+/// line per run. A signal ends the batch after the run it stopped; the batch exits with its
+/// worst run's code.
+pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
+    supervisor::run_dir::create(&request.dir).map_err(|e| Failed::new(Exit::BadInput, e))?;
+    let total = request.runs.len();
+    let mut rows = Vec::with_capacity(total);
+    let mut exit = Exit::Clean;
+    for (n, (run, scenario)) in request.runs.into_iter().enumerate() {
+        eprintln!("[{}/{total}] {}", n + 1, run.label);
+        let options = RunOptions {
+            out: Some(request.dir.join(&run.label)),
+            runs_root: request.dir.clone(),
+            quiet: request.quiet,
+        };
+        let run_exit = match runtime.block_on(supervisor::run(scenario, options)) {
+            Ok(report) => {
+                print!(
+                    "{}",
+                    supervisor::display::summary(&report.manifest, &report.run_dir)
+                );
+                let verdict = if report.clean() { "clean" } else { "NOT clean" };
+                rows.push(format!("{:<32} {verdict}", run.label));
+                report.exit()
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                rows.push(format!("{:<32} failed: {e}", run.label));
+                e.exit()
+            }
+        };
+        exit = exit.worst(run_exit);
+        if matches!(run_exit, Exit::Signal(_)) {
+            eprintln!("batch interrupted after {} of {total} runs", n + 1);
+            break;
+        }
+    }
+    println!("\nbatch of {total} runs in {}:", request.dir.display());
+    for row in rows {
+        println!("  {row}");
+    }
+    Ok(exit)
 }
 
 #[cfg(test)]

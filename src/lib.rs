@@ -2,8 +2,10 @@
 //!
 //! # Layout
 //! - [`analyze`]: `logiclock analyze`: checks, metrics, reports and plots of run directories;
-//! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs;
+//! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs and carried out;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
+//! - [`args`]: the command line validated into one request per command;
+//! - [`exit`]: how every command ends ([`exit::Exit`]) and the error `main` prints once;
 //! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`];
 //! - [`fault`]: `[[fault]]` entries (kill, pause, delay, partition) and their timeline;
 //! - [`log_format`]: the machine log contract (events, fields, version);
@@ -16,10 +18,12 @@
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 
 pub mod analyze;
+pub mod args;
 pub mod batch;
 pub mod cli;
 pub mod control;
 pub mod diagram;
+pub mod exit;
 pub mod export;
 pub mod fault;
 pub mod log_format;

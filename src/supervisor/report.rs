@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use super::error::SupervisorError;
 use super::signal::Stop;
 use super::slot::Slot;
+use crate::exit::Exit;
 use crate::log_format;
 use crate::manifest::{
     FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome, Restart,
@@ -37,12 +38,12 @@ impl RunReport {
         self.manifest.outcome.as_ref().is_some_and(|o| o.clean)
     }
 
-    /// 0 for a clean run, 130/143 after SIGINT/SIGTERM, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    /// Clean (0), stopped by a signal (130/143), or not clean (1).
+    pub fn exit(&self) -> Exit {
         match (self.stopped_by, self.clean()) {
-            (Some(stop), _) => stop.exit_code(),
-            (None, true) => 0,
-            (None, false) => 1,
+            (Some(stop), _) => Exit::Signal(stop),
+            (None, true) => Exit::Clean,
+            (None, false) => Exit::NotClean,
         }
     }
 }
