@@ -10,8 +10,6 @@
 
 use std::process::ExitCode;
 
-use crate::supervisor::signal::Stop;
-
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -21,8 +19,10 @@ pub enum Exit {
     NotClean,
     /// 2: bad input.
     BadInput,
-    /// 130 / 143: stopped by a signal.
-    Signal(Stop),
+    /// 130: stopped by SIGINT (Ctrl-C).
+    Interrupted,
+    /// 143: stopped by SIGTERM.
+    Terminated,
 }
 
 impl Exit {
@@ -32,7 +32,8 @@ impl Exit {
             Exit::Clean => 0,
             Exit::NotClean => 1,
             Exit::BadInput => crate::EXIT_BAD_INPUT,
-            Exit::Signal(stop) => stop.exit_code(),
+            Exit::Interrupted => 130,
+            Exit::Terminated => 143,
         }
     }
 
@@ -43,6 +44,11 @@ impl Exit {
             crate::EXIT_BAD_INPUT => Exit::BadInput,
             _ => Exit::NotClean,
         }
+    }
+
+    /// A signal stopped the command.
+    pub fn by_signal(self) -> bool {
+        matches!(self, Exit::Interrupted | Exit::Terminated)
     }
 
     /// The exit of a batch that had both: the one with the higher code.
@@ -90,8 +96,8 @@ mod tests {
         assert_eq!(Exit::Clean.code(), 0);
         assert_eq!(Exit::NotClean.code(), 1);
         assert_eq!(Exit::BadInput.code(), 2);
-        assert_eq!(Exit::Signal(Stop::Interrupt).code(), 130);
-        assert_eq!(Exit::Signal(Stop::Terminate).code(), 143);
+        assert_eq!(Exit::Interrupted.code(), 130);
+        assert_eq!(Exit::Terminated.code(), 143);
         for exit in [Exit::Clean, Exit::NotClean, Exit::BadInput] {
             assert_eq!(Exit::from_code(exit.code()), exit);
         }
@@ -101,7 +107,7 @@ mod tests {
     fn a_batch_exits_with_its_worst_run() {
         assert_eq!(Exit::Clean.worst(Exit::NotClean), Exit::NotClean);
         assert_eq!(Exit::NotClean.worst(Exit::Clean), Exit::NotClean);
-        let interrupted = Exit::Signal(Stop::Interrupt);
-        assert_eq!(Exit::BadInput.worst(interrupted), interrupted);
+        assert_eq!(Exit::BadInput.worst(Exit::Interrupted), Exit::Interrupted);
+        assert!(Exit::Terminated.by_signal() && !Exit::NotClean.by_signal());
     }
 }

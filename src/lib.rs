@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`analyze`]: `logiclock analyze`: checks, metrics, reports and plots of run directories;
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs and carried out;
+//! - [`sweep`]: the `--sweep KEY=V1,V2,...` argument;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
 //! - [`args`]: the command line validated into one request per command;
 //! - [`exit`]: how every command ends ([`exit::Exit`]) and the error `main` prints once;
@@ -31,6 +32,7 @@ pub mod machine;
 pub mod manifest;
 pub mod scenario;
 pub mod supervisor;
+pub mod sweep;
 pub mod timeline;
 
 /// Exit code of every command for bad input: a scenario, flag, directory or log it cannot use.

@@ -39,7 +39,7 @@ impl SupervisorError {
     pub fn exit(&self) -> Exit {
         match self {
             SupervisorError::RunDir(_) | SupervisorError::PortTaken { .. } => Exit::BadInput,
-            SupervisorError::Interrupted(stop) => Exit::Signal(*stop),
+            SupervisorError::Interrupted(stop) => stop.exit(),
             _ => Exit::NotClean,
         }
     }

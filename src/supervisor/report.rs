@@ -41,7 +41,7 @@ impl RunReport {
     /// Clean (0), stopped by a signal (130/143), or not clean (1).
     pub fn exit(&self) -> Exit {
         match (self.stopped_by, self.clean()) {
-            (Some(stop), _) => Exit::Signal(stop),
+            (Some(stop), _) => stop.exit(),
             (None, true) => Exit::Clean,
             (None, false) => Exit::NotClean,
         }
