@@ -199,16 +199,16 @@ impl Supervisor {
             if self.slots.iter().all(|s| s.state == done) {
                 return Ok(());
             }
-            let event = tokio::select! {
-                event = self.events.recv() => event,
-                _ = tokio::time::sleep_until(deadline) => {
-                    let late: Vec<u32> = (0..).zip(&self.slots).filter(|(_, s)| s.state != done).map(|(id, _)| id).collect();
-                    return Err(format!("machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"));
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(event)) => self.dispatch(event),
+                Ok(None) => return Err("lost every machine's events".into()),
+                Err(_) => {
+                    let late = (0u32..).zip(&self.slots).filter(|(_, s)| s.state != done);
+                    let late: Vec<u32> = late.map(|(id, _)| id).collect();
+                    return Err(format!(
+                        "machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"
+                    ));
                 }
-            };
-            match event {
-                Some(event) => self.dispatch(event),
-                None => return Err("lost every machine's events".into()),
             }
         }
     }
@@ -233,7 +233,7 @@ impl Supervisor {
                     let (_, action) = self.timeline.pop_front().expect("checked non-empty");
                     self.carry_out(action);
                 }
-                _ = redraw.tick() => self.view.elapsed(Instant::now().saturating_duration_since(self.started)),
+                _ = redraw.tick() => self.view.elapsed(self.started.elapsed()),
             }
         }
     }
