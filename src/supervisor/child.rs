@@ -109,6 +109,8 @@ impl Child {
             let _ = events.send(wrap(id, ChildEvent::Exited(status)));
         });
 
+        // Unbounded, yet bounded by the scenario: a machine is sent a handful of messages plus
+        // one or two per fault that concerns it, so a frozen machine's queue stays small.
         let (inbox, messages) = mpsc::unbounded_channel();
         tokio::spawn(write_stdin(stdin, messages));
 
