@@ -1,62 +1,15 @@
-//! Several runs in a row: `--repeat N` and `--sweep KEY=V1,V2,...`, planned as a list of runs.
+//! Several runs in a row: `--repeat N` and `--sweep KEY=V1,V2,...`, planned as a list of runs
+//! and carried out one after the other.
 //!
 //! The seeds are shared across sweep values, so each value is compared on the same seeds and only
 //! the swept key differs between paired runs.
 
-/// One parameter swept over several values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sweep {
-    /// A scenario key path, e.g. `events.die` or `clock.max_rate`.
-    pub key: String,
-    pub values: Vec<toml::Value>,
-}
+use std::path::PathBuf;
 
-/// Why a `--sweep` argument cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid --sweep {arg:?}: {why} (expected KEY=V1,V2,..., e.g. events.die=4,6,10)")]
-pub struct SweepError {
-    arg: String,
-    why: String,
-}
-
-impl std::str::FromStr for Sweep {
-    type Err = SweepError;
-
-    fn from_str(arg: &str) -> Result<Sweep, SweepError> {
-        let error = |why: &str| SweepError {
-            arg: arg.to_owned(),
-            why: why.to_owned(),
-        };
-        let (key, values) = arg.split_once('=').ok_or_else(|| error("no '='"))?;
-        let key = key.trim();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-        {
-            return Err(error("the key must be a scenario key such as events.die"));
-        }
-        let values = values
-            .split(',')
-            .map(|v| {
-                let v = v.trim();
-                // A bare value is parsed as TOML (numbers, booleans); anything else is a string.
-                format!("v = {v}")
-                    .parse::<toml::Table>()
-                    .ok()
-                    .and_then(|mut t| t.remove("v"))
-                    .unwrap_or_else(|| toml::Value::String(v.to_owned()))
-            })
-            .collect::<Vec<_>>();
-        if values.is_empty() || values.iter().any(|v| v.as_str() == Some("")) {
-            return Err(error("empty value"));
-        }
-        Ok(Sweep {
-            key: key.to_owned(),
-            values,
-        })
-    }
-}
+use crate::exit::{Exit, Failed, Outcome};
+use crate::scenario::Scenario;
+use crate::supervisor::{self, RunOptions};
+use crate::sweep::Sweep;
 
 /// One run of a batch.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,28 +66,61 @@ fn value_label(value: &toml::Value) -> String {
     }
 }
 
+/// A batch of runs, each with its own directory inside `dir`, every scenario already loaded.
+#[derive(Debug)]
+pub struct BatchRequest {
+    pub dir: PathBuf,
+    pub runs: Vec<(PlannedRun, Scenario)>,
+    pub quiet: bool,
+}
+
+/// Carry out the runs of `request` one after the other, printing each summary and then one
+/// line per run. A signal ends the batch after the run it stopped; the batch exits with its
+/// worst run's code.
+pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
+    supervisor::run_dir::create(&request.dir).map_err(|e| Failed::new(Exit::BadInput, e))?;
+    let total = request.runs.len();
+    let mut rows = Vec::with_capacity(total);
+    let mut exit = Exit::Clean;
+    for (n, (run, scenario)) in request.runs.into_iter().enumerate() {
+        eprintln!("[{}/{total}] {}", n + 1, run.label);
+        let options = RunOptions {
+            out: Some(request.dir.join(&run.label)),
+            runs_root: request.dir.clone(),
+            quiet: request.quiet,
+        };
+        let run_exit = match runtime.block_on(supervisor::run(scenario, options)) {
+            Ok(report) => {
+                print!(
+                    "{}",
+                    supervisor::display::summary(&report.manifest, &report.run_dir)
+                );
+                let verdict = if report.clean() { "clean" } else { "NOT clean" };
+                rows.push(format!("{:<32} {verdict}", run.label));
+                report.exit()
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                rows.push(format!("{:<32} failed: {e}", run.label));
+                e.exit()
+            }
+        };
+        exit = exit.worst(run_exit);
+        if run_exit.by_signal() {
+            eprintln!("batch interrupted after {} of {total} runs", n + 1);
+            break;
+        }
+    }
+    println!("\nbatch of {total} runs in {}:", request.dir.display());
+    for row in rows {
+        println!("  {row}");
+    }
+    Ok(exit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_sweep_parses_numbers_and_lists() {
-        let s: Sweep = "events.die=4, 6,10".parse().unwrap();
-        assert_eq!(s.key, "events.die");
-        assert_eq!(
-            s.values,
-            vec![
-                toml::Value::Integer(4),
-                toml::Value::Integer(6),
-                toml::Value::Integer(10)
-            ]
-        );
-        let s: Sweep = "speedup=0.5".parse().unwrap();
-        assert_eq!(s.values, vec![toml::Value::Float(0.5)]);
-        assert!("die".parse::<Sweep>().is_err());
-        assert!("=4".parse::<Sweep>().is_err());
-        assert!("die=4,,5".parse::<Sweep>().is_err());
-    }
 
     #[test]
     fn every_sweep_value_runs_on_the_same_seeds() {

@@ -60,7 +60,7 @@ pub struct RunArgs {
     /// Run once per value of a scenario key (times --repeat), e.g. `events.die=4,6,10,20` or
     /// `clock.max_rate=1,3,6`; every value runs on the same seeds.
     #[arg(long, value_name = "KEY=V1,V2,...")]
-    pub sweep: Option<crate::batch::Sweep>,
+    pub sweep: Option<crate::sweep::Sweep>,
 }
 
 #[derive(Debug, clap::Args)]

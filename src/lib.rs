@@ -2,8 +2,11 @@
 //!
 //! # Layout
 //! - [`analyze`]: `logiclock analyze`: checks, metrics, reports and plots of run directories;
-//! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs;
+//! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs and carried out;
+//! - [`sweep`]: the `--sweep KEY=V1,V2,...` argument;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
+//! - [`args`]: the command line validated into one request per command;
+//! - [`exit`]: how every command ends ([`exit::Exit`]) and the error `main` prints once;
 //! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`], faults
 //!   included;
 //! - [`fault`]: `[[fault]]` entries (kill, pause, delay, partition) and their timeline, short for
@@ -18,16 +21,19 @@
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 
 pub mod analyze;
+pub mod args;
 pub mod batch;
 pub mod cli;
 pub mod control;
 pub mod diagram;
+pub mod exit;
 pub mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
 pub mod scenario;
 pub mod supervisor;
+pub mod sweep;
 pub mod timeline;
 
 pub use scenario::fault;

@@ -99,9 +99,7 @@ impl FaultPlan {
         }
         for exit in &outcome.exits {
             if let Some(i) = ids.iter().position(|&id| id == exit.id) {
-                if exit.report.is_none()
-                    && (exit.status.contains("killed") || exit.status.contains("signal"))
-                {
+                if exit.report.is_none() && exit.status.killed() {
                     machines[i].died = true;
                 }
             }

@@ -1,23 +1,29 @@
 //! The supervisor's actor loop: it owns the machine processes and reacts to one event at a time
 //! (a machine's message or exit, a signal, a deadline) through set-up, the run, and the stop.
+//!
+//! It never waits on a machine: messages to a machine are queued to that machine's writer task
+//! ([`super::child`]), so a machine that stops reading cannot stall signals or deadlines.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::ExitStatus;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::child::{describe, Child, ChildEvent};
+use super::child::{end_of, ChildEvent};
 use super::display::LiveView;
 use super::error::SupervisorError;
-use super::report::{RunOptions, RunReport};
+use super::faults::{self, Carried};
+use super::report::{self, RunOptions, RunReport};
 use super::run_dir;
 use super::signal::{self, Stop};
-use crate::control::{FromMachine, MachineConfig, StopReport, ToMachine};
+use super::slot::{self, Slot, Spawner};
+use super::state::{Input, Killer, MachineState};
+use super::stop::StopRequest;
+use crate::control::{FromMachine, ToMachine};
 use crate::fault::{self, Action};
-use crate::manifest::{FaultRecord, Restart};
+use crate::manifest::FaultRecord;
 use crate::scenario::{ExitPolicy, Scenario};
 
 /// How long the machines have to listen, and then to connect the mesh.
@@ -28,7 +34,7 @@ const START_DELAY: Duration = Duration::from_millis(200);
 /// 5 s, plus a margin) before it is killed.
 const DRAIN_GRACE: Duration = Duration::from_secs(8);
 /// How long to wait before trying a restart again when the kill's exit is not reported yet.
-pub(super) const RETRY_RESTART: Duration = Duration::from_millis(20);
+const RETRY_RESTART: Duration = Duration::from_millis(20);
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
@@ -37,7 +43,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
     let run_dir = options.out.clone().unwrap_or_else(|| {
         run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
     });
-    check_ports(&scenario)?;
+    slot::check_ports(&scenario)?;
     run_dir::create(&run_dir)?;
 
     let (events_tx, events) = mpsc::unbounded_channel();
@@ -57,23 +63,24 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
 
     let timeline = fault::timeline(&scenario.faults, scenario.speedup);
     let mut actor = Supervisor {
-        scenario,
-        run_dir,
+        spawner: Spawner {
+            scenario,
+            run_dir,
+            secret: rand::random(),
+            events: events_tx,
+            wrap: Event::Child,
+        },
         view,
         slots: Vec::with_capacity(rates.len()),
         events,
-        events_tx,
-        secret: rand::random(),
         start_at_unix_us: 0,
         started: Instant::now(),
-        stopped_by: None,
-        forced: false,
-        stop_early: None,
+        stop: None,
         timeline: timeline.into(),
         fault_log: Vec::new(),
     };
     for (id, &rate) in (0u32..).zip(&rates) {
-        match actor.spawn_machine(id, rate, 0).await {
+        match actor.spawner.spawn(id, rate, 0) {
             Ok(child) => actor.slots.push(Slot::new(child, rate)),
             Err(source) => {
                 // Those already started stop cleanly.
@@ -86,147 +93,47 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
     actor.run().await
 }
 
-/// Check that every port the scenario fixes can be bound, before anything starts.
-fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
-    for (id, &port) in (0u32..).zip(&scenario.ports) {
-        if port != 0 {
-            let addr = SocketAddr::new(scenario.host, port);
-            std::net::TcpListener::bind(addr).map_err(|source| SupervisorError::PortTaken {
-                id,
-                addr,
-                source,
-            })?;
-        }
-    }
-    Ok(())
-}
-
 /// The supervisor's event queue carries these.
 #[derive(Debug)]
-pub(super) enum Event {
+enum Event {
     Child(u32, ChildEvent),
     Signal(Stop),
 }
 
-/// What the supervisor knows about one machine.
-#[derive(Debug)]
-pub(super) struct Slot {
-    pub(super) child: Child,
-    pub(super) rate: u32,
-    pub(super) addr: Option<SocketAddr>,
-    pub(super) mesh_ready: bool,
-    pub(super) report: Option<StopReport>,
-    pub(super) failure: Option<String>,
-    pub(super) exit: Option<ExitStatus>,
-    /// Killed by the supervisor because it did not stop in time.
-    pub(super) killed: bool,
-    /// Killed on purpose by a `kill` fault.
-    pub(super) fault_killed: bool,
-    /// Stopped by a `pause` fault (SIGSTOP) and not yet resumed.
-    pub(super) paused: bool,
-    /// Answered `stop`: it is draining.
-    pub(super) stopping: bool,
-    /// 0 for the first process, 1 and up after restarts.
-    pub(super) incarnation: u32,
-    /// Restarted and not yet back in the mesh.
-    pub(super) rejoining: bool,
-    /// Processes of this machine before the current one (restarts), for the manifest.
-    pub(super) earlier: Vec<(u32, Option<SocketAddr>)>,
-}
-
-impl Slot {
-    pub(super) fn new(child: Child, rate: u32) -> Slot {
-        Slot {
-            child,
-            rate,
-            addr: None,
-            mesh_ready: false,
-            report: None,
-            failure: None,
-            exit: None,
-            killed: false,
-            fault_killed: false,
-            paused: false,
-            stopping: false,
-            incarnation: 0,
-            rejoining: false,
-            earlier: Vec::new(),
-        }
-    }
-
-    /// Stopped on request and exited 0, or was killed on purpose by a fault.
-    pub(super) fn clean(&self) -> bool {
-        self.fault_killed
-            || (!self.killed && self.report.is_some() && self.exit.is_some_and(|s| s.success()))
-    }
-}
-
-pub(super) struct Supervisor {
-    pub(super) scenario: Scenario,
-    pub(super) run_dir: PathBuf,
-    pub(super) view: LiveView,
-    pub(super) slots: Vec<Slot>,
-    pub(super) events: mpsc::UnboundedReceiver<Event>,
-    /// For machines started later (restarts).
-    pub(super) events_tx: mpsc::UnboundedSender<Event>,
-    /// Proves a connection belongs to this run; only the supervisor and its machines know it.
-    pub(super) secret: u128,
+struct Supervisor {
+    /// Starts machine processes; holds the scenario and the run directory.
+    spawner: Spawner<Event>,
+    view: LiveView,
+    slots: Vec<Slot>,
+    events: mpsc::UnboundedReceiver<Event>,
     /// When the tick loops started (system time, µs since the epoch); a restart joins it.
-    pub(super) start_at_unix_us: u64,
+    start_at_unix_us: u64,
     /// The same instant on the monotonic clock; fault times count from it.
-    pub(super) started: Instant,
-    pub(super) stopped_by: Option<Stop>,
-    pub(super) forced: bool,
-    /// A machine died and the scenario says to stop the run then.
-    pub(super) stop_early: Option<String>,
+    started: Instant,
+    /// Why the run is stopping before its deadline, if it is.
+    stop: Option<StopRequest>,
     /// The faults' actions still to come, in time order, at real offsets from the start.
-    pub(super) timeline: std::collections::VecDeque<(Duration, Action)>,
+    timeline: VecDeque<(Duration, Action)>,
     /// What the faults did, for the manifest.
-    pub(super) fault_log: Vec<FaultRecord>,
+    fault_log: Vec<FaultRecord>,
 }
 
 impl Supervisor {
-    /// Start a process for machine `id` and send it its configuration.
-    pub(super) async fn spawn_machine(
-        &self,
-        id: u32,
-        rate: u32,
-        incarnation: u32,
-    ) -> std::io::Result<Child> {
-        let mut child = Child::spawn(id, &self.run_dir, self.events_tx.clone(), Event::Child)?;
-        let config = MachineConfig {
-            id,
-            machines: self.scenario.machines,
-            rate,
-            interval_ns: self.scenario.tick_interval(rate).as_nanos() as u64,
-            seed: self.scenario.seed,
-            die: self.scenario.die,
-            listen: SocketAddr::new(self.scenario.host, self.scenario.ports[id as usize]),
-            secret: self.secret,
-            run_dir: self.run_dir.clone(),
-            incarnation,
-        };
-        child.send(&ToMachine::Config(config)).await;
-        Ok(child)
-    }
-
     async fn run(&mut self) -> Result<RunReport, SupervisorError> {
+        let run_dir = self.spawner.run_dir.clone();
         if let Err(message) = self.set_up().await {
             self.stop_all().await;
             self.view.finish();
-            if let Some(stop) = self.stopped_by {
+            if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
                 return Err(SupervisorError::Interrupted(stop));
             }
-            return Err(SupervisorError::Setup {
-                run_dir: self.run_dir.clone(),
-                message,
-            });
+            return Err(SupervisorError::Setup { run_dir, message });
         }
 
         let start_at = SystemTime::now() + START_DELAY;
         let start = Instant::now() + START_DELAY;
-        let mut manifest = self.manifest(start_at);
-        self.write_manifest(&manifest)?;
+        let mut manifest = report::manifest(&self.spawner.scenario, &self.slots, start_at);
+        report::write(&manifest, &run_dir)?;
         let at_unix_us = start_at
             .duration_since(UNIX_EPOCH)
             .expect("the system clock is after 1970")
@@ -234,114 +141,99 @@ impl Supervisor {
         self.start_at_unix_us = at_unix_us;
         self.started = start;
         for slot in &mut self.slots {
-            slot.child.send(&ToMachine::Start { at_unix_us }).await;
+            if slot.apply(Input::Start).is_ok() {
+                slot.child.send(ToMachine::Start { at_unix_us });
+            }
         }
         self.view.note(&format!(
             "mesh connected; running, logs in {}",
-            self.run_dir.display()
+            run_dir.display()
         ));
 
-        self.tick_until(start + self.scenario.real_duration(), start)
+        self.tick_until(start + self.spawner.scenario.real_duration())
             .await;
         self.stop_all().await;
         self.view.finish();
 
-        let reason = match (self.stopped_by, &self.stop_early) {
-            (Some(stop), _) => format!("interrupted by {}", stop.name()),
-            (None, Some(why)) => why.clone(),
-            (None, None) => "completed".to_owned(),
-        };
-        // The manifest names each machine's first process; later ones are its restarts.
-        for (entry, slot) in manifest.machines.iter_mut().zip(&self.slots) {
-            if slot.earlier.is_empty() {
-                continue;
-            }
-            let later = slot.earlier[1..].iter().copied();
-            entry.restarts = later
-                .chain([(slot.child.pid, slot.addr)])
-                .map(|(pid, addr)| Restart { pid, addr })
-                .collect();
-        }
-        manifest.outcome = Some(self.outcome(reason));
-        self.write_manifest(&manifest)?;
+        let reason = self
+            .stop
+            .as_ref()
+            .map_or_else(|| "completed".to_owned(), StopRequest::reason);
+        let faults = std::mem::take(&mut self.fault_log);
+        report::finish(&mut manifest, &self.slots, reason, faults);
+        report::write(&manifest, &run_dir)?;
         Ok(RunReport {
-            run_dir: self.run_dir.clone(),
+            run_dir,
             manifest,
-            stopped_by: self.stopped_by,
+            stopped_by: self.stop.as_ref().and_then(StopRequest::signal),
         })
     }
 
     /// Wait for every machine to listen, tell them where their peers are, wait for the mesh.
     async fn set_up(&mut self) -> Result<(), String> {
-        self.wait_all("listen", |s| s.addr.is_some()).await?;
+        self.wait_all("listen", MachineState::Listening).await?;
         let addrs: Vec<Option<SocketAddr>> = self.slots.iter().map(|s| s.addr).collect();
-        for slot in &mut self.slots {
-            slot.child
-                .send(&ToMachine::Peers {
-                    addrs: addrs.clone(),
-                })
-                .await;
+        for slot in &self.slots {
+            slot.child.send(ToMachine::Peers {
+                addrs: addrs.clone(),
+            });
         }
-        self.wait_all("connect the mesh", |s| s.mesh_ready).await
+        self.wait_all("connect the mesh", MachineState::MeshReady)
+            .await
     }
 
-    /// Handle events until `done` holds for every machine; fail on a machine's failure or exit,
-    /// a signal, or [`SETUP_TIMEOUT`].
-    async fn wait_all(&mut self, what: &str, done: fn(&Slot) -> bool) -> Result<(), String> {
+    /// Handle events until every machine is in state `done`; fail on a machine's failure or
+    /// exit, a signal, or [`SETUP_TIMEOUT`].
+    async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), String> {
         let deadline = Instant::now() + SETUP_TIMEOUT;
         loop {
-            if let Some((id, slot)) = (0..)
+            if let Some((id, why)) = (0u32..)
                 .zip(&self.slots)
-                .find(|(_, s)| s.failure.is_some() || s.exit.is_some())
+                .find_map(|(id, s)| Some((id, s.failed()?)))
             {
-                let why = match (&slot.failure, &slot.exit) {
-                    (Some(failure), _) => failure.clone(),
-                    (None, Some(status)) => describe(status),
-                    (None, None) => unreachable!("found by failure or exit"),
-                };
                 return Err(format!("machine {id} failed to {what}: {why}"));
             }
-            if let Some(stop) = self.stopped_by {
+            if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
                 return Err(format!("interrupted by {} during set-up", stop.name()));
             }
-            if self.slots.iter().all(done) {
+            if self.slots.iter().all(|s| s.state == done) {
                 return Ok(());
             }
-            let event = tokio::select! {
-                event = self.events.recv() => event,
-                _ = tokio::time::sleep_until(deadline) => {
-                    let late: Vec<u32> = (0..).zip(&self.slots).filter(|(_, s)| !done(s)).map(|(id, _)| id).collect();
-                    return Err(format!("machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"));
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Some(event)) => self.dispatch(event),
+                Ok(None) => return Err("lost every machine's events".into()),
+                Err(_) => {
+                    let late = (0u32..).zip(&self.slots).filter(|(_, s)| s.state != done);
+                    let late: Vec<u32> = late.map(|(id, _)| id).collect();
+                    return Err(format!(
+                        "machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"
+                    ));
                 }
-            };
-            match event {
-                Some(event) => self.dispatch(event).await,
-                None => return Err("lost every machine's events".into()),
             }
         }
     }
 
-    /// The run proper: until the deadline, a signal, or a machine's death under the `stop`
-    /// policy, carry out the faults and keep the live view current.
-    async fn tick_until(&mut self, deadline: Instant, start: Instant) {
+    /// The run proper: until the deadline or a stop request, carry out the faults and keep the
+    /// live view current.
+    async fn tick_until(&mut self, deadline: Instant) {
         let mut redraw = tokio::time::interval(REDRAW_EVERY);
-        while self.stopped_by.is_none() && self.stop_early.is_none() {
+        while self.stop.is_none() {
             // Without a fault to come, the next fault "time" is the deadline itself.
             let next_fault = self
                 .timeline
                 .front()
-                .map_or(deadline, |(at, _)| start + *at);
+                .map_or(deadline, |(at, _)| self.started + *at);
             tokio::select! {
                 event = self.events.recv() => match event {
-                    Some(event) => self.dispatch(event).await,
+                    Some(event) => self.dispatch(event),
                     None => return,
                 },
                 _ = tokio::time::sleep_until(deadline) => return,
                 _ = tokio::time::sleep_until(next_fault), if !self.timeline.is_empty() => {
                     let (_, action) = self.timeline.pop_front().expect("checked non-empty");
-                    self.carry_out(action).await;
+                    self.carry_out(action);
                 }
-                _ = redraw.tick() => self.view.elapsed(Instant::now().saturating_duration_since(start)),
+                _ = redraw.tick() => self.view.elapsed(self.started.elapsed()),
             }
         }
     }
@@ -350,37 +242,31 @@ impl Supervisor {
     /// within the scenario's `stop_grace_s` is killed; one that answered but has not exited
     /// [`DRAIN_GRACE`] later is killed too; a second signal kills them all at once.
     async fn stop_all(&mut self) {
-        for id in 0..self.slots.len() as u32 {
-            self.resume(id);
-        }
         for slot in &mut self.slots {
-            slot.child.send(&ToMachine::Stop).await;
+            slot.ask_stop();
         }
-        let grace = Duration::from_secs_f64(self.scenario.stop_grace_s);
+        let grace = Duration::from_secs_f64(self.spawner.scenario.stop_grace_s);
         let mut deadline = Instant::now() + grace;
         let mut answered_only = true;
-        while self.slots.iter().any(|s| s.exit.is_none()) {
+        while self.slots.iter().any(|s| s.state.live()) {
             let event = tokio::select! {
                 event = self.events.recv() => event,
                 _ = tokio::time::sleep_until(deadline) => {
                     if answered_only {
-                        self.kill_remaining(&format!("did not answer stop within {grace:?}"), |s| !s.stopping);
+                        let why = format!("did not answer stop within {grace:?}");
+                        self.kill_remaining(&why, |s| s != MachineState::Draining);
                         answered_only = false;
-                        deadline = Instant::now() + DRAIN_GRACE;
                     } else {
-                        self.kill_remaining(&format!("did not finish stopping within {DRAIN_GRACE:?}"), |_| true);
-                        deadline = Instant::now() + DRAIN_GRACE;
+                        let why = format!("did not finish stopping within {DRAIN_GRACE:?}");
+                        self.kill_remaining(&why, |_| true);
                     }
+                    deadline = Instant::now() + DRAIN_GRACE;
                     continue;
                 }
             };
             match event {
-                Some(event) => self.dispatch(event).await,
+                Some(event) => self.dispatch(event),
                 None => break,
-            }
-            if self.forced {
-                self.kill_remaining("stop forced by a second signal", |_| true);
-                self.forced = false;
             }
         }
         for slot in &mut self.slots {
@@ -388,111 +274,125 @@ impl Supervisor {
         }
     }
 
-    /// Kill every machine still running that `which` selects.
-    fn kill_remaining(&mut self, why: &str, which: fn(&Slot) -> bool) {
+    /// Kill every machine still running whose state `which` selects.
+    fn kill_remaining(&mut self, why: &str, which: fn(MachineState) -> bool) {
         for (id, slot) in (0u32..).zip(&mut self.slots) {
-            if slot.exit.is_none() && !slot.killed && which(slot) {
+            if which(slot.state) && slot.kill(Killer::Supervisor) {
                 self.view.warn(&format!("machine {id} {why}: killing it"));
-                slot.killed = true;
-                slot.child.kill();
             }
         }
     }
 
-    async fn dispatch(&mut self, event: Event) {
+    /// Carry out one fault action and record it.
+    fn carry_out(&mut self, action: Action) {
+        let retry = action.clone();
+        match faults::carry_out(&mut self.slots, &self.spawner, action) {
+            Carried::Done(record) => {
+                self.view.note(&format!("fault: {}", record.detail));
+                self.fault_log.push(record);
+            }
+            Carried::NotApplicable => {}
+            Carried::RetryLater => {
+                let again = Instant::now().saturating_duration_since(self.started) + RETRY_RESTART;
+                faults::schedule(&mut self.timeline, again, retry);
+            }
+            Carried::Failed(why) => self.view.warn(&why),
+        }
+    }
+
+    fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Signal(stop) => {
-                if self.stopped_by.is_none() {
-                    self.stopped_by = Some(stop);
-                    self.view.note(&format!(
+            Event::Signal(signal) => {
+                let request = StopRequest::on_signal(self.stop.as_ref(), signal);
+                match request {
+                    StopRequest::Once(_) => self.view.note(&format!(
                         "{}: stopping every machine (again to force)",
-                        stop.name()
-                    ));
-                } else {
-                    self.forced = true;
-                }
-            }
-            Event::Child(id, event) => {
-                let Some(slot) = self.slots.get_mut(id as usize) else {
-                    return;
-                };
-                match event {
-                    ChildEvent::Message(FromMachine::Listening { addr }) => {
-                        slot.addr = Some(addr);
-                        if slot.rejoining {
-                            self.rejoin_listening(id, addr).await;
-                        }
-                    }
-                    ChildEvent::Message(FromMachine::MeshReady) => {
-                        slot.mesh_ready = true;
-                        if slot.rejoining {
-                            slot.rejoining = false;
-                            let at_unix_us = self.start_at_unix_us;
-                            slot.child.send(&ToMachine::Start { at_unix_us }).await;
-                            self.view.note(&format!("machine {id} rejoined the mesh"));
-                        }
-                    }
-                    ChildEvent::Message(FromMachine::Stopping) => slot.stopping = true,
-                    ChildEvent::Message(FromMachine::Status {
-                        tick,
-                        lamport,
-                        queue,
-                    }) => self.view.machine(id, tick, lamport, queue),
-                    ChildEvent::Message(FromMachine::Stopped(report)) => {
-                        self.view.machine_ended(
-                            id,
-                            &format!(
-                                "stopped: {} ticks, lamport {}, {} left in queue",
-                                report.ticks, report.lamport, report.queue
-                            ),
-                        );
-                        slot.report = Some(report);
-                    }
-                    ChildEvent::Message(FromMachine::Failed { message }) => {
-                        self.view.note(&format!("machine {id} failed: {message}"));
-                        slot.failure = Some(message);
-                    }
-                    ChildEvent::BadOutput(text) => {
-                        self.view
-                            .note(&format!("machine {id} sent a bad control line: {text}"));
-                    }
-                    ChildEvent::Exited(status) => {
-                        slot.exit = Some(status);
-                        if slot.fault_killed {
-                            self.view.machine_ended(id, "killed by a fault");
-                        } else if slot.report.is_none() && !slot.killed {
-                            let why = format!(
-                                "machine {id} (pid {}) died before it was told to stop: {}",
-                                slot.child.pid,
-                                describe(&status)
-                            );
-                            self.view.warn(&why);
-                            self.view
-                                .machine_ended(id, &format!("died: {}", describe(&status)));
-                            // The others stop writing to it at once (and log what they drop).
-                            let detail = format!("machine {id} died: {}", describe(&status));
-                            for (peer, other) in (0u32..).zip(&mut self.slots) {
-                                if peer != id && other.exit.is_none() {
-                                    other
-                                        .child
-                                        .send(&ToMachine::Fault {
-                                            kind: "died".into(),
-                                            peer: Some(id),
-                                            detail: detail.clone(),
-                                            link: None,
-                                        })
-                                        .await;
-                                }
-                            }
-                            if self.scenario.on_machine_exit == ExitPolicy::Stop
-                                && self.stop_early.is_none()
-                            {
-                                self.stop_early = Some(format!("stopped early: {why}"));
-                            }
-                        }
+                        signal.name()
+                    )),
+                    StopRequest::Twice(_) => {
+                        self.kill_remaining("stop forced by a second signal", |_| true)
                     }
                 }
+                self.stop = Some(request);
             }
+            Event::Child(id, event) => self.on_child(id, event),
+        }
+    }
+
+    /// React to what machine `id` did.
+    fn on_child(&mut self, id: u32, event: ChildEvent) {
+        let Some(slot) = self.slots.get_mut(id as usize) else {
+            return;
+        };
+        let input = match event {
+            ChildEvent::Message(FromMachine::Listening { addr }) => {
+                slot.addr = Some(addr);
+                Input::Listened
+            }
+            ChildEvent::Message(FromMachine::MeshReady) => Input::MeshReady,
+            ChildEvent::Message(FromMachine::Stopping) => Input::AnsweredStop,
+            ChildEvent::Message(FromMachine::Status {
+                tick,
+                lamport,
+                queue,
+            }) => return self.view.machine(id, tick, lamport, queue),
+            ChildEvent::Message(FromMachine::Stopped(report)) => {
+                self.view.machine_ended(
+                    id,
+                    &format!(
+                        "stopped: {} ticks, lamport {}, {} left in queue",
+                        report.ticks, report.lamport, report.queue
+                    ),
+                );
+                slot.report = Some(report);
+                return;
+            }
+            ChildEvent::Message(FromMachine::Failed { message }) => {
+                self.view.note(&format!("machine {id} failed: {message}"));
+                slot.failure = Some(message);
+                return;
+            }
+            ChildEvent::BadOutput(text) => {
+                return self
+                    .view
+                    .note(&format!("machine {id} sent a bad control line: {text}"));
+            }
+            ChildEvent::Exited(status) => Input::Exit(end_of(&status)),
+        };
+        let before = slot.state;
+        let rejoining = slot.rejoining();
+        match slot.apply(input) {
+            // Late news from a machine already told to stop or killed changes nothing.
+            Err(_) => {}
+            Ok(MachineState::Listening) if rejoining => {
+                let addr = slot.addr.expect("set just above");
+                faults::rejoin_listening(&self.slots, id, addr);
+            }
+            Ok(MachineState::MeshReady) if rejoining => {
+                let at_unix_us = self.start_at_unix_us;
+                if slot.apply(Input::Start).is_ok() {
+                    slot.child.send(ToMachine::Start { at_unix_us });
+                    self.view.note(&format!("machine {id} rejoined the mesh"));
+                }
+            }
+            Ok(MachineState::Exited(end)) => {
+                if matches!(before, MachineState::Killing(Killer::Fault)) {
+                    self.view.machine_ended(id, "killed by a fault");
+                } else if slot.report.is_none() && !matches!(before, MachineState::Killing(_)) {
+                    let why = format!(
+                        "machine {id} (pid {}) died before it was told to stop: {end}",
+                        slot.child.pid
+                    );
+                    self.view.warn(&why);
+                    self.view.machine_ended(id, &format!("died: {end}"));
+                    let detail = format!("machine {id} died: {end}");
+                    faults::tell_others(&self.slots, id, "died", &detail);
+                    if self.spawner.scenario.on_machine_exit == ExitPolicy::Stop {
+                        self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
+                    }
+                }
+            }
+            Ok(_) => {}
         }
     }
 }

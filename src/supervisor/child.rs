@@ -1,4 +1,5 @@
-//! One machine process: spawned from our own binary, its control output and exit become events.
+//! One machine process: spawned from our own binary, its control output and exit become events,
+//! and its control input is written by a task of its own.
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
@@ -11,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::cli::MACHINE_SUBCOMMAND;
 use crate::control::{self, FromMachine, ToMachine};
 use crate::log_format;
+use crate::manifest::MachineEnd;
 
 /// How long after a machine's exit its last output may still be on the way.
 const OUTPUT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
@@ -31,7 +33,8 @@ pub enum ChildEvent {
 pub struct Child {
     pub id: u32,
     pub pid: u32,
-    stdin: Option<ChildStdin>,
+    /// To the task that writes the machine's stdin; `None` once closed.
+    inbox: Option<mpsc::UnboundedSender<ToMachine>>,
     kill: Option<oneshot::Sender<()>>,
 }
 
@@ -70,7 +73,7 @@ impl Child {
         }
         let mut child = command.spawn()?;
         let pid = child.id().expect("a just-spawned child has a pid");
-        let stdin = child.stdin.take();
+        let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
 
         // The exit is reported only after the machine's last control message (its `stopped`
@@ -106,32 +109,48 @@ impl Child {
             let _ = events.send(wrap(id, ChildEvent::Exited(status)));
         });
 
+        // Unbounded, yet bounded by the scenario: a machine is sent a handful of messages plus
+        // one or two per fault that concerns it, so a frozen machine's queue stays small.
+        let (inbox, messages) = mpsc::unbounded_channel();
+        tokio::spawn(write_stdin(stdin, messages));
+
         Ok(Child {
             id,
             pid,
-            stdin,
+            inbox: Some(inbox),
             kill: Some(kill),
         })
     }
 
-    /// Send a control message; a machine that is gone cannot take it, which its exit event reports.
-    pub async fn send(&mut self, msg: &ToMachine) {
-        if let Some(stdin) = &mut self.stdin {
-            if control::send(stdin, msg).await.is_err() {
-                self.stdin = None;
-            }
+    /// Queue a control message for the machine; never waits. A machine that is gone cannot take
+    /// it, which its exit event reports.
+    pub fn send(&self, msg: ToMachine) {
+        if let Some(inbox) = &self.inbox {
+            let _ = inbox.send(msg);
         }
     }
 
-    /// Close the control channel: the machine stops by itself when it sees it closed.
+    /// Close the control channel once the queued messages are written: the machine stops by
+    /// itself when it sees its stdin closed.
     pub fn close(&mut self) {
-        self.stdin = None;
+        self.inbox = None;
     }
 
     /// Kill the process (SIGKILL); its exit event follows.
     pub fn kill(&mut self) {
         if let Some(kill) = self.kill.take() {
             let _ = kill.send(());
+        }
+    }
+}
+
+/// Write each queued message to the machine's stdin, in order, until the queue closes or the pipe
+/// breaks. A machine that stops reading (SIGSTOPped, hung) blocks this task only, never the
+/// supervisor's loop, which keeps reacting to signals and deadlines and can kill it.
+async fn write_stdin(mut stdin: ChildStdin, mut messages: mpsc::UnboundedReceiver<ToMachine>) {
+    while let Some(msg) = messages.recv().await {
+        if control::send(&mut stdin, &msg).await.is_err() {
+            return;
         }
     }
 }
@@ -147,21 +166,7 @@ fn own_binary() -> std::io::Result<std::path::PathBuf> {
     std::env::current_exe()
 }
 
-/// Describe an exit status: "exit 0", "killed by signal 9 (SIGKILL)".
-pub fn describe(status: &ExitStatus) -> String {
-    match (status.code(), status.signal()) {
-        (Some(code), _) => format!("exit {code}"),
-        (None, Some(signal)) => {
-            let name = match signal {
-                libc::SIGKILL => " (SIGKILL)",
-                libc::SIGTERM => " (SIGTERM)",
-                libc::SIGINT => " (SIGINT)",
-                libc::SIGSEGV => " (SIGSEGV)",
-                libc::SIGABRT => " (SIGABRT)",
-                _ => "",
-            };
-            format!("killed by signal {signal}{name}")
-        }
-        (None, None) => "ended in an unknown way".to_owned(),
-    }
+/// How a process ended by itself, in the manifest's terms.
+pub fn end_of(status: &ExitStatus) -> MachineEnd {
+    MachineEnd::from_os(status.code(), status.signal())
 }

@@ -137,7 +137,7 @@ pub fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String {
         .unwrap_or(&[]);
     for m in &manifest.machines {
         let exit = exits.iter().find(|e| e.id == m.id);
-        let status = exit.map(|e| e.status.as_str()).unwrap_or("?");
+        let status = exit.map_or_else(|| "?".to_owned(), |e| e.status.to_string());
         match exit.and_then(|e| e.report.as_ref()) {
             Some(r) => out.push_str(&format!(
                 "{:>7}  {:>4}  {:>5}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {}\n",

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::run_dir::RunDirError;
 use super::signal::Stop;
+use crate::exit::Exit;
 
 /// Why a run could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -30,4 +31,16 @@ pub enum SupervisorError {
     Signals(std::io::Error),
     #[error("the run could not start: {message} (machine diagnostics are in {})", run_dir.display())]
     Setup { run_dir: PathBuf, message: String },
+}
+
+impl SupervisorError {
+    /// Bad input (an unusable output directory or port) is 2, a signal during set-up 130/143,
+    /// anything else that stops a run 1.
+    pub fn exit(&self) -> Exit {
+        match self {
+            SupervisorError::RunDir(_) | SupervisorError::PortTaken { .. } => Exit::BadInput,
+            SupervisorError::Interrupted(stop) => stop.exit(),
+            _ => Exit::NotClean,
+        }
+    }
 }

@@ -1,163 +1,149 @@
-//! Faults on purpose, carried out by the supervisor: kill, pause and resume, link changes, and
-//! a restarted machine's way back into the mesh.
+//! Faults on purpose, carried out on the machines' slots: kill, pause and resume, link changes,
+//! restarts, and a restarted machine's way back into the mesh.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
-use tokio::time::Instant;
-
-use super::actor::{Slot, Supervisor, RETRY_RESTART};
-use super::signal;
+use super::slot::{Slot, Spawner};
+use super::state::Killer;
 use crate::control::ToMachine;
 use crate::fault::Action;
 use crate::manifest::FaultRecord;
 
-impl Supervisor {
-    /// Carry out one fault action, tell the machines it concerns, and record it.
-    pub(super) async fn carry_out(&mut self, action: Action) {
-        let (kind, machines, detail) = match action {
-            Action::Kill(id) => {
-                let slot = &mut self.slots[id as usize];
-                if slot.exit.is_some() {
-                    return;
-                }
-                slot.fault_killed = true;
-                // A dead process gets no more signals (its pid may be reused).
-                slot.paused = false;
-                slot.child.kill();
-                for (peer, slot) in (0u32..).zip(&mut self.slots) {
-                    if peer != id {
-                        slot.child
-                            .send(&ToMachine::Fault {
-                                kind: "kill".into(),
-                                peer: Some(id),
-                                detail: format!("machine {id} killed (SIGKILL)"),
-                                link: None,
-                            })
-                            .await;
-                    }
-                }
-                ("kill", vec![id], format!("machine {id} killed (SIGKILL)"))
-            }
-            Action::Restart(id) => {
-                let slot = &self.slots[id as usize];
-                if slot.exit.is_none() {
-                    // The kill's exit is not reported yet: try again shortly.
-                    let again = self.elapsed() + RETRY_RESTART;
-                    let at = self.timeline.partition_point(|(t, _)| *t <= again);
-                    self.timeline.insert(at, (again, Action::Restart(id)));
-                    return;
-                }
-                let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
-                let child = match self.spawn_machine(id, rate, incarnation).await {
-                    Ok(child) => child,
-                    Err(e) => {
-                        self.view
-                            .warn(&format!("failed to restart machine {id}: {e}"));
-                        return;
-                    }
-                };
-                let slot = &mut self.slots[id as usize];
-                let old = std::mem::replace(slot, Slot::new(child, rate));
-                let mut earlier = old.earlier;
-                earlier.push((old.child.pid, old.addr));
-                slot.earlier = earlier;
-                slot.incarnation = incarnation;
-                slot.rejoining = true;
-                (
-                    "restart",
-                    vec![id],
-                    format!(
-                        "machine {id} restarted (process {incarnation}, pid {})",
-                        slot.child.pid
-                    ),
-                )
-            }
-            Action::Pause(id) => {
-                let slot = &mut self.slots[id as usize];
-                if slot.exit.is_some() || !signal::send(slot.child.pid, libc::SIGSTOP) {
-                    return;
-                }
-                slot.paused = true;
-                ("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
-            }
-            Action::Resume(id) => {
-                if !self.resume(id) {
-                    return;
-                }
-                let detail = format!("machine {id} resumed (SIGCONT)");
-                self.slots[id as usize]
-                    .child
-                    .send(&ToMachine::Fault {
-                        kind: "pause".into(),
-                        peer: None,
-                        detail: "this machine was paused and is now resumed".into(),
-                        link: None,
-                    })
-                    .await;
-                ("resume", vec![id], detail)
-            }
-            Action::Link {
-                from,
-                to,
-                state,
-                kind,
-                note,
-            } => {
-                self.slots[from as usize]
-                    .child
-                    .send(&ToMachine::Fault {
-                        kind: kind.into(),
-                        peer: Some(to),
-                        detail: note.clone(),
-                        link: Some(state),
-                    })
-                    .await;
-                (kind, vec![from, to], format!("machine {from}: {note}"))
-            }
-        };
-        self.view.note(&format!("fault: {detail}"));
-        self.fault_log.push(FaultRecord {
-            at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-            kind: kind.to_owned(),
-            machines,
-            detail,
-        });
-    }
+/// What carrying out one fault action came to.
+#[derive(Debug)]
+pub enum Carried {
+    /// Done; the manifest records it.
+    Done(FaultRecord),
+    /// Nothing to do: the machine is not in a state the action applies to.
+    NotApplicable,
+    /// A restart whose kill has not been reported yet: try again shortly.
+    RetryLater,
+    /// The action could not be carried out.
+    Failed(String),
+}
 
-    /// A restarted machine listens: tell it where its live peers are, and tell them to dial it.
-    pub(super) async fn rejoin_listening(&mut self, id: u32, addr: SocketAddr) {
-        let live = |s: &Slot| s.exit.is_none() && !s.rejoining;
-        let addrs: Vec<Option<SocketAddr>> = self
-            .slots
-            .iter()
-            .map(|s| s.addr.filter(|_| live(s)))
-            .collect();
-        for (peer, slot) in (0u32..).zip(&mut self.slots) {
-            if peer == id {
-                slot.child
-                    .send(&ToMachine::Peers {
-                        addrs: addrs.clone(),
-                    })
-                    .await;
-            } else if live(slot) {
-                slot.child.send(&ToMachine::Rejoin { peer: id, addr }).await;
+/// Carry out one fault action and tell the machines it concerns.
+pub fn carry_out<E: Send + 'static>(
+    slots: &mut [Slot],
+    spawner: &Spawner<E>,
+    action: Action,
+) -> Carried {
+    match action {
+        Action::Kill(id) => {
+            if !slots[id as usize].kill(Killer::Fault) {
+                return Carried::NotApplicable;
             }
+            let detail = format!("machine {id} killed (SIGKILL)");
+            tell_others(slots, id, "kill", &detail);
+            done("kill", vec![id], detail)
+        }
+        Action::Restart(id) => {
+            let slot = &slots[id as usize];
+            if slot.state.live() {
+                return Carried::RetryLater;
+            }
+            let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
+            let child = match spawner.spawn(id, rate, incarnation) {
+                Ok(child) => child,
+                Err(e) => return Carried::Failed(format!("failed to restart machine {id}: {e}")),
+            };
+            let slot = &mut slots[id as usize];
+            let old = std::mem::replace(slot, Slot::new(child, rate));
+            slot.earlier = old.earlier;
+            slot.earlier.push((old.child.pid, old.addr));
+            slot.incarnation = incarnation;
+            let detail = format!(
+                "machine {id} restarted (process {incarnation}, pid {})",
+                slot.child.pid
+            );
+            done("restart", vec![id], detail)
+        }
+        Action::Pause(id) => {
+            if !slots[id as usize].pause() {
+                return Carried::NotApplicable;
+            }
+            done("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
+        }
+        Action::Resume(id) => {
+            let slot = &mut slots[id as usize];
+            if !slot.resume() {
+                return Carried::NotApplicable;
+            }
+            slot.child.send(ToMachine::Fault {
+                kind: "pause".into(),
+                peer: None,
+                detail: "this machine was paused and is now resumed".into(),
+                link: None,
+            });
+            done(
+                "resume",
+                vec![id],
+                format!("machine {id} resumed (SIGCONT)"),
+            )
+        }
+        Action::Link {
+            from,
+            to,
+            state,
+            kind,
+            note,
+        } => {
+            slots[from as usize].child.send(ToMachine::Fault {
+                kind: kind.into(),
+                peer: Some(to),
+                detail: note.clone(),
+                link: Some(state),
+            });
+            done(kind, vec![from, to], format!("machine {from}: {note}"))
         }
     }
+}
 
-    /// Real time since the tick loops started.
-    pub(super) fn elapsed(&self) -> Duration {
-        Instant::now().saturating_duration_since(self.started)
-    }
+fn done(kind: &'static str, machines: Vec<u32>, detail: String) -> Carried {
+    Carried::Done(FaultRecord {
+        at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+        kind: kind.to_owned(),
+        machines,
+        detail,
+    })
+}
 
-    /// SIGCONT a paused machine; false if it was not paused.
-    pub(super) fn resume(&mut self, id: u32) -> bool {
-        let slot = &mut self.slots[id as usize];
-        if !slot.paused || slot.exit.is_some() {
-            return false;
+/// Put `action` into the time-ordered `timeline` at real offset `at`, after those due as early.
+pub fn schedule(timeline: &mut VecDeque<(Duration, Action)>, at: Duration, action: Action) {
+    let index = timeline.partition_point(|(t, _)| *t <= at);
+    timeline.insert(index, (at, action));
+}
+
+/// Tell every live machine but `id` that `id` is gone (`kind` `kill` or `died`), so they stop
+/// writing to it at once and log what they drop.
+pub fn tell_others(slots: &[Slot], id: u32, kind: &str, detail: &str) {
+    for (peer, slot) in (0u32..).zip(slots) {
+        if peer != id && slot.state.live() {
+            slot.child.send(ToMachine::Fault {
+                kind: kind.into(),
+                peer: Some(id),
+                detail: detail.to_owned(),
+                link: None,
+            });
         }
-        slot.paused = false;
-        signal::send(slot.child.pid, libc::SIGCONT)
+    }
+}
+
+/// A restarted machine listens: tell it where its live peers are, and tell them to dial it.
+pub fn rejoin_listening(slots: &[Slot], id: u32, addr: SocketAddr) {
+    let addrs: Vec<Option<SocketAddr>> = slots
+        .iter()
+        .map(|s| s.addr.filter(|_| s.in_mesh()))
+        .collect();
+    for (peer, slot) in (0u32..).zip(slots) {
+        if peer == id {
+            slot.child.send(ToMachine::Peers {
+                addrs: addrs.clone(),
+            });
+        } else if slot.in_mesh() {
+            slot.child.send(ToMachine::Rejoin { peer: id, addr });
+        }
     }
 }

@@ -4,9 +4,12 @@
 //! - [`signal`]: Ctrl-C and SIGTERM as events;
 //! - [`run_dir`]: creating the run directory;
 //! - [`display`]: the live view and the final summary;
-//! - [`actor`]: the loop that owns the children and drives set-up, run and stop;
-//! - [`faults`]: faults on purpose and restarts, carried out by the actor;
-//! - [`report`]: the manifest, the outcome and the report of a run;
+//! - [`state`]: a machine's state and the pure transitions between states;
+//! - [`stop`]: why a run stops before its deadline (once: in order; twice: forced);
+//! - [`slot`]: one machine's process, state and manifest data; the spawner of processes;
+//! - [`actor`]: the loop that owns the slots and drives set-up, run and stop;
+//! - [`faults`]: faults on purpose and restarts, carried out on the slots;
+//! - [`report`]: the manifest, the outcome and the report of a run, built from the slots;
 //! - [`error`]: why a run could not be carried out.
 
 pub mod actor;
@@ -17,6 +20,9 @@ pub mod faults;
 pub mod report;
 pub mod run_dir;
 pub mod signal;
+pub mod slot;
+pub mod state;
+pub mod stop;
 
 pub use actor::run;
 pub use error::SupervisorError;

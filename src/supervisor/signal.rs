@@ -3,6 +3,8 @@
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
+use crate::exit::Exit;
+
 /// A signal asking the run to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
@@ -13,11 +15,11 @@ pub enum Stop {
 }
 
 impl Stop {
-    /// The conventional exit code of a process stopped by this signal (128 + signal number).
-    pub fn exit_code(self) -> u8 {
+    /// How a command stopped by this signal exits (130 / 143, i.e. 128 + signal number).
+    pub fn exit(self) -> Exit {
         match self {
-            Stop::Interrupt => 130,
-            Stop::Terminate => 143,
+            Stop::Interrupt => Exit::Interrupted,
+            Stop::Terminate => Exit::Terminated,
         }
     }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use logiclock::log_format::{Event, LogLine};
+use logiclock::manifest::MachineEnd;
 
 use crate::cmd::{send_signal, Logiclock, Running};
 use crate::util::{self, RunFiles};
@@ -55,7 +56,7 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     let outcome = files.manifest.outcome.as_ref().unwrap();
     assert!(!outcome.clean);
     assert!(
-        outcome.exits[1].status.contains("signal 9"),
+        outcome.exits[1].status == MachineEnd::Signaled { signal: 9 },
         "{:?}",
         outcome.exits[1]
     );
@@ -163,7 +164,7 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
     let files = RunFiles::read(&out);
     let outcome = files.manifest.outcome.as_ref().unwrap();
     assert!(
-        outcome.exits[2].status.contains("killed by the supervisor"),
+        outcome.exits[2].status == MachineEnd::KilledBySupervisor,
         "{:?}",
         outcome.exits[2]
     );

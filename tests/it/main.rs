@@ -42,3 +42,6 @@ mod export;
 
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
 mod signals;
+
+// The supervisor with a frozen machine: Ctrl-C within the grace period.
+mod supervisor;

@@ -118,7 +118,10 @@ fn a_second_ctrl_c_forces_the_stop() {
     let files = RunFiles::read(&out);
     let outcome = files.manifest.outcome.as_ref().unwrap();
     assert!(!outcome.clean, "a forced stop is not clean");
-    assert!(outcome.exits[1].status.contains("killed by the supervisor"));
+    assert_eq!(
+        outcome.exits[1].status,
+        logiclock::manifest::MachineEnd::KilledBySupervisor
+    );
     for m in &files.manifest.machines {
         assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
     }

@@ -1,0 +1,213 @@
+//! Validated requests: the raw command-line flags of [`crate::cli`] checked in one place and
+//! turned into what each command needs (ripgrep's two stages), so no command checks a flag.
+
+use std::path::PathBuf;
+
+use crate::batch::{self, BatchRequest};
+use crate::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExportArgs, RunArgs};
+use crate::scenario::{Overrides, Scenario, ScenarioError};
+use crate::supervisor::{run_dir, RunOptions};
+
+/// Where run directories go unless `--out` says otherwise.
+pub const RUNS_ROOT: &str = "runs";
+
+/// A command line, validated.
+#[derive(Debug)]
+pub enum Request {
+    /// The hidden machine subcommand: its configuration comes over stdin.
+    Machine,
+    /// One run of a scenario.
+    Run(RunRequest),
+    /// Several runs (`--repeat`, `--sweep`), every scenario already validated.
+    Batch(BatchRequest),
+    Analyze(crate::analyze::command::Request),
+    Diagram(crate::diagram::Request),
+    Export(crate::export::Request),
+}
+
+/// One run: its scenario with the flags applied, and where it goes.
+#[derive(Debug)]
+pub struct RunRequest {
+    pub scenario: Scenario,
+    pub options: RunOptions,
+}
+
+/// Why a command line cannot be carried out; every one is bad input (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ArgsError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error("--sweep {key} conflicts with {flag}")]
+    SweepConflict { key: String, flag: &'static str },
+    #[error("--step-ms must be a positive number of milliseconds, not {0}")]
+    StepMs(f64),
+}
+
+impl TryFrom<Cli> for Request {
+    type Error = ArgsError;
+
+    fn try_from(cli: Cli) -> Result<Request, ArgsError> {
+        Ok(match cli.command {
+            Command::Machine { .. } => Request::Machine,
+            Command::Run(args) => run(args)?,
+            Command::Analyze(args) => Request::Analyze(analyze(args)?),
+            Command::Diagram(args) => Request::Diagram(diagram(args)),
+            Command::Export(args) => Request::Export(export(args)),
+        })
+    }
+}
+
+/// `run`: the scenario loaded with the flags applied; a batch has every run's scenario loaded.
+fn run(args: RunArgs) -> Result<Request, ArgsError> {
+    let overrides = Overrides {
+        seed: args.seed,
+        duration_s: args.duration,
+        speedup: args.speedup,
+        set: vec![],
+    };
+    let scenario = Scenario::load(&args.scenario, &overrides)?;
+    if args.repeat == 1 && args.sweep.is_none() {
+        let options = RunOptions {
+            out: args.out,
+            runs_root: PathBuf::from(RUNS_ROOT),
+            quiet: args.quiet,
+        };
+        return Ok(Request::Run(RunRequest { scenario, options }));
+    }
+
+    if let Some(sweep) = &args.sweep {
+        let flag = match sweep.key.as_str() {
+            "seed" => Some("--seed/--repeat (each run of a batch has its own seed)"),
+            "duration_s" if args.duration.is_some() => Some("--duration"),
+            "speedup" if args.speedup.is_some() => Some("--speedup"),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            let key = sweep.key.clone();
+            return Err(ArgsError::SweepConflict { key, flag });
+        }
+    }
+    let seeds = batch::seeds(args.repeat, Some(scenario.seed));
+    let mut runs = Vec::new();
+    for planned in batch::plan(&seeds, args.sweep.as_ref()) {
+        let overrides = Overrides {
+            seed: Some(planned.seed),
+            set: planned.set.iter().cloned().collect(),
+            ..overrides.clone()
+        };
+        let scenario = Scenario::load(&args.scenario, &overrides)?;
+        runs.push((planned, scenario));
+    }
+    let dir = args.out.unwrap_or_else(|| {
+        let name = format!("{}-batch", scenario.name);
+        run_dir::default_path(&PathBuf::from(RUNS_ROOT), &name, scenario.seed)
+    });
+    Ok(Request::Batch(BatchRequest {
+        dir,
+        runs,
+        quiet: args.quiet,
+    }))
+}
+
+/// `analyze`: `--step-ms` in whole microseconds, at least 1.
+fn analyze(args: AnalyzeArgs) -> Result<crate::analyze::command::Request, ArgsError> {
+    let step_us = match args.step_ms {
+        Some(ms) if !(ms.is_finite() && ms > 0.0) => return Err(ArgsError::StepMs(ms)),
+        step => step.map(|ms| (ms * 1e3).round().max(1.0) as u64),
+    };
+    Ok(crate::analyze::command::Request {
+        dirs: args.run_dirs,
+        options: crate::analyze::Options {
+            step_us,
+            ..Default::default()
+        },
+        plots: !args.no_plots,
+        quiet: args.quiet,
+    })
+}
+
+fn diagram(args: DiagramArgs) -> crate::diagram::Request {
+    crate::diagram::Request {
+        run_dir: args.run_dir,
+        from: args.from,
+        to: args.to,
+        out: args.out,
+    }
+}
+
+fn export(args: ExportArgs) -> crate::export::Request {
+    crate::export::Request {
+        format: args.format,
+        run_dirs: args.run_dirs,
+        out: args.out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn request(args: &[&str]) -> Result<Request, ArgsError> {
+        let argv = ["logiclock"].iter().chain(args);
+        Request::try_from(Cli::try_parse_from(argv).expect("clap accepts the flags"))
+    }
+
+    fn scenario() -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/default.toml");
+        path.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn a_sweep_of_a_key_a_flag_also_sets_is_refused() {
+        let path = scenario();
+        for (args, flag) in [
+            (vec!["--sweep", "seed=1,2"], "--seed/--repeat"),
+            (
+                vec!["--sweep", "speedup=1,2", "--speedup", "3"],
+                "--speedup",
+            ),
+            (
+                vec!["--sweep", "duration_s=1,2", "--duration", "3"],
+                "--duration",
+            ),
+        ] {
+            let mut argv = vec!["run", path.as_str()];
+            argv.extend(args);
+            let error = request(&argv).unwrap_err();
+            assert!(matches!(error, ArgsError::SweepConflict { .. }), "{error}");
+            assert!(error.to_string().contains(flag), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_sweep_plans_every_value_on_the_same_seeds_with_its_scenario_loaded() {
+        let path = scenario();
+        let argv = ["run", &path, "--seed", "7", "--repeat", "2"];
+        let Ok(Request::Batch(batch)) =
+            request(&[&argv[..], &["--sweep", "events.die=4,8"]].concat())
+        else {
+            panic!("a sweep is a batch");
+        };
+        let got: Vec<(u64, u32)> = batch.runs.iter().map(|(_, s)| (s.seed, s.die)).collect();
+        assert_eq!(got, [(7, 4), (8, 4), (7, 8), (8, 8)]);
+    }
+
+    #[test]
+    fn step_ms_must_be_a_positive_number() {
+        for bad in ["0", "-1", "NaN", "inf"] {
+            let flag = format!("--step-ms={bad}");
+            let error = request(&["analyze", "some-run", &flag]).unwrap_err();
+            assert!(matches!(error, ArgsError::StepMs(_)), "{bad}: {error}");
+        }
+        let Ok(Request::Analyze(analyze)) = request(&["analyze", "r", "--step-ms", "0.0001"])
+        else {
+            panic!("a positive step is accepted");
+        };
+        assert_eq!(
+            analyze.options.step_us,
+            Some(1),
+            "rounded up to one microsecond"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! How a command ends: one [`Exit`] every command returns, and the [`Failed`] error `main`
+//! prints once before it exits with the error's code.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done, and clean (every machine stopped cleanly; every check passed) |
+//! | 1 | done but not clean (a machine died or was killed, a check failed), or a failure |
+//! | 2 | bad input: a scenario, flag, directory, port or log the command cannot use |
+//! | 130 / 143 | a run stopped by SIGINT / SIGTERM |
+
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done, and clean.
+    Clean,
+    /// 1: done but not clean, or failed.
+    NotClean,
+    /// 2: bad input.
+    BadInput,
+    /// 130: stopped by SIGINT (Ctrl-C).
+    Interrupted,
+    /// 143: stopped by SIGTERM.
+    Terminated,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Clean => 0,
+            Exit::NotClean => 1,
+            Exit::BadInput => crate::EXIT_BAD_INPUT,
+            Exit::Interrupted => 130,
+            Exit::Terminated => 143,
+        }
+    }
+
+    /// The exit of a command that still reports a bare code (0, 1 or 2).
+    pub fn from_code(code: u8) -> Exit {
+        match code {
+            0 => Exit::Clean,
+            crate::EXIT_BAD_INPUT => Exit::BadInput,
+            _ => Exit::NotClean,
+        }
+    }
+
+    /// A signal stopped the command.
+    pub fn by_signal(self) -> bool {
+        matches!(self, Exit::Interrupted | Exit::Terminated)
+    }
+
+    /// The exit of a batch that had both: the one with the higher code.
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.code() > self.code() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
+}
+
+/// A command that could not do its work: what to print, and how to exit.
+#[derive(Debug)]
+pub struct Failed {
+    pub exit: Exit,
+    pub error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl Failed {
+    /// `error`, ending the process with `exit`.
+    pub fn new(exit: Exit, error: impl std::error::Error + Send + Sync + 'static) -> Failed {
+        Failed {
+            exit,
+            error: Box::new(error),
+        }
+    }
+}
+
+/// What every command returns.
+pub type Outcome = Result<Exit, Failed>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_exit_has_the_code_the_readme_promises() {
+        assert_eq!(Exit::Clean.code(), 0);
+        assert_eq!(Exit::NotClean.code(), 1);
+        assert_eq!(Exit::BadInput.code(), 2);
+        assert_eq!(Exit::Interrupted.code(), 130);
+        assert_eq!(Exit::Terminated.code(), 143);
+        for exit in [Exit::Clean, Exit::NotClean, Exit::BadInput] {
+            assert_eq!(Exit::from_code(exit.code()), exit);
+        }
+    }
+
+    #[test]
+    fn a_batch_exits_with_its_worst_run() {
+        assert_eq!(Exit::Clean.worst(Exit::NotClean), Exit::NotClean);
+        assert_eq!(Exit::NotClean.worst(Exit::Clean), Exit::NotClean);
+        assert_eq!(Exit::BadInput.worst(Exit::Interrupted), Exit::Interrupted);
+        assert!(Exit::Terminated.by_signal() && !Exit::NotClean.by_signal());
+    }
+}

@@ -1,0 +1,160 @@
+//! What the supervisor holds for one machine: its current process, that process's state, and
+//! what the manifest needs of it; and the spawner that starts a machine's process.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use super::child::{Child, ChildEvent};
+use super::error::SupervisorError;
+use super::signal;
+use super::state::{Illegal, Input, Killer, MachineState};
+use crate::control::{MachineConfig, StopReport, ToMachine};
+use crate::scenario::Scenario;
+
+/// One model machine: its current process and what is known of it.
+#[derive(Debug)]
+pub struct Slot {
+    pub child: Child,
+    pub rate: u32,
+    pub state: MachineState,
+    pub addr: Option<SocketAddr>,
+    /// Its final figures, when it reported them.
+    pub report: Option<StopReport>,
+    /// What it said when it failed, if it did.
+    pub failure: Option<String>,
+    /// 0 for the first process, 1 and up after restarts.
+    pub incarnation: u32,
+    /// Processes of this machine before the current one (restarts), for the manifest.
+    pub earlier: Vec<(u32, Option<SocketAddr>)>,
+}
+
+impl Slot {
+    /// A just-spawned process of a machine.
+    pub fn new(child: Child, rate: u32) -> Slot {
+        Slot {
+            child,
+            rate,
+            state: MachineState::Spawned,
+            addr: None,
+            report: None,
+            failure: None,
+            incarnation: 0,
+            earlier: Vec::new(),
+        }
+    }
+
+    /// Apply `input` to the state; an illegal input leaves it unchanged.
+    pub fn apply(&mut self, input: Input) -> Result<MachineState, Illegal> {
+        self.state = self.state.on(input)?;
+        Ok(self.state)
+    }
+
+    /// Stopped on request and exited 0, or killed on purpose by a fault.
+    pub fn clean(&self) -> bool {
+        self.state.clean(self.report.is_some())
+    }
+
+    /// Why the process failed, if it did: what it said, or how it ended.
+    pub fn failed(&self) -> Option<String> {
+        match (&self.failure, self.state.end()) {
+            (Some(failure), _) => Some(failure.clone()),
+            (None, end) => end.map(|end| end.to_string()),
+        }
+    }
+
+    /// A restarted process that is not back in the mesh yet.
+    pub fn rejoining(&self) -> bool {
+        self.incarnation > 0
+            && matches!(
+                self.state,
+                MachineState::Spawned | MachineState::Listening | MachineState::MeshReady
+            )
+    }
+
+    /// Live and in the mesh: peers may dial it.
+    pub fn in_mesh(&self) -> bool {
+        self.state.live() && !self.rejoining()
+    }
+
+    /// SIGKILL the process; false if it is already gone or being killed.
+    pub fn kill(&mut self, by: Killer) -> bool {
+        if self.apply(Input::Kill(by)).is_err() {
+            return false;
+        }
+        self.child.kill();
+        true
+    }
+
+    /// SIGSTOP a running process; false if it is not running.
+    pub fn pause(&mut self) -> bool {
+        if self.state != MachineState::Running || !signal::send(self.child.pid, libc::SIGSTOP) {
+            return false;
+        }
+        self.apply(Input::Pause).is_ok()
+    }
+
+    /// SIGCONT a paused process; false if it was not paused.
+    pub fn resume(&mut self) -> bool {
+        if self.apply(Input::Resume).is_err() {
+            return false;
+        }
+        signal::send(self.child.pid, libc::SIGCONT)
+    }
+
+    /// Tell the process to stop, resuming it first if a fault paused it.
+    pub fn ask_stop(&mut self) {
+        self.resume();
+        if self.apply(Input::AskStop).is_ok() {
+            self.child.send(ToMachine::Stop);
+        }
+    }
+}
+
+/// Starts machine processes of one run, the first ones and restarts alike.
+#[derive(Debug)]
+pub struct Spawner<E> {
+    pub scenario: Scenario,
+    pub run_dir: PathBuf,
+    /// Proves a connection belongs to this run; only the supervisor and its machines know it.
+    pub secret: u128,
+    pub events: mpsc::UnboundedSender<E>,
+    pub wrap: fn(u32, ChildEvent) -> E,
+}
+
+impl<E: Send + 'static> Spawner<E> {
+    /// Start a process for machine `id` and queue its configuration.
+    pub fn spawn(&self, id: u32, rate: u32, incarnation: u32) -> std::io::Result<Child> {
+        let child = Child::spawn(id, &self.run_dir, self.events.clone(), self.wrap)?;
+        let config = MachineConfig {
+            id,
+            machines: self.scenario.machines,
+            rate,
+            interval_ns: self.scenario.tick_interval(rate).as_nanos() as u64,
+            seed: self.scenario.seed,
+            die: self.scenario.die,
+            listen: SocketAddr::new(self.scenario.host, self.scenario.ports[id as usize]),
+            secret: self.secret,
+            run_dir: self.run_dir.clone(),
+            incarnation,
+        };
+        child.send(ToMachine::Config(config));
+        Ok(child)
+    }
+}
+
+/// Check that every port the scenario fixes can be bound, before anything starts.
+pub fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
+    for (id, &port) in (0u32..).zip(&scenario.ports) {
+        if port != 0 {
+            let addr = SocketAddr::new(scenario.host, port);
+            std::net::TcpListener::bind(addr).map_err(|source| SupervisorError::PortTaken {
+                id,
+                addr,
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! The supervisor under a frozen machine: Ctrl-C still stops the run within the grace period,
+//! whether the machine was paused by a fault or SIGSTOPped from outside with its stdin full.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use logiclock::manifest::{MachineEnd, Manifest};
+
+use crate::util::{self, RunFiles};
+
+/// Start `scenario` (TOML text) and wait until its manifest exists.
+fn start(tmp: &Path, scenario: &str) -> (util::Spawned, PathBuf, Vec<String>) {
+    let path = util::scenario(tmp, "frozen.toml", scenario);
+    let out = tmp.join("run");
+    let args: Vec<String> = ["run", path.to_str().unwrap(), "--quiet", "--out"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([out.to_str().unwrap().to_owned()])
+        .collect();
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let child = util::spawn(tmp, &argv);
+    util::wait_for_manifest(&out);
+    (child, out, args)
+}
+
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) on a pid this test spawned (or its run did).
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+}
+
+/// A long run at speedup 10 (60 real seconds) with a short grace period, plus `faults`.
+fn scenario(faults: &str) -> String {
+    format!(
+        "name = \"frozen\"\nmachines = 3\nduration_s = 600\nspeedup = 10\nseed = 5\n\
+         stop_grace_s = 1\n{faults}"
+    )
+}
+
+#[test]
+fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops_reading() {
+    // 400 delay faults on machine 1's links, each a begin and an end message to machine 1:
+    // about 100 KB of control input, more than a pipe holds, for a machine that reads nothing.
+    let mut faults = String::new();
+    for i in 0..400 {
+        let at_s = 10.0 + f64::from(i) * 0.02;
+        writeln!(
+            faults,
+            "[[fault]]\nkind = \"delay\"\nat_s = {at_s}\nfrom = 1\nto = 0\ndelay_ms = 1\n\
+             duration_s = 0.01"
+        )
+        .unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start(tmp.path(), &scenario(&faults));
+    let manifest = Manifest::read(&out).unwrap();
+    signal(manifest.machines[1].pid, libc::SIGSTOP);
+    // The faults come between 1 and 2 real seconds after the start; let them all be sent.
+    std::thread::sleep(Duration::from_millis(2500));
+
+    let interrupted = Instant::now();
+    signal(child.id(), libc::SIGINT);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let done = util::finish(child, &argv, Duration::from_secs(30), Some(&out));
+    let took = interrupted.elapsed();
+
+    assert_eq!(done.code(), Some(130), "{}", done.describe());
+    // The grace period is 1 s; the frozen machine is killed then, the others stop at once.
+    assert!(took < Duration::from_secs(5), "stopping took {took:?}");
+    let files = RunFiles::read(&out);
+    let outcome = files
+        .manifest
+        .outcome
+        .as_ref()
+        .expect("the outcome is recorded");
+    assert_eq!(outcome.reason, "interrupted by SIGINT");
+    assert_eq!(outcome.exits[1].status, MachineEnd::KilledBySupervisor);
+    for id in [0, 2] {
+        assert_eq!(
+            outcome.exits[id].status,
+            MachineEnd::Exited { code: 0 },
+            "{}",
+            done.describe()
+        );
+        assert!(outcome.exits[id].clean, "machine {id} stopped cleanly");
+    }
+    assert!(
+        !outcome.clean,
+        "a machine killed for not stopping is not clean"
+    );
+    assert_eq!(
+        outcome.faults.len(),
+        800,
+        "every delay began and ended, written to the frozen machine or not"
+    );
+    for m in &files.manifest.machines {
+        assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
+    }
+}
+
+#[test]
+fn a_machine_paused_by_a_fault_is_resumed_and_stops_cleanly_on_ctrl_c() {
+    let pause = "[[fault]]\nkind = \"pause\"\nat_s = 3\nmachine = 2\nduration_s = 500\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let (child, out, args) = start(tmp.path(), &scenario(pause));
+    // The pause begins 0.3 real seconds after the start.
+    std::thread::sleep(Duration::from_millis(1200));
+
+    let interrupted = Instant::now();
+    signal(child.id(), libc::SIGINT);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let done = util::finish(child, &argv, Duration::from_secs(30), Some(&out));
+    let took = interrupted.elapsed();
+
+    assert_eq!(done.code(), Some(130), "{}", done.describe());
+    assert!(took < Duration::from_secs(5), "stopping took {took:?}");
+    let files = RunFiles::read(&out);
+    let outcome = files
+        .manifest
+        .outcome
+        .as_ref()
+        .expect("the outcome is recorded");
+    let details: Vec<&str> = outcome.faults.iter().map(|f| f.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        ["machine 2 paused (SIGSTOP)"],
+        "the pause began and the run stopped before it ended"
+    );
+    for exit in &outcome.exits {
+        assert_eq!(exit.status, MachineEnd::Exited { code: 0 }, "{exit:?}");
+    }
+    assert!(
+        outcome.clean,
+        "a paused machine is resumed, then stops like the others\n{}",
+        done.describe()
+    );
+    if let Err(why) = files.check() {
+        panic!("{why}\n{}", done.describe());
+    }
+}
