@@ -26,6 +26,8 @@ pub const MAX_SPEEDUP: f64 = 100_000.0;
 pub const MIN_SPEEDUP: f64 = 0.001;
 /// Fastest real tick rate a machine may be asked for (rate x speedup), ticks per real second.
 pub const MAX_REAL_RATE: f64 = 1_000_000.0;
+/// Largest simulated link latency or jitter, in real microseconds (one minute).
+pub const MAX_LATENCY_US: i64 = 60_000_000;
 
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +102,8 @@ pub struct RawEvents {
 pub struct RawNetwork {
     pub host: Option<String>,
     pub ports: Option<Vec<i64>>,
+    pub latency_us: Option<i64>,
+    pub jitter_us: Option<i64>,
 }
 
 /// Values given on the command line; each replaces the scenario's key of the same meaning.
@@ -147,6 +151,12 @@ pub struct Scenario {
     /// Faults to cause, in time order.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// `--engine sim` only: real microseconds a message takes on a link.
+    #[serde(default = "default_latency_us")]
+    pub latency_us: u64,
+    /// `--engine sim` only: up to this many more real microseconds, drawn per message.
+    #[serde(default)]
+    pub jitter_us: u64,
 }
 
 impl Default for Scenario {
@@ -386,6 +396,27 @@ impl Scenario {
             }
         };
 
+        let mut network_us = [0u64; 2];
+        for (slot, key, value, default) in [
+            (
+                0,
+                "network.latency_us",
+                raw.network.latency_us,
+                default_latency_us(),
+            ),
+            (1, "network.jitter_us", raw.network.jitter_us, 0),
+        ] {
+            let value = value.unwrap_or(default as i64);
+            if !(0..=MAX_LATENCY_US).contains(&value) {
+                return Err(invalid(
+                    key,
+                    format!("is {value}; allowed: 0 to {MAX_LATENCY_US} real microseconds"),
+                ));
+            }
+            network_us[slot] = value as u64;
+        }
+        let [latency_us, jitter_us] = network_us;
+
         let faults = crate::fault::validate(raw.fault, machines, duration_s)
             .map_err(|(key, message)| invalid(&key, message))?;
 
@@ -410,6 +441,8 @@ impl Scenario {
             die,
             host,
             ports,
+            latency_us,
+            jitter_us,
         })
     }
 
@@ -439,6 +472,11 @@ impl Scenario {
 
 fn default_stop_grace_s() -> f64 {
     10.0
+}
+
+/// The simulated link latency when the scenario gives none: about a loopback TCP hop.
+fn default_latency_us() -> u64 {
+    100
 }
 
 /// Set `key` (dotted path, e.g. `events.die`) in `table`, creating sub-tables as needed.

@@ -4,6 +4,7 @@
 //! - [`commands`]: the supervisor's messages during the machine's life;
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
+//! - [`step`]: a tick's decision (receive, or roll the die), shared with the simulated twin;
 //! - [`tick`]: the interval-driven tick loop;
 //! - [`log_layer`]: the JSON-lines log writer;
 //! - [`restore`]: what a restarted machine takes over from its log;
@@ -15,6 +16,7 @@ pub mod log_layer;
 pub mod mesh;
 pub mod process;
 pub mod restore;
+pub mod step;
 pub mod tick;
 pub mod wire;
 

@@ -49,6 +49,7 @@ impl Supervisor {
         Manifest {
             manifest_version: MANIFEST_VERSION,
             log_format: log_format::FORMAT_VERSION,
+            engine: Default::default(),
             logiclock_version: env!("CARGO_PKG_VERSION").to_owned(),
             scenario: self.scenario.clone(),
             started_at: humantime::format_rfc3339_micros(started_at).to_string(),

@@ -30,6 +30,7 @@ fn write_manifest(dir: &Path, rates: &[u32]) {
     let manifest = Manifest {
         manifest_version: MANIFEST_VERSION,
         log_format: FORMAT_VERSION,
+        engine: Default::default(),
         logiclock_version: "test".into(),
         scenario: Scenario {
             name: "hand".into(),

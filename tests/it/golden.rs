@@ -169,6 +169,7 @@ pub fn write_run(dir: &Path, lines: &[Vec<LogLine>]) -> PathBuf {
     let manifest = Manifest {
         manifest_version: MANIFEST_VERSION,
         log_format: FORMAT_VERSION,
+        engine: Default::default(),
         logiclock_version: "test".into(),
         scenario: Scenario {
             name: "golden".into(),
