@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use logiclock::batch;
 use logiclock::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExportArgs, RunArgs};
+use logiclock::manifest::Engine;
 use logiclock::scenario::{Overrides, Scenario};
 use logiclock::supervisor::{self, RunOptions, SupervisorError};
 use logiclock::EXIT_BAD_INPUT;
@@ -46,7 +47,7 @@ fn run(args: RunArgs) -> ExitCode {
             runs_root: PathBuf::from(RUNS_ROOT),
             quiet: args.quiet,
         };
-        return match runtime.block_on(supervisor::run(scenario, options)) {
+        return match run_one(args.engine, &runtime, scenario, options) {
             Ok(report) => {
                 print!(
                     "{}",
@@ -106,7 +107,7 @@ fn run(args: RunArgs) -> ExitCode {
             runs_root: PathBuf::from(RUNS_ROOT),
             quiet: args.quiet,
         };
-        match runtime.block_on(supervisor::run(scenario, options)) {
+        match run_one(args.engine, &runtime, scenario, options) {
             Ok(report) => {
                 print!(
                     "{}",
@@ -140,6 +141,19 @@ fn run(args: RunArgs) -> ExitCode {
         println!("  {row}");
     }
     ExitCode::from(code)
+}
+
+/// One run with the chosen engine.
+fn run_one(
+    engine: Engine,
+    runtime: &tokio::runtime::Runtime,
+    scenario: Scenario,
+    options: RunOptions,
+) -> Result<supervisor::RunReport, SupervisorError> {
+    match engine {
+        Engine::Real => runtime.block_on(supervisor::run(scenario, options)),
+        Engine::Sim => Ok(logiclock::sim::run(scenario, &options)?),
+    }
 }
 
 /// Bad input (an unusable output directory or port) is 2; anything else that stops a run is 1.

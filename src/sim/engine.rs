@@ -1,0 +1,334 @@
+//! The discrete-event core: one queue of timed events over every machine, run to the end of the
+//! scenario in virtual time. Synchronous and pure but for the [`Sink`] it writes lines to.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::machine::{Arrival, Life, SimMachine};
+use super::network::Network;
+use super::Sink;
+use crate::control::StopReport;
+use crate::fault::{self, Action};
+use crate::log_format::{Event, FORMAT_VERSION};
+use crate::scenario::Scenario;
+
+/// What happens at an instant; at the same virtual time, lower kinds go first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// A fault action of the scenario's timeline.
+    Fault,
+    /// A message reaches a machine's inbox.
+    Arrival,
+    /// A machine's tick.
+    Tick,
+}
+
+/// One scheduled event. The derived order is the tie-break rule of the module doc:
+/// time, then kind, then machine id, then `n` (fault index, send sequence, tick slot).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    at: u64,
+    kind: Kind,
+    machine: u32,
+    n: u64,
+    /// The sender of an arrival; the schedule generation of a tick.
+    tag: u64,
+}
+
+/// A fault action carried out, for the manifest: `(virtual ns, kind, machines, detail)`.
+pub type FaultDone = (u64, String, Vec<u32>, String);
+
+/// How the simulated run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimOutcome {
+    /// Virtual nanoseconds the run lasted.
+    pub end_ns: u64,
+    pub faults: Vec<FaultDone>,
+    /// Per machine, its final figures, or `None` if a kill fault ended it for good.
+    pub reports: Vec<Option<StopReport>>,
+    /// Restarts per machine.
+    pub restarts: Vec<u32>,
+}
+
+/// The simulation of one scenario.
+pub struct Engine {
+    machines: Vec<SimMachine>,
+    /// Each machine's incarnation while it lives: who a message can reach.
+    reach: Vec<Option<u32>>,
+    net: Network,
+    queue: BinaryHeap<Reverse<Entry>>,
+    timeline: Vec<(u64, Action)>,
+    end_ns: u64,
+    sends: u64,
+    arrivals: Vec<Arrival>,
+    vc: Vec<u64>,
+    faults: Vec<FaultDone>,
+}
+
+impl Engine {
+    /// Set up `scenario`: rates drawn as the supervisor draws them, every first tick at time 0.
+    pub fn new(scenario: &Scenario) -> Engine {
+        let n = scenario.machines;
+        let machines: Vec<SimMachine> = (0..n)
+            .zip(scenario.machine_rates())
+            .map(|(id, rate)| {
+                let period_ns = scenario.tick_interval(rate).as_nanos().max(1) as u64;
+                SimMachine::new(id, n, rate, period_ns, scenario.die, scenario.seed)
+            })
+            .collect();
+        let timeline = fault::timeline(&scenario.faults, scenario.speedup)
+            .into_iter()
+            .map(|(at, action)| (at.as_nanos() as u64, action))
+            .collect::<Vec<_>>();
+        let mut engine = Engine {
+            reach: vec![Some(0); n as usize],
+            net: Network::new(n, scenario.latency_us, scenario.jitter_us, scenario.seed),
+            queue: BinaryHeap::new(),
+            end_ns: scenario.real_duration().as_nanos() as u64,
+            sends: 0,
+            arrivals: Vec::new(),
+            vc: Vec::with_capacity(n as usize),
+            faults: Vec::new(),
+            machines,
+            timeline,
+        };
+        for (i, (at, _)) in engine.timeline.iter().enumerate() {
+            engine.queue.push(Reverse(Entry {
+                at: *at,
+                kind: Kind::Fault,
+                machine: 0,
+                n: i as u64,
+                tag: 0,
+            }));
+        }
+        for id in 0..n {
+            engine.schedule_tick(id, 0);
+        }
+        engine
+    }
+
+    /// Each machine's rate and tick period in virtual nanoseconds.
+    pub fn periods(&self) -> Vec<(u32, u64)> {
+        self.machines
+            .iter()
+            .map(|m| (m.rate, m.period_ns))
+            .collect()
+    }
+
+    /// Run to the end: `start` lines at 0, every event before the end, `stop` lines at the end.
+    pub fn run<S: Sink>(mut self, sink: &mut S) -> SimOutcome {
+        let machines = self.machines.len() as u32;
+        for m in &self.machines {
+            sink.line(0, m.id, start_line(m, machines));
+        }
+        while let Some(&Reverse(entry)) = self.queue.peek() {
+            if entry.at >= self.end_ns {
+                break;
+            }
+            self.queue.pop();
+            match entry.kind {
+                Kind::Fault => self.fault(entry.at, entry.n as usize, sink),
+                Kind::Arrival => {
+                    let packet = self.net.arrive(entry.tag as u32, entry.machine);
+                    if self.reach[entry.machine as usize] == Some(packet.incarnation) {
+                        self.machines[entry.machine as usize]
+                            .inbox
+                            .push_back(packet);
+                    }
+                    // Otherwise the receiver died since: the message is lost with it.
+                }
+                Kind::Tick => self.tick(entry, sink),
+            }
+        }
+        let mut reports = Vec::with_capacity(self.machines.len());
+        for m in &self.machines {
+            if m.life == Life::Dead {
+                reports.push(None);
+                continue;
+            }
+            // Messages still on their way count as queued, as a real machine drains its
+            // connections into its inbox before it stops.
+            let queue = m.inbox.len() as u64 + self.net.pending_to(m.id, m.incarnation);
+            let report = StopReport {
+                lamport: m.clock.value(),
+                queue,
+                ticks: m.last_tick,
+                skipped: m.skipped,
+                sent: m.sent,
+                received: m.received,
+                cpu_ms: 0,
+                max_rss_kb: 0,
+            };
+            sink.line(
+                self.end_ns,
+                m.id,
+                Event::Stop {
+                    lamport: report.lamport,
+                    queue: report.queue,
+                    ticks: report.ticks,
+                    skipped: report.skipped,
+                    cpu_ms: 0,
+                    max_rss_kb: 0,
+                },
+            );
+            reports.push(Some(report));
+        }
+        SimOutcome {
+            end_ns: self.end_ns,
+            faults: self.faults,
+            reports,
+            restarts: self.machines.iter().map(|m| m.incarnation).collect(),
+        }
+    }
+
+    fn schedule_tick(&mut self, id: u32, slot: u64) {
+        let m = &self.machines[id as usize];
+        let at = slot.saturating_mul(m.period_ns);
+        if at < self.end_ns {
+            self.queue.push(Reverse(Entry {
+                at,
+                kind: Kind::Tick,
+                machine: id,
+                n: slot,
+                tag: m.generation,
+            }));
+        }
+    }
+
+    fn tick<S: Sink>(&mut self, entry: Entry, sink: &mut S) {
+        let m = &mut self.machines[entry.machine as usize];
+        if m.generation != entry.tag || m.life != Life::Running {
+            return;
+        }
+        m.tick(
+            entry.n,
+            entry.at,
+            &self.reach,
+            &mut self.net,
+            sink,
+            &mut self.arrivals,
+            &mut self.vc,
+        );
+        self.schedule_arrivals();
+        self.schedule_tick(entry.machine, entry.n + 1);
+    }
+
+    fn schedule_arrivals(&mut self) {
+        for (at, from, to) in self.arrivals.drain(..) {
+            self.sends += 1;
+            self.queue.push(Reverse(Entry {
+                at,
+                kind: Kind::Arrival,
+                machine: to,
+                n: self.sends,
+                tag: u64::from(from),
+            }));
+        }
+    }
+
+    /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
+    fn fault<S: Sink>(&mut self, now: u64, index: usize, sink: &mut S) {
+        let action = self.timeline[index].1.clone();
+        let (kind, machines, detail) = match action {
+            Action::Kill(id) => {
+                let m = &mut self.machines[id as usize];
+                if m.life == Life::Dead {
+                    return;
+                }
+                m.life = Life::Dead;
+                m.generation += 1;
+                m.inbox.clear();
+                self.reach[id as usize] = None;
+                let detail = format!("machine {id} killed (SIGKILL)");
+                for other in &self.machines {
+                    if other.id != id && other.life != Life::Dead {
+                        let line = Event::Fault {
+                            kind: "kill".into(),
+                            peer: Some(id),
+                            detail: detail.clone(),
+                        };
+                        sink.line(now, other.id, line);
+                    }
+                }
+                ("kill", vec![id], detail)
+            }
+            Action::Restart(id) => {
+                let count = self.machines.len() as u32;
+                let m = &mut self.machines[id as usize];
+                if m.life != Life::Dead {
+                    return;
+                }
+                m.restart();
+                let (incarnation, slot) = (m.incarnation, m.next_slot(now));
+                self.reach[id as usize] = Some(incarnation);
+                let line = start_line(m, count);
+                sink.line(now, id, line);
+                self.schedule_tick(id, slot);
+                let detail = format!("machine {id} restarted (process {incarnation}, pid 0)");
+                ("restart", vec![id], detail)
+            }
+            Action::Pause(id) => {
+                let m = &mut self.machines[id as usize];
+                if m.life != Life::Running {
+                    return;
+                }
+                m.life = Life::Paused;
+                m.generation += 1;
+                ("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
+            }
+            Action::Resume(id) => {
+                let m = &mut self.machines[id as usize];
+                if m.life != Life::Paused {
+                    return;
+                }
+                m.life = Life::Running;
+                let slot = m.next_slot(now);
+                let line = Event::Fault {
+                    kind: "pause".into(),
+                    peer: None,
+                    detail: "this machine was paused and is now resumed".into(),
+                };
+                sink.line(now, id, line);
+                self.schedule_tick(id, slot);
+                (
+                    "resume",
+                    vec![id],
+                    format!("machine {id} resumed (SIGCONT)"),
+                )
+            }
+            Action::Link {
+                from,
+                to,
+                state,
+                kind,
+                note,
+            } => {
+                if self.machines[from as usize].life != Life::Dead {
+                    let line = Event::Fault {
+                        kind: kind.into(),
+                        peer: Some(to),
+                        detail: note.clone(),
+                    };
+                    sink.line(now, from, line);
+                }
+                for at in self.net.set_state(from, to, state, now) {
+                    self.arrivals.push((at, from, to));
+                }
+                self.schedule_arrivals();
+                (kind, vec![from, to], format!("machine {from}: {note}"))
+            }
+        };
+        self.faults.push((now, kind.to_owned(), machines, detail));
+    }
+}
+
+/// The `start` line a machine writes when its tick loop starts (or starts again).
+fn start_line(m: &SimMachine, machines: u32) -> Event {
+    Event::Start {
+        format: FORMAT_VERSION,
+        rate: m.rate,
+        interval_us: m.period_ns / 1_000,
+        machines,
+        incarnation: m.incarnation,
+    }
+}
