@@ -264,6 +264,14 @@ impl Engine {
                 let line = start_line(m, count);
                 sink.line(now, id, line);
                 self.schedule_tick(id, slot);
+                // A new process sends on normal links: a delay or partition in force on its
+                // sending side does not carry over (what the old one held is let go).
+                for peer in (0..count).filter(|&p| p != id) {
+                    for at in self.net.set_state(id, peer, Default::default(), now) {
+                        self.arrivals.push((at, id, peer));
+                    }
+                }
+                self.schedule_arrivals();
                 let detail = format!("machine {id} restarted (process {incarnation}, pid 0)");
                 ("restart", vec![id], detail)
             }
@@ -330,5 +338,79 @@ fn start_line(m: &SimMachine, machines: u32) -> Event {
         interval_us: m.period_ns / 1_000,
         machines,
         incarnation: m.incarnation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Overrides;
+    use crate::sim::Lines;
+
+    fn scenario(text: &str) -> Scenario {
+        Scenario::parse(text, std::path::Path::new("t.toml"), &Overrides::default()).unwrap()
+    }
+
+    #[test]
+    fn a_message_arriving_as_a_tick_is_due_is_taken_by_that_tick() {
+        // One tick per second and a latency of exactly one second: every message arrives at
+        // the instant of the receiver's next tick.
+        for seed in 0..20 {
+            let s = scenario(&format!(
+                "machines = 2\nduration_s = 20\nseed = {seed}\n[clock]\nrates = [1, 1]\n\
+                 [events]\ndie = 3\n[network]\nlatency_us = 1000000\n"
+            ));
+            let mut lines = Lines::default();
+            Engine::new(&s).run(&mut lines);
+            let Some((at, from, lamport)) = lines.0.iter().find_map(|(at, m, e)| match e {
+                Event::Send { lamport, .. } => Some((*at, *m, *lamport)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let next = lines
+                .0
+                .iter()
+                .find(|(t, m, e)| *t == at + 1_000_000_000 && *m != from && e.tick().is_some());
+            match next {
+                Some((_, _, Event::Recv { msg_clock, .. })) => assert_eq!(*msg_clock, lamport),
+                other => {
+                    panic!("seed {seed}: the first message was not taken on arrival: {other:?}")
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ticks_fall_on_their_slots_and_a_paused_machine_skips_them() {
+        let s = scenario(
+            "machines = 3\nduration_s = 10\nseed = 4\n[clock]\nrates = [2, 4, 5]\n\
+             [[fault]]\nkind = \"pause\"\nat_s = 2\nmachine = 1\nduration_s = 3\n",
+        );
+        let mut lines = Lines::default();
+        let outcome = Engine::new(&s).run(&mut lines);
+        for (at, m, e) in &lines.0 {
+            if let Some(tick) = e.tick() {
+                let period = [500_000_000, 250_000_000, 200_000_000][*m as usize];
+                assert_eq!(*at, (tick - 1) * period, "machine {m} tick {tick}");
+            }
+        }
+        // Machine 1 (4/s) is frozen from 2 s to 5 s: ticks 9..=20 are skipped, 21 runs at 5 s.
+        let skipped: Vec<_> = lines
+            .0
+            .iter()
+            .filter(|(_, m, e)| *m == 1 && e.name() == "skipped")
+            .collect();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            skipped[0].2,
+            Event::Skipped {
+                first: 9,
+                count: 12
+            }
+        );
+        let report = outcome.reports[1].clone().unwrap();
+        assert_eq!((report.ticks, report.skipped), (40, 12));
+        assert_eq!(outcome.faults.len(), 2);
     }
 }
