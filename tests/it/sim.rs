@@ -169,8 +169,12 @@ mode = "drop"
             count: 10
         }
     ));
-    let (before, resumed) = (log[..restart.unwrap()].iter(), &after[2].event);
-    let last_clock = before.filter_map(|l| l.event.lamport()).last().unwrap();
+    let resumed = &after[2].event;
+    let last_clock = log[..restart.unwrap()]
+        .iter()
+        .rev()
+        .find_map(|l| l.event.lamport())
+        .unwrap();
     assert_eq!(resumed.tick(), Some(36));
     assert!(resumed.lamport().unwrap() > last_clock, "the clock goes on");
     let partition_drops = files
