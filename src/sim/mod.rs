@@ -32,11 +32,13 @@
 //! partition (hold: delivered in order when it heals; drop: each message `dropped`).
 //!
 //! - [`engine`]: the event queue and its dispatch (pure, synchronous);
+//! - `faults`: kill, restart, pause, resume and link changes, as a real run carries them out;
 //! - [`machine`]: one machine's state and tick;
 //! - [`network`]: latency, jitter and link faults;
 //! - [`write`]: the run directory: log files, manifest, summary.
 
 pub mod engine;
+mod faults;
 pub mod machine;
 pub mod network;
 pub mod write;
