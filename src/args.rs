@@ -71,6 +71,7 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
             out: args.out,
             runs_root: PathBuf::from(RUNS_ROOT),
             quiet: args.quiet,
+            engine: args.engine,
         };
         return Ok(Request::Run(RunRequest { scenario, options }));
     }
@@ -106,6 +107,7 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
         dir,
         runs,
         quiet: args.quiet,
+        engine: args.engine,
     }))
 }
 

@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
+use crate::manifest::Engine;
 use crate::scenario::Scenario;
-use crate::supervisor::{self, RunOptions};
+use crate::supervisor::{self, RunOptions, RunReport, SupervisorError};
 use crate::sweep::Sweep;
 
 /// One run of a batch.
@@ -72,6 +73,7 @@ pub struct BatchRequest {
     pub dir: PathBuf,
     pub runs: Vec<(PlannedRun, Scenario)>,
     pub quiet: bool,
+    pub engine: Engine,
 }
 
 /// Carry out the runs of `request` one after the other, printing each summary and then one
@@ -88,8 +90,9 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             out: Some(request.dir.join(&run.label)),
             runs_root: request.dir.clone(),
             quiet: request.quiet,
+            engine: request.engine,
         };
-        let run_exit = match runtime.block_on(supervisor::run(scenario, options)) {
+        let run_exit = match run_one(runtime, scenario, options) {
             Ok(report) => {
                 print!(
                     "{}",
@@ -116,6 +119,18 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
         println!("  {row}");
     }
     Ok(exit)
+}
+
+/// Carry out one run with the engine its options name: real processes, or the simulated twin.
+pub fn run_one(
+    runtime: &tokio::runtime::Runtime,
+    scenario: Scenario,
+    options: RunOptions,
+) -> Result<RunReport, SupervisorError> {
+    match options.engine {
+        Engine::Real => runtime.block_on(supervisor::run(scenario, options)),
+        Engine::Sim => Ok(crate::sim::run(scenario, &options)?),
+    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,10 @@ pub struct RunArgs {
     /// `clock.max_rate=1,3,6`; every value runs on the same seeds.
     #[arg(long, value_name = "KEY=V1,V2,...")]
     pub sweep: Option<crate::sweep::Sweep>,
+    /// What runs the scenario: `real` processes on loopback, or `sim`, its deterministic
+    /// ideal-time twin in virtual time.
+    #[arg(long, value_enum, default_value_t = crate::manifest::Engine::Real)]
+    pub engine: crate::manifest::Engine,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
+//! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
 //! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
@@ -32,6 +33,7 @@ pub mod log_format;
 pub mod machine;
 pub mod manifest;
 pub mod scenario;
+pub mod sim;
 pub mod supervisor;
 pub mod sweep;
 pub mod timeline;

@@ -34,12 +34,10 @@ fn main() -> ExitCode {
 /// One run: its summary on stdout, its exit from how it went.
 fn run(request: RunRequest) -> Outcome {
     let RunRequest { scenario, options } = request;
-    let report = runtime()
-        .block_on(supervisor::run(scenario, options))
-        .map_err(|e| Failed {
-            exit: e.exit(),
-            error: Box::new(e),
-        })?;
+    let report = batch::run_one(&runtime(), scenario, options).map_err(|e| Failed {
+        exit: e.exit(),
+        error: Box::new(e),
+    })?;
     print!(
         "{}",
         supervisor::display::summary(&report.manifest, &report.run_dir)

@@ -19,6 +19,9 @@ pub struct Manifest {
     /// Version of the machine log format ([`crate::log_format::FORMAT_VERSION`]).
     pub log_format: u32,
     pub logiclock_version: String,
+    /// What ran the scenario; manifests written before engines existed were real runs.
+    #[serde(default)]
+    pub engine: Engine,
     /// The resolved scenario, seed included.
     pub scenario: Scenario,
     /// System time the tick loops were told to start at, RFC 3339.
@@ -26,6 +29,17 @@ pub struct Manifest {
     pub machines: Vec<MachineEntry>,
     /// Filled in when the run has ended.
     pub outcome: Option<Outcome>,
+}
+
+/// What carries out a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// One operating-system process per machine, talking TCP on loopback, in real time.
+    #[default]
+    Real,
+    /// The ideal-time twin: a deterministic discrete-event simulation in one process.
+    Sim,
 }
 
 /// One model machine of the run.

@@ -134,6 +134,7 @@ mod tests {
         let mut m = Manifest {
             manifest_version: MANIFEST_VERSION,
             log_format: crate::log_format::FORMAT_VERSION,
+            engine: crate::manifest::Engine::Real,
             logiclock_version: "test".into(),
             scenario: crate::scenario::Scenario::default(),
             started_at: "2026-01-01T00:00:00Z".into(),

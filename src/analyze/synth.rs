@@ -161,6 +161,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     let manifest = Manifest {
         manifest_version: MANIFEST_VERSION,
         log_format: FORMAT_VERSION,
+        engine: crate::manifest::Engine::Real,
         logiclock_version: env!("CARGO_PKG_VERSION").into(),
         scenario: Scenario {
             name: "synthetic".into(),

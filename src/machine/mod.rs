@@ -4,6 +4,7 @@
 //! - [`commands`]: the supervisor's messages during the machine's life;
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
+//! - [`step`]: a tick's decision (receive, or roll the die), shared with the simulated twin;
 //! - [`tick`]: the tick loop;
 //! - [`ticker`]: the tick schedule, the missed-tick rule and the precise (timerfd) timer;
 //! - [`status`]: the tick loop's figures to the supervisor, every 100 ms;
@@ -21,6 +22,7 @@ pub mod process;
 pub mod restore;
 pub mod shutdown;
 pub mod status;
+pub mod step;
 pub mod tick;
 pub mod ticker;
 pub mod wire;

@@ -10,14 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::clock::{choose_action, Action, LamportClock, VectorClock};
+use super::clock::{Action, LamportClock, VectorClock};
 use super::mesh::{Incoming, Outgoing};
+use super::step::{decide, Step};
 use super::ticker::{Schedule, Timer};
 use super::wire::Message;
 use crate::log_format::{emit, Event};
@@ -110,22 +110,22 @@ impl TickLoop {
             }
             last_tick = tick;
 
-            if let Ok(msg) = inbox.try_recv() {
-                let lamport = clock.receive(msg.lamport);
-                let vc = vclock.receive(&msg.vc).to_vec();
-                received += 1;
-                emit(&Event::Recv {
-                    tick,
-                    lamport,
-                    from: msg.from,
-                    msg_clock: msg.lamport,
-                    queue: inbox.len() as u64,
-                    vc,
-                    late_us,
-                });
-            } else {
-                let roll = rng.random_range(1..=die);
-                match choose_action(roll, &peers) {
+            match decide(inbox.try_recv().ok(), &mut rng, die, &peers) {
+                Step::Receive(msg) => {
+                    let lamport = clock.receive(msg.lamport);
+                    let vc = vclock.receive(&msg.vc).to_vec();
+                    received += 1;
+                    emit(&Event::Recv {
+                        tick,
+                        lamport,
+                        from: msg.from,
+                        msg_clock: msg.lamport,
+                        queue: inbox.len() as u64,
+                        vc,
+                        late_us,
+                    });
+                }
+                Step::Act(action) => match action {
                     Action::Internal => {
                         let lamport = clock.internal();
                         let vc = vclock.tick().to_vec();
@@ -163,7 +163,7 @@ impl TickLoop {
                             late_us,
                         });
                     }
-                }
+                },
             }
             status.tick.store(tick, Ordering::Relaxed);
             status.lamport.store(clock.value(), Ordering::Relaxed);

@@ -14,5 +14,7 @@ pub const MAX_SPEEDUP: f64 = 100_000.0;
 pub const MIN_SPEEDUP: f64 = 0.001;
 /// Fastest real tick rate a machine may be asked for (rate x speedup), ticks per real second.
 pub const MAX_REAL_RATE: f64 = 1_000_000.0;
+/// Largest simulated link latency or jitter, in real microseconds (one minute).
+pub const MAX_LATENCY_US: i64 = 60_000_000;
 /// Longest grace period a machine may be given to answer `stop`, in real seconds.
 pub const MAX_STOP_GRACE_S: f64 = 600.0;

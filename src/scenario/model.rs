@@ -54,6 +54,12 @@ pub struct Scenario {
     /// Faults to cause, in time order.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// `--engine sim` only: real microseconds a message takes on a link.
+    #[serde(default = "default_latency_us")]
+    pub latency_us: u64,
+    /// `--engine sim` only: up to this many more real microseconds, drawn per message.
+    #[serde(default)]
+    pub jitter_us: u64,
 }
 
 impl Scenario {
@@ -84,6 +90,11 @@ impl Scenario {
 /// Real seconds a machine has to answer `stop`, when the scenario does not say.
 pub fn default_stop_grace_s() -> f64 {
     10.0
+}
+
+/// The simulated link latency when the scenario gives none: about a loopback TCP hop.
+pub fn default_latency_us() -> u64 {
+    100
 }
 
 /// The random stream of machine `id`'s die rolls: one ChaCha stream per machine (and per

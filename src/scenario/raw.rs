@@ -70,6 +70,8 @@ pub struct RawEvents {
 pub struct RawNetwork {
     pub host: Option<String>,
     pub ports: Option<Vec<i64>>,
+    pub latency_us: Option<i64>,
+    pub jitter_us: Option<i64>,
 }
 
 /// Values given on the command line; each replaces the scenario's key of the same meaning.

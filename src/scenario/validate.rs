@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::fault;
 use super::limits::*;
-use super::model::{default_stop_grace_s, RateSpec, Scenario};
+use super::model::{default_latency_us, default_stop_grace_s, RateSpec, Scenario};
 use super::raw::{Overrides, RawClock, RawNetwork, RawScenario, ScenarioError};
 
 impl Default for Scenario {
@@ -105,6 +105,13 @@ impl Scenario {
 
         let host = host(&raw.network, invalid)?;
         let ports = ports(raw.network.ports, machines, invalid)?;
+        let latency_us = link_us(
+            "network.latency_us",
+            raw.network.latency_us,
+            default_latency_us(),
+            invalid,
+        )?;
+        let jitter_us = link_us("network.jitter_us", raw.network.jitter_us, 0, invalid)?;
 
         let faults = fault::validate(raw.fault, machines, duration_s)
             .map_err(|(key, message)| invalid.at(&key, message))?;
@@ -132,8 +139,27 @@ impl Scenario {
             die,
             host,
             ports,
+            latency_us,
+            jitter_us,
         })
     }
+}
+
+/// A simulated link time (`network.latency_us`, `network.jitter_us`), real microseconds.
+fn link_us(
+    key: &str,
+    value: Option<i64>,
+    default: u64,
+    invalid: Invalid,
+) -> Result<u64, ScenarioError> {
+    let value = value.unwrap_or(default as i64);
+    if !(0..=MAX_LATENCY_US).contains(&value) {
+        return Err(invalid.at(
+            key,
+            format!("is {value}; allowed: 0 to {MAX_LATENCY_US} real microseconds"),
+        ));
+    }
+    Ok(value as u64)
 }
 
 /// Makes the error for one key of the file at `.0`.

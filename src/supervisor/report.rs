@@ -9,7 +9,7 @@ use super::slot::Slot;
 use crate::exit::Exit;
 use crate::log_format;
 use crate::manifest::{
-    FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome, Restart,
+    Engine, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome, Restart,
     MANIFEST_VERSION,
 };
 use crate::scenario::Scenario;
@@ -21,6 +21,8 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     pub runs_root: PathBuf,
     pub quiet: bool,
+    /// Real processes, or the simulated twin.
+    pub engine: Engine,
 }
 
 /// How a run went.
@@ -53,6 +55,7 @@ pub fn manifest(scenario: &Scenario, slots: &[Slot], started_at: SystemTime) -> 
     Manifest {
         manifest_version: MANIFEST_VERSION,
         log_format: log_format::FORMAT_VERSION,
+        engine: Engine::Real,
         logiclock_version: env!("CARGO_PKG_VERSION").to_owned(),
         scenario: scenario.clone(),
         started_at: humantime::format_rfc3339_micros(started_at).to_string(),

@@ -140,6 +140,7 @@ impl Fixture {
         let mut manifest = Manifest {
             manifest_version: MANIFEST_VERSION,
             log_format: FORMAT_VERSION,
+            engine: logiclock::manifest::Engine::Real,
             logiclock_version: "test".into(),
             scenario: Scenario {
                 name: self.name.clone(),

@@ -40,6 +40,9 @@ mod diagram;
 // `logiclock export` to ShiViz, Perfetto and CSV.
 mod export;
 
+// `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
+mod sim;
+
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
 mod signals;
 
