@@ -11,6 +11,7 @@
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
+//! - [`runlog`]: the one reader of run directories: manifest, lines, merge, pairing, warnings;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
@@ -25,6 +26,7 @@ pub mod fault;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
+pub mod runlog;
 pub mod scenario;
 pub mod supervisor;
 pub mod timeline;

@@ -6,13 +6,13 @@ use crate::manifest::Manifest;
 use super::checks::{CheckId, Checks, RATE_TOLERANCE};
 use super::drift::Drift;
 use super::faults::FaultPlan;
-use super::links::{Link, Outcome, Pending};
 use super::metrics::MachineMetrics;
-use super::read::{Ev, Record};
 use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
-use super::timestamp::parse_micros;
 use super::vectors::Vectors;
+use crate::runlog::timestamp::parse_micros;
+use crate::runlog::{Ev, Record};
+use crate::runlog::{Link, Outcome, Pending};
 
 /// Which end of a link a record is.
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +142,7 @@ impl Analyzer {
             clock,
             ts: rec.ts,
             line: rec.line,
+            index: 0,
         };
         let mut ctx = Settle {
             ids: &self.ids,
@@ -197,6 +198,7 @@ impl Analyzer {
                     clock: lamport,
                     ts: rec.ts,
                     line: rec.line,
+                    index: 0,
                 }),
                 None => self
                     .checks
@@ -439,7 +441,9 @@ impl Settle<'_> {
     fn settle(&mut self, outcome: Outcome, from: usize, to: usize) {
         let (f, t) = (self.ids[from], self.ids[to]);
         match outcome {
-            Outcome::Matched { delay_us } => self.metrics[to].add_delay(delay_us),
+            matched @ Outcome::Matched { .. } => {
+                self.metrics[to].add_delay(matched.delay_us().expect("a matched message has a delay"))
+            }
             Outcome::Lost(p) if lost_in_a_restart(self.faults, self.starts, from, to, p.ts) => {
                 self.deaths += 1;
             }

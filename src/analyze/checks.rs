@@ -6,8 +6,8 @@
 //! with a killed one) is recorded with [`Checks::expect`]: shown, but not an offence.
 
 use super::faults::FaultPlan;
-use super::read::{Ev, Record};
 use super::summary::{Check, Offence, Verdict};
+use crate::runlog::{Ev, Record};
 
 /// Offences listed per check (all are counted).
 pub const LISTED: usize = 10;

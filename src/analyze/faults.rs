@@ -5,7 +5,7 @@
 use crate::manifest::Manifest;
 
 use super::summary::FaultSummary;
-use super::timestamp::parse_micros;
+use crate::runlog::timestamp::parse_micros;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
 /// (the machine logs its skip at its first tick after waking, or after a restart's set-up).

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use super::read::{Ev, Record};
 use super::stats::LogHistogram;
 use super::summary::{DelaySummary, Gap, JumpSummary, MachineSummary, QueueSummary};
+use crate::runlog::{Ev, Record};
 
 /// How many of the biggest jumps are kept.
 pub const BIGGEST: usize = 5;

@@ -10,7 +10,7 @@ use crate::log_format::{log_file_name, FORMAT_VERSION};
 use crate::manifest::{MachineEntry, Manifest, Outcome, MANIFEST_VERSION};
 use crate::scenario::{RateSpec, Scenario};
 
-use super::timestamp::{format_micros, parse_micros};
+use crate::runlog::timestamp::{format_micros, parse_micros};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -217,7 +217,8 @@ mod tests {
             ..SynthSpec::default()
         };
         let lines = write_run(dir.path(), &spec).unwrap();
-        let a = analyze_dir(dir.path(), &Options::default()).unwrap();
+        let (a, warnings) = analyze_dir(dir.path(), &Options::default()).unwrap();
+        assert_eq!(warnings, vec![]);
         assert!(a.summary.verdict.passed, "{:#?}", a.summary.verdict);
         assert_eq!(a.summary.lines, lines);
         let sent: u64 = a.summary.links.iter().map(|l| l.sent).sum();

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::causality::{causality, Causality, MachineEvents};
 use super::checks::{CheckId, Checks};
-use super::read::{Ev, Record};
+use crate::runlog::{Ev, Record};
 
 /// Vector state of a run's analysis.
 #[derive(Debug)]

@@ -345,10 +345,13 @@ fn corrupt_inputs_each_say_what_is_wrong() {
     }
     let cases: [(&str, Spoil, &str); 6] = [
         (
-            "truncated line",
+            "truncated line before the last",
             |d| {
                 edit(d.join("machine-1.log"), |t| {
+                    let last = t.lines().last().unwrap().to_owned();
                     t + r#"{"timestamp":"2026-01-01T00:00:03.000000Z","machine":1,"ev"#
+                        + "\n"
+                        + &last
                 })
             },
             "machine-1.log line 5: truncated line",

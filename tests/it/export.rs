@@ -210,7 +210,8 @@ fn a_corrupt_line_is_exit_2_naming_the_file_and_line() {
     let run = write_run(&tmp.path().join("golden"), &golden_lines());
     let log = run.join("machine-1.log");
     let mut text = std::fs::read_to_string(&log).unwrap();
-    text.push_str("{\"timestamp\":\"2026-01-01T00:00:00.6Z\",\"machine\":1,\"event\":\"recv\"\n");
+    // A whole line without the fields of its event (a line cut short at the end only warns).
+    text.push_str("{\"timestamp\":\"2026-01-01T00:00:00.6Z\",\"machine\":1,\"event\":\"recv\"}\n");
     std::fs::write(&log, text).unwrap();
     for format in ["shiviz", "perfetto", "csv"] {
         let out = logiclock(

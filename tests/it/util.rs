@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use logiclock::log_format::{log_file_name, Event, LogLine};
 use logiclock::manifest::Manifest;
+use logiclock::runlog::read_log_lines;
 
 /// The binary under test.
 pub fn bin() -> PathBuf {
@@ -182,16 +183,9 @@ impl RunFiles {
             .iter()
             .map(|m| {
                 let path = dir.join(log_file_name(m.id));
-                let text = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("failed to read {}: {e}", path.display()));
-                text.lines()
-                    .enumerate()
-                    .map(|(n, line)| {
-                        serde_json::from_str(line).unwrap_or_else(|e| {
-                            panic!("{} line {}: {e}: {line}", path.display(), n + 1)
-                        })
-                    })
-                    .collect()
+                let (lines, cut) = read_log_lines(&path, m.id).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(cut, None, "a test run's log ends with a whole line");
+                lines
             })
             .collect();
         RunFiles { manifest, logs }

@@ -1,4 +1,5 @@
-//! Matching receives to sends, one FIFO per link (from, to).
+//! The one pairing of receives with sends, one FIFO per link (from, to): streamed by `analyze`,
+//! collected into a list of [`Message`]s by [`pair_messages`] for the diagram and the exports.
 //!
 //! Messages on a link arrive in the order they were sent, and the clocks a sender puts on them
 //! strictly increase, so `(from, to, lamport)` names a message. A receive of clock `c` matches the
@@ -10,7 +11,9 @@
 //! oldest, but not when older ones wait in a queue). The sender writes it after the `send` line,
 //! yet a drop logged by another task can come first in the file; such a drop waits for its send.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+
+use crate::log_format::IdSet;
 
 /// A message sent and not yet received.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,14 +22,15 @@ pub struct Pending {
     pub ts: i64,
     /// Line of the send (or receive) in its machine's log.
     pub line: u64,
+    /// Position of the event in the caller's sequence (0 if the caller does not need it).
+    pub index: usize,
 }
 
 /// What one send or receive settled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome {
-    /// A receive matched its send; system time from send to receive (0 if the receive's
-    /// timestamp is not later).
-    Matched { delay_us: u64 },
+    /// A receive matched its send.
+    Matched { send: Pending, recv: Pending },
     /// A send that the receiver skipped over: it was never received.
     Lost(Pending),
     /// A receive that matches no send.
@@ -72,9 +76,7 @@ impl Link {
             } else if recv.clock == msg.clock {
                 self.recvs.pop_front();
                 self.received += 1;
-                out(Outcome::Matched {
-                    delay_us: delay(msg.ts, recv.ts),
-                });
+                out(Outcome::Matched { send: msg, recv });
                 return;
             } else {
                 // The waiting receive is for a later message: this one was skipped over.
@@ -96,9 +98,7 @@ impl Link {
             } else if send.clock == msg.clock {
                 self.sends.pop_front();
                 self.received += 1;
-                out(Outcome::Matched {
-                    delay_us: delay(send.ts, msg.ts),
-                });
+                out(Outcome::Matched { send, recv: msg });
                 return;
             } else {
                 self.unmatched += 1;
@@ -148,8 +148,97 @@ impl Link {
     }
 }
 
-fn delay(sent: i64, received: i64) -> u64 {
-    u64::try_from(received - sent).unwrap_or(0)
+impl Outcome {
+    /// System time from send to receive of a matched message (0 if the receive's timestamp is
+    /// not later).
+    pub fn delay_us(&self) -> Option<u64> {
+        match self {
+            Outcome::Matched { send, recv } => Some(u64::try_from(recv.ts - send.ts).unwrap_or(0)),
+            _ => None,
+        }
+    }
+}
+
+/// One message: its send and its receive, as indices into the caller's events (either may be
+/// missing: a message never received, a receive whose send line is lost).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message {
+    pub from: u32,
+    pub to: u32,
+    /// The Lamport value the message carried.
+    pub lamport: u64,
+    pub send: Option<usize>,
+    pub recv: Option<usize>,
+}
+
+/// A clock event that sends or receives, as [`pair_messages`] needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step {
+    /// Machine `from` sent the message with clock `lamport` to every machine in `to`.
+    Send { from: u32, to: IdSet, lamport: u64 },
+    /// Machine `to` received the message from `from` that carried `msg_clock`.
+    Recv { from: u32, to: u32, msg_clock: u64 },
+}
+
+/// Every message of `steps` (`(index, timestamp, step)` in time order), in the order of their
+/// sends (receives without a send last).
+pub fn pair_messages(steps: impl IntoIterator<Item = (usize, i64, Step)>) -> Vec<Message> {
+    let mut links: HashMap<(u32, u32), Link> = HashMap::new();
+    let mut messages = Vec::new();
+    let mut settle = |from: u32, to: u32, outcome: Outcome| {
+        let message = |send: Option<Pending>, recv: Option<Pending>, clock: u64| Message {
+            from,
+            to,
+            lamport: clock,
+            send: send.map(|p| p.index),
+            recv: recv.map(|p| p.index),
+        };
+        messages.push(match outcome {
+            Outcome::Matched { send, recv } => message(Some(send), Some(recv), send.clock),
+            Outcome::Lost(send) => message(Some(send), None, send.clock),
+            Outcome::Unmatched(recv) => message(None, Some(recv), recv.clock),
+        });
+    };
+    for (index, ts, step) in steps {
+        match step {
+            Step::Send { from, to, lamport } => {
+                for to in to.iter() {
+                    let msg = Pending {
+                        clock: lamport,
+                        ts,
+                        line: 0,
+                        index,
+                    };
+                    let link = links.entry((from, to)).or_default();
+                    link.send(msg, &mut |o| settle(from, to, o));
+                }
+            }
+            Step::Recv {
+                from,
+                to,
+                msg_clock,
+            } => {
+                let msg = Pending {
+                    clock: msg_clock,
+                    ts,
+                    line: 0,
+                    index,
+                };
+                let link = links.entry((from, to)).or_default();
+                link.recv(msg, &mut |o| settle(from, to, o));
+            }
+        }
+    }
+    for (&(from, to), link) in &mut links {
+        for &send in link.pending_sends() {
+            settle(from, to, Outcome::Lost(send));
+        }
+        for recv in link.take_pending_recvs() {
+            settle(from, to, Outcome::Unmatched(recv));
+        }
+    }
+    messages.sort_by_key(|m| (m.send.is_none(), m.send, m.to, m.recv));
+    messages
 }
 
 #[cfg(test)]
@@ -157,7 +246,16 @@ mod tests {
     use super::*;
 
     fn p(clock: u64, ts: i64, line: u64) -> Pending {
-        Pending { clock, ts, line }
+        Pending {
+            clock,
+            ts,
+            line,
+            index: 0,
+        }
+    }
+
+    fn delays(out: &[Outcome]) -> Vec<Option<u64>> {
+        out.iter().map(Outcome::delay_us).collect()
     }
 
     fn run(link: &mut Link, steps: &[(bool, Pending)]) -> Vec<Outcome> {
@@ -184,13 +282,7 @@ mod tests {
                 (false, p(4, 260, 10)),
             ],
         );
-        assert_eq!(
-            out,
-            vec![
-                Outcome::Matched { delay_us: 50 },
-                Outcome::Matched { delay_us: 60 }
-            ]
-        );
+        assert_eq!(delays(&out), vec![Some(50), Some(60)]);
         assert_eq!(
             (link.sent, link.received, link.pending_sends().count()),
             (2, 2, 0)
@@ -211,7 +303,7 @@ mod tests {
             ],
         );
         assert_eq!(out[1], Outcome::Lost(p(2, 200, 4)));
-        assert_eq!(out[2], Outcome::Matched { delay_us: 50 });
+        assert_eq!(out[2].delay_us(), Some(50));
         assert_eq!(link.lost, 1);
     }
 
@@ -240,13 +332,7 @@ mod tests {
         // 1 still waits in the receiver's queue; 2 was dropped, not the oldest
         link.drop_msg(p(2, 210, 6));
         let out = run(&mut link, &[(false, p(1, 400, 9)), (false, p(3, 500, 10))]);
-        assert_eq!(
-            out,
-            vec![
-                Outcome::Matched { delay_us: 300 },
-                Outcome::Matched { delay_us: 200 }
-            ]
-        );
+        assert_eq!(delays(&out), vec![Some(300), Some(200)]);
         assert_eq!(
             (link.sent, link.received, link.dropped, link.lost),
             (3, 2, 1, 0)
@@ -276,6 +362,40 @@ mod tests {
     fn a_receive_seen_before_its_send_still_matches() {
         let mut link = Link::default();
         let out = run(&mut link, &[(false, p(2, 100, 7)), (true, p(2, 100, 3))]);
-        assert_eq!(out, vec![Outcome::Matched { delay_us: 0 }]);
+        assert_eq!(delays(&out), vec![Some(0)]);
+    }
+
+    #[test]
+    fn messages_pair_by_link_and_clock_in_send_order() {
+        let send = |from, to, lamport| Step::Send {
+            from,
+            to: IdSet(to),
+            lamport,
+        };
+        let recv = |from, to, msg_clock| Step::Recv {
+            from,
+            to,
+            msg_clock,
+        };
+        let steps = vec![
+            (0, 10, send(0, 0b110, 1)),
+            (1, 20, recv(0, 2, 1)),
+            (2, 30, recv(0, 1, 4)),
+            (3, 40, send(2, 0b1, 3)),
+        ];
+        let m = pair_messages(steps);
+        let view: Vec<_> = m
+            .iter()
+            .map(|m| (m.from, m.to, m.lamport, m.send, m.recv))
+            .collect();
+        assert_eq!(
+            view,
+            vec![
+                (0, 1, 1, Some(0), None),
+                (0, 2, 1, Some(0), Some(1)),
+                (2, 0, 3, Some(3), None),
+                (0, 1, 4, None, Some(2)),
+            ]
+        );
     }
 }
