@@ -1,13 +1,23 @@
 //! The machine log contract: file names, the format version, and every event with its fields.
 //!
-//! Both the writer (each model machine) and the readers (`analyze`, the tests) use these types, so
-//! a field cannot be renamed on one side only. Changing a field is a format change: bump
-//! [`FORMAT_VERSION`].
+//! Both the writer (each model machine, serializing [`LogLine`] with serde) and the one reader
+//! ([`crate::runlog`]) use these types, so a field cannot be renamed on one side only. Changing a
+//! field is a format change: bump [`FORMAT_VERSION`].
+//!
+//! # Versions
+//! - 1: the first format, without vector clocks.
+//! - 2: `vc` on `internal`, `send` and `recv` lines.
+//! - 3: every field has one JSON type in every event: `to` is an array of machine ids on `dropped`
+//!   lines too (it was a bare integer), so tools that infer one schema for all lines (DuckDB's
+//!   `read_json_auto`) read a whole log. Fault kinds ([`FaultKind`]) and drop reasons
+//!   ([`DropReason`]) are closed sets of strings.
+//!
+//! The readers accept formats 1 to 3: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -120,14 +130,16 @@ pub enum Event {
     /// A message to `to` was discarded: by a partition in drop mode, or because `to` is gone.
     /// It counts as sent and never received.
     Dropped {
-        to: u32,
+        /// The one recipient, as an array like a `send` line's (format 3; an integer before).
+        #[serde(deserialize_with = "one_or_many")]
+        to: Vec<u32>,
         lamport: u64,
-        reason: String,
+        reason: DropReason,
     },
     /// A fault concerning this machine: `kill` (of `peer`, on purpose), `died` (`peer` died
     /// unplanned), `pause`, `delay`, `partition`; `detail` says what and for how long.
     Fault {
-        kind: String,
+        kind: FaultKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         peer: Option<u32>,
         detail: String,
@@ -143,6 +155,112 @@ pub enum Event {
     /// An event name this version does not know (readers only).
     #[serde(other)]
     Unknown,
+}
+
+/// What a fault did, in a `fault` line and in the manifest's fault records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// A machine was killed on purpose (SIGKILL).
+    Kill,
+    /// A machine died without a fault asking for it.
+    Died,
+    /// A machine was frozen (SIGSTOP).
+    Pause,
+    /// A paused machine was let go on (SIGCONT).
+    Resume,
+    /// A killed machine was started again.
+    Restart,
+    /// A link's messages are held back (begins or ends, says the detail).
+    Delay,
+    /// Links between two groups are cut (begins or heals, says the detail).
+    Partition,
+}
+
+impl FaultKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FaultKind; 7] = [
+        FaultKind::Kill,
+        FaultKind::Died,
+        FaultKind::Pause,
+        FaultKind::Resume,
+        FaultKind::Restart,
+        FaultKind::Delay,
+        FaultKind::Partition,
+    ];
+
+    /// The kind as written in logs and manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Kill => "kill",
+            FaultKind::Died => "died",
+            FaultKind::Pause => "pause",
+            FaultKind::Resume => "resume",
+            FaultKind::Restart => "restart",
+            FaultKind::Delay => "delay",
+            FaultKind::Partition => "partition",
+        }
+    }
+}
+
+/// Why a message was dropped, in a `dropped` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DropReason {
+    /// A partition in drop mode cut the link.
+    #[serde(rename = "partition")]
+    Partition,
+    /// The recipient's connection is gone (it died or was killed).
+    #[serde(rename = "peer gone")]
+    PeerGone,
+}
+
+impl DropReason {
+    /// Every reason, in declaration order.
+    pub const ALL: [DropReason; 2] = [DropReason::Partition, DropReason::PeerGone];
+
+    /// The reason as written in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::Partition => "partition",
+            DropReason::PeerGone => "peer gone",
+        }
+    }
+}
+
+/// A closed set of wire strings, parsed and printed as they are written.
+macro_rules! wire_strings {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(text: &str) -> Result<$t, String> {
+                <$t>::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == text)
+                    .ok_or_else(|| format!("unknown {} {text:?}", stringify!($t)))
+            }
+        }
+    )*};
+}
+wire_strings!(FaultKind, DropReason);
+
+/// A list of machine ids written as an array, or (formats 1 and 2) as one bare id.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(u32),
+        Many(Vec<u32>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(id) => vec![id],
+        OneOrMany::Many(ids) => ids,
+    })
 }
 
 impl Event {
@@ -263,7 +381,7 @@ impl<'de> Deserialize<'de> for IdSet {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("an array of machine ids below 64, or one id")
             }
-            // `dropped` lines name a single recipient.
+            // `dropped` lines of formats 1 and 2 name their one recipient bare.
             fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<IdSet, E> {
                 if id >= 64 {
                     return Err(E::custom(format!(
@@ -288,27 +406,30 @@ impl<'de> Deserialize<'de> for IdSet {
                 Ok(IdSet(set))
             }
         }
-        // `any`: a `dropped` line has a number where a `send` line has an array.
+        // `any`: a `dropped` line of format 1 or 2 has a number where a `send` line has an array.
         deserializer.deserialize_any(Visitor)
     }
 }
 
-/// Emit a model event through tracing; the machine's log layer turns it into one JSON line.
-pub fn emit(event: &Event) {
-    tracing::info!(target: TARGET, record = %Record(event));
+thread_local! {
+    /// The event being emitted on this thread, for the log layer to serialize.
+    static EMITTING: std::cell::RefCell<Option<Event>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Name of the tracing field that carries a serialized [`Event`].
-pub const RECORD_FIELD: &str = "record";
+/// Emit a model event through tracing; the machine's log layer serializes it as one [`LogLine`].
+///
+/// The event travels beside the tracing call (tracing fields cannot carry a serde value): the
+/// layer runs on this thread, inside the call, and takes it with [`take_emitted`].
+pub fn emit(event: &Event) {
+    EMITTING.with(|slot| *slot.borrow_mut() = Some(event.clone()));
+    tracing::info!(target: TARGET, event = event.name());
+    // No layer took it (no subscriber, or one without the log layer): do not keep it.
+    EMITTING.with(|slot| slot.borrow_mut().take());
+}
 
-/// Display adapter that writes an event as its JSON object.
-struct Record<'a>(&'a Event);
-
-impl std::fmt::Display for Record<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let json = serde_json::to_string(self.0).map_err(|_| std::fmt::Error)?;
-        f.write_str(&json)
-    }
+/// The event [`emit`] is emitting on this thread, taken (the log layer calls it once per event).
+pub fn take_emitted() -> Option<Event> {
+    EMITTING.with(|slot| slot.borrow_mut().take())
 }
 
 #[cfg(test)]
@@ -369,5 +490,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(line.event, Event::Unknown);
+    }
+
+    #[test]
+    fn a_format_2_dropped_line_with_a_bare_recipient_still_reads() {
+        let old: LogLine = serde_json::from_str(
+            r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"dropped","to":2,"lamport":5,"reason":"peer gone"}"#,
+        )
+        .unwrap();
+        let expected = Event::Dropped {
+            to: vec![2],
+            lamport: 5,
+            reason: DropReason::PeerGone,
+        };
+        assert_eq!(old.event, expected);
+        let written = serde_json::to_value(&old).unwrap();
+        assert_eq!(written["to"], serde_json::json!([2]));
+    }
+
+    #[test]
+    fn fault_kinds_and_drop_reasons_are_their_wire_strings() {
+        for kind in FaultKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{kind}\""));
+            assert_eq!(kind.as_str().parse::<FaultKind>(), Ok(kind));
+        }
+        for reason in DropReason::ALL {
+            assert_eq!(
+                serde_json::to_string(&reason).unwrap(),
+                format!("\"{reason}\"")
+            );
+            assert_eq!(reason.as_str().parse::<DropReason>(), Ok(reason));
+        }
+        assert!("explode".parse::<FaultKind>().is_err());
     }
 }

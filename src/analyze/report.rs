@@ -168,7 +168,7 @@ fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
             let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
             vec![
                 format!("{:.3}", f.at_s),
-                f.kind.clone(),
+                f.kind.to_string(),
                 ids.join(", "),
                 f.detail.clone(),
             ]

@@ -106,7 +106,7 @@ pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
             max_rss_kb: need(f.max_rss_kb, "max_rss_kb")?,
         },
         Ev::Dropped { to, lamport } => Event::Dropped {
-            to,
+            to: vec![to],
             lamport,
             reason: parse_text(text(f.reason, "reason")?, name)?,
         },

@@ -119,7 +119,9 @@ impl Supervisor {
         self.view.note(&format!("fault: {detail}"));
         self.fault_log.push(FaultRecord {
             at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-            kind: kind.to_owned(),
+            kind: kind
+                .parse()
+                .expect("fault actions are named by the contract's fault kinds"),
             machines,
             detail,
         });

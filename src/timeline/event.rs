@@ -56,6 +56,8 @@ pub enum Kind {
 pub struct Other {
     /// The `event` field.
     pub name: String,
+    /// The event as [`crate::runlog`] read it (`Ev::Other` for peer events, faults, warnings).
+    pub event: crate::runlog::Ev,
     /// The `peer` (peer events, faults) or `to` (dropped) machine, if any.
     pub peer: Option<u32>,
     /// The line's other fields, `key=value` separated by spaces.

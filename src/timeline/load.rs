@@ -66,7 +66,7 @@ fn event(line: u64, parsed: Parsed<'_>) -> Event {
             msg_clock,
             queue,
         },
-        _ => Kind::Other(Box::new(other(&raw))),
+        ev => Kind::Other(Box::new(other(ev, &raw))),
     };
     Event {
         machine: raw.machine,
@@ -82,7 +82,7 @@ fn event(line: u64, parsed: Parsed<'_>) -> Event {
 }
 
 /// The fields of a non-clock line that have no column of their own, as `key=value` text.
-fn other(raw: &FlatLine) -> Other {
+fn other(event: Ev, raw: &FlatLine) -> Other {
     let mut detail = String::new();
     let mut put = |key: &str, value: &dyn std::fmt::Display| {
         if !detail.is_empty() {
@@ -123,6 +123,7 @@ fn other(raw: &FlatLine) -> Other {
     }
     Other {
         name: raw.event.to_string(),
+        event,
         peer: raw.peer.or_else(|| raw.to.and_then(|to| to.iter().next())),
         detail,
     }

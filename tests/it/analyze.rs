@@ -390,7 +390,7 @@ fn corrupt_inputs_each_say_what_is_wrong() {
                     t.replacen(r#""format":1"#, r#""format":7"#, 1)
                 })
             },
-            "machine-2.log: log format 7, this build reads formats 1 to 2",
+            "machine-2.log: log format 7, this build reads formats 1 to 3",
         ),
         (
             "missing log",
@@ -608,7 +608,7 @@ fn write_fault_run(
             .iter()
             .map(|&(ms, kind, machines)| FaultRecord {
                 at: ts(ms),
-                kind: kind.into(),
+                kind: kind.parse().unwrap(),
                 machines: machines.to_vec(),
                 // link faults say where they begin and end, as the supervisor writes them
                 detail: format!("{kind} of {machines:?} begins"),

@@ -224,7 +224,9 @@ impl RunFiles {
         for (id, lines) in self.logs.iter().enumerate() {
             for line in lines {
                 if let Event::Dropped { to, lamport, .. } = &line.event {
-                    dropped.entry((id as u32, *to)).or_default().push(*lamport);
+                    for &to in to {
+                        dropped.entry((id as u32, to)).or_default().push(*lamport);
+                    }
                 }
                 if let Event::Send {
                     lamport, to, vc, ..
