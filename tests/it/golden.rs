@@ -233,11 +233,10 @@ pub fn read_logs(run: &Path) -> Vec<LogLine> {
         .machines
         .iter()
         .flat_map(|m| {
-            std::fs::read_to_string(run.join(&m.log))
-                .unwrap()
-                .lines()
-                .map(|l| serde_json::from_str::<LogLine>(l).unwrap())
-                .collect::<Vec<_>>()
+            let (lines, cut) = logiclock::runlog::read_log_lines(&run.join(&m.log), m.id)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(cut, None, "a finished run's log ends with a whole line");
+            lines
         })
         .collect()
 }

@@ -28,5 +28,8 @@ mod diagram;
 // `logiclock export` to ShiViz, Perfetto and CSV.
 mod export;
 
+// The same corrupt or cut inputs through analyze, diagram and export: one outcome each.
+mod corrupt_input;
+
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
 mod signals;
