@@ -232,7 +232,7 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn feed(events: &[Ev]) -> Verdict {
         let mut checks = Checks::new(vec![(0, "machine-0.log".into())]);

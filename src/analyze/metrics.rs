@@ -251,7 +251,7 @@ impl MachineMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn rec(ts: i64, line: u64, event: Ev) -> Record {
         Record {

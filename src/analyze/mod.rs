@@ -20,6 +20,7 @@ pub mod report;
 pub mod stats;
 pub mod summary;
 pub mod synth;
+pub mod tables;
 pub mod vectors;
 
 pub use analyzer::{Analysis, Options};

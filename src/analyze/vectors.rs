@@ -120,7 +120,7 @@ impl Vectors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn rec(line: u64, event: Ev, vc: &[u64]) -> Record {
         Record {

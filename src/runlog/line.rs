@@ -4,7 +4,9 @@
 //! Which fields each event must have, the queue bound and the single recipient of a `dropped`
 //! line are checked here, for every command.
 
-use crate::log_format::{readable, FlatLine, IdSet};
+use crate::log_format::readable;
+
+use super::flat::{FlatLine, IdSet};
 
 use super::timestamp::parse_micros;
 

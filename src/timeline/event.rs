@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::log_format::IdSet;
+use crate::runlog::IdSet;
 
 /// A run directory read into memory.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::log_format::FlatLine;
+use crate::runlog::FlatLine;
 use crate::runlog::{self, timestamp::parse_micros, Ev, Parsed, RunLogError, Timed};
 
 use super::event::{Event, Kind, MachineInfo, Other, Timeline};
@@ -132,7 +132,7 @@ fn other(event: Ev, raw: &FlatLine) -> Other {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn parse(rest: &str) -> Result<Event, String> {
         let text =

@@ -34,7 +34,7 @@ pub fn match_messages(events: &[Event]) -> Vec<Message> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn ev(machine: u32, lamport: u64, kind: Kind) -> Event {
         Event {
