@@ -14,8 +14,7 @@ use crate::runlog::timestamp::parse_micros;
 use crate::runlog::{Ev, Record};
 use crate::runlog::{Link, Pending};
 
-mod settle;
-use settle::Settle;
+use super::settle::{Settle, Unreceived};
 
 /// Which end of a link a record is.
 #[derive(Debug, Clone, Copy)]
@@ -252,7 +251,15 @@ impl Analyzer {
                 }
             }
         }
-        let left = self.settle_unreceived();
+        let left = Unreceived {
+            ids: &self.ids,
+            faults: &self.faults,
+            stops: &self.stops,
+            starts: &self.starts,
+            links: &mut self.links,
+            checks: &mut self.checks,
+        }
+        .settle();
         let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
         for (i, m) in machines.iter_mut().enumerate() {
             let Some(achieved) = m.achieved_rate else {

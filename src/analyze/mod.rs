@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod pipeline;
 pub mod plots;
 pub mod report;
+pub mod settle;
 pub mod stats;
 pub mod summary;
 pub mod synth;

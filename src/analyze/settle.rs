@@ -1,13 +1,25 @@
 //! Settling each message once the analyzer knows its fate: matched (a delay), skipped over (lost),
 //! lost with a machine that died, or left in the receiver's stop queue.
 
-use super::super::checks::{CheckId, Checks};
-use super::super::faults::FaultPlan;
-use super::super::metrics::MachineMetrics;
-use super::Analyzer;
-use crate::runlog::{Outcome, Pending};
+use super::checks::{CheckId, Checks};
+use super::faults::FaultPlan;
+use super::metrics::MachineMetrics;
+use crate::runlog::{Link, Outcome, Pending};
 
-impl Analyzer {
+/// What accounting for the unreceived messages at the end of a run reads and updates.
+pub struct Unreceived<'a> {
+    pub ids: &'a [u32],
+    pub faults: &'a FaultPlan,
+    /// Per machine: its stop line's (queue, line number), if it wrote one.
+    pub stops: &'a [Option<(u64, u64)>],
+    /// Per machine: `start` lines seen, and the time of the last one.
+    pub starts: &'a [(u32, i64)],
+    /// `links[from * n + to]`, by machine index.
+    pub links: &'a mut [Link],
+    pub checks: &'a mut Checks,
+}
+
+impl Unreceived<'_> {
     /// Account for the sends never received, per receiver; returns how many of each link
     /// (`from * n + to`) were left in the receiver's stop queue.
     ///
@@ -15,7 +27,7 @@ impl Analyzer {
     /// back) went down with it. The rest must be its stop queue (a queue is processed in arrival
     /// order, so what is left is the latest); extra ones are lost with their sender when it died
     /// (the latest it sent first: still in its buffers), otherwise lost, earliest first.
-    pub(super) fn settle_unreceived(&mut self) -> Vec<u64> {
+    pub fn settle(&mut self) -> Vec<u64> {
         let n = self.ids.len();
         let mut left = vec![0u64; n * n];
         for t in 0..n {
@@ -105,7 +117,7 @@ impl Analyzer {
 
 /// What settling a send or receive needs from the analyzer, and how many messages it found
 /// lost with a dead machine.
-pub(super) struct Settle<'a> {
+pub struct Settle<'a> {
     pub ids: &'a [u32],
     pub checks: &'a mut Checks,
     pub metrics: &'a mut [MachineMetrics],
