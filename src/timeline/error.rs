@@ -15,7 +15,7 @@ pub enum TimelineError {
     #[error(transparent)]
     Input(#[from] RunLogError),
     /// The logs carry no vector clocks (log format 1) and the output needs them.
-    #[error("{}: no vector clocks (log format 1); {what} needs log format 2", path.display())]
+    #[error("{}: no vector clocks (log format 1); {what} needs log format 2 or later", path.display())]
     NoVectorClocks { path: PathBuf, what: &'static str },
     /// A vector clock breaks the rules (its own entry must grow by one per event).
     #[error("{} line {line}: {message}", path.display())]
