@@ -17,6 +17,7 @@
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
 //! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
+//! - [`runlog`]: the one reader of run directories: manifest, lines, merge, pairing, warnings;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
@@ -32,6 +33,7 @@ pub mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
+pub mod runlog;
 pub mod scenario;
 pub mod sim;
 pub mod supervisor;

@@ -1,13 +1,26 @@
 //! The machine log contract: file names, the format version, and every event with its fields.
 //!
-//! Both the writer (each model machine) and the readers (`analyze`, the tests) use these types, so
-//! a field cannot be renamed on one side only. Changing a field is a format change: bump
-//! [`FORMAT_VERSION`].
+//! Both the writer (each model machine, serializing [`LogLine`] with serde) and the one reader
+//! ([`crate::runlog`]) use these types, so a field cannot be renamed on one side only. Changing a
+//! field is a format change: bump [`FORMAT_VERSION`].
+//!
+//! # Versions
+//! - 1: the first format, without vector clocks.
+//! - 2: `vc` on `internal`, `send` and `recv` lines.
+//! - 3: every field has one JSON type in every event: `to` is an array of machine ids on `dropped`
+//!   lines too (it was a bare integer), so tools that infer one schema for all lines (DuckDB's
+//!   `read_json_auto`) read a whole log. Fault kinds ([`FaultKind`]) and drop reasons
+//!   ([`DropReason`]) are closed sets of strings.
+//!
+//! The readers accept formats 1 to 3: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
+mod kinds;
+pub use kinds::{DropReason, FaultKind};
+
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -120,14 +133,16 @@ pub enum Event {
     /// A message to `to` was discarded: by a partition in drop mode, or because `to` is gone.
     /// It counts as sent and never received.
     Dropped {
-        to: u32,
+        /// The one recipient, as an array like a `send` line's (format 3; an integer before).
+        #[serde(deserialize_with = "one_or_many")]
+        to: Vec<u32>,
         lamport: u64,
-        reason: String,
+        reason: DropReason,
     },
     /// A fault concerning this machine: `kill` (of `peer`, on purpose), `died` (`peer` died
     /// unplanned), `pause`, `delay`, `partition`; `detail` says what and for how long.
     Fault {
-        kind: String,
+        kind: FaultKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         peer: Option<u32>,
         detail: String,
@@ -143,6 +158,20 @@ pub enum Event {
     /// An event name this version does not know (readers only).
     #[serde(other)]
     Unknown,
+}
+
+/// A list of machine ids written as an array, or (formats 1 and 2) as one bare id.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(u32),
+        Many(Vec<u32>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(id) => vec![id],
+        OneOrMany::Many(ids) => ids,
+    })
 }
 
 impl Event {
@@ -197,118 +226,25 @@ impl Event {
     }
 }
 
-/// One log line read field by field: the fast path for readers of long logs (`analyze`).
+thread_local! {
+    /// The event being emitted on this thread, for the log layer to serialize.
+    static EMITTING: std::cell::RefCell<Option<Event>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Emit a model event through tracing; the machine's log layer serializes it as one [`LogLine`].
 ///
-/// Unlike [`LogLine`] it does not buffer the line to find the event first: every event field is an
-/// `Option` at the top level, and the event name and timestamp are borrowed from the line. Which
-/// fields an event must have is the reader's business; the names are the same as in [`Event`].
-#[derive(Debug, Default, Deserialize)]
-pub struct FlatLine<'a> {
-    #[serde(borrow)]
-    pub timestamp: &'a str,
-    pub machine: u32,
-    #[serde(borrow)]
-    pub event: &'a str,
-    pub format: Option<u32>,
-    pub rate: Option<u32>,
-    pub interval_us: Option<u64>,
-    pub machines: Option<u32>,
-    pub tick: Option<u64>,
-    pub lamport: Option<u64>,
-    pub late_us: Option<u64>,
-    pub to: Option<IdSet>,
-    pub from: Option<u32>,
-    pub msg_clock: Option<u64>,
-    pub queue: Option<u64>,
-    pub first: Option<u64>,
-    pub count: Option<u64>,
-    pub ticks: Option<u64>,
-    pub skipped: Option<u64>,
-    pub cpu_ms: Option<u64>,
-    pub max_rss_kb: Option<u64>,
-    /// Vector clock of a tick event (format 2 and up).
-    pub vc: Option<Vec<u64>>,
-    pub peer: Option<u32>,
-    pub incarnation: Option<u32>,
-    // Text fields of the rarer events; `Cow` because they may hold escapes.
-    #[serde(borrow)]
-    pub kind: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    pub addr: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    pub reason: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    pub detail: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    pub message: Option<std::borrow::Cow<'a, str>>,
-}
-
-/// A set of machine ids below 64 (the most a scenario may have), read from a JSON array
-/// without allocating.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct IdSet(pub u64);
-
-impl IdSet {
-    /// The ids in the set, ascending.
-    pub fn iter(self) -> impl Iterator<Item = u32> {
-        (0..64u32).filter(move |i| self.0 & (1u64 << i) != 0)
-    }
-}
-
-impl<'de> Deserialize<'de> for IdSet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<IdSet, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = IdSet;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array of machine ids below 64, or one id")
-            }
-            // `dropped` lines name a single recipient.
-            fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<IdSet, E> {
-                if id >= 64 {
-                    return Err(E::custom(format!(
-                        "machine id {id} out of range (at most 63)"
-                    )));
-                }
-                Ok(IdSet(1u64 << id))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<IdSet, A::Error> {
-                let mut set = 0u64;
-                while let Some(id) = seq.next_element::<u32>()? {
-                    if id >= 64 {
-                        return Err(serde::de::Error::custom(format!(
-                            "machine id {id} out of range (at most 63)"
-                        )));
-                    }
-                    set |= 1u64 << id;
-                }
-                Ok(IdSet(set))
-            }
-        }
-        // `any`: a `dropped` line has a number where a `send` line has an array.
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
-/// Emit a model event through tracing; the machine's log layer turns it into one JSON line.
+/// The event travels beside the tracing call (tracing fields cannot carry a serde value): the
+/// layer runs on this thread, inside the call, and takes it with [`take_emitted`].
 pub fn emit(event: &Event) {
-    tracing::info!(target: TARGET, record = %Record(event));
+    EMITTING.with(|slot| *slot.borrow_mut() = Some(event.clone()));
+    tracing::info!(target: TARGET, event = event.name());
+    // No layer took it (no subscriber, or one without the log layer): do not keep it.
+    EMITTING.with(|slot| slot.borrow_mut().take());
 }
 
-/// Name of the tracing field that carries a serialized [`Event`].
-pub const RECORD_FIELD: &str = "record";
-
-/// Display adapter that writes an event as its JSON object.
-struct Record<'a>(&'a Event);
-
-impl std::fmt::Display for Record<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let json = serde_json::to_string(self.0).map_err(|_| std::fmt::Error)?;
-        f.write_str(&json)
-    }
+/// The event [`emit`] is emitting on this thread, taken (the log layer calls it once per event).
+pub fn take_emitted() -> Option<Event> {
+    EMITTING.with(|slot| slot.borrow_mut().take())
 }
 
 #[cfg(test)]
@@ -339,20 +275,6 @@ mod tests {
     }
 
     #[test]
-    fn a_flat_line_reads_the_same_fields_as_a_log_line() {
-        let text = r#"{"timestamp":"2026-01-01T00:00:00.000001Z","machine":2,"event":"send","tick":7,"lamport":12,"to":[0,1],"late_us":3}"#;
-        let flat: FlatLine = serde_json::from_str(text).unwrap();
-        assert_eq!(flat.event, "send");
-        assert_eq!(flat.lamport, Some(12));
-        assert_eq!(flat.to.unwrap().iter().collect::<Vec<_>>(), vec![0, 1]);
-        assert_eq!(flat.from, None);
-        let bad = serde_json::from_str::<FlatLine>(
-            r#"{"timestamp":"x","machine":2,"event":"send","to":[64]}"#,
-        );
-        assert!(bad.unwrap_err().to_string().contains("out of range"));
-    }
-
-    #[test]
     fn format_1_lines_without_vector_clocks_still_read() {
         let line: LogLine = serde_json::from_str(
             r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"internal","tick":1,"lamport":1,"late_us":0}"#,
@@ -369,5 +291,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(line.event, Event::Unknown);
+    }
+
+    #[test]
+    fn a_format_2_dropped_line_with_a_bare_recipient_still_reads() {
+        let old: LogLine = serde_json::from_str(
+            r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"dropped","to":2,"lamport":5,"reason":"peer gone"}"#,
+        )
+        .unwrap();
+        let expected = Event::Dropped {
+            to: vec![2],
+            lamport: 5,
+            reason: DropReason::PeerGone,
+        };
+        assert_eq!(old.event, expected);
+        let written = serde_json::to_value(&old).unwrap();
+        assert_eq!(written["to"], serde_json::json!([2]));
+    }
+
+    #[test]
+    fn fault_kinds_and_drop_reasons_are_their_wire_strings() {
+        for kind in FaultKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{kind}\""));
+            assert_eq!(kind.as_str().parse::<FaultKind>(), Ok(kind));
+        }
+        for reason in DropReason::ALL {
+            assert_eq!(
+                serde_json::to_string(&reason).unwrap(),
+                format!("\"{reason}\"")
+            );
+            assert_eq!(reason.as_str().parse::<DropReason>(), Ok(reason));
+        }
+        assert!("explode".parse::<FaultKind>().is_err());
     }
 }

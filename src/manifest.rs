@@ -100,8 +100,8 @@ pub struct Outcome {
 pub struct FaultRecord {
     /// System time, RFC 3339.
     pub at: String,
-    /// `kill`, `pause`, `resume`, `delay` or `partition`.
-    pub kind: String,
+    /// What the fault did (`kill`, `pause`, `resume`, `restart`, `delay`, `partition`).
+    pub kind: crate::log_format::FaultKind,
     /// The machines concerned.
     pub machines: Vec<u32>,
     pub detail: String,

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::report::table;
 use super::summary::Summary;
+use super::tables::table;
 
 /// The metrics compared, with how to read each from a machine of a summary.
 type Metric = (&'static str, fn(&Summary, usize) -> f64);

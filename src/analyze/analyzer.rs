@@ -6,13 +6,15 @@ use crate::manifest::Manifest;
 use super::checks::{CheckId, Checks, RATE_TOLERANCE};
 use super::drift::Drift;
 use super::faults::FaultPlan;
-use super::links::{Link, Outcome, Pending};
 use super::metrics::MachineMetrics;
-use super::read::{Ev, Record};
 use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
-use super::timestamp::parse_micros;
 use super::vectors::Vectors;
+use crate::runlog::timestamp::parse_micros;
+use crate::runlog::{Ev, Record};
+use crate::runlog::{Link, Pending};
+
+use super::settle::{Settle, Unreceived};
 
 /// Which end of a link a record is.
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +144,7 @@ impl Analyzer {
             clock,
             ts: rec.ts,
             line: rec.line,
+            index: 0,
         };
         let mut ctx = Settle {
             ids: &self.ids,
@@ -197,6 +200,7 @@ impl Analyzer {
                     clock: lamport,
                     ts: rec.ts,
                     line: rec.line,
+                    index: 0,
                 }),
                 None => self
                     .checks
@@ -247,7 +251,15 @@ impl Analyzer {
                 }
             }
         }
-        let left = self.settle_unreceived();
+        let left = Unreceived {
+            ids: &self.ids,
+            faults: &self.faults,
+            stops: &self.stops,
+            starts: &self.starts,
+            links: &mut self.links,
+            checks: &mut self.checks,
+        }
+        .settle();
         let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
         for (i, m) in machines.iter_mut().enumerate() {
             let Some(achieved) = m.achieved_rate else {
@@ -325,145 +337,4 @@ impl Analyzer {
             table: drift.table,
         })
     }
-}
-
-impl Analyzer {
-    /// Account for the sends never received, per receiver; returns how many of each link
-    /// (`from * n + to`) were left in the receiver's stop queue.
-    ///
-    /// To a machine that died: what was sent before its restart (or at all, when it never came
-    /// back) went down with it. The rest must be its stop queue (a queue is processed in arrival
-    /// order, so what is left is the latest); extra ones are lost with their sender when it died
-    /// (the latest it sent first: still in its buffers), otherwise lost, earliest first.
-    fn settle_unreceived(&mut self) -> Vec<u64> {
-        let n = self.ids.len();
-        let mut left = vec![0u64; n * n];
-        for t in 0..n {
-            let to = self.ids[t];
-            let died = self.faults.machines[t].died;
-            let boundary = match (died, self.stops[t], self.starts[t]) {
-                (false, _, _) => i64::MIN,
-                (true, None, _) => i64::MAX,
-                (true, Some(_), (starts, at)) if starts >= 2 => at,
-                (true, Some(_), _) => i64::MIN,
-            };
-            let mut pending: Vec<(i64, usize, Pending)> = Vec::new();
-            let mut with_death = 0u64;
-            for f in 0..n {
-                let link = &mut self.links[f * n + t];
-                let before = link.pending_sends().filter(|p| p.ts < boundary).count() as u64;
-                link.lost_at_death += before;
-                with_death += before;
-                pending.extend(
-                    link.pending_sends()
-                        .filter(|p| p.ts >= boundary)
-                        .map(|p| (p.ts, f, *p)),
-                );
-            }
-            if with_death > 0 {
-                self.checks.expect(CheckId::Lost, t, None, || {
-                    format!("{with_death} message(s) to machine {to} were lost with it when it died (fault)")
-                });
-            }
-            pending.sort_by_key(|&(ts, f, p)| (ts, f, p.clock));
-            let count = pending.len() as u64;
-            let queue = match self.stops[t] {
-                Some((queue, line)) => {
-                    if queue > count {
-                        self.checks.offend(CheckId::Lost, t, Some(line), || {
-                            format!("stop queue {queue}, but only {count} message(s) to machine {to} were sent and not received")
-                        });
-                    }
-                    queue
-                }
-                None if died => {
-                    self.checks.expect(CheckId::Lost, t, None, || {
-                        format!("no stop line: machine {to} was killed (fault)")
-                    });
-                    0
-                }
-                None => {
-                    self.checks.offend(CheckId::Lost, t, None, || {
-                        format!("no stop line: the fate of {count} unreceived message(s) to machine {to} is unknown")
-                    });
-                    count
-                }
-            };
-            let mut extra = count.saturating_sub(queue) as usize;
-            let mut gone = vec![false; pending.len()];
-            for (k, &(ts, f, _)) in pending.iter().enumerate().rev() {
-                let sender = &self.faults.machines[f];
-                if extra > 0 && sender.died && sender.killed_at.is_none_or(|at| ts <= at) {
-                    gone[k] = true;
-                    extra -= 1;
-                    self.links[f * n + t].lost_at_death += 1;
-                    let from = self.ids[f];
-                    self.checks.expect(CheckId::Lost, f, Some(pending[k].2.line), || {
-                        format!("message {from}->{to} with clock {} never left machine {from}, which died (fault)", pending[k].2.clock)
-                    });
-                }
-            }
-            for (k, &(_, f, p)) in pending.iter().enumerate() {
-                if gone[k] {
-                    continue;
-                }
-                if extra > 0 {
-                    extra -= 1;
-                    self.links[f * n + t].lost += 1;
-                    let from = self.ids[f];
-                    self.checks.offend(CheckId::Lost, f, Some(p.line), || {
-                        format!("message {from}->{to} with clock {} was never received (machine {to} stopped with {queue} in its queue, {count} unreceived)", p.clock)
-                    });
-                } else {
-                    left[f * n + t] += 1;
-                }
-            }
-        }
-        left
-    }
-}
-
-/// What settling a send or receive needs from the analyzer, and how many messages it found
-/// lost with a dead machine.
-struct Settle<'a> {
-    ids: &'a [u32],
-    checks: &'a mut Checks,
-    metrics: &'a mut [MachineMetrics],
-    faults: &'a FaultPlan,
-    starts: &'a [(u32, i64)],
-    deaths: u64,
-}
-
-impl Settle<'_> {
-    /// Record what a send or receive settled on link `from -> to` (machine indexes).
-    fn settle(&mut self, outcome: Outcome, from: usize, to: usize) {
-        let (f, t) = (self.ids[from], self.ids[to]);
-        match outcome {
-            Outcome::Matched { delay_us } => self.metrics[to].add_delay(delay_us),
-            Outcome::Lost(p) if lost_in_a_restart(self.faults, self.starts, from, to, p.ts) => {
-                self.deaths += 1;
-            }
-            Outcome::Lost(p) => self.checks.offend(CheckId::Lost, from, Some(p.line), || {
-                format!("message {f}->{t} with clock {} was never received (machine {t} received a later one from {f})", p.clock)
-            }),
-            Outcome::Unmatched(p) => self.checks.offend(CheckId::Matching, to, Some(p.line), || {
-                format!("recv from machine {f} with msg_clock {} matches no send of machine {f} to machine {t}", p.clock)
-            }),
-        }
-    }
-}
-
-/// Whether a message `from -> to` sent at `ts`, skipped over by a later one, went down with a
-/// machine that was killed and restarted: the receiver before its restart, or the sender before
-/// its kill (still in its buffers).
-fn lost_in_a_restart(
-    faults: &FaultPlan,
-    starts: &[(u32, i64)],
-    from: usize,
-    to: usize,
-    ts: i64,
-) -> bool {
-    let restarted = |m: usize| faults.machines[m].died && starts[m].0 >= 2;
-    (restarted(to) && ts < starts[to].1)
-        || (restarted(from) && faults.machines[from].killed_at.is_some_and(|k| ts <= k))
 }

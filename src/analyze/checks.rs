@@ -6,8 +6,8 @@
 //! with a killed one) is recorded with [`Checks::expect`]: shown, but not an offence.
 
 use super::faults::FaultPlan;
-use super::read::{Ev, Record};
 use super::summary::{Check, Offence, Verdict};
+use crate::runlog::{Ev, Record};
 
 /// Offences listed per check (all are counted).
 pub const LISTED: usize = 10;
@@ -232,7 +232,7 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn feed(events: &[Ev]) -> Verdict {
         let mut checks = Checks::new(vec![(0, "machine-0.log".into())]);

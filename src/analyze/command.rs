@@ -26,15 +26,19 @@ pub fn run(request: &Request) -> u8 {
     let mut code = EXIT_OK;
     let mut summaries = Vec::new();
     for dir in &request.dirs {
-        let result = pipeline::analyze_dir(dir, &request.options).and_then(|analysis| {
-            let drawn = if request.plots {
-                plots::write_plots(dir, &analysis)?
-            } else {
-                Vec::new()
-            };
-            report::write_outputs(dir, &analysis, &drawn)?;
-            Ok(analysis)
-        });
+        let result =
+            pipeline::analyze_dir(dir, &request.options).and_then(|(analysis, warnings)| {
+                for warning in &warnings {
+                    eprintln!("warning: {warning}");
+                }
+                let drawn = if request.plots {
+                    plots::write_plots(dir, &analysis)?
+                } else {
+                    Vec::new()
+                };
+                report::write_outputs(dir, &analysis, &drawn)?;
+                Ok(analysis)
+            });
         match result {
             Ok(analysis) => {
                 let s = analysis.summary;

@@ -2,27 +2,15 @@
 
 use std::path::PathBuf;
 
+use crate::runlog::RunLogError;
+
 /// An error that stops the analysis of a run directory. A failed *check* is not an error: it is
 /// part of the result.
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyzeError {
-    #[error("{}: missing manifest.json", dir.display())]
-    MissingManifest { dir: PathBuf },
-    #[error("failed to read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("failed to parse {}: {message}", path.display())]
-    Manifest { path: PathBuf, message: String },
-    #[error("failed to parse {} line {line}: {message}", path.display())]
-    Line {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
-    #[error("{}: log format {found}, this build reads formats {} to {}", path.display(), crate::log_format::OLDEST_READABLE_FORMAT, crate::log_format::FORMAT_VERSION)]
-    Format { path: PathBuf, found: u32 },
+    /// The run directory or one of its logs could not be read (names the file and line).
+    #[error(transparent)]
+    Input(#[from] RunLogError),
     #[error("{}: {message}", dir.display())]
     Layout { dir: PathBuf, message: String },
     #[error("failed to write {}: {source}", path.display())]

@@ -2,10 +2,11 @@
 //! analysis needs them: when each machine was frozen or dead, which deaths explain missing `stop`
 //! lines and messages, and which skipped ticks are expected.
 
+use crate::log_format::FaultKind;
 use crate::manifest::Manifest;
 
 use super::summary::FaultSummary;
-use super::timestamp::parse_micros;
+use crate::runlog::timestamp::parse_micros;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
 /// (the machine logs its skip at its first tick after waking, or after a restart's set-up).
@@ -63,7 +64,7 @@ impl FaultPlan {
             };
             records.push(FaultSummary {
                 at_s: (at - t0) as f64 / 1e6,
-                kind: record.kind.clone(),
+                kind: record.kind,
                 machines: record.machines.clone(),
                 detail: record.detail.clone(),
             });
@@ -75,16 +76,16 @@ impl FaultPlan {
                 continue;
             };
             let m = &mut machines[i];
-            match record.kind.as_str() {
-                "pause" | "kill" => {
-                    if record.kind == "kill" {
+            match record.kind {
+                FaultKind::Pause | FaultKind::Kill => {
+                    if record.kind == FaultKind::Kill {
                         m.died = true;
                         m.killed_at = Some(at);
                     }
                     open[i].get_or_insert(at);
                 }
-                "resume" | "restart" => {
-                    m.restarted |= record.kind == "restart";
+                FaultKind::Resume | FaultKind::Restart => {
+                    m.restarted |= record.kind == FaultKind::Restart;
                     if let Some(from) = open[i].take() {
                         m.down.push(Span { from, to: at });
                     }
@@ -151,7 +152,7 @@ mod tests {
                 .iter()
                 .map(|&(at, kind, id)| FaultRecord {
                     at: at.into(),
-                    kind: kind.into(),
+                    kind: kind.parse().unwrap(),
                     machines: vec![id],
                     detail: format!("{kind} {id}"),
                 })

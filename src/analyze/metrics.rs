@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use super::read::{Ev, Record};
 use super::stats::LogHistogram;
 use super::summary::{DelaySummary, Gap, JumpSummary, MachineSummary, QueueSummary};
+use crate::runlog::{Ev, Record};
 
 /// How many of the biggest jumps are kept.
 pub const BIGGEST: usize = 5;
@@ -251,7 +251,7 @@ impl MachineMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn rec(ts: i64, line: u64, event: Ev) -> Record {
         Record {

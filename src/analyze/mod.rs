@@ -1,6 +1,6 @@
 //! `logiclock analyze`: read run directories, check them, measure them, and write the reports.
 //!
-//! Parse logs ([`read`]) -> merge in system-time order ([`pipeline`]) -> checks, metrics, drift,
+//! Records of the run, merged in system-time order by [`crate::runlog`] ([`pipeline`]) -> checks, metrics, drift,
 //! links ([`analyzer`]) -> terminal text, `report.md`, `summary.json`, CSV ([`report`]) and SVG
 //! plots ([`plots`]); [`command`] runs it all for the CLI; several runs are compared by [`aggregate`]. [`synth`] writes large synthetic
 //! run directories for the benchmark.
@@ -13,16 +13,15 @@ pub mod command;
 pub mod drift;
 pub mod error;
 pub mod faults;
-pub mod links;
 pub mod metrics;
 pub mod pipeline;
 pub mod plots;
-pub mod read;
 pub mod report;
+pub mod settle;
 pub mod stats;
 pub mod summary;
 pub mod synth;
-pub mod timestamp;
+pub mod tables;
 pub mod vectors;
 
 pub use analyzer::{Analysis, Options};

@@ -11,6 +11,7 @@ use plotters::prelude::*;
 use super::analyzer::Analysis;
 use super::error::AnalyzeError;
 use super::summary::FaultSummary;
+use crate::log_format::FaultKind;
 
 const SIZE: (u32, u32) = (960, 540);
 const FONT: &str = "sans-serif";
@@ -41,34 +42,34 @@ pub struct Mark {
 pub fn fault_marks(faults: &[FaultSummary], end_s: f64) -> Vec<Mark> {
     let mut marks: Vec<Mark> = Vec::new();
     // (kind, machines sorted) -> index of its open span in `marks`
-    let mut open: Vec<((&str, Vec<u32>), usize)> = Vec::new();
+    let mut open: Vec<((FaultKind, Vec<u32>), usize)> = Vec::new();
     for f in faults {
         let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
-        let (opens, kind, color, label) = match f.kind.as_str() {
-            "pause" | "resume" => (
-                f.kind == "pause",
-                "pause",
+        let (opens, kind, color, label) = match f.kind {
+            FaultKind::Pause | FaultKind::Resume => (
+                f.kind == FaultKind::Pause,
+                FaultKind::Pause,
                 RGBColor(110, 110, 110),
                 format!("pause m{}", ids.join(",")),
             ),
-            "delay" => (
+            FaultKind::Delay => (
                 f.detail.ends_with("begins"),
-                "delay",
+                FaultKind::Delay,
                 RGBColor(230, 140, 0),
                 format!("delay m{}", ids.join(">m")),
             ),
-            "partition" => (
+            FaultKind::Partition => (
                 f.detail.ends_with("begins"),
-                "partition",
+                FaultKind::Partition,
                 RGBColor(214, 39, 40),
                 format!("partition m{}", ids.join("|m")),
             ),
-            "kill" | "restart" => {
+            FaultKind::Kill | FaultKind::Restart => {
                 marks.push(Mark {
                     from: f.at_s,
                     to: None,
                     label: format!("{} m{}", f.kind, ids.join(",")),
-                    color: if f.kind == "kill" {
+                    color: if f.kind == FaultKind::Kill {
                         BLACK
                     } else {
                         RGBColor(44, 160, 44)
@@ -76,7 +77,7 @@ pub fn fault_marks(faults: &[FaultSummary], end_s: f64) -> Vec<Mark> {
                 });
                 continue;
             }
-            _ => continue,
+            FaultKind::Died => continue,
         };
         let mut machines = f.machines.clone();
         machines.sort_unstable();
@@ -325,7 +326,7 @@ mod tests {
     fn f(at_s: f64, kind: &str, machines: &[u32], detail: &str) -> FaultSummary {
         FaultSummary {
             at_s,
-            kind: kind.into(),
+            kind: kind.parse().unwrap(),
             machines: machines.to_vec(),
             detail: detail.into(),
         }

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::log_format::FaultKind;
+
 /// Version of the `summary.json` layout.
 pub const SUMMARY_VERSION: u32 = 1;
 
@@ -34,8 +36,7 @@ pub struct Summary {
 pub struct FaultSummary {
     /// System time since the run start, seconds.
     pub at_s: f64,
-    /// `kill`, `pause`, `resume`, `restart`, `delay` or `partition`.
-    pub kind: String,
+    pub kind: FaultKind,
     pub machines: Vec<u32>,
     pub detail: String,
 }

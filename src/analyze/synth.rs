@@ -6,11 +6,11 @@ use std::collections::VecDeque;
 use std::io::Write;
 use std::path::Path;
 
-use crate::log_format::{log_file_name, FORMAT_VERSION};
+use crate::log_format::{log_file_name, Event, LogLine, FORMAT_VERSION};
 use crate::manifest::{MachineEntry, Manifest, Outcome, MANIFEST_VERSION};
 use crate::scenario::{RateSpec, Scenario};
 
-use super::timestamp::{format_micros, parse_micros};
+use crate::runlog::timestamp::{format_micros, parse_micros};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -63,13 +63,14 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         })
         .collect::<std::io::Result<Vec<_>>>()?;
     for (i, log) in logs.iter_mut().enumerate() {
-        writeln!(
-            log,
-            r#"{{"timestamp":"{}","machine":{i},"event":"start","format":{FORMAT_VERSION},"rate":{},"interval_us":{},"machines":{n}}}"#,
-            format_micros(t0 - 1),
-            spec.rates[i],
-            intervals[i].round() as u64
-        )?;
+        let start = Event::Start {
+            format: FORMAT_VERSION,
+            rate: spec.rates[i],
+            interval_us: intervals[i].round() as u64,
+            machines: n as u32,
+            incarnation: 0,
+        };
+        write_line(log, format_micros(t0 - 1), i, start)?;
     }
     let mut written = n as u64;
     let mut clock = vec![0u64; n];
@@ -99,13 +100,16 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
             }
             vc[i][i] += 1;
             let waiting = queue[i].iter().take_while(|&&(a, ..)| a <= at).count();
-            writeln!(
-                log,
-                r#"{{"timestamp":"{ts}","machine":{i},"event":"recv","tick":{},"lamport":{},"from":{from},"msg_clock":{msg},"queue":{waiting},"vc":{},"late_us":3}}"#,
-                tick[i],
-                clock[i],
-                list(&vc[i])
-            )?;
+            let recv = Event::Recv {
+                tick: tick[i],
+                lamport: clock[i],
+                from: from as u32,
+                msg_clock: msg,
+                queue: waiting as u64,
+                vc: vc[i].clone(),
+                late_us: 3,
+            };
+            write_line(log, ts, i, recv)?;
         } else {
             rng = rng
                 .wrapping_mul(6_364_136_223_846_793_005)
@@ -121,40 +125,40 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
                 _ => Vec::new(),
             };
             if to.is_empty() {
-                writeln!(
-                    log,
-                    r#"{{"timestamp":"{ts}","machine":{i},"event":"internal","tick":{},"lamport":{},"vc":{},"late_us":3}}"#,
-                    tick[i],
-                    clock[i],
-                    list(&vc[i])
-                )?;
+                let internal = Event::Internal {
+                    tick: tick[i],
+                    lamport: clock[i],
+                    vc: vc[i].clone(),
+                    late_us: 3,
+                };
+                write_line(log, ts, i, internal)?;
             } else {
                 for &j in &to {
                     queue[j].push_back((at + spec.delay_us, i, clock[i], vc[i].clone()));
                 }
-                let list: Vec<String> = to.iter().map(|j| j.to_string()).collect();
-                writeln!(
-                    log,
-                    r#"{{"timestamp":"{ts}","machine":{i},"event":"send","tick":{},"lamport":{},"to":[{}],"vc":{},"late_us":3}}"#,
-                    tick[i],
-                    clock[i],
-                    list.join(","),
-                    self::list(&vc[i])
-                )?;
+                let send = Event::Send {
+                    tick: tick[i],
+                    lamport: clock[i],
+                    to: to.iter().map(|&j| j as u32).collect(),
+                    vc: vc[i].clone(),
+                    late_us: 3,
+                };
+                write_line(log, ts, i, send)?;
             }
         }
         written += 1;
     }
     let stop_at = end + spec.delay_us + 1;
     for (i, log) in logs.iter_mut().enumerate() {
-        writeln!(
-            log,
-            r#"{{"timestamp":"{}","machine":{i},"event":"stop","lamport":{},"queue":{},"ticks":{},"skipped":0,"cpu_ms":1,"max_rss_kb":1}}"#,
-            format_micros(stop_at),
-            clock[i],
-            queue[i].len(),
-            tick[i]
-        )?;
+        let stop = Event::Stop {
+            lamport: clock[i],
+            queue: queue[i].len() as u64,
+            ticks: tick[i],
+            skipped: 0,
+            cpu_ms: 1,
+            max_rss_kb: 1,
+        };
+        write_line(log, format_micros(stop_at), i, stop)?;
         log.flush()?;
     }
     written += n as u64;
@@ -199,10 +203,20 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     Ok(written)
 }
 
-/// `[1,0,2]`.
-fn list(values: &[u64]) -> String {
-    let items: Vec<String> = values.iter().map(u64::to_string).collect();
-    format!("[{}]", items.join(","))
+/// Write one line of machine `machine`, serialized from the contract's own types.
+fn write_line(
+    log: &mut impl Write,
+    timestamp: String,
+    machine: usize,
+    event: Event,
+) -> std::io::Result<()> {
+    let line = LogLine {
+        timestamp,
+        machine: machine as u32,
+        event,
+    };
+    serde_json::to_writer(&mut *log, &line)?;
+    log.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -218,7 +232,8 @@ mod tests {
             ..SynthSpec::default()
         };
         let lines = write_run(dir.path(), &spec).unwrap();
-        let a = analyze_dir(dir.path(), &Options::default()).unwrap();
+        let (a, warnings) = analyze_dir(dir.path(), &Options::default()).unwrap();
+        assert_eq!(warnings, vec![]);
         assert!(a.summary.verdict.passed, "{:#?}", a.summary.verdict);
         assert_eq!(a.summary.lines, lines);
         let sent: u64 = a.summary.links.iter().map(|l| l.sent).sum();

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::causality::{causality, Causality, MachineEvents};
 use super::checks::{CheckId, Checks};
-use super::read::{Ev, Record};
+use crate::runlog::{Ev, Record};
 
 /// Vector state of a run's analysis.
 #[derive(Debug)]
@@ -120,7 +120,7 @@ impl Vectors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn rec(line: u64, event: Ev, vc: &[u64]) -> Record {
         Record {

@@ -19,6 +19,7 @@ pub struct Request {
 /// Draw the diagram of `request`; returns the file written.
 pub fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
     let timeline = timeline::load(&request.run_dir)?;
+    timeline::print_warnings(&timeline);
     let window = super::choose_window(&timeline, request.from, request.to)?;
     let messages = timeline::match_messages(&timeline.events);
     let svg = super::svg::render(&super::layout(&timeline, &messages, window));

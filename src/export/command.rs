@@ -61,6 +61,7 @@ pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
     let mut timelines = Vec::with_capacity(request.run_dirs.len());
     for dir in &request.run_dirs {
         let t = timeline::load(dir)?;
+        timeline::print_warnings(&t);
         if request.format == Format::Shiviz {
             super::shiviz::check(&t)?;
         }

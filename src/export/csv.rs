@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::runlog::Ev;
 use crate::timeline::{Kind, Timeline};
 
 use super::perfetto::push_list;
@@ -49,10 +50,8 @@ pub fn write(timeline: &Timeline, out: &mut impl Write) -> std::io::Result<()> {
                 queue: q,
             } => (from, msg_clock, queue) = (Some(*f), Some(*c), Some(*q)),
             Kind::Other(other) => {
-                if other.name == "dropped" {
-                    if let Some(to) = other.peer {
-                        let _ = write!(row, "\"[{to}]\"");
-                    }
+                if let Ev::Dropped { to, .. } = other.event {
+                    let _ = write!(row, "\"[{to}]\"");
                 } else {
                     peer = other.peer;
                 }

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::mesh::{self, Identity, LinkCommand};
 use crate::control::{self, FromMachine, ToMachine};
 use crate::fault::LinkState;
-use crate::log_format::{emit, Event};
+use crate::log_format::{emit, Event, FaultKind};
 
 /// The messages the machine's main flow waits for.
 #[derive(Debug)]
@@ -140,7 +140,7 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
                 detail,
                 link,
             })) => {
-                let dead = kind == "kill" || kind == "died";
+                let dead = matches!(kind, FaultKind::Kill | FaultKind::Died);
                 emit(&Event::Fault { kind, peer, detail });
                 if let (true, Some(tx)) = (dead, peer.and_then(|p| link_commands.get(p as usize))) {
                     let _ = tx.send(LinkCommand::Gone);

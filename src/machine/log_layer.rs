@@ -5,17 +5,15 @@
 //! non-blocking writer), and a machine killed with SIGKILL leaves a log that holds every event
 //! up to its death: a send is in the sender's log before its message can reach the wire.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer};
 
-use crate::log_format::{RECORD_FIELD, TARGET};
+use crate::log_format::{take_emitted, LogLine, TARGET};
 
 /// The log file of one machine, shared by the layer and whoever flushes it.
 #[derive(Debug, Clone)]
@@ -82,30 +80,20 @@ impl<S: tracing::Subscriber> Layer<S> for ModelLogLayer {
         if event.metadata().target() != TARGET {
             return;
         }
-        let mut record = RecordVisitor(String::with_capacity(128));
-        event.record(&mut record);
-        let Some(fields) = record.0.strip_prefix('{') else {
+        let Some(event) = take_emitted() else {
             return;
         };
-        let timestamp = humantime::format_rfc3339_micros(SystemTime::now());
-        let mut line = String::with_capacity(fields.len() + 64);
-        let _ = writeln!(
-            line,
-            "{{\"timestamp\":\"{timestamp}\",\"machine\":{},{fields}",
-            self.machine
-        );
-        self.sink.write_line(line.as_bytes());
-    }
-}
-
-/// Collects the serialized event from the `record` field.
-struct RecordVisitor(String);
-
-impl Visit for RecordVisitor {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == RECORD_FIELD {
-            let _ = write!(self.0, "{value:?}");
-        }
+        let line = LogLine {
+            timestamp: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+            machine: self.machine,
+            event,
+        };
+        let mut bytes = Vec::with_capacity(192);
+        // The contract's types always serialize (no maps with non-string keys, no floats).
+        serde_json::to_writer(&mut bytes, &line).expect("a log line serializes");
+        bytes.push(b'\n');
+        // The whole line, newline included, in one write(2).
+        self.sink.write_line(&bytes);
     }
 }
 
@@ -163,5 +151,105 @@ mod tests {
         let raw: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
         assert_eq!(raw["to"], serde_json::json!([0, 3]));
         assert!(humantime::parse_rfc3339(&lines[0].timestamp).is_ok());
+    }
+
+    /// One event of every kind the machine writes, every fault kind and drop reason included.
+    fn every_event() -> Vec<Event> {
+        use crate::log_format::{DropReason, FaultKind};
+        let mut events = vec![
+            Event::Start {
+                format: crate::log_format::FORMAT_VERSION,
+                rate: 3,
+                interval_us: 333_333,
+                machines: 3,
+                incarnation: 1,
+            },
+            Event::Internal {
+                tick: 1,
+                lamport: 1,
+                vc: vec![0, 1, 0],
+                late_us: 12,
+            },
+            Event::Send {
+                tick: 2,
+                lamport: 2,
+                to: vec![0, 2],
+                vc: vec![0, 2, 0],
+                late_us: 0,
+            },
+            Event::Recv {
+                tick: 3,
+                lamport: 9,
+                from: 2,
+                msg_clock: 8,
+                queue: 4,
+                vc: vec![0, 3, 5],
+                late_us: 7,
+            },
+            Event::Skipped { first: 4, count: 2 },
+            Event::PeerConnected {
+                peer: 0,
+                addr: "127.0.0.1:4000".into(),
+            },
+            Event::PeerGone {
+                peer: 2,
+                reason: "closed \"by peer\"".into(),
+            },
+            Event::Refused {
+                addr: "[::1]:5000".into(),
+                reason: "bad handshake".into(),
+            },
+            Event::Warning {
+                message: "a line\nwith a newline".into(),
+            },
+        ];
+        for (i, reason) in DropReason::ALL.into_iter().enumerate() {
+            events.push(Event::Dropped {
+                to: vec![i as u32 * 2],
+                lamport: 10 + i as u64,
+                reason,
+            });
+        }
+        for (i, kind) in FaultKind::ALL.into_iter().enumerate() {
+            events.push(Event::Fault {
+                kind,
+                peer: (i % 2 == 0).then_some(0),
+                detail: format!("{kind} for a while"),
+            });
+        }
+        events.push(Event::Stop {
+            lamport: 12,
+            queue: 1,
+            ticks: 6,
+            skipped: 2,
+            cpu_ms: 40,
+            max_rss_kb: 9_000,
+        });
+        events
+    }
+
+    #[test]
+    fn every_event_the_writer_emits_is_read_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("machine-1.log");
+        let sink = LogSink::create(&path).unwrap();
+        let subscriber = tracing_subscriber::registry().with(ModelLogLayer::new(1, sink.clone()));
+        let events = every_event();
+        tracing::subscriber::with_default(subscriber, || events.iter().for_each(emit));
+        sink.flush().unwrap();
+        let (lines, cut) = crate::runlog::read_log_lines(&path, 1).unwrap();
+        assert_eq!(cut, None);
+        let read: Vec<Event> = lines.into_iter().map(|l| l.event).collect();
+        assert_eq!(read, events);
+        // format 3: `to` is an array on every line that has it
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            let raw: serde_json::Value = serde_json::from_str(line).unwrap();
+            if let Some(to) = raw.get("to") {
+                assert!(to.is_array(), "{line}");
+            }
+        }
+        assert!(text.contains(r#""reason":"peer gone""#), "{text}");
+        assert!(text.contains(r#""kind":"kill""#), "{text}");
     }
 }

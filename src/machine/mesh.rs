@@ -21,7 +21,7 @@ use tokio_util::task::TaskTracker;
 
 use super::wire::{Message, MessageCodec};
 use crate::fault::{LinkState, PartitionMode};
-use crate::log_format::{emit, Event};
+use crate::log_format::{emit, DropReason, Event};
 
 /// How long a new connection has to send its hello.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -233,7 +233,7 @@ pub async fn link_loop(
             Some(command) = commands.recv() => {
                 // What the old connection had not flushed never reached the old process.
                 for msg in unflushed.drain(..) {
-                    dropped(peer, &msg, "peer gone");
+                    dropped(peer, &msg, DropReason::PeerGone);
                 }
                 conn = match command {
                     LinkCommand::Connect(new) => Some(new),
@@ -261,7 +261,7 @@ pub async fn link_loop(
             continue;
         }
         let Some(framed) = conn.as_mut() else {
-            dropped(peer, &out.msg, "peer gone");
+            dropped(peer, &out.msg, DropReason::PeerGone);
             continue;
         };
         unflushed.push(out.msg.clone());
@@ -279,7 +279,7 @@ pub async fn link_loop(
                 reason: format!("send failed: {e}"),
             });
             for msg in unflushed.drain(..) {
-                dropped(peer, &msg, "peer gone");
+                dropped(peer, &msg, DropReason::PeerGone);
             }
             conn = None;
         }
@@ -303,12 +303,12 @@ pub async fn link_loop(
 }
 
 /// Log a model message to `peer` that will never arrive.
-fn dropped(peer: u32, msg: &Message, reason: &str) {
+fn dropped(peer: u32, msg: &Message, reason: DropReason) {
     if let Message::Clock { lamport, .. } = msg {
         emit(&Event::Dropped {
-            to: peer,
+            to: vec![peer],
             lamport: *lamport,
-            reason: reason.to_owned(),
+            reason,
         });
     }
 }
@@ -320,7 +320,7 @@ async fn pass_partition(link: &mut watch::Receiver<LinkState>, peer: u32, msg: &
         match block {
             None => return true,
             Some(PartitionMode::Drop) => {
-                dropped(peer, msg, "partition");
+                dropped(peer, msg, DropReason::Partition);
                 return false;
             }
             Some(PartitionMode::Hold) => {

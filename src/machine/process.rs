@@ -87,7 +87,7 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
             .with_context(|| format!("failed to create {}", log_path.display()))?;
         (Restored::default(), sink)
     } else {
-        let restored = Restored::from_log(&log_path)
+        let restored = Restored::from_log(&log_path, config.id)
             .with_context(|| format!("failed to read {} to restart", log_path.display()))?;
         let sink = LogSink::append(&log_path)
             .with_context(|| format!("failed to open {}", log_path.display()))?;

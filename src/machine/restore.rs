@@ -5,7 +5,8 @@
 //! `skipped` line.
 
 use super::clock::LamportClock;
-use crate::log_format::{Event, LogLine};
+use crate::log_format::Event;
+use crate::runlog::{read_log_lines, RunLogError};
 
 /// What a restarted machine takes over from its previous incarnation's log.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -17,15 +18,12 @@ pub struct Restored {
 }
 
 impl Restored {
-    /// Read the last clock value and tick number from a log. A line cut short by the kill is
-    /// ignored.
-    pub fn from_log(path: &std::path::Path) -> std::io::Result<Restored> {
-        let text = std::fs::read_to_string(path)?;
+    /// Read the last clock value and tick number from machine `id`'s log. A last line cut short
+    /// by the kill is ignored (the log writer removes it before the new lines).
+    pub fn from_log(path: &std::path::Path, id: u32) -> Result<Restored, RunLogError> {
+        let (lines, _cut) = read_log_lines(path, id)?;
         let mut restored = Restored::default();
-        for line in text.lines() {
-            let Ok(line) = serde_json::from_str::<LogLine>(line) else {
-                continue;
-            };
+        for line in lines {
             if let Some(lamport) = line.event.lamport() {
                 restored.clock = LamportClock::restored(lamport);
             }
@@ -69,7 +67,7 @@ mod tests {
             ),
         )
         .unwrap();
-        let r = Restored::from_log(&path).unwrap();
+        let r = Restored::from_log(&path, 1).unwrap();
         assert_eq!(r.clock.value(), 9);
         assert_eq!(r.last_tick, 6);
         assert_eq!(r.vc, [8, 2, 0]);

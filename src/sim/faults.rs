@@ -6,6 +6,7 @@ use super::machine::Life;
 use super::Sink;
 use crate::fault::Action;
 use crate::log_format::Event;
+use crate::log_format::FaultKind;
 
 impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
@@ -25,14 +26,14 @@ impl Engine {
                 for other in &self.machines {
                     if other.id != id && other.life != Life::Dead {
                         let line = Event::Fault {
-                            kind: "kill".into(),
+                            kind: FaultKind::Kill,
                             peer: Some(id),
                             detail: detail.clone(),
                         };
                         sink.line(now, other.id, line);
                     }
                 }
-                ("kill", vec![id], detail)
+                (FaultKind::Kill, vec![id], detail)
             }
             Action::Restart(id) => {
                 let count = self.machines.len() as u32;
@@ -55,7 +56,7 @@ impl Engine {
                 }
                 self.schedule_arrivals();
                 let detail = format!("machine {id} restarted (process {incarnation}, pid 0)");
-                ("restart", vec![id], detail)
+                (FaultKind::Restart, vec![id], detail)
             }
             Action::Pause(id) => {
                 let m = &mut self.machines[id as usize];
@@ -64,7 +65,11 @@ impl Engine {
                 }
                 m.life = Life::Paused;
                 m.generation += 1;
-                ("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
+                (
+                    FaultKind::Pause,
+                    vec![id],
+                    format!("machine {id} paused (SIGSTOP)"),
+                )
             }
             Action::Resume(id) => {
                 let m = &mut self.machines[id as usize];
@@ -74,14 +79,14 @@ impl Engine {
                 m.life = Life::Running;
                 let slot = m.next_slot(now);
                 let line = Event::Fault {
-                    kind: "pause".into(),
+                    kind: FaultKind::Pause,
                     peer: None,
                     detail: "this machine was paused and is now resumed".into(),
                 };
                 sink.line(now, id, line);
                 self.schedule_tick(id, slot);
                 (
-                    "resume",
+                    FaultKind::Resume,
                     vec![id],
                     format!("machine {id} resumed (SIGCONT)"),
                 )
@@ -95,7 +100,7 @@ impl Engine {
             } => {
                 if self.machines[from as usize].life != Life::Dead {
                     let line = Event::Fault {
-                        kind: kind.into(),
+                        kind,
                         peer: Some(to),
                         detail: note.clone(),
                     };

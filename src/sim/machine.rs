@@ -3,6 +3,7 @@
 //! The tick is the real tick loop's, step for step: [`decide`] takes the head of the inbox or
 //! rolls the machine's own die stream, and the clocks move by the rules of `machine/clock.rs`.
 
+use crate::log_format::DropReason;
 use std::collections::VecDeque;
 
 use rand_chacha::ChaCha8Rng;
@@ -165,7 +166,7 @@ impl SimMachine {
                 // The real machine logs the send, then its link tasks log what they drop.
                 for &peer in to {
                     let drop_reason = match reach[peer as usize] {
-                        None => Some("peer gone"),
+                        None => Some(DropReason::PeerGone),
                         Some(incarnation) => {
                             let packet = Packet {
                                 from: self.id,
@@ -179,7 +180,7 @@ impl SimMachine {
                                     None
                                 }
                                 Route::Held => None,
-                                Route::Dropped => Some("partition"),
+                                Route::Dropped => Some(DropReason::Partition),
                             }
                         }
                     };
@@ -188,9 +189,9 @@ impl SimMachine {
                             now,
                             self.id,
                             Event::Dropped {
-                                to: peer,
+                                to: vec![peer],
                                 lamport,
-                                reason: reason.to_owned(),
+                                reason,
                             },
                         );
                     }

@@ -200,7 +200,7 @@ fn manifest_of(scenario: Scenario, periods: &[(u32, u64)], outcome: &SimOutcome)
         .iter()
         .map(|(at, kind, machines, detail)| FaultRecord {
             at: timestamp(*at),
-            kind: kind.clone(),
+            kind: *kind,
             machines: machines.clone(),
             detail: detail.clone(),
         })

@@ -23,6 +23,7 @@ use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
 use crate::control::{FromMachine, ToMachine};
 use crate::fault::{self, Action};
+use crate::log_format::FaultKind;
 use crate::manifest::FaultRecord;
 use crate::scenario::{ExitPolicy, Scenario};
 
@@ -386,7 +387,7 @@ impl Supervisor {
                     self.view.warn(&why);
                     self.view.machine_ended(id, &format!("died: {end}"));
                     let detail = format!("machine {id} died: {end}");
-                    faults::tell_others(&self.slots, id, "died", &detail);
+                    faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
                     if self.spawner.scenario.on_machine_exit == ExitPolicy::Stop {
                         self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
                     }

@@ -1,6 +1,7 @@
 //! Faults on purpose, carried out on the machines' slots: kill, pause and resume, link changes,
 //! restarts, and a restarted machine's way back into the mesh.
 
+use crate::log_format::FaultKind;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
@@ -36,8 +37,8 @@ pub fn carry_out<E: Send + 'static>(
                 return Carried::NotApplicable;
             }
             let detail = format!("machine {id} killed (SIGKILL)");
-            tell_others(slots, id, "kill", &detail);
-            done("kill", vec![id], detail)
+            tell_others(slots, id, FaultKind::Kill, &detail);
+            done(FaultKind::Kill, vec![id], detail)
         }
         Action::Restart(id) => {
             let slot = &slots[id as usize];
@@ -58,13 +59,17 @@ pub fn carry_out<E: Send + 'static>(
                 "machine {id} restarted (process {incarnation}, pid {})",
                 slot.child.pid
             );
-            done("restart", vec![id], detail)
+            done(FaultKind::Restart, vec![id], detail)
         }
         Action::Pause(id) => {
             if !slots[id as usize].pause() {
                 return Carried::NotApplicable;
             }
-            done("pause", vec![id], format!("machine {id} paused (SIGSTOP)"))
+            done(
+                FaultKind::Pause,
+                vec![id],
+                format!("machine {id} paused (SIGSTOP)"),
+            )
         }
         Action::Resume(id) => {
             let slot = &mut slots[id as usize];
@@ -72,13 +77,13 @@ pub fn carry_out<E: Send + 'static>(
                 return Carried::NotApplicable;
             }
             slot.child.send(ToMachine::Fault {
-                kind: "pause".into(),
+                kind: FaultKind::Pause,
                 peer: None,
                 detail: "this machine was paused and is now resumed".into(),
                 link: None,
             });
             done(
-                "resume",
+                FaultKind::Resume,
                 vec![id],
                 format!("machine {id} resumed (SIGCONT)"),
             )
@@ -91,7 +96,7 @@ pub fn carry_out<E: Send + 'static>(
             note,
         } => {
             slots[from as usize].child.send(ToMachine::Fault {
-                kind: kind.into(),
+                kind,
                 peer: Some(to),
                 detail: note.clone(),
                 link: Some(state),
@@ -101,10 +106,10 @@ pub fn carry_out<E: Send + 'static>(
     }
 }
 
-fn done(kind: &'static str, machines: Vec<u32>, detail: String) -> Carried {
+fn done(kind: FaultKind, machines: Vec<u32>, detail: String) -> Carried {
     Carried::Done(FaultRecord {
         at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-        kind: kind.to_owned(),
+        kind,
         machines,
         detail,
     })
@@ -118,11 +123,11 @@ pub fn schedule(timeline: &mut VecDeque<(Duration, Action)>, at: Duration, actio
 
 /// Tell every live machine but `id` that `id` is gone (`kind` `kill` or `died`), so they stop
 /// writing to it at once and log what they drop.
-pub fn tell_others(slots: &[Slot], id: u32, kind: &str, detail: &str) {
+pub fn tell_others(slots: &[Slot], id: u32, kind: FaultKind, detail: &str) {
     for (peer, slot) in (0u32..).zip(slots) {
         if peer != id && slot.state.live() {
             slot.child.send(ToMachine::Fault {
-                kind: kind.into(),
+                kind,
                 peer: Some(id),
                 detail: detail.to_owned(),
                 link: None,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::analyze::AnalyzeError;
+use crate::runlog::RunLogError;
 
 pub use crate::EXIT_BAD_INPUT;
 /// Exit code for any other failure (an output that could not be written).
@@ -13,9 +13,9 @@ pub const EXIT_FAILURE: u8 = 1;
 pub enum TimelineError {
     /// The run directory or one of its logs could not be read (names the file and line).
     #[error(transparent)]
-    Input(#[from] AnalyzeError),
+    Input(#[from] RunLogError),
     /// The logs carry no vector clocks (log format 1) and the output needs them.
-    #[error("{}: no vector clocks (log format 1); {what} needs log format 2", path.display())]
+    #[error("{}: no vector clocks (log format 1); {what} needs log format 2 or later", path.display())]
     NoVectorClocks { path: PathBuf, what: &'static str },
     /// A vector clock breaks the rules (its own entry must grow by one per event).
     #[error("{} line {line}: {message}", path.display())]
@@ -38,9 +38,7 @@ impl TimelineError {
     /// The process exit code for this error: 2 for bad input, 1 for a failed write.
     pub fn exit_code(&self) -> u8 {
         match self {
-            TimelineError::Write { .. } | TimelineError::Input(AnalyzeError::Write { .. }) => {
-                EXIT_FAILURE
-            }
+            TimelineError::Write { .. } => EXIT_FAILURE,
             _ => EXIT_BAD_INPUT,
         }
     }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::log_format::IdSet;
+use crate::runlog::IdSet;
 
 /// A run directory read into memory.
 #[derive(Debug, Clone)]
@@ -16,8 +16,11 @@ pub struct Timeline {
     pub origin_us: i64,
     /// Model seconds per real second.
     pub speedup: f64,
-    /// Every log line of every machine, ordered by (timestamp, machine, line).
+    /// Every log line of every machine, ordered by timestamp (ties: manifest order), each log's
+    /// lines in file order.
     pub events: Vec<Event>,
+    /// What the logs were read with a caveat (a cut last line), for the command to print.
+    pub warnings: Vec<crate::runlog::Warning>,
 }
 
 /// One machine of the run, as the manifest describes it.
@@ -53,6 +56,8 @@ pub enum Kind {
 pub struct Other {
     /// The `event` field.
     pub name: String,
+    /// The event as [`crate::runlog`] read it (`Ev::Other` for peer events, faults, warnings).
+    pub event: crate::runlog::Ev,
     /// The `peer` (peer events, faults) or `to` (dropped) machine, if any.
     pub peer: Option<u32>,
     /// The line's other fields, `key=value` separated by spaces.
@@ -91,6 +96,13 @@ impl Event {
     /// Whether the event ticks the clocks (internal, send, recv).
     pub fn is_clock_event(&self) -> bool {
         !matches!(self.kind, Kind::Other(_))
+    }
+}
+
+/// Print the warnings of the run's logs to stderr, as every command does.
+pub fn print_warnings(timeline: &Timeline) {
+    for warning in &timeline.warnings {
+        eprintln!("warning: {warning}");
     }
 }
 

@@ -1,64 +1,40 @@
-//! Pairing each send with its receive: a message is (from, to, lamport), and a `recv` at `to`
-//! with (`from`, `msg_clock`) is the message whose send at `from` had `lamport == msg_clock`.
+//! Each send paired with its receive, by [`crate::runlog`]'s one pairing: a message is
+//! (from, to, lamport), and a `recv` at `to` with (`from`, `msg_clock`) is the message whose send
+//! at `from` had `lamport == msg_clock`.
 
-use std::collections::HashMap;
+use crate::runlog::{pair_messages, Message, Step};
 
 use super::event::{Event, Kind};
 
-/// One message: its send and its receive, as indices into the event list (either may be
-/// missing: a message never received, a receive whose send line is lost).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Message {
-    pub from: u32,
-    pub to: u32,
-    /// The Lamport value the message carried.
-    pub lamport: u64,
-    pub send: Option<usize>,
-    pub recv: Option<usize>,
-}
-
 /// Every message of `events`, in the order of their sends (receives without a send last).
 pub fn match_messages(events: &[Event]) -> Vec<Message> {
-    let mut messages = Vec::new();
-    let mut by_key: HashMap<(u32, u32, u64), usize> = HashMap::new();
-    for (i, e) in events.iter().enumerate() {
-        if let (Kind::Send { to }, Some(lamport)) = (&e.kind, e.lamport) {
-            for to in to.iter() {
-                by_key.insert((e.machine, to, lamport), messages.len());
-                messages.push(Message {
-                    from: e.machine,
-                    to,
-                    lamport,
-                    send: Some(i),
-                    recv: None,
-                });
-            }
-        }
-    }
-    for (i, e) in events.iter().enumerate() {
-        if let Kind::Recv {
-            from, msg_clock, ..
-        } = e.kind
-        {
-            match by_key.get(&(from, e.machine, msg_clock)) {
-                Some(&m) if messages[m].recv.is_none() => messages[m].recv = Some(i),
-                _ => messages.push(Message {
-                    from,
-                    to: e.machine,
-                    lamport: msg_clock,
-                    send: None,
-                    recv: Some(i),
-                }),
-            }
-        }
-    }
-    messages
+    pair_messages(events.iter().enumerate().filter_map(|(i, e)| {
+        let step = match (&e.kind, e.lamport) {
+            (Kind::Send { to }, Some(lamport)) => Step::Send {
+                from: e.machine,
+                to: *to,
+                lamport,
+            },
+            (
+                Kind::Recv {
+                    from, msg_clock, ..
+                },
+                _,
+            ) => Step::Recv {
+                from: *from,
+                to: e.machine,
+                msg_clock: *msg_clock,
+            },
+            _ => return None,
+        };
+        Some((i, e.ts_us, step))
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::IdSet;
+    use crate::runlog::IdSet;
 
     fn ev(machine: u32, lamport: u64, kind: Kind) -> Event {
         Event {

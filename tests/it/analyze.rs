@@ -265,13 +265,14 @@ fn corrupt_inputs_each_say_what_is_wrong() {
     }
     let cases: [(&str, Spoil, &str); 6] = [
         (
-            "truncated line",
+            "truncated line before the last",
             |f, d| {
-                f.raw_text(
-                    1,
-                    r#"{"timestamp":"2026-01-01T00:00:03.000000Z","machine":1,"ev"#,
-                )
-                .write(d);
+                edit(f.write(d).join("machine-1.log"), |t| {
+                    let last = t.lines().last().unwrap().to_owned();
+                    t + r#"{"timestamp":"2026-01-01T00:00:03.000000Z","machine":1,"ev"#
+                        + "\n"
+                        + &last
+                })
             },
             "machine-1.log line 5: truncated line",
         ),
@@ -309,7 +310,7 @@ fn corrupt_inputs_each_say_what_is_wrong() {
                     t.replacen(r#""format":1"#, r#""format":7"#, 1)
                 })
             },
-            "machine-2.log: log format 7, this build reads formats 1 to 2",
+            "machine-2.log: log format 7, this build reads formats 1 to 3",
         ),
         (
             "missing log",
@@ -395,7 +396,7 @@ fn end_to_end_a_real_run_analyzed() {
     let (mut sends, mut recvs) = (0u64, 0u64);
     for m in s["machines"].as_array().unwrap() {
         let id = m["id"].as_u64().unwrap();
-        let lines = read_log(&run.join(log_file_name(id as u32)));
+        let lines = read_log(&run.join(log_file_name(id as u32)), id as u32);
         // The clock events are the ones on a tick: internal, send, recv.
         let last = lines
             .iter()

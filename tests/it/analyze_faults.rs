@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use logiclock::log_format::Event;
+use logiclock::log_format::{DropReason, Event, FaultKind};
 use logiclock::manifest::Manifest;
 use serde_json::Value;
 
@@ -20,26 +20,26 @@ use crate::fixture::{at, Fixture};
 /// is frozen over its 2.0 s slot (one skipped tick), and receives clock 4 at 3.0 s.
 fn fault_run() -> Fixture {
     let partition = Event::Fault {
-        kind: "partition".into(),
+        kind: FaultKind::Partition,
         peer: Some(2),
         detail: "partition (drop) from machine 2 begins".into(),
     };
-    let dropped = |to, lamport, reason: &str| Event::Dropped {
-        to,
+    let dropped = |to, lamport, reason| Event::Dropped {
+        to: vec![to],
         lamport,
-        reason: reason.into(),
+        reason,
     };
     Fixture::new(3)
         .rates([2, 1, 1])
         .duration(2.5)
         .line(0, 0, start(2))
         .line(0, 400, partition)
-        .line(0, 500, dropped(2, 1, "partition"))
+        .line(0, 500, dropped(2, 1, DropReason::Partition))
         .line(0, 500, send(1, 1, &[1, 2]))
         .line(0, 1000, send(2, 2, &[1]))
         .line(0, 1500, internal(3, 3))
         .line(0, 2000, send(4, 4, &[1, 2]))
-        .line(0, 2000, dropped(1, 4, "peer gone"))
+        .line(0, 2000, dropped(1, 4, DropReason::PeerGone))
         .line(0, 3500, stop(4, 0, 4, 0))
         .line(1, 0, start(1))
         .line(1, 1000, recv(1, 2, 0, 1))
@@ -67,7 +67,7 @@ fn write_fault_run(dir: &Path, run: Fixture, faults: &[Planned], killed: Option<
                 .iter()
                 .map(|&(ms, kind, machines)| FaultRecord {
                     at: at(ms),
-                    kind: kind.into(),
+                    kind: kind.parse().expect("a fault kind of the contract"),
                     machines: machines.to_vec(),
                     // link faults say where they begin and end, as the supervisor writes them
                     detail: format!("{kind} of {machines:?} begins"),

@@ -196,11 +196,11 @@ fn csv_golden_rows() {
 #[test]
 fn a_corrupt_line_is_exit_2_naming_the_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
-    // A recv line cut after its event name: the line is complete, its fields are not.
+    // A whole line without the fields of its event (a line cut short at the end only warns).
     let run = fixture(golden_lines())
         .raw_line(
             1,
-            r#"{"timestamp":"2026-01-01T00:00:00.6Z","machine":1,"event":"recv""#,
+            r#"{"timestamp":"2026-01-01T00:00:00.6Z","machine":1,"event":"recv"}"#,
         )
         .write(tmp.path().join("golden"));
     for format in ["shiviz", "perfetto", "csv"] {

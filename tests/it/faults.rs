@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use logiclock::log_format::{Event, LogLine};
+use logiclock::log_format::{DropReason, Event, FaultKind, LogLine};
 use logiclock::manifest::MachineEnd;
 
 use crate::cmd::{send_signal, Logiclock, Running};
@@ -89,7 +89,7 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
 fn every_send_after_the_news_is_dropped(log: &[LogLine], dead: u32, kind: &str) {
     let news = log
         .iter()
-        .position(|l| matches!(&l.event, Event::Fault { kind: k, peer: Some(p), .. } if k == kind && *p == dead))
+        .position(|l| matches!(&l.event, Event::Fault { kind: k, peer: Some(p), .. } if k.as_str() == kind && *p == dead))
         .unwrap_or_else(|| panic!("no {kind} line for machine {dead}"));
     let after = &log[news..];
     let mut sends = 0;
@@ -98,7 +98,7 @@ fn every_send_after_the_news_is_dropped(log: &[LogLine], dead: u32, kind: &str) 
             if to.contains(&dead) {
                 sends += 1;
                 assert!(
-                    after.iter().any(|l| matches!(&l.event, Event::Dropped { to, lamport: c, .. } if *to == dead && c == lamport)),
+                    after.iter().any(|l| matches!(&l.event, Event::Dropped { to, lamport: c, .. } if *to == [dead] && c == lamport)),
                     "message {lamport} to dead machine {dead} neither delivered nor logged as dropped"
                 );
             }
@@ -258,14 +258,14 @@ machine = 1
     );
     assert!(files.logs[2]
         .iter()
-        .any(|l| matches!(&l.event, Event::Fault { kind, .. } if kind == "pause")));
+        .any(|l| matches!(&l.event, Event::Fault { kind, .. } if *kind == FaultKind::Pause)));
 
     // The drop partition: messages between 0 and 2 were dropped, and said so.
     let drops = files
         .logs
         .iter()
         .flatten()
-        .filter(|l| matches!(&l.event, Event::Dropped { reason, .. } if reason == "partition"))
+        .filter(|l| matches!(&l.event, Event::Dropped { reason, .. } if *reason == DropReason::Partition))
         .count();
     assert!(drops > 0, "no message was dropped by the partition");
 
@@ -387,5 +387,5 @@ restart_after_s = 8
         assert!(!util::alive(pid), "pid {pid} outlived the run");
     }
     let outcome = files.manifest.outcome.as_ref().unwrap();
-    assert!(outcome.faults.iter().any(|f| f.kind == "restart"));
+    assert!(outcome.faults.iter().any(|f| f.kind == FaultKind::Restart));
 }

@@ -217,7 +217,7 @@ fn a_fixture_writes_lines_that_read_back_equal() {
         .raw_line(1, "not json")
         .write(tmp.path().join("run"));
     assert_eq!(
-        crate::util::read_log(&dir.join(log_file_name(0))),
+        crate::util::read_log(&dir.join(log_file_name(0)), 0),
         vec![line(500, 0, send), line(1500, 0, old_send)]
     );
     let text = std::fs::read_to_string(dir.join(log_file_name(0))).unwrap();

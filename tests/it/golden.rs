@@ -137,7 +137,7 @@ pub fn read_logs(run: &Path) -> Vec<LogLine> {
     manifest
         .machines
         .iter()
-        .flat_map(|m| read_log(&run.join(&m.log)))
+        .flat_map(|m| read_log(&run.join(&m.log), m.id))
         .collect()
 }
 

@@ -43,6 +43,9 @@ mod export;
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 
+// The same corrupt or cut inputs through analyze, diagram and export: one outcome each.
+mod corrupt_input;
+
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
 mod signals;
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use logiclock::log_format::{log_file_name, Event};
+use logiclock::log_format::{log_file_name, DropReason, Event};
 use logiclock::manifest::Engine;
 
 use crate::util::{repo, run, scenario, Finished, RunFiles};
@@ -181,7 +181,7 @@ mode = "drop"
         .logs
         .iter()
         .flatten()
-        .filter(|l| matches!(&l.event, Event::Dropped { reason, .. } if reason == "partition"))
+        .filter(|l| matches!(&l.event, Event::Dropped { reason, .. } if *reason == DropReason::Partition))
         .count();
     assert!(partition_drops > 0, "machines 0 and 2 send to each other");
 }

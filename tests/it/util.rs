@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use logiclock::log_format::{log_file_name, Event, LogLine};
 use logiclock::manifest::Manifest;
+use logiclock::runlog::read_log_lines;
 
 use crate::cmd::Logiclock;
 
@@ -69,17 +70,12 @@ pub fn run(cwd: &Path, args: &[&str], timeout: Duration, run_dir: Option<&Path>)
     .finish()
 }
 
-/// Every line of the machine log at `path`, parsed; a line that does not parse fails the test.
-pub fn read_log(path: &Path) -> Vec<LogLine> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("failed to read {}: {e}", path.display()));
-    text.lines()
-        .enumerate()
-        .map(|(n, line)| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("{} line {}: {e}: {line}", path.display(), n + 1))
-        })
-        .collect()
+/// Every line of machine `machine`'s log at `path`, read through the one log reader; a line
+/// that does not parse, or a last line cut short, fails the test.
+pub fn read_log(path: &Path, machine: u32) -> Vec<LogLine> {
+    let (lines, cut) = read_log_lines(path, machine).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cut, None, "a test run's log ends with a whole line");
+    lines
 }
 
 /// A message as its `send` line shows it: Lamport clock, timestamp, vector clock.
@@ -98,7 +94,7 @@ impl RunFiles {
         let logs = manifest
             .machines
             .iter()
-            .map(|m| read_log(&dir.join(log_file_name(m.id))))
+            .map(|m| read_log(&dir.join(log_file_name(m.id)), m.id))
             .collect();
         RunFiles { manifest, logs }
     }
@@ -136,7 +132,9 @@ impl RunFiles {
         for (id, lines) in self.logs.iter().enumerate() {
             for line in lines {
                 if let Event::Dropped { to, lamport, .. } = &line.event {
-                    dropped.entry((id as u32, *to)).or_default().push(*lamport);
+                    for &to in to {
+                        dropped.entry((id as u32, to)).or_default().push(*lamport);
+                    }
                 }
                 if let Event::Send {
                     lamport, to, vc, ..

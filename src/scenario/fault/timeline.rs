@@ -2,6 +2,7 @@
 //! supervisor does at which real offset from the start (kill, restart, pause, resume, link
 //! changes), and how a link is set while a fault holds it.
 
+use crate::log_format::FaultKind;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -33,7 +34,7 @@ pub enum Action {
         to: u32,
         state: LinkState,
         /// `delay` or `partition`.
-        kind: &'static str,
+        kind: FaultKind,
         /// What to log, e.g. "partition (hold) from machine 2 begins".
         note: String,
     },
@@ -85,7 +86,7 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                         from,
                         to,
                         state,
-                        kind: "delay",
+                        kind: FaultKind::Delay,
                         note: format!("{note} begins"),
                     },
                 ));
@@ -95,7 +96,7 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                         from,
                         to,
                         state: LinkState::default(),
-                        kind: "delay",
+                        kind: FaultKind::Delay,
                         note: format!("{note} ends"),
                     },
                 ));
@@ -122,7 +123,7 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                             from,
                             to,
                             state: cut,
-                            kind: "partition",
+                            kind: FaultKind::Partition,
                             note: format!("{note} begins"),
                         },
                     ));
@@ -132,7 +133,7 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                             from,
                             to,
                             state: LinkState::default(),
-                            kind: "partition",
+                            kind: FaultKind::Partition,
                             note: format!("{note} heals"),
                         },
                     ));

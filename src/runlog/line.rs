@@ -1,30 +1,17 @@
-//! Reading a run directory: the manifest, then each machine log streamed line by line into
-//! compact records. Every malformed line is an error naming its file and line.
+//! The one parser of a log line: JSON to a [`FlatLine`] (borrowed fields), checked against the
+//! contract, reduced to an [`Ev`] with its timestamp in microseconds.
+//!
+//! Which fields each event must have, the queue bound and the single recipient of a `dropped`
+//! line are checked here, for every command.
 
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::SyncSender;
+use crate::log_format::readable;
 
-use crate::log_format::{readable, FlatLine, IdSet, MANIFEST_FILE};
-use crate::manifest::Manifest;
+use super::flat::{FlatLine, IdSet};
 
-use super::error::AnalyzeError;
 use super::timestamp::parse_micros;
 
 /// Largest queue length a line may give.
 pub const MAX_QUEUE: u64 = 100_000_000;
-
-/// Records handed from a reader thread to the analysis at a time.
-pub const BATCH: usize = 8_192;
-
-/// A run directory with its manifest read and its logs found.
-#[derive(Debug)]
-pub struct RunDir {
-    pub dir: PathBuf,
-    pub manifest: Manifest,
-    /// One log per machine of the manifest, in manifest order.
-    pub logs: Vec<PathBuf>,
-}
 
 /// One log line reduced to what the analysis needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,82 +67,48 @@ pub enum Ev {
     Other,
 }
 
-/// Open a run directory: read `manifest.json` and find `machine-<id>.log` for each machine.
-pub fn open_run(dir: &Path) -> Result<RunDir, AnalyzeError> {
-    if let Err(source) = std::fs::metadata(dir) {
-        return Err(AnalyzeError::Read {
-            path: dir.to_owned(),
-            source,
-        });
-    }
-    let path = dir.join(MANIFEST_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(AnalyzeError::MissingManifest {
-                dir: dir.to_owned(),
-            })
-        }
-        Err(source) => return Err(AnalyzeError::Read { path, source }),
-    };
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| AnalyzeError::Manifest {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
-    if !readable(manifest.log_format) {
-        return Err(AnalyzeError::Format {
-            path,
-            found: manifest.log_format,
-        });
-    }
-    let layout = |message: String| AnalyzeError::Layout {
-        dir: dir.to_owned(),
-        message,
-    };
-    if manifest.machines.is_empty() {
-        return Err(layout("manifest.json lists no machines".into()));
-    }
-    let mut logs = Vec::with_capacity(manifest.machines.len());
-    for (i, m) in manifest.machines.iter().enumerate() {
-        if m.id >= 64 || manifest.machines[..i].iter().any(|o| o.id == m.id) {
-            return Err(layout(format!(
-                "manifest.json: bad or repeated machine id {}",
-                m.id
-            )));
-        }
-        let log = dir.join(&m.log);
-        if !log.is_file() {
-            return Err(layout(format!(
-                "manifest.json lists machine {} but {} is missing",
-                m.id, m.log
-            )));
-        }
-        logs.push(log);
-    }
-    Ok(RunDir {
-        dir: dir.to_owned(),
-        manifest,
-        logs,
-    })
-}
-
 /// Why one line could not be read.
 #[derive(Debug, PartialEq)]
 pub enum LineError {
+    /// The JSON ends before the line does (a line cut short).
+    Truncated(String),
     Malformed(String),
     /// A `start` line of another log format version.
     Format(u32),
 }
 
+/// One line parsed and checked: its time, its event, and all its fields for readers that want
+/// more than the [`Ev`] (the timeline's text of rarer events).
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    /// System time, microseconds since the Unix epoch.
+    pub ts: i64,
+    pub ev: Ev,
+    pub flat: FlatLine<'a>,
+}
+
+impl Parsed<'_> {
+    /// The record of line `line`, taking the vector clock out of the fields.
+    pub fn record(&mut self, line: u64) -> Record {
+        Record {
+            ts: self.ts,
+            line,
+            event: self.ev,
+            vc: self.flat.vc.take().unwrap_or_default(),
+        }
+    }
+}
+
 /// Parse one log line of machine `machine`.
-pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev, Vec<u64>), LineError> {
-    let flat: FlatLine = serde_json::from_slice(text).map_err(|e| {
+pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
+    // Without its newline, a line cut inside a string reads as cut, not as a control character.
+    let flat: FlatLine = serde_json::from_slice(text.trim_ascii_end()).map_err(|e| {
         let message = e.to_string();
-        LineError::Malformed(if e.is_eof() {
-            format!("truncated line ({message})")
+        if e.is_eof() {
+            LineError::Truncated(format!("truncated line ({message})"))
         } else {
-            message
-        })
+            LineError::Malformed(message)
+        }
     })?;
     let ts = parse_micros(flat.timestamp)
         .ok_or_else(|| LineError::Malformed(format!("bad timestamp {:?}", flat.timestamp)))?;
@@ -232,73 +185,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<(i64, Ev, Vec<u64>), Line
         }
         _ => Ev::Other,
     };
-    Ok((ts, ev, flat.vc.unwrap_or_default()))
-}
-
-/// Read the log at `path` of machine `machine` and send its records in batches, stopping at the
-/// first error (which is sent too) or when the receiver hangs up.
-pub fn stream(path: &Path, machine: u32, out: SyncSender<Result<Vec<Record>, AnalyzeError>>) {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(source) => {
-            let _ = out.send(Err(AnalyzeError::Read {
-                path: path.to_owned(),
-                source,
-            }));
-            return;
-        }
-    };
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut buf = Vec::with_capacity(256);
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(source) => {
-                let _ = out.send(Err(AnalyzeError::Read {
-                    path: path.to_owned(),
-                    source,
-                }));
-                return;
-            }
-        }
-        line += 1;
-        match parse_line(&buf, machine) {
-            Ok((ts, event, vc)) => batch.push(Record {
-                ts,
-                line,
-                event,
-                vc,
-            }),
-            Err(e) => {
-                let error = match e {
-                    LineError::Malformed(message) => AnalyzeError::Line {
-                        path: path.to_owned(),
-                        line,
-                        message,
-                    },
-                    LineError::Format(found) => AnalyzeError::Format {
-                        path: path.to_owned(),
-                        found,
-                    },
-                };
-                let _ = out.send(Err(error));
-                return;
-            }
-        }
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if out.send(Ok(full)).is_err() {
-                return;
-            }
-        }
-    }
-    if !batch.is_empty() {
-        let _ = out.send(Ok(batch));
-    }
+    Ok(Parsed { ts, ev, flat })
 }
 
 #[cfg(test)]
@@ -308,8 +195,7 @@ mod tests {
     const TS: &str = r#""timestamp":"2026-01-01T00:00:00.000010Z""#;
 
     fn parse(rest: &str) -> Result<(i64, Ev), LineError> {
-        parse_line(format!("{{{TS},\"machine\":1,{rest}}}\n").as_bytes(), 1)
-            .map(|(ts, ev, _)| (ts, ev))
+        parse_line(format!("{{{TS},\"machine\":1,{rest}}}\n").as_bytes(), 1).map(|p| (p.ts, p.ev))
     }
 
     #[test]
@@ -381,8 +267,9 @@ mod tests {
         };
         assert!(err(r#""event":"internal","tick":1"#).contains("without `lamport`"));
         assert!(err(r#""event":"internal","tick":1,"lamport":"7""#).contains("invalid type"));
-        let truncated = parse_line(format!("{{{TS},\"machine\":1,\"ev").as_bytes(), 1);
-        assert!(matches!(truncated, Err(LineError::Malformed(m)) if m.contains("truncated")));
+        let text = format!("{{{TS},\"machine\":1,\"ev");
+        let truncated = parse_line(text.as_bytes(), 1);
+        assert!(matches!(truncated, Err(LineError::Truncated(m)) if m.contains("truncated")));
         assert_eq!(
             parse(r#""event":"start","format":7,"rate":1,"interval_us":5,"machines":3"#),
             Err(LineError::Format(7))

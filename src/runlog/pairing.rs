@@ -1,4 +1,5 @@
-//! Matching receives to sends, one FIFO per link (from, to).
+//! The one pairing of receives with sends, one FIFO per link (from, to): streamed by `analyze`,
+//! collected into a list of messages by [`super::messages`] for the diagram and the exports.
 //!
 //! Messages on a link arrive in the order they were sent, and the clocks a sender puts on them
 //! strictly increase, so `(from, to, lamport)` names a message. A receive of clock `c` matches the
@@ -19,14 +20,15 @@ pub struct Pending {
     pub ts: i64,
     /// Line of the send (or receive) in its machine's log.
     pub line: u64,
+    /// Position of the event in the caller's sequence (0 if the caller does not need it).
+    pub index: usize,
 }
 
 /// What one send or receive settled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome {
-    /// A receive matched its send; system time from send to receive (0 if the receive's
-    /// timestamp is not later).
-    Matched { delay_us: u64 },
+    /// A receive matched its send.
+    Matched { send: Pending, recv: Pending },
     /// A send that the receiver skipped over: it was never received.
     Lost(Pending),
     /// A receive that matches no send.
@@ -72,9 +74,7 @@ impl Link {
             } else if recv.clock == msg.clock {
                 self.recvs.pop_front();
                 self.received += 1;
-                out(Outcome::Matched {
-                    delay_us: delay(msg.ts, recv.ts),
-                });
+                out(Outcome::Matched { send: msg, recv });
                 return;
             } else {
                 // The waiting receive is for a later message: this one was skipped over.
@@ -96,9 +96,7 @@ impl Link {
             } else if send.clock == msg.clock {
                 self.sends.pop_front();
                 self.received += 1;
-                out(Outcome::Matched {
-                    delay_us: delay(send.ts, msg.ts),
-                });
+                out(Outcome::Matched { send, recv: msg });
                 return;
             } else {
                 self.unmatched += 1;
@@ -148,8 +146,15 @@ impl Link {
     }
 }
 
-fn delay(sent: i64, received: i64) -> u64 {
-    u64::try_from(received - sent).unwrap_or(0)
+impl Outcome {
+    /// System time from send to receive of a matched message (0 if the receive's timestamp is
+    /// not later).
+    pub fn delay_us(&self) -> Option<u64> {
+        match self {
+            Outcome::Matched { send, recv } => Some(u64::try_from(recv.ts - send.ts).unwrap_or(0)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -157,7 +162,16 @@ mod tests {
     use super::*;
 
     fn p(clock: u64, ts: i64, line: u64) -> Pending {
-        Pending { clock, ts, line }
+        Pending {
+            clock,
+            ts,
+            line,
+            index: 0,
+        }
+    }
+
+    fn delays(out: &[Outcome]) -> Vec<Option<u64>> {
+        out.iter().map(Outcome::delay_us).collect()
     }
 
     fn run(link: &mut Link, steps: &[(bool, Pending)]) -> Vec<Outcome> {
@@ -184,13 +198,7 @@ mod tests {
                 (false, p(4, 260, 10)),
             ],
         );
-        assert_eq!(
-            out,
-            vec![
-                Outcome::Matched { delay_us: 50 },
-                Outcome::Matched { delay_us: 60 }
-            ]
-        );
+        assert_eq!(delays(&out), vec![Some(50), Some(60)]);
         assert_eq!(
             (link.sent, link.received, link.pending_sends().count()),
             (2, 2, 0)
@@ -211,7 +219,7 @@ mod tests {
             ],
         );
         assert_eq!(out[1], Outcome::Lost(p(2, 200, 4)));
-        assert_eq!(out[2], Outcome::Matched { delay_us: 50 });
+        assert_eq!(out[2].delay_us(), Some(50));
         assert_eq!(link.lost, 1);
     }
 
@@ -240,13 +248,7 @@ mod tests {
         // 1 still waits in the receiver's queue; 2 was dropped, not the oldest
         link.drop_msg(p(2, 210, 6));
         let out = run(&mut link, &[(false, p(1, 400, 9)), (false, p(3, 500, 10))]);
-        assert_eq!(
-            out,
-            vec![
-                Outcome::Matched { delay_us: 300 },
-                Outcome::Matched { delay_us: 200 }
-            ]
-        );
+        assert_eq!(delays(&out), vec![Some(300), Some(200)]);
         assert_eq!(
             (link.sent, link.received, link.dropped, link.lost),
             (3, 2, 1, 0)
@@ -276,6 +278,6 @@ mod tests {
     fn a_receive_seen_before_its_send_still_matches() {
         let mut link = Link::default();
         let out = run(&mut link, &[(false, p(2, 100, 7)), (true, p(2, 100, 3))]);
-        assert_eq!(out, vec![Outcome::Matched { delay_us: 0 }]);
+        assert_eq!(delays(&out), vec![Some(0)]);
     }
 }

@@ -1,0 +1,119 @@
+//! One log line read field by field, borrowing from the line: the fast path of the one parser.
+
+use serde::Deserialize;
+
+/// One log line read field by field: the fast path for readers of long logs (`analyze`).
+///
+/// Unlike [`crate::log_format::LogLine`] it does not buffer the line to find the event first: every event field is an
+/// `Option` at the top level, and the event name and timestamp are borrowed from the line. Which
+/// fields an event must have is the reader's business; the names are the same as in
+/// [`crate::log_format::Event`].
+#[derive(Debug, Default, Deserialize)]
+pub struct FlatLine<'a> {
+    #[serde(borrow)]
+    pub timestamp: &'a str,
+    pub machine: u32,
+    #[serde(borrow)]
+    pub event: &'a str,
+    pub format: Option<u32>,
+    pub rate: Option<u32>,
+    pub interval_us: Option<u64>,
+    pub machines: Option<u32>,
+    pub tick: Option<u64>,
+    pub lamport: Option<u64>,
+    pub late_us: Option<u64>,
+    pub to: Option<IdSet>,
+    pub from: Option<u32>,
+    pub msg_clock: Option<u64>,
+    pub queue: Option<u64>,
+    pub first: Option<u64>,
+    pub count: Option<u64>,
+    pub ticks: Option<u64>,
+    pub skipped: Option<u64>,
+    pub cpu_ms: Option<u64>,
+    pub max_rss_kb: Option<u64>,
+    /// Vector clock of a tick event (format 2 and up).
+    pub vc: Option<Vec<u64>>,
+    pub peer: Option<u32>,
+    pub incarnation: Option<u32>,
+    // Text fields of the rarer events; `Cow` because they may hold escapes.
+    #[serde(borrow)]
+    pub kind: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub addr: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub reason: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub detail: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub message: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// A set of machine ids below 64 (the most a scenario may have), read from a JSON array
+/// without allocating.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct IdSet(pub u64);
+
+impl IdSet {
+    /// The ids in the set, ascending.
+    pub fn iter(self) -> impl Iterator<Item = u32> {
+        (0..64u32).filter(move |i| self.0 & (1u64 << i) != 0)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<IdSet, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IdSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of machine ids below 64, or one id")
+            }
+            // `dropped` lines of formats 1 and 2 name their one recipient bare.
+            fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<IdSet, E> {
+                if id >= 64 {
+                    return Err(E::custom(format!(
+                        "machine id {id} out of range (at most 63)"
+                    )));
+                }
+                Ok(IdSet(1u64 << id))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<IdSet, A::Error> {
+                let mut set = 0u64;
+                while let Some(id) = seq.next_element::<u32>()? {
+                    if id >= 64 {
+                        return Err(serde::de::Error::custom(format!(
+                            "machine id {id} out of range (at most 63)"
+                        )));
+                    }
+                    set |= 1u64 << id;
+                }
+                Ok(IdSet(set))
+            }
+        }
+        // `any`: a `dropped` line of format 1 or 2 has a number where a `send` line has an array.
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flat_line_reads_the_same_fields_as_a_log_line() {
+        let text = r#"{"timestamp":"2026-01-01T00:00:00.000001Z","machine":2,"event":"send","tick":7,"lamport":12,"to":[0,1],"late_us":3}"#;
+        let flat: FlatLine = serde_json::from_str(text).unwrap();
+        assert_eq!(flat.event, "send");
+        assert_eq!(flat.lamport, Some(12));
+        assert_eq!(flat.to.unwrap().iter().collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(flat.from, None);
+        let bad = serde_json::from_str::<FlatLine>(
+            r#"{"timestamp":"x","machine":2,"event":"send","to":[64]}"#,
+        );
+        assert!(bad.unwrap_err().to_string().contains("out of range"));
+    }
+}

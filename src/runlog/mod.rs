@@ -1,0 +1,28 @@
+//! The one reader of run directories: every command and the tests read logs through it.
+//!
+//! Open a run directory and its manifest ([`dir`]) -> parse each line against the contract
+//! ([`flat`] fields, checked in [`line`], timestamps in [`timestamp`]) -> read a log with the rules for what a crash leaves
+//! ([`read`]) -> merge the logs in time order ([`merge`]) -> pair sends with receives
+//! ([`pairing`], listed by [`messages`]). [`error`] names the file and line of anything wrong; warnings are values the
+//! commands print.
+
+pub mod dir;
+pub mod error;
+pub mod flat;
+pub mod line;
+pub mod lines;
+pub mod merge;
+pub mod messages;
+pub mod pairing;
+pub mod read;
+pub mod timestamp;
+
+pub use dir::{open_run, RunDir};
+pub use error::{RunLogError, Warning};
+pub use flat::{FlatLine, IdSet};
+pub use line::{parse_line, Ev, Parsed, Record};
+pub use lines::read_log_lines;
+pub use merge::{merge_run, Timed};
+pub use messages::{pair_messages, Message, Step};
+pub use pairing::{Link, Outcome, Pending};
+pub use read::read_log;
