@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         }
         Ok(Request::Diagram(request)) => wrote(logiclock::diagram::diagram(&request)),
         Ok(Request::Export(request)) => wrote(logiclock::export::export(&request)),
+        Ok(Request::Diff(request)) => logiclock::diff::run(&request),
         Err(e) => Err(Failed::new(Exit::BadInput, e)),
     };
     match outcome {
