@@ -43,7 +43,7 @@ fn run(request: RunRequest) -> Outcome {
         "{}",
         supervisor::display::summary(&report.manifest, &report.run_dir)
     );
-    Ok(report.exit())
+    Ok(batch::checked(&report))
 }
 
 /// The ending of `diagram` and `export`: the file written, or the error with its code.
