@@ -23,6 +23,7 @@ pub enum Request {
     Analyze(crate::analyze::command::Request),
     Diagram(crate::diagram::Request),
     Export(crate::export::Request),
+    Diff(crate::diff::Request),
 }
 
 /// One run: its scenario with the flags applied, and where it goes.
@@ -53,6 +54,11 @@ impl TryFrom<Cli> for Request {
             Command::Analyze(args) => Request::Analyze(analyze(args)?),
             Command::Diagram(args) => Request::Diagram(diagram(args)),
             Command::Export(args) => Request::Export(export(args)),
+            Command::Diff(args) => Request::Diff(crate::diff::Request {
+                a: args.a,
+                b: args.b,
+                out: args.out,
+            }),
         })
     }
 }

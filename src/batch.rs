@@ -98,9 +98,14 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
                     "{}",
                     supervisor::display::summary(&report.manifest, &report.run_dir)
                 );
-                let verdict = if report.clean() { "clean" } else { "NOT clean" };
+                let exit = checked(&report);
+                let verdict = match exit {
+                    Exit::Clean => "clean, checks pass",
+                    _ if report.clean() => "clean, checks FAIL",
+                    _ => "NOT clean",
+                };
                 rows.push(format!("{:<32} {verdict}", run.label));
-                report.exit()
+                exit
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -119,6 +124,35 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
         println!("  {row}");
     }
     Ok(exit)
+}
+
+/// The exit of a finished run with `analyze`'s checks applied: a run that ended cleanly is
+/// checked as `logiclock analyze` would check it (the same rules and tolerances, from the same
+/// code), the verdict is printed in a line, and a run that fails its checks is not clean.
+pub fn checked(report: &RunReport) -> Exit {
+    let exit = report.exit();
+    if exit != Exit::Clean {
+        // Interrupted or not clean: the summary above already says why.
+        return exit;
+    }
+    match crate::analyze::pipeline::check_dir(&report.run_dir) {
+        Ok(verdict) => {
+            print!("{}", crate::analyze::report::verdict_line(&verdict));
+            if verdict.passed {
+                exit
+            } else {
+                println!(
+                    "the offending lines: logiclock analyze {}",
+                    report.run_dir.display()
+                );
+                Exit::NotClean
+            }
+        }
+        Err(e) => {
+            eprintln!("warning: the run was not checked: {e}");
+            exit
+        }
+    }
 }
 
 /// Carry out one run with the engine its options name: real processes, or the simulated twin.

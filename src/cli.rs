@@ -25,6 +25,8 @@ pub enum Command {
     Diagram(DiagramArgs),
     /// Export a run for other tools: ShiViz, Perfetto/chrome://tracing, CSV.
     Export(ExportArgs),
+    /// Compare two runs of one scenario and seed (real and sim, two speedups): tick by tick.
+    Diff(DiffArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -108,6 +110,19 @@ pub struct ExportArgs {
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
     /// File to write [default: RUN_DIR/shiviz.log, trace.json or events.csv].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The reference run (e.g. the `--engine sim` twin).
+    #[arg(value_name = "RUN_A")]
+    pub a: PathBuf,
+    /// The run compared with it.
+    #[arg(value_name = "RUN_B")]
+    pub b: PathBuf,
+    /// Where to write the comparison as JSON [default: RUN_B/diff.json].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -21,6 +21,7 @@
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
+//! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
 
 pub mod analyze;
 pub mod args;
@@ -28,6 +29,7 @@ pub mod batch;
 pub mod cli;
 pub mod control;
 pub mod diagram;
+pub mod diff;
 pub mod exit;
 pub mod export;
 pub mod log_format;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         }
         Ok(Request::Diagram(request)) => wrote(logiclock::diagram::diagram(&request)),
         Ok(Request::Export(request)) => wrote(logiclock::export::export(&request)),
+        Ok(Request::Diff(request)) => logiclock::diff::run(&request),
         Err(e) => Err(Failed::new(Exit::BadInput, e)),
     };
     match outcome {
@@ -42,7 +43,7 @@ fn run(request: RunRequest) -> Outcome {
         "{}",
         supervisor::display::summary(&report.manifest, &report.run_dir)
     );
-    Ok(report.exit())
+    Ok(batch::checked(&report))
 }
 
 /// The ending of `diagram` and `export`: the file written, or the error with its code.

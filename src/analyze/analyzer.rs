@@ -3,7 +3,7 @@
 
 use crate::manifest::Manifest;
 
-use super::checks::{CheckId, Checks, RATE_TOLERANCE};
+use super::checks::{CheckId, Checks};
 use super::drift::Drift;
 use super::faults::FaultPlan;
 use super::metrics::MachineMetrics;
@@ -108,7 +108,8 @@ impl Analyzer {
                     .map(|m| (m.id, m.log.clone()))
                     .collect(),
             )
-            .with_faults(faults.clone()),
+            .with_faults(faults.clone())
+            .with_tolerance(manifest.scenario.tolerance),
             links: vec![Link::default(); n * n],
             drift: Drift::new(t0, step, n, options.max_rows),
             clocks: vec![0; n],
@@ -266,7 +267,8 @@ impl Analyzer {
                 continue;
             };
             let rate = f64::from(m.rate);
-            let off = |r: f64| (r - rate).abs() > RATE_TOLERANCE * rate;
+            let tolerance = self.checks.tolerance().rate;
+            let off = |r: f64| (r - rate).abs() > tolerance * rate;
             // Over its life only: the time it was paused or dead does not count.
             let life = self.metrics[i]
                 .tick_span()
@@ -276,6 +278,8 @@ impl Analyzer {
                     (down > 0 && alive > 0)
                         .then(|| (ticks - 1) as f64 / alive as f64 * m.interval_us * rate)
                 });
+            let judged = life.unwrap_or(achieved);
+            self.checks.rate_error(i, (judged - rate).abs() / rate);
             match life {
                 Some(life) => {
                     m.achieved_rate = Some(life);

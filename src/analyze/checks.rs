@@ -4,15 +4,19 @@
 //! rates are judged by the analyzer, which reports its offences through [`Checks::offend`].
 //! A departure that a planned fault explains (skipped ticks of a paused machine, messages lost
 //! with a killed one) is recorded with [`Checks::expect`]: shown, but not an offence.
+//!
+//! Correctness checks (`lamport`, `matching`, `lost`, `vector`) have no tolerance. The timing
+//! checks (`skipped`, `rate`) fail a run only beyond the scenario's [`Tolerance`]; within it their
+//! departures are counted as tolerated and the figure is given in the check's note. `logiclock
+//! run` prints this same verdict at the end of a run.
 
 use super::faults::FaultPlan;
 use super::summary::{Check, Offence, Verdict};
 use crate::runlog::{Ev, Record};
+use crate::scenario::Tolerance;
 
 /// Offences listed per check (all are counted).
 pub const LISTED: usize = 10;
-/// Largest relative difference allowed between an achieved and a configured rate.
-pub const RATE_TOLERANCE: f64 = 0.05;
 
 /// The checks, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,12 +48,12 @@ const ALL: [(CheckId, &str, &str); 6] = [
     (
         CheckId::Skipped,
         "skipped",
-        "no skipped ticks (but while paused or dead): tick numbers run 1, 2, 3, ... on every machine",
+        "ticks numbered 1, 2, 3, ... but for skipped slots; skipped slots within tolerance",
     ),
     (
         CheckId::Rate,
         "rate",
-        "achieved tick rates within 5% of the configured ones",
+        "achieved tick rates within tolerance of the configured ones",
     ),
     (
         CheckId::Vector,
@@ -70,6 +74,10 @@ struct Tally {
 struct MachineState {
     clock: u64,
     last_tick: u64,
+    /// Ticks skipped that no fault explains.
+    skipped: u64,
+    /// Relative error of the achieved rate, once known.
+    rate_error: Option<f64>,
 }
 
 /// An entry of a list of offences (or expected departures): `line` of machine `(id, file)`.
@@ -90,6 +98,9 @@ pub struct Checks {
     state: Vec<MachineState>,
     tallies: Vec<Tally>,
     faults: FaultPlan,
+    tolerance: Tolerance,
+    /// Skipped lines no fault explains: offences only if a machine skipped beyond tolerance.
+    skips: Tally,
 }
 
 impl Checks {
@@ -99,7 +110,25 @@ impl Checks {
             machines,
             tallies: vec![Tally::default(); ALL.len()],
             faults: FaultPlan::default(),
+            tolerance: Tolerance::default(),
+            skips: Tally::default(),
         }
+    }
+
+    /// Judge timing against `tolerance` (the scenario's).
+    pub fn with_tolerance(mut self, tolerance: Tolerance) -> Checks {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The tolerance timing is judged against.
+    pub fn tolerance(&self) -> Tolerance {
+        self.tolerance
+    }
+
+    /// Record machine `machine`'s achieved-rate error (relative), for the `rate` check's note.
+    pub fn rate_error(&mut self, machine: usize, error: f64) {
+        self.state[machine].rate_error = Some(error);
     }
 
     /// Judge skipped ticks against the run's planned faults.
@@ -166,7 +195,12 @@ impl Checks {
                         message() + ": the machine was paused or dead (fault)"
                     });
                 } else {
-                    self.offend(CheckId::Skipped, machine, line, message);
+                    self.state[machine].skipped += count;
+                    self.skips.offences += 1;
+                    if self.skips.first.len() < LISTED {
+                        let entry = entry(&self.machines[machine], line, message());
+                        self.skips.first.push(entry);
+                    }
                 }
                 self.state[machine].last_tick = first.saturating_add(count.saturating_sub(1));
                 return;
@@ -201,18 +235,29 @@ impl Checks {
                 )
             });
         }
-        self.state[machine] = MachineState {
-            clock: lamport,
-            last_tick: tick,
-        };
+        self.state[machine].clock = lamport;
+        self.state[machine].last_tick = tick;
     }
 
     /// The verdict: every check with its offence count and first offences.
-    pub fn verdict(self) -> Verdict {
+    pub fn verdict(mut self) -> Verdict {
+        let (skipped_note, skipped_beyond) = self.skipped_figure();
+        let skips = std::mem::take(&mut self.skips);
+        let tolerated = if skipped_beyond {
+            let tally = &mut self.tallies[CheckId::Skipped as usize];
+            tally.offences += skips.offences;
+            // The skipped lines came first in each log; numbering offences follow them.
+            tally.first.splice(0..0, skips.first);
+            tally.first.truncate(LISTED);
+            0
+        } else {
+            skips.offences
+        };
+        let rate_note = self.rate_figure();
         let checks: Vec<Check> = ALL
             .iter()
             .zip(self.tallies)
-            .map(|((_, name, rule), tally)| Check {
+            .map(|((id, name, rule), tally)| Check {
                 name: name.to_string(),
                 rule: rule.to_string(),
                 passed: tally.offences == 0,
@@ -220,12 +265,79 @@ impl Checks {
                 first: tally.first,
                 expected: tally.expected,
                 expected_first: tally.expected_first,
+                tolerated: if *id == CheckId::Skipped {
+                    tolerated
+                } else {
+                    0
+                },
+                note: match id {
+                    CheckId::Skipped => Some(skipped_note.clone()),
+                    CheckId::Rate => rate_note.clone(),
+                    _ => None,
+                },
             })
             .collect();
         Verdict {
             passed: checks.iter().all(|c| c.passed),
             checks,
         }
+    }
+}
+
+impl Checks {
+    /// The machine that skipped the largest share of its slots, in words, and whether that
+    /// share is beyond the tolerance.
+    fn skipped_figure(&self) -> (String, bool) {
+        let share = |s: &MachineState| s.skipped as f64 / s.last_tick.max(1) as f64;
+        let worst = self
+            .state
+            .iter()
+            .enumerate()
+            .max_by(|a, b| share(a.1).total_cmp(&share(b.1)));
+        let limit = self.tolerance.skipped;
+        let Some((i, s)) = worst.filter(|(_, s)| s.skipped > 0) else {
+            return (
+                format!("no slot skipped (tolerance {})", percent(limit)),
+                false,
+            );
+        };
+        let beyond = share(s) > limit;
+        let note = format!(
+            "machine {} skipped {} of {} tick slots ({}), {} the {} tolerance",
+            self.machines[i].0,
+            s.skipped,
+            s.last_tick,
+            percent(share(s)),
+            if beyond { "beyond" } else { "within" },
+            percent(limit)
+        );
+        (note, beyond)
+    }
+
+    /// The largest achieved-rate error, in words; `None` when no rate was measured.
+    fn rate_figure(&self) -> Option<String> {
+        let (i, error) = self
+            .state
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, s.rate_error?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(format!(
+            "largest rate error {} (machine {}), tolerance {}",
+            percent(error),
+            self.machines[i].0,
+            percent(self.tolerance.rate)
+        ))
+    }
+}
+
+/// A share as a percentage with enough digits to tell small shares apart.
+fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 || p >= 1.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.3}%")
     }
 }
 
@@ -389,5 +501,37 @@ mod tests {
         );
         let lamport = &v.checks[0].first[1].message;
         assert_eq!(lamport, "recv: clock 4, expected max(2, 4) + 1 = 5");
+    }
+
+    #[test]
+    fn skipped_slots_within_the_tolerance_pass_with_their_figure_and_beyond_it_fail() {
+        let run = |skips: u64| {
+            let mut events = vec![Ev::Skipped {
+                first: 1,
+                count: skips,
+            }];
+            events.extend((skips + 1..=200).map(|tick| Ev::Internal {
+                tick,
+                lamport: tick - skips,
+            }));
+            feed(&events)
+        };
+        let within = run(2);
+        let skipped = &within.checks[CheckId::Skipped as usize];
+        assert!(within.passed, "{within:?}");
+        assert_eq!((skipped.offences, skipped.tolerated), (0, 1));
+        assert_eq!(
+            skipped.note.as_deref(),
+            Some("machine 0 skipped 2 of 200 tick slots (1.0%), within the 1.0% tolerance")
+        );
+        let beyond = run(3);
+        let skipped = &beyond.checks[CheckId::Skipped as usize];
+        assert!(!beyond.passed);
+        assert_eq!((skipped.offences, skipped.tolerated), (1, 0));
+        assert!(skipped
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("(1.5%), beyond the 1.0%"));
     }
 }

@@ -26,6 +26,28 @@ pub const CSV_FILES: [(&str, &str); 3] = [
 
 /// The verdict as text: one line per check, offences under the failed ones, each followed by
 /// the offending line itself when `quotes` has it.
+/// The verdict in one or two lines: PASS or FAIL, the failed checks, and the timing figures.
+pub fn verdict_line(v: &Verdict) -> String {
+    let failed: Vec<&str> = v
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut out = if v.passed {
+        "checks: PASS".to_owned()
+    } else {
+        format!("checks: FAIL ({})", failed.join(", "))
+    };
+    for c in v.checks.iter().filter(|c| c.tolerated > 0 || !c.passed) {
+        if let Some(note) = &c.note {
+            let _ = write!(out, "; {}: {note}", c.name);
+        }
+    }
+    out.push('\n');
+    out
+}
+
 pub fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> String {
     let mut out = format!("checks: {}\n", if v.passed { "PASS" } else { "FAIL" });
     for c in &v.checks {
@@ -38,7 +60,13 @@ pub fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> St
         if c.expected > 0 {
             let _ = write!(count, " ({} expected (fault))", c.expected);
         }
+        if c.tolerated > 0 {
+            let _ = write!(count, " ({} tolerated)", c.tolerated);
+        }
         let _ = writeln!(out, "  {status} {:<9}{}{count}", c.name, c.rule);
+        if let Some(note) = &c.note {
+            let _ = writeln!(out, "         {note}");
+        }
         for o in &c.expected_first {
             let at = o.line.map_or(format!("machine {}", o.machine), |l| {
                 format!("{} line {l}", o.file)

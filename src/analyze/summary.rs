@@ -75,6 +75,13 @@ pub struct Check {
     /// The first expected departures.
     #[serde(default)]
     pub expected_first: Vec<Offence>,
+    /// Timing departures within the scenario's tolerance (`skipped`, `rate`): reported, not
+    /// offences.
+    #[serde(default)]
+    pub tolerated: u64,
+    /// The timing figure judged against the tolerance, in words (timing checks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,5 +20,7 @@ pub mod validate;
 mod tests;
 
 pub use limits::*;
-pub use model::{machine_rng, ExitPolicy, RateSpec, Scenario};
-pub use raw::{Overrides, RawClock, RawEvents, RawNetwork, RawScenario, ScenarioError};
+pub use model::{machine_rng, ExitPolicy, RateSpec, Scenario, Tolerance};
+pub use raw::{
+    Overrides, RawClock, RawEvents, RawNetwork, RawScenario, RawTolerance, ScenarioError,
+};

@@ -60,6 +60,30 @@ pub struct Scenario {
     /// `--engine sim` only: up to this many more real microseconds, drawn per message.
     #[serde(default)]
     pub jitter_us: u64,
+    /// How far the timing may stray before a run fails its checks.
+    #[serde(default)]
+    pub tolerance: Tolerance,
+}
+
+/// How far a run's timing may stray from its schedule and still pass: beyond these a run fails
+/// its `skipped` or `rate` check; within them the departures are reported with their figures.
+/// (Correctness checks, the clock rules and the accounting of messages, have no tolerance.)
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Tolerance {
+    /// Largest share of one machine's tick slots that may be skipped (not counting a pause or
+    /// downtime a fault explains).
+    pub skipped: f64,
+    /// Largest relative error of a machine's achieved tick rate.
+    pub rate: f64,
+}
+
+impl Default for Tolerance {
+    fn default() -> Tolerance {
+        Tolerance {
+            skipped: 0.01,
+            rate: 0.05,
+        }
+    }
 }
 
 impl Scenario {

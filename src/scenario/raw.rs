@@ -41,11 +41,21 @@ pub struct RawScenario {
     pub events: RawEvents,
     #[serde(default)]
     pub network: RawNetwork,
+    #[serde(default)]
+    pub tolerance: RawTolerance,
     pub on_machine_exit: Option<ExitPolicy>,
     pub stop_grace_s: Option<f64>,
     /// `[[fault]]` tables.
     #[serde(default)]
     pub fault: Vec<RawFault>,
+}
+
+/// `[tolerance]`
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTolerance {
+    pub skipped: Option<f64>,
+    pub rate: Option<f64>,
 }
 
 /// `[clock]`

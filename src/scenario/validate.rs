@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::fault;
 use super::limits::*;
-use super::model::{default_latency_us, default_stop_grace_s, RateSpec, Scenario};
+use super::model::{default_latency_us, default_stop_grace_s, RateSpec, Scenario, Tolerance};
 use super::raw::{Overrides, RawClock, RawNetwork, RawScenario, ScenarioError};
 
 impl Default for Scenario {
@@ -112,6 +112,16 @@ impl Scenario {
             invalid,
         )?;
         let jitter_us = link_us("network.jitter_us", raw.network.jitter_us, 0, invalid)?;
+        let base = Tolerance::default();
+        let tolerance = Tolerance {
+            skipped: share(
+                "tolerance.skipped",
+                raw.tolerance.skipped,
+                base.skipped,
+                invalid,
+            )?,
+            rate: share("tolerance.rate", raw.tolerance.rate, base.rate, invalid)?,
+        };
 
         let faults = fault::validate(raw.fault, machines, duration_s)
             .map_err(|(key, message)| invalid.at(&key, message))?;
@@ -141,8 +151,26 @@ impl Scenario {
             ports,
             latency_us,
             jitter_us,
+            tolerance,
         })
     }
+}
+
+/// A share from 0 to 1 (`tolerance.*`).
+fn share(
+    key: &str,
+    value: Option<f64>,
+    default: f64,
+    invalid: Invalid,
+) -> Result<f64, ScenarioError> {
+    let value = value.unwrap_or(default);
+    if !(0.0..=1.0).contains(&value) {
+        return Err(invalid.at(
+            key,
+            format!("is {value}; allowed: 0 to 1 (a share: 0.01 is 1%)"),
+        ));
+    }
+    Ok(value)
 }
 
 /// A simulated link time (`network.latency_us`, `network.jitter_us`), real microseconds.

@@ -98,6 +98,12 @@ impl Fixture {
         self
     }
 
+    /// The scenario's seed (7 unless set).
+    pub fn seed(mut self, seed: u64) -> Fixture {
+        self.seed = seed;
+        self
+    }
+
     /// Append `event` at `ms` after [`T0`] to `machine`'s log.
     pub fn line(self, machine: u32, ms: u64, event: Event) -> Fixture {
         self.entry(machine, Entry::Line(line(ms, machine, event)))

@@ -40,6 +40,9 @@ mod diagram;
 // `logiclock export` to ShiViz, Perfetto and CSV.
 mod export;
 
+// `logiclock diff`: two runs of one scenario and seed compared tick by tick.
+mod diff;
+
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 
