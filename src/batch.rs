@@ -94,10 +94,10 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
         };
         let run_exit = match run_one(runtime, scenario, options) {
             Ok(report) => {
-                print!(
-                    "{}",
-                    supervisor::display::summary(&report.manifest, &report.run_dir)
-                );
+                crate::stdout::print(&supervisor::display::summary(
+                    &report.manifest,
+                    &report.run_dir,
+                ));
                 let verdict = if report.clean() { "clean" } else { "NOT clean" };
                 rows.push(format!("{:<32} {verdict}", run.label));
                 report.exit()
@@ -114,10 +114,11 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             break;
         }
     }
-    println!("\nbatch of {total} runs in {}:", request.dir.display());
+    let mut table = format!("\nbatch of {total} runs in {}:\n", request.dir.display());
     for row in rows {
-        println!("  {row}");
+        table.push_str(&format!("  {row}\n"));
     }
+    crate::stdout::print(&table);
     Ok(exit)
 }
 

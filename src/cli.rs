@@ -94,7 +94,7 @@ pub struct DiagramArgs {
     /// Window end, seconds since the run start [default: just after the first 150 events].
     #[arg(long, value_name = "SECONDS")]
     pub to: Option<f64>,
-    /// SVG file to write [default: RUN_DIR/diagram.svg].
+    /// SVG file to write, `-` for standard output [default: RUN_DIR/diagram.svg].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -107,7 +107,8 @@ pub struct ExportArgs {
     /// Run directories (several only for ShiViz, as several executions).
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
-    /// File to write [default: RUN_DIR/shiviz.log, trace.json or events.csv].
+    /// File to write, `-` for standard output [default: RUN_DIR/shiviz.log, trace.json or
+    /// events.csv].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
