@@ -41,8 +41,8 @@ pub struct RunArgs {
     /// Run directory [default: runs/<name>-<time>-seed<seed>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Seed for the clock rates and die rolls (replaces the scenario's).
-    #[arg(long, value_name = "N")]
+    /// Seed for the clock rates and die rolls (replaces the scenario's), 0 to 2^53 - 1.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(..=crate::scenario::MAX_SEED))]
     pub seed: Option<u64>,
     /// Length of the run in model seconds (replaces the scenario's).
     #[arg(long, value_name = "SECONDS")]

@@ -20,5 +20,5 @@ pub mod validate;
 mod tests;
 
 pub use limits::*;
-pub use model::{machine_rng, ExitPolicy, RateSpec, Scenario};
+pub use model::{machine_rng, random_seed, ExitPolicy, RateSpec, Scenario};
 pub use raw::{Overrides, RawClock, RawEvents, RawNetwork, RawScenario, ScenarioError};
