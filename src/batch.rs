@@ -55,7 +55,9 @@ pub fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
         Some(first) => (0..u64::from(repeat))
             .map(|i| first.wrapping_add(i))
             .collect(),
-        None => (0..repeat).map(|_| crate::scenario::random_seed()).collect(),
+        None => (0..repeat)
+            .map(|_| crate::scenario::random_seed())
+            .collect(),
     }
 }
 

@@ -101,10 +101,8 @@ pub async fn accept_loop(
     let claimed = Arc::new(Mutex::new(HashSet::new()));
     let pending = Arc::new(Semaphore::new(MAX_PENDING_HANDSHAKES));
     let refusals = Arc::new(RefusalLog::default());
-    let mut period = tokio::time::interval_at(
-        tokio::time::Instant::now() + SUMMARY_PERIOD,
-        SUMMARY_PERIOD,
-    );
+    let mut period =
+        tokio::time::interval_at(tokio::time::Instant::now() + SUMMARY_PERIOD, SUMMARY_PERIOD);
     loop {
         let (stream, addr) = tokio::select! {
             _ = cancel.cancelled() => return,
@@ -236,7 +234,12 @@ async fn serve_incoming(
                     "handshake from {from} to {to} does not fit this run"
                 ));
             }
-            if !shared.claimed.lock().expect("claimed set lock").insert(from) {
+            if !shared
+                .claimed
+                .lock()
+                .expect("claimed set lock")
+                .insert(from)
+            {
                 return refuse(format!("machine {from} is already connected"));
             }
             from
@@ -266,7 +269,11 @@ async fn serve_incoming(
         }
     };
     // A restarted peer may connect again.
-    shared.claimed.lock().expect("claimed set lock").remove(&peer);
+    shared
+        .claimed
+        .lock()
+        .expect("claimed set lock")
+        .remove(&peer);
     emit(&Event::PeerGone { peer, reason });
 }
 

@@ -133,8 +133,15 @@ fn seed_too_large(text: &str, e: &toml::de::Error, path: &Path) -> Option<Scenar
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let (key, value) = text[line_start..line_end].split_once('=')?;
-    let value = value.split('#').next().unwrap_or("").trim().replace('_', "");
-    let top_level = !text[..line_start].lines().any(|l| l.trim_start().starts_with('['));
+    let value = value
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .replace('_', "");
+    let top_level = !text[..line_start]
+        .lines()
+        .any(|l| l.trim_start().starts_with('['));
     let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     (key.trim() == "seed" && top_level && digits).then(|| ScenarioError::Invalid {
         path: path.to_owned(),
