@@ -2,6 +2,7 @@
 //! that round-trip through jq, a flood of strangers on a machine's port, and a restart just
 //! before the end of a run.
 
+use std::ffi::{OsStr, OsString};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -18,9 +19,9 @@ use crate::util::{self, RunFiles};
 
 /// Run `logiclock ARGS` with its standard output a pipe whose reader is gone before anything is
 /// written (`| true`); returns its exit code and standard error.
-fn into_a_closed_pipe(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (Option<i32>, String) {
+fn into_a_closed_pipe(args: &[OsString]) -> (Option<i32>, String) {
     let mut child = Command::new(bin())
-        .args(args.iter().map(|a| a.as_ref()))
+        .args(args)
         .current_dir(crate::cmd::repo())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -32,7 +33,7 @@ fn into_a_closed_pipe(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (Option<i32>, Str
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("logiclock {:?} did not end", args.len());
+            panic!("logiclock {args:?} did not end");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -93,15 +94,18 @@ fn every_command_into_a_pipe_closed_early_ends_quietly_with_its_usual_status() {
     let run = write_golden(tmp.path());
     let expected = Logiclock::analyze(&run).finish().code();
     let sim = tmp.path().join("sim");
-    let cases: Vec<(Vec<&dyn AsRef<std::ffi::OsStr>>, Option<i32>)> = vec![
-        (vec![&"analyze", &run], expected),
+    let args = |list: &[&dyn AsRef<OsStr>]| -> Vec<OsString> {
+        list.iter().map(|a| a.as_ref().to_owned()).collect()
+    };
+    let cases = [
+        (args(&[&"analyze", &run]), expected),
         (
-            vec![&"export", &"--format", &"csv", &run, &"--out", &"-"],
+            args(&[&"export", &"--format", &"csv", &run, &"--out", &"-"]),
             Some(0),
         ),
-        (vec![&"diagram", &run, &"--out", &"-"], Some(0)),
+        (args(&[&"diagram", &run, &"--out", &"-"]), Some(0)),
         (
-            vec![
+            args(&[
                 &"run",
                 &"configs/default.toml",
                 &"--engine",
@@ -109,19 +113,15 @@ fn every_command_into_a_pipe_closed_early_ends_quietly_with_its_usual_status() {
                 &"--quiet",
                 &"--out",
                 &sim,
-            ],
+            ]),
             Some(0),
         ),
     ];
     for (args, code) in cases {
         let (got, stderr) = into_a_closed_pipe(&args);
-        let shown: Vec<String> = args
-            .iter()
-            .map(|a| a.as_ref().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(got, code, "logiclock {shown:?}: {stderr}");
+        assert_eq!(got, code, "logiclock {args:?}: {stderr}");
         for noise in ["panicked", "Broken pipe", "backtrace", "error"] {
-            assert!(!stderr.contains(noise), "logiclock {shown:?}: {stderr}");
+            assert!(!stderr.contains(noise), "logiclock {args:?}: {stderr}");
         }
     }
     // `analyze` still wrote its report.
@@ -355,4 +355,29 @@ fn a_restart_just_before_the_end_is_in_the_log_and_its_inbox_is_lost_at_death_no
             );
         }
     }
+}
+
+#[test]
+fn a_refused_line_without_a_count_from_an_older_log_reads_as_one_connection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("machine-0.log");
+    std::fs::write(
+        &path,
+        concat!(
+            r#"{"timestamp":"2026-01-01T00:00:00.000001Z","machine":0,"event":"refused","addr":"127.0.0.1:5","reason":"wrong run secret"}"#,
+            "\n",
+            r#"{"timestamp":"2026-01-01T00:00:00.000002Z","machine":0,"event":"refused","addr":"127.0.0.1:6","reason":"closed before the handshake","count":1990}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let (lines, _) = logiclock::runlog::read_log_lines(&path, 0).unwrap();
+    let counts: Vec<u64> = lines
+        .iter()
+        .filter_map(|l| match &l.event {
+            Event::Refused { count, .. } => Some(*count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(counts, [1, 1990]);
 }
