@@ -55,7 +55,9 @@ pub fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
         Some(first) => (0..u64::from(repeat))
             .map(|i| first.wrapping_add(i))
             .collect(),
-        None => (0..repeat).map(|_| rand::random()).collect(),
+        None => (0..repeat)
+            .map(|_| crate::scenario::random_seed())
+            .collect(),
     }
 }
 
@@ -94,10 +96,10 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
         };
         let run_exit = match run_one(runtime, scenario, options) {
             Ok(report) => {
-                print!(
-                    "{}",
-                    supervisor::display::summary(&report.manifest, &report.run_dir)
-                );
+                crate::stdout::print(&supervisor::display::summary(
+                    &report.manifest,
+                    &report.run_dir,
+                ));
                 let exit = checked(&report);
                 let verdict = match exit {
                     Exit::Clean => "clean, checks pass",
@@ -119,10 +121,11 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             break;
         }
     }
-    println!("\nbatch of {total} runs in {}:", request.dir.display());
+    let mut table = format!("\nbatch of {total} runs in {}:\n", request.dir.display());
     for row in rows {
-        println!("  {row}");
+        table.push_str(&format!("  {row}\n"));
     }
+    crate::stdout::print(&table);
     Ok(exit)
 }
 
@@ -137,14 +140,14 @@ pub fn checked(report: &RunReport) -> Exit {
     }
     match crate::analyze::pipeline::check_dir(&report.run_dir) {
         Ok(verdict) => {
-            print!("{}", crate::analyze::report::verdict_line(&verdict));
+            crate::stdout::print(&crate::analyze::report::verdict_line(&verdict));
             if verdict.passed {
                 exit
             } else {
-                println!(
-                    "the offending lines: logiclock analyze {}",
+                crate::stdout::print(&format!(
+                    "the offending lines: logiclock analyze {}\n",
                     report.run_dir.display()
-                );
+                ));
                 Exit::NotClean
             }
         }

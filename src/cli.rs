@@ -43,8 +43,8 @@ pub struct RunArgs {
     /// Run directory [default: runs/<name>-<time>-seed<seed>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Seed for the clock rates and die rolls (replaces the scenario's).
-    #[arg(long, value_name = "N")]
+    /// Seed for the clock rates and die rolls (replaces the scenario's), 0 to 2^53 - 1.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(..=crate::scenario::MAX_SEED))]
     pub seed: Option<u64>,
     /// Length of the run in model seconds (replaces the scenario's).
     #[arg(long, value_name = "SECONDS")]
@@ -96,7 +96,7 @@ pub struct DiagramArgs {
     /// Window end, seconds since the run start [default: just after the first 150 events].
     #[arg(long, value_name = "SECONDS")]
     pub to: Option<f64>,
-    /// SVG file to write [default: RUN_DIR/diagram.svg].
+    /// SVG file to write, `-` for standard output [default: RUN_DIR/diagram.svg].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -109,7 +109,8 @@ pub struct ExportArgs {
     /// Run directories (several only for ShiViz, as several executions).
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
-    /// File to write [default: RUN_DIR/shiviz.log, trace.json or events.csv].
+    /// File to write, `-` for standard output [default: RUN_DIR/shiviz.log, trace.json or
+    /// events.csv].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

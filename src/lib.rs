@@ -18,6 +18,7 @@
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
 //! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
 //! - [`runlog`]: the one reader of run directories: manifest, lines, merge, pairing, warnings;
+//! - [`stdout`]: standard output that may be a pipe closed early, printed to without a panic;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
@@ -38,6 +39,7 @@ pub mod manifest;
 pub mod runlog;
 pub mod scenario;
 pub mod sim;
+pub mod stdout;
 pub mod supervisor;
 pub mod sweep;
 pub mod timeline;

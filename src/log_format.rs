@@ -11,8 +11,10 @@
 //!   lines too (it was a bare integer), so tools that infer one schema for all lines (DuckDB's
 //!   `read_json_auto`) read a whole log. Fault kinds ([`FaultKind`]) and drop reasons
 //!   ([`DropReason`]) are closed sets of strings.
+//! - 4: `count` on `refused` lines (a flood of strangers is logged as a few lines and a periodic
+//!   summary); a `refused` line without it (formats 1 to 3) stands for one connection.
 //!
-//! The readers accept formats 1 to 3: a `dropped` line's `to` may be an integer or an array of one.
+//! The readers accept formats 1 to 4: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +22,7 @@ mod kinds;
 pub use kinds::{DropReason, FaultKind};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -151,13 +153,26 @@ pub enum Event {
     PeerConnected { peer: u32, addr: String },
     /// A peer's connection ended (`reason` says how).
     PeerGone { peer: u32, reason: String },
-    /// A connection was refused (no valid handshake).
-    Refused { addr: String, reason: String },
+    /// A connection was refused (no valid handshake, or too many waiting for one). A flood is
+    /// logged as a few such lines and a periodic summary: `count` is how many refused
+    /// connections the line stands for (1, or more for a summary, whose `addr` and `reason`
+    /// are the last one's). Logs written before the field read as 1.
+    Refused {
+        addr: String,
+        reason: String,
+        #[serde(default = "one")]
+        count: u64,
+    },
     /// Something unexpected that did not stop the machine.
     Warning { message: String },
     /// An event name this version does not know (readers only).
     #[serde(other)]
     Unknown,
+}
+
+/// The `count` of a `refused` line written before the field existed: one connection.
+fn one() -> u64 {
+    1
 }
 
 /// A list of machine ids written as an array, or (formats 1 and 2) as one bare id.

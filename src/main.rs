@@ -9,6 +9,9 @@ use logiclock::cli::Cli;
 use logiclock::exit::{Exit, Failed, Outcome};
 use logiclock::{batch, supervisor};
 
+// SIGPIPE stays ignored (Rust's default) in every command, the machine's and the supervisor's
+// included; whatever the commands print goes through `logiclock::stdout`, which turns a reader
+// that went away (`| head`) into a quiet end of the printing: see that module for why.
 fn main() -> ExitCode {
     let outcome = match Request::try_from(Cli::parse()) {
         // The machine process speaks to its supervisor, not to a terminal: it keeps its own ending.
@@ -39,18 +42,22 @@ fn run(request: RunRequest) -> Outcome {
         exit: e.exit(),
         error: Box::new(e),
     })?;
-    print!(
-        "{}",
-        supervisor::display::summary(&report.manifest, &report.run_dir)
-    );
+    logiclock::stdout::print(&supervisor::display::summary(
+        &report.manifest,
+        &report.run_dir,
+    ));
     Ok(batch::checked(&report))
 }
 
-/// The ending of `diagram` and `export`: the file written, or the error with its code.
+/// The ending of `diagram` and `export`: the file written, or the error with its code. The
+/// status line goes to standard error, so `--out /dev/stdout > x.csv` (or `--out -`) leaves only
+/// the file's own bytes on standard output.
 fn wrote(result: Result<std::path::PathBuf, logiclock::timeline::TimelineError>) -> Outcome {
     match result {
         Ok(path) => {
-            println!("wrote {}", path.display());
+            if !logiclock::export::command::is_stdout(&path) {
+                eprintln!("wrote {}", path.display());
+            }
             Ok(Exit::Clean)
         }
         Err(e) => Err(Failed::new(Exit::from_code(e.exit_code()), e)),

@@ -48,20 +48,20 @@ pub fn run(request: &Request) -> u8 {
                     report::quote_offences(dir, &s.verdict)
                 };
                 if request.quiet {
-                    print!(
+                    crate::stdout::print(&format!(
                         "{}: {}",
                         dir.display(),
                         report::verdict_text(&s.verdict, &quotes)
-                    );
+                    ));
                 } else {
-                    print!("{}", report::terminal(&s, &quotes));
-                    println!(
-                        "wrote {}, {} and CSV series{} in {}\n",
+                    crate::stdout::print(&report::terminal(&s, &quotes));
+                    crate::stdout::print(&format!(
+                        "wrote {}, {} and CSV series{} in {}\n\n",
                         report::REPORT_FILE,
                         report::SUMMARY_FILE,
                         if request.plots { ", SVG plots" } else { "" },
                         dir.display()
-                    );
+                    ));
                 }
                 if !s.verdict.passed && code == EXIT_OK {
                     code = EXIT_CHECK_FAILED;
@@ -75,7 +75,7 @@ pub fn run(request: &Request) -> u8 {
         }
     }
     if summaries.len() > 1 {
-        print!("{}", aggregate::text(&summaries));
+        crate::stdout::print(&aggregate::text(&summaries));
     }
     code
 }

@@ -12,11 +12,11 @@ pub struct Request {
     pub from: Option<f64>,
     /// Window end, seconds since the run start.
     pub to: Option<f64>,
-    /// Output file [default: `<run>/diagram.svg`].
+    /// Output file, `-` for standard output [default: `<run>/diagram.svg`].
     pub out: Option<PathBuf>,
 }
 
-/// Draw the diagram of `request`; returns the file written.
+/// Draw the diagram of `request`; returns the file written (`-`: standard output).
 pub fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
     let timeline = timeline::load(&request.run_dir)?;
     timeline::print_warnings(&timeline);

@@ -32,11 +32,11 @@ impl Format {
 pub struct Request {
     pub format: Format,
     pub run_dirs: Vec<PathBuf>,
-    /// Output file [default: `<run>/<format's file>`].
+    /// Output file, `-` for standard output [default: `<run>/<format's file>`].
     pub out: Option<PathBuf>,
 }
 
-/// Export the runs of `request`; returns the file written.
+/// Export the runs of `request`; returns the file written (`-`: standard output).
 pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
     let first = request
         .run_dirs
@@ -90,17 +90,29 @@ fn label(dir: &Path) -> String {
     )
 }
 
-/// Write `path` through a buffer with `fill`.
+/// The `--out` that means standard output, as in every Unix tool.
+pub const STDOUT: &str = "-";
+
+/// Whether `path` is [`STDOUT`].
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == STDOUT
+}
+
+/// Write `path` (or standard output, for [`STDOUT`]) through a buffer with `fill`. A reader of
+/// standard output that goes away early (`| head`) ends the writing quietly.
 pub(crate) fn write_file(
     path: &Path,
-    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut Box<dyn Write>) -> std::io::Result<()>,
 ) -> Result<(), TimelineError> {
     let write_error = |source| TimelineError::Write {
         path: path.to_owned(),
         source,
     };
+    if is_stdout(path) {
+        return crate::stdout::write_all(fill).map_err(write_error);
+    }
     let file = std::fs::File::create(path).map_err(write_error)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 20, file));
     fill(&mut out).map_err(write_error)?;
     out.flush().map_err(write_error)
 }

@@ -198,6 +198,7 @@ mod tests {
             Event::Refused {
                 addr: "[::1]:5000".into(),
                 reason: "bad handshake".into(),
+                count: 1,
             },
             Event::Warning {
                 message: "a line\nwith a newline".into(),

@@ -10,16 +10,19 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bytes::BytesMut;
 use futures::{SinkExt, StreamExt};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
-use tokio_util::codec::Framed;
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+use tokio_util::codec::{Decoder, Framed, FramedParts};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::wire::{Message, MessageCodec};
+use super::refusals::{Refusals, MAX_PENDING_HANDSHAKES, SUMMARY_PERIOD};
+use super::wire::{Message, MessageCodec, WireError};
 use crate::fault::{LinkState, PartitionMode};
 use crate::log_format::{emit, DropReason, Event};
 
@@ -82,6 +85,11 @@ pub enum MeshError {
 
 /// Accept connections until `cancel`; each peer that completes the handshake is announced on
 /// `connected` and its messages go into `inbox`. Reader tasks are spawned on `readers`.
+///
+/// Strangers are bounded (see [`super::refusals`]): at most [`MAX_PENDING_HANDSHAKES`]
+/// connections wait for their hello at once, each with a buffer of one frame at most, and a
+/// connection beyond that is closed at once; refusals are logged a few at a time with a periodic
+/// count.
 pub async fn accept_loop(
     listener: TcpListener,
     me: Identity,
@@ -91,9 +99,17 @@ pub async fn accept_loop(
     cancel: CancellationToken,
 ) {
     let claimed = Arc::new(Mutex::new(HashSet::new()));
+    let pending = Arc::new(Semaphore::new(MAX_PENDING_HANDSHAKES));
+    let refusals = Arc::new(RefusalLog::default());
+    let mut period =
+        tokio::time::interval_at(tokio::time::Instant::now() + SUMMARY_PERIOD, SUMMARY_PERIOD);
     loop {
         let (stream, addr) = tokio::select! {
             _ = cancel.cancelled() => return,
+            _ = period.tick() => {
+                refusals.end_period();
+                continue;
+            }
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
@@ -103,39 +119,113 @@ pub async fn accept_loop(
                 }
             },
         };
+        let Ok(permit) = pending.clone().try_acquire_owned() else {
+            drop(stream);
+            refusals.refuse(
+                addr,
+                format!("{MAX_PENDING_HANDSHAKES} connections already wait for a handshake"),
+            );
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         readers.spawn(serve_incoming(
             stream,
             addr,
             me,
-            inbox.clone(),
-            connected.clone(),
-            claimed.clone(),
+            Arc::new(Connection {
+                inbox: inbox.clone(),
+                connected: connected.clone(),
+                claimed: claimed.clone(),
+                refusals: refusals.clone(),
+            }),
+            permit,
         ));
     }
 }
 
-/// Check one incoming connection's handshake, then read its messages into the inbox until it ends.
-async fn serve_incoming(
-    stream: TcpStream,
-    addr: SocketAddr,
-    me: Identity,
+/// What every incoming connection's task shares with the accept loop.
+struct Connection {
     inbox: mpsc::UnboundedSender<Incoming>,
     connected: mpsc::UnboundedSender<u32>,
+    /// Peers with a connection now: a second hello from the same peer is refused.
     claimed: Arc<Mutex<HashSet<u32>>>,
+    refusals: Arc<RefusalLog>,
+}
+
+/// The machine's [`Refusals`], shared by the accept loop and the handshake tasks. When the last
+/// of them lets go (the machine is stopping, before its `stop` line), the count of the refusals
+/// still without a line is written, so none goes uncounted.
+#[derive(Debug, Default)]
+struct RefusalLog(Mutex<Refusals>);
+
+impl RefusalLog {
+    fn refuse(&self, addr: SocketAddr, reason: String) {
+        let line = self
+            .0
+            .lock()
+            .expect("refusals lock")
+            .refuse(addr.to_string(), reason);
+        if let Some(line) = line {
+            emit(&line);
+        }
+    }
+
+    fn end_period(&self) {
+        let line = self.0.lock().expect("refusals lock").end_period();
+        if let Some(line) = line {
+            emit(&line);
+        }
+    }
+}
+
+impl Drop for RefusalLog {
+    fn drop(&mut self) {
+        self.end_period();
+    }
+}
+
+/// Read a connection's first frame into a buffer of at most one frame (a few hundred bytes, not
+/// the 8 KiB a `Framed` starts with: what a stranger can make the machine hold stays small).
+/// `None` when the connection closed first; the bytes after the frame stay in the buffer.
+async fn first_frame(
+    stream: &mut TcpStream,
+    codec: &mut MessageCodec,
+    buf: &mut BytesMut,
+) -> Result<Option<Message>, WireError> {
+    loop {
+        if let Some(message) = codec.decode(buf)? {
+            return Ok(Some(message));
+        }
+        buf.reserve(64);
+        if stream.read_buf(buf).await? == 0 {
+            return Ok(None);
+        }
+    }
+}
+
+/// Check one incoming connection's handshake, then read its messages into the inbox until it ends.
+/// `permit` is its place among the connections waiting for a handshake, given back after it.
+async fn serve_incoming(
+    mut stream: TcpStream,
+    addr: SocketAddr,
+    me: Identity,
+    shared: Arc<Connection>,
+    permit: OwnedSemaphorePermit,
 ) {
-    let mut framed = Framed::new(stream, MessageCodec::default());
-    let refuse = |reason: String| {
-        emit(&Event::Refused {
-            addr: addr.to_string(),
-            reason,
-        })
-    };
-    let peer = match tokio::time::timeout(HANDSHAKE_TIMEOUT, framed.next()).await {
+    let refuse = |reason: String| shared.refusals.refuse(addr, reason);
+    let mut codec = MessageCodec::default();
+    let mut buf = BytesMut::with_capacity(64);
+    let hello = tokio::time::timeout(
+        HANDSHAKE_TIMEOUT,
+        first_frame(&mut stream, &mut codec, &mut buf),
+    )
+    .await;
+    drop(permit);
+    let peer = match hello {
         Err(_) => return refuse(format!("no handshake within {HANDSHAKE_TIMEOUT:?}")),
-        Ok(None) => return refuse("closed before the handshake".into()),
-        Ok(Some(Err(e))) => return refuse(format!("bad handshake frame: {e}")),
-        Ok(Some(Ok(Message::Hello { from, to, secret }))) => {
+        Ok(Ok(None)) => return refuse("closed before the handshake".into()),
+        Ok(Err(e)) => return refuse(format!("bad handshake frame: {e}")),
+        Ok(Ok(Some(Message::Hello { from, to, secret }))) => {
             if secret != me.secret {
                 return refuse("wrong run secret".into());
             }
@@ -144,25 +234,33 @@ async fn serve_incoming(
                     "handshake from {from} to {to} does not fit this run"
                 ));
             }
-            if !claimed.lock().expect("claimed set lock").insert(from) {
+            if !shared
+                .claimed
+                .lock()
+                .expect("claimed set lock")
+                .insert(from)
+            {
                 return refuse(format!("machine {from} is already connected"));
             }
             from
         }
-        Ok(Some(Ok(other))) => return refuse(format!("expected a hello, got {other:?}")),
+        Ok(Ok(Some(other))) => return refuse(format!("expected a hello, got {other:?}")),
     };
+    let mut parts = FramedParts::new::<Message>(stream, codec);
+    parts.read_buf = buf;
+    let mut framed = Framed::from_parts(parts);
     emit(&Event::PeerConnected {
         peer,
         addr: addr.to_string(),
     });
-    let _ = connected.send(peer);
+    let _ = shared.connected.send(peer);
 
     let reason = loop {
         match framed.next().await {
             None => break "closed".to_owned(),
             Some(Ok(Message::Clock { from, lamport, vc })) if from == peer => {
                 // The inbox lives as long as the machine; a send error means it is shutting down.
-                if inbox.send(Incoming { from, lamport, vc }).is_err() {
+                if shared.inbox.send(Incoming { from, lamport, vc }).is_err() {
                     break "inbox closed".to_owned();
                 }
             }
@@ -171,7 +269,11 @@ async fn serve_incoming(
         }
     };
     // A restarted peer may connect again.
-    claimed.lock().expect("claimed set lock").remove(&peer);
+    shared
+        .claimed
+        .lock()
+        .expect("claimed set lock")
+        .remove(&peer);
     emit(&Event::PeerGone { peer, reason });
 }
 

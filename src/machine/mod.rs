@@ -19,6 +19,7 @@ pub mod commands;
 pub mod log_layer;
 pub mod mesh;
 pub mod process;
+pub mod refusals;
 pub mod restore;
 pub mod shutdown;
 pub mod status;

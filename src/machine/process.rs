@@ -203,7 +203,8 @@ impl Accepting {
         let (connected_tx, connected) = mpsc::unbounded_channel();
         let readers = TaskTracker::new();
         let cancel = stop.child_token();
-        tokio::spawn(mesh::accept_loop(
+        // On `readers` too, so the stop phase waits for its last count of refused connections.
+        readers.spawn(mesh::accept_loop(
             listener,
             me,
             inbox_tx,
@@ -355,22 +356,34 @@ async fn tick(
                 tracing::warn!("the tick timer failed before the start: {e}");
                 tokio::time::sleep_until(start).await;
             }
-            emit(&Event::Start {
-                format: log_format::FORMAT_VERSION,
-                rate: config.rate,
-                interval_us: period.as_micros() as u64,
-                machines: config.machines,
-                incarnation: config.incarnation,
-            });
+            emit(&start_line(config, period));
             tick_loop.run(start, stop.clone()).await
         }
         // Stopped before the start: run no tick, but still account for the inbox.
         None => {
+            // A restarted process stopped this early (a restart just before the end of the
+            // run) still says it is a new process in the log it shares with the killed one:
+            // without this line the log would read as one process that never died, and what
+            // died in the old process's inbox would look lost without a reason.
+            if config.incarnation > 0 {
+                emit(&start_line(config, period));
+            }
             stop.cancel();
             tick_loop
                 .run(tokio::time::Instant::now(), stop.clone())
                 .await
         }
+    }
+}
+
+/// The `start` line of this process of the machine.
+fn start_line(config: &MachineConfig, period: Duration) -> Event {
+    Event::Start {
+        format: log_format::FORMAT_VERSION,
+        rate: config.rate,
+        interval_us: period.as_micros() as u64,
+        machines: config.machines,
+        incarnation: config.incarnation,
     }
 }
 

@@ -127,6 +127,8 @@ pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
             "refused" => Event::Refused {
                 addr: text(f.addr, "addr")?,
                 reason: text(f.reason, "reason")?,
+                // Formats 1 to 3 wrote one line per refused connection.
+                count: f.count.unwrap_or(1),
             },
             "warning" => Event::Warning {
                 message: text(f.message, "message")?,

@@ -18,3 +18,7 @@ pub const MAX_REAL_RATE: f64 = 1_000_000.0;
 pub const MAX_LATENCY_US: i64 = 60_000_000;
 /// Longest grace period a machine may be given to answer `stop`, in real seconds.
 pub const MAX_STOP_GRACE_S: f64 = 600.0;
+/// Largest seed: 2^53 - 1, the largest integer that every JSON reader (a double: jq, JavaScript,
+/// pandas) and every TOML reader (a signed 64-bit integer) holds exactly, so a seed copied out of
+/// `manifest.json` re-runs the same run.
+pub const MAX_SEED: u64 = (1 << 53) - 1;

@@ -128,3 +128,9 @@ pub fn machine_rng(seed: u64, id: u32, incarnation: u32) -> ChaCha8Rng {
     rng.set_stream((u64::from(incarnation) << 32) | (u64::from(id) + 1));
     rng
 }
+
+/// A seed drawn at random, at most [`super::limits::MAX_SEED`], so that jq, pandas and TOML read
+/// the recorded seed back exactly.
+pub fn random_seed() -> u64 {
+    rand::random::<u64>() >> (64 - 53)
+}

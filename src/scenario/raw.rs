@@ -102,9 +102,11 @@ impl RawScenario {
         path: &Path,
         overrides: &Overrides,
     ) -> Result<RawScenario, ScenarioError> {
-        let parse_error = |e: toml::de::Error| ScenarioError::Parse {
-            path: path.to_owned(),
-            message: e.to_string().trim_end().to_owned(),
+        let parse_error = |e: toml::de::Error| {
+            seed_too_large(text, &e, path).unwrap_or_else(|| ScenarioError::Parse {
+                path: path.to_owned(),
+                message: e.to_string().trim_end().to_owned(),
+            })
         };
         // Parsed once as written, so errors point at the file's lines and columns.
         let mut raw: RawScenario = toml::from_str(text).map_err(parse_error)?;
@@ -132,6 +134,34 @@ impl RawScenario {
         }
         Ok(raw)
     }
+}
+
+/// A top-level `seed` too large for TOML (above `i64::MAX`: half of all `u64` values) fails in the
+/// TOML parser itself; say it as the seed's range, as for any other seed out of range.
+fn seed_too_large(text: &str, e: &toml::de::Error, path: &Path) -> Option<ScenarioError> {
+    let start = e.span()?.start;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let (key, value) = text[line_start..line_end].split_once('=')?;
+    let value = value
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .replace('_', "");
+    let top_level = !text[..line_start]
+        .lines()
+        .any(|l| l.trim_start().starts_with('['));
+    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    (key.trim() == "seed" && top_level && digits).then(|| ScenarioError::Invalid {
+        path: path.to_owned(),
+        key: "seed".into(),
+        message: format!(
+            "is {value}; allowed: 0 to {} (2^53 - 1, the largest integer every JSON and TOML \
+             reader holds exactly)",
+            super::limits::MAX_SEED
+        ),
+    })
 }
 
 /// Set `key` (dotted path, e.g. `events.die`) in `table`, creating sub-tables as needed.

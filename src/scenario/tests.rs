@@ -123,3 +123,37 @@ fn duration_and_interval_scale_with_speedup() {
     assert_eq!(s.real_duration(), std::time::Duration::from_secs(1));
     assert_eq!(s.tick_interval(6).as_micros(), 2777);
 }
+
+#[test]
+fn a_random_seed_is_below_2_to_the_53() {
+    for _ in 0..1000 {
+        let seed = parse("").unwrap().seed;
+        assert!(seed <= MAX_SEED && seed as f64 as u64 == seed, "{seed}");
+    }
+}
+
+#[test]
+fn the_largest_seed_json_and_toml_both_carry_is_accepted() {
+    assert_eq!(parse(&format!("seed = {MAX_SEED}")).unwrap().seed, MAX_SEED);
+}
+
+#[test]
+fn a_seed_above_2_to_the_53_is_refused_naming_seed_and_the_range() {
+    for text in [
+        format!("seed = {}", MAX_SEED + 1),
+        format!("seed = {}", i64::MAX),
+        "seed = 10524496216266557282".to_owned(),
+    ] {
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("seed") && e.contains("0 to 9007199254740991"),
+            "{text}: {e}"
+        );
+    }
+    let o = Overrides {
+        seed: Some(MAX_SEED + 1),
+        ..Overrides::default()
+    };
+    let e = Scenario::parse("", Path::new("x.toml"), &o).unwrap_err();
+    assert!(e.to_string().contains("0 to 9007199254740991"), "{e}");
+}

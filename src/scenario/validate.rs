@@ -136,6 +136,20 @@ impl Scenario {
             ));
         }
 
+        let seed = match raw.seed {
+            Some(seed) if seed > MAX_SEED => {
+                return Err(invalid.at(
+                    "seed",
+                    format!(
+                        "is {seed}; allowed: 0 to {MAX_SEED} (2^53 - 1, the largest integer \
+                         every JSON and TOML reader holds exactly)"
+                    ),
+                ))
+            }
+            Some(seed) => seed,
+            None => super::model::random_seed(),
+        };
+
         Ok(Scenario {
             stop_grace_s,
             on_machine_exit: raw.on_machine_exit.unwrap_or_default(),
@@ -143,7 +157,7 @@ impl Scenario {
             name,
             machines,
             duration_s,
-            seed: raw.seed.unwrap_or_else(rand::random),
+            seed,
             speedup,
             rates,
             die,

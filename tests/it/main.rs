@@ -54,3 +54,6 @@ mod signals;
 
 // The supervisor with a frozen machine: Ctrl-C within the grace period.
 mod supervisor;
+
+// Pipes, seeds that round-trip, a flood of strangers, a restart just before the end (issue 10).
+mod pipes_seeds_strangers;
