@@ -45,11 +45,13 @@ const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
 /// Run `scenario`: spawn the machines, connect them, let them tick, stop them, report.
 pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, SupervisorError> {
-    let run_dir = options.out.clone().unwrap_or_else(|| {
-        run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
-    });
     slot::check_ports(&scenario)?;
-    run_dir::create(&run_dir)?;
+    let run_dir = run_dir::claim_run(
+        options.out.as_deref(),
+        &options.runs_root,
+        &scenario.name,
+        scenario.seed,
+    )?;
 
     let (events_tx, events) = mpsc::unbounded_channel();
     signal::listen(events_tx.clone(), Event::Signal).map_err(SupervisorError::Signals)?;
