@@ -18,3 +18,8 @@ pub const MAX_REAL_RATE: f64 = 1_000_000.0;
 pub const MAX_LATENCY_US: i64 = 60_000_000;
 /// Longest grace period a machine may be given to answer `stop`, in real seconds.
 pub const MAX_STOP_GRACE_S: f64 = 600.0;
+/// Largest scenario file read, in bytes (1 MiB; a scenario is a few hundred bytes).
+pub const MAX_SCENARIO_BYTES: u64 = 1024 * 1024;
+/// Longest scenario `name`: it becomes part of a directory name
+/// (`<name>-<UTC time>-seed<seed>-<n>`, or `<name>-batch-...`), which may have 255 bytes.
+pub const MAX_NAME_LEN: usize = 128;
