@@ -51,3 +51,6 @@ mod signals;
 
 // The supervisor with a frozen machine: Ctrl-C within the grace period.
 mod supervisor;
+
+// Real life: a full disk, two runs racing for one directory, scenario files that are not files.
+mod real_life;
