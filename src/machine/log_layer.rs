@@ -117,7 +117,8 @@ impl LogSink {
     /// Wait until a write fails, and say why.
     pub async fn failed(&self) -> LogFailure {
         self.failed.cancelled().await;
-        self.failure().expect("the failure is set before the token is cancelled")
+        self.failure()
+            .expect("the failure is set before the token is cancelled")
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Open> {

@@ -147,5 +147,8 @@ fn only_a_regular_file_of_at_most_1_mib_is_read() {
     let big = dir.path().join("big.toml");
     std::fs::write(&big, "#".repeat(1024 * 1024 + 1)).unwrap();
     let err = Scenario::load(&big, &Overrides::default()).unwrap_err();
-    assert!(err.to_string().contains("1048577 bytes; at most 1048576"), "{err}");
+    assert!(
+        err.to_string().contains("1048577 bytes; at most 1048576"),
+        "{err}"
+    );
 }

@@ -366,7 +366,10 @@ impl Supervisor {
                     dir.display()
                 );
                 self.view.warn(&why);
-                slot.failure = Some(format!("cannot write its log in {}: {error}", dir.display()));
+                slot.failure = Some(format!(
+                    "cannot write its log in {}: {error}",
+                    dir.display()
+                ));
                 self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
                 return;
             }
@@ -396,8 +399,7 @@ impl Supervisor {
             Ok(MachineState::Exited(end)) => {
                 if matches!(before, MachineState::Killing(Killer::Fault)) {
                     self.view.machine_ended(id, "killed by a fault");
-                } else if let Some(failure) =
-                    slot.failure.clone().filter(|_| end == LOG_FAILED_END)
+                } else if let Some(failure) = slot.failure.clone().filter(|_| end == LOG_FAILED_END)
                 {
                     // Its log failure is already reported, and the run already stopping.
                     self.view.machine_ended(id, &format!("failed: {failure}"));

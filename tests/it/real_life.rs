@@ -17,7 +17,8 @@ const LOG_LIMIT_ENV: &str = "LOGICLOCK_TEST_LOG_LIMIT_BYTES";
 
 /// 3 machines at 6 ticks per model second, 600 model s at speedup 20: 30 real seconds, about
 /// 360 log lines per real second, so a 200 KiB disk is full within a few seconds.
-const BUSY: &str = "machines = 3\nduration_s = 600\nspeedup = 20\nseed = 3\n[clock]\nrates = [6, 6, 6]\n";
+const BUSY: &str =
+    "machines = 3\nduration_s = 600\nspeedup = 20\nseed = 3\n[clock]\nrates = [6, 6, 6]\n";
 
 /// A tmpfs mounted for one test, unmounted when dropped.
 struct Tmpfs {
@@ -203,6 +204,25 @@ fn fill(path: &Path) {
     while file.write_all(&block).is_ok() {}
 }
 
+/// `logiclock` started by a shell that waits until `go` exists, so that two of them start
+/// within microseconds of each other when [`release`] creates it (spawning each from the test
+/// takes milliseconds, longer than the race window).
+fn at_once(go: &Path) -> Logiclock {
+    Logiclock::program("/bin/sh").args([
+        std::ffi::OsStr::new("-c"),
+        "while [ ! -e \"$0\" ]; do :; done; exec \"$@\"".as_ref(),
+        go.as_os_str(),
+        crate::cmd::bin().as_os_str(),
+    ])
+}
+
+/// Let every [`at_once`] command waiting for `go` start.
+fn release(go: &Path) {
+    // Both shells are spinning by now; they see the file at once.
+    std::thread::sleep(Duration::from_millis(30));
+    std::fs::write(go, "").unwrap();
+}
+
 #[test]
 fn of_two_runs_racing_for_one_out_directory_exactly_one_gets_it() {
     let tmp = tempfile::tempdir().unwrap();
@@ -211,20 +231,26 @@ fn of_two_runs_racing_for_one_out_directory_exactly_one_gets_it() {
         "race.toml",
         "machines = 2\nduration_s = 1\nspeedup = 2\nseed = 4\n",
     );
-    // The twin claims its directory with the same function, in milliseconds: more tries.
-    let engines = ["real", "sim", "sim", "real", "sim", "sim"];
-    for (round, engine) in engines.into_iter().enumerate() {
+    // Both winning happened in 1 of 10 real tries and 1 of 30 twin tries before the claim was
+    // atomic, so one try proves little. The twin claims its directory with the same function,
+    // in milliseconds: most tries are its.
+    let engines = (0..44).map(|round| if round % 11 == 0 { "real" } else { "sim" });
+    for (round, engine) in engines.enumerate() {
         let out = tmp.path().join(format!("out-{round}"));
+        let go = tmp.path().join(format!("go-{round}"));
         let start = || {
-            Logiclock::run(&scenario)
-                .out(&out)
-                .args(["--engine", engine])
-                .quiet()
+            at_once(&go)
+                .arg("run")
+                .arg(&scenario)
+                .arg("--out")
+                .arg(&out)
+                .args(["--engine", engine, "--quiet"])
                 .current_dir(tmp.path())
                 .timeout(Duration::from_secs(30))
                 .spawn()
         };
         let (a, b) = (start(), start());
+        release(&go);
         let (a, b) = (a.finish(), b.finish());
         let mut codes = [a.code(), b.code()];
         codes.sort();
@@ -260,24 +286,35 @@ fn two_runs_of_one_seed_in_one_second_get_two_default_directories() {
         "twin.toml",
         "machines = 2\nduration_s = 1\nspeedup = 2\nseed = 5\n",
     );
-    for round in 0..5 {
+    // Real runs (which shared a probe file, and failed in about half the tries before) and the
+    // twin, which claims its directory with the same function.
+    let engines = ["real", "sim"].repeat(6);
+    for (round, engine) in engines.iter().enumerate() {
+        let go = tmp.path().join(format!("go-{round}"));
         let start = || {
-            Logiclock::run(&scenario)
-                .args(["--engine", "sim"])
-                .quiet()
+            at_once(&go)
+                .arg("run")
+                .arg(&scenario)
+                .args(["--engine", engine, "--quiet"])
                 .current_dir(tmp.path())
                 .spawn()
         };
         let (a, b) = (start(), start());
+        release(&go);
         for done in [a.finish(), b.finish()] {
-            assert_eq!(done.code(), Some(0), "round {round}: {}", done.describe());
+            assert_eq!(
+                done.code(),
+                Some(0),
+                "round {round} ({engine}): {}",
+                done.describe()
+            );
         }
     }
     let runs: Vec<PathBuf> = std::fs::read_dir(tmp.path().join("runs"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(runs.len(), 10, "{runs:?}");
+    assert_eq!(runs.len(), 2 * engines.len(), "{runs:?}");
     for run in runs {
         assert!(run.join("manifest.json").is_file(), "{}", run.display());
     }
