@@ -218,8 +218,9 @@ fn at_once(go: &Path) -> Logiclock {
 
 /// Let every [`at_once`] command waiting for `go` start.
 fn release(go: &Path) {
-    // Both shells are spinning by now; they see the file at once.
-    std::thread::sleep(Duration::from_millis(30));
+    // Both shells are spinning by now (a late one would just start late); they see the file at
+    // once. Short: a spinning shell takes a core from the tests running alongside.
+    std::thread::sleep(Duration::from_millis(10));
     std::fs::write(go, "").unwrap();
 }
 
