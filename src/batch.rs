@@ -82,7 +82,8 @@ pub struct BatchRequest {
 /// line per run. A signal ends the batch after the run it stopped; the batch exits with its
 /// worst run's code.
 pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
-    supervisor::run_dir::create(&request.dir).map_err(|e| Failed::new(Exit::BadInput, e))?;
+    supervisor::run_dir::claim(&request.dir, supervisor::run_dir::Naming::Exact)
+        .map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
     let mut rows = Vec::with_capacity(total);
     let mut exit = Exit::Clean;

@@ -3,7 +3,8 @@
 //!
 //! The conversation: `config` -> `listening` -> `peers` -> `mesh_ready` -> `start` ->
 //! (`status` ...) -> `stop` -> `stopped`. A machine whose stdin closes treats it as `stop`: its
-//! supervisor is gone.
+//! supervisor is gone. A machine that cannot go on says `failed`, or `log_failed` when it cannot
+//! write its log, and exits.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -88,7 +89,19 @@ pub enum FromMachine {
     Failed {
         message: String,
     },
+    /// The machine cannot write its log (a full disk): it stopped ticking at once and exits with
+    /// [`EXIT_LOG_FAILED`].
+    LogFailed {
+        /// The run directory.
+        dir: PathBuf,
+        /// The operating system's error, as it says it ("No space left on device").
+        error: String,
+    },
 }
+
+/// Exit code of a machine that could not write its log; distinct from 1 (any other failure)
+/// and from a panic's 101, so that a supervisor or a person reading `$?` can tell.
+pub const EXIT_LOG_FAILED: u8 = 3;
 
 /// A machine's final figures, as in its `stop` log line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

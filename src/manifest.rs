@@ -128,13 +128,17 @@ impl Manifest {
         serde_json::from_str(&text).with_context(|| format!("failed to parse {}", path.display()))
     }
 
-    /// Write the manifest into `run_dir` atomically (a temporary file, then a rename).
+    /// Write the manifest into `run_dir` atomically (a temporary file, then a rename). On a
+    /// failure (a full disk) the temporary file is removed and the manifest there stays as it was.
     pub fn write(&self, run_dir: &Path) -> std::io::Result<()> {
         let path = run_dir.join(crate::log_format::MANIFEST_FILE);
         let tmp = run_dir.join(".manifest.json.tmp");
         let json = serde_json::to_vec_pretty(self).expect("the manifest always serializes");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, &path)
+        let written = std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
     }
 }
 

@@ -7,24 +7,74 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use tokio_util::sync::CancellationToken;
 use tracing_subscriber::layer::{Context, Layer};
 
 use crate::log_format::{take_emitted, LogLine, TARGET};
 
+/// Test-only: a machine's log "fills the disk" once it would grow beyond this many bytes (the
+/// line that crosses it is written in part, then fails with `ENOSPC`, as on a real full disk).
+/// For tests where no small file system can be mounted; never set it otherwise.
+pub const TEST_LOG_LIMIT_ENV: &str = "LOGICLOCK_TEST_LOG_LIMIT_BYTES";
+
+/// Why a machine cannot write its log: the run directory and the operating system's error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot write its log in {}: {error}", dir.display())]
+pub struct LogFailure {
+    pub dir: PathBuf,
+    /// The error as the operating system says it ("No space left on device").
+    pub error: String,
+}
+
+impl LogFailure {
+    fn new(path: &Path, e: &std::io::Error) -> LogFailure {
+        let text = e.to_string();
+        // "No space left on device (os error 28)": the number says nothing to a reader.
+        let error = match text.rfind(" (os error ") {
+            Some(i) if text.ends_with(')') => text[..i].to_owned(),
+            _ => text,
+        };
+        LogFailure {
+            dir: path.parent().unwrap_or(Path::new(".")).to_owned(),
+            error,
+        }
+    }
+}
+
+/// The open file and how much of it is whole lines.
+#[derive(Debug)]
+struct Open {
+    file: File,
+    /// Bytes of whole lines in the file: where a failed write is cut back to.
+    len: u64,
+    /// [`TEST_LOG_LIMIT_ENV`], when set.
+    limit: Option<u64>,
+}
+
 /// The log file of one machine, shared by the layer and whoever flushes it.
+///
+/// A write that fails (a full disk) is cut back to the last whole line, and the sink takes no
+/// more lines: a log never ends mid-line, and [`LogSink::failed`] tells the machine to stop.
 #[derive(Debug, Clone)]
 pub struct LogSink {
-    file: Arc<Mutex<File>>,
+    path: PathBuf,
+    open: Arc<Mutex<Open>>,
+    failure: Arc<OnceLock<LogFailure>>,
+    failed: CancellationToken,
 }
 
 impl LogSink {
-    /// Create (truncate) the log file at `path`.
+    /// Create the log file at `path`; a file already there is an error (another run's log).
     pub fn create(path: &Path) -> std::io::Result<LogSink> {
-        Ok(LogSink::from(File::create(path)?))
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        Ok(LogSink::from(path, file, 0))
     }
 
     /// Open the log file at `path` to add to it (a restarted machine goes on with its log).
@@ -37,12 +87,18 @@ impl LogSink {
         if whole < text.len() {
             file.set_len(whole as u64)?;
         }
-        Ok(LogSink::from(file))
+        Ok(LogSink::from(path, file, whole as u64))
     }
 
-    fn from(file: File) -> LogSink {
+    fn from(path: &Path, file: File, len: u64) -> LogSink {
+        let limit = std::env::var(TEST_LOG_LIMIT_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok());
         LogSink {
-            file: Arc::new(Mutex::new(file)),
+            path: path.to_owned(),
+            open: Arc::new(Mutex::new(Open { file, len, limit })),
+            failure: Arc::new(OnceLock::new()),
+            failed: CancellationToken::new(),
         }
     }
 
@@ -50,14 +106,48 @@ impl LogSink {
     /// only guards against a future buffered writer. (No fsync: it can stall the tick loop for
     /// milliseconds, and data the OS holds survives this process dying.)
     pub fn flush(&self) -> std::io::Result<()> {
-        self.file.lock().unwrap_or_else(|p| p.into_inner()).flush()
+        self.lock().file.flush()
     }
 
+    /// Why the log could not be written, once a write has failed.
+    pub fn failure(&self) -> Option<LogFailure> {
+        self.failure.get().cloned()
+    }
+
+    /// Wait until a write fails, and say why.
+    pub async fn failed(&self) -> LogFailure {
+        self.failed.cancelled().await;
+        self.failure()
+            .expect("the failure is set before the token is cancelled")
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Write one whole line, or (on a failed write) nothing: cut back to the last whole line and
+    /// take no more lines. Never panics, never prints: stderr may be on the same full disk.
     fn write_line(&self, line: &[u8]) {
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        // A full disk is the one way to lose lines; say so on stderr rather than panic mid-tick.
-        if let Err(e) = file.write_all(line) {
-            eprintln!("logiclock: failed to write the machine log: {e}");
+        if self.failed.is_cancelled() {
+            return;
+        }
+        let mut open = self.lock();
+        let written = match open.limit {
+            Some(limit) if open.len + line.len() as u64 > limit => {
+                let fits = limit.saturating_sub(open.len) as usize;
+                let _ = open.file.write_all(&line[..fits]);
+                Err(std::io::Error::from_raw_os_error(libc::ENOSPC))
+            }
+            _ => open.file.write_all(line),
+        };
+        match written {
+            Ok(()) => open.len += line.len() as u64,
+            Err(e) => {
+                // Whatever part of the line did get out is removed; truncating needs no space.
+                let _ = open.file.set_len(open.len);
+                let _ = self.failure.set(LogFailure::new(&self.path, &e));
+                self.failed.cancel();
+            }
         }
     }
 }
@@ -92,7 +182,7 @@ impl<S: tracing::Subscriber> Layer<S> for ModelLogLayer {
         // The contract's types always serialize (no maps with non-string keys, no floats).
         serde_json::to_writer(&mut bytes, &line).expect("a log line serializes");
         bytes.push(b'\n');
-        // The whole line, newline included, in one write(2).
+        // The whole line, newline included, in one write(2) (or none, see `write_line`).
         self.sink.write_line(&bytes);
     }
 }
@@ -113,6 +203,43 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "{\"a\":1}\n{\"c\":3}\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_whole_lines_only_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("machine-0.log");
+        let sink = LogSink::create(&path).unwrap();
+        sink.lock().limit = Some(12);
+        sink.write_line(b"{\"a\":1}\n");
+        assert_eq!(sink.failure(), None);
+        // 8 + 8 bytes cross the limit: 4 bytes get out, then ENOSPC.
+        sink.write_line(b"{\"b\":2}\n");
+        sink.write_line(b"{\"c\":3}\n");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"a\":1}\n");
+        let failure = sink.failure().expect("the write failed");
+        assert_eq!(failure.error, "No space left on device");
+        assert_eq!(failure.dir, dir.path());
+        assert_eq!(
+            failure.to_string(),
+            format!(
+                "cannot write its log in {}: No space left on device",
+                dir.path().display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_log_already_there_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("machine-0.log");
+        std::fs::write(&path, "another run's line\n").unwrap();
+        let err = LogSink::create(&path).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "another run's line\n"
         );
     }
 

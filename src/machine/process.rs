@@ -1,6 +1,7 @@
 //! A machine process's life: read its config and open its log, then run its phases in order:
 //! listen, mesh, start, tick, and [`super::shutdown`], which stops without losing anything.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use tracing_subscriber::prelude::*;
 
 use super::clock::{peers_of, VectorClock};
 use super::commands::{self, ControlChannel};
-use super::log_layer::{LogSink, ModelLogLayer};
+use super::log_layer::{LogFailure, LogSink, ModelLogLayer};
 use super::mesh::{self, Identity, Incoming, Outgoing};
 use super::restore::Restored;
 use super::shutdown::Shutdown;
@@ -42,12 +43,19 @@ pub fn main() -> ExitCode {
         let writer = tokio::spawn(write_control(out_rx));
         let code = match run(out_tx.clone()).await {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                let message = format!("{e:#}");
-                eprintln!("logiclock machine: {message}");
-                let _ = out_tx.send(FromMachine::Failed { message });
-                ExitCode::FAILURE
-            }
+            Err(e) => match e.downcast::<LogFailure>() {
+                Ok(LogFailure { dir, error }) => {
+                    let _ = out_tx.send(FromMachine::LogFailed { dir, error });
+                    ExitCode::from(control::EXIT_LOG_FAILED)
+                }
+                Err(e) => {
+                    let message = format!("{e:#}");
+                    // Not eprintln!: it panics when stderr cannot be written (a full disk).
+                    let _ = writeln!(std::io::stderr(), "logiclock machine: {message}");
+                    let _ = out_tx.send(FromMachine::Failed { message });
+                    ExitCode::FAILURE
+                }
+            },
         };
         drop(out_tx);
         let _ = writer.await;
@@ -63,7 +71,10 @@ pub fn main() -> ExitCode {
 async fn write_control(mut rx: mpsc::UnboundedReceiver<FromMachine>) {
     let mut stdout = tokio::io::stdout();
     while let Some(msg) = rx.recv().await {
-        let last = matches!(msg, FromMachine::Stopped(_) | FromMachine::Failed { .. });
+        let last = matches!(
+            msg,
+            FromMachine::Stopped(_) | FromMachine::Failed { .. } | FromMachine::LogFailed { .. }
+        );
         // The supervisor may be gone; the machine still stops cleanly and flushes its log.
         if control::send(&mut stdout, &msg).await.is_err() || last {
             break;
@@ -103,7 +114,16 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
         .with(diagnostics)
         .init();
 
-    let result = run_logged(&config, restored, stdin, &out, &sink).await;
+    // A log that cannot be written ends the machine at once, whatever phase it is in: a model
+    // whose log is incomplete is worthless. Its tasks end with the process.
+    let result = tokio::select! {
+        biased;
+        failure = sink.failed() => return Err(failure.into()),
+        result = run_logged(&config, restored, stdin, &out, &sink) => result,
+    };
+    if let Some(failure) = sink.failure() {
+        return Err(failure.into());
+    }
     if let Err(e) = &result {
         emit(&Event::Warning {
             message: format!("machine failed: {e:#}"),

@@ -22,3 +22,8 @@ pub const MAX_STOP_GRACE_S: f64 = 600.0;
 /// pandas) and every TOML reader (a signed 64-bit integer) holds exactly, so a seed copied out of
 /// `manifest.json` re-runs the same run.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// Largest scenario file read, in bytes (1 MiB; a scenario is a few hundred bytes).
+pub const MAX_SCENARIO_BYTES: u64 = 1024 * 1024;
+/// Longest scenario `name`: it becomes part of a directory name
+/// (`<name>-<UTC time>-seed<seed>-<n>`, or `<name>-batch-...`), which may have 255 bytes.
+pub const MAX_NAME_LEN: usize = 128;

@@ -16,6 +16,10 @@ pub enum ScenarioError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("failed to read scenario {}: it is {what}, not a regular file; give a TOML file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error("failed to read scenario {}: it is {size} bytes; at most {} are read", path.display(), super::limits::MAX_SCENARIO_BYTES)]
+    TooLarge { path: PathBuf, size: u64 },
     #[error("failed to parse scenario {}: {message}", path.display())]
     Parse { path: PathBuf, message: String },
     #[error("invalid scenario {}: `{key}` {message}", path.display())]
@@ -24,6 +28,52 @@ pub enum ScenarioError {
         key: String,
         message: String,
     },
+}
+
+/// The text of the scenario file at `path`. Only a regular file of at most
+/// [`super::limits::MAX_SCENARIO_BYTES`] is read: `/dev/zero` would fill the memory, a FIFO
+/// would block forever, and neither is a scenario. Checked before the file is opened.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let read_error = |source| ScenarioError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_error)?;
+    let kind = meta.file_type();
+    let what = if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "something else"
+    };
+    if !kind.is_file() {
+        let path = path.to_owned();
+        return Err(ScenarioError::NotAFile { path, what });
+    }
+    let max = super::limits::MAX_SCENARIO_BYTES;
+    let too_large = |size| ScenarioError::TooLarge {
+        path: path.to_owned(),
+        size,
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    // The file may grow between the check and the read: read one byte past the limit at most.
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_string(&mut text))
+        .map_err(read_error)?;
+    if text.len() as u64 > max {
+        return Err(too_large(text.len() as u64));
+    }
+    Ok(text)
 }
 
 /// The scenario file as written, before validation.

@@ -157,3 +157,32 @@ fn a_seed_above_2_to_the_53_is_refused_naming_seed_and_the_range() {
     let e = Scenario::parse("", Path::new("x.toml"), &o).unwrap_err();
     assert!(e.to_string().contains("0 to 9007199254740991"), "{e}");
 }
+
+#[test]
+fn a_name_too_long_for_a_directory_is_refused_as_name() {
+    let err = error(&format!("seed = 1\nname = \"{}\"", "n".repeat(300)));
+    assert!(err.contains("`name` is 300 characters long"), "{err}");
+    assert!(parse(&format!("seed = 1\nname = \"{}\"", "n".repeat(128))).is_ok());
+}
+
+#[test]
+fn only_a_regular_file_of_at_most_1_mib_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (dir.path().to_owned(), "it is a directory"),
+        ("/dev/zero".into(), "it is a device"),
+    ];
+    for (path, expected) in cases {
+        let err = Scenario::load(&path, &Overrides::default()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(expected), "{text}");
+        assert!(text.contains(&path.display().to_string()), "{text}");
+    }
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "#".repeat(1024 * 1024 + 1)).unwrap();
+    let err = Scenario::load(&big, &Overrides::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("1048577 bytes; at most 1048576"),
+        "{err}"
+    );
+}

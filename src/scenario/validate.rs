@@ -26,10 +26,7 @@ impl Default for Scenario {
 impl Scenario {
     /// Read, parse and validate the scenario at `path`, then apply the command-line overrides.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = super::raw::read_text(path)?;
         Scenario::parse(&text, path, overrides)
     }
 
@@ -235,6 +232,15 @@ fn name(name: Option<String>, path: &Path, invalid: Invalid) -> Result<String, S
         return Err(invalid.at(
             "name",
             format!("is {name:?}; allowed: letters, digits, '-', '_' and '.'"),
+        ));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(invalid.at(
+            "name",
+            format!(
+                "is {} characters long; allowed: at most {MAX_NAME_LEN} (it names the run directory)",
+                name.len()
+            ),
         ));
     }
     Ok(name)

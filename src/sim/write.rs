@@ -49,10 +49,12 @@ impl From<SimError> for SupervisorError {
 /// Simulate `scenario` and write its run directory (`options.out`, or a new one under
 /// `options.runs_root`).
 pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, SimError> {
-    let run_dir = options.out.clone().unwrap_or_else(|| {
-        run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
-    });
-    run_dir::create(&run_dir)?;
+    let run_dir = run_dir::claim_run(
+        options.out.as_deref(),
+        &options.runs_root,
+        &scenario.name,
+        scenario.seed,
+    )?;
     let engine = Engine::new(&scenario);
     let periods = engine.periods();
     let mut sink = FileSink::create(&run_dir, periods.len() as u32)?;
@@ -115,7 +117,8 @@ impl FileSink {
         let files = (0..machines)
             .map(|id| {
                 let path = run_dir.join(log_format::log_file_name(id));
-                let file = File::create(&path).map_err(|source| SimError::Write {
+                // Exclusively, like a real machine's log: never over another run's.
+                let file = File::create_new(&path).map_err(|source| SimError::Write {
                     path: path.clone(),
                     source,
                 })?;

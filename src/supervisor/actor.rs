@@ -24,7 +24,7 @@ use super::stop::StopRequest;
 use crate::control::{FromMachine, ToMachine};
 use crate::fault::{self, Action};
 use crate::log_format::FaultKind;
-use crate::manifest::FaultRecord;
+use crate::manifest::{FaultRecord, MachineEnd};
 use crate::scenario::{ExitPolicy, Scenario};
 
 /// How long the machines have to listen, and then to connect the mesh.
@@ -36,16 +36,22 @@ const START_DELAY: Duration = Duration::from_millis(200);
 const DRAIN_GRACE: Duration = Duration::from_secs(8);
 /// How long to wait before trying a restart again when the kill's exit is not reported yet.
 const RETRY_RESTART: Duration = Duration::from_millis(20);
+/// How a machine that could not write its log ends.
+const LOG_FAILED_END: MachineEnd = MachineEnd::Exited {
+    code: crate::control::EXIT_LOG_FAILED as i32,
+};
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
 /// Run `scenario`: spawn the machines, connect them, let them tick, stop them, report.
 pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, SupervisorError> {
-    let run_dir = options.out.clone().unwrap_or_else(|| {
-        run_dir::default_path(&options.runs_root, &scenario.name, scenario.seed)
-    });
     slot::check_ports(&scenario)?;
-    run_dir::create(&run_dir)?;
+    let run_dir = run_dir::claim_run(
+        options.out.as_deref(),
+        &options.runs_root,
+        &scenario.name,
+        scenario.seed,
+    )?;
 
     let (events_tx, events) = mpsc::unbounded_channel();
     signal::listen(events_tx.clone(), Event::Signal).map_err(SupervisorError::Signals)?;
@@ -353,6 +359,20 @@ impl Supervisor {
                 slot.failure = Some(message);
                 return;
             }
+            ChildEvent::Message(FromMachine::LogFailed { dir, error }) => {
+                // The run is worthless without this machine's log: stop it, and say why.
+                let why = format!(
+                    "machine {id}: cannot write its log in {}: {error}",
+                    dir.display()
+                );
+                self.view.warn(&why);
+                slot.failure = Some(format!(
+                    "cannot write its log in {}: {error}",
+                    dir.display()
+                ));
+                self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
+                return;
+            }
             ChildEvent::BadOutput(text) => {
                 return self
                     .view
@@ -379,6 +399,12 @@ impl Supervisor {
             Ok(MachineState::Exited(end)) => {
                 if matches!(before, MachineState::Killing(Killer::Fault)) {
                     self.view.machine_ended(id, "killed by a fault");
+                } else if let Some(failure) = slot.failure.clone().filter(|_| end == LOG_FAILED_END)
+                {
+                    // Its log failure is already reported, and the run already stopping.
+                    self.view.machine_ended(id, &format!("failed: {failure}"));
+                    let detail = format!("machine {id} died: {end}");
+                    faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
                 } else if slot.report.is_none() && !matches!(before, MachineState::Killing(_)) {
                     let why = format!(
                         "machine {id} (pid {}) died before it was told to stop: {end}",

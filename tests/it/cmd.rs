@@ -34,6 +34,7 @@ pub struct Logiclock {
     cwd: PathBuf,
     timeout: Duration,
     run_dir: Option<PathBuf>,
+    env: Vec<(OsString, OsString)>,
 }
 
 impl Logiclock {
@@ -50,6 +51,7 @@ impl Logiclock {
             cwd: repo(),
             timeout: DEFAULT_TIMEOUT,
             run_dir: None,
+            env: Vec::new(),
         }
     }
 
@@ -126,6 +128,12 @@ impl Logiclock {
         self
     }
 
+    /// Set an environment variable for the command (and the machines it starts).
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Logiclock {
+        self.env.push((key.into(), value.as_ref().to_owned()));
+        self
+    }
+
     /// Run in `dir` instead of the repository root.
     pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Logiclock {
         self.cwd = dir.as_ref().to_owned();
@@ -154,6 +162,7 @@ impl Logiclock {
     pub fn spawn(self) -> Running {
         let mut child = Command::new(&self.program)
             .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .current_dir(&self.cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -57,3 +57,6 @@ mod supervisor;
 
 // Pipes, seeds that round-trip, a flood of strangers, a restart just before the end (issue 10).
 mod pipes_seeds_strangers;
+
+// Real life: a full disk, two runs racing for one directory, scenario files that are not files.
+mod real_life;

@@ -236,7 +236,12 @@ fn a_batch_of_twin_runs_gets_one_directory_per_seed() {
         "{}",
         done.describe()
     );
-    let mut dirs: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().collect();
+    // The runs' directories (the batch directory also holds its claim file).
+    let mut dirs: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .filter(|d| d.path().is_dir())
+        .collect();
     dirs.sort_by_key(|d| d.file_name());
     assert_eq!(dirs.len(), 3);
     for d in dirs {
