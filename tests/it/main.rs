@@ -48,3 +48,6 @@ mod signals;
 
 // The supervisor with a frozen machine: Ctrl-C within the grace period.
 mod supervisor;
+
+// What a user sees outside the files: machine names in `ps`, the live view, the final summary.
+mod terminal;
