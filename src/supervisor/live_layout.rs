@@ -155,13 +155,13 @@ pub fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<Line> 
     let body_rows = budget.saturating_sub(2);
     let per_row = ((width + GAP) / (CELL + GAP)).max(1);
     let body = if machines.len() <= body_rows && width >= FULL {
-        lines.push(summary(machines, false));
+        lines.push(summary(machines, false, width));
         machines.iter().map(full_line).collect()
     } else if machines.len().div_ceil(per_row) <= body_rows {
-        lines.push(summary(machines, true));
+        lines.push(summary(machines, true, width));
         grid(machines.iter(), per_row)
     } else {
-        lines.push(summary(machines, true));
+        lines.push(summary(machines, true, width));
         notable(machines, body_rows, per_row)
     };
     lines.extend(body);
@@ -192,8 +192,8 @@ fn progress(width: usize, clock: &Clock) -> Line {
 }
 
 /// One line for the whole run: how many machines are in which phase, the highest clock and the
-/// longest queue; in compact views, the cells' legend.
-fn summary(machines: &[MachineView], compact: bool) -> Line {
+/// longest queue; in compact views, the cells' legend when it fits in `width`.
+fn summary(machines: &[MachineView], compact: bool, width: usize) -> Line {
     let order = [
         Phase::Starting,
         Phase::Ticking,
@@ -228,8 +228,9 @@ fn summary(machines: &[MachineView], compact: bool) -> Line {
     if let Some((queue, id)) = longest {
         text.push_str(&format!("  |  queue max {queue} (machine {id})"));
     }
-    if compact {
-        text.push_str("  |  t tick, L lamport, q queue");
+    const LEGEND: &str = "  |  t tick, L lamport, q queue";
+    if compact && text.len() + LEGEND.len() <= width {
+        text.push_str(LEGEND);
     }
     let mut line = Line::default();
     line.push(Tint::Plain, text);

@@ -49,5 +49,8 @@ mod signals;
 // The supervisor with a frozen machine: Ctrl-C within the grace period.
 mod supervisor;
 
+// A pseudo-terminal to run the binary on, and a screen that replays what it drew.
+mod pty;
+
 // What a user sees outside the files: machine names in `ps`, the live view, the final summary.
 mod terminal;
