@@ -90,6 +90,10 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
         Some(other) => anyhow::bail!("expected a config message first, got {other:?}"),
         None => anyhow::bail!("the supervisor closed the control channel before the config"),
     };
+    // exec named the process "exe" after /proc/self/exe; `top` and `ps -o comm` show this
+    // instead (at most 15 bytes: "logiclock m63" fits). A name is a nicety, never a failure.
+    let name = std::ffi::CString::new(format!("logiclock m{}", config.id)).expect("no NUL in it");
+    let _ = nix::sys::prctl::set_name(&name);
 
     let log_path = config.run_dir.join(log_format::log_file_name(config.id));
     // A restarted machine goes on from what its log says it had done.

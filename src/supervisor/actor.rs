@@ -159,6 +159,7 @@ impl Supervisor {
 
         self.tick_until(start + self.spawner.scenario.real_duration())
             .await;
+        self.view.elapsed(self.started.elapsed());
         self.stop_all().await;
         self.view.finish();
 
@@ -237,8 +238,8 @@ impl Supervisor {
                 },
                 _ = tokio::time::sleep_until(deadline) => return,
                 _ = tokio::time::sleep_until(next_fault), if !self.timeline.is_empty() => {
-                    let (_, action) = self.timeline.pop_front().expect("checked non-empty");
-                    self.carry_out(action);
+                    let (at, action) = self.timeline.pop_front().expect("checked non-empty");
+                    self.carry_out(at, action);
                 }
                 _ = redraw.tick() => self.view.elapsed(self.started.elapsed()),
             }
@@ -290,12 +291,13 @@ impl Supervisor {
         }
     }
 
-    /// Carry out one fault action and record it.
-    fn carry_out(&mut self, action: Action) {
+    /// Carry out one fault action, due `at` after the start, and record it.
+    fn carry_out(&mut self, at: Duration, action: Action) {
         let retry = action.clone();
         match faults::carry_out(&mut self.slots, &self.spawner, action) {
             Carried::Done(record) => {
-                self.view.note(&format!("fault: {}", record.detail));
+                let model_s = at.as_secs_f64() * self.spawner.scenario.speedup;
+                self.view.fault(model_s, &retry, &record.detail);
                 self.fault_log.push(record);
             }
             Carried::NotApplicable => {}
@@ -344,13 +346,7 @@ impl Supervisor {
                 queue,
             }) => return self.view.machine(id, tick, lamport, queue),
             ChildEvent::Message(FromMachine::Stopped(report)) => {
-                self.view.machine_ended(
-                    id,
-                    &format!(
-                        "stopped: {} ticks, lamport {}, {} left in queue",
-                        report.ticks, report.lamport, report.queue
-                    ),
-                );
+                self.view.machine_stopped(id, &report);
                 slot.report = Some(report);
                 return;
             }
@@ -398,11 +394,11 @@ impl Supervisor {
             }
             Ok(MachineState::Exited(end)) => {
                 if matches!(before, MachineState::Killing(Killer::Fault)) {
-                    self.view.machine_ended(id, "killed by a fault");
+                    self.view.machine_killed(id);
                 } else if let Some(failure) = slot.failure.clone().filter(|_| end == LOG_FAILED_END)
                 {
                     // Its log failure is already reported, and the run already stopping.
-                    self.view.machine_ended(id, &format!("failed: {failure}"));
+                    self.view.machine_died(id, &format!("failed: {failure}"));
                     let detail = format!("machine {id} died: {end}");
                     faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
                 } else if slot.report.is_none() && !matches!(before, MachineState::Killing(_)) {
@@ -411,7 +407,7 @@ impl Supervisor {
                         slot.child.pid
                     );
                     self.view.warn(&why);
-                    self.view.machine_ended(id, &format!("died: {end}"));
+                    self.view.machine_died(id, &end.to_string());
                     let detail = format!("machine {id} died: {end}");
                     faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
                     if self.spawner.scenario.on_machine_exit == ExitPolicy::Stop {

@@ -55,6 +55,7 @@ impl Child {
             .open(run_dir.join(log_format::stderr_file_name(id)))?;
         let mut command = Command::new(own_binary()?);
         command
+            .arg0(process_title(id, run_dir))
             .arg(MACHINE_SUBCOMMAND)
             .arg(format!("--id={id}"))
             .stdin(Stdio::piped())
@@ -164,6 +165,17 @@ fn own_binary() -> std::io::Result<std::path::PathBuf> {
         return Ok(proc_exe.to_owned());
     }
     std::env::current_exe()
+}
+
+/// What `ps` shows as a machine's argv[0]: `logiclock machine 3 (run default-...-seed7)`, so
+/// `ps aux | grep logiclock` finds the machines too, and tells two runs apart. (Started from
+/// `/proc/self/exe`, it would otherwise read `/proc/self/exe __machine --id=3`.)
+fn process_title(id: u32, run_dir: &Path) -> String {
+    let run = run_dir.file_name().map_or_else(
+        || run_dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    format!("logiclock machine {id} (run {run})")
 }
 
 /// How a process ended by itself, in the manifest's terms.

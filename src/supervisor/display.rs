@@ -1,129 +1,217 @@
-//! What the user sees: a live line per machine while the run goes, and a summary at the end.
+//! What the user sees: a live view while the run goes (drawn to fit the terminal by
+//! [`super::live_layout`]), notes above it, and a summary at the end.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::live_layout::{self, Clock, Figures, Line, MachineView, Phase, Size, Tint};
+use crate::control::StopReport;
+use crate::fault::Action;
 use crate::manifest::Manifest;
 
-/// Terminal colors given to machines in turn.
-const COLORS: [&str; 6] = ["cyan", "magenta", "yellow", "green", "blue", "red"];
+/// Terminal colors given to machines in turn (ANSI SGR parameters: cyan, magenta, yellow, green,
+/// blue, red).
+const COLORS: [&str; 6] = ["36", "35", "33", "32", "34", "31"];
 
-/// The live view: one line per machine and a line of elapsed time. Hidden with `--quiet` or
-/// when stderr is not a terminal; then only a few plain progress notes are printed.
+/// The one place colors are chosen: the SGR parameters for a piece of the view, if any.
+fn color(tint: Tint) -> Option<&'static str> {
+    match tint {
+        Tint::Plain => None,
+        Tint::Machine(id) => Some(COLORS[id as usize % COLORS.len()]),
+        Tint::BarDone => Some("37"),
+        Tint::BarLeft => Some("2"),
+    }
+}
+
+/// The size assumed when the terminal does not say.
+const FALLBACK_SIZE: Size = Size { rows: 24, cols: 80 };
+
+/// The live view: a progress line, a summary line and the machines, redrawn in place to fit the
+/// terminal. Hidden with `--quiet` or when stderr is not a terminal; then only a few plain
+/// progress notes are printed.
 pub struct LiveView {
-    multi: MultiProgress,
-    machines: Vec<ProgressBar>,
-    rates: Vec<u32>,
-    clock: ProgressBar,
-    total: Duration,
-    speedup: f64,
+    /// One progress bar whose message is the whole view, so indicatif redraws it as one block
+    /// and prints notes above it.
+    bar: ProgressBar,
+    machines: Vec<MachineView>,
+    clock: Clock,
     live: bool,
     quiet: bool,
+    colored: bool,
 }
 
 impl LiveView {
     pub fn new(rates: &[u32], total: Duration, speedup: f64, quiet: bool) -> LiveView {
         let live = !quiet && std::io::stderr().is_terminal();
         let target = if live {
-            ProgressDrawTarget::stderr_with_hz(10)
+            // Twice the supervisor's redraw rate, so that no redraw of its is rate-limited away.
+            ProgressDrawTarget::stderr_with_hz(20)
         } else {
             ProgressDrawTarget::hidden()
         };
-        let multi = MultiProgress::with_draw_target(target);
-        let machines = rates
-            .iter()
-            .enumerate()
-            .map(|(id, _)| {
-                let color = COLORS[id % COLORS.len()];
-                let style = ProgressStyle::with_template(&format!(
-                    "{{prefix:.bold.{color}}} {{msg:.{color}}}"
-                ))
-                .expect("the machine line template is valid");
-                let bar = multi.add(ProgressBar::new(0).with_style(style));
-                bar.set_prefix(format!("machine {id}"));
-                bar.set_message("starting");
-                bar
+        let bar = ProgressBar::with_draw_target(None, target).with_style(
+            ProgressStyle::with_template("{msg}").expect("the live view template is valid"),
+        );
+        let machines = (0u32..)
+            .zip(rates)
+            .map(|(id, &rate)| MachineView {
+                id,
+                rate,
+                figures: None,
+                phase: Phase::Starting,
             })
             .collect();
-        let clock = multi.add(
-            ProgressBar::new(total.as_millis() as u64).with_style(
-                ProgressStyle::with_template("{bar:30.white/dim} {msg}")
-                    .expect("the clock line template is valid"),
-            ),
-        );
-        LiveView {
-            multi,
+        let view = LiveView {
+            bar,
             machines,
-            rates: rates.to_vec(),
-            clock,
-            total,
-            speedup,
+            clock: Clock {
+                elapsed: Duration::ZERO,
+                total,
+                speedup,
+            },
             live,
             quiet,
-        }
+            // https://no-color.org: any non-empty value turns colors off.
+            colored: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        };
+        view.draw();
+        view
     }
 
-    /// A plain note (set-up steps, warnings): above the live lines, or on stderr.
+    /// A plain note (set-up steps, warnings): above the live view, or on stderr.
     pub fn note(&self, text: &str) {
-        if self.quiet {
-            return;
-        }
-        if self.live {
-            let _ = self.multi.println(text);
-        } else {
-            eprintln!("{text}");
+        if !self.quiet {
+            self.warn(text);
         }
     }
 
     /// Something the user must see even with `--quiet`: a machine died, a fault went wrong.
     pub fn warn(&self, text: &str) {
         if self.live {
-            let _ = self.multi.println(text);
+            self.bar.println(text);
         } else {
             eprintln!("{text}");
         }
     }
 
     /// A machine's latest figures.
-    pub fn machine(&self, id: u32, tick: u64, lamport: u64, queue: u64) {
-        if let Some(bar) = self.machines.get(id as usize) {
-            bar.set_message(format!(
-                "rate {}/s  tick {tick:>7}  lamport {lamport:>7}  queue {queue:>4}",
-                self.rates[id as usize]
-            ));
+    pub fn machine(&mut self, id: u32, tick: u64, lamport: u64, queue: u64) {
+        if let Some(m) = self.machines.get_mut(id as usize) {
+            m.figures = Some(Figures {
+                tick,
+                lamport,
+                queue,
+            });
+            // A paused or ended machine's last reports may still be on the way: they change
+            // its figures, not what it is doing.
+            if m.phase == Phase::Starting {
+                m.phase = Phase::Ticking;
+            }
         }
     }
 
-    /// A machine's final state, in words.
-    pub fn machine_ended(&self, id: u32, text: &str) {
-        if let Some(bar) = self.machines.get(id as usize) {
-            bar.set_message(text.to_owned());
+    /// A machine stopped on request, with its final figures.
+    pub fn machine_stopped(&mut self, id: u32, report: &StopReport) {
+        if let Some(m) = self.machines.get_mut(id as usize) {
+            m.figures = Some(Figures {
+                tick: report.ticks,
+                lamport: report.lamport,
+                queue: report.queue,
+            });
+        }
+        self.set_phase(id, Phase::Stopped);
+    }
+
+    /// A machine killed by a `kill` fault.
+    pub fn machine_killed(&mut self, id: u32) {
+        self.set_phase(id, Phase::KilledByFault);
+    }
+
+    /// A machine that died unplanned, and how.
+    pub fn machine_died(&mut self, id: u32, how: &str) {
+        self.set_phase(id, Phase::Died(how.to_owned()));
+    }
+
+    /// A fault carried out at `model_s` model seconds (its time in the scenario): a note that
+    /// says when, and the machines' new phases.
+    pub fn fault(&mut self, model_s: f64, action: &Action, detail: &str) {
+        self.note(&format!("fault at {model_s:.1} s model: {detail}"));
+        match *action {
+            Action::Kill(id) => self.set_phase(id, Phase::KilledByFault),
+            Action::Restart(id) => self.set_phase(id, Phase::Starting),
+            Action::Pause(id) => self.set_phase(id, Phase::Paused),
+            Action::Resume(id) => self.set_phase(id, Phase::Ticking),
+            Action::Link { .. } => {}
         }
     }
 
-    /// Real time elapsed since the tick loops started.
-    pub fn elapsed(&self, elapsed: Duration) {
-        let elapsed = elapsed.min(self.total);
-        self.clock.set_position(elapsed.as_millis() as u64);
-        let model = |d: Duration| d.as_secs_f64() * self.speedup;
-        self.clock.set_message(format!(
-            "{:.1}/{:.1} s real, {:.1}/{:.1} s model",
-            elapsed.as_secs_f64(),
-            self.total.as_secs_f64(),
-            model(elapsed),
-            model(self.total)
-        ));
+    /// Real time elapsed since the tick loops started; redraws the view.
+    pub fn elapsed(&mut self, elapsed: Duration) {
+        self.clock.elapsed = elapsed;
+        self.draw();
     }
 
-    /// Leave the live lines as they are and stop drawing.
-    pub fn finish(&self) {
-        for bar in &self.machines {
-            bar.abandon();
+    /// Stop drawing, and leave the view's last state on the terminal as plain lines, so what
+    /// follows (the summary) starts on a line of its own.
+    pub fn finish(&mut self) {
+        if !self.live || self.bar.is_finished() {
+            return;
         }
-        self.clock.abandon();
+        self.bar.finish_and_clear();
+        eprintln!("{}", self.render());
     }
+
+    fn set_phase(&mut self, id: u32, phase: Phase) {
+        if let Some(m) = self.machines.get_mut(id as usize) {
+            m.phase = phase;
+            self.draw();
+        }
+    }
+
+    fn draw(&self) {
+        if self.live && !self.bar.is_finished() {
+            self.bar.set_message(self.render());
+        }
+    }
+
+    /// The view for the terminal's current size, colored, as one string of lines.
+    fn render(&self) -> String {
+        let size = terminal_size().unwrap_or(FALLBACK_SIZE);
+        live_layout::layout(size, &self.clock, &self.machines)
+            .iter()
+            .map(|line| self.paint(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn paint(&self, line: &Line) -> String {
+        let mut out = String::new();
+        for span in &line.0 {
+            match color(span.tint).filter(|_| self.colored) {
+                Some(sgr) => out.push_str(&format!("\x1b[{sgr}m{}\x1b[0m", span.text)),
+                None => out.push_str(&span.text),
+            }
+        }
+        out
+    }
+}
+
+/// The size of the terminal on stderr, asked anew at each redraw so a resized window is used.
+fn terminal_size() -> Option<Size> {
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct passed, which lives on our stack.
+    let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    (ok && size.ws_row > 0 && size.ws_col > 0).then(|| Size {
+        rows: usize::from(size.ws_row),
+        cols: usize::from(size.ws_col),
+    })
 }
 
 /// The end-of-run summary printed on stdout: one row per machine and the run directory.

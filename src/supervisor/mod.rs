@@ -4,6 +4,7 @@
 //! - [`signal`]: Ctrl-C and SIGTERM as events;
 //! - [`run_dir`]: creating the run directory;
 //! - [`display`]: the live view and the final summary;
+//! - [`live_layout`]: the live view's lines for a terminal of a given size (pure);
 //! - [`state`]: a machine's state and the pure transitions between states;
 //! - [`stop`]: why a run stops before its deadline (once: in order; twice: forced);
 //! - [`slot`]: one machine's process, state and manifest data; the spawner of processes;
@@ -17,6 +18,7 @@ pub mod child;
 pub mod display;
 pub mod error;
 pub mod faults;
+pub mod live_layout;
 pub mod report;
 pub mod run_dir;
 pub mod signal;

@@ -60,3 +60,9 @@ mod pipes_seeds_strangers;
 
 // Real life: a full disk, two runs racing for one directory, scenario files that are not files.
 mod real_life;
+
+// A pseudo-terminal to run the binary on, and a screen that replays what it drew.
+mod pty;
+
+// What a user sees outside the files: machine names in `ps`, the live view, the final summary.
+mod terminal;

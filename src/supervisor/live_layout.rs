@@ -1,0 +1,342 @@
+//! The live view's layout, pure: from the terminal's size, the run's clock and what is known of
+//! each machine, the lines to draw. It always fits the terminal, whatever the number of machines:
+//!
+//! - the progress line and a summary line come first, so they never scroll away;
+//! - one line per machine when every machine has a row (and the terminal is wide enough);
+//! - else several machines per row, in compact cells (`t` tick, `L` lamport, `q` queue);
+//! - else the most notable machines (died, paused, killed, then the longest queues: the ones
+//!   falling behind) in cells, and one line counting the others.
+//!
+//! Every line is at most one column narrower than the terminal, so none wraps and the terminal
+//! never has to decide where the cursor goes after a full line.
+
+use std::time::Duration;
+
+/// Columns of a machine's own line (with its figures), of a compact cell, and of the gap between
+/// two cells.
+const FULL: usize = 76;
+const CELL: usize = 24;
+const GAP: usize = 2;
+/// Columns of the progress bar at most.
+const BAR: usize = 30;
+
+/// The terminal's size in character cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub rows: usize,
+    pub cols: usize,
+}
+
+/// The run's time so far, for the progress line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    pub elapsed: Duration,
+    pub total: Duration,
+    /// Model seconds per real second.
+    pub speedup: f64,
+}
+
+/// A machine's latest reported figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub tick: u64,
+    pub lamport: u64,
+    pub queue: u64,
+}
+
+/// Where a machine is in its life, as the live view tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Spawned, not ticking yet (also a restarted machine on its way back into the mesh).
+    Starting,
+    Ticking,
+    /// Frozen by a `pause` fault.
+    Paused,
+    /// Stopped on request; its figures are its final ones.
+    Stopped,
+    KilledByFault,
+    /// Died unplanned: how.
+    Died(String),
+}
+
+impl Phase {
+    /// The phase in one word, at most 8 characters.
+    fn word(&self) -> &'static str {
+        match self {
+            Phase::Starting => "starting",
+            Phase::Ticking => "ticking",
+            Phase::Paused => "paused",
+            Phase::Stopped => "stopped",
+            Phase::KilledByFault => "killed",
+            Phase::Died(_) => "DIED",
+        }
+    }
+
+    /// How much a user wants to see this machine when not all fit: lower comes first.
+    fn rank(&self) -> u8 {
+        match self {
+            Phase::Died(_) => 0,
+            Phase::Paused => 1,
+            Phase::KilledByFault => 2,
+            Phase::Starting => 3,
+            Phase::Ticking => 4,
+            Phase::Stopped => 5,
+        }
+    }
+}
+
+/// What the live view knows of one machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineView {
+    pub id: u32,
+    pub rate: u32,
+    /// Its latest figures, once it has reported any.
+    pub figures: Option<Figures>,
+    pub phase: Phase,
+}
+
+/// How a piece of a line is to be colored; the display picks the colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tint {
+    Plain,
+    /// The colour of machine `id`.
+    Machine(u32),
+    /// The done part of the progress bar.
+    BarDone,
+    /// The part of the progress bar still to go.
+    BarLeft,
+}
+
+/// A piece of a line in one tint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub tint: Tint,
+    pub text: String,
+}
+
+/// One line of the view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Line(pub Vec<Span>);
+
+impl Line {
+    /// The line's text without colors.
+    pub fn plain(&self) -> String {
+        self.0.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    fn push(&mut self, tint: Tint, text: impl Into<String>) {
+        self.0.push(Span {
+            tint,
+            text: text.into(),
+        });
+    }
+
+    /// Cut the line to at most `width` characters.
+    fn truncate(mut self, width: usize) -> Line {
+        let mut left = width;
+        for span in &mut self.0 {
+            let chars = span.text.chars().count();
+            if chars > left {
+                span.text = span.text.chars().take(left).collect();
+            }
+            left -= span.text.chars().count();
+        }
+        self.0.retain(|s| !s.text.is_empty());
+        self
+    }
+}
+
+/// The view for a terminal of `size`: at most `size.rows - 1` lines (the cursor's row stays
+/// free), each at most `size.cols - 1` characters wide.
+pub fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<Line> {
+    let budget = size.rows.saturating_sub(1).max(1);
+    let width = size.cols.saturating_sub(1).max(1);
+    let mut lines = vec![progress(width, clock)];
+    let body_rows = budget.saturating_sub(2);
+    let per_row = ((width + GAP) / (CELL + GAP)).max(1);
+    let body = if machines.len() <= body_rows && width >= FULL {
+        lines.push(summary(machines, false, width));
+        machines.iter().map(full_line).collect()
+    } else if machines.len().div_ceil(per_row) <= body_rows {
+        lines.push(summary(machines, true, width));
+        grid(machines.iter(), per_row)
+    } else {
+        lines.push(summary(machines, true, width));
+        notable(machines, body_rows, per_row)
+    };
+    lines.extend(body);
+    lines.truncate(budget);
+    lines.into_iter().map(|l| l.truncate(width)).collect()
+}
+
+/// The progress bar and the real and model time, e.g. `███░░░ 1.2/3.0 s real, 72.0/180.0 s
+/// model`.
+fn progress(width: usize, clock: &Clock) -> Line {
+    let bar = BAR.min(width / 4);
+    let total = clock.total.as_secs_f64();
+    let elapsed = clock.elapsed.min(clock.total).as_secs_f64();
+    let fraction = if total > 0.0 { elapsed / total } else { 1.0 };
+    let done = ((fraction * bar as f64).round() as usize).min(bar);
+    let mut line = Line::default();
+    line.push(Tint::BarDone, "█".repeat(done));
+    line.push(Tint::BarLeft, "░".repeat(bar - done));
+    line.push(
+        Tint::Plain,
+        format!(
+            " {elapsed:.1}/{total:.1} s real, {:.1}/{:.1} s model",
+            elapsed * clock.speedup,
+            total * clock.speedup
+        ),
+    );
+    line
+}
+
+/// One line for the whole run: how many machines are in which phase, the highest clock and the
+/// longest queue; in compact views, the cells' legend when it fits in `width`.
+fn summary(machines: &[MachineView], compact: bool, width: usize) -> Line {
+    let order = [
+        Phase::Starting,
+        Phase::Ticking,
+        Phase::Paused,
+        Phase::Stopped,
+        Phase::KilledByFault,
+        Phase::Died(String::new()),
+    ];
+    let counts: Vec<String> = order
+        .iter()
+        .filter_map(|phase| {
+            let same = |m: &&MachineView| {
+                std::mem::discriminant(&m.phase) == std::mem::discriminant(phase)
+            };
+            let n = machines.iter().filter(same).count();
+            (n > 0).then(|| format!("{n} {}", phase.word().to_lowercase()))
+        })
+        .collect();
+    let mut text = format!("{} machines: {}", machines.len(), counts.join(", "));
+    let lamport = machines
+        .iter()
+        .filter_map(|m| m.figures)
+        .map(|f| f.lamport)
+        .max();
+    if let Some(lamport) = lamport {
+        text.push_str(&format!("  |  lamport max {lamport}"));
+    }
+    let longest = machines
+        .iter()
+        .filter_map(|m| Some((m.figures?.queue, m.id)))
+        .max_by_key(|&(queue, id)| (queue, std::cmp::Reverse(id)));
+    if let Some((queue, id)) = longest {
+        text.push_str(&format!("  |  queue max {queue} (machine {id})"));
+    }
+    const LEGEND: &str = "  |  t tick, L lamport, q queue";
+    if compact && text.len() + LEGEND.len() <= width {
+        text.push_str(LEGEND);
+    }
+    let mut line = Line::default();
+    line.push(Tint::Plain, text);
+    line
+}
+
+/// A machine's own line, [`FULL`] columns (and for a machine that died, how):
+/// `machine  3  ticking   rate    6/s  tick     120  lamport     131  queue    0`.
+fn full_line(m: &MachineView) -> Line {
+    let mut text = format!(
+        "machine {:>2}  {:<8}  rate {:>4}/s",
+        m.id,
+        m.phase.word(),
+        m.rate
+    );
+    if let Some(f) = m.figures {
+        text.push_str(&format!(
+            "  tick {}  lamport {}  queue {}",
+            short(f.tick, 7),
+            short(f.lamport, 7),
+            short(f.queue, 4)
+        ));
+    }
+    if let Phase::Died(how) = &m.phase {
+        text.push_str(&format!("  ({how})"));
+    }
+    let mut line = Line::default();
+    line.push(Tint::Machine(m.id), text);
+    line
+}
+
+/// A machine in a compact cell of [`CELL`] columns: ` 3 t    120 L    131 q   0`; a machine not
+/// ticking shows its phase in place of its tick.
+fn cell(m: &MachineView) -> String {
+    let f = m.figures.unwrap_or_default();
+    let state = match m.phase {
+        Phase::Ticking => format!("t{}", short(f.tick, 6)),
+        _ => format!("{:<7}", m.phase.word()),
+    };
+    format!(
+        "{:>2} {state} L{} q{}",
+        m.id,
+        short(f.lamport, 6),
+        short(f.queue, 4)
+    )
+}
+
+/// `value` right-aligned in `width` columns, as `12k` or `3M` when its digits do not fit.
+fn short(value: u64, width: usize) -> String {
+    let digits = value.to_string();
+    if digits.len() <= width {
+        return format!("{digits:>width$}");
+    }
+    // The finest unit that fits.
+    let scaled = [(1_000, "k"), (1_000_000, "M"), (1_000_000_000, "G")]
+        .iter()
+        .map(|&(unit, suffix)| format!("{}{suffix}", value / unit))
+        .find(|s| s.len() <= width)
+        .unwrap_or_else(|| "#".repeat(width));
+    format!("{scaled:>width$}")
+}
+
+/// Machines in rows of `per_row` cells.
+fn grid<'a>(machines: impl Iterator<Item = &'a MachineView>, per_row: usize) -> Vec<Line> {
+    let machines: Vec<&MachineView> = machines.collect();
+    machines
+        .chunks(per_row)
+        .map(|row| {
+            let mut line = Line::default();
+            for (i, m) in row.iter().enumerate() {
+                if i > 0 {
+                    line.push(Tint::Plain, " ".repeat(GAP));
+                }
+                line.push(Tint::Machine(m.id), cell(m));
+            }
+            line
+        })
+        .collect()
+}
+
+/// The most notable machines that fit in `rows - 1` rows of cells, in id order, and a line
+/// counting the others.
+fn notable(machines: &[MachineView], rows: usize, per_row: usize) -> Vec<Line> {
+    if rows == 0 {
+        return Vec::new();
+    }
+    let shown = (rows - 1) * per_row;
+    let mut order: Vec<&MachineView> = machines.iter().collect();
+    order.sort_by_key(|m| {
+        let queue = m.figures.map_or(0, |f| f.queue);
+        (m.phase.rank(), std::cmp::Reverse(queue), m.id)
+    });
+    let (picked, rest) = order.split_at(shown.min(order.len()));
+    let mut picked = picked.to_vec();
+    picked.sort_by_key(|m| m.id);
+    let mut lines = grid(picked.into_iter(), per_row);
+    let longest = rest.iter().filter_map(|m| m.figures).map(|f| f.queue).max();
+    let mut more = format!("... and {} more machines", rest.len());
+    if let Some(queue) = longest {
+        more.push_str(&format!(" (queues of {queue} or less)"));
+    }
+    let mut line = Line::default();
+    line.push(Tint::Plain, more);
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests;
