@@ -101,14 +101,14 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
                     &report.manifest,
                     &report.run_dir,
                 ));
-                let exit = checked(&report);
-                let verdict = match exit {
-                    Exit::Clean => "clean, checks pass",
-                    _ if report.clean() => "clean, checks FAIL",
-                    _ => "NOT clean",
+                let verdict = match print_checks(&report) {
+                    Some(true) => "clean, checks PASS",
+                    Some(false) => "clean, checks FAIL",
+                    None if report.clean() => "clean",
+                    None => "NOT clean",
                 };
                 rows.push(format!("{:<32} {verdict}", run.label));
-                exit
+                report.exit()
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -130,31 +130,29 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
     Ok(exit)
 }
 
-/// The exit of a finished run with `analyze`'s checks applied: a run that ended cleanly is
-/// checked as `logiclock analyze` would check it (the same rules and tolerances, from the same
-/// code), the verdict is printed in a line, and a run that fails its checks is not clean.
-pub fn checked(report: &RunReport) -> Exit {
-    let exit = report.exit();
-    if exit != Exit::Clean {
+/// Print a finished run's checks as `logiclock analyze` gives them (the same rules and
+/// tolerances, from the same code), under its summary; returns whether they passed (`None`
+/// when the run was interrupted or not clean, and so not checked). The run's exit code stays
+/// the run's own (did every machine run and stop cleanly?); `analyze` exits 1 on a failed check.
+pub fn print_checks(report: &RunReport) -> Option<bool> {
+    if report.exit() != Exit::Clean {
         // Interrupted or not clean: the summary above already says why.
-        return exit;
+        return None;
     }
     match crate::analyze::pipeline::check_dir(&report.run_dir) {
         Ok(verdict) => {
             crate::stdout::print(&crate::analyze::report::verdict_line(&verdict));
-            if verdict.passed {
-                exit
-            } else {
+            if !verdict.passed {
                 crate::stdout::print(&format!(
                     "the offending lines: logiclock analyze {}\n",
                     report.run_dir.display()
                 ));
-                Exit::NotClean
             }
+            Some(verdict.passed)
         }
         Err(e) => {
             eprintln!("warning: the run was not checked: {e}");
-            exit
+            None
         }
     }
 }

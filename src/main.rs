@@ -46,7 +46,8 @@ fn run(request: RunRequest) -> Outcome {
         &report.manifest,
         &report.run_dir,
     ));
-    Ok(batch::checked(&report))
+    batch::print_checks(&report);
+    Ok(report.exit())
 }
 
 /// The ending of `diagram` and `export`: the file written, or the error with its code. The

@@ -11,10 +11,15 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Run the default scenario compressed 60 times (30 model seconds in half a real second).
 fn default_run(seed: u64) -> (tempfile::TempDir, Finished, RunFiles) {
+    default_run_at(seed, 60.0)
+}
+
+/// Run 30 model seconds of the default scenario at `speedup`.
+fn default_run_at(seed: u64, speedup: f64) -> (tempfile::TempDir, Finished, RunFiles) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
     let done = Logiclock::run("configs/default.toml")
-        .speedup(60.0)
+        .speedup(speedup)
         .duration(30.0)
         .seed(seed)
         .quiet()
@@ -69,7 +74,10 @@ fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
 
 #[test]
 fn every_machine_ticks_at_its_configured_rate() {
-    let (_tmp, done, files) = default_run(12);
+    // At speedup 20 a 6 ticks/s machine has 8 ms slots: a loaded 2-core test box stalls a
+    // process for a few milliseconds now and then, and a slot is skipped only when it passed
+    // wholly (how often the host allows shorter slots is the tick benchmark's business).
+    let (_tmp, done, files) = default_run_at(12, 20.0);
     for (id, log) in files.logs.iter().enumerate() {
         let ticks: Vec<(u64, u64)> = log
             .iter()

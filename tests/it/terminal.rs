@@ -241,7 +241,8 @@ fn a_paused_machine_says_so_on_the_terminal_and_faults_carry_their_model_time() 
     }
     assert_eq!(
         summary.len(),
-        3 + 2,
-        "three rows, the verdict, the directory:\n{text}"
+        3 + 3,
+        "three rows, the verdict, the directory, the checks:\n{text}"
     );
+    assert!(summary[5].starts_with("checks: "), "{text}");
 }
