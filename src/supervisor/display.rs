@@ -7,9 +7,6 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::manifest::Manifest;
 
-/// Terminal colors given to machines in turn.
-const COLORS: [&str; 6] = ["cyan", "magenta", "yellow", "green", "blue", "red"];
-
 /// The live view: one line per machine and a line of elapsed time. Hidden with `--quiet` or
 /// when stderr is not a terminal; then only a few plain progress notes are printed.
 pub struct LiveView {
@@ -36,7 +33,8 @@ impl LiveView {
             .iter()
             .enumerate()
             .map(|(id, _)| {
-                let color = COLORS[id % COLORS.len()];
+                // The machine's colour of the plots and the diagram, as an xterm-256 index.
+                let color = crate::palette::xterm(id);
                 let style = ProgressStyle::with_template(&format!(
                     "{{prefix:.bold.{color}}} {{msg:.{color}}}"
                 ))
