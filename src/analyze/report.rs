@@ -219,7 +219,12 @@ pub fn write_outputs(
         for (t, row) in analysis.table.times.iter().zip(&analysis.table.rows) {
             let _ = write!(text, "{t:.6}");
             for v in &row[k * n..(k + 1) * n] {
-                let _ = write!(text, ",{v}");
+                // A dead machine has no value: an empty cell.
+                if v.is_nan() {
+                    text.push(',');
+                } else {
+                    let _ = write!(text, ",{v}");
+                }
             }
             text.push('\n');
         }
