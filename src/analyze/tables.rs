@@ -176,13 +176,8 @@ pub(super) fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub(super) const FAULT_HEADERS: [&str; 5] = [
-    "at (model s)",
-    "real s",
-    "kind",
-    "machines",
-    "detail",
-];
+pub(super) const FAULT_HEADERS: [&str; 5] =
+    ["at (model s)", "real s", "kind", "machines", "detail"];
 
 pub(super) const CAUSALITY_HEADERS: [&str; 5] = [
     "machine",
