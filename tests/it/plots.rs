@@ -106,6 +106,21 @@ fn points(tag: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The colours of the data lines in the order they are drawn: machine by machine.
+fn series_colours(svg: &str) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for t in tags(svg, "polyline") {
+        if attr(t, "stroke-width") != Some("2") || attr(t, "stroke") == Some("#000000") {
+            continue;
+        }
+        let c = attr(t, "stroke").unwrap_or("").to_ascii_lowercase();
+        if !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    seen
+}
+
 /// Every point of every data series (the polylines 2 px wide and not black).
 fn all_series_points(svg: &str) -> Vec<(f64, f64)> {
     tags(svg, "polyline")
@@ -278,7 +293,7 @@ fn a_killed_machine_has_no_point_after_its_death() {
             .find(|p| p.len() == 2 && p[0].0 == p[1].0)
             .unwrap_or_else(|| panic!("{file}: no kill line"))[0]
             .0;
-        let dead = series_points(&svg, &logiclock::palette::hex(1));
+        let dead = series_points(&svg, &series_colours(&svg)[1]);
         assert!(!dead.is_empty(), "{file}: machine 1 is drawn while alive");
         let after: Vec<_> = dead.iter().filter(|p| p.0 > kill_x + 1.0).collect();
         assert!(
