@@ -218,7 +218,11 @@ impl Analyzer {
                     });
                 }
             }
-            Ev::Stop { queue, .. } => self.stops[m] = Some((queue, rec.line)),
+            Ev::Stop { queue, .. } => {
+                self.stops[m] = Some((queue, rec.line));
+                // Stopped: no clock from here on (its series end, like a dead machine's).
+                self.drift.stop(m, rec.ts);
+            }
             _ => {}
         }
         self.clocks[m] = self.metrics[m].clock();

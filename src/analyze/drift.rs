@@ -9,7 +9,9 @@
 //!
 //! A machine that is dead (killed, not yet restarted) at an instant has no clock there: it is
 //! left out of the highest clock, out of its own figures, and its series holds NaN (a gap in the
-//! plots, an empty CSV cell), so its line ends at its death and resumes at its restart.
+//! plots, an empty CSV cell), so its line ends at its death and resumes at its restart. After its
+//! `stop` line a machine's series end too (a shutdown can take a while with many machines), but
+//! its final clock still counts.
 //!
 //! Every sample feeds the figures (max drift, slope); the kept series (clock, queue and drift per
 //! machine, for CSV and plots) is thinned to a bounded number of rows.
@@ -42,6 +44,8 @@ pub struct Drift {
     row: Vec<f64>,
     /// Per machine, the spans it was dead.
     dead: Vec<Vec<Span>>,
+    /// Per machine, when it logged its `stop` line.
+    stopped: Vec<Option<i64>>,
 }
 
 /// What the sampler found.
@@ -71,6 +75,7 @@ impl Drift {
             table: TimeTable::new(max_rows),
             row: vec![0.0; 3 * machines],
             dead: vec![Vec::new(); machines],
+            stopped: vec![None; machines],
         }
     }
 
@@ -79,6 +84,18 @@ impl Drift {
         self.dead = dead;
         self.dead.resize(self.acc.len(), Vec::new());
         self
+    }
+
+    /// Machine `i` stopped at `ts` (its `stop` line): its series end there. Its clock is final,
+    /// so it still counts in the figures (the highest clock, its own final drift).
+    pub fn stop(&mut self, i: usize, ts: i64) {
+        if let Some(at) = self.stopped.get_mut(i) {
+            at.get_or_insert(ts);
+        }
+    }
+
+    fn drawn(&self, i: usize, t: i64) -> bool {
+        self.stopped[i].is_none_or(|at| t < at)
     }
 
     fn alive(&self, i: usize, t: i64) -> bool {
@@ -125,6 +142,12 @@ impl Drift {
             }
             acc.fit.add(secs, drift as f64);
             acc.last = Some(drift);
+            if !self.drawn(i, t) {
+                self.row[i] = f64::NAN;
+                self.row[n + i] = f64::NAN;
+                self.row[2 * n + i] = f64::NAN;
+                continue;
+            }
             self.row[i] = clock as f64;
             self.row[n + i] = queue as f64;
             self.row[2 * n + i] = drift as f64;
@@ -171,7 +194,8 @@ impl Drift {
                 } else {
                     (acc.worst, acc.worst_at)
                 };
-                let value = |v: f64| if alive { v } else { f64::NAN };
+                let drawn = alive && self.drawn(i, end);
+                let value = |v: f64| if drawn { v } else { f64::NAN };
                 last[i] = value(clocks[i] as f64);
                 last[n + i] = value(queues[i] as f64);
                 last[2 * n + i] = value(final_drift as f64);
@@ -274,6 +298,33 @@ mod tests {
         let drift0: Vec<f64> = r.table.column(4).iter().map(|p| p.1).collect();
         assert_eq!(drift0, [0.0, -1.0, 0.0, 0.0, -1.0, 0.0]);
         assert_eq!(r.machines[1].max_drift, 0);
+    }
+
+    #[test]
+    fn a_stopped_machine_is_not_drawn_but_its_final_clock_counts() {
+        let mut d = Drift::new(0, 1_000_000, 2, 100);
+        let mut clocks = [0u64, 0];
+        let queues = [0u64, 0];
+        d.advance(500_000, &clocks, &queues).unwrap();
+        clocks = [1, 3];
+        // machine 1 logs its stop at 1.5 s, machine 0 ticks on at 2.5 s
+        d.advance(1_500_000, &clocks, &queues).unwrap();
+        d.stop(1, 1_500_000);
+        d.advance(2_500_000, &clocks, &queues).unwrap();
+        clocks[0] = 2;
+        let r = d
+            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .unwrap();
+        let clock1: Vec<String> = r
+            .table
+            .column(1)
+            .iter()
+            .map(|p| format!("{}", p.1))
+            .collect();
+        assert_eq!(clock1, ["0", "3", "NaN", "NaN"]);
+        // machine 0 is still behind machine 1's final clock
+        assert_eq!(r.machines[0].final_drift, -1);
+        assert_eq!(r.machines[0].max_drift, -2);
     }
 
     #[test]
