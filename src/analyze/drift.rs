@@ -209,8 +209,11 @@ impl Drift {
                 }
             })
             .collect();
-        self.table
-            .push_last((end.max(self.t0) - self.t0) as f64 / 1e6, &last);
+        // After every stop line nothing is drawn: no empty last row.
+        if last.iter().any(|v| !v.is_nan()) {
+            self.table
+                .push_last((end.max(self.t0) - self.t0) as f64 / 1e6, &last);
+        }
         Ok(DriftResult {
             samples: self.samples,
             machines,
@@ -322,6 +325,11 @@ mod tests {
             .map(|p| format!("{}", p.1))
             .collect();
         assert_eq!(clock1, ["0", "3", "NaN", "NaN"]);
+        assert_eq!(
+            r.table.times.last(),
+            Some(&2.5),
+            "machine 0 is drawn to the end"
+        );
         // machine 0 is still behind machine 1's final clock
         assert_eq!(r.machines[0].final_drift, -1);
         assert_eq!(r.machines[0].max_drift, -2);
