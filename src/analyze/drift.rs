@@ -95,7 +95,8 @@ impl Drift {
     }
 
     fn drawn(&self, i: usize, t: i64) -> bool {
-        self.stopped[i].is_none_or(|at| t < at)
+        // drawn at its stop instant itself: its line ends where it stopped
+        self.stopped[i].is_none_or(|at| t <= at)
     }
 
     fn alive(&self, i: usize, t: i64) -> bool {
