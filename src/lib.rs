@@ -36,6 +36,7 @@ pub mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
+pub mod palette;
 pub mod runlog;
 pub mod scenario;
 pub mod sim;

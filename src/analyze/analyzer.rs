@@ -111,7 +111,7 @@ impl Analyzer {
             .with_faults(faults.clone())
             .with_tolerance(manifest.scenario.tolerance),
             links: vec![Link::default(); n * n],
-            drift: Drift::new(t0, step, n, options.max_rows),
+            drift: Drift::new(t0, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],
             queues: vec![0; n],
             stops: vec![None; n],
@@ -219,7 +219,11 @@ impl Analyzer {
                     });
                 }
             }
-            Ev::Stop { queue, .. } => self.stops[m] = Some((queue, rec.line)),
+            Ev::Stop { queue, .. } => {
+                self.stops[m] = Some((queue, rec.line));
+                // Stopped: no clock from here on (its series end, like a dead machine's).
+                self.drift.stop(m, rec.ts);
+            }
             _ => {}
         }
         self.clocks[m] = self.metrics[m].clock();
@@ -263,6 +267,14 @@ impl Analyzer {
         .settle();
         let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
         for (i, m) in machines.iter_mut().enumerate() {
+            // Clock per second of its life: the time it lay dead does not count.
+            if let Some(last) = self.metrics[i].last_clock_ts() {
+                let dead = self.faults.dead_within(i, self.t0, last);
+                let alive = last - self.t0 - dead;
+                if dead > 0 && alive > 0 {
+                    m.clock_per_s = m.final_clock as f64 / (alive as f64 / 1e6);
+                }
+            }
             let Some(achieved) = m.achieved_rate else {
                 continue;
             };

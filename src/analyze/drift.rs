@@ -7,9 +7,16 @@
 //! between two samples and the series misses no tick of any machine. The rate at which a machine
 //! falls behind is the least-squares slope of its drift against system time.
 //!
+//! A machine that is dead (killed, not yet restarted) at an instant has no clock there: it is
+//! left out of the highest clock, out of its own figures, and its series holds NaN (a gap in the
+//! plots, an empty CSV cell), so its line ends at its death and resumes at its restart. After its
+//! `stop` line a machine's series end too (a shutdown can take a while with many machines), but
+//! its final clock still counts.
+//!
 //! Every sample feeds the figures (max drift, slope); the kept series (clock, queue and drift per
 //! machine, for CSV and plots) is thinned to a bounded number of rows.
 
+use super::faults::Span;
 use super::stats::{LeastSquares, TimeTable};
 use super::summary::MachineDrift;
 
@@ -21,6 +28,8 @@ struct Acc {
     worst: i64,
     worst_at: i64,
     fit: LeastSquares,
+    /// The drift of the last sample it was alive for.
+    last: Option<i64>,
 }
 
 /// The sampler: call [`Drift::advance`] before applying each record, [`Drift::finish`] at the end.
@@ -33,6 +42,10 @@ pub struct Drift {
     acc: Vec<Acc>,
     table: TimeTable,
     row: Vec<f64>,
+    /// Per machine, the spans it was dead.
+    dead: Vec<Vec<Span>>,
+    /// Per machine, when it logged its `stop` line.
+    stopped: Vec<Option<i64>>,
 }
 
 /// What the sampler found.
@@ -61,7 +74,33 @@ impl Drift {
             ],
             table: TimeTable::new(max_rows),
             row: vec![0.0; 3 * machines],
+            dead: vec![Vec::new(); machines],
+            stopped: vec![None; machines],
         }
+    }
+
+    /// Leave machine `i` out while it is inside one of `dead[i]`.
+    pub fn with_dead(mut self, dead: Vec<Vec<Span>>) -> Drift {
+        self.dead = dead;
+        self.dead.resize(self.acc.len(), Vec::new());
+        self
+    }
+
+    /// Machine `i` stopped at `ts` (its `stop` line): its series end there. Its clock is final,
+    /// so it still counts in the figures (the highest clock, its own final drift).
+    pub fn stop(&mut self, i: usize, ts: i64) {
+        if let Some(at) = self.stopped.get_mut(i) {
+            at.get_or_insert(ts);
+        }
+    }
+
+    fn drawn(&self, i: usize, t: i64) -> bool {
+        // drawn at its stop instant itself: its line ends where it stopped
+        self.stopped[i].is_none_or(|at| t <= at)
+    }
+
+    fn alive(&self, i: usize, t: i64) -> bool {
+        !self.dead[i].iter().any(|s| s.contains(t))
     }
 
     /// Take the samples at every instant before `ts`; `clocks` and `queues` hold the state then.
@@ -86,10 +125,16 @@ impl Drift {
 
     fn sample(&mut self, t: i64, clocks: &[u64], queues: &[u64]) {
         self.samples += 1;
-        let top = clocks.iter().copied().max().unwrap_or(0);
+        let top = self.top(t, clocks);
         let secs = (t - self.t0) as f64 / 1e6;
         let n = clocks.len();
         for (i, (&clock, &queue)) in clocks.iter().zip(queues).enumerate() {
+            if !self.alive(i, t) {
+                self.row[i] = f64::NAN;
+                self.row[n + i] = f64::NAN;
+                self.row[2 * n + i] = f64::NAN;
+                continue;
+            }
             let drift = clock as i64 - top as i64;
             let acc = &mut self.acc[i];
             if drift < acc.worst {
@@ -97,11 +142,27 @@ impl Drift {
                 acc.worst_at = t;
             }
             acc.fit.add(secs, drift as f64);
+            acc.last = Some(drift);
+            if !self.drawn(i, t) {
+                self.row[i] = f64::NAN;
+                self.row[n + i] = f64::NAN;
+                self.row[2 * n + i] = f64::NAN;
+                continue;
+            }
             self.row[i] = clock as f64;
             self.row[n + i] = queue as f64;
             self.row[2 * n + i] = drift as f64;
         }
         self.table.offer(secs, &self.row);
+    }
+
+    /// The highest clock of the machines alive at `t`.
+    fn top(&self, t: i64, clocks: &[u64]) -> u64 {
+        (0..clocks.len())
+            .filter(|&i| self.alive(i, t))
+            .map(|i| clocks[i])
+            .max()
+            .unwrap_or(0)
     }
 
     /// Take the samples up to `end` (the last record) and the final state; `rates` and `ids`
@@ -114,23 +175,31 @@ impl Drift {
         ids: &[(u32, u32)],
     ) -> Result<DriftResult, String> {
         self.advance(end + 1, clocks, queues)?;
-        let top = clocks.iter().copied().max().unwrap_or(0);
+        let top = self.top(end, clocks);
         let n = clocks.len();
         let mut last = vec![0.0; 3 * n];
         let machines = ids
             .iter()
             .enumerate()
             .map(|(i, &(id, rate))| {
-                let final_drift = clocks[i] as i64 - top as i64;
                 let acc = self.acc[i];
-                let (max_drift, at) = if final_drift < acc.worst {
+                let alive = self.alive(i, end);
+                // A machine dead at the end keeps the drift it had when it was last alive.
+                let final_drift = if alive {
+                    clocks[i] as i64 - top as i64
+                } else {
+                    acc.last.unwrap_or(0)
+                };
+                let (max_drift, at) = if alive && final_drift < acc.worst {
                     (final_drift, end)
                 } else {
                     (acc.worst, acc.worst_at)
                 };
-                last[i] = clocks[i] as f64;
-                last[n + i] = queues[i] as f64;
-                last[2 * n + i] = final_drift as f64;
+                let drawn = alive && self.drawn(i, end);
+                let value = |v: f64| if drawn { v } else { f64::NAN };
+                last[i] = value(clocks[i] as f64);
+                last[n + i] = value(queues[i] as f64);
+                last[2 * n + i] = value(final_drift as f64);
                 MachineDrift {
                     id,
                     rate,
@@ -141,8 +210,11 @@ impl Drift {
                 }
             })
             .collect();
-        self.table
-            .push_last((end.max(self.t0) - self.t0) as f64 / 1e6, &last);
+        // After every stop line nothing is drawn: no empty last row.
+        if last.iter().any(|v| !v.is_nan()) {
+            self.table
+                .push_last((end.max(self.t0) - self.t0) as f64 / 1e6, &last);
+        }
         Ok(DriftResult {
             samples: self.samples,
             machines,
@@ -186,6 +258,82 @@ mod tests {
         // least squares through (0,0), (1,-4), (2,-3): slope -1.5
         assert!((r.machines[0].slope_per_s + 1.5).abs() < 1e-12);
         assert_eq!((r.machines[1].max_drift, r.machines[1].final_drift), (0, 0));
+    }
+
+    #[test]
+    fn a_dead_machine_is_left_out_from_its_death_to_its_restart() {
+        // m0 ticks every second to clock 1..=5; m1 reaches clock 2 at 1.0 s, dies at 1.5 s and
+        // is back at 3.5 s with clock 5 (it received a message on restart).
+        let dead = vec![
+            vec![],
+            vec![Span {
+                from: 1_500_000,
+                to: 3_500_000,
+            }],
+        ];
+        let mut d = Drift::new(0, 1_000_000, 2, 100).with_dead(dead);
+        let mut clocks = [0u64, 0];
+        let queues = [0u64, 0];
+        for (ts, m, clock) in [
+            (500_000, 0, 1),
+            (500_000, 1, 1),
+            (1_000_000, 1, 2),
+            (1_200_000, 0, 2),
+            (2_200_000, 0, 3),
+            (3_200_000, 0, 4),
+            (3_600_000, 1, 5),
+            (4_200_000, 0, 5),
+        ] {
+            d.advance(ts, &clocks, &queues).unwrap();
+            clocks[m] = clock;
+        }
+        let r = d
+            .finish(4_200_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .unwrap();
+        let drift1: Vec<String> = r
+            .table
+            .column(5)
+            .iter()
+            .map(|p| format!("{}", p.1))
+            .collect();
+        // instants 0..=4 and the end: m1 dead at 2 s and 3 s
+        assert_eq!(drift1, ["0", "0", "NaN", "NaN", "0", "0"]);
+        // m0's drift is measured against the living only: it leads alone while m1 is dead
+        let drift0: Vec<f64> = r.table.column(4).iter().map(|p| p.1).collect();
+        assert_eq!(drift0, [0.0, -1.0, 0.0, 0.0, -1.0, 0.0]);
+        assert_eq!(r.machines[1].max_drift, 0);
+    }
+
+    #[test]
+    fn a_stopped_machine_is_not_drawn_but_its_final_clock_counts() {
+        let mut d = Drift::new(0, 1_000_000, 2, 100);
+        let mut clocks = [0u64, 0];
+        let queues = [0u64, 0];
+        d.advance(500_000, &clocks, &queues).unwrap();
+        clocks = [1, 3];
+        // machine 1 logs its stop at 1.5 s, machine 0 ticks on at 2.5 s
+        d.advance(1_500_000, &clocks, &queues).unwrap();
+        d.stop(1, 1_500_000);
+        d.advance(2_500_000, &clocks, &queues).unwrap();
+        clocks[0] = 2;
+        let r = d
+            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .unwrap();
+        let clock1: Vec<String> = r
+            .table
+            .column(1)
+            .iter()
+            .map(|p| format!("{}", p.1))
+            .collect();
+        assert_eq!(clock1, ["0", "3", "NaN", "NaN"]);
+        assert_eq!(
+            r.table.times.last(),
+            Some(&2.5),
+            "machine 0 is drawn to the end"
+        );
+        // machine 0 is still behind machine 1's final clock
+        assert_eq!(r.machines[0].final_drift, -1);
+        assert_eq!(r.machines[0].max_drift, -2);
     }
 
     #[test]

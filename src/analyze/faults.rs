@@ -20,6 +20,11 @@ pub struct Span {
 }
 
 impl Span {
+    /// Whether the instant `t` falls inside the span.
+    pub fn contains(self, t: i64) -> bool {
+        t >= self.from && t < self.to
+    }
+
     /// Microseconds of this span inside `[a, b]`.
     fn overlap(self, a: i64, b: i64) -> i64 {
         (self.to.min(b) - self.from.max(a)).max(0)
@@ -31,6 +36,8 @@ impl Span {
 pub struct MachineFaults {
     /// Paused (pause..resume) or dead (kill..restart, or kill..end of run).
     pub down: Vec<Span>,
+    /// Dead (kill..restart, or kill..end of run): no clock, drawn and measured as absent.
+    pub dead: Vec<Span>,
     /// It died on purpose or was killed: a `kill` fault names it, or its exit says it was killed.
     pub died: bool,
     /// System time of its last `kill` fault, when one names it.
@@ -55,6 +62,7 @@ impl FaultPlan {
         let mut machines = vec![MachineFaults::default(); ids.len()];
         let mut records = Vec::new();
         let mut open: Vec<Option<i64>> = vec![None; ids.len()];
+        let mut open_dead: Vec<Option<i64>> = vec![None; ids.len()];
         let Some(outcome) = &manifest.outcome else {
             return FaultPlan { machines, records };
         };
@@ -81,11 +89,17 @@ impl FaultPlan {
                     if record.kind == FaultKind::Kill {
                         m.died = true;
                         m.killed_at = Some(at);
+                        open_dead[i].get_or_insert(at);
                     }
                     open[i].get_or_insert(at);
                 }
                 FaultKind::Resume | FaultKind::Restart => {
                     m.restarted |= record.kind == FaultKind::Restart;
+                    if record.kind == FaultKind::Restart {
+                        if let Some(from) = open_dead[i].take() {
+                            m.dead.push(Span { from, to: at });
+                        }
+                    }
                     if let Some(from) = open[i].take() {
                         m.down.push(Span { from, to: at });
                     }
@@ -96,6 +110,11 @@ impl FaultPlan {
         for (i, from) in open.into_iter().enumerate() {
             if let Some(from) = from {
                 machines[i].down.push(Span { from, to: i64::MAX });
+            }
+        }
+        for (i, from) in open_dead.into_iter().enumerate() {
+            if let Some(from) = from {
+                machines[i].dead.push(Span { from, to: i64::MAX });
             }
         }
         for exit in &outcome.exits {
@@ -115,6 +134,18 @@ impl FaultPlan {
             .into_iter()
             .flat_map(|f| &f.down)
             .any(|s| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US))
+    }
+
+    /// Per machine index, the spans it was dead (for the drift sampler).
+    pub fn dead_spans(&self) -> Vec<Vec<Span>> {
+        self.machines.iter().map(|f| f.dead.clone()).collect()
+    }
+
+    /// Microseconds machine `m` was dead (not merely paused) between `a` and `b`.
+    pub fn dead_within(&self, m: usize, a: i64, b: i64) -> i64 {
+        self.machines
+            .get(m)
+            .map_or(0, |f| f.dead.iter().map(|s| s.overlap(a, b)).sum())
     }
 
     /// Microseconds machine `m` was paused or dead between `a` and `b`.
@@ -191,6 +222,9 @@ mod tests {
         assert_eq!(plan.machines[2].down, vec![s(5, 13)]);
         assert!(!plan.machines[2].died);
         assert_eq!(plan.machines[1].down, vec![s(20, 22)]);
+        assert_eq!(plan.machines[1].dead, vec![s(20, 22)]);
+        assert!(plan.machines[2].dead.is_empty(), "a pause is not a death");
+        assert_eq!(plan.machines[0].dead[0].to, i64::MAX);
         assert!(plan.machines[1].died && plan.machines[1].restarted);
         assert_eq!(plan.machines[0].down[0].to, i64::MAX);
         assert_eq!(plan.records[0].at_s, 5.0);

@@ -120,6 +120,11 @@ impl MachineMetrics {
         }
     }
 
+    /// System time of the last clock event, if any.
+    pub fn last_clock_ts(&self) -> Option<i64> {
+        self.last_clock_ts
+    }
+
     /// Ticks run, and the system times of the first and the last one.
     pub fn tick_span(&self) -> Option<(u64, i64, i64)> {
         self.first_tick_ts

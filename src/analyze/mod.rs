@@ -16,6 +16,8 @@ pub mod faults;
 pub mod metrics;
 pub mod pipeline;
 pub mod plots;
+mod plots_hist;
+mod plots_marks;
 pub mod report;
 pub mod settle;
 pub mod stats;

@@ -1,149 +1,138 @@
 //! SVG plots (plotters, SVG backend only: no system fonts or libraries): clock, queue and drift
-//! against system time for all machines, and a jump-size histogram per machine. Planned faults
-//! are marked on the time plots: a shaded, labelled span per pause, delay or partition, and a
-//! labelled vertical line per kill or restart.
+//! against model time for all machines, and a jump-size histogram per machine
+//! ([`super::plots_hist`]). Planned faults are marked on the time plots ([`super::plots_marks`]).
+//!
+//! Time is model time (real seconds since the start times the speedup), the time of the
+//! scenario's rates and faults; the title states the speedup and the real duration. A machine
+//! that is dead has no point: its line ends at its death and resumes at its restart. Counts
+//! (clocks, queues, drifts) have whole ticks only; queue lengths are drawn as steps. Each machine
+//! has its colour of [`crate::palette`], and the legend sits in its own column right of the plot,
+//! in as many columns as the machines need, so it never covers data nor leaves the picture.
 
 use std::path::Path;
 
-use plotters::coord::{CoordTranslate, Shift};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::analyzer::Analysis;
 use super::error::AnalyzeError;
-use super::summary::FaultSummary;
-use crate::log_format::FaultKind;
+use super::plots_hist::histogram;
+use super::plots_marks::{fault_marks, Mark};
+use crate::palette;
 
-const SIZE: (u32, u32) = (960, 540);
-const FONT: &str = "sans-serif";
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
+pub(super) const FONT: &str = "sans-serif";
+/// Height of every plot; the width is the plot's plus its legend's.
+const HEIGHT: u32 = 540;
+const PLOT_WIDTH: u32 = 800;
+/// One legend row, pixels.
+const LEGEND_ROW: u32 = 18;
+/// Room above and below the legend (the title, the x axis), pixels.
+const LEGEND_TOP: u32 = 60;
 
-type Series = (String, Vec<(f64, f64)>);
+type Series = (usize, Vec<(f64, f64)>);
 
-/// A fault drawn on a time plot: a span (`to` set) or an instant, in seconds since the start.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mark {
-    pub from: f64,
-    pub to: Option<f64>,
-    pub label: String,
-    color: RGBColor,
+/// The colour of the machine at manifest index `i`.
+pub(super) fn colour(i: usize) -> RGBColor {
+    let (r, g, b) = palette::rgb(i);
+    RGBColor(r, g, b)
 }
 
-/// The marks of a run's fault records: a pause to its resume, a delay or partition from its
-/// begin to its end (one span for both directions of a partition), kills and restarts as instants.
-pub fn fault_marks(faults: &[FaultSummary], end_s: f64) -> Vec<Mark> {
-    let mut marks: Vec<Mark> = Vec::new();
-    // (kind, machines sorted) -> index of its open span in `marks`
-    let mut open: Vec<((FaultKind, Vec<u32>), usize)> = Vec::new();
-    for f in faults {
-        let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
-        let (opens, kind, color, label) = match f.kind {
-            FaultKind::Pause | FaultKind::Resume => (
-                f.kind == FaultKind::Pause,
-                FaultKind::Pause,
-                RGBColor(110, 110, 110),
-                format!("pause m{}", ids.join(",")),
-            ),
-            FaultKind::Delay => (
-                f.detail.ends_with("begins"),
-                FaultKind::Delay,
-                RGBColor(230, 140, 0),
-                format!("delay m{}", ids.join(">m")),
-            ),
-            FaultKind::Partition => (
-                f.detail.ends_with("begins"),
-                FaultKind::Partition,
-                RGBColor(214, 39, 40),
-                format!("partition m{}", ids.join("|m")),
-            ),
-            FaultKind::Kill | FaultKind::Restart => {
-                marks.push(Mark {
-                    from: f.at_s,
-                    to: None,
-                    label: format!("{} m{}", f.kind, ids.join(",")),
-                    color: if f.kind == FaultKind::Kill {
-                        BLACK
-                    } else {
-                        RGBColor(44, 160, 44)
-                    },
-                });
-                continue;
-            }
-            FaultKind::Died => continue,
-        };
-        let mut machines = f.machines.clone();
-        machines.sort_unstable();
-        let key = (kind, machines);
-        match (opens, open.iter().position(|(k, _)| *k == key)) {
-            (true, None) => {
-                open.push((key, marks.len()));
-                marks.push(Mark {
-                    from: f.at_s,
-                    to: Some(end_s),
-                    label,
-                    color,
-                });
-            }
-            (false, Some(k)) => {
-                let (_, i) = open.remove(k);
-                marks[i].to = Some(f.at_s);
-            }
-            _ => {}
-        }
+/// A white picture of `size` pixels at `path`.
+pub(super) fn root(
+    path: &Path,
+    size: (u32, u32),
+) -> Result<DrawingArea<SVGBackend<'_>, Shift>, String> {
+    let root = SVGBackend::new(path, size).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    Ok(root)
+}
+
+/// A tick label of a count axis: whole numbers only (plotters may offer halves on a short axis).
+pub(super) fn whole(y: &f64) -> String {
+    if y.fract().abs() < 1e-9 {
+        format!("{y:.0}")
+    } else {
+        String::new()
     }
-    marks
+}
+
+/// How many ticks to ask of plotters on a count axis spanning `range`: never more than one per
+/// whole unit, so its "nice" step is at least 1.
+pub(super) fn count_labels(range: f64) -> usize {
+    (range.floor() as usize + 1).clamp(2, 10)
 }
 
 /// Draw every plot of `analysis` into `dir`; returns `(title, file name)` per plot.
 pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, String)>, AnalyzeError> {
     let s = &analysis.summary;
     let n = s.machines.len();
-    let label = |i: usize| {
-        let m = &s.machines[i];
-        format!("machine {} (rate {}/s)", m.id, m.rate)
+    let speedup = if s.scenario.speedup > 0.0 {
+        s.scenario.speedup
+    } else {
+        1.0
     };
     let series = |k: usize| -> Vec<Series> {
         (0..n)
-            .map(|i| (label(i), analysis.table.column(k * n + i)))
+            .map(|i| {
+                let pts = analysis.table.column(k * n + i);
+                (i, pts.into_iter().map(|(t, v)| (t * speedup, v)).collect())
+            })
             .collect()
     };
-    let end_s = analysis.table.times.last().copied().unwrap_or(0.0);
-    let marks = fault_marks(&s.faults, end_s);
+    let end_real = analysis.table.times.last().copied().unwrap_or(0.0);
+    let marks = fault_marks(&s.faults, end_real * speedup, speedup);
+    let labels: Vec<String> = s
+        .machines
+        .iter()
+        .map(|m| {
+            if n <= 10 {
+                format!("machine {} (rate {}/s)", m.id, m.rate)
+            } else {
+                format!("m{} r{}", m.id, m.rate)
+            }
+        })
+        .collect();
+    let when = format!("speedup {speedup}: {end_real:.1} real s");
     let mut out = Vec::new();
-    for (k, file, title, y) in [
+    for (k, file, what, y, steps) in [
         (
             0,
             "clock.svg",
-            "Logical clock against system time",
+            "Logical clock",
             "logical clock (Lamport units)",
+            false,
         ),
         (
             1,
             "queue.svg",
-            "Queue length against system time",
+            "Queue length",
             "queue length (messages)",
+            true,
         ),
         (
             2,
             "drift.svg",
-            "Drift against system time (clock minus highest clock)",
+            "Drift (clock minus highest living clock)",
             "drift (Lamport units)",
+            false,
         ),
     ] {
         let path = dir.join(file);
-        line_chart(&path, title, y, &series(k), &marks).map_err(|message| AnalyzeError::Plot {
-            path: path.clone(),
-            message,
-        })?;
-        out.push((title.to_string(), file.to_string()));
+        let title = format!("{what} against model time ({when})");
+        let chart = Chart {
+            title: &title,
+            y_desc: y,
+            steps,
+            marks: &marks,
+            labels: &labels,
+        };
+        chart
+            .draw(&path, &series(k))
+            .map_err(|message| AnalyzeError::Plot {
+                path: path.clone(),
+                message,
+            })?;
+        out.push((title, file.to_string()));
     }
     for (i, m) in s.machines.iter().enumerate() {
         let file = format!("jumps-machine-{}.svg", m.id);
@@ -152,9 +141,9 @@ pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, Strin
         histogram(
             &path,
             &title,
-            &label(i),
+            &format!("machine {}", m.id),
             &m.jumps.histogram,
-            PALETTE[i % PALETTE.len()],
+            colour(i),
         )
         .map_err(|message| AnalyzeError::Plot {
             path: path.clone(),
@@ -165,201 +154,198 @@ pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, Strin
     Ok(out)
 }
 
-fn root(path: &Path) -> Result<DrawingArea<SVGBackend<'_>, Shift>, String> {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    Ok(root)
-}
-
-fn line_chart(
-    path: &Path,
-    title: &str,
-    y_desc: &str,
-    series: &[Series],
-    marks: &[Mark],
-) -> Result<(), String> {
-    let root = root(path)?;
-    let points = series.iter().flat_map(|(_, p)| p);
-    let x_max = points.clone().map(|p| p.0).fold(0.0, f64::max).max(1e-3);
-    let y_min = points.clone().map(|p| p.1).fold(0.0, f64::min);
-    let y_max = points.map(|p| p.1).fold(0.0, f64::max);
-    let pad = ((y_max - y_min) * 0.05).max(0.5);
-    let (y_min, y_max) = (
-        if y_min < 0.0 { y_min - pad } else { 0.0 },
-        if y_max > 0.0 { y_max + pad } else { pad },
-    );
-    // Faults are labelled in a band under the data, clear of the lines and the legend.
-    let data_min = y_min;
-    let band = if marks.is_empty() {
-        0.0
-    } else {
-        0.16 * (y_max - y_min)
-    };
-    let y_min = y_min - band;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 24))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0.0..x_max, y_min..y_max)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("system time since run start (s)")
-        .y_desc(y_desc)
-        .y_label_formatter(&|y| {
-            if *y < data_min - 1e-9 {
-                String::new()
-            } else if y.fract() == 0.0 {
-                // Clocks, queues and drifts are whole numbers.
-                format!("{y:.0}")
-            } else {
-                format!("{y:.1}")
+/// The stretches of `pts` between NaN values (a dead machine), each drawn as its own line;
+/// with `steps`, each value holds until the next sample (a count does not ramp).
+fn segments(pts: &[(f64, f64)], steps: bool) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    for &(t, v) in pts {
+        if v.is_nan() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
             }
-        })
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    // Faults under the series, labels staggered in three rows in the band.
-    for (k, mark) in marks.iter().enumerate() {
-        match mark.to {
-            Some(to) => chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(mark.from, y_min), (to.min(x_max), y_max)],
-                    mark.color.mix(0.15).filled(),
-                )))
-                .map(|_| ()),
-            None => chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(mark.from, y_min), (mark.from, y_max)],
-                    mark.color.stroke_width(2),
-                )))
-                .map(|_| ()),
+            continue;
         }
-        .map_err(|e| e.to_string())?;
-        let y = data_min - band * (0.1 + 0.3 * (k % 3) as f64);
-        chart
-            .draw_series(std::iter::once(Text::new(
-                mark.label.clone(),
-                (mark.from + 0.004 * x_max, y),
-                (FONT, 13).into_font().color(&mark.color),
-            )))
+        if let (true, Some(&(_, prev))) = (steps, cur.last()) {
+            if prev != v {
+                cur.push((t, prev));
+            }
+        }
+        cur.push((t, v));
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// One time plot of all machines.
+struct Chart<'a> {
+    title: &'a str,
+    y_desc: &'a str,
+    /// Draw as steps (counts that hold between samples).
+    steps: bool,
+    marks: &'a [Mark],
+    labels: &'a [String],
+}
+
+impl Chart<'_> {
+    fn draw(&self, path: &Path, series: &[Series]) -> Result<(), String> {
+        let (rows, columns, column_px) = legend_shape(self.labels);
+        let legend_px = columns * column_px + 20;
+        let root = root(path, (PLOT_WIDTH + legend_px, HEIGHT))?;
+        let (plot, legend_area) = root.split_horizontally(PLOT_WIDTH);
+        let points = series.iter().flat_map(|(_, p)| p).filter(|p| !p.1.is_nan());
+        let x_max = points.clone().map(|p| p.0).fold(0.0, f64::max).max(1e-3);
+        let y_min = points.clone().map(|p| p.1).fold(0.0, f64::min);
+        let y_max = points.map(|p| p.1).fold(0.0, f64::max);
+        let pad = ((y_max - y_min) * 0.05).max(0.5);
+        let (y_min, y_max) = (
+            if y_min < 0.0 { y_min - pad } else { 0.0 },
+            if y_max > 0.0 { y_max + pad } else { 1.0 },
+        );
+        // Faults are labelled in a band under the data, clear of the lines.
+        let data_min = y_min;
+        let band = if self.marks.is_empty() {
+            0.0
+        } else {
+            0.16 * (y_max - y_min)
+        };
+        let y_min = y_min - band;
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(self.title, (FONT, 20))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..x_max, y_min..y_max)
             .map_err(|e| e.to_string())?;
-    }
-    for (i, (label, pts)) in series.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
         chart
-            .draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(label.as_str())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3))
-            });
+            .configure_mesh()
+            .x_desc("model time since run start (s)")
+            .y_desc(self.y_desc)
+            .y_labels(count_labels(y_max - y_min))
+            .y_label_formatter(&|y| {
+                if *y < data_min - 1e-9 {
+                    String::new()
+                } else {
+                    whole(y)
+                }
+            })
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, mark) in self.marks.iter().enumerate() {
+            match mark.to {
+                Some(to) => chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(mark.from, y_min), (to.min(x_max), y_max)],
+                        mark.color.mix(0.15).filled(),
+                    )))
+                    .map(|_| ()),
+                None => chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(mark.from, y_min), (mark.from, y_max)],
+                        mark.color.stroke_width(2),
+                    )))
+                    .map(|_| ()),
+            }
+            .map_err(|e| e.to_string())?;
+            let y = data_min - band * (0.1 + 0.3 * (k % 3) as f64);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    mark.label.clone(),
+                    (mark.from + 0.004 * x_max, y),
+                    (FONT, 13).into_font().color(&mark.color),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        for (i, pts) in series {
+            let color = colour(*i);
+            for segment in segments(pts, self.steps) {
+                chart
+                    .draw_series(LineSeries::new(segment, color.stroke_width(2)))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        draw_legend(&legend_area, self.labels, rows, column_px)?;
+        root.present().map_err(|e| e.to_string())
     }
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-    root.present().map_err(|e| e.to_string())
 }
 
-fn histogram(
-    path: &Path,
-    title: &str,
-    label: &str,
-    bins: &[[u64; 2]],
-    color: RGBColor,
-) -> Result<(), String> {
-    let root = root(path)?;
-    let max_size = bins.iter().map(|b| b[0]).max().unwrap_or(1).max(1);
-    let top = bins.iter().map(|b| b[1]).max().unwrap_or(1).max(1) as f64;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FONT, 24))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .build_cartesian_2d(
-            0.5f64..max_size as f64 + 0.5,
-            (0.8f64..top * 2.0).log_scale(),
-        )
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("jump size (Lamport units)")
-        .y_desc("number of jumps (log scale)")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    let half = 0.4f64.min(0.5 * (max_size as f64 / 400.0).max(0.4));
-    chart
-        .draw_series(bins.iter().map(|&[size, n]| {
-            let x = size as f64;
-            Rectangle::new([(x - half, 0.8), (x + half, n as f64)], color.filled())
-        }))
-        .map_err(|e| e.to_string())?
-        .label(label)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled()));
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-    root.present().map_err(|e| e.to_string())
+/// Rows per legend column, columns, and the width of a column (pixels) for `labels`.
+fn legend_shape(labels: &[String]) -> (u32, u32, u32) {
+    let rows = ((HEIGHT - 2 * LEGEND_TOP) / LEGEND_ROW).max(1);
+    let n = labels.len().max(1) as u32;
+    let columns = n.div_ceil(rows);
+    let rows = n.div_ceil(columns);
+    let chars = labels.iter().map(|l| l.len()).max().unwrap_or(0) as u32;
+    (rows, columns, 34 + 8 * chars)
 }
 
-/// Draw the legend of a chart's labelled series, in the house style.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
+/// The legend: a framed box of `labels` in their machines' colours, column by column.
+fn draw_legend(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    labels: &[String],
+    rows: u32,
+    column_px: u32,
 ) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 15))
-        .draw()
-        .map_err(|e| e.to_string())
+    let columns = (labels.len() as u32).div_ceil(rows.max(1)).max(1);
+    let (x0, y0) = (6i32, LEGEND_TOP as i32);
+    let (w, h) = (
+        (columns * column_px) as i32,
+        (rows * LEGEND_ROW + 10) as i32,
+    );
+    area.draw(&Rectangle::new(
+        [(x0, y0), (x0 + w, y0 + h)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(|e| e.to_string())?;
+    area.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], BLACK))
+        .map_err(|e| e.to_string())?;
+    for (i, label) in labels.iter().enumerate() {
+        let (col, row) = (i as u32 / rows, i as u32 % rows);
+        let x = x0 + 8 + (col * column_px) as i32;
+        let y = y0 + 5 + (row * LEGEND_ROW + LEGEND_ROW / 2) as i32;
+        let color = colour(i);
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + 20, y)],
+            color.stroke_width(4),
+        ))
+        .map_err(|e| e.to_string())?;
+        area.draw(&Text::new(
+            label.clone(),
+            (x + 26, y - 7),
+            (FONT, 13).into_font().color(&BLACK),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn f(at_s: f64, kind: &str, machines: &[u32], detail: &str) -> FaultSummary {
-        FaultSummary {
-            at_s,
-            kind: kind.parse().unwrap(),
-            machines: machines.to_vec(),
-            detail: detail.into(),
-        }
+    #[test]
+    fn series_break_where_a_machine_is_dead_and_counts_step() {
+        let nan = f64::NAN;
+        let pts = [(0.0, 0.0), (1.0, 1.0), (2.0, nan), (3.0, 2.0), (4.0, 2.0)];
+        assert_eq!(
+            segments(&pts, false),
+            vec![vec![(0.0, 0.0), (1.0, 1.0)], vec![(3.0, 2.0), (4.0, 2.0)]]
+        );
+        assert_eq!(
+            segments(&pts[..2], true),
+            vec![vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]
+        );
     }
 
     #[test]
-    fn fault_records_pair_into_spans_and_instants() {
-        let marks = fault_marks(
-            &[
-                f(1.0, "pause", &[2], "machine 2 paused"),
-                f(2.0, "resume", &[2], "machine 2 resumed"),
-                f(3.0, "partition", &[0, 2], "machine 0: partition begins"),
-                f(3.0, "partition", &[2, 0], "machine 2: partition begins"),
-                f(4.0, "partition", &[0, 2], "machine 0: partition heals"),
-                f(4.0, "partition", &[2, 0], "machine 2: partition heals"),
-                f(5.0, "delay", &[0, 1], "machine 0: delay begins"),
-                f(6.0, "kill", &[1], "machine 1 killed"),
-            ],
-            9.0,
-        );
-        let got: Vec<(f64, Option<f64>, &str)> = marks
-            .iter()
-            .map(|m| (m.from, m.to, m.label.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (1.0, Some(2.0), "pause m2"),
-                (3.0, Some(4.0), "partition m0|m2"),
-                // never ended: runs to the end of the plot
-                (5.0, Some(9.0), "delay m0>m1"),
-                (6.0, None, "kill m1"),
-            ]
-        );
+    fn sixty_four_labels_fit_in_the_height() {
+        let labels: Vec<String> = (0..64).map(|i| format!("m{i} r6")).collect();
+        let (rows, columns, _) = legend_shape(&labels);
+        assert!(rows * columns >= 64);
+        assert!(rows * LEGEND_ROW + 10 + LEGEND_TOP <= HEIGHT);
     }
 }

@@ -119,13 +119,14 @@ pub fn quote_offences(dir: &Path, v: &Verdict) -> BTreeMap<(String, u64), String
 
 fn heading(s: &Summary) -> String {
     format!(
-        "run {} ({}, seed {}, speedup {}, {} machines): {} lines",
+        "run {} ({}, seed {}, speedup {}, {} machines): {} lines; times in model seconds (real seconds x {})",
         s.run_dir,
         s.scenario.name,
         s.scenario.seed,
         s.scenario.speedup,
         s.scenario.machines,
-        s.lines
+        s.lines,
+        s.scenario.speedup
     )
 }
 
@@ -133,11 +134,11 @@ fn heading(s: &Summary) -> String {
 pub fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String {
     let mut out = heading(s) + "\n";
     out += &verdict_text(&s.verdict, quotes);
-    out += "machines (rate and achieved in ticks per model second, clock/s per real second)\n";
+    out += "machines (rate, achieved and clock per model second; delays in real ms)\n";
     out += &table(&MACHINE_HEADERS, &machine_rows(s), false);
     let _ = writeln!(
         out,
-        "drift = clock - highest clock, sampled every {} us ({} samples)",
+        "drift = clock - highest living clock, sampled every {} real us ({} samples)",
         s.drift.step_us, s.drift.samples
     );
     out += &table(&DRIFT_HEADERS, &drift_rows(s), false);
@@ -150,7 +151,7 @@ pub fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String
         out += &table(&CAUSALITY_HEADERS, &causality_rows(c), false);
     }
     if !s.faults.is_empty() {
-        out += "faults on purpose (system time since run start)\n";
+        out += "faults on purpose (model and real seconds since run start)\n";
         out += &table(&FAULT_HEADERS, &fault_rows(s), false);
     }
     out
@@ -186,11 +187,11 @@ pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
             let _ = writeln!(out, "  - expected: `{}`{at}: {}", o.file, o.message);
         }
     }
-    out += "\n## Machines\n\nRates in ticks per model second; clock/s per real second; delays in real milliseconds.\n\n";
+    out += "\n## Machines\n\nRates, achieved rates and clock per model second (the scenario's time; a dead machine's downtime left out); queueing delays in real (system) milliseconds.\n\n";
     out += &table(&MACHINE_HEADERS, &machine_rows(s), true);
     let _ = write!(
         out,
-        "\n## Drift\n\nDrift = the machine's clock minus the highest clock at the same instant, sampled every {} us ({} samples); slope = least-squares fit of drift against real time.\n\n",
+        "\n## Drift\n\nDrift = the machine's clock minus the highest clock at the same instant, sampled every {} real us ({} samples), machines only while alive; at = model seconds since the start; slope = least-squares fit of drift against time, per model second.\n\n",
         s.drift.step_us, s.drift.samples
     );
     out += &table(&DRIFT_HEADERS, &drift_rows(s), true);
@@ -207,7 +208,7 @@ pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
         out += &table(&CAUSALITY_HEADERS, &causality_rows(c), true);
     }
     if !s.faults.is_empty() {
-        out += "\n## Faults on purpose\n\nFrom `outcome.faults` in `manifest.json`; times are system seconds since the run start, as on the plots.\n\n";
+        out += "\n## Faults on purpose\n\nFrom `outcome.faults` in `manifest.json`; times in model seconds since the run start, as on the plots, and in real (system) seconds.\n\n";
         out += &table(&FAULT_HEADERS, &fault_rows(s), true);
     }
     if !plots.is_empty() {
@@ -247,7 +248,12 @@ pub fn write_outputs(
         for (t, row) in analysis.table.times.iter().zip(&analysis.table.rows) {
             let _ = write!(text, "{t:.6}");
             for v in &row[k * n..(k + 1) * n] {
-                let _ = write!(text, ",{v}");
+                // A dead machine has no value: an empty cell.
+                if v.is_nan() {
+                    text.push(',');
+                } else {
+                    let _ = write!(text, ",{v}");
+                }
             }
             text.push('\n');
         }

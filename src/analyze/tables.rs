@@ -38,11 +38,21 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
     out
 }
 
+/// The run's speedup: model seconds per real second (1 when the manifest has none).
+pub(super) fn speedup(s: &Summary) -> f64 {
+    if s.scenario.speedup > 0.0 {
+        s.scenario.speedup
+    } else {
+        1.0
+    }
+}
+
 pub(super) fn ms(us: u64) -> String {
     format!("{:.3}", us as f64 / 1e3)
 }
 
 pub(super) fn machine_rows(s: &Summary) -> Vec<Vec<String>> {
+    let speedup = speedup(s);
     s.machines
         .iter()
         .map(|m| {
@@ -56,7 +66,8 @@ pub(super) fn machine_rows(s: &Summary) -> Vec<Vec<String>> {
                     m.events["internal"], m.events["send"], m.events["recv"]
                 ),
                 m.final_clock.to_string(),
-                format!("{:.2}", m.clock_per_s),
+                // the scenario's rates are per model second: so is the clock's
+                format!("{:.2}", m.clock_per_s / speedup),
                 format!("{:.3}", m.jumps.mean),
                 m.jumps.max.to_string(),
                 format!("{:.1}%", 100.0 * m.jumps.share_above_1),
@@ -78,19 +89,20 @@ pub(super) const MACHINE_HEADERS: [&str; 16] = [
     "ticks",
     "int/send/recv",
     "clock",
-    "clock/s",
+    "clock/model s",
     "jump mean",
     "jump max",
     "jumps>1",
     "queue max",
     "queue mean",
     "queue p95",
-    "delay p50 ms",
-    "p95 ms",
-    "max ms",
+    "delay p50 real ms",
+    "p95 real ms",
+    "max real ms",
 ];
 
 pub(super) fn drift_rows(s: &Summary) -> Vec<Vec<String>> {
+    let speedup = speedup(s);
     s.drift
         .machines
         .iter()
@@ -99,9 +111,9 @@ pub(super) fn drift_rows(s: &Summary) -> Vec<Vec<String>> {
                 d.id.to_string(),
                 d.rate.to_string(),
                 d.max_drift.to_string(),
-                format!("{:.3}", d.max_drift_at_s),
+                format!("{:.3}", d.max_drift_at_s * speedup),
                 d.final_drift.to_string(),
-                format!("{:.3}", d.slope_per_s),
+                format!("{:.3}", d.slope_per_s / speedup),
             ]
         })
         .collect()
@@ -111,9 +123,9 @@ pub(super) const DRIFT_HEADERS: [&str; 6] = [
     "machine",
     "rate",
     "max drift",
-    "at (s)",
+    "at (model s)",
     "final drift",
-    "slope (/s)",
+    "slope (/model s)",
 ];
 
 pub(super) fn link_rows(s: &Summary) -> Vec<Vec<String>> {
@@ -148,11 +160,13 @@ pub(super) const LINK_HEADERS: [&str; 9] = [
 ];
 
 pub(super) fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
+    let speedup = speedup(s);
     s.faults
         .iter()
         .map(|f| {
             let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
             vec![
+                format!("{:.3}", f.at_s * speedup),
                 format!("{:.3}", f.at_s),
                 f.kind.to_string(),
                 ids.join(", "),
@@ -162,7 +176,8 @@ pub(super) fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub(super) const FAULT_HEADERS: [&str; 4] = ["at (s)", "kind", "machines", "detail"];
+pub(super) const FAULT_HEADERS: [&str; 5] =
+    ["at (model s)", "real s", "kind", "machines", "detail"];
 
 pub(super) const CAUSALITY_HEADERS: [&str; 5] = [
     "machine",
@@ -216,6 +231,7 @@ pub(super) fn causality_line(c: &Causality) -> String {
 }
 
 pub(super) fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
+    let speedup = speedup(s);
     s.machines
         .iter()
         .flat_map(|m| {
@@ -224,7 +240,7 @@ pub(super) fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
                     m.id.to_string(),
                     g.size.to_string(),
                     format!("{} -> {}", g.from, g.to),
-                    format!("{:.3}", g.at_s),
+                    format!("{:.3}", g.at_s * speedup),
                     g.tick.to_string(),
                     g.event.clone(),
                     g.line.to_string(),
@@ -235,7 +251,13 @@ pub(super) fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
 }
 
 pub(super) const GAP_HEADERS: [&str; 7] = [
-    "machine", "jump", "clock", "at (s)", "tick", "event", "line",
+    "machine",
+    "jump",
+    "clock",
+    "at (model s)",
+    "tick",
+    "event",
+    "line",
 ];
 
 #[cfg(test)]

@@ -5,17 +5,12 @@ use std::fmt::Write;
 
 use super::layout::{DotKind, Layout, DOT_RADIUS, PLOT_LEFT, PLOT_RIGHT};
 
-/// Machine colours, in manifest order (repeating after ten machines).
-pub const PALETTE: [&str; 10] = [
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#7f7f7f",
-];
 /// Colour of the machine lines.
 pub const LANE_COLOUR: &str = "#3c4043";
 
-/// The colour of palette slot `i`.
-pub fn colour(i: usize) -> &'static str {
-    PALETTE[i % PALETTE.len()]
+/// The colour of the machine at manifest index `i`: the one the plots and the terminal give it.
+pub fn colour(i: usize) -> String {
+    crate::palette::hex(i)
 }
 
 /// The SVG document of `layout`.
@@ -27,7 +22,7 @@ pub fn render(layout: &Layout) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif">"#
     );
     s.push_str("<defs>\n");
-    let colours = layout.lanes.len().clamp(1, PALETTE.len());
+    let colours = layout.lanes.len().clamp(1, crate::palette::COLOURS);
     for i in 0..colours {
         let _ = writeln!(
             s,

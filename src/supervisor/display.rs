@@ -10,18 +10,17 @@ use super::live_layout::{self, Clock, Figures, Line, MachineView, Phase, Size, T
 use crate::control::StopReport;
 use crate::fault::Action;
 use crate::manifest::Manifest;
+use crate::palette;
 
-/// Terminal colors given to machines in turn (ANSI SGR parameters: cyan, magenta, yellow, green,
-/// blue, red).
-const COLORS: [&str; 6] = ["36", "35", "33", "32", "34", "31"];
-
-/// The one place colors are chosen: the SGR parameters for a piece of the view, if any.
-fn color(tint: Tint) -> Option<&'static str> {
+/// The one place colors are chosen: the SGR parameters for a piece of the view, if any. A
+/// machine's colour is its colour in the plots and the diagram ([`crate::palette`]), as an
+/// xterm 256-colour index.
+fn color(tint: Tint) -> Option<String> {
     match tint {
         Tint::Plain => None,
-        Tint::Machine(id) => Some(COLORS[id as usize % COLORS.len()]),
-        Tint::BarDone => Some("37"),
-        Tint::BarLeft => Some("2"),
+        Tint::Machine(id) => Some(format!("38;5;{}", palette::xterm(id as usize))),
+        Tint::BarDone => Some("37".into()),
+        Tint::BarLeft => Some("2".into()),
     }
 }
 

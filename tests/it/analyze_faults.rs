@@ -156,7 +156,9 @@ fn a_fault_run_that_went_as_planned_passes_with_its_faults_explained() {
     assert_eq!(faults[2]["at_s"], 1.2);
     assert_eq!(faults[2]["machines"], serde_json::json!([1]));
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    assert!(report.contains("## Faults on purpose") && report.contains("| 1.200 | kill | 1 |"));
+    assert!(
+        report.contains("## Faults on purpose") && report.contains("| 1.200 | 1.200 | kill | 1 |")
+    );
     let svg = std::fs::read_to_string(dir.join("queue.svg")).unwrap();
     assert!(svg.contains("pause m2") && svg.contains("kill m1") && svg.contains("partition m0|m2"));
 }

@@ -150,8 +150,8 @@ fn a_real_run_diagram_renders_in_headless_chromium() {
     assert!(white < total * 98 / 100, "the picture is (nearly) blank");
     let lanes = pixels_near(image, channels, hex(logiclock::diagram::svg::LANE_COLOUR));
     assert!(lanes > 1_000, "machine lines: {lanes} pixels");
-    for (i, colour) in logiclock::diagram::svg::PALETTE[..3].iter().enumerate() {
-        let dots = pixels_near(image, channels, hex(colour));
+    for (i, colour) in (0..3).map(logiclock::palette::hex).enumerate() {
+        let dots = pixels_near(image, channels, hex(&colour));
         assert!(dots > 300, "machine {i}'s dots ({colour}): {dots} pixels");
     }
 }

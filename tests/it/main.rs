@@ -31,6 +31,9 @@ mod analyze;
 // `logiclock analyze` on hand-made fault runs, a restart, and the real faults scenario.
 mod analyze_faults;
 
+// The SVG plots of analyze, parsed: count axes, histograms, dead machines, legends, colours.
+mod plots;
+
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;
 

@@ -1,0 +1,129 @@
+//! Faults on the time plots: a shaded, labelled span per pause, delay or partition, and a
+//! labelled vertical line per kill or restart, at model seconds since the run start.
+
+use plotters::style::{RGBColor, BLACK};
+
+use super::summary::FaultSummary;
+use crate::log_format::FaultKind;
+
+/// A fault drawn on a time plot: a span (`to` set) or an instant, in seconds since the start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub from: f64,
+    pub to: Option<f64>,
+    pub label: String,
+    pub color: RGBColor,
+}
+
+/// The marks of a run's fault records: a pause to its resume, a delay or partition from its
+/// begin to its end (one span for both directions of a partition), kills and restarts as instants;
+/// times in model seconds (real seconds times `speedup`), the end `end_s` already so.
+pub fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mark> {
+    let mut marks: Vec<Mark> = Vec::new();
+    // (kind, machines sorted) -> index of its open span in `marks`
+    let mut open: Vec<((FaultKind, Vec<u32>), usize)> = Vec::new();
+    for f in faults {
+        let at_s = f.at_s * speedup;
+        let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
+        let (opens, kind, color, label) = match f.kind {
+            FaultKind::Pause | FaultKind::Resume => (
+                f.kind == FaultKind::Pause,
+                FaultKind::Pause,
+                RGBColor(110, 110, 110),
+                format!("pause m{}", ids.join(",")),
+            ),
+            FaultKind::Delay => (
+                f.detail.ends_with("begins"),
+                FaultKind::Delay,
+                RGBColor(230, 140, 0),
+                format!("delay m{}", ids.join(">m")),
+            ),
+            FaultKind::Partition => (
+                f.detail.ends_with("begins"),
+                FaultKind::Partition,
+                RGBColor(214, 39, 40),
+                format!("partition m{}", ids.join("|m")),
+            ),
+            FaultKind::Kill | FaultKind::Restart => {
+                marks.push(Mark {
+                    from: at_s,
+                    to: None,
+                    label: format!("{} m{}", f.kind, ids.join(",")),
+                    color: if f.kind == FaultKind::Kill {
+                        BLACK
+                    } else {
+                        RGBColor(44, 160, 44)
+                    },
+                });
+                continue;
+            }
+            FaultKind::Died => continue,
+        };
+        let mut machines = f.machines.clone();
+        machines.sort_unstable();
+        let key = (kind, machines);
+        match (opens, open.iter().position(|(k, _)| *k == key)) {
+            (true, None) => {
+                open.push((key, marks.len()));
+                marks.push(Mark {
+                    from: at_s,
+                    to: Some(end_s),
+                    label,
+                    color,
+                });
+            }
+            (false, Some(k)) => {
+                let (_, i) = open.remove(k);
+                marks[i].to = Some(at_s);
+            }
+            _ => {}
+        }
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(at_s: f64, kind: &str, machines: &[u32], detail: &str) -> FaultSummary {
+        FaultSummary {
+            at_s,
+            kind: kind.parse().unwrap(),
+            machines: machines.to_vec(),
+            detail: detail.into(),
+        }
+    }
+
+    #[test]
+    fn fault_records_pair_into_spans_and_instants() {
+        let marks = fault_marks(
+            &[
+                f(1.0, "pause", &[2], "machine 2 paused"),
+                f(2.0, "resume", &[2], "machine 2 resumed"),
+                f(3.0, "partition", &[0, 2], "machine 0: partition begins"),
+                f(3.0, "partition", &[2, 0], "machine 2: partition begins"),
+                f(4.0, "partition", &[0, 2], "machine 0: partition heals"),
+                f(4.0, "partition", &[2, 0], "machine 2: partition heals"),
+                f(5.0, "delay", &[0, 1], "machine 0: delay begins"),
+                f(6.0, "kill", &[1], "machine 1 killed"),
+            ],
+            9.0,
+            1.0,
+        );
+        let got: Vec<(f64, Option<f64>, &str)> = marks
+            .iter()
+            .map(|m| (m.from, m.to, m.label.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1.0, Some(2.0), "pause m2"),
+                (3.0, Some(4.0), "partition m0|m2"),
+                // never ended: runs to the end of the plot
+                (5.0, Some(9.0), "delay m0>m1"),
+                (6.0, None, "kill m1"),
+            ]
+        );
+    }
+}
