@@ -279,38 +279,12 @@ impl Analyzer {
                 continue;
             };
             let rate = f64::from(m.rate);
-            let tolerance = self.checks.tolerance().rate;
-            let off = |r: f64| (r - rate).abs() > tolerance * rate;
-            // Over its life only: the time it was paused or dead does not count.
-            let life = self.metrics[i]
-                .tick_span()
-                .and_then(|(ticks, first, last)| {
-                    let down = self.faults.down_within(i, first, last);
-                    let alive = last - first - down;
-                    (down > 0 && alive > 0)
-                        .then(|| (ticks - 1) as f64 / alive as f64 * m.interval_us * rate)
+            let error = (achieved - rate).abs() / rate;
+            self.checks.rate_error(i, error);
+            if error > self.checks.tolerance().rate {
+                self.checks.offend(CheckId::Rate, i, None, || {
+                    format!("achieved {achieved:.3} ticks per model second, configured {rate}")
                 });
-            let judged = life.unwrap_or(achieved);
-            self.checks.rate_error(i, (judged - rate).abs() / rate);
-            match life {
-                Some(life) => {
-                    m.achieved_rate = Some(life);
-                    if off(life) {
-                        self.checks.offend(CheckId::Rate, i, None, || {
-                            format!("achieved {life:.3} ticks per model second while up (paused or dead time left out), configured {rate}")
-                        });
-                    } else if off(achieved) {
-                        self.checks.expect(CheckId::Rate, i, None, || {
-                            format!("achieved {achieved:.3} ticks per model second over the run, {life:.3} while up: it was paused or dead (fault)")
-                        });
-                    }
-                }
-                None if off(achieved) => {
-                    self.checks.offend(CheckId::Rate, i, None, || {
-                        format!("achieved {achieved:.3} ticks per model second, configured {rate}")
-                    });
-                }
-                None => {}
             }
         }
         let ids_rates: Vec<(u32, u32)> = machines.iter().map(|m| (m.id, m.rate)).collect();

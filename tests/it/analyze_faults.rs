@@ -146,9 +146,10 @@ fn a_fault_run_that_went_as_planned_passes_with_its_faults_explained() {
     );
     assert_eq!(check(&s, "skipped")["expected"], 1);
     assert_eq!(check(&s, "skipped")["expected_first"][0]["line"], 3);
-    // machine 2: one tick in 2.0 s of which 1.0 s frozen: 1 tick per second while up
+    // Machine 2's clock kept its rate through the pause: ticks 1 and 3 are 2.0 s apart (the
+    // frozen slot is the `skipped` check's business, explained by the fault).
     assert_eq!(s["machines"][2]["achieved_rate"], 1.0);
-    assert_eq!(check(&s, "rate")["expected"], 1);
+    assert_eq!(check(&s, "rate")["offences"], 0);
     assert!(check(&s, "lost")["expected"].as_u64().unwrap() >= 1);
     let faults = s["faults"].as_array().unwrap();
     assert_eq!(faults.len(), 5);
@@ -176,8 +177,9 @@ fn without_the_plan_the_same_faults_are_offences() {
         .as_str()
         .unwrap()
         .contains("no stop line"));
+    // One skipped slot of machine 2's three, beyond any tolerance; its rate is still right.
     assert_eq!(check(&s, "skipped")["offences"], 1);
-    assert_eq!(check(&s, "rate")["offences"], 1);
+    assert_eq!(check(&s, "rate")["offences"], 0);
 
     // Planned, but the partition's drop line is missing: clock 1 to 2 is lost, and named.
     let dir = tmp.path().join("no-drop-line");
