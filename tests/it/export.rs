@@ -101,6 +101,30 @@ fn shiviz_exports_several_runs_as_several_executions() {
 }
 
 #[test]
+fn shiviz_labels_two_runs_called_seed5_by_their_batches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = write_golden(&tmp.path().join("batch-a").join("seed5"));
+    let b = write_golden(&tmp.path().join("batch-b").join("seed5"));
+    let out = tmp.path().join("both.log");
+    Logiclock::export("shiviz", &a)
+        .arg(&b)
+        .arg(&a)
+        .arg("--out")
+        .arg(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    // ShiViz (js/model/parser.js) refuses a file whose executions share a label.
+    let labels: Vec<&str> = text
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.strip_prefix("=== ")?.strip_suffix(" ==="))
+        .collect();
+    assert_eq!(labels, ["batch-a/seed5", "batch-b/seed5", "batch-a/seed5 (2)"]);
+}
+
+#[test]
 fn perfetto_golden_flows_tracks_and_counters() {
     let tmp = tempfile::tempdir().unwrap();
     let run = write_golden(&tmp.path().join("golden"));
