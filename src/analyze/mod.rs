@@ -6,6 +6,8 @@
 //! run directories for the benchmark.
 
 pub mod aggregate;
+pub mod aggregate_batch;
+pub mod aggregate_plot;
 pub mod analyzer;
 pub mod causality;
 pub mod checks;

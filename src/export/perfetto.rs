@@ -175,7 +175,10 @@ fn child_slices(ts: f64, dur: f64, flows: &mut [Flow]) -> Vec<(Flow, Child)> {
             // A receive logged before its send (clock resolution) cannot be honoured; the
             // child then has no width at the send's start.
             let child_start = cursor.min(recv_ns).max(start);
-            let child_end = (child_start + share * 9 / 10).min(recv_ns).min(end).max(child_start);
+            let child_end = (child_start + share * 9 / 10)
+                .min(recv_ns)
+                .min(end)
+                .max(child_start);
             cursor = child_end;
             (
                 flow,
@@ -292,7 +295,11 @@ mod tests {
         let mut cursor = 1_000_000;
         for (f, c) in &children {
             assert!(c.start_ns >= cursor && c.end_ns >= c.start_ns, "{c:?}");
-            assert!(c.end_ns <= f.recv_us * 1_000, "{c:?} ends after {}", f.recv_us);
+            assert!(
+                c.end_ns <= f.recv_us * 1_000,
+                "{c:?} ends after {}",
+                f.recv_us
+            );
             assert!(c.end_ns <= 1_900_000, "inside the send's slice");
             cursor = c.end_ns;
         }

@@ -121,7 +121,10 @@ fn shiviz_labels_two_runs_called_seed5_by_their_batches() {
         .skip(2)
         .filter_map(|l| l.strip_prefix("=== ")?.strip_suffix(" ==="))
         .collect();
-    assert_eq!(labels, ["batch-a/seed5", "batch-b/seed5", "batch-a/seed5 (2)"]);
+    assert_eq!(
+        labels,
+        ["batch-a/seed5", "batch-b/seed5", "batch-a/seed5 (2)"]
+    );
 }
 
 #[test]
@@ -401,5 +404,8 @@ fn perfetto_flows_of_a_real_multicast_run_all_start_before_they_end() {
         serde_json::from_str(&export("perfetto", &run, &tmp.path().join("trace.json"))).unwrap();
     let flows = check_perfetto_viewer_rules(trace["traceEvents"].as_array().unwrap());
     assert_eq!(flows, recvs, "one flow per receive");
-    assert!(flows > 100, "the run should exchange many messages: {flows}");
+    assert!(
+        flows > 100,
+        "the run should exchange many messages: {flows}"
+    );
 }

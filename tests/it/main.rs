@@ -38,6 +38,7 @@ mod golden;
 mod diagram;
 
 // `logiclock export` to ShiViz, Perfetto and CSV.
+mod batch_analyze;
 mod export;
 
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
