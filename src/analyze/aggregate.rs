@@ -40,6 +40,9 @@ pub struct Member<'a> {
     pub summary: &'a Summary,
 }
 
+/// The (member, machine) samples of a group and the members they come from.
+type Samples = (Vec<(usize, usize)>, std::collections::BTreeSet<usize>);
+
 /// Mean and sample standard deviation (0 for a single value).
 pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
@@ -115,8 +118,7 @@ pub fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate
     keys.dedup();
     let mut groups = Vec::new();
     for key in keys {
-        let mut by_rate: BTreeMap<u32, (Vec<(usize, usize)>, std::collections::BTreeSet<usize>)> =
-            BTreeMap::new();
+        let mut by_rate: BTreeMap<u32, Samples> = BTreeMap::new();
         for (r, m) in members.iter().enumerate().filter(|(_, m)| m.swept == key) {
             for (i, machine) in m.summary.machines.iter().enumerate() {
                 let slot = by_rate.entry(machine.rate).or_default();
