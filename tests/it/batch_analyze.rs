@@ -100,3 +100,90 @@ fn a_batch_directory_is_analyzed_run_by_run_and_aggregated_by_swept_value() {
     assert!(svg.contains(">4</text>") && svg.contains(">10</text>"));
     assert!(done.stdout.contains("by events.die, then configured rate"));
 }
+
+/// The hand-made run with machine 1's last receive and its stop cut off, and no outcome: a run
+/// still in progress (or whose supervisor was killed), with a message in flight.
+fn cut_short() -> crate::fixture::Fixture {
+    let mut lines = crate::golden::golden_lines();
+    lines[1].truncate(3);
+    crate::golden::fixture(lines)
+}
+
+#[test]
+fn a_run_without_an_outcome_is_named_in_progress_not_lossy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = cut_short().write(tmp.path().join("run"));
+    let done = Logiclock::analyze(&run)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(1);
+    assert!(
+        done.stdout.contains("IN PROGRESS OR INTERRUPTED"),
+        "{}",
+        done.describe()
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let check = |name: &str| {
+        summary["verdict"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(check("ended")["passed"], false);
+    assert_eq!(
+        check("lost")["passed"],
+        true,
+        "a message in flight is not lost"
+    );
+    assert_eq!(check("lost")["expected"], 1);
+    let report = std::fs::read_to_string(run.join("report.md")).unwrap();
+    assert!(report.contains("IN PROGRESS OR INTERRUPTED"), "{report}");
+}
+
+#[test]
+fn an_interrupted_run_is_not_counted_clean_in_a_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = tmp.path().join("batch");
+    Logiclock::run("configs/default.toml")
+        .duration(20.0)
+        .seed(11)
+        .args(["--engine", "sim", "--repeat", "2"])
+        .quiet()
+        .out(&batch)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    // The second run as Ctrl-C leaves it: the supervisor records why it ended.
+    let manifest = batch.join("seed12").join("manifest.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    json["outcome"]["reason"] = "interrupted by SIGINT".into();
+    std::fs::write(&manifest, json.to_string()).unwrap();
+    let done = Logiclock::analyze(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(1);
+    assert!(
+        done.stdout
+            .contains("INTERRUPTED: the run was interrupted by SIGINT"),
+        "{}",
+        done.describe()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("aggregate.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (json["runs"].as_u64(), json["passed"].as_u64()),
+        (Some(2), Some(1)),
+        "{}",
+        done.stdout
+    );
+    assert!(done
+        .stdout
+        .contains("aggregate over 2 runs (1 passed their checks)"));
+}
