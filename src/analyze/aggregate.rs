@@ -192,7 +192,7 @@ impl Aggregate {
             None => "by configured rate".to_string(),
         };
         format!(
-            "aggregate over {} runs ({} passed their checks), {by}; mean ± sd over the n machines of each group",
+            "aggregate over {} runs ({} passed their checks)\n{by}; mean ± sd over the n machines of each group",
             self.runs, self.passed
         )
     }
@@ -215,7 +215,7 @@ impl Aggregate {
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
         format!(
             "# Aggregate\n\n{}.\n\n{}",
-            self.title(),
+            self.title().replace('\n', ", "),
             table(&headers, &self.rows(&all, false), true)
         )
     }

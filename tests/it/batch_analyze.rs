@@ -98,7 +98,7 @@ fn a_batch_directory_is_analyzed_run_by_run_and_aggregated_by_swept_value() {
     let svg = std::fs::read_to_string(batch.join("aggregate.svg")).unwrap();
     assert!(svg.contains("jump mean by events.die"), "{svg}");
     assert!(svg.contains(">4</text>") && svg.contains(">10</text>"));
-    assert!(done.stdout.contains("by events.die, then configured rate"));
+    assert!(done.stdout.contains("by events.die, then configured rate;"));
 }
 
 /// The hand-made run with machine 1's last receive and its stop cut off, and no outcome: a run
