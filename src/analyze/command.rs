@@ -8,7 +8,7 @@ use super::aggregate::{self, Aggregate};
 use super::aggregate_batch::{self, batch_runs, swept_key};
 use super::analyzer::Options;
 use super::summary::Summary;
-use super::{pipeline, plots, report};
+use super::{pipeline, plots, report, terminal};
 
 /// Exit code when every check of every run passed.
 pub const EXIT_OK: u8 = 0;
@@ -99,18 +99,20 @@ fn analyze_run(dir: &Path, request: &Request, code: &mut u8) -> Option<Summary> 
             };
             if request.quiet {
                 print!(
-                    "{}: {}",
-                    dir.display(),
-                    report::verdict_text(&s.verdict, &quotes)
+                    "{}",
+                    terminal::verdict_line(&dir.display().to_string(), &s.verdict)
                 );
             } else {
-                print!("{}", report::terminal(&s, &quotes));
+                print!("{}", terminal::fit(&report::terminal(&s, &quotes)));
                 println!(
-                    "wrote {}, {} and CSV series{} in {}\n",
-                    report::REPORT_FILE,
-                    report::SUMMARY_FILE,
-                    if request.plots { ", SVG plots" } else { "" },
-                    dir.display()
+                    "{}",
+                    terminal::fit(&format!(
+                        "wrote {}, {} and CSV series{} in {}",
+                        report::REPORT_FILE,
+                        report::SUMMARY_FILE,
+                        if request.plots { ", SVG plots" } else { "" },
+                        dir.display()
+                    ))
                 );
             }
             if !s.verdict.passed && *code == EXIT_OK {

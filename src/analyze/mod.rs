@@ -24,6 +24,7 @@ pub mod stats;
 pub mod summary;
 pub mod synth;
 pub mod tables;
+pub mod terminal;
 pub mod vectors;
 
 pub use analyzer::{Analysis, Options};

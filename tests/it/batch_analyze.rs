@@ -187,3 +187,34 @@ fn an_interrupted_run_is_not_counted_clean_in_a_batch() {
         .stdout
         .contains("aggregate over 2 runs (1 passed their checks)"));
 }
+
+#[test]
+fn analyze_output_fits_100_columns_and_quiet_prints_one_verdict_per_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = sweep(tmp.path());
+    let done = Logiclock::analyze(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let wide: Vec<&str> = done
+        .stdout
+        .lines()
+        .filter(|l| l.chars().count() > 100)
+        .collect();
+    assert!(wide.is_empty(), "lines over 100 columns: {wide:#?}");
+    assert!(done.stdout.contains("(more columns in report.md)"));
+
+    let quiet = Logiclock::analyze(&batch)
+        .arg("-q")
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let lines: Vec<&str> = quiet.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "one line per run: {lines:#?}");
+    for line in lines {
+        assert!(
+            line.ends_with("-seed11: PASS") || line.ends_with("-seed12: PASS"),
+            "{line}"
+        );
+    }
+}
