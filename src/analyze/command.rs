@@ -46,7 +46,7 @@ pub fn run(request: &Request) -> u8 {
         match aggregate_batch::write_files(dir, &agg) {
             Ok(_) => {
                 if !request.quiet {
-                    print!("{}", agg.text());
+                    print!("{}", terminal::fit(&agg.text()));
                     println!(
                         "wrote {} in {}\n",
                         aggregate_batch::AGGREGATE_FILES.join(", "),
@@ -61,7 +61,7 @@ pub fn run(request: &Request) -> u8 {
         }
     }
     if loose.len() > 1 && !request.quiet {
-        print!("{}", aggregate_of(&loose).text());
+        print!("{}", terminal::fit(&aggregate_of(&loose).text()));
     }
     code
 }
