@@ -64,6 +64,8 @@ pub struct Analyzer {
     clocks: Vec<u64>,
     queues: Vec<u64>,
     stops: Vec<Option<(u64, u64)>>,
+    /// How the manifest says the run ended: `None` while it has no outcome.
+    outcome_reason: Option<String>,
     /// Per machine: `start` lines seen, and the time of the last one (a restart's).
     starts: Vec<(u32, i64)>,
     faults: FaultPlan,
@@ -115,6 +117,7 @@ impl Analyzer {
             clocks: vec![0; n],
             queues: vec![0; n],
             stops: vec![None; n],
+            outcome_reason: manifest.outcome.as_ref().map(|o| o.reason.clone()),
             starts: vec![(0, i64::MIN); n],
             faults,
             vectors: Vectors::new(&manifest.machines.iter().map(|m| m.id).collect::<Vec<_>>()),
@@ -232,6 +235,30 @@ impl Analyzer {
     }
 
     /// Settle what is still pending, run the end-of-run checks and compute the figures.
+    /// Why the run did not run to its end: interrupted (the manifest's outcome says so), or still
+    /// running or its supervisor killed (no outcome, and a machine logged no stop).
+    fn cut_short(&self) -> Option<String> {
+        match &self.outcome_reason {
+            Some(reason) if reason.starts_with("interrupted") => Some(format!(
+                "INTERRUPTED: the run was {reason} (manifest outcome.reason); its figures cover only the part that ran"
+            )),
+            Some(_) => None,
+            None => {
+                let running: Vec<String> = self
+                    .stops
+                    .iter()
+                    .zip(&self.ids)
+                    .filter(|(stop, _)| stop.is_none())
+                    .map(|(_, id)| id.to_string())
+                    .collect();
+                (!running.is_empty()).then(|| format!(
+                    "IN PROGRESS OR INTERRUPTED: the manifest has no outcome and machine {} logged no stop (still running, or its supervisor was killed)",
+                    running.join(", ")
+                ))
+            }
+        }
+    }
+
     pub fn finish(mut self, run_dir: &str) -> Result<Analysis, String> {
         let n = self.ids.len();
         // Receives whose send never came.
@@ -265,6 +292,11 @@ impl Analyzer {
             checks: &mut self.checks,
         }
         .settle();
+        if let Some(why) = self.cut_short() {
+            self.checks.offend(CheckId::Ended, 0, None, || why.clone());
+            self.checks
+                .excuse(CheckId::Lost, "in flight when the run was cut short");
+        }
         let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
         for (i, m) in machines.iter_mut().enumerate() {
             // Clock per second of its life: the time it lay dead does not count.

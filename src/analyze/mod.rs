@@ -6,6 +6,8 @@
 //! run directories for the benchmark.
 
 pub mod aggregate;
+pub mod aggregate_batch;
+pub mod aggregate_plot;
 pub mod analyzer;
 pub mod causality;
 pub mod checks;
@@ -24,6 +26,7 @@ pub mod stats;
 pub mod summary;
 pub mod synth;
 pub mod tables;
+pub mod terminal;
 pub mod vectors;
 
 pub use analyzer::{Analysis, Options};

@@ -63,18 +63,82 @@ pub fn render(layout: &Layout) -> String {
     );
     s.push_str("</g>\n");
 
-    // Lanes.
+    // Lanes: a line while the machine is alive, labels at the left.
+    let small = layout.lane_gap < 40.0;
     s.push_str("<g class=\"lanes\">\n");
     for lane in &layout.lanes {
+        let y = lane.y;
+        let c = colour(lane.colour);
+        for &(x1, x2) in &lane.segments {
+            let _ = writeln!(
+                s,
+                r#"<line class="lane" x1="{x1:.1}" y1="{y}" x2="{x2:.1}" y2="{y}" stroke="{LANE_COLOUR}" stroke-width="2"/>"#
+            );
+        }
+        if small {
+            let _ = writeln!(
+                s,
+                r##"<circle cx="24" cy="{y}" r="4" fill="{c}"/><text x="34" y="{:.1}" font-size="11" fill="#202124">{} · {}</text>"##,
+                y + 4.0,
+                escape(&lane.label),
+                escape(&lane.sublabel)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                r##"<circle cx="24" cy="{y}" r="7" fill="{c}"/><text x="38" y="{:.1}" font-size="15" font-weight="bold" fill="#202124">{}</text><text x="38" y="{:.1}" font-size="12" fill="#5f6368">{}</text>"##,
+                y - 2.0,
+                escape(&lane.label),
+                y + 14.0,
+                escape(&lane.sublabel),
+            );
+        }
+    }
+    s.push_str("</g>\n");
+
+    // Fault spans under everything else on the lanes.
+    let band = (layout.lane_gap * 0.35).min(16.0);
+    s.push_str("<g class=\"faults\">\n");
+    for shade in &layout.shades {
         let _ = writeln!(
             s,
-            r##"<line x1="{PLOT_LEFT}" y1="{y}" x2="{PLOT_RIGHT}" y2="{y}" stroke="{LANE_COLOUR}" stroke-width="2"/><circle cx="24" cy="{y}" r="7" fill="{c}"/><text x="38" y="{:.1}" font-size="15" font-weight="bold" fill="#202124">{}</text><text x="38" y="{:.1}" font-size="12" fill="#5f6368">{}</text>"##,
-            lane.y - 2.0,
-            escape(&lane.label),
-            lane.y + 14.0,
-            escape(&lane.sublabel),
-            y = lane.y,
-            c = colour(lane.colour)
+            r#"<rect class="fault-span {}" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}" fill-opacity="0.25"><title>{}</title></rect>"#,
+            shade.kind,
+            shade.x1,
+            shade.y - band,
+            shade.x2 - shade.x1,
+            2.0 * band,
+            shade_colour(&shade.kind),
+            escape(&shade.title)
+        );
+    }
+    let m = band.min(8.0);
+    for d in &layout.deaths {
+        let _ = writeln!(
+            s,
+            r##"<path class="death" d="M{:.1},{:.1} l{:.1},{:.1} M{:.1},{:.1} l{:.1},{:.1}" stroke="#202124" stroke-width="3"><title>{}</title></path>"##,
+            d.x - m,
+            d.y - m,
+            2.0 * m,
+            2.0 * m,
+            d.x - m,
+            d.y + m,
+            2.0 * m,
+            -2.0 * m,
+            escape(&d.title)
+        );
+    }
+    for r in &layout.restarts {
+        let _ = writeln!(
+            s,
+            r##"<path class="restart" d="M{:.1},{:.1} l{:.1},{:.1} l{:.1},{:.1} z" fill="#188038"><title>{}</title></path>"##,
+            r.x,
+            r.y - m,
+            1.6 * m,
+            m,
+            -1.6 * m,
+            m,
+            escape(&r.title)
         );
     }
     s.push_str("</g>\n");
@@ -96,6 +160,22 @@ pub fn render(layout: &Layout) -> String {
             a.x2,
             a.y2,
             colour(a.colour),
+            escape(&a.title)
+        );
+    }
+    for a in &layout.drops {
+        let _ = writeln!(
+            s,
+            r##"<g class="drop"><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.6" stroke-dasharray="3 2"/><path d="M{:.1},{:.1} l8,8 M{:.1},{:.1} l-8,8" stroke="#d93025" stroke-width="2"/><title>{}</title></g>"##,
+            a.x1,
+            a.y1,
+            a.x2,
+            a.y2,
+            colour(a.colour),
+            a.x2 - 4.0,
+            a.y2 - 4.0,
+            a.x2 + 4.0,
+            a.y2 - 4.0,
             escape(&a.title)
         );
     }
@@ -166,8 +246,50 @@ pub fn render(layout: &Layout) -> String {
             "colour: sender · hover a dot for its clocks"
         }
     );
+    let y2 = y + 22.0;
+    let _ = writeln!(
+        s,
+        r##"<g class="legend" font-size="12" fill="#3c4043"><path d="M{:.1},{:.1} l10,10 M{:.1},{:.1} l10,-10" stroke="#202124" stroke-width="3"/><text x="{:.0}" y="{:.0}">died</text><path d="M{:.1},{:.1} l10,6 l-10,6 z" fill="#188038"/><text x="{:.0}" y="{:.0}">restarted</text><path d="M{:.1},{:.1} l8,8 M{:.1},{:.1} l-8,8" stroke="#d93025" stroke-width="2"/><text x="{:.0}" y="{:.0}">dropped message</text><rect x="{:.0}" y="{:.0}" width="14" height="10" fill="#fbbc04" fill-opacity="0.4"/><text x="{:.0}" y="{:.0}">paused</text><rect x="{:.0}" y="{:.0}" width="14" height="10" fill="#4285f4" fill-opacity="0.4"/><text x="{:.0}" y="{:.0}">delayed link</text><rect x="{:.0}" y="{:.0}" width="14" height="10" fill="#ea4335" fill-opacity="0.4"/><text x="{:.0}" y="{:.0}">partition</text></g>"##,
+        PLOT_LEFT - 5.0,
+        y2 - 5.0,
+        PLOT_LEFT - 5.0,
+        y2 + 5.0,
+        PLOT_LEFT + 12.0,
+        y2 + 4.0,
+        PLOT_LEFT + 60.0,
+        y2 - 6.0,
+        PLOT_LEFT + 76.0,
+        y2 + 4.0,
+        PLOT_LEFT + 150.0,
+        y2 - 4.0,
+        PLOT_LEFT + 158.0,
+        y2 - 4.0,
+        PLOT_LEFT + 166.0,
+        y2 + 4.0,
+        PLOT_LEFT + 290.0,
+        y2 - 5.0,
+        PLOT_LEFT + 310.0,
+        y2 + 4.0,
+        PLOT_LEFT + 370.0,
+        y2 - 5.0,
+        PLOT_LEFT + 390.0,
+        y2 + 4.0,
+        PLOT_LEFT + 480.0,
+        y2 - 5.0,
+        PLOT_LEFT + 500.0,
+        y2 + 4.0,
+    );
     s.push_str("</svg>\n");
     s
+}
+
+/// Fill of a fault span.
+fn shade_colour(kind: &str) -> &'static str {
+    match kind {
+        "pause" => "#fbbc04",
+        "delay" => "#4285f4",
+        _ => "#ea4335",
+    }
 }
 
 /// Text safe inside SVG elements and attributes.

@@ -62,5 +62,25 @@ pub fn choose_window(
             "the window is empty: --to {to_s} s is not after --from {from_s} s"
         )));
     }
-    Ok(Window { from_s, to_s })
+    let window = Window { from_s, to_s };
+    let times = || {
+        timeline
+            .events
+            .iter()
+            .filter(|e| e.is_clock_event())
+            .map(|e| timeline.seconds(e.ts_us))
+    };
+    if !times().any(|t| window.contains(t)) {
+        let (first, last) = times().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {
+            (a.min(t), b.max(t))
+        });
+        return Err(TimelineError::Usage(if first.is_finite() {
+            format!(
+                "the window {from_s} s to {to_s} s holds no clock event: the run's clock events lie between {first:.3} s and {last:.3} s"
+            )
+        } else {
+            "the run has no clock event to draw".to_string()
+        }));
+    }
+    Ok(window)
 }

@@ -69,8 +69,11 @@ pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
     }
     write_file(&path, |out| match request.format {
         Format::Shiviz => {
-            let runs: Vec<(String, &timeline::Timeline)> =
-                timelines.iter().map(|t| (label(&t.dir), t)).collect();
+            let dirs: Vec<&Path> = timelines.iter().map(|t| t.dir.as_path()).collect();
+            let runs: Vec<(String, &timeline::Timeline)> = super::shiviz::labels(&dirs)
+                .into_iter()
+                .zip(&timelines)
+                .collect();
             super::shiviz::write(&runs, out)
         }
         Format::Perfetto => {
@@ -80,14 +83,6 @@ pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
         Format::Csv => super::csv::write(&timelines[0], out),
     })?;
     Ok(path)
-}
-
-/// A run's name in a multi-run file: its directory name.
-fn label(dir: &Path) -> String {
-    dir.file_name().map_or_else(
-        || dir.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// The `--out` that means standard output, as in every Unix tool.

@@ -4,8 +4,10 @@
 //! Flows use the "v2" form (`bind_id` with `flow_out` on the sending slice and `flow_in` on the
 //! receiving one), which both chrome://tracing and the Perfetto UI read. A slice binds one flow,
 //! so a send to several machines gets one child slice per received message (`to machine-N`),
-//! each holding that message's flow (a little shorter than its share, so that it nests
-//! strictly inside the send). Timestamps are µs since the run start.
+//! each holding that message's flow and ending no later than that message's receive (see
+//! [`child_slices`]). The children's arguments (`message_to`, `message_lamport`) share no key with
+//! a receive's, because catapult merges both ends' arguments into the flow. Timestamps are µs
+//! since the run start.
 
 use std::io::Write;
 
@@ -13,6 +15,28 @@ use crate::timeline::{Event, Kind, Message, Timeline};
 
 /// The trace thread of every machine's clock events.
 const TID: u32 = 1;
+
+/// Counter tracks: Perfetto names a JSON counter's track "<name> <arg key>", so these read
+/// "Lamport clock" and "queue length" (chrome://tracing shows the name with the key as series).
+const COUNTER_LAMPORT: &str = "Lamport";
+const COUNTER_LAMPORT_KEY: &str = "clock";
+const COUNTER_QUEUE: &str = "queue";
+const COUNTER_QUEUE_KEY: &str = "length";
+
+/// One received message of a send: its recipient, flow id and receive time (µs since the start).
+#[derive(Debug, Clone, Copy)]
+struct Flow {
+    to: u32,
+    id: u64,
+    recv_us: i64,
+}
+
+/// A child slice of a send, in ns since the run start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Child {
+    start_ns: i64,
+    end_ns: i64,
+}
 
 /// Process id of machine `id` (trace viewers treat pid 0 specially).
 pub fn pid(id: u32) -> u32 {
@@ -28,12 +52,16 @@ pub fn write(
     let events = &timeline.events;
     // Flow ids: message index + 1 for every message with both ends.
     let mut recv_flow = vec![0u64; events.len()];
-    let mut send_flows: Vec<Vec<(u32, u64)>> = vec![Vec::new(); events.len()];
+    let mut send_flows: Vec<Vec<Flow>> = vec![Vec::new(); events.len()];
     for (i, m) in messages.iter().enumerate() {
         if let (Some(s), Some(r)) = (m.send, m.recv) {
             let id = i as u64 + 1;
             recv_flow[r] = id;
-            send_flows[s].push((m.to, id));
+            send_flows[s].push(Flow {
+                to: m.to,
+                id,
+                recv_us: events[r].ts_us - timeline.origin_us,
+            });
         }
     }
     let widths = slice_widths(timeline);
@@ -99,33 +127,79 @@ pub fn write(
             write!(out, r#","bind_id":{},"flow_in":true"#, recv_flow[i])?;
         }
         out.write_all(b"}")?;
-        let flows = &send_flows[i];
-        let part = dur / flows.len().max(1) as f64;
-        for (k, &(to, id)) in flows.iter().enumerate() {
+        let lamport = e.lamport.unwrap_or(0);
+        for (flow, child) in child_slices(ts, dur, &mut send_flows[i]) {
             sep(out)?;
             write!(
                 out,
-                r#"{{"ph":"X","cat":"message","name":"to machine-{to}","pid":{p},"tid":{TID},"ts":{:.3},"dur":{:.3},"bind_id":{id},"flow_out":true,"args":{{"to":{to},"lamport":{}}}}}"#,
-                ts + part * k as f64,
-                part * 0.9,
-                e.lamport.unwrap_or(0)
+                r#"{{"ph":"X","cat":"message","name":"to machine-{to}","pid":{p},"tid":{TID},"ts":{},"dur":{},"bind_id":{id},"flow_out":true,"args":{{"message_to":{to},"message_lamport":{lamport}}}}}"#,
+                Micros(child.start_ns),
+                Micros(child.end_ns - child.start_ns),
+                to = flow.to,
+                id = flow.id,
             )?;
         }
         sep(out)?;
         write!(
             out,
-            r#"{{"ph":"C","name":"lamport","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"lamport":{}}}}}"#,
+            r#"{{"ph":"C","name":"{COUNTER_LAMPORT}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_LAMPORT_KEY}":{}}}}}"#,
             e.lamport.unwrap_or(0)
         )?;
         if let Kind::Recv { queue, .. } = e.kind {
             sep(out)?;
             write!(
                 out,
-                r#"{{"ph":"C","name":"queue","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"queue":{queue}}}}}"#
+                r#"{{"ph":"C","name":"{COUNTER_QUEUE}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_QUEUE_KEY}":{queue}}}}}"#
             )?;
         }
     }
     out.write_all(b"\n]}\n")
+}
+
+/// The child slices of a send at `ts` (µs) lasting `dur` (µs), one per flow of `flows`.
+///
+/// Both importers take flow ends in time order and drop or reverse an arrow whose `flow_in`
+/// slice starts before its `flow_out` slice ends (catapult's `flow_slice_ordering_error`,
+/// Perfetto's `flow_end_without_start`). So the children run in the order of their receives,
+/// one after the other inside the send's slice, and each ends no later than its own receive.
+fn child_slices(ts: f64, dur: f64, flows: &mut [Flow]) -> Vec<(Flow, Child)> {
+    flows.sort_by_key(|f| (f.recv_us, f.to));
+    let start = (ts * 1_000.0).round() as i64;
+    let end = start + (dur * 1_000.0).floor() as i64;
+    let share = (end - start) / flows.len().max(1) as i64;
+    let mut cursor = start;
+    flows
+        .iter()
+        .map(|&flow| {
+            let recv_ns = flow.recv_us * 1_000;
+            // A receive logged before its send (clock resolution) cannot be honoured; the
+            // child then has no width at the send's start.
+            let child_start = cursor.min(recv_ns).max(start);
+            let child_end = (child_start + share * 9 / 10)
+                .min(recv_ns)
+                .min(end)
+                .max(child_start);
+            cursor = child_end;
+            (
+                flow,
+                Child {
+                    start_ns: child_start,
+                    end_ns: child_end,
+                },
+            )
+        })
+        .collect()
+}
+
+/// A time in ns written as µs with three decimals, exactly.
+struct Micros(i64);
+
+impl std::fmt::Display for Micros {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let ns = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:03}", ns / 1_000, ns % 1_000)
+    }
 }
 
 /// Width of each clock event's slice, µs: half the machine's tick interval, shortened so that it
@@ -197,4 +271,55 @@ pub(crate) fn push_list<T: std::fmt::Display>(out: &mut String, items: impl Iter
 
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string always serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(to: u32, recv_us: i64) -> Flow {
+        Flow {
+            to,
+            id: u64::from(to),
+            recv_us,
+        }
+    }
+
+    #[test]
+    fn each_child_slice_ends_before_its_own_receive_and_they_do_not_overlap() {
+        // A send at 1000 µs lasting 900 µs; machine 3 receives first, 100 µs after the send.
+        let mut flows = [flow(1, 1_800), flow(3, 1_100), flow(2, 1_050)];
+        let children = child_slices(1_000.0, 900.0, &mut flows);
+        let order: Vec<u32> = children.iter().map(|(f, _)| f.to).collect();
+        assert_eq!(order, [2, 3, 1], "in the order of their receives");
+        let mut cursor = 1_000_000;
+        for (f, c) in &children {
+            assert!(c.start_ns >= cursor && c.end_ns >= c.start_ns, "{c:?}");
+            assert!(
+                c.end_ns <= f.recv_us * 1_000,
+                "{c:?} ends after {}",
+                f.recv_us
+            );
+            assert!(c.end_ns <= 1_900_000, "inside the send's slice");
+            cursor = c.end_ns;
+        }
+    }
+
+    #[test]
+    fn a_receive_logged_before_its_send_gets_a_child_without_width_at_the_send() {
+        let children = child_slices(1_000.0, 900.0, &mut [flow(1, 990)]);
+        assert_eq!(
+            children[0].1,
+            Child {
+                start_ns: 1_000_000,
+                end_ns: 1_000_000
+            }
+        );
+    }
+
+    #[test]
+    fn micros_are_written_exactly() {
+        assert_eq!(Micros(1_234_567).to_string(), "1234.567");
+        assert_eq!(Micros(5).to_string(), "0.005");
+    }
 }

@@ -7,6 +7,7 @@
 //! exported and nothing else.
 
 use std::io::Write;
+use std::path::Path;
 
 use crate::timeline::{Event, Kind, Timeline, TimelineError};
 
@@ -51,6 +52,56 @@ pub fn check(timeline: &Timeline) -> Result<(), TimelineError> {
         own[slot] += 1;
     }
     Ok(())
+}
+
+/// The execution labels of several runs: the shortest ending of each directory's path that no
+/// other run shares (`batch-a/seed5`, `batch-b/seed5`), with ` (2)`, ` (3)` for a run given twice.
+///
+/// ShiViz (`js/model/parser.js`) refuses a file in which two executions have the same label.
+pub fn labels(dirs: &[&Path]) -> Vec<String> {
+    let parts: Vec<Vec<String>> = dirs
+        .iter()
+        .map(|d| {
+            let mut names: Vec<String> = d
+                .components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect();
+            names.reverse();
+            names
+        })
+        .collect();
+    let suffix = |p: &[String], n: usize| -> String {
+        let mut taken: Vec<&str> = p.iter().take(n.max(1)).map(String::as_str).collect();
+        taken.reverse();
+        taken.join("/")
+    };
+    let mut labels: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            // One more component until no other run (with a different path) ends the same way.
+            let mut n = 1;
+            while n < p.len()
+                && parts
+                    .iter()
+                    .any(|q| q != p && q.len() >= n && q[..n] == p[..n])
+            {
+                n += 1;
+            }
+            suffix(p, n)
+        })
+        .collect();
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for label in &mut labels {
+        let count = seen.entry(label.clone()).or_default();
+        *count += 1;
+        if *count > 1 {
+            label.push_str(&format!(" ({count})"));
+        }
+    }
+    labels
 }
 
 /// Write `runs` (a label and a checked timeline each) as one ShiViz log.
@@ -115,4 +166,32 @@ fn vector_clock(out: &mut String, e: &Event) {
         let _ = write!(out, "\"{}\": {value}", host(id as u32));
     }
     out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels_of(dirs: &[&str]) -> Vec<String> {
+        let paths: Vec<&Path> = dirs.iter().map(Path::new).collect();
+        labels(&paths)
+    }
+
+    #[test]
+    fn labels_are_the_folder_name_when_that_is_unique() {
+        assert_eq!(labels_of(&["x/run-a", "x/run-b"]), ["run-a", "run-b"]);
+    }
+
+    #[test]
+    fn same_named_runs_are_labelled_by_their_batch() {
+        assert_eq!(
+            labels_of(&["runs/sweep/seed5", "runs/repeat/seed5", "runs/other"]),
+            ["sweep/seed5", "repeat/seed5", "other"]
+        );
+    }
+
+    #[test]
+    fn a_run_given_twice_is_numbered() {
+        assert_eq!(labels_of(&["a/s", "a/s"]), ["s", "s (2)"]);
+    }
 }

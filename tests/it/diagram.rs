@@ -155,3 +155,196 @@ fn a_real_run_diagram_renders_in_headless_chromium() {
         assert!(dots > 300, "machine {i}'s dots ({colour}): {dots} pixels");
     }
 }
+
+/// The hand-made run with machine 1 killed at 320 ms and restarted at 350 ms, a partition of
+/// machine 0 from 110 to 190 ms and a message of machine 0 to machine 2 dropped at 210 ms.
+fn fault_run(dir: &Path) -> std::path::PathBuf {
+    use crate::fixture::line;
+    use logiclock::log_format::{DropReason, Event, FaultKind};
+    let mut lines = crate::golden::golden_lines();
+    let fault = |kind, peer, detail: &str| Event::Fault {
+        kind,
+        peer,
+        detail: detail.into(),
+    };
+    let m0 = &mut lines[0];
+    m0.insert(
+        2,
+        line(
+            110,
+            0,
+            fault(
+                FaultKind::Partition,
+                Some(2),
+                "partition (drop) from machine 2 begins",
+            ),
+        ),
+    );
+    m0.insert(
+        3,
+        line(
+            190,
+            0,
+            fault(
+                FaultKind::Partition,
+                Some(2),
+                "partition (drop) from machine 2 heals",
+            ),
+        ),
+    );
+    m0.insert(
+        5,
+        line(
+            210,
+            0,
+            Event::Dropped {
+                to: vec![2],
+                lamport: 2,
+                reason: DropReason::Partition,
+            },
+        ),
+    );
+    m0.insert(
+        6,
+        line(
+            320,
+            0,
+            fault(FaultKind::Kill, Some(1), "machine 1 killed (SIGKILL)"),
+        ),
+    );
+    let restart = lines[1][0].clone();
+    lines[1].insert(3, line(350, 1, restart.event));
+    crate::golden::fixture(lines).write(dir)
+}
+
+#[test]
+fn a_fault_run_marks_the_death_the_restart_the_partition_and_the_drop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = fault_run(&tmp.path().join("faults"));
+    let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
+    assert_eq!(count(&svg, "class=\"death\""), 1, "machine 1 killed once");
+    assert_eq!(count(&svg, "class=\"restart\""), 1);
+    assert_eq!(count(&svg, "class=\"fault-span partition\""), 1);
+    assert_eq!(count(&svg, "<g class=\"drop\">"), 1);
+    // Machine 1's line ends at its death and resumes at its restart: two stretches.
+    let y1 = svg
+        .lines()
+        .filter(|l| l.starts_with("<line class=\"lane\""))
+        .map(|l| {
+            l.split("y1=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect::<Vec<_>>();
+    let lane_1 = &y1[1];
+    assert_eq!(y1.iter().filter(|y| *y == lane_1).count(), 2, "{y1:?}");
+}
+
+#[test]
+fn an_empty_window_is_an_error_and_writes_no_picture() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_golden(&tmp.path().join("golden"));
+    let out = tmp.path().join("d.svg");
+    Logiclock::diagram(&run)
+        .args(["--from", "30", "--to", "40", "--out"])
+        .arg(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("holds no clock event");
+    assert!(!out.exists(), "no empty picture written");
+}
+
+/// (x, y, text) of every Lamport label of `svg`.
+fn labels(svg: &str) -> Vec<(f64, f64, String)> {
+    svg.lines()
+        .filter(|l| l.starts_with("<text") && l.contains("font-size=\"10\""))
+        .map(|l| {
+            let attr = |name: &str| -> f64 {
+                l.split(&format!("{name}=\""))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let text = l
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string();
+            (attr("x"), attr("y"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn dense_labels_are_skipped_rather_than_overlapped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut fixture = crate::fixture::Fixture::new(1).line(0, 0, crate::analyze::start(1));
+    for k in 1..=60 {
+        fixture = fixture.line(0, 100 + k * 2, crate::analyze::internal(k, k));
+    }
+    let run = fixture.write(tmp.path().join("dense"));
+    let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
+    let labels = labels(&svg);
+    assert!(!labels.is_empty() && labels.len() < 60, "{}", labels.len());
+    for pair in labels.windows(2) {
+        let gap = pair[1].0 - pair[0].0;
+        let room = 3.2 * (pair[0].2.len() + pair[1].2.len()) as f64;
+        assert!(gap >= room, "labels {pair:?} overlap");
+    }
+}
+
+#[test]
+fn sixty_four_machines_fit_in_a_usable_picture() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut fixture = crate::fixture::Fixture::new(64);
+    for m in 0..64 {
+        fixture = fixture.line(m, 0, crate::analyze::start(1)).line(
+            m,
+            100 + u64::from(m),
+            crate::analyze::internal(1, 1),
+        );
+    }
+    let run = fixture.write(tmp.path().join("many"));
+    let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
+    let height: f64 = svg
+        .split("height=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(height <= 1_400.0, "height {height}");
+    let lanes: Vec<f64> = svg
+        .lines()
+        .filter(|l| l.starts_with("<line class=\"lane\""))
+        .map(|l| {
+            l.split("y1=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lanes.len(), 64);
+    assert!(
+        lanes.windows(2).all(|w| w[1] - w[0] >= 16.0),
+        "lanes at least 16 px apart"
+    );
+}

@@ -41,6 +41,7 @@ mod golden;
 mod diagram;
 
 // `logiclock export` to ShiViz, Perfetto and CSV.
+mod batch_analyze;
 mod export;
 
 // `logiclock diff`: two runs of one scenario and seed compared tick by tick.

@@ -1,0 +1,134 @@
+//! What happened to the machines besides their clock events, read from the log lines a diagram
+//! marks: deaths and restarts, pause/delay/partition spans, and dropped messages.
+
+use crate::timeline::{Kind, Timeline};
+
+/// The marks of a run, times in seconds since the run start.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Marks {
+    /// (machine, t): a machine killed or found dead; its line ends here.
+    pub deaths: Vec<(u32, f64)>,
+    /// (machine, t): a machine started again; its line resumes here.
+    pub restarts: Vec<(u32, f64)>,
+    pub spans: Vec<Span>,
+    /// (from, to, t): a message dropped instead of sent.
+    pub drops: Vec<(u32, u32, f64)>,
+}
+
+/// A fault that lasted: shaded on `machine`'s line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub machine: u32,
+    /// `pause`, `delay` or `partition`.
+    pub kind: String,
+    pub from_s: f64,
+    pub to_s: f64,
+    pub detail: String,
+}
+
+/// The value of `key="..."` in an event's detail text.
+fn field<'a>(detail: &'a str, key: &str) -> Option<&'a str> {
+    let start = detail.find(&format!("{key}=\""))? + key.len() + 2;
+    let rest = &detail[start..];
+    Some(&rest[..rest.find('"')?])
+}
+
+/// Read the marks of `timeline`; a span still open at the end lasts to `end_s`.
+pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
+    let mut marks = Marks::default();
+    let mut last_clock: Vec<f64> = vec![0.0; timeline.machines.len()];
+    let mut started = vec![false; timeline.machines.len()];
+    // Open spans: (machine, kind, peer) -> start.
+    let mut open: Vec<(u32, String, Option<u32>, f64, String)> = Vec::new();
+    for e in &timeline.events {
+        let t = timeline.seconds(e.ts_us);
+        let Some(slot) = timeline.machine_index(e.machine) else {
+            continue;
+        };
+        let Kind::Other(other) = &e.kind else {
+            last_clock[slot] = t;
+            continue;
+        };
+        match other.name.as_str() {
+            "start" => {
+                if started[slot] {
+                    marks.restarts.push((e.machine, t));
+                }
+                started[slot] = true;
+            }
+            "dropped" => {
+                if let Some(to) = other.peer {
+                    marks.drops.push((e.machine, to, t));
+                }
+            }
+            "fault" => {
+                let kind = field(&other.detail, "kind").unwrap_or("");
+                let text = field(&other.detail, "detail").unwrap_or("").to_string();
+                match kind {
+                    "kill" | "died" => {
+                        if let Some(victim) = other.peer.or(Some(e.machine)) {
+                            // Every survivor logs the kill: mark it once.
+                            if !marks
+                                .deaths
+                                .iter()
+                                .any(|&(m, at)| m == victim && (at - t).abs() < 0.5)
+                            {
+                                marks.deaths.push((victim, t));
+                            }
+                        }
+                    }
+                    // The paused machine logs its pause when it resumes.
+                    "pause" => marks.spans.push(Span {
+                        machine: e.machine,
+                        kind: "pause".into(),
+                        from_s: last_clock[slot],
+                        to_s: t,
+                        detail: text,
+                    }),
+                    "delay" | "partition" if text.contains("begins") => {
+                        open.push((e.machine, kind.to_string(), other.peer, t, text));
+                    }
+                    "delay" | "partition" => {
+                        if let Some(k) = open.iter().position(|(m, k, p, _, _)| {
+                            *m == e.machine && k == kind && *p == other.peer
+                        }) {
+                            let (machine, kind, _, from_s, detail) = open.remove(k);
+                            marks.spans.push(Span {
+                                machine,
+                                kind,
+                                from_s,
+                                to_s: t,
+                                detail,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    for (machine, kind, _, from_s, detail) in open {
+        marks.spans.push(Span {
+            machine,
+            kind,
+            from_s,
+            to_s: end_s,
+            detail,
+        });
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_read_from_the_detail_text() {
+        let detail = r#"kind="kill" detail="machine 1 killed (SIGKILL)""#;
+        assert_eq!(field(detail, "kind"), Some("kill"));
+        assert_eq!(field(detail, "detail"), Some("machine 1 killed (SIGKILL)"));
+        assert_eq!(field(detail, "reason"), None);
+    }
+}

@@ -1,0 +1,220 @@
+//! `logiclock analyze BATCH_DIR`: a batch made by `--repeat`/`--sweep` is analyzed as a batch,
+//! grouped by what it varied, and its aggregate is written into it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cmd::Logiclock;
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A sweep of `events.die` over 4 and 10, two seeds each, on the simulated engine.
+fn sweep(dir: &Path) -> PathBuf {
+    let out = dir.join("batch");
+    Logiclock::run("configs/default.toml")
+        .duration(20.0)
+        .seed(11)
+        .args([
+            "--engine",
+            "sim",
+            "--repeat",
+            "2",
+            "--sweep",
+            "events.die=4,10",
+        ])
+        .quiet()
+        .out(&out)
+        .current_dir(dir)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    out
+}
+
+#[test]
+fn a_batch_directory_is_analyzed_run_by_run_and_aggregated_by_swept_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = sweep(tmp.path());
+    let done = Logiclock::analyze(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    for run in ["events.die=4-seed11", "events.die=10-seed12"] {
+        assert!(
+            batch.join(run).join("report.md").is_file(),
+            "{run} analyzed"
+        );
+    }
+    for file in [
+        "aggregate.md",
+        "aggregate.json",
+        "aggregate.csv",
+        "aggregate.svg",
+    ] {
+        assert!(
+            batch.join(file).is_file(),
+            "{file} written\n{}",
+            done.describe()
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("aggregate.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["swept_key"], "events.die");
+    assert_eq!(json["runs"], 4);
+    let groups = json["groups"].as_array().unwrap();
+    let values: Vec<&str> = groups
+        .iter()
+        .map(|g| g["swept_value"].as_str().unwrap())
+        .collect();
+    assert!(
+        values
+            .windows(2)
+            .all(|w| w[0] == w[1] || (w[0] == "4" && w[1] == "10")),
+        "grouped by die value, 4 before 10: {values:?}"
+    );
+    for die in ["4", "10"] {
+        let n: u64 = groups
+            .iter()
+            .filter(|g| g["swept_value"] == die)
+            .map(|g| g["n"].as_u64().unwrap())
+            .sum();
+        assert_eq!(n, 6, "two runs of three machines with die {die}");
+    }
+    for g in groups {
+        let single = g["n"] == 1;
+        for v in g["values"].as_array().unwrap() {
+            assert_eq!(
+                v["sd"].is_null(),
+                single,
+                "no spread for a single sample: {g}"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(batch.join("aggregate.md")).unwrap();
+    assert!(md.contains("| events.die | rate | runs | n |"), "{md}");
+    let csv = std::fs::read_to_string(batch.join("aggregate.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + groups.len());
+    let svg = std::fs::read_to_string(batch.join("aggregate.svg")).unwrap();
+    assert!(svg.contains("jump mean by events.die"), "{svg}");
+    assert!(svg.contains(">4</text>") && svg.contains(">10</text>"));
+    assert!(done.stdout.contains("by events.die, then configured rate;"));
+}
+
+/// The hand-made run with machine 1's last receive and its stop cut off, and no outcome: a run
+/// still in progress (or whose supervisor was killed), with a message in flight.
+fn cut_short() -> crate::fixture::Fixture {
+    let mut lines = crate::golden::golden_lines();
+    lines[1].truncate(3);
+    crate::golden::fixture(lines)
+}
+
+#[test]
+fn a_run_without_an_outcome_is_named_in_progress_not_lossy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = cut_short().write(tmp.path().join("run"));
+    let done = Logiclock::analyze(&run)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(1);
+    assert!(
+        done.stdout.contains("IN PROGRESS OR INTERRUPTED"),
+        "{}",
+        done.describe()
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let check = |name: &str| {
+        summary["verdict"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(check("ended")["passed"], false);
+    assert_eq!(
+        check("lost")["passed"],
+        true,
+        "a message in flight is not lost"
+    );
+    assert_eq!(check("lost")["expected"], 1);
+    let report = std::fs::read_to_string(run.join("report.md")).unwrap();
+    assert!(report.contains("IN PROGRESS OR INTERRUPTED"), "{report}");
+}
+
+#[test]
+fn an_interrupted_run_is_not_counted_clean_in_a_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = tmp.path().join("batch");
+    Logiclock::run("configs/default.toml")
+        .duration(20.0)
+        .seed(11)
+        .args(["--engine", "sim", "--repeat", "2"])
+        .quiet()
+        .out(&batch)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    // The second run as Ctrl-C leaves it: the supervisor records why it ended.
+    let manifest = batch.join("seed12").join("manifest.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    json["outcome"]["reason"] = "interrupted by SIGINT".into();
+    std::fs::write(&manifest, json.to_string()).unwrap();
+    let done = Logiclock::analyze(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(1);
+    assert!(
+        done.stdout
+            .contains("INTERRUPTED: the run was interrupted by SIGINT"),
+        "{}",
+        done.describe()
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("aggregate.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (json["runs"].as_u64(), json["passed"].as_u64()),
+        (Some(2), Some(1)),
+        "{}",
+        done.stdout
+    );
+    assert!(done
+        .stdout
+        .contains("aggregate over 2 runs (1 passed their checks)"));
+}
+
+#[test]
+fn analyze_output_fits_100_columns_and_quiet_prints_one_verdict_per_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = sweep(tmp.path());
+    let done = Logiclock::analyze(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let wide: Vec<&str> = done
+        .stdout
+        .lines()
+        .filter(|l| l.chars().count() > 100)
+        .collect();
+    assert!(wide.is_empty(), "lines over 100 columns: {wide:#?}");
+    assert!(done.stdout.contains("(more columns in report.md)"));
+
+    let quiet = Logiclock::analyze(&batch)
+        .arg("-q")
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let lines: Vec<&str> = quiet.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "one line per run: {lines:#?}");
+    for line in lines {
+        assert!(
+            line.ends_with("-seed11: PASS") || line.ends_with("-seed12: PASS"),
+            "{line}"
+        );
+    }
+}
