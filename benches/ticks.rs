@@ -19,8 +19,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use logiclock::log_format::{log_file_name, Event, LogLine};
+use logiclock::log_format::{log_file_name, Event};
 use logiclock::manifest::Manifest;
+use logiclock::runlog::read_log_lines;
 
 struct Figures {
     /// Target real ticks per second, per machine.
@@ -75,11 +76,10 @@ fn run(dir: &Path, name: &str, scenario: &str) -> Figures {
         .as_micros() as u64;
     for m in &manifest.machines {
         figures.rates.push(1e6 / m.interval_us);
-        let text = std::fs::read_to_string(out.join(log_file_name(m.id))).unwrap();
+        let (lines, _) = read_log_lines(&out.join(log_file_name(m.id)), m.id).unwrap();
         let (mut first, mut last) = (None, (0u64, 0u64));
         let mut previous: Option<(u64, u64)> = None;
-        for line in text.lines() {
-            let line: LogLine = serde_json::from_str(line).unwrap();
+        for line in lines {
             let at = humantime::parse_rfc3339(&line.timestamp).unwrap();
             let us = at
                 .duration_since(std::time::UNIX_EPOCH)
