@@ -2,10 +2,11 @@
 //!
 //! For each seed of the lab notebook's E1 (the default scenario, 60 model seconds), it runs the
 //! `--engine sim` twin, then real runs at speedups 1 (twice: two real-time runs agreeing with
-//! each other are the floor), 10, 60, 600 and 6,000, and compares each with the twin through
+//! each other are the floor), 10, 60, 100, 200, 300, 600 and 6,000, and compares each with the twin through
 //! `logiclock diff`: the share of ticks that did the same action, and the share that also had
-//! the same Lamport value. The last line names the highest speedup whose runs agree with the
-//! twin at least as well as the two real-time runs agree with each other.
+//! the same Lamport value. The last line names the highest speedup at which every seed's run
+//! agrees with the twin at least as well as the least agreeing pair of real-time runs agree with
+//! each other.
 //!
 //! Run: `cargo bench --bench fidelity` (about 12 minutes: five minutes of real-time runs),
 //! or `cargo bench --bench fidelity -- --quick` (20 model seconds, two seeds).
@@ -15,7 +16,7 @@ use std::process::Command;
 
 use logiclock::diff::{report, runs};
 
-const SPEEDUPS: [f64; 5] = [1.0, 10.0, 60.0, 600.0, 6000.0];
+const SPEEDUPS: [f64; 8] = [1.0, 10.0, 60.0, 100.0, 200.0, 300.0, 600.0, 6000.0];
 
 fn run(out: &Path, seed: u64, duration: f64, engine: &str, speedup: f64) -> PathBuf {
     let status = Command::new(env!("CARGO_BIN_EXE_logiclock"))
@@ -108,14 +109,14 @@ fn main() {
     for (k, s) in SPEEDUPS.iter().enumerate() {
         line(&format!("twin vs real, speedup {s}"), &rows[k]);
     }
-    let floor_mean = range(&floor, |x| x.0).1;
+    let floor_min = range(&floor, |x| x.0).0;
     let best = SPEEDUPS
         .iter()
         .zip(&rows)
-        .filter(|(_, r)| range(r, |x| x.0).1 >= floor_mean)
+        .take_while(|(_, r)| range(r, |x| x.0).0 >= floor_min)
         .map(|(s, _)| *s)
         .fold(0.0, f64::max);
     println!(
-        "highest speedup agreeing with the twin at least as well as two real-time runs agree with each other (mean same action): {best}"
+        "highest speedup at which every seed agrees with the twin as well as two real-time runs agree with each other (same action, min): {best}"
     );
 }

@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::summary::Summary;
-use super::tables::table;
+use super::tables::{speedup, table};
 
 /// The metrics compared, with how to read each from a machine of a summary.
 type Metric = (&'static str, fn(&Summary, usize) -> f64);
 
 const METRICS: [Metric; 9] = [
-    ("clock/s", |s, i| s.machines[i].clock_per_s),
+    ("clock/model s", |s, i| {
+        s.machines[i].clock_per_s / speedup(s)
+    }),
     ("jump mean", |s, i| s.machines[i].jumps.mean),
     ("jump max", |s, i| s.machines[i].jumps.max as f64),
     ("jumps>1 %", |s, i| {
@@ -25,7 +27,9 @@ const METRICS: [Metric; 9] = [
         s.machines[i].delay_us.p50 as f64 / 1e3
     }),
     ("max drift", |s, i| s.drift.machines[i].max_drift as f64),
-    ("drift slope /s", |s, i| s.drift.machines[i].slope_per_s),
+    ("drift slope /model s", |s, i| {
+        s.drift.machines[i].slope_per_s / speedup(s)
+    }),
 ];
 
 /// The metric the batch plot shows against the swept value.

@@ -12,12 +12,10 @@ const RIGHT: f64 = 150.0;
 const TOP: f64 = 50.0;
 const BOTTOM: f64 = 60.0;
 
-/// Colour of the `k`-th line (a qualitative palette; the legend names each).
-fn colour(k: usize) -> &'static str {
-    const PALETTE: [&str; 8] = [
-        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    ];
-    PALETTE[k % PALETTE.len()]
+/// Colour of the `k`-th line: the shared palette's, distinct for up to 64 lines (the legend
+/// names each).
+fn colour(k: usize) -> String {
+    crate::palette::hex(k)
 }
 
 /// The SVG text of the batch plot.

@@ -213,22 +213,6 @@ impl Running {
         self.child.as_ref().expect("the process is held").id()
     }
 
-    /// Give [`Running::finish`] this timeout instead of the builder's.
-    #[allow(dead_code, reason = "used by `util::finish`, the old name")]
-    pub fn with_timeout(mut self, timeout: Duration) -> Running {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Where the logs are whose tails a failure shows, if not set by the builder.
-    #[allow(dead_code, reason = "used by `util::finish`, the old name")]
-    pub fn logs_in(mut self, dir: Option<&Path>) -> Running {
-        if let Some(dir) = dir {
-            self.run_dir = Some(dir.to_owned());
-        }
-        self
-    }
-
     /// Send `sig` to the process.
     pub fn signal(&self, sig: i32) {
         send_signal(self.id(), sig);

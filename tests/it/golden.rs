@@ -2,13 +2,11 @@
 //! export tests.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Duration;
 
 use logiclock::log_format::{Event, LogLine, FORMAT_VERSION};
 use logiclock::manifest::Manifest;
 
-use crate::cmd::{Finished, Logiclock};
+use crate::cmd::Logiclock;
 use crate::fixture::{line, Fixture};
 use crate::util::read_log;
 
@@ -139,67 +137,4 @@ pub fn read_logs(run: &Path) -> Vec<LogLine> {
         .iter()
         .flat_map(|m| read_log(&run.join(&m.log), m.id))
         .collect()
-}
-
-// The names the diagram and export tests used before the builder, kept as thin wrappers so tests
-// written against them still build. New tests use `Logiclock` and `fixture(..)` directly.
-
-/// Run `logiclock ARGS` in the repository root, killing it after `timeout`.
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn logiclock(args: &[&str], timeout: Duration) -> Output {
-    output(Logiclock::new().args(args).timeout(timeout).finish())
-}
-
-/// Run `command` with output captured, killing it after `timeout` (and failing the test).
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn run_with_timeout(command: &mut Command, timeout: Duration) -> Output {
-    let mut builder = Logiclock::program(command.get_program())
-        .args(command.get_args())
-        .timeout(timeout);
-    if let Some(dir) = command.get_current_dir() {
-        builder = builder.current_dir(dir);
-    }
-    output(builder.finish())
-}
-
-/// Assert that `out` exited 0, printing its output otherwise.
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn assert_ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Write a run directory with `lines` (one list per machine) into `dir`.
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn write_run(dir: &Path, lines: &[Vec<LogLine>]) -> PathBuf {
-    fixture(lines.to_vec()).write(dir)
-}
-
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-fn output(done: Finished) -> Output {
-    Output {
-        status: done.status,
-        stdout: done.stdout.into_bytes(),
-        stderr: done.stderr.into_bytes(),
-    }
 }

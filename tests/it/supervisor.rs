@@ -7,26 +7,21 @@ use std::time::{Duration, Instant};
 
 use logiclock::manifest::{MachineEnd, Manifest};
 
+use crate::cmd::{send_signal, Logiclock, Running};
 use crate::util::{self, RunFiles};
 
 /// Start `scenario` (TOML text) and wait until its manifest exists.
-fn start(tmp: &Path, scenario: &str) -> (util::Spawned, PathBuf, Vec<String>) {
+fn start(tmp: &Path, scenario: &str) -> (Running, PathBuf) {
     let path = util::scenario(tmp, "frozen.toml", scenario);
     let out = tmp.join("run");
-    let args: Vec<String> = ["run", path.to_str().unwrap(), "--quiet", "--out"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([out.to_str().unwrap().to_owned()])
-        .collect();
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let child = util::spawn(tmp, &argv);
+    let child = Logiclock::run(&path)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp)
+        .timeout(Duration::from_secs(30))
+        .spawn();
     util::wait_for_manifest(&out);
-    (child, out, args)
-}
-
-fn signal(pid: u32, sig: i32) {
-    // SAFETY: kill(2) on a pid this test spawned (or its run did).
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+    (child, out)
 }
 
 /// A long run at speedup 10 (60 real seconds) with a short grace period, plus `faults`.
@@ -52,16 +47,15 @@ fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops
         .unwrap();
     }
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start(tmp.path(), &scenario(&faults));
+    let (child, out) = start(tmp.path(), &scenario(&faults));
     let manifest = Manifest::read(&out).unwrap();
-    signal(manifest.machines[1].pid, libc::SIGSTOP);
+    send_signal(manifest.machines[1].pid, libc::SIGSTOP);
     // The faults come between 1 and 2 real seconds after the start; let them all be sent.
     std::thread::sleep(Duration::from_millis(2500));
 
     let interrupted = Instant::now();
-    signal(child.id(), libc::SIGINT);
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let done = util::finish(child, &argv, Duration::from_secs(30), Some(&out));
+    child.signal(libc::SIGINT);
+    let done = child.finish();
     let took = interrupted.elapsed();
 
     assert_eq!(done.code(), Some(130), "{}", done.describe());
@@ -102,14 +96,13 @@ fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops
 fn a_machine_paused_by_a_fault_is_resumed_and_stops_cleanly_on_ctrl_c() {
     let pause = "[[fault]]\nkind = \"pause\"\nat_s = 3\nmachine = 2\nduration_s = 500\n";
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out, args) = start(tmp.path(), &scenario(pause));
+    let (child, out) = start(tmp.path(), &scenario(pause));
     // The pause begins 0.3 real seconds after the start.
     std::thread::sleep(Duration::from_millis(1200));
 
     let interrupted = Instant::now();
-    signal(child.id(), libc::SIGINT);
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let done = util::finish(child, &argv, Duration::from_secs(30), Some(&out));
+    child.signal(libc::SIGINT);
+    let done = child.finish();
     let took = interrupted.elapsed();
 
     assert_eq!(done.code(), Some(130), "{}", done.describe());

@@ -1,5 +1,5 @@
-//! Reading what a run wrote (its manifest and logs, checked against the log contract), and the
-//! old names of the helpers that ran the binary, now wrappers over [`crate::cmd::Logiclock`].
+//! Reading what a run wrote: its manifest and logs, checked against the log contract. (The
+//! binary is run by [`crate::cmd::Logiclock`].)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,67 +8,6 @@ use std::time::{Duration, Instant};
 use logiclock::log_format::{log_file_name, Event, LogLine};
 use logiclock::manifest::Manifest;
 use logiclock::runlog::read_log_lines;
-
-use crate::cmd::Logiclock;
-
-/// The binary, the repository root and a finished command, under their old paths.
-#[allow(
-    unused_imports,
-    reason = "the old name, for tests written before the builder"
-)]
-pub use crate::cmd::{bin, repo, Finished};
-
-/// A process started with [`spawn`]; the builder calls it [`crate::cmd::Running`].
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub type Spawned = crate::cmd::Running;
-
-// The helpers below are the names tests used before the builder, kept as thin wrappers so tests
-// written against them still build. New tests use `crate::cmd::Logiclock` directly:
-// `util::run(cwd, &args, t, Some(dir))` is
-// `Logiclock::new().args(args).current_dir(cwd).timeout(t).logs_in(dir).finish()`.
-
-/// Spawn `logiclock ARGS` in `cwd`, with stdout and stderr captured.
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn spawn(cwd: &Path, args: &[&str]) -> Spawned {
-    Logiclock::new().args(args).current_dir(cwd).spawn()
-}
-
-/// Wait for `spawned` (at most `timeout`); `run_dir` is where its logs are, if any.
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn finish(
-    spawned: Spawned,
-    _args: &[&str],
-    timeout: Duration,
-    run_dir: Option<&Path>,
-) -> Finished {
-    spawned.with_timeout(timeout).logs_in(run_dir).finish()
-}
-
-/// Run `logiclock ARGS` in `cwd` to completion (at most `timeout`).
-#[allow(
-    dead_code,
-    reason = "the old name, for tests written before the builder"
-)]
-pub fn run(cwd: &Path, args: &[&str], timeout: Duration, run_dir: Option<&Path>) -> Finished {
-    let command = Logiclock::new()
-        .args(args)
-        .current_dir(cwd)
-        .timeout(timeout);
-    match run_dir {
-        Some(dir) => command.logs_in(dir),
-        None => command,
-    }
-    .finish()
-}
 
 /// Every line of machine `machine`'s log at `path`, read through the one log reader; a line
 /// that does not parse, or a last line cut short, fails the test.
