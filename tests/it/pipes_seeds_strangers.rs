@@ -182,14 +182,7 @@ fn the_readmes_rerun_recipe_with_a_seed_read_by_jq_gives_the_same_rates_and_die_
 
     let (a, b) = (RunFiles::read(&first), RunFiles::read(&again));
     assert_eq!(b.manifest.scenario.seed, a.manifest.scenario.seed);
-    let rates = |f: &RunFiles| {
-        f.manifest
-            .machines
-            .iter()
-            .map(|m| m.rate)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(rates(&a), rates(&b));
+    assert_eq!(a.rates(), b.rates());
     for (id, (x, y)) in die_rolls(&a).iter().zip(die_rolls(&b)).enumerate() {
         let n = x.len().min(y.len()).min(20);
         assert!(n >= 10, "machine {id} rolled the die only {n} times");

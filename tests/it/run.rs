@@ -120,14 +120,7 @@ fn every_machine_ticks_at_its_configured_rate() {
 fn the_same_seed_gives_the_same_rates_and_the_same_die_rolls() {
     let (_a, _, first) = default_run(424242);
     let (_b, _, second) = default_run(424242);
-    let rates = |f: &RunFiles| {
-        f.manifest
-            .machines
-            .iter()
-            .map(|m| m.rate)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(rates(&first), rates(&second));
+    assert_eq!(first.rates(), second.rates());
 
     // Every tick that is not a receive consumes one roll, so the sequence of those actions is
     // the machine's roll stream; the two runs agree on their common prefix.
@@ -150,7 +143,7 @@ fn the_same_seed_gives_the_same_rates_and_the_same_die_rolls() {
 
     let (_c, _, other) = default_run(7);
     let differs = (0..3).any(|id| rolls(&other, id)[..20] != rolls(&first, id)[..20])
-        || rates(&other) != rates(&first);
+        || other.rates() != first.rates();
     assert!(differs, "another seed gives other rates or rolls");
 }
 
@@ -222,15 +215,8 @@ fn a_sweep_with_repeats_runs_every_value_on_the_same_seeds() {
         found.push(files);
     }
     // Same seed, same rates, whatever the die.
-    let rates = |f: &RunFiles| {
-        f.manifest
-            .machines
-            .iter()
-            .map(|m| m.rate)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(rates(&found[0]), rates(&found[2]));
-    assert_eq!(rates(&found[1]), rates(&found[3]));
+    assert_eq!(found[0].rates(), found[2].rates());
+    assert_eq!(found[1].rates(), found[3].rates());
     // With die 3 no tick is internal.
     assert!(found[0]
         .logs

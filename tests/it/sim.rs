@@ -209,14 +209,7 @@ fn the_twin_draws_the_same_rates_and_first_rolls_as_a_real_run() {
     sim(tmp.path(), &config, &twin, &args);
     let (real, twin) = (RunFiles::read(&real), RunFiles::read(&twin));
     assert_eq!(real.manifest.engine, Engine::Real);
-    let rates = |f: &RunFiles| {
-        f.manifest
-            .machines
-            .iter()
-            .map(|m| m.rate)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(rates(&real), rates(&twin));
+    assert_eq!(real.rates(), twin.rates());
     // Every machine's first tick rolls the die on an empty queue in both engines: its stream's
     // first draw. (It is tick 1 unless a busy host made the real run skip that slot.)
     let first_tick = |f: &RunFiles, id: usize| {

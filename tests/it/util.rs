@@ -38,6 +38,11 @@ impl RunFiles {
         RunFiles { manifest, logs }
     }
 
+    /// Each machine's drawn rate, in manifest order.
+    pub fn rates(&self) -> Vec<u32> {
+        self.manifest.machines.iter().map(|m| m.rate).collect()
+    }
+
     /// The last line of machine `id`'s log, which must be its `stop` line: (lamport, queue).
     pub fn stop_line(&self, id: usize) -> (u64, u64) {
         match self.logs[id].last().map(|l| &l.event) {
