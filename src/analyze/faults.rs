@@ -147,13 +147,6 @@ impl FaultPlan {
             .get(m)
             .map_or(0, |f| f.dead.iter().map(|s| s.overlap(a, b)).sum())
     }
-
-    /// Microseconds machine `m` was paused or dead between `a` and `b`.
-    pub fn down_within(&self, m: usize, a: i64, b: i64) -> i64 {
-        self.machines
-            .get(m)
-            .map_or(0, |f| f.down.iter().map(|s| s.overlap(a, b)).sum())
-    }
 }
 
 #[cfg(test)]
@@ -228,11 +221,6 @@ mod tests {
         assert!(plan.machines[1].died && plan.machines[1].restarted);
         assert_eq!(plan.machines[0].down[0].to, i64::MAX);
         assert_eq!(plan.records[0].at_s, 5.0);
-        // 8 s paused, of which 3 s inside [10 s, 20 s]
-        assert_eq!(
-            plan.down_within(2, t0 + 10_000_000, t0 + 20_000_000),
-            3_000_000
-        );
         assert!(plan.skip_expected(2, t0 + 13_500_000));
         assert!(!plan.skip_expected(2, t0 + 14_500_000));
         assert!(!plan.skip_expected(1, t0 + 19_000_000));
