@@ -2,8 +2,10 @@
 //!
 //! - [`clock`]: the Lamport and vector clock rules and the die's actions (pure);
 //! - [`commands`]: the supervisor's messages during the machine's life;
+//! - [`connect`]: the set-up phases: listen, accept, dial the peers, wait for them;
 //! - [`wire`]: the frame codec;
-//! - [`mesh`]: listen, dial, handshake, reader and writer tasks;
+//! - [`mesh`]: listen, dial, handshake, the reader tasks;
+//! - [`link`]: the writer task of one link, through its delays and partitions;
 //! - [`step`]: a tick's decision (receive, or roll the die), shared with the simulated twin;
 //! - [`tick`]: the tick loop;
 //! - [`ticker`]: the tick schedule, the missed-tick rule and the precise (timerfd) timer;
@@ -16,6 +18,8 @@
 
 pub mod clock;
 pub mod commands;
+pub mod connect;
+pub mod link;
 pub mod log_layer;
 pub mod mesh;
 pub mod process;
