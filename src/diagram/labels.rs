@@ -1,0 +1,71 @@
+//! The diagram's text: a dot's hover title and the time axis's round tick labels.
+
+use crate::timeline::{Event, Kind};
+
+use super::window::Window;
+
+/// "machine 1 · send · lamport 12 · vc [3,12,0] · t=1.234567 s".
+pub fn hover(e: &Event, t: f64) -> String {
+    let mut text = format!(
+        "machine {} · {} · lamport {}",
+        e.machine,
+        e.name(),
+        e.lamport.unwrap_or(0)
+    );
+    if !e.vc.is_empty() {
+        let vc: Vec<String> = e.vc.iter().map(u64::to_string).collect();
+        text.push_str(&format!(" · vc [{}]", vc.join(",")));
+    }
+    match &e.kind {
+        Kind::Send { to } => {
+            let to: Vec<String> = to.iter().map(|i| i.to_string()).collect();
+            text.push_str(&format!(" · to {}", to.join(",")));
+        }
+        Kind::Recv {
+            from,
+            msg_clock,
+            queue,
+        } => text.push_str(&format!(
+            " · from {from} (msg clock {msg_clock}) · queue {queue}"
+        )),
+        _ => {}
+    }
+    text.push_str(&format!(" · t={t:.6} s"));
+    text
+}
+
+/// Round tick positions (1, 2 or 5 times a power of ten) across the window, with labels.
+pub fn axis_ticks(window: Window) -> Vec<(f64, String)> {
+    let span = window.to_s - window.from_s;
+    let raw = span / 8.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * power)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * power);
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let mut ticks = Vec::new();
+    let mut k = (window.from_s / step).ceil();
+    while k * step <= window.to_s + step * 1e-9 {
+        let t = k * step;
+        ticks.push((t, format!("{t:.decimals$}")));
+        k += 1.0;
+    }
+    ticks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_ticks_are_round_numbers_inside_the_window() {
+        let ticks = axis_ticks(Window {
+            from_s: 0.013,
+            to_s: 0.1,
+        });
+        let labels: Vec<&str> = ticks.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["0.02", "0.04", "0.06", "0.08", "0.10"]);
+    }
+}
