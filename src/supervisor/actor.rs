@@ -364,15 +364,10 @@ impl Supervisor {
             }
             ChildEvent::Message(FromMachine::LogFailed { dir, error }) => {
                 // The run is worthless without this machine's log: stop it, and say why.
-                let why = format!(
-                    "machine {id}: cannot write its log in {}: {error}",
-                    dir.display()
-                );
+                let failure = format!("cannot write its log in {}: {error}", dir.display());
+                let why = format!("machine {id}: {failure}");
                 self.view.warn(&why);
-                slot.failure = Some(format!(
-                    "cannot write its log in {}: {error}",
-                    dir.display()
-                ));
+                slot.failure = Some(failure);
                 self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
                 return;
             }
