@@ -3,23 +3,29 @@
 //!
 //! Runs the real binary (three machine processes, full logging) and reads the logs:
 //! 1. the host floor: three threads sleeping to absolute 1 ms deadlines with `clock_nanosleep`,
-//!    how late they wake (what no timer on this host can beat);
+//!    how late they wake and how many 1 ms slots pass whole before they wake, by the tick loop's
+//!    own rule (what no timer on this host can beat), with the CPU time the hypervisor stole;
 //! 2. the default rates at real time: tick lateness (actual minus scheduled tick time), and the
 //!    time from launching `logiclock run` to the first tick;
-//! 3. 1,000 ticks per real second per machine, three rounds: achieved rate, skipped ticks,
-//!    lateness;
+//! 3. 1,000 ticks per real second per machine, three rounds, each right after a host floor of
+//!    the same length: achieved rate, skipped ticks beside the slots the floor missed, lateness;
 //! 4. 10,000 ticks per second per machine: the gap between consecutive ticks, in periods
 //!    (evenly spaced ticks have gaps near 1; tokio's 1 ms wheel made bursts of 10);
 //! 5. rising rates: the highest at which every machine stays within 0.1% of its rate with at
 //!    most 0.1% of its ticks skipped.
 //!
 //! Run: `cargo bench --bench ticks` (about 3 minutes), or `cargo bench --bench ticks -- --quick`.
+//! With `-- --fifo` the machines and the floor threads run under `SCHED_FIFO` (util-linux's
+//! `chrt`; needs root or `CAP_SYS_NICE`).
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use tokio::time::Instant;
+
 use logiclock::log_format::{log_file_name, Event};
+use logiclock::machine::ticker::Schedule;
 use logiclock::manifest::Manifest;
 use logiclock::runlog::read_log_lines;
 
@@ -38,14 +44,25 @@ struct Figures {
     cpu_ms: Vec<u64>,
     rss_kb: Vec<u64>,
     real_s: f64,
+    /// CPU time stolen by the hypervisor during the run, ms.
+    steal_ms: Option<u64>,
 }
 
-fn run(dir: &Path, name: &str, scenario: &str) -> Figures {
+/// Run `scenario` with the real binary (under `SCHED_FIFO` with `fifo`) and read its logs.
+fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, scenario).unwrap();
     let out = dir.join(name);
     let launched = SystemTime::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_logiclock"))
+    let steal = Steal::now();
+    let mut command = if fifo {
+        let mut chrt = Command::new("chrt");
+        chrt.args(["--fifo", "10", env!("CARGO_BIN_EXE_logiclock")]);
+        chrt
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_logiclock"))
+    };
+    let status = command
         .args([
             "run",
             path.to_str().unwrap(),
@@ -57,6 +74,7 @@ fn run(dir: &Path, name: &str, scenario: &str) -> Figures {
         .status()
         .expect("failed to run logiclock");
     assert!(status.success(), "{name}: logiclock failed: {status}");
+    let steal_ms = steal.since();
     let manifest = Manifest::read(&out).unwrap();
     let mut figures = Figures {
         rates: vec![],
@@ -69,6 +87,7 @@ fn run(dir: &Path, name: &str, scenario: &str) -> Figures {
         cpu_ms: vec![],
         rss_kb: vec![],
         real_s: manifest.scenario.duration_s / manifest.scenario.speedup,
+        steal_ms,
     };
     let launched_us = launched
         .duration_since(std::time::UNIX_EPOCH)
@@ -140,15 +159,45 @@ fn worst_off(f: &Figures) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Lateness percentiles of the host floor, ms: (p50, p99).
-type Floor = (f64, f64);
+/// What the host's own timers do at a 1 ms period.
+#[derive(Clone, Copy)]
+struct Floor {
+    /// Lateness percentiles, ms.
+    p50: f64,
+    p99: f64,
+    max: f64,
+    /// Slots that passed whole before a thread woke, of `slots`.
+    missed: u64,
+    slots: u64,
+    /// CPU time stolen by the hypervisor meanwhile, ms.
+    steal_ms: Option<u64>,
+}
+
+impl std::fmt::Display for Floor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "late p50 {:.3} ms p99 {:.3} ms max {:.3} ms; missed {} of {} 1 ms slots; {}",
+            self.p50,
+            self.p99,
+            self.max,
+            self.missed,
+            self.slots,
+            stolen(self.steal_ms)
+        )
+    }
+}
+
+fn stolen(steal_ms: Option<u64>) -> String {
+    steal_ms.map_or("steal not known".into(), |ms| format!("{ms} ms stolen"))
+}
 
 fn report(label: &str, f: &Figures, floor: Floor) {
     let (p50, p99) = (pct(&f.late_us, 0.5), pct(&f.late_us, 0.99));
     println!(
         "{label:<26} achieved {:>26} ticks/s  worst off {:.3}%  skipped {:>3} of {:>6}  \
          late p50 {p50:.3} ms ({:.1}x floor) p99 {p99:.3} ms ({:.1}x floor) max {:.3} ms  \
-         launch->first tick {:.0} ms  cpu/machine {:.0}% rss/machine {} KiB",
+         launch->first tick {:.0} ms  cpu/machine {:.0}% rss/machine {} KiB  {}",
         f.achieved
             .iter()
             .map(|a| format!("{a:.1}"))
@@ -157,12 +206,13 @@ fn report(label: &str, f: &Figures, floor: Floor) {
         worst_off(f) * 100.0,
         f.skipped,
         f.ticks + f.skipped,
-        p50 / floor.0,
-        p99 / floor.1,
+        p50 / floor.p50,
+        p99 / floor.p99,
         pct(&f.late_us, 1.0),
         f.launch_ms,
         f.cpu_ms.iter().sum::<u64>() as f64 / f.cpu_ms.len() as f64 / 10.0 / f.real_s,
         f.rss_kb.iter().max().unwrap(),
+        stolen(f.steal_ms),
     );
 }
 
@@ -174,36 +224,48 @@ fn scenario(duration_s: f64, speedup: f64, seed: u64, rates: &str) -> String {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let fifo = std::env::args().any(|a| a == "--fifo");
     let tmp = tempfile::tempdir().unwrap();
+    if fifo {
+        println!("every machine and floor thread under SCHED_FIFO priority 10 (chrt)");
+    }
 
-    let floor = host_floor(if quick { 3 } else { 10 });
-    println!(
-        "host floor: 3 threads sleeping to absolute 1 ms deadlines wake p50 {:.3} ms p99 {:.3} ms late",
-        floor.0, floor.1
-    );
+    let floor = host_floor(if quick { 3 } else { 10 }, fifo);
+    println!("host floor: 3 threads sleeping to absolute 1 ms deadlines: {floor}");
 
     let default_s = if quick { 10.0 } else { 30.0 };
     let f = run(
         tmp.path(),
         "default",
         &scenario(default_s, 1.0, 1, "[1, 3, 6]"),
+        fifo,
     );
     report("default rates 1,3,6 /s", &f, floor);
 
-    let real_s = if quick { 3.0 } else { 10.0 };
+    // Each round right after the floor for as long: a slot the host itself misses is one no tick
+    // loop can keep, so the skipped ticks are judged against the floor's missed slots.
+    let real_s = if quick { 3 } else { 10 };
     for round in 1..=3u64 {
+        let before = host_floor(real_s, fifo);
         let f = run(
             tmp.path(),
             &format!("k1000-{round}"),
-            &scenario(real_s * 100.0, 100.0, round, "[10, 10, 10]"),
+            &scenario(real_s as f64 * 100.0, 100.0, round, "[10, 10, 10]"),
+            fifo,
         );
         report(&format!("1,000 ticks/s, round {round}"), &f, floor);
+        println!(
+            "  round {round}: logiclock skipped {} of {} ticks; the host floor just before: {before}",
+            f.skipped,
+            f.ticks + f.skipped
+        );
     }
 
     let f = run(
         tmp.path(),
         "k10000",
         &scenario(3.0 * 10_000.0, 10_000.0, 2, "[1, 1, 1]"),
+        fifo,
     );
     report("10,000 ticks/s", &f, floor);
     let gap = |p: f64| f.gaps[((f.gaps.len() - 1) as f64 * p).round() as usize];
@@ -223,6 +285,7 @@ fn main() {
             tmp.path(),
             &format!("ramp{rate}"),
             &scenario(3.0 * f64::from(rate), f64::from(rate), 3, "[1, 1, 1]"),
+            fifo,
         );
         report(&format!("{rate} ticks/s per machine"), &f, floor);
         if worst_off(&f) > 0.001 || f.skipped as f64 > 0.001 * (f.ticks + f.skipped) as f64 {
@@ -236,36 +299,89 @@ fn main() {
 }
 
 /// Three threads (like three machines) sleeping to absolute deadlines 1 ms apart with
-/// `clock_nanosleep(TIMER_ABSTIME)` for `seconds`: how late they wake, ms (p50, p99).
-fn host_floor(seconds: u64) -> Floor {
+/// `clock_nanosleep(TIMER_ABSTIME)` for `seconds`, judged by the tick loop's own [`Schedule`]:
+/// how late they wake, and how many 1 ms slots passed whole before a thread woke (the ticks a
+/// perfect tick loop on this host would skip). With `fifo`, each thread asks `chrt` for
+/// `SCHED_FIFO` first.
+fn host_floor(seconds: u64, fifo: bool) -> Floor {
     use nix::sys::time::TimeSpec;
     use nix::time::{clock_gettime, clock_nanosleep, ClockId, ClockNanosleepFlags};
+    let steal = Steal::now();
     let threads: Vec<_> = (0..3)
         .map(|_| {
             std::thread::spawn(move || {
+                if fifo {
+                    chrt_this_thread();
+                }
                 let period = Duration::from_millis(1);
-                let mut late = Vec::new();
-                let start = clock_gettime(ClockId::CLOCK_MONOTONIC).unwrap();
-                let mut due = start;
-                while late.len() < seconds as usize * 1000 {
-                    due = due + TimeSpec::from_duration(period);
+                let slots = seconds * 1000;
+                // The schedule's instants, and the monotonic clock they stand for.
+                let start = Instant::now() + period;
+                let mono = clock_gettime(ClockId::CLOCK_MONOTONIC).unwrap()
+                    + TimeSpec::from_duration(start - Instant::now());
+                let mut schedule = Schedule::new(start, period, 0);
+                let (mut late, mut missed) = (Vec::new(), 0);
+                while schedule.deadline() < start + period * slots as u32 {
+                    let due = mono + TimeSpec::from_duration(schedule.deadline() - start);
                     let _ = clock_nanosleep(
                         ClockId::CLOCK_MONOTONIC,
                         ClockNanosleepFlags::TIMER_ABSTIME,
                         &due,
                     );
-                    let now = clock_gettime(ClockId::CLOCK_MONOTONIC).unwrap();
-                    let over = Duration::from(now).saturating_sub(Duration::from(due));
-                    late.push(over.as_micros() as u64);
+                    let tick = schedule.due(Instant::now());
+                    late.push(tick.late.as_micros() as u64);
+                    missed += tick.skipped.map_or(0, |(_, count)| count);
                 }
-                late
+                (late, missed)
             })
         })
         .collect();
-    let mut late: Vec<u64> = threads
-        .into_iter()
-        .flat_map(|t| t.join().unwrap())
-        .collect();
+    let (mut late, mut missed) = (Vec::new(), 0);
+    for thread in threads {
+        let (l, m) = thread.join().unwrap();
+        late.extend(l);
+        missed += m;
+    }
     late.sort_unstable();
-    (pct(&late, 0.5), pct(&late, 0.99))
+    Floor {
+        p50: pct(&late, 0.5),
+        p99: pct(&late, 0.99),
+        max: pct(&late, 1.0),
+        missed,
+        slots: 3 * seconds * 1000,
+        steal_ms: steal.since(),
+    }
+}
+
+/// Put the calling thread under `SCHED_FIFO` priority 10 with util-linux's `chrt`.
+fn chrt_this_thread() {
+    let tid = nix::unistd::gettid().to_string();
+    let status = Command::new("chrt")
+        .args(["--fifo", "--pid", "10", &tid])
+        .status()
+        .expect("failed to run chrt");
+    assert!(status.success(), "chrt refused SCHED_FIFO: {status}");
+}
+
+/// CPU time the hypervisor took from this virtual machine (the `steal` column of
+/// `/proc/stat`), to tell a host stall from the tick loop's own.
+struct Steal(Option<u64>);
+
+impl Steal {
+    fn now() -> Steal {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        // cpu user nice system idle iowait irq softirq steal ...
+        let ticks = stat
+            .lines()
+            .next()
+            .and_then(|cpu| cpu.split_whitespace().nth(8))
+            .and_then(|steal| steal.parse().ok());
+        Steal(ticks)
+    }
+
+    /// Milliseconds stolen since `self`, over all CPUs (`None` off Linux); `/proc/stat` counts
+    /// in USER_HZ, 100 per second on Linux.
+    fn since(&self) -> Option<u64> {
+        Some((Steal::now().0? - self.0?) * 10)
+    }
 }
