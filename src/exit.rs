@@ -3,8 +3,8 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | done, and clean (every machine stopped cleanly; every check passed) |
-//! | 1 | done but not clean (a machine died or was killed, a check failed), or a failure |
+//! | 0 | done, and clean (`run`: every machine stopped cleanly; `analyze`: every check passed) |
+//! | 1 | done but not clean (a machine died or was killed; `analyze`: a check failed), or a failure |
 //! | 2 | bad input: a scenario, flag, directory, port or log the command cannot use |
 //! | 130 / 143 | a run stopped by SIGINT / SIGTERM |
 
