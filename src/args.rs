@@ -105,12 +105,19 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
         let scenario = Scenario::load(&args.scenario, &overrides)?;
         runs.push((planned, scenario));
     }
-    let dir = args.out.unwrap_or_else(|| {
-        let name = format!("{}-batch", scenario.name);
-        run_dir::default_path(&PathBuf::from(RUNS_ROOT), &name, scenario.seed)
-    });
+    // Like a run's: `--out` exactly, or the default name, moving on to `-2`, `-3` when another
+    // batch of the same seed took it in the same second.
+    let (dir, naming) = match args.out {
+        Some(out) => (out, run_dir::Naming::Exact),
+        None => {
+            let name = format!("{}-batch", scenario.name);
+            let path = run_dir::default_path(&PathBuf::from(RUNS_ROOT), &name, scenario.seed);
+            (path, run_dir::Naming::NextFree)
+        }
+    };
     Ok(Request::Batch(BatchRequest {
         dir,
+        naming,
         runs,
         quiet: args.quiet,
         engine: args.engine,

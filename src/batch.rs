@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::exit::{Exit, Failed, Outcome};
 use crate::manifest::Engine;
 use crate::scenario::Scenario;
+use crate::supervisor::run_dir::Naming;
 use crate::supervisor::{self, RunOptions, RunReport, SupervisorError};
 use crate::sweep::Sweep;
 
@@ -72,7 +73,9 @@ fn value_label(value: &toml::Value) -> String {
 /// A batch of runs, each with its own directory inside `dir`, every scenario already loaded.
 #[derive(Debug)]
 pub struct BatchRequest {
+    /// The batch directory asked for, claimed the way `naming` says.
     pub dir: PathBuf,
+    pub naming: Naming,
     pub runs: Vec<(PlannedRun, Scenario)>,
     pub quiet: bool,
     pub engine: Engine,
@@ -82,7 +85,7 @@ pub struct BatchRequest {
 /// line per run. A signal ends the batch after the run it stopped; the batch exits with its
 /// worst run's code.
 pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
-    supervisor::run_dir::claim(&request.dir, supervisor::run_dir::Naming::Exact)
+    let dir = supervisor::run_dir::claim(&request.dir, request.naming)
         .map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
     let mut rows = Vec::with_capacity(total);
@@ -90,8 +93,8 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
     for (n, (run, scenario)) in request.runs.into_iter().enumerate() {
         eprintln!("[{}/{total}] {}", n + 1, run.label);
         let options = RunOptions {
-            out: Some(request.dir.join(&run.label)),
-            runs_root: request.dir.clone(),
+            out: Some(dir.join(&run.label)),
+            runs_root: dir.clone(),
             quiet: request.quiet,
             engine: request.engine,
         };
@@ -122,7 +125,7 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             break;
         }
     }
-    let mut table = format!("\nbatch of {total} runs in {}:\n", request.dir.display());
+    let mut table = format!("\nbatch of {total} runs in {}:\n", dir.display());
     for row in rows {
         table.push_str(&format!("  {row}\n"));
     }

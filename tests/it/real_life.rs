@@ -225,6 +225,45 @@ fn release(go: &Path) {
 }
 
 #[test]
+fn two_batches_of_one_seed_in_one_second_get_two_default_directories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(
+        tmp.path(),
+        "twin.toml",
+        "machines = 2\nduration_s = 1\nseed = 5\n",
+    );
+    // Twin batches take milliseconds, so both start in the same second; the second one found
+    // the default name taken and exited 2 before.
+    for round in 0..3 {
+        let go = tmp.path().join(format!("go-{round}"));
+        let start = || {
+            at_once(&go)
+                .arg("run")
+                .arg(&scenario)
+                .args(["--engine", "sim", "--repeat", "2", "--quiet"])
+                .current_dir(tmp.path())
+                .spawn()
+        };
+        let (a, b) = (start(), start());
+        release(&go);
+        for done in [a.finish(), b.finish()] {
+            assert_eq!(done.code(), Some(0), "round {round}: {}", done.describe());
+        }
+    }
+    let batches: Vec<PathBuf> = std::fs::read_dir(tmp.path().join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(batches.len(), 6, "{batches:?}");
+    for batch in batches {
+        for seed in ["seed5", "seed6"] {
+            let run = batch.join(seed);
+            assert!(run.join("manifest.json").is_file(), "{}", run.display());
+        }
+    }
+}
+
+#[test]
 fn of_two_runs_racing_for_one_out_directory_exactly_one_gets_it() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = util::scenario(
