@@ -3,6 +3,8 @@
 
 use crate::timeline::{Timeline, TimelineError};
 
+use super::layout::{PLOT_LEFT, PLOT_RIGHT};
+
 /// Clock events in the default window.
 pub const DEFAULT_EVENTS: usize = 150;
 
@@ -17,6 +19,17 @@ impl Window {
     /// Whether `t` (seconds since the run start) is inside the window.
     pub fn contains(&self, t: f64) -> bool {
         (self.from_s..=self.to_s).contains(&t)
+    }
+
+    /// Where `t` (seconds since the run start) falls on the plot, which spans the window: px
+    /// from the picture's left edge.
+    pub fn x(&self, t: f64) -> f64 {
+        PLOT_LEFT + (t - self.from_s) / (self.to_s - self.from_s) * (PLOT_RIGHT - PLOT_LEFT)
+    }
+
+    /// Where `t`, moved inside the window first, falls on the plot.
+    pub fn clipped_x(&self, t: f64) -> f64 {
+        self.x(t.clamp(self.from_s, self.to_s))
     }
 }
 
