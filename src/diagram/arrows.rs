@@ -173,26 +173,29 @@ mod tests {
         (timeline, message)
     }
 
-    fn lane(machine: u32, y: f64) -> Lane {
-        Lane {
+    /// The arrows of [`one_message`] in the window `from_s` to `to_s`, machine 0's lane at
+    /// y = 100 and machine 1's at y = 200.
+    fn arrows_in(from_s: f64, to_s: f64) -> Vec<Arrow> {
+        let (timeline, message) = one_message();
+        let lane = |machine: u32, y| Lane {
             machine,
             colour: machine as usize,
             y,
             label: String::new(),
             sublabel: String::new(),
             segments: Vec::new(),
-        }
+        };
+        let lanes = [lane(0, 100.0), lane(1, 200.0)];
+        message_arrows(&timeline, &[message], &lanes, Window { from_s, to_s })
     }
 
     #[test]
     fn a_message_arrow_goes_from_its_send_dot_to_the_edge_of_its_receive_dot() {
-        let (timeline, message) = one_message();
-        let lanes = [lane(0, 100.0), lane(1, 200.0)];
         let window = Window {
             from_s: 0.0,
             to_s: 4.0,
         };
-        let arrows = message_arrows(&timeline, &[message], &lanes, window);
+        let arrows = arrows_in(window.from_s, window.to_s);
         let [arrow] = arrows.as_slice() else {
             panic!("one arrow expected: {arrows:?}");
         };
@@ -207,23 +210,14 @@ mod tests {
 
     #[test]
     fn a_message_in_flight_at_the_window_start_begins_on_the_plot_edge() {
-        let (timeline, message) = one_message();
-        let lanes = [lane(0, 100.0), lane(1, 200.0)];
-        let window = Window {
-            from_s: 2.0,
-            to_s: 4.0,
-        };
-        let arrows = message_arrows(&timeline, &[message], &lanes, window);
+        let arrows = arrows_in(2.0, 4.0);
         let [arrow] = arrows.as_slice() else {
             panic!("one arrow expected: {arrows:?}");
         };
         // Halfway through its flight: halfway between the lanes.
         assert_eq!((arrow.x1, arrow.y1), (PLOT_LEFT, 150.0));
         assert!(arrow.clipped_start && !arrow.clipped_end);
-        let after = Window {
-            from_s: 3.5,
-            to_s: 4.0,
-        };
-        assert_eq!(message_arrows(&timeline, &[message], &lanes, after), []);
+        // Received before the window starts: no arrow.
+        assert_eq!(arrows_in(3.5, 4.0), []);
     }
 }

@@ -1,5 +1,6 @@
 //! The time window of a diagram: given by `--from`/`--to`, or by default the first
-//! [`DEFAULT_EVENTS`] clock events from the start, so that a long run stays readable.
+//! [`DEFAULT_EVENTS`] clock events from the start, so that a long run stays readable. The plot
+//! spans the window: [`Window::x`] is where a time falls on it.
 
 use crate::timeline::{Timeline, TimelineError};
 
