@@ -1,8 +1,33 @@
-//! The diagram's text: a dot's hover title and the time axis's round tick labels.
+//! The diagram's text: its title and subtitle, a dot's hover title and the time axis's round
+//! tick labels.
 
-use crate::timeline::{Event, Kind};
+use crate::timeline::{Event, Kind, Timeline};
 
 use super::window::Window;
+
+/// "Space-time diagram of <run directory name>".
+pub fn title(timeline: &Timeline) -> String {
+    let run = timeline.dir.file_name().map_or_else(
+        || timeline.dir.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    format!("Space-time diagram of {run}")
+}
+
+/// How many of the run's clock events the window shows (`shown`), and when the window is.
+pub fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
+    let clock_events = timeline
+        .events
+        .iter()
+        .filter(|e| e.is_clock_event())
+        .count();
+    format!(
+        "{shown} of {clock_events} clock events, {:.3} s to {:.3} s after the run start (system time; model time runs {}× faster) · hover a dot for its clocks",
+        window.from_s,
+        window.to_s,
+        timeline.speedup
+    )
+}
 
 /// "machine 1 · send · lamport 12 · vc [3,12,0] · t=1.234567 s".
 pub fn hover(e: &Event, t: f64) -> String {

@@ -1,13 +1,15 @@
 //! `logiclock diagram`: the space-time diagram of a run as an SVG picture.
 //!
 //! [`window`] picks the time window; [`faults`] reads deaths, restarts, fault spans and drops;
-//! [`layout`] places lanes, dots, arrows and those marks (pure geometry), with the text of
-//! [`labels`];
+//! [`layout`] places lanes ([`lanes`]), dots, arrows ([`arrows`]) and those marks (pure
+//! geometry), with the text of [`labels`];
 //! [`svg`] renders a layout as text; [`command`] runs it for the CLI.
 
+pub mod arrows;
 pub mod command;
 pub mod faults;
 pub mod labels;
+pub mod lanes;
 pub mod layout;
 pub mod svg;
 pub mod window;

@@ -1,7 +1,10 @@
 //! The time window of a diagram: given by `--from`/`--to`, or by default the first
-//! [`DEFAULT_EVENTS`] clock events from the start, so that a long run stays readable.
+//! [`DEFAULT_EVENTS`] clock events from the start, so that a long run stays readable. The plot
+//! spans the window: [`Window::x`] is where a time falls on it.
 
 use crate::timeline::{Timeline, TimelineError};
+
+use super::layout::{PLOT_LEFT, PLOT_RIGHT};
 
 /// Clock events in the default window.
 pub const DEFAULT_EVENTS: usize = 150;
@@ -17,6 +20,17 @@ impl Window {
     /// Whether `t` (seconds since the run start) is inside the window.
     pub fn contains(&self, t: f64) -> bool {
         (self.from_s..=self.to_s).contains(&t)
+    }
+
+    /// Where `t` (seconds since the run start) falls on the plot, which spans the window: px
+    /// from the picture's left edge.
+    pub fn x(&self, t: f64) -> f64 {
+        PLOT_LEFT + (t - self.from_s) / (self.to_s - self.from_s) * (PLOT_RIGHT - PLOT_LEFT)
+    }
+
+    /// Where `t`, moved inside the window first, falls on the plot.
+    pub fn clipped_x(&self, t: f64) -> f64 {
+        self.x(t.clamp(self.from_s, self.to_s))
     }
 }
 

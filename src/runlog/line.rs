@@ -125,8 +125,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
         )));
     }
     let need = |value: Option<u64>, field: &str| {
-        value
-            .ok_or_else(|| LineError::Malformed(format!("`{}` line without `{field}`", flat.event)))
+        required(value, flat.event, field).map_err(LineError::Malformed)
     };
     let ev = match flat.event {
         "start" => {
@@ -147,9 +146,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
         "send" => Ev::Send {
             tick: need(flat.tick, "tick")?,
             lamport: need(flat.lamport, "lamport")?,
-            to: flat
-                .to
-                .ok_or_else(|| LineError::Malformed("`send` line without `to`".into()))?,
+            to: required(flat.to, flat.event, "to").map_err(LineError::Malformed)?,
         },
         "recv" => Ev::Recv {
             tick: need(flat.tick, "tick")?,
@@ -169,9 +166,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
             skipped: need(flat.skipped, "skipped")?,
         },
         "dropped" => {
-            let to = flat
-                .to
-                .ok_or_else(|| LineError::Malformed("`dropped` line without `to`".into()))?;
+            let to = required(flat.to, flat.event, "to").map_err(LineError::Malformed)?;
             let mut ids = to.iter();
             let (Some(to), None) = (ids.next(), ids.next()) else {
                 return Err(LineError::Malformed(
@@ -186,6 +181,12 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
         _ => Ev::Other,
     };
     Ok(Parsed { ts, ev, flat })
+}
+
+/// `value`, or the message that a line of event `event` lacks its field `field`: the one wording
+/// of a missing field, for [`parse_line`] and for the full lines of [`super::lines`].
+pub(super) fn required<T>(value: Option<T>, event: &str, field: &str) -> Result<T, String> {
+    value.ok_or_else(|| format!("`{event}` line without `{field}`"))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::log_format::{Event, LogLine};
 
 use super::error::{RunLogError, Warning};
-use super::line::{Ev, Parsed};
+use super::line::{required, Ev, Parsed};
 use super::read::read_log;
 
 /// Every line of the log at `path` of machine `machine`, and the warning of a cut last line.
@@ -40,16 +40,6 @@ pub fn read_log_lines(
 pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
     let f = parsed.flat;
     let name = f.event;
-    let need = |value: Option<u64>, field: &str| {
-        value.ok_or_else(|| format!("`{name}` line without `{field}`"))
-    };
-    let text = |value: Option<std::borrow::Cow<'_, str>>, field: &str| {
-        value
-            .map(|v| v.into_owned())
-            .ok_or_else(|| format!("`{name}` line without `{field}`"))
-    };
-    let small =
-        |value: Option<u32>, field: &str| need(value.map(u64::from), field).map(|v| v as u32);
     let vc = f.vc.unwrap_or_default();
     let event = match parsed.ev {
         Ev::Start {
@@ -60,21 +50,21 @@ pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
             format,
             rate,
             interval_us,
-            machines: small(f.machines, "machines")?,
+            machines: required(f.machines, name, "machines")?,
             incarnation: f.incarnation.unwrap_or(0),
         },
         Ev::Internal { tick, lamport } => Event::Internal {
             tick,
             lamport,
             vc,
-            late_us: need(f.late_us, "late_us")?,
+            late_us: required(f.late_us, name, "late_us")?,
         },
         Ev::Send { tick, lamport, to } => Event::Send {
             tick,
             lamport,
             to: to.iter().collect(),
             vc,
-            late_us: need(f.late_us, "late_us")?,
+            late_us: required(f.late_us, name, "late_us")?,
         },
         Ev::Recv {
             tick,
@@ -89,7 +79,7 @@ pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
             msg_clock,
             queue,
             vc,
-            late_us: need(f.late_us, "late_us")?,
+            late_us: required(f.late_us, name, "late_us")?,
         },
         Ev::Skipped { first, count } => Event::Skipped { first, count },
         Ev::Stop {
@@ -102,36 +92,36 @@ pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
             queue,
             ticks,
             skipped,
-            cpu_ms: need(f.cpu_ms, "cpu_ms")?,
-            max_rss_kb: need(f.max_rss_kb, "max_rss_kb")?,
+            cpu_ms: required(f.cpu_ms, name, "cpu_ms")?,
+            max_rss_kb: required(f.max_rss_kb, name, "max_rss_kb")?,
         },
         Ev::Dropped { to, lamport } => Event::Dropped {
             to: vec![to],
             lamport,
-            reason: parse_text(text(f.reason, "reason")?, name)?,
+            reason: parse_text(&required(f.reason, name, "reason")?, name)?,
         },
         Ev::Other => match name {
             "fault" => Event::Fault {
-                kind: parse_text(text(f.kind, "kind")?, name)?,
+                kind: parse_text(&required(f.kind, name, "kind")?, name)?,
                 peer: f.peer,
-                detail: text(f.detail, "detail")?,
+                detail: required(f.detail, name, "detail")?.into_owned(),
             },
             "peer_connected" => Event::PeerConnected {
-                peer: small(f.peer, "peer")?,
-                addr: text(f.addr, "addr")?,
+                peer: required(f.peer, name, "peer")?,
+                addr: required(f.addr, name, "addr")?.into_owned(),
             },
             "peer_gone" => Event::PeerGone {
-                peer: small(f.peer, "peer")?,
-                reason: text(f.reason, "reason")?,
+                peer: required(f.peer, name, "peer")?,
+                reason: required(f.reason, name, "reason")?.into_owned(),
             },
             "refused" => Event::Refused {
-                addr: text(f.addr, "addr")?,
-                reason: text(f.reason, "reason")?,
+                addr: required(f.addr, name, "addr")?.into_owned(),
+                reason: required(f.reason, name, "reason")?.into_owned(),
                 // Formats 1 to 3 wrote one line per refused connection.
                 count: f.count.unwrap_or(1),
             },
             "warning" => Event::Warning {
-                message: text(f.message, "message")?,
+                message: required(f.message, name, "message")?.into_owned(),
             },
             _ => Event::Unknown,
         },
@@ -144,8 +134,36 @@ pub fn log_line(parsed: Parsed<'_>) -> Result<LogLine, String> {
 }
 
 /// A text field read as the contract's type for it (a string, or an enum of known strings).
-fn parse_text<T: std::str::FromStr>(value: String, event: &str) -> Result<T, String> {
+fn parse_text<T: std::str::FromStr>(value: &str, event: &str) -> Result<T, String> {
     value
         .parse()
         .map_err(|_| format!("`{event}` line with an unknown value {value:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runlog::parse_line;
+
+    /// The full line of machine 1 with fields `rest`, which the fast parser accepts.
+    fn full(rest: &str) -> Result<LogLine, String> {
+        let text = format!(r#"{{"timestamp":"2026-01-01T00:00:00.000010Z","machine":1,{rest}}}"#);
+        log_line(parse_line(text.as_bytes(), 1).expect("the fast parser accepts the line"))
+    }
+
+    #[test]
+    fn a_full_line_names_a_missing_field_in_the_parsers_words() {
+        assert_eq!(
+            full(r#""event":"internal","tick":1,"lamport":2"#).unwrap_err(),
+            "`internal` line without `late_us`"
+        );
+        assert_eq!(
+            full(r#""event":"peer_gone","reason":"closed""#).unwrap_err(),
+            "`peer_gone` line without `peer`"
+        );
+        assert_eq!(
+            full(r#""event":"fault","kind":"meteor","detail":"x""#).unwrap_err(),
+            "`fault` line with an unknown value \"meteor\""
+        );
+    }
 }
