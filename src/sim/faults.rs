@@ -4,7 +4,7 @@
 use super::engine::{start_line, Engine};
 use super::machine::Life;
 use super::Sink;
-use crate::fault::Action;
+use crate::fault::{Action, LinkChange};
 use crate::log_format::Event;
 use crate::log_format::FaultKind;
 
@@ -98,19 +98,15 @@ impl Engine {
                 kind,
                 note,
             } => {
+                let change = LinkChange::new(from, to, state, kind, note);
                 if self.machines[from as usize].life != Life::Dead {
-                    let line = Event::Fault {
-                        kind,
-                        peer: Some(to),
-                        detail: note.clone(),
-                    };
-                    sink.line(now, from, line);
+                    sink.line(now, from, change.line());
                 }
                 for at in self.net.set_state(from, to, state, now) {
                     self.arrivals.push((at, from, to));
                 }
                 self.schedule_arrivals();
-                (kind, vec![from, to], format!("machine {from}: {note}"))
+                change.record()
             }
         };
         self.faults.push((now, kind.to_owned(), machines, detail));

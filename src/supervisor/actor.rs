@@ -3,6 +3,8 @@
 //!
 //! It never waits on a machine: messages to a machine are queued to that machine's writer task
 //! ([`super::child`]), so a machine that stops reading cannot stall signals or deadlines.
+//!
+//! What it does about one machine's message or exit is in `news`.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -11,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::child::{end_of, ChildEvent};
+use super::child::ChildEvent;
 use super::display::LiveView;
 use super::error::SupervisorError;
 use super::faults::{self, Carried};
@@ -21,11 +23,12 @@ use super::signal::{self, Stop};
 use super::slot::{self, Slot, Spawner};
 use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
-use crate::control::{FromMachine, ToMachine};
+use crate::control::ToMachine;
 use crate::fault::{self, Action};
-use crate::log_format::FaultKind;
-use crate::manifest::{FaultRecord, MachineEnd};
-use crate::scenario::{ExitPolicy, Scenario};
+use crate::manifest::FaultRecord;
+use crate::scenario::Scenario;
+
+mod news;
 
 /// How long the machines have to listen, and then to connect the mesh.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(15);
@@ -42,10 +45,6 @@ fn start_delay(machines: u32) -> Duration {
 const DRAIN_GRACE: Duration = Duration::from_secs(8);
 /// How long to wait before trying a restart again when the kill's exit is not reported yet.
 const RETRY_RESTART: Duration = Duration::from_millis(20);
-/// How a machine that could not write its log ends.
-const LOG_FAILED_END: MachineEnd = MachineEnd::Exited {
-    code: crate::control::EXIT_LOG_FAILED as i32,
-};
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
@@ -332,92 +331,6 @@ impl Supervisor {
                 self.stop = Some(request);
             }
             Event::Child(id, event) => self.on_child(id, event),
-        }
-    }
-
-    /// React to what machine `id` did.
-    fn on_child(&mut self, id: u32, event: ChildEvent) {
-        let Some(slot) = self.slots.get_mut(id as usize) else {
-            return;
-        };
-        let input = match event {
-            ChildEvent::Message(FromMachine::Listening { addr }) => {
-                slot.addr = Some(addr);
-                Input::Listened
-            }
-            ChildEvent::Message(FromMachine::MeshReady) => Input::MeshReady,
-            ChildEvent::Message(FromMachine::Stopping) => Input::AnsweredStop,
-            ChildEvent::Message(FromMachine::Status {
-                tick,
-                lamport,
-                queue,
-            }) => return self.view.machine(id, tick, lamport, queue),
-            ChildEvent::Message(FromMachine::Stopped(report)) => {
-                self.view.machine_stopped(id, &report);
-                slot.report = Some(report);
-                return;
-            }
-            ChildEvent::Message(FromMachine::Failed { message }) => {
-                self.view.note(&format!("machine {id} failed: {message}"));
-                slot.failure = Some(message);
-                return;
-            }
-            ChildEvent::Message(FromMachine::LogFailed { dir, error }) => {
-                // The run is worthless without this machine's log: stop it, and say why.
-                let failure = format!("cannot write its log in {}: {error}", dir.display());
-                let why = format!("machine {id}: {failure}");
-                self.view.warn(&why);
-                slot.failure = Some(failure);
-                self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
-                return;
-            }
-            ChildEvent::BadOutput(text) => {
-                return self
-                    .view
-                    .note(&format!("machine {id} sent a bad control line: {text}"));
-            }
-            ChildEvent::Exited(status) => Input::Exit(end_of(&status)),
-        };
-        let before = slot.state;
-        let rejoining = slot.rejoining();
-        match slot.apply(input) {
-            // Late news from a machine already told to stop or killed changes nothing.
-            Err(_) => {}
-            Ok(MachineState::Listening) if rejoining => {
-                let addr = slot.addr.expect("set just above");
-                faults::rejoin_listening(&self.slots, id, addr);
-            }
-            Ok(MachineState::MeshReady) if rejoining => {
-                let at_unix_us = self.start_at_unix_us;
-                if slot.apply(Input::Start).is_ok() {
-                    slot.child.send(ToMachine::Start { at_unix_us });
-                    self.view.note(&format!("machine {id} rejoined the mesh"));
-                }
-            }
-            Ok(MachineState::Exited(end)) => {
-                if matches!(before, MachineState::Killing(Killer::Fault)) {
-                    self.view.machine_killed(id);
-                } else if let Some(failure) = slot.failure.clone().filter(|_| end == LOG_FAILED_END)
-                {
-                    // Its log failure is already reported, and the run already stopping.
-                    self.view.machine_died(id, &format!("failed: {failure}"));
-                    let detail = format!("machine {id} died: {end}");
-                    faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
-                } else if slot.report.is_none() && !matches!(before, MachineState::Killing(_)) {
-                    let why = format!(
-                        "machine {id} (pid {}) died before it was told to stop: {end}",
-                        slot.child.pid
-                    );
-                    self.view.warn(&why);
-                    self.view.machine_died(id, &end.to_string());
-                    let detail = format!("machine {id} died: {end}");
-                    faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
-                    if self.spawner.scenario.on_machine_exit == ExitPolicy::Stop {
-                        self.stop = Some(StopRequest::on_death(self.stop.as_ref(), why));
-                    }
-                }
-            }
-            Ok(_) => {}
         }
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::slot::{Slot, Spawner};
 use super::state::Killer;
 use crate::control::ToMachine;
-use crate::fault::Action;
+use crate::fault::{Action, LinkChange};
 use crate::manifest::FaultRecord;
 
 /// What carrying out one fault action came to.
@@ -95,13 +95,15 @@ pub fn carry_out<E: Send + 'static>(
             kind,
             note,
         } => {
+            let change = LinkChange::new(from, to, state, kind, note);
+            let (kind, machines, detail) = change.record();
             slots[from as usize].child.send(ToMachine::Fault {
                 kind,
                 peer: Some(to),
-                detail: note.clone(),
+                detail: change.note,
                 link: Some(state),
             });
-            done(kind, vec![from, to], format!("machine {from}: {note}"))
+            done(kind, machines, detail)
         }
     }
 }

@@ -8,7 +8,8 @@
 //! - [`state`]: a machine's state and the pure transitions between states;
 //! - [`stop`]: why a run stops before its deadline (once: in order; twice: forced);
 //! - [`slot`]: one machine's process, state and manifest data; the spawner of processes;
-//! - [`actor`]: the loop that owns the slots and drives set-up, run and stop;
+//! - [`actor`]: the loop that owns the slots and drives set-up, run and stop, and (in its `news`
+//!   part) what it does about one machine's message or exit;
 //! - [`faults`]: faults on purpose and restarts, carried out on the slots;
 //! - [`report`]: the manifest, the outcome and the report of a run, built from the slots;
 //! - [`error`]: why a run could not be carried out.

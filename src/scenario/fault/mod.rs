@@ -2,10 +2,14 @@
 //! actions the supervisor carries out (kill, pause and resume, link changes).
 //!
 //! - [`spec`]: the `[[fault]]` tables as written and validated, in time order;
-//! - [`timeline`](mod@timeline): the supervisor's actions at real offsets, and a link's [`LinkState`].
+//! - [`timeline`](mod@timeline): the actions both engines carry out, at real offsets;
+//! - [`link`]: a link's [`LinkState`], and a link fault's [`LinkChange`]s as both engines carry
+//!   them out.
 
+pub mod link;
 pub mod spec;
 pub mod timeline;
 
+pub use link::{LinkChange, LinkState};
 pub use spec::{validate, Fault, PartitionMode, RawFault, MAX_DELAY_MS};
-pub use timeline::{timeline, Action, LinkState};
+pub use timeline::{timeline, Action};

@@ -1,26 +1,14 @@
-//! The supervisor's timeline of fault actions: each validated fault turned into what the
-//! supervisor does at which real offset from the start (kill, restart, pause, resume, link
-//! changes), and how a link is set while a fault holds it.
+//! The timeline of fault actions both engines carry out: each validated fault turned into what
+//! is done at which real offset from the start (kill, restart, pause, resume, link changes).
 
-use crate::log_format::FaultKind;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use crate::log_format::FaultKind;
 
+use super::link::{LinkChange, LinkState};
 use super::spec::{Fault, PartitionMode};
 
-/// How a machine treats the messages it sends to one peer; the normal state is the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkState {
-    /// Real microseconds each message is held.
-    pub delay_us: u64,
-    /// Up to this many more real microseconds, drawn per message.
-    pub jitter_us: u64,
-    /// Messages are held or dropped while this is set.
-    pub block: Option<PartitionMode>,
-}
-
-/// One thing the supervisor does at a point of the run.
+/// One thing done at a point of the run, by the supervisor or in the simulation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Kill(u32),
@@ -40,7 +28,19 @@ pub enum Action {
     },
 }
 
-/// The supervisor's actions for `faults`, at real offsets from the start, in time order.
+impl From<LinkChange> for Action {
+    fn from(change: LinkChange) -> Action {
+        Action::Link {
+            from: change.from,
+            to: change.to,
+            state: change.state,
+            kind: change.kind,
+            note: change.note,
+        }
+    }
+}
+
+/// The actions for `faults`, at real offsets from the start, in time order.
 pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
     let real = |model_s: f64| Duration::from_secs_f64(model_s / speedup);
     let real_us = |model_ms: f64| (model_ms * 1000.0 / speedup).round() as u64;
@@ -78,28 +78,11 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                     jitter_us: real_us(jitter_ms),
                     block: None,
                 };
-                let note =
+                let what =
                     format!("delay of {delay_ms} ms (+ up to {jitter_ms} ms) to machine {to}");
-                steps.push((
-                    real(at_s),
-                    Action::Link {
-                        from,
-                        to,
-                        state,
-                        kind: FaultKind::Delay,
-                        note: format!("{note} begins"),
-                    },
-                ));
-                steps.push((
-                    real(at_s + duration_s),
-                    Action::Link {
-                        from,
-                        to,
-                        state: LinkState::default(),
-                        kind: FaultKind::Delay,
-                        note: format!("{note} ends"),
-                    },
-                ));
+                let changes =
+                    LinkChange::begin_and_end((from, to), FaultKind::Delay, state, &what, "ends");
+                link_steps(&mut steps, real(at_s), real(at_s + duration_s), changes);
             }
             Fault::Partition {
                 at_s,
@@ -111,38 +94,32 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                     PartitionMode::Hold => "hold",
                     PartitionMode::Drop => "drop",
                 };
+                let cut = LinkState {
+                    block: Some(mode),
+                    ..LinkState::default()
+                };
                 for (from, to) in [(a, b), (b, a)] {
-                    let note = format!("partition ({mode_name}) from machine {to}");
-                    let cut = LinkState {
-                        block: Some(mode),
-                        ..LinkState::default()
-                    };
-                    steps.push((
-                        real(at_s),
-                        Action::Link {
-                            from,
-                            to,
-                            state: cut,
-                            kind: FaultKind::Partition,
-                            note: format!("{note} begins"),
-                        },
-                    ));
-                    steps.push((
-                        real(at_s + duration_s),
-                        Action::Link {
-                            from,
-                            to,
-                            state: LinkState::default(),
-                            kind: FaultKind::Partition,
-                            note: format!("{note} heals"),
-                        },
-                    ));
+                    let what = format!("partition ({mode_name}) from machine {to}");
+                    let kind = FaultKind::Partition;
+                    let changes = LinkChange::begin_and_end((from, to), kind, cut, &what, "heals");
+                    link_steps(&mut steps, real(at_s), real(at_s + duration_s), changes);
                 }
             }
         }
     }
     steps.sort_by_key(|(at, _)| *at);
     steps
+}
+
+/// Push a link fault's two changes: the one that begins it at `begin`, the one that ends it at `end`.
+fn link_steps(
+    steps: &mut Vec<(Duration, Action)>,
+    begin: Duration,
+    end: Duration,
+    [first, last]: [LinkChange; 2],
+) {
+    steps.push((begin, first.into()));
+    steps.push((end, last.into()));
 }
 
 #[cfg(test)]
