@@ -26,8 +26,9 @@ enum Ending {
     KilledByFault,
     /// It exited for the log failure it reported (what it said); the run is already stopping.
     AfterLogFailure(String),
-    /// It died before it was told to stop.
-    Unplanned,
+    /// It died without its final report, nobody having killed it: before it was told to stop,
+    /// or (`stopping`) while it stopped.
+    Unplanned { stopping: bool },
     /// Nothing to report: it ended after its final report, or the supervisor killed it.
     Expected,
 }
@@ -41,7 +42,8 @@ impl Ending {
         } else if let Some(failure) = failure.filter(|_| end == LOG_FAILED_END) {
             Ending::AfterLogFailure(failure.to_owned())
         } else if !reported && !matches!(before, MachineState::Killing(_)) {
-            Ending::Unplanned
+            let stopping = matches!(before, MachineState::StopAsked | MachineState::Draining);
+            Ending::Unplanned { stopping }
         } else {
             Ending::Expected
         }
@@ -129,9 +131,13 @@ impl Supervisor {
                 let detail = format!("machine {id} died: {end}");
                 faults::tell_others(&self.slots, id, FaultKind::Died, &detail);
             }
-            Ending::Unplanned => {
-                let why =
-                    format!("machine {id} (pid {pid}) died before it was told to stop: {end}");
+            Ending::Unplanned { stopping } => {
+                let when = if stopping {
+                    "while it stopped, before its final report"
+                } else {
+                    "before it was told to stop"
+                };
+                let why = format!("machine {id} (pid {pid}) died {when}: {end}");
                 self.view.warn(&why);
                 self.view.machine_died(id, &end.to_string());
                 let detail = format!("machine {id} died: {end}");
@@ -182,11 +188,11 @@ mod tests {
         let crashed = MachineEnd::Exited { code: 101 };
         assert_eq!(
             Ending::of(S::Running, crashed, DISK_FULL, false),
-            Ending::Unplanned
+            Ending::Unplanned { stopping: false }
         );
         assert_eq!(
             Ending::of(S::Running, LOG_FAILED_END, None, false),
-            Ending::Unplanned,
+            Ending::Unplanned { stopping: false },
             "the exit code alone, without the failure it said, is no log failure"
         );
     }
@@ -202,7 +208,19 @@ mod tests {
         ] {
             for end in [EXIT_0, SIGKILL] {
                 let ending = Ending::of(before, end, None, false);
-                assert_eq!(ending, Ending::Unplanned, "{before:?}, {end:?}");
+                let unplanned = Ending::Unplanned { stopping: false };
+                assert_eq!(ending, unplanned, "{before:?}, {end:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_machine_that_dies_after_it_was_told_to_stop_is_said_to_have_died_stopping() {
+        for before in [S::StopAsked, S::Draining] {
+            for end in [EXIT_0, SIGKILL] {
+                let ending = Ending::of(before, end, None, false);
+                let unplanned = Ending::Unplanned { stopping: true };
+                assert_eq!(ending, unplanned, "{before:?}, {end:?}");
             }
         }
     }
