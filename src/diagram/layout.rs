@@ -19,8 +19,8 @@ pub const PLOT_LEFT: f64 = 170.0;
 pub const PLOT_RIGHT: f64 = WIDTH - 40.0;
 /// Lamport values are written beside the dots when the window holds at most this many events.
 pub const LABEL_LIMIT: usize = 90;
-/// Lamport values need this much room between lanes.
-const LABEL_GAP: f64 = 40.0;
+/// Lamport values, and lane names on two lines, need this much room between lanes.
+pub const LABEL_GAP: f64 = 40.0;
 /// Radius of send and receive dots (internal dots are smaller).
 pub const DOT_RADIUS: f64 = 6.5;
 /// Room under the time axis for its caption and the legend.

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod labels;
 pub mod lanes;
 pub mod layout;
+pub mod legend;
 pub mod svg;
 pub mod window;
 
