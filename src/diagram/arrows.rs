@@ -162,6 +162,7 @@ mod tests {
                 ),
             ],
             warnings: Vec::new(),
+            faults: Vec::new(),
         };
         let message = Message {
             from: 0,

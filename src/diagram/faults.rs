@@ -1,6 +1,7 @@
 //! What happened to the machines besides their clock events, read from the log lines a diagram
 //! marks: deaths and restarts, pause/delay/partition spans, and dropped messages.
 
+use crate::log_format::FaultKind;
 use crate::timeline::{Kind, Timeline};
 
 /// The marks of a run, times in seconds since the run start.
@@ -31,6 +32,23 @@ fn field<'a>(detail: &'a str, key: &str) -> Option<&'a str> {
     let start = detail.find(&format!("{key}=\""))? + key.len() + 2;
     let rest = &detail[start..];
     Some(&rest[..rest.find('"')?])
+}
+
+/// When the supervisor paused `machine` and resumed it, seconds since the run start, for the
+/// pause the machine logged at `logged_us`: the manifest's last pause of it before then, and the
+/// resume after that pause (`None` when the manifest has no such pair: a run that did not end).
+fn pause_span(timeline: &Timeline, machine: u32, logged_us: i64) -> Option<(f64, f64)> {
+    let of = |kind: FaultKind| {
+        let records = timeline.faults.iter();
+        records.filter(move |(at, f)| {
+            f.kind == kind && f.machines.first() == Some(&machine) && *at <= logged_us
+        })
+    };
+    let paused = of(FaultKind::Pause).map(|&(at, _)| at).next_back()?;
+    let resumed = of(FaultKind::Resume)
+        .map(|&(at, _)| at)
+        .find(|&at| at >= paused)?;
+    Some((timeline.seconds(paused), timeline.seconds(resumed)))
 }
 
 /// Read the marks of `timeline`; a span still open at the end lasts to `end_s`.
@@ -77,14 +95,20 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                             }
                         }
                     }
-                    // The paused machine logs its pause when it resumes.
-                    "pause" => marks.spans.push(Span {
-                        machine: e.machine,
-                        kind: "pause".into(),
-                        from_s: last_clock[slot],
-                        to_s: t,
-                        detail: text,
-                    }),
+                    // The paused machine logs its pause when it resumes: the span is the
+                    // supervisor's, when the manifest has it (the machine may tick once
+                    // before it logs the pause), else from its last tick before the line.
+                    "pause" => {
+                        let (from_s, to_s) = pause_span(timeline, e.machine, e.ts_us)
+                            .unwrap_or((last_clock[slot], t));
+                        marks.spans.push(Span {
+                            machine: e.machine,
+                            kind: "pause".into(),
+                            from_s,
+                            to_s,
+                            detail: text,
+                        });
+                    }
                     "delay" | "partition" if text.contains("begins") => {
                         open.push((e.machine, kind.to_string(), other.peer, t, text));
                     }

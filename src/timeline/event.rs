@@ -21,6 +21,9 @@ pub struct Timeline {
     pub events: Vec<Event>,
     /// What the logs were read with a caveat (a cut last line), for the command to print.
     pub warnings: Vec<crate::runlog::Warning>,
+    /// The faults the engine carried out, as the manifest records them when the run ended
+    /// (empty before), each with its time in µs since the Unix epoch.
+    pub faults: Vec<(i64, crate::manifest::FaultRecord)>,
 }
 
 /// One machine of the run, as the manifest describes it.

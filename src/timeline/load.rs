@@ -28,6 +28,20 @@ pub fn load(dir: &Path) -> Result<Timeline, RunLogError> {
             interval_us: m.interval_us,
         })
         .collect();
+    let faults = match &run.manifest.outcome {
+        Some(outcome) => outcome
+            .faults
+            .iter()
+            .map(|f| {
+                let at = parse_micros(&f.at).ok_or_else(|| RunLogError::Manifest {
+                    path: manifest_path.clone(),
+                    message: format!("bad fault time {:?}", f.at),
+                })?;
+                Ok((at, f.clone()))
+            })
+            .collect::<Result<_, RunLogError>>()?,
+        None => Vec::new(),
+    };
     let mut events = Vec::new();
     let warnings = runlog::merge_run(&run, &event, |_, e| {
         events.push(e);
@@ -41,6 +55,7 @@ pub fn load(dir: &Path) -> Result<Timeline, RunLogError> {
         speedup: run.manifest.scenario.speedup,
         events,
         warnings,
+        faults,
     })
 }
 

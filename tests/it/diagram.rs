@@ -245,6 +245,56 @@ fn a_fault_run_marks_the_death_the_restart_the_partition_and_the_drop() {
 }
 
 #[test]
+fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume() {
+    use crate::fixture::{at, line};
+    use logiclock::log_format::{Event, FaultKind};
+    use logiclock::manifest::{FaultRecord, Outcome};
+    let tmp = tempfile::tempdir().unwrap();
+    // Machine 2 is paused at 260 ms, after its receive @250, and resumed at 330 ms; its tick @350
+    // runs before it reads the news and logs the pause @360. The shade was 0.350 to 0.360 s.
+    let mut lines = crate::golden::golden_lines();
+    lines[2].insert(
+        3,
+        line(
+            360,
+            2,
+            Event::Fault {
+                kind: FaultKind::Pause,
+                peer: None,
+                detail: "this machine was paused and is now resumed".into(),
+            },
+        ),
+    );
+    let record = |ms, kind, detail: &str| FaultRecord {
+        at: at(ms),
+        kind,
+        machines: vec![2],
+        detail: detail.into(),
+    };
+    let faults = vec![
+        record(260, FaultKind::Pause, "machine 2 paused (SIGSTOP)"),
+        record(330, FaultKind::Resume, "machine 2 resumed (SIGCONT)"),
+    ];
+    let run = crate::golden::fixture(lines)
+        .manifest_edit(move |m| {
+            m.outcome = Some(Outcome {
+                ended_at: at(500),
+                clean: true,
+                reason: "completed".into(),
+                faults: faults.clone(),
+                exits: Vec::new(),
+            })
+        })
+        .write(tmp.path().join("paused"));
+    let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
+    assert_eq!(count(&svg, "class=\"fault-span pause\""), 1, "{svg}");
+    assert!(
+        svg.contains("machine 2: this machine was paused and is now resumed · 0.260 s to 0.330 s"),
+        "{svg}"
+    );
+}
+
+#[test]
 fn an_empty_window_is_an_error_and_writes_no_picture() {
     let tmp = tempfile::tempdir().unwrap();
     let run = write_golden(&tmp.path().join("golden"));
