@@ -4,9 +4,7 @@
 use super::engine::{start_line, Engine};
 use super::machine::Life;
 use super::Sink;
-use crate::fault::{Action, LinkChange};
-use crate::log_format::Event;
-use crate::log_format::FaultKind;
+use crate::fault::{Action, LinkChange, MachineChange};
 
 impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
@@ -22,18 +20,15 @@ impl Engine {
                 m.generation += 1;
                 m.inbox.clear();
                 self.reach[id as usize] = None;
-                let detail = format!("machine {id} killed (SIGKILL)");
-                for other in &self.machines {
-                    if other.id != id && other.life != Life::Dead {
-                        let line = Event::Fault {
-                            kind: FaultKind::Kill,
-                            peer: Some(id),
-                            detail: detail.clone(),
-                        };
-                        sink.line(now, other.id, line);
+                let change = MachineChange::Killed(id);
+                if let Some(line) = change.line() {
+                    for other in &self.machines {
+                        if other.id != id && other.life != Life::Dead {
+                            sink.line(now, other.id, line.clone());
+                        }
                     }
                 }
-                (FaultKind::Kill, vec![id], detail)
+                change.record()
             }
             Action::Restart(id) => {
                 let count = self.machines.len() as u32;
@@ -55,8 +50,14 @@ impl Engine {
                     }
                 }
                 self.schedule_arrivals();
-                let detail = format!("machine {id} restarted (process {incarnation}, pid 0)");
-                (FaultKind::Restart, vec![id], detail)
+                // No process, so no pid: 0 stands in for it.
+                let pid = 0;
+                let change = MachineChange::Restarted {
+                    id,
+                    incarnation,
+                    pid,
+                };
+                change.record()
             }
             Action::Pause(id) => {
                 let m = &mut self.machines[id as usize];
@@ -65,11 +66,7 @@ impl Engine {
                 }
                 m.life = Life::Paused;
                 m.generation += 1;
-                (
-                    FaultKind::Pause,
-                    vec![id],
-                    format!("machine {id} paused (SIGSTOP)"),
-                )
+                MachineChange::Paused(id).record()
             }
             Action::Resume(id) => {
                 let m = &mut self.machines[id as usize];
@@ -78,18 +75,12 @@ impl Engine {
                 }
                 m.life = Life::Running;
                 let slot = m.next_slot(now);
-                let line = Event::Fault {
-                    kind: FaultKind::Pause,
-                    peer: None,
-                    detail: "this machine was paused and is now resumed".into(),
-                };
-                sink.line(now, id, line);
+                let change = MachineChange::Resumed(id);
+                if let Some(line) = change.line() {
+                    sink.line(now, id, line);
+                }
                 self.schedule_tick(id, slot);
-                (
-                    FaultKind::Resume,
-                    vec![id],
-                    format!("machine {id} resumed (SIGCONT)"),
-                )
+                change.record()
             }
             Action::Link {
                 from,

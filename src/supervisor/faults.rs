@@ -1,7 +1,7 @@
 //! Faults on purpose, carried out on the machines' slots: kill, pause and resume, link changes,
 //! restarts, and a restarted machine's way back into the mesh.
 
-use crate::log_format::FaultKind;
+use crate::log_format::{Event, FaultKind};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::slot::{Slot, Spawner};
 use super::state::Killer;
 use crate::control::ToMachine;
-use crate::fault::{Action, LinkChange};
+use crate::fault::{Action, LinkChange, MachineChange};
 use crate::manifest::FaultRecord;
 
 /// What carrying out one fault action came to.
@@ -36,9 +36,11 @@ pub fn carry_out<E: Send + 'static>(
             if !slots[id as usize].kill(Killer::Fault) {
                 return Carried::NotApplicable;
             }
-            let detail = format!("machine {id} killed (SIGKILL)");
-            tell_others(slots, id, FaultKind::Kill, &detail);
-            done(FaultKind::Kill, vec![id], detail)
+            let change = MachineChange::Killed(id);
+            if let Some(Event::Fault { kind, detail, .. }) = change.line() {
+                tell_others(slots, id, kind, &detail);
+            }
+            done(change.record())
         }
         Action::Restart(id) => {
             let slot = &slots[id as usize];
@@ -55,38 +57,35 @@ pub fn carry_out<E: Send + 'static>(
             slot.earlier = old.earlier;
             slot.earlier.push((old.child.pid, old.addr));
             slot.incarnation = incarnation;
-            let detail = format!(
-                "machine {id} restarted (process {incarnation}, pid {})",
-                slot.child.pid
-            );
-            done(FaultKind::Restart, vec![id], detail)
+            let pid = slot.child.pid;
+            let change = MachineChange::Restarted {
+                id,
+                incarnation,
+                pid,
+            };
+            done(change.record())
         }
         Action::Pause(id) => {
             if !slots[id as usize].pause() {
                 return Carried::NotApplicable;
             }
-            done(
-                FaultKind::Pause,
-                vec![id],
-                format!("machine {id} paused (SIGSTOP)"),
-            )
+            done(MachineChange::Paused(id).record())
         }
         Action::Resume(id) => {
             let slot = &mut slots[id as usize];
             if !slot.resume() {
                 return Carried::NotApplicable;
             }
-            slot.child.send(ToMachine::Fault {
-                kind: FaultKind::Pause,
-                peer: None,
-                detail: "this machine was paused and is now resumed".into(),
-                link: None,
-            });
-            done(
-                FaultKind::Resume,
-                vec![id],
-                format!("machine {id} resumed (SIGCONT)"),
-            )
+            let change = MachineChange::Resumed(id);
+            if let Some(Event::Fault { kind, peer, detail }) = change.line() {
+                slot.child.send(ToMachine::Fault {
+                    kind,
+                    peer,
+                    detail,
+                    link: None,
+                });
+            }
+            done(change.record())
         }
         Action::Link {
             from,
@@ -103,12 +102,13 @@ pub fn carry_out<E: Send + 'static>(
                 detail: change.note,
                 link: Some(state),
             });
-            done(kind, machines, detail)
+            done((kind, machines, detail))
         }
     }
 }
 
-fn done(kind: FaultKind, machines: Vec<u32>, detail: String) -> Carried {
+/// A fault carried out now, recorded as `kind`, concerning `machines`, with `detail`.
+fn done((kind, machines, detail): (FaultKind, Vec<u32>, String)) -> Carried {
     Carried::Done(FaultRecord {
         at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
         kind,

@@ -4,12 +4,16 @@
 //! - [`spec`]: the `[[fault]]` tables as written and validated, in time order;
 //! - [`timeline`](mod@timeline): the actions both engines carry out, at real offsets;
 //! - [`link`]: a link's [`LinkState`], and a link fault's [`LinkChange`]s as both engines carry
-//!   them out.
+//!   them out;
+//! - [`machine`]: a kill, restart, pause or resume as both engines record and log it
+//!   ([`MachineChange`]).
 
 pub mod link;
+pub mod machine;
 pub mod spec;
 pub mod timeline;
 
 pub use link::{LinkChange, LinkState};
+pub use machine::MachineChange;
 pub use spec::{validate, Fault, PartitionMode, RawFault, MAX_DELAY_MS};
 pub use timeline::{timeline, Action};
