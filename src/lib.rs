@@ -9,8 +9,8 @@
 //! - [`exit`]: how every command ends ([`exit::Exit`]) and the error `main` prints once;
 //! - [`scenario`]: scenario files, raw TOML to a validated [`scenario::Scenario`], faults
 //!   included;
-//! - [`fault`]: `[[fault]]` entries (kill, restart, pause, delay, partition) and their timeline, short for
-//!   [`scenario::fault`];
+//! - [`fault`]: `[[fault]]` entries (kill, restart, pause, delay, partition) and their
+//!   timeline, short for [`scenario::fault`];
 //! - [`log_format`]: the machine log contract (events, fields, version);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
