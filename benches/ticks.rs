@@ -5,8 +5,9 @@
 //! 1. the host floor: three threads sleeping to absolute 1 ms deadlines with `clock_nanosleep`,
 //!    how late they wake and how many 1 ms slots pass whole before they wake, by the tick loop's
 //!    own rule (what no timer on this host can beat), with the CPU time the hypervisor stole;
-//! 2. the default rates at real time: tick lateness (actual minus scheduled tick time), and the
-//!    time from launching `logiclock run` to the first tick;
+//! 2. the default rates at real time for a minute: tick lateness (actual minus scheduled tick
+//!    time), also apart for ticks due at the same instant as another machine's, and the time
+//!    from launching `logiclock run` to the first tick;
 //! 3. 1,000 ticks per real second per machine, three rounds, each right after a host floor of
 //!    the same length: achieved rate, skipped ticks beside the slots the floor missed, lateness;
 //! 4. 10,000 ticks per second per machine: the gap between consecutive ticks, in periods
@@ -14,10 +15,11 @@
 //! 5. rising rates: the highest at which every machine stays within 0.1% of its rate with at
 //!    most 0.1% of its ticks skipped.
 //!
-//! Run: `cargo bench --bench ticks` (about 3 minutes), or `cargo bench --bench ticks -- --quick`.
+//! Run: `cargo bench --bench ticks` (about 4 minutes), or `cargo bench --bench ticks -- --quick`.
 //! With `-- --fifo` the machines and the floor threads run under `SCHED_FIFO` (util-linux's
 //! `chrt`; needs root or `CAP_SYS_NICE`).
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
@@ -37,6 +39,10 @@ struct Figures {
     /// Ticks run, all machines.
     ticks: u64,
     late_us: Vec<u64>,
+    /// Lateness of the ticks due at the same instant as another machine's tick (three machines
+    /// and two cores: one of them waits for a core), and of the others.
+    together_us: Vec<u64>,
+    alone_us: Vec<u64>,
     /// Gaps between consecutive ticks of one machine, in periods.
     gaps: Vec<f64>,
     /// From launching `logiclock run` to the first tick of any machine, ms.
@@ -82,6 +88,8 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
         skipped: 0,
         ticks: 0,
         late_us: vec![],
+        together_us: vec![],
+        alone_us: vec![],
         gaps: vec![],
         launch_ms: f64::MAX,
         cpu_ms: vec![],
@@ -93,6 +101,8 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_micros() as u64;
+    // (machine, due instant in µs since the start, lateness in µs) of every tick.
+    let mut due = Vec::new();
     for m in &manifest.machines {
         figures.rates.push(1e6 / m.interval_us);
         let (lines, _) = read_log_lines(&out.join(log_file_name(m.id)), m.id).unwrap();
@@ -109,6 +119,9 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
                 | Event::Send { tick, late_us, .. }
                 | Event::Recv { tick, late_us, .. } => {
                     figures.late_us.push(late_us);
+                    // Every machine's schedule starts at the same instant.
+                    let due_us = ((tick - 1) as f64 * m.interval_us).round() as u64;
+                    due.push((m.id, due_us, late_us));
                     figures.ticks += 1;
                     if let Some((_, late)) = previous.filter(|&(t, _)| t + 1 == tick) {
                         // Both ticks' actual times are their due times plus their lateness.
@@ -141,6 +154,18 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
             .achieved
             .push((last.0 - first.0) as f64 / ((last.1 - first.1) as f64 / 1e6));
     }
+    let mut machines_due: HashMap<u64, HashSet<u32>> = HashMap::new();
+    for &(id, due_us, _) in &due {
+        machines_due.entry(due_us).or_default().insert(id);
+    }
+    for (_, due_us, late_us) in due {
+        match machines_due[&due_us].len() {
+            1 => figures.alone_us.push(late_us),
+            _ => figures.together_us.push(late_us),
+        }
+    }
+    figures.alone_us.sort_unstable();
+    figures.together_us.sort_unstable();
     figures.late_us.sort_unstable();
     figures.gaps.sort_unstable_by(f64::total_cmp);
     figures
@@ -233,7 +258,7 @@ fn main() {
     let floor = host_floor(if quick { 3 } else { 10 }, fifo);
     println!("host floor: 3 threads sleeping to absolute 1 ms deadlines: {floor}");
 
-    let default_s = if quick { 10.0 } else { 30.0 };
+    let default_s = if quick { 10.0 } else { 60.0 };
     let f = run(
         tmp.path(),
         "default",
@@ -241,6 +266,18 @@ fn main() {
         fifo,
     );
     report("default rates 1,3,6 /s", &f, floor);
+    println!(
+        "  default rates: ticks due alone late p50 {:.3} ms p99 {:.3} ms max {:.3} ms ({}); \
+         due at the same instant as another machine's p50 {:.3} ms p99 {:.3} ms max {:.3} ms ({})",
+        pct(&f.alone_us, 0.5),
+        pct(&f.alone_us, 0.99),
+        pct(&f.alone_us, 1.0),
+        f.alone_us.len(),
+        pct(&f.together_us, 0.5),
+        pct(&f.together_us, 0.99),
+        pct(&f.together_us, 1.0),
+        f.together_us.len(),
+    );
 
     // Each round right after the floor for as long: a slot the host itself misses is one no tick
     // loop can keep, so the skipped ticks are judged against the floor's missed slots.
