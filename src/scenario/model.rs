@@ -116,7 +116,8 @@ pub fn default_stop_grace_s() -> f64 {
     10.0
 }
 
-/// The simulated link latency when the scenario gives none: about a loopback TCP hop.
+/// The simulated link latency when the scenario gives none: the delay from a tick to an idle
+/// peer's inbox on loopback (`cargo bench --bench loopback`: p50 95-99 µs).
 pub fn default_latency_us() -> u64 {
     100
 }
