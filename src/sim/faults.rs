@@ -4,7 +4,7 @@
 use super::engine::{start_line, Engine};
 use super::machine::Life;
 use super::Sink;
-use crate::fault::{Action, LinkChange, MachineChange};
+use crate::fault::{Action, MachineChange};
 
 impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
@@ -82,14 +82,8 @@ impl Engine {
                 self.schedule_tick(id, slot);
                 change.record()
             }
-            Action::Link {
-                from,
-                to,
-                state,
-                kind,
-                note,
-            } => {
-                let change = LinkChange::new(from, to, state, kind, note);
+            Action::Link(change) => {
+                let (from, to, state) = (change.from, change.to, change.state);
                 if self.machines[from as usize].life != Life::Dead {
                     sink.line(now, from, change.line());
                 }

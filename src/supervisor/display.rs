@@ -142,7 +142,7 @@ impl LiveView {
             Action::Restart(id) => self.set_phase(id, Phase::Starting),
             Action::Pause(id) => self.set_phase(id, Phase::Paused),
             Action::Resume(id) => self.set_phase(id, Phase::Ticking),
-            Action::Link { .. } => {}
+            Action::Link(_) => {}
         }
     }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::slot::{Slot, Spawner};
 use super::state::Killer;
 use crate::control::ToMachine;
-use crate::fault::{Action, LinkChange, MachineChange};
+use crate::fault::{Action, MachineChange};
 use crate::manifest::FaultRecord;
 
 /// What carrying out one fault action came to.
@@ -87,14 +87,8 @@ pub fn carry_out<E: Send + 'static>(
             }
             done(change.record())
         }
-        Action::Link {
-            from,
-            to,
-            state,
-            kind,
-            note,
-        } => {
-            let change = LinkChange::new(from, to, state, kind, note);
+        Action::Link(change) => {
+            let (from, to, state) = (change.from, change.to, change.state);
             let (kind, machines, detail) = change.record();
             slots[from as usize].child.send(ToMachine::Fault {
                 kind,

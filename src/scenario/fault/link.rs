@@ -34,7 +34,7 @@ pub struct LinkChange {
 }
 
 impl LinkChange {
-    /// The change an [`Action::Link`](super::Action::Link) makes, from its fields.
+    /// The change of the link `from` -> `to` to `state`, of fault kind `kind`, noted `note`.
     pub fn new(from: u32, to: u32, state: LinkState, kind: FaultKind, note: String) -> LinkChange {
         LinkChange {
             from,
@@ -89,7 +89,7 @@ mod tests {
     /// The link actions of `faults`' timeline at speedup 1, with their real offsets in seconds.
     fn link_steps(faults: &[Fault]) -> Vec<(f64, Action)> {
         let steps = timeline(faults, 1.0).into_iter();
-        let steps = steps.filter(|(_, action)| matches!(action, Action::Link { .. }));
+        let steps = steps.filter(|(_, action)| matches!(action, Action::Link(_)));
         let seconds = |(at, action): (Duration, Action)| (at.as_secs_f64(), action);
         steps.map(seconds).collect()
     }

@@ -16,27 +16,13 @@ pub enum Action {
     Restart(u32),
     Pause(u32),
     Resume(u32),
-    /// Set how `from` sends to `to`.
-    Link {
-        from: u32,
-        to: u32,
-        state: LinkState,
-        /// `delay` or `partition`.
-        kind: FaultKind,
-        /// What to log, e.g. "partition (hold) from machine 2 begins".
-        note: String,
-    },
+    /// Set how one machine sends to another.
+    Link(LinkChange),
 }
 
 impl From<LinkChange> for Action {
     fn from(change: LinkChange) -> Action {
-        Action::Link {
-            from: change.from,
-            to: change.to,
-            state: change.state,
-            kind: change.kind,
-            note: change.note,
-        }
+        Action::Link(change)
     }
 }
 
@@ -153,19 +139,20 @@ mod tests {
         let at = |s: f64| Duration::from_secs_f64(s);
         assert_eq!(steps[0].0, at(0.1));
         assert!(
-            matches!(&steps[0].1, Action::Link { from: 2, to: 0, state, .. } if state.delay_us == 100_000)
+            matches!(&steps[0].1, Action::Link(LinkChange { from: 2, to: 0, state, .. }) if state.delay_us == 100_000)
         );
         assert_eq!(steps[1].0, at(0.2));
         assert!(
-            matches!(&steps[1].1, Action::Link { state, .. } if *state == LinkState::default())
+            matches!(&steps[1].1, Action::Link(LinkChange { state, .. }) if *state == LinkState::default())
         );
         assert_eq!(steps[2], (at(1.0), Action::Pause(1)));
         assert_eq!(steps[3], (at(1.5), Action::Resume(1)));
-        let cuts = steps.iter().filter(|(_, a)| matches!(a, Action::Link { state, .. } if state.block == Some(PartitionMode::Drop))).count();
+        let cuts = steps.iter().filter(|(_, a)| matches!(a, Action::Link(LinkChange { state, .. }) if state.block == Some(PartitionMode::Drop))).count();
         let heals = steps
             .iter()
             .filter(|(t, a)| {
-                *t == at(3.0) && matches!(a, Action::Link { state, .. } if state.block.is_none())
+                *t == at(3.0)
+                    && matches!(a, Action::Link(LinkChange { state, .. }) if state.block.is_none())
             })
             .count();
         assert_eq!((cuts, heals), (2, 2));
