@@ -69,117 +69,125 @@ impl TickLoop {
     /// passed (a restarted machine), the first tick is the next slot of that schedule and the
     /// slots missed since `last_tick` are logged as skipped. The outboxes are dropped on return,
     /// which lets the writers close their connections.
-    pub async fn run(self, start: Instant, stop: CancellationToken) -> TickOutcome {
-        let TickLoop {
-            id,
-            peers,
-            die,
-            mut rng,
-            period,
-            mut timer,
-            mut inbox,
-            outboxes,
-            status,
-            mut clock,
-            mut vclock,
-            mut last_tick,
-        } = self;
-        let (mut skipped, mut sent, mut received) = (0u64, 0u64, 0u64);
-        let mut schedule = Schedule::new(start, period, last_tick);
-
+    pub async fn run(mut self, start: Instant, stop: CancellationToken) -> TickOutcome {
+        let mut counts = Counts::default();
+        let mut schedule = Schedule::new(start, self.period, self.last_tick);
         loop {
             tokio::select! {
                 biased;
                 _ = stop.cancelled() => break,
-                slept = timer.sleep_until(schedule.deadline()) => {
+                slept = self.timer.sleep_until(schedule.deadline()) => {
                     if let Err(e) = slept {
                         // Never seen; tokio's timer is coarser but keeps the model running.
                         emit(&Event::Warning {
                             message: format!("the precise timer failed ({e}); using tokio's"),
                         });
-                        timer = Timer::Tokio;
+                        self.timer = Timer::Tokio;
                         continue;
                     }
                 }
             }
             let due = schedule.due(Instant::now());
-            let (tick, late_us) = (due.tick, due.late.as_micros() as u64);
             if let Some((first, count)) = due.skipped {
-                skipped += count;
+                counts.skipped += count;
                 emit(&Event::Skipped { first, count });
             }
-            last_tick = tick;
-
-            match decide(inbox.try_recv().ok(), &mut rng, die, &peers) {
-                Step::Receive(msg) => {
-                    let lamport = clock.receive(msg.lamport);
-                    let vc = vclock.receive(&msg.vc).to_vec();
-                    received += 1;
-                    emit(&Event::Recv {
-                        tick,
-                        lamport,
-                        from: msg.from,
-                        msg_clock: msg.lamport,
-                        queue: inbox.len() as u64,
-                        vc,
-                        late_us,
-                    });
-                }
-                Step::Act(action) => match action {
-                    Action::Internal => {
-                        let lamport = clock.internal();
-                        let vc = vclock.tick().to_vec();
-                        emit(&Event::Internal {
-                            tick,
-                            lamport,
-                            vc,
-                            late_us,
-                        });
-                    }
-                    Action::Send(to) => {
-                        let lamport = clock.send();
-                        let vc = vclock.tick().to_vec();
-                        let queued = Instant::now();
-                        for peer in &to {
-                            let index = peers
-                                .iter()
-                                .position(|p| p == peer)
-                                .expect("choose_action only picks from peers");
-                            let msg = Message::Clock {
-                                from: id,
-                                lamport,
-                                vc: vc.clone(),
-                            };
-                            // The link task lives until the outboxes close; it logs a message
-                            // it cannot deliver as dropped.
-                            let _ = outboxes[index].send(Outgoing { msg, queued });
-                        }
-                        sent += to.len() as u64;
-                        emit(&Event::Send {
-                            tick,
-                            lamport,
-                            to,
-                            vc,
-                            late_us,
-                        });
-                    }
-                },
-            }
-            status.tick.store(tick, Ordering::Relaxed);
-            status.lamport.store(clock.value(), Ordering::Relaxed);
-            status.queue.store(inbox.len() as u64, Ordering::Relaxed);
+            self.last_tick = due.tick;
+            self.tick(due.tick, due.late.as_micros() as u64, &mut counts);
+            self.status.tick.store(due.tick, Ordering::Relaxed);
+            self.status
+                .lamport
+                .store(self.clock.value(), Ordering::Relaxed);
+            let queue = self.inbox.len() as u64;
+            self.status.queue.store(queue, Ordering::Relaxed);
         }
-        drop(outboxes);
         TickOutcome {
-            clock,
-            vclock,
-            last_tick,
-            skipped,
-            sent,
-            received,
-            inbox,
+            clock: self.clock,
+            vclock: self.vclock,
+            last_tick: self.last_tick,
+            skipped: counts.skipped,
+            sent: counts.sent,
+            received: counts.received,
+            inbox: self.inbox,
         }
     }
+
+    /// Run tick `tick`, `late_us` after its due time: one message taken by the receive rule, or
+    /// the die's action.
+    fn tick(&mut self, tick: u64, late_us: u64, counts: &mut Counts) {
+        match decide(
+            self.inbox.try_recv().ok(),
+            &mut self.rng,
+            self.die,
+            &self.peers,
+        ) {
+            Step::Receive(msg) => {
+                counts.received += 1;
+                let lamport = self.clock.receive(msg.lamport);
+                let vc = self.vclock.receive(&msg.vc).to_vec();
+                emit(&Event::Recv {
+                    tick,
+                    lamport,
+                    from: msg.from,
+                    msg_clock: msg.lamport,
+                    queue: self.inbox.len() as u64,
+                    vc,
+                    late_us,
+                });
+            }
+            Step::Act(Action::Internal) => {
+                let lamport = self.clock.internal();
+                let vc = self.vclock.tick().to_vec();
+                emit(&Event::Internal {
+                    tick,
+                    lamport,
+                    vc,
+                    late_us,
+                });
+            }
+            Step::Act(Action::Send(to)) => {
+                counts.sent += to.len() as u64;
+                let lamport = self.clock.send();
+                let vc = self.vclock.tick().to_vec();
+                self.send(&to, lamport, &vc);
+                emit(&Event::Send {
+                    tick,
+                    lamport,
+                    to,
+                    vc,
+                    late_us,
+                });
+            }
+        }
+    }
+
+    /// Queue a message with clocks `lamport` and `vc` for each peer of `to`.
+    fn send(&self, to: &[u32], lamport: u64, vc: &[u64]) {
+        let queued = Instant::now();
+        for peer in to {
+            let index = self
+                .peers
+                .iter()
+                .position(|p| p == peer)
+                .expect("choose_action only picks from peers");
+            let msg = Message::Clock {
+                from: self.id,
+                lamport,
+                vc: vc.to_vec(),
+            };
+            // The link task lives until the outboxes close; it logs a message it cannot deliver
+            // as dropped.
+            let _ = self.outboxes[index].send(Outgoing { msg, queued });
+        }
+    }
+}
+
+/// What the tick loop counts for the machine's final report.
+#[derive(Debug, Default)]
+struct Counts {
+    skipped: u64,
+    sent: u64,
+    received: u64,
 }
 
 #[cfg(test)]
