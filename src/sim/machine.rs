@@ -165,26 +165,14 @@ impl SimMachine {
                 };
                 // The real machine logs the send, then its link tasks log what they drop.
                 for &peer in to {
-                    let drop_reason = match reach[peer as usize] {
-                        None => Some(DropReason::PeerGone),
-                        Some(incarnation) => {
-                            let packet = Packet {
-                                from: self.id,
-                                lamport,
-                                vc: carried.clone(),
-                                incarnation,
-                            };
-                            match net.send(peer, packet, now) {
-                                Route::Arrives(at) => {
-                                    arrivals.push((at, self.id, peer));
-                                    None
-                                }
-                                Route::Held => None,
-                                Route::Dropped => Some(DropReason::Partition),
-                            }
-                        }
+                    let packet = |incarnation| Packet {
+                        from: self.id,
+                        lamport,
+                        vc: carried.clone(),
+                        incarnation,
                     };
-                    if let Some(reason) = drop_reason {
+                    let route = reach[peer as usize].map(|to| net.send(peer, packet(to), now));
+                    if let Some(reason) = dropped(route, self.id, peer, arrivals) {
                         sink.line(
                             now,
                             self.id,
@@ -207,6 +195,25 @@ impl SimMachine {
         {
             *vc = back;
         }
+    }
+}
+
+/// Why a message from `from` to `peer` is dropped, if it is: `route` is the network's answer, or
+/// `None` when the peer is gone. A message on its way is added to `arrivals`.
+fn dropped(
+    route: Option<Route>,
+    from: u32,
+    peer: u32,
+    arrivals: &mut Vec<Arrival>,
+) -> Option<DropReason> {
+    match route {
+        None => Some(DropReason::PeerGone),
+        Some(Route::Arrives(at)) => {
+            arrivals.push((at, from, peer));
+            None
+        }
+        Some(Route::Held) => None,
+        Some(Route::Dropped) => Some(DropReason::Partition),
     }
 }
 
