@@ -1,15 +1,15 @@
 //! `logiclock analyze` run as a user would: the real binary on hand-made run directories whose
-//! answers were computed by hand, on corrupt inputs, and on a short real run (fault runs are in
-//! `analyze_faults.rs`).
+//! answers were computed by hand, alone and several at once; and the typed log lines the other
+//! analyze tests build their runs from (corrupt inputs are in `analyze_corrupt.rs`, a real run in
+//! `analyze_real.rs`, fault runs in `analyze_faults.rs`).
 
 use std::path::{Path, PathBuf};
 
-use logiclock::log_format::{log_file_name, Event};
+use logiclock::log_format::Event;
 use serde_json::Value;
 
 use crate::cmd::{Finished, Logiclock};
 use crate::fixture::{at, line, Entry, Fixture};
-use crate::util::read_log;
 
 /// Longest any command of these tests may take.
 pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
@@ -75,7 +75,7 @@ pub fn stop(lamport: u64, queue: u64, ticks: u64, skipped: u64) -> Event {
 /// internally at 1.0 s, sends clock 3 to 1 and 2 at 1.5 s and clock 4 to 2 at 2.0 s. Machines 1
 /// and 2 (rate 1) only receive: clock 1 at 1.0 s and clock 3 at 2.0 s; machine 2 stops with the
 /// clock-4 message in its queue. Machine 0 also logs an event this version does not know.
-fn hand_made() -> Fixture {
+pub(crate) fn hand_made() -> Fixture {
     let peer = Event::PeerConnected {
         peer: 1,
         addr: "127.0.0.1:1".into(),
@@ -252,84 +252,6 @@ fn a_broken_lamport_rule_fails_with_its_line() {
         .contains("machine-2.log line 3: recv: clock 3, expected max(2, 3) + 1 = 4"));
 }
 
-/// Corrupt inputs: each gives exit 2 and its own message naming the file (and line).
-#[test]
-fn corrupt_inputs_each_say_what_is_wrong() {
-    // Each case writes the hand-made run, spoiled.
-    type Spoil = fn(Fixture, &Path);
-    fn edit(path: PathBuf, f: impl FnOnce(String) -> String) {
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(path, f(text)).unwrap();
-    }
-    let cases: [(&str, Spoil, &str); 6] = [
-        (
-            "truncated line before the last",
-            |f, d| {
-                edit(f.write(d).join("machine-1.log"), |t| {
-                    let last = t.lines().last().unwrap().to_owned();
-                    t + r#"{"timestamp":"2026-01-01T00:00:03.000000Z","machine":1,"ev"#
-                        + "\n"
-                        + &last
-                })
-            },
-            "machine-1.log line 5: truncated line",
-        ),
-        (
-            "wrong field type",
-            |f, d| {
-                edit(f.write(d).join("machine-1.log"), |t| {
-                    t.replacen(r#""lamport":2"#, r#""lamport":"2""#, 1)
-                })
-            },
-            "machine-1.log line 2: invalid type: string \"2\", expected u64",
-        ),
-        (
-            "impossible queue length",
-            |f, d| {
-                edit(f.write(d).join("machine-1.log"), |t| {
-                    t.replacen(
-                        r#""msg_clock":1,"queue":0"#,
-                        r#""msg_clock":1,"queue":1000000000000000"#,
-                        1,
-                    )
-                })
-            },
-            "machine-1.log line 2: queue 1000000000000000 is impossible",
-        ),
-        (
-            "missing manifest",
-            |f, d| std::fs::remove_file(f.write(d).join("manifest.json")).unwrap(),
-            "run: missing manifest.json",
-        ),
-        (
-            "other format version",
-            |f, d| {
-                edit(f.write(d).join("machine-2.log"), |t| {
-                    t.replacen(r#""format":1"#, r#""format":7"#, 1)
-                })
-            },
-            "machine-2.log: log format 7, this build reads formats 1 to 4",
-        ),
-        (
-            "missing log",
-            |f, d| std::fs::remove_file(f.write(d).join("machine-2.log")).unwrap(),
-            "manifest.json lists machine 2 but machine-2.log is missing",
-        ),
-    ];
-    for (name, spoil, expected) in cases {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("run");
-        spoil(hand_made(), &dir);
-        let out = analyze(&[&dir]);
-        assert_eq!(out.code(), Some(2), "{name}");
-        assert!(out.stderr.contains(expected), "{name}: {}", out.stderr);
-        assert!(
-            !dir.join("summary.json").exists(),
-            "{name}: no summary for a corrupt run"
-        );
-    }
-}
-
 #[test]
 fn several_runs_get_an_aggregate_table_and_the_worst_exit_code() {
     let (_a, good) = hand_made_dir();
@@ -350,75 +272,4 @@ fn several_runs_get_an_aggregate_table_and_the_worst_exit_code() {
     assert!(row.contains(" 4 ") && row.contains("2.00±0.00"), "{row}");
     std::fs::remove_file(other.join("manifest.json")).unwrap();
     assert_eq!(analyze(&[&good, &other]).code(), Some(2));
-}
-
-/// A short real run, then `analyze`: the summary must agree with the logs themselves.
-#[test]
-fn end_to_end_a_real_run_analyzed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let run = tmp.path().join("run");
-    Logiclock::run("configs/default.toml")
-        .speedup(100.0)
-        .duration(30.0)
-        .seed(3)
-        .quiet()
-        .out(&run)
-        .timeout(TIMEOUT)
-        .finish()
-        .success();
-    let out = analyze(&[&run]);
-    assert!(matches!(out.code(), Some(0 | 1)), "{}", out.stderr);
-    let s = summary(&run);
-    for check in s["verdict"]["checks"].as_array().unwrap() {
-        if ["lamport", "matching", "lost", "vector"].contains(&check["name"].as_str().unwrap()) {
-            assert_eq!(check["passed"], true, "{check}");
-        }
-    }
-    // Causality from the vector clocks: per-machine counts add up to twice the run's (each
-    // concurrent pair has an event on two machines), and pairs never exceed all cross pairs.
-    let c = &s["causality"];
-    let run_pairs = c["concurrent_pairs"].as_u64().unwrap();
-    let per_machine: u64 = c["machines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["concurrent_pairs"].as_u64().unwrap())
-        .sum();
-    assert!(run_pairs > 0, "{c}");
-    assert_eq!(per_machine, 2 * run_pairs, "{c}");
-    assert!(run_pairs <= c["cross_pairs"].as_u64().unwrap());
-    assert!(c["lamport_orders_concurrent"].as_u64().unwrap() <= run_pairs);
-    let (mut sends, mut recvs) = (0u64, 0u64);
-    for m in s["machines"].as_array().unwrap() {
-        let id = m["id"].as_u64().unwrap();
-        let lines = read_log(&run.join(log_file_name(id as u32)), id as u32);
-        // The clock events are the ones on a tick: internal, send, recv.
-        let last = lines
-            .iter()
-            .rev()
-            .find(|l| l.event.tick().is_some())
-            .unwrap();
-        assert_eq!(
-            m["final_clock"],
-            last.event.lamport().unwrap(),
-            "machine {id}"
-        );
-        assert_eq!(m["lines"], lines.len() as u64);
-        sends += lines
-            .iter()
-            .map(|l| match &l.event {
-                Event::Send { to, .. } => to.len() as u64,
-                _ => 0,
-            })
-            .sum::<u64>();
-        recvs += lines
-            .iter()
-            .filter(|l| matches!(l.event, Event::Recv { .. }))
-            .count() as u64;
-    }
-    let links = s["links"].as_array().unwrap();
-    let sum = |k: &str| links.iter().map(|l| l[k].as_u64().unwrap()).sum::<u64>();
-    assert_eq!(sum("sent"), sends);
-    assert_eq!(sum("received"), recvs);
-    assert_eq!(sum("sent"), sum("received") + sum("left_in_queue"));
 }

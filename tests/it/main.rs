@@ -25,8 +25,14 @@ mod faults;
 // Strangers connecting to a machine: refused and logged.
 mod network;
 
-// `logiclock analyze` on hand-made runs with hand-computed answers, corrupt inputs, real runs.
+// `logiclock analyze` on hand-made runs with hand-computed answers, alone and several at once.
 mod analyze;
+
+// `logiclock analyze` on corrupt copies of the hand-made run: exit 2, a message each.
+mod analyze_corrupt;
+
+// `logiclock analyze` on a short real run: the summary agrees with the logs.
+mod analyze_real;
 
 // `logiclock analyze` on hand-made fault runs, a restart, and the real faults scenario.
 mod analyze_faults;
@@ -34,15 +40,26 @@ mod analyze_faults;
 // The SVG plots of analyze, parsed: count axes, histograms, dead machines, legends, colours.
 mod plots;
 
+// The Markdown tables of analyze's report: model time where the scenario gives it.
+mod report_tables;
+
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;
 
 // `logiclock diagram`, including its picture rendered by headless Chromium.
 mod diagram;
 
-// `logiclock export` to ShiViz, Perfetto and CSV.
+// `logiclock analyze BATCH_DIR`: a batch analyzed as a batch, grouped by what it varied.
 mod batch_analyze;
+
+// `logiclock export` to CSV, a corrupt line in every format, a real run's exports.
 mod export;
+
+// `logiclock export shiviz`: golden files, several executions, ShiViz's clock rules.
+mod export_shiviz;
+
+// `logiclock export perfetto`: the golden trace and the viewers' rules for flows and counters.
+mod export_perfetto;
 
 // `logiclock diff`: two runs of one scenario and seed compared tick by tick.
 mod diff;
@@ -62,8 +79,11 @@ mod supervisor;
 // Pipes, seeds that round-trip, a flood of strangers, a restart just before the end (issue 10).
 mod pipes_seeds_strangers;
 
-// Real life: a full disk, two runs racing for one directory, scenario files that are not files.
+// Real life: a full disk, scenario files that are not files, names too long for a directory.
 mod real_life;
+
+// Runs racing for run directories: one `--out` for two, or one default name in one second.
+mod racing;
 
 // A pseudo-terminal to run the binary on, and a screen that replays what it drew.
 mod pty;
