@@ -83,6 +83,25 @@ impl Scenario {
     }
 }
 
+/// A list of `key` with exactly one value per machine (`clock.rates`, `network.ports`).
+fn one_per_machine<T>(
+    key: &str,
+    values: &[T],
+    machines: u32,
+    invalid: Invalid,
+) -> Result<(), ScenarioError> {
+    if values.len() != machines as usize {
+        return Err(invalid.at(
+            key,
+            format!(
+                "has {} values; allowed: exactly one per machine ({machines})",
+                values.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// `machines`: from 2, so every machine has a peer, to [`MAX_MACHINES`].
 fn machines(machines: Option<i64>, invalid: Invalid) -> Result<u32, ScenarioError> {
     let machines = machines.unwrap_or(3);

@@ -1,7 +1,7 @@
 //! `[clock]` validated: each machine's rate, fixed or drawn from a range, and the check that the
 //! fastest machine at the scenario's speedup still ticks no faster than a host can keep up with.
 
-use super::Invalid;
+use super::{one_per_machine, Invalid};
 use crate::scenario::limits::{MAX_RATE, MAX_REAL_RATE};
 use crate::scenario::model::RateSpec;
 use crate::scenario::raw::{RawClock, ScenarioError};
@@ -38,15 +38,7 @@ pub(super) fn rates(
             "cannot be given together with clock.min_rate or clock.max_rate".into(),
         ));
     }
-    if rates.len() != machines as usize {
-        return Err(invalid.at(
-            "clock.rates",
-            format!(
-                "has {} values; allowed: exactly one per machine ({machines})",
-                rates.len()
-            ),
-        ));
-    }
+    one_per_machine("clock.rates", &rates, machines, invalid)?;
     let rates = rates
         .into_iter()
         .map(|r| check_rate("clock.rates", r))

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::Invalid;
+use super::{one_per_machine, Invalid};
 use crate::scenario::limits::MAX_LATENCY_US;
 use crate::scenario::model::default_latency_us;
 use crate::scenario::raw::{RawNetwork, ScenarioError};
@@ -61,15 +61,7 @@ fn ports(
     let Some(ports) = ports else {
         return Ok(vec![0; machines as usize]);
     };
-    if ports.len() != machines as usize {
-        return Err(invalid.at(
-            "network.ports",
-            format!(
-                "has {} values; allowed: exactly one per machine ({machines})",
-                ports.len()
-            ),
-        ));
-    }
+    one_per_machine("network.ports", &ports, machines, invalid)?;
     let mut out = Vec::with_capacity(ports.len());
     for p in ports {
         if !(0..=65535).contains(&p) {
