@@ -244,3 +244,24 @@ fn name(name: Option<String>, path: &Path, invalid: Invalid) -> Result<String, S
     }
     Ok(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tolerance_outside_0_to_1_is_refused_as_a_share_naming_its_key() {
+        for (text, key, value) in [
+            ("[tolerance]\nskipped = 1.5", "tolerance.skipped", "1.5"),
+            ("[tolerance]\nrate = -0.01", "tolerance.rate", "-0.01"),
+        ] {
+            let e = Scenario::parse(text, Path::new("t.toml"), &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            let expected = format!(
+                "invalid scenario t.toml: `{key}` is {value}; allowed: 0 to 1 (a share: 0.01 is 1%)"
+            );
+            assert_eq!(e, expected);
+        }
+    }
+}

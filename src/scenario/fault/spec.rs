@@ -189,6 +189,10 @@ mod tests {
             ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 0\nto = 1\ndelay_ms = -5\nduration_s = 1", "fault[0].delay_ms"),
             ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [0]\nduration_s = 1", "fault[0].machines"),
             ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [1, 1]\nduration_s = 1", "fault[0].machines"),
+            ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [1, 9]\nduration_s = 1", "fault[0].machines"),
+            ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 7\nto = 1\ndelay_ms = 5\nduration_s = 1", "fault[0].from"),
+            ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 0\nto = 1\ndelay_ms = 5\njitter_ms = 1e9\nduration_s = 1", "fault[0].jitter_ms"),
+            ("[[fault]]\nkind = \"kill\"\nat_s = 1\nmachine = 0\n[[fault]]\nkind = \"pause\"\nat_s = 0.5\nmachine = 3\nduration_s = 1", "fault[1].machine"),
         ] {
             let (k, message) = parse(text).unwrap_err();
             assert_eq!(k, key, "{text}");

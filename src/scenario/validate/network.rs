@@ -98,3 +98,36 @@ fn link_us(
     }
     Ok(value as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::{Overrides, Scenario};
+
+    #[test]
+    fn link_times_beyond_a_minute_or_below_zero_are_refused_naming_their_key() {
+        for (text, expected) in [
+            (
+                "[network]\nlatency_us = 60000001",
+                "`network.latency_us` is 60000001; allowed: 0 to 60000000 real microseconds",
+            ),
+            (
+                "[network]\njitter_us = -1",
+                "`network.jitter_us` is -1; allowed: 0 to 60000000 real microseconds",
+            ),
+        ] {
+            let e = Scenario::parse(text, Path::new("n.toml"), &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert_eq!(e, format!("invalid scenario n.toml: {expected}"), "{text}");
+        }
+        let s = Scenario::parse(
+            "seed = 1\n[network]\nlatency_us = 0\njitter_us = 60000000",
+            Path::new("n.toml"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!((s.latency_us, s.jitter_us), (0, 60_000_000));
+    }
+}
