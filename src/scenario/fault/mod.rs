@@ -2,12 +2,14 @@
 //! actions the supervisor carries out (kill, pause and resume, link changes).
 //!
 //! - [`spec`]: the `[[fault]]` tables as written and validated, in time order;
+//! - `entry`: one `[[fault]]` entry checked against the run, key by key;
 //! - [`timeline`](mod@timeline): the actions both engines carry out, at real offsets;
 //! - [`link`]: a link's [`LinkState`], and a link fault's [`LinkChange`]s as both engines carry
 //!   them out;
 //! - [`machine`]: a kill, restart, pause or resume as both engines record and log it
 //!   ([`MachineChange`]).
 
+mod entry;
 pub mod link;
 pub mod machine;
 pub mod spec;

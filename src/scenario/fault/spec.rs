@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::limits::MAX_DURATION_S;
+use super::entry::Entry;
 
 /// Longest delay a link may be given, in model milliseconds.
 pub const MAX_DELAY_MS: f64 = 60_000.0;
@@ -100,143 +100,26 @@ impl Fault {
     }
 }
 
-/// Validate the faults of a scenario with `machines` machines lasting `duration_s`.
+/// Validate the faults of a scenario with `machines` machines lasting `duration_s`, in file order
+/// (the first bad entry is the one named), and sort them by time.
 /// An error is `(key, message)`, the key like `fault[2].machine`.
 pub fn validate(
     raw: Vec<RawFault>,
     machines: u32,
     duration_s: f64,
 ) -> Result<Vec<Fault>, (String, String)> {
-    let mut faults = Vec::with_capacity(raw.len());
-    for (n, fault) in raw.into_iter().enumerate() {
-        let key = |field: &str| format!("fault[{n}].{field}");
-        let machine = |field: &str, id: i64| -> Result<u32, (String, String)> {
-            if (0..i64::from(machines)).contains(&id) {
-                Ok(id as u32)
-            } else {
-                Err((
-                    key(field),
-                    format!("is {id}; allowed: a machine id from 0 to {}", machines - 1),
-                ))
-            }
-        };
-        let positive = |field: &str, value: f64| -> Result<f64, (String, String)> {
-            if value > 0.0 && value <= MAX_DURATION_S {
-                Ok(value)
-            } else {
-                Err((
-                    key(field),
-                    format!(
-                        "is {value}; allowed: more than 0, at most {} model seconds",
-                        MAX_DURATION_S
-                    ),
-                ))
-            }
-        };
-        let at_s = match &fault {
-            RawFault::Kill { at_s, .. }
-            | RawFault::Pause { at_s, .. }
-            | RawFault::Delay { at_s, .. }
-            | RawFault::Partition { at_s, .. } => *at_s,
-        };
-        if !(at_s >= 0.0 && at_s < duration_s) {
-            return Err((
-                key("at_s"),
-                format!(
-                    "is {at_s}; allowed: from 0 to less than the run's {duration_s} model seconds"
-                ),
-            ));
-        }
-        faults.push(match fault {
-            RawFault::Kill {
-                machine: m,
-                restart_after_s,
-                ..
-            } => {
-                if let Some(after) = restart_after_s {
-                    positive("restart_after_s", after)?;
-                    if at_s + after >= duration_s {
-                        return Err((
-                            key("restart_after_s"),
-                            format!("is {after}: the restart would come after the run's end; allowed: less than {}", duration_s - at_s),
-                        ));
-                    }
-                }
-                Fault::Kill {
-                    at_s,
-                    machine: machine("machine", m)?,
-                    restart_after_s,
-                }
-            }
-            RawFault::Pause {
-                machine: m,
-                duration_s: d,
-                ..
-            } => Fault::Pause {
-                at_s,
-                machine: machine("machine", m)?,
-                duration_s: positive("duration_s", d)?,
-            },
-            RawFault::Delay {
-                from,
-                to,
-                delay_ms,
-                jitter_ms,
-                duration_s: d,
-                ..
-            } => {
-                let (from, to) = (machine("from", from)?, machine("to", to)?);
-                if from == to {
-                    return Err((
-                        key("to"),
-                        format!("is {to}, the same as from; allowed: another machine"),
-                    ));
-                }
-                for (field, ms) in [("delay_ms", delay_ms), ("jitter_ms", jitter_ms)] {
-                    if !(0.0..=MAX_DELAY_MS).contains(&ms) {
-                        return Err((
-                            key(field),
-                            format!("is {ms}; allowed: 0 to {MAX_DELAY_MS} model milliseconds"),
-                        ));
-                    }
-                }
-                Fault::Delay {
-                    at_s,
-                    from,
-                    to,
-                    delay_ms,
-                    jitter_ms,
-                    duration_s: positive("duration_s", d)?,
-                }
-            }
-            RawFault::Partition {
-                machines: pair,
-                duration_s: d,
-                mode,
-                ..
-            } => {
-                let [a, b] = pair[..] else {
-                    return Err((
-                        key("machines"),
-                        format!("has {} ids; allowed: exactly two, e.g. [0, 2]", pair.len()),
-                    ));
-                };
-                let (a, b) = (machine("machines", a)?, machine("machines", b)?);
-                if a == b {
-                    return Err((
-                        key("machines"),
-                        "names one machine twice; allowed: two different machines".into(),
-                    ));
-                }
-                Fault::Partition {
-                    at_s,
-                    machines: [a, b],
-                    duration_s: positive("duration_s", d)?,
-                    mode,
-                }
-            }
-        });
-    }
+    let mut faults = raw
+        .into_iter()
+        .enumerate()
+        .map(|(n, fault)| {
+            let entry = Entry {
+                n,
+                machines,
+                duration_s,
+            };
+            entry.check(fault)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     faults.sort_by(|a, b| a.at_s().total_cmp(&b.at_s()));
     Ok(faults)
 }
@@ -306,6 +189,10 @@ mod tests {
             ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 0\nto = 1\ndelay_ms = -5\nduration_s = 1", "fault[0].delay_ms"),
             ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [0]\nduration_s = 1", "fault[0].machines"),
             ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [1, 1]\nduration_s = 1", "fault[0].machines"),
+            ("[[fault]]\nkind = \"partition\"\nat_s = 1\nmachines = [1, 9]\nduration_s = 1", "fault[0].machines"),
+            ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 7\nto = 1\ndelay_ms = 5\nduration_s = 1", "fault[0].from"),
+            ("[[fault]]\nkind = \"delay\"\nat_s = 1\nfrom = 0\nto = 1\ndelay_ms = 5\njitter_ms = 1e9\nduration_s = 1", "fault[0].jitter_ms"),
+            ("[[fault]]\nkind = \"kill\"\nat_s = 1\nmachine = 0\n[[fault]]\nkind = \"pause\"\nat_s = 0.5\nmachine = 3\nduration_s = 1", "fault[1].machine"),
         ] {
             let (k, message) = parse(text).unwrap_err();
             assert_eq!(k, key, "{text}");
