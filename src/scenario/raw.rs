@@ -28,6 +28,40 @@ pub enum ScenarioError {
         key: String,
         message: String,
     },
+    /// An [`ScenarioError::Invalid`] key whose value came from a flag, not from the file.
+    #[error("invalid {flag} for scenario {}: `{key}` {message}", path.display())]
+    InvalidFlag {
+        flag: &'static str,
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+}
+
+impl ScenarioError {
+    /// This error, naming the flag when its key's value came from `overrides` rather than the
+    /// file: the file is not to blame for `--duration 0`.
+    pub fn from_flags(self, overrides: &Overrides) -> ScenarioError {
+        let ScenarioError::Invalid { path, key, message } = self else {
+            return self;
+        };
+        let flag = match key.as_str() {
+            "seed" if overrides.seed.is_some() => Some("--seed"),
+            "duration_s" if overrides.duration_s.is_some() => Some("--duration"),
+            "speedup" if overrides.speedup.is_some() => Some("--speedup"),
+            _ if overrides.set.iter().any(|(set, _)| *set == key) => Some("--sweep value"),
+            _ => None,
+        };
+        match flag {
+            Some(flag) => ScenarioError::InvalidFlag {
+                flag,
+                path,
+                key,
+                message,
+            },
+            None => ScenarioError::Invalid { path, key, message },
+        }
+    }
 }
 
 /// The text of the scenario file at `path`. Only a regular file of at most

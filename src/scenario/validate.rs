@@ -42,6 +42,7 @@ impl Scenario {
         overrides: &Overrides,
     ) -> Result<Scenario, ScenarioError> {
         Scenario::from_raw(RawScenario::parse(text, path, overrides)?, path)
+            .map_err(|e| e.from_flags(overrides))
     }
 
     /// Validate a raw scenario. A missing seed is drawn at random here, so the run can record it.

@@ -55,6 +55,39 @@ fn impossible_values_are_refused_before_anything_starts() {
 }
 
 #[test]
+fn a_bad_value_from_a_flag_names_the_flag_not_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "good.toml", "duration_s = 5\n");
+    let cases: [(&[&str], &str); 3] = [
+        (&["--duration", "0"], "invalid --duration for scenario"),
+        (&["--speedup", "1e9"], "invalid --speedup for scenario"),
+        (
+            &["--sweep", "events.die=6,0"],
+            "invalid --sweep value for scenario",
+        ),
+    ];
+    for (flags, says) in cases {
+        let done = Logiclock::run(&scenario)
+            .args(flags)
+            .out(tmp.path().join("out"))
+            .current_dir(tmp.path())
+            .timeout(TIMEOUT)
+            .finish();
+        assert_eq!(done.code(), Some(2), "{flags:?}\n{}", done.describe());
+        assert!(done.stderr.contains(says), "{flags:?}\n{}", done.describe());
+        assert!(done.stderr.contains("good.toml"), "{}", done.describe());
+        assert!(!tmp.path().join("out").exists());
+    }
+    // The same value written in the file is the file's.
+    let (_tmp, done) = run_scenario("duration_s = 0\n");
+    assert!(
+        done.stderr.contains("invalid scenario") && !done.stderr.contains("--duration"),
+        "{}",
+        done.describe()
+    );
+}
+
+#[test]
 fn a_missing_scenario_file_is_named() {
     let tmp = tempfile::tempdir().unwrap();
     let done = Logiclock::new()
