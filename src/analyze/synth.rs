@@ -3,7 +3,8 @@
 //! ticks).
 
 use std::collections::VecDeque;
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::log_format::{log_file_name, Event, LogLine, FORMAT_VERSION};
@@ -51,17 +52,51 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
     std::fs::create_dir_all(dir)?;
     let n = spec.rates.len();
     let t0 = parse_micros(START).expect("START is a valid timestamp");
-    let intervals: Vec<f64> = spec
-        .rates
+    let intervals = tick_intervals(spec);
+    let mut logs = open_logs(dir, n)?;
+    write_starts(&mut logs, spec, &intervals, t0)?;
+    let mut written = n as u64;
+    let mut model = Model::new(n, spec.seed);
+    let mut end = t0;
+    while written + (n as u64) < spec.lines {
+        let (i, at) = model.next_tick(t0, &intervals);
+        end = at;
+        model.tick(i, at, spec, &mut logs[i])?;
+        written += 1;
+    }
+    let stop_at = end + spec.delay_us + 1;
+    write_stops(&mut logs, &model, stop_at)?;
+    written += n as u64;
+    manifest(spec, &intervals, end - t0, stop_at).write(dir)?;
+    Ok(written)
+}
+
+/// Each machine's tick interval, real microseconds.
+fn tick_intervals(spec: &SynthSpec) -> Vec<f64> {
+    spec.rates
         .iter()
         .map(|&r| 1e6 / (f64::from(r) * spec.speedup))
-        .collect();
-    let mut logs = (0..n)
+        .collect()
+}
+
+/// One buffered log file per machine, created in `dir`.
+fn open_logs(dir: &Path, n: usize) -> std::io::Result<Vec<BufWriter<File>>> {
+    (0..n)
         .map(|i| {
-            let file = std::fs::File::create(dir.join(log_file_name(i as u32)))?;
-            Ok(std::io::BufWriter::with_capacity(1 << 20, file))
+            let file = File::create(dir.join(log_file_name(i as u32)))?;
+            Ok(BufWriter::with_capacity(1 << 20, file))
         })
-        .collect::<std::io::Result<Vec<_>>>()?;
+        .collect()
+}
+
+/// Every machine's `start` line, just before the first tick.
+fn write_starts(
+    logs: &mut [BufWriter<File>],
+    spec: &SynthSpec,
+    intervals: &[f64],
+    t0: i64,
+) -> std::io::Result<()> {
+    let n = logs.len();
     for (i, log) in logs.iter_mut().enumerate() {
         let start = Event::Start {
             format: FORMAT_VERSION,
@@ -72,88 +107,16 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         };
         write_line(log, format_micros(t0 - 1), i, start)?;
     }
-    let mut written = n as u64;
-    let mut clock = vec![0u64; n];
-    let mut vc = vec![vec![0u64; n]; n];
-    let mut tick = vec![0u64; n];
-    let mut queue: Vec<VecDeque<Queued>> = vec![VecDeque::new(); n];
-    let mut rng = spec
-        .seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1);
-    let mut end = t0;
-    while written + (n as u64) < spec.lines {
-        // The machine whose next tick comes first.
-        let (i, at) = (0..n)
-            .map(|i| (i, t0 + ((tick[i] + 1) as f64 * intervals[i]).round() as i64))
-            .min_by_key(|&(i, at)| (at, i))
-            .expect("at least one machine");
-        tick[i] += 1;
-        end = at;
-        let ts = format_micros(at);
-        let log = &mut logs[i];
-        if queue[i].front().is_some_and(|&(arrival, ..)| arrival <= at) {
-            let (_, from, msg, msg_vc) = queue[i].pop_front().expect("front exists");
-            clock[i] = clock[i].max(msg) + 1;
-            for (mine, theirs) in vc[i].iter_mut().zip(&msg_vc) {
-                *mine = (*mine).max(*theirs);
-            }
-            vc[i][i] += 1;
-            let waiting = queue[i].iter().take_while(|&&(a, ..)| a <= at).count();
-            let recv = Event::Recv {
-                tick: tick[i],
-                lamport: clock[i],
-                from: from as u32,
-                msg_clock: msg,
-                queue: waiting as u64,
-                vc: vc[i].clone(),
-                late_us: 3,
-            };
-            write_line(log, ts, i, recv)?;
-        } else {
-            rng = rng
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let roll = (rng >> 33) % u64::from(spec.die.max(1)) + 1;
-            clock[i] += 1;
-            vc[i][i] += 1;
-            let peers: Vec<usize> = (0..n).filter(|&j| j != i).collect();
-            let to: Vec<usize> = match roll {
-                1 => peers.iter().take(1).copied().collect(),
-                2 => peers.iter().skip(1).take(1).copied().collect(),
-                3 => peers.clone(),
-                _ => Vec::new(),
-            };
-            if to.is_empty() {
-                let internal = Event::Internal {
-                    tick: tick[i],
-                    lamport: clock[i],
-                    vc: vc[i].clone(),
-                    late_us: 3,
-                };
-                write_line(log, ts, i, internal)?;
-            } else {
-                for &j in &to {
-                    queue[j].push_back((at + spec.delay_us, i, clock[i], vc[i].clone()));
-                }
-                let send = Event::Send {
-                    tick: tick[i],
-                    lamport: clock[i],
-                    to: to.iter().map(|&j| j as u32).collect(),
-                    vc: vc[i].clone(),
-                    late_us: 3,
-                };
-                write_line(log, ts, i, send)?;
-            }
-        }
-        written += 1;
-    }
-    let stop_at = end + spec.delay_us + 1;
+    Ok(())
+}
+
+/// Every machine's `stop` line at `stop_at`, then flush its log.
+fn write_stops(logs: &mut [BufWriter<File>], model: &Model, stop_at: i64) -> std::io::Result<()> {
     for (i, log) in logs.iter_mut().enumerate() {
         let stop = Event::Stop {
-            lamport: clock[i],
-            queue: queue[i].len() as u64,
-            ticks: tick[i],
+            lamport: model.clock[i],
+            queue: model.queue[i].len() as u64,
+            ticks: model.tick[i],
             skipped: 0,
             cpu_ms: 1,
             max_rss_kb: 1,
@@ -161,8 +124,127 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         write_line(log, format_micros(stop_at), i, stop)?;
         log.flush()?;
     }
-    written += n as u64;
-    let manifest = Manifest {
+    Ok(())
+}
+
+/// The state of every model machine: clocks, ticks done, inbound queues, and the shared die.
+struct Model {
+    clock: Vec<u64>,
+    vc: Vec<Vec<u64>>,
+    tick: Vec<u64>,
+    queue: Vec<VecDeque<Queued>>,
+    rng: u64,
+}
+
+impl Model {
+    fn new(n: usize, seed: u64) -> Model {
+        Model {
+            clock: vec![0; n],
+            vc: vec![vec![0; n]; n],
+            tick: vec![0; n],
+            queue: vec![VecDeque::new(); n],
+            rng: seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1),
+        }
+    }
+
+    /// The machine whose next tick comes first, and when (real µs).
+    fn next_tick(&self, t0: i64, intervals: &[f64]) -> (usize, i64) {
+        (0..self.tick.len())
+            .map(|i| {
+                let at = t0 + ((self.tick[i] + 1) as f64 * intervals[i]).round() as i64;
+                (i, at)
+            })
+            .min_by_key(|&(i, at)| (at, i))
+            .expect("at least one machine")
+    }
+
+    /// Machine `i` ticks at `at`: it takes one arrived message, or else rolls the die.
+    fn tick(
+        &mut self,
+        i: usize,
+        at: i64,
+        spec: &SynthSpec,
+        log: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.tick[i] += 1;
+        let event = if self.queue[i]
+            .front()
+            .is_some_and(|&(arrival, ..)| arrival <= at)
+        {
+            self.receive(i, at)
+        } else {
+            self.act(i, at, spec)
+        };
+        write_line(log, format_micros(at), i, event)
+    }
+
+    /// Machine `i` takes the message at the head of its queue.
+    fn receive(&mut self, i: usize, at: i64) -> Event {
+        let (_, from, msg, msg_vc) = self.queue[i].pop_front().expect("front exists");
+        self.clock[i] = self.clock[i].max(msg) + 1;
+        for (mine, theirs) in self.vc[i].iter_mut().zip(&msg_vc) {
+            *mine = (*mine).max(*theirs);
+        }
+        self.vc[i][i] += 1;
+        let waiting = self.queue[i].iter().take_while(|&&(a, ..)| a <= at).count();
+        Event::Recv {
+            tick: self.tick[i],
+            lamport: self.clock[i],
+            from: from as u32,
+            msg_clock: msg,
+            queue: waiting as u64,
+            vc: self.vc[i].clone(),
+            late_us: 3,
+        }
+    }
+
+    /// Machine `i` rolls the die: a send to one, the other or both peers, or an internal event.
+    fn act(&mut self, i: usize, at: i64, spec: &SynthSpec) -> Event {
+        let roll = self.roll(spec.die);
+        self.clock[i] += 1;
+        self.vc[i][i] += 1;
+        let peers: Vec<usize> = (0..self.tick.len()).filter(|&j| j != i).collect();
+        let to: Vec<usize> = match roll {
+            1 => peers.iter().take(1).copied().collect(),
+            2 => peers.iter().skip(1).take(1).copied().collect(),
+            3 => peers,
+            _ => Vec::new(),
+        };
+        if to.is_empty() {
+            return Event::Internal {
+                tick: self.tick[i],
+                lamport: self.clock[i],
+                vc: self.vc[i].clone(),
+                late_us: 3,
+            };
+        }
+        for &j in &to {
+            let message = (at + spec.delay_us, i, self.clock[i], self.vc[i].clone());
+            self.queue[j].push_back(message);
+        }
+        Event::Send {
+            tick: self.tick[i],
+            lamport: self.clock[i],
+            to: to.iter().map(|&j| j as u32).collect(),
+            vc: self.vc[i].clone(),
+            late_us: 3,
+        }
+    }
+
+    /// The next face of a `die`-sided die, 1-based (a linear congruential generator).
+    fn roll(&mut self, die: u32) -> u64 {
+        self.rng = self
+            .rng
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.rng >> 33) % u64::from(die.max(1)) + 1
+    }
+}
+
+/// The manifest of a synthetic run that ran `span_us` real µs and stopped at `stop_at`.
+fn manifest(spec: &SynthSpec, intervals: &[f64], span_us: i64, stop_at: i64) -> Manifest {
+    let n = spec.rates.len();
+    Manifest {
         manifest_version: MANIFEST_VERSION,
         log_format: FORMAT_VERSION,
         engine: crate::manifest::Engine::Real,
@@ -170,7 +252,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
         scenario: Scenario {
             name: "synthetic".into(),
             machines: n as u32,
-            duration_s: (end - t0) as f64 / 1e6 * spec.speedup,
+            duration_s: span_us as f64 / 1e6 * spec.speedup,
             seed: spec.seed,
             speedup: spec.speedup,
             rates: RateSpec::Fixed(spec.rates.clone()),
@@ -198,9 +280,7 @@ pub fn write_run(dir: &Path, spec: &SynthSpec) -> std::io::Result<u64> {
             faults: Vec::new(),
             exits: Vec::new(),
         }),
-    };
-    manifest.write(dir)?;
-    Ok(written)
+    }
 }
 
 /// Write one line of machine `machine`, serialized from the contract's own types.

@@ -49,8 +49,66 @@ pub fn write(
     messages: &[Message],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
+    let (recv_flow, mut send_flows) = flows(timeline, messages);
+    let widths = slice_widths(timeline);
+    writeln!(
+        out,
+        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"run\":{}}},\"traceEvents\":[",
+        json_string(&timeline.dir.display().to_string())
+    )?;
+    let mut records = Records { out, first: true };
+    write_tracks(&mut records, timeline)?;
+    let mut args = String::with_capacity(128);
+    for (i, e) in timeline.events.iter().enumerate() {
+        let ts = (e.ts_us - timeline.origin_us) as f64;
+        if let Kind::Other(other) = &e.kind {
+            // `peer_connected` and `peer_gone` are left out of the trace.
+            if !other.name.starts_with("peer_") {
+                write_instant(&mut records, e.machine, ts, &other.name, &other.detail)?;
+            }
+            continue;
+        }
+        let slice = Slice {
+            event: e,
+            ts,
+            dur: widths[i],
+            flow_in: recv_flow[i],
+        };
+        write_slice(&mut records, &slice, &mut args)?;
+        write_children(&mut records, &slice, &mut send_flows[i])?;
+        write_counters(&mut records, &slice)?;
+    }
+    records.out.write_all(b"\n]}\n")
+}
+
+/// The trace's records, written one after the other with a `,` line break between them.
+struct Records<'a, W: Write> {
+    out: &'a mut W,
+    first: bool,
+}
+
+impl<W: Write> Records<'_, W> {
+    /// The output, ready for the next record (the separator, unless it is the first).
+    fn next(&mut self) -> std::io::Result<&mut W> {
+        if !std::mem::take(&mut self.first) {
+            self.out.write_all(b",\n")?;
+        }
+        Ok(self.out)
+    }
+}
+
+/// One clock event's slice: when it starts and lasts (µs) and the flow it receives (0: none).
+struct Slice<'a> {
+    event: &'a Event,
+    ts: f64,
+    dur: f64,
+    flow_in: u64,
+}
+
+/// Flow ids (message index + 1, for every message with both ends): the flow each event
+/// receives (0: none), and the flows each event sends.
+fn flows(timeline: &Timeline, messages: &[Message]) -> (Vec<u64>, Vec<Vec<Flow>>) {
     let events = &timeline.events;
-    // Flow ids: message index + 1 for every message with both ends.
     let mut recv_flow = vec![0u64; events.len()];
     let mut send_flows: Vec<Vec<Flow>> = vec![Vec::new(); events.len()];
     for (i, m) in messages.iter().enumerate() {
@@ -64,96 +122,111 @@ pub fn write(
             });
         }
     }
-    let widths = slice_widths(timeline);
+    (recv_flow, send_flows)
+}
 
-    writeln!(
-        out,
-        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"run\":{}}},\"traceEvents\":[",
-        json_string(&timeline.dir.display().to_string())
-    )?;
-    let mut first = true;
-    let mut sep = |out: &mut dyn Write| -> std::io::Result<()> {
-        if !std::mem::take(&mut first) {
-            out.write_all(b",\n")?;
-        }
-        Ok(())
-    };
+/// The metadata that names each machine's process and thread and orders the processes.
+fn write_tracks(records: &mut Records<'_, impl Write>, timeline: &Timeline) -> std::io::Result<()> {
     for (n, m) in timeline.machines.iter().enumerate() {
         let p = pid(m.id);
-        sep(out)?;
         write!(
-            out,
+            records.next()?,
             r#"{{"ph":"M","name":"process_name","pid":{p},"tid":{TID},"args":{{"name":"machine {} (rate {}/s)"}}}}"#,
-            m.id, m.rate
+            m.id,
+            m.rate
         )?;
-        sep(out)?;
         write!(
-            out,
+            records.next()?,
             r#"{{"ph":"M","name":"process_sort_index","pid":{p},"tid":{TID},"args":{{"sort_index":{n}}}}}"#
         )?;
-        sep(out)?;
         write!(
-            out,
+            records.next()?,
             r#"{{"ph":"M","name":"thread_name","pid":{p},"tid":{TID},"args":{{"name":"ticks"}}}}"#
         )?;
     }
-    let mut args = String::with_capacity(128);
-    for (i, e) in events.iter().enumerate() {
-        let p = pid(e.machine);
-        let ts = (e.ts_us - timeline.origin_us) as f64;
-        if let Kind::Other(other) = &e.kind {
-            if other.name.starts_with("peer_") {
-                continue;
-            }
-            sep(out)?;
-            write!(
-                out,
-                r#"{{"ph":"i","s":"t","cat":"event","name":"{}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"detail":{}}}}}"#,
-                other.name,
-                json_string(&other.detail)
-            )?;
-            continue;
-        }
-        let dur = widths[i];
-        args.clear();
-        slice_args(&mut args, e);
-        sep(out)?;
-        write!(
-            out,
-            r#"{{"ph":"X","cat":"tick","name":"{}","pid":{p},"tid":{TID},"ts":{ts:.0},"dur":{dur:.3},"args":{{{args}}}"#,
-            e.name()
-        )?;
-        if recv_flow[i] != 0 {
-            write!(out, r#","bind_id":{},"flow_in":true"#, recv_flow[i])?;
-        }
-        out.write_all(b"}")?;
-        let lamport = e.lamport.unwrap_or(0);
-        for (flow, child) in child_slices(ts, dur, &mut send_flows[i]) {
-            sep(out)?;
-            write!(
-                out,
-                r#"{{"ph":"X","cat":"message","name":"to machine-{to}","pid":{p},"tid":{TID},"ts":{},"dur":{},"bind_id":{id},"flow_out":true,"args":{{"message_to":{to},"message_lamport":{lamport}}}}}"#,
-                Micros(child.start_ns),
-                Micros(child.end_ns - child.start_ns),
-                to = flow.to,
-                id = flow.id,
-            )?;
-        }
-        sep(out)?;
-        write!(
-            out,
-            r#"{{"ph":"C","name":"{COUNTER_LAMPORT}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_LAMPORT_KEY}":{}}}}}"#,
-            e.lamport.unwrap_or(0)
-        )?;
-        if let Kind::Recv { queue, .. } = e.kind {
-            sep(out)?;
-            write!(
-                out,
-                r#"{{"ph":"C","name":"{COUNTER_QUEUE}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_QUEUE_KEY}":{queue}}}}}"#
-            )?;
-        }
+    Ok(())
+}
+
+/// An instant marker for an event that is not a clock event (start, stop, fault, dropped, ...).
+fn write_instant(
+    records: &mut Records<'_, impl Write>,
+    machine: u32,
+    ts: f64,
+    name: &str,
+    detail: &str,
+) -> std::io::Result<()> {
+    write!(
+        records.next()?,
+        r#"{{"ph":"i","s":"t","cat":"event","name":"{name}","pid":{},"tid":{TID},"ts":{ts:.0},"args":{{"detail":{}}}}}"#,
+        pid(machine),
+        json_string(detail)
+    )
+}
+
+/// A clock event's slice, with its arguments and the end of the flow it receives.
+fn write_slice(
+    records: &mut Records<'_, impl Write>,
+    slice: &Slice<'_>,
+    args: &mut String,
+) -> std::io::Result<()> {
+    let Slice {
+        event: e,
+        ts,
+        dur,
+        flow_in,
+    } = *slice;
+    args.clear();
+    slice_args(args, e);
+    let out = records.next()?;
+    write!(
+        out,
+        r#"{{"ph":"X","cat":"tick","name":"{}","pid":{},"tid":{TID},"ts":{ts:.0},"dur":{dur:.3},"args":{{{args}}}"#,
+        e.name(),
+        pid(e.machine)
+    )?;
+    if flow_in != 0 {
+        write!(out, r#","bind_id":{flow_in},"flow_in":true"#)?;
     }
-    out.write_all(b"\n]}\n")
+    out.write_all(b"}")
+}
+
+/// A send's child slices, one per received message, each holding the start of that flow.
+fn write_children(
+    records: &mut Records<'_, impl Write>,
+    slice: &Slice<'_>,
+    flows: &mut [Flow],
+) -> std::io::Result<()> {
+    let p = pid(slice.event.machine);
+    let lamport = slice.event.lamport.unwrap_or(0);
+    for (flow, child) in child_slices(slice.ts, slice.dur, flows) {
+        write!(
+            records.next()?,
+            r#"{{"ph":"X","cat":"message","name":"to machine-{to}","pid":{p},"tid":{TID},"ts":{},"dur":{},"bind_id":{id},"flow_out":true,"args":{{"message_to":{to},"message_lamport":{lamport}}}}}"#,
+            Micros(child.start_ns),
+            Micros(child.end_ns - child.start_ns),
+            to = flow.to,
+            id = flow.id,
+        )?;
+    }
+    Ok(())
+}
+
+/// The counters at a clock event: the Lamport clock, and the queue length at a receive.
+fn write_counters(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> std::io::Result<()> {
+    let Slice { event: e, ts, .. } = *slice;
+    let p = pid(e.machine);
+    write!(
+        records.next()?,
+        r#"{{"ph":"C","name":"{COUNTER_LAMPORT}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_LAMPORT_KEY}":{}}}}}"#,
+        e.lamport.unwrap_or(0)
+    )?;
+    if let Kind::Recv { queue, .. } = e.kind {
+        write!(
+            records.next()?,
+            r#"{{"ph":"C","name":"{COUNTER_QUEUE}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_QUEUE_KEY}":{queue}}}}}"#
+        )?;
+    }
+    Ok(())
 }
 
 /// The child slices of a send at `ts` (µs) lasting `dur` (µs), one per flow of `flows`.
