@@ -124,49 +124,47 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
             "queue {queue} is impossible (at most {MAX_QUEUE})"
         )));
     }
-    let need = |value: Option<u64>, field: &str| {
-        required(value, flat.event, field).map_err(LineError::Malformed)
-    };
+    let event = flat.event;
     let ev = match flat.event {
         "start" => {
-            let format = need(flat.format.map(u64::from), "format")? as u32;
+            let format = need(flat.format, event, "format")?;
             if !readable(format) {
                 return Err(LineError::Format(format));
             }
             Ev::Start {
                 format,
-                rate: need(flat.rate.map(u64::from), "rate")? as u32,
-                interval_us: need(flat.interval_us, "interval_us")?,
+                rate: need(flat.rate, event, "rate")?,
+                interval_us: need(flat.interval_us, event, "interval_us")?,
             }
         }
         "internal" => Ev::Internal {
-            tick: need(flat.tick, "tick")?,
-            lamport: need(flat.lamport, "lamport")?,
+            tick: need(flat.tick, event, "tick")?,
+            lamport: need(flat.lamport, event, "lamport")?,
         },
         "send" => Ev::Send {
-            tick: need(flat.tick, "tick")?,
-            lamport: need(flat.lamport, "lamport")?,
-            to: required(flat.to, flat.event, "to").map_err(LineError::Malformed)?,
+            tick: need(flat.tick, event, "tick")?,
+            lamport: need(flat.lamport, event, "lamport")?,
+            to: need(flat.to, event, "to")?,
         },
         "recv" => Ev::Recv {
-            tick: need(flat.tick, "tick")?,
-            lamport: need(flat.lamport, "lamport")?,
-            from: need(flat.from.map(u64::from), "from")? as u32,
-            msg_clock: need(flat.msg_clock, "msg_clock")?,
-            queue: need(flat.queue, "queue")?,
+            tick: need(flat.tick, event, "tick")?,
+            lamport: need(flat.lamport, event, "lamport")?,
+            from: need(flat.from, event, "from")?,
+            msg_clock: need(flat.msg_clock, event, "msg_clock")?,
+            queue: need(flat.queue, event, "queue")?,
         },
         "skipped" => Ev::Skipped {
-            first: need(flat.first, "first")?,
-            count: need(flat.count, "count")?,
+            first: need(flat.first, event, "first")?,
+            count: need(flat.count, event, "count")?,
         },
         "stop" => Ev::Stop {
-            lamport: need(flat.lamport, "lamport")?,
-            queue: need(flat.queue, "queue")?,
-            ticks: need(flat.ticks, "ticks")?,
-            skipped: need(flat.skipped, "skipped")?,
+            lamport: need(flat.lamport, event, "lamport")?,
+            queue: need(flat.queue, event, "queue")?,
+            ticks: need(flat.ticks, event, "ticks")?,
+            skipped: need(flat.skipped, event, "skipped")?,
         },
         "dropped" => {
-            let to = required(flat.to, flat.event, "to").map_err(LineError::Malformed)?;
+            let to = need(flat.to, event, "to")?;
             let mut ids = to.iter();
             let (Some(to), None) = (ids.next(), ids.next()) else {
                 return Err(LineError::Malformed(
@@ -175,12 +173,17 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
             };
             Ev::Dropped {
                 to,
-                lamport: need(flat.lamport, "lamport")?,
+                lamport: need(flat.lamport, event, "lamport")?,
             }
         }
         _ => Ev::Other,
     };
     Ok(Parsed { ts, ev, flat })
+}
+
+/// `value`, or the line error that a line of event `event` lacks its field `field`.
+fn need<T>(value: Option<T>, event: &str, field: &str) -> Result<T, LineError> {
+    required(value, event, field).map_err(LineError::Malformed)
 }
 
 /// `value`, or the message that a line of event `event` lacks its field `field`: the one wording
