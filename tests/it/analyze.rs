@@ -120,6 +120,17 @@ pub fn summary(dir: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
 }
 
+/// Assert that the correctness checks (Lamport, matching, nothing lost, vector clocks) are in
+/// the `summary` of a run and passed; `context` is printed with a failure.
+pub fn assert_correct(summary: &Value, context: &str) {
+    let checks = summary["verdict"]["checks"].as_array().unwrap();
+    for name in ["lamport", "matching", "lost", "vector"] {
+        let check = checks.iter().find(|c| c["name"] == name);
+        let check = check.unwrap_or_else(|| panic!("no {name} check: {context}"));
+        assert_eq!(check["passed"], true, "{name}: {check}\n{context}");
+    }
+}
+
 fn hand_made_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = hand_made().write(tmp.path().join("run"));

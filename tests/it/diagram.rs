@@ -25,6 +25,21 @@ fn count(svg: &str, needle: &str) -> usize {
     svg.matches(needle).count()
 }
 
+/// The number in the first `name="..."` of `text`.
+fn attr(text: &str, name: &str) -> f64 {
+    let value = text.split(&format!("{name}=\"")).nth(1).unwrap();
+    value.split('"').next().unwrap().parse().unwrap()
+}
+
+/// The height of every lane line of a diagram, top to bottom (a machine's line is cut where it
+/// was dead, so it may have more than one).
+fn lane_ys(svg: &str) -> Vec<f64> {
+    svg.lines()
+        .filter(|l| l.starts_with("<line class=\"lane\""))
+        .map(|l| attr(l, "y1"))
+        .collect()
+}
+
 #[test]
 fn a_hand_made_run_has_its_dots_arrows_and_clocks() {
     let tmp = tempfile::tempdir().unwrap();
@@ -227,21 +242,9 @@ fn a_fault_run_marks_the_death_the_restart_the_partition_and_the_drop() {
     assert_eq!(count(&svg, "class=\"fault-span partition\""), 1);
     assert_eq!(count(&svg, "<g class=\"drop\">"), 1);
     // Machine 1's line ends at its death and resumes at its restart: two stretches.
-    let y1 = svg
-        .lines()
-        .filter(|l| l.starts_with("<line class=\"lane\""))
-        .map(|l| {
-            l.split("y1=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .collect::<Vec<_>>();
-    let lane_1 = &y1[1];
-    assert_eq!(y1.iter().filter(|y| *y == lane_1).count(), 2, "{y1:?}");
+    let y1 = lane_ys(&svg);
+    let lane_1 = y1[1];
+    assert_eq!(y1.iter().filter(|&&y| y == lane_1).count(), 2, "{y1:?}");
 }
 
 #[test]
@@ -368,30 +371,9 @@ fn sixty_four_machines_fit_in_a_usable_picture() {
     }
     let run = fixture.write(tmp.path().join("many"));
     let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
-    let height: f64 = svg
-        .split("height=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let height = attr(&svg, "height");
     assert!(height <= 1_400.0, "height {height}");
-    let lanes: Vec<f64> = svg
-        .lines()
-        .filter(|l| l.starts_with("<line class=\"lane\""))
-        .map(|l| {
-            l.split("y1=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap()
-        })
-        .collect();
+    let lanes = lane_ys(&svg);
     assert_eq!(lanes.len(), 64);
     assert!(
         lanes.windows(2).all(|w| w[1] - w[0] >= 16.0),
