@@ -40,13 +40,13 @@ pub enum ScenarioError {
 
 impl ScenarioError {
     /// This error, naming the flag when its key's value came from `overrides` rather than the
-    /// file: the file is not to blame for `--duration 0`.
+    /// file: the file is not to blame for `--duration 0`. (`--seed` is range-checked by the
+    /// flag parser, and a batch sets every run's seed, so a bad seed stays the scenario's.)
     pub fn from_flags(self, overrides: &Overrides) -> ScenarioError {
         let ScenarioError::Invalid { path, key, message } = self else {
             return self;
         };
         let flag = match key.as_str() {
-            "seed" if overrides.seed.is_some() => Some("--seed"),
             "duration_s" if overrides.duration_s.is_some() => Some("--duration"),
             "speedup" if overrides.speedup.is_some() => Some("--speedup"),
             _ if overrides.set.iter().any(|(set, _)| *set == key) => Some("--sweep value"),
