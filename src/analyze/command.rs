@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::aggregate::{self, Aggregate};
-use super::aggregate_batch::{self, batch_runs, swept_key};
+use super::aggregate_batch::{self, batch_runs, Swept};
 use super::analyzer::Options;
 use super::summary::Summary;
 use super::{pipeline, plots, report, terminal};
@@ -66,12 +66,13 @@ pub fn run(request: &Request) -> u8 {
     code
 }
 
-/// The aggregate of `runs`, grouped by the swept value when they share a swept key.
+/// The aggregate of `runs`, grouped by the swept value their manifests record when they share
+/// a swept key.
 fn aggregate_of(runs: &[(PathBuf, Summary)]) -> Aggregate {
     let dirs: Vec<PathBuf> = runs.iter().map(|(d, _)| d.clone()).collect();
-    let key = swept_key(&dirs);
-    let members = aggregate_batch::members(key.as_deref(), runs);
-    aggregate::aggregate(key, &members)
+    let swept = Swept::of(&dirs);
+    let members = aggregate_batch::members(&swept, runs);
+    aggregate::aggregate(swept.key, &members)
 }
 
 /// Analyze one run directory, write its outputs and print its summary (or only its verdict);
