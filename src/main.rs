@@ -18,9 +18,7 @@ fn main() -> ExitCode {
         Ok(Request::Machine) => return logiclock::machine::main(),
         Ok(Request::Run(request)) => run(*request),
         Ok(Request::Batch(request)) => batch::run(&runtime(), request),
-        Ok(Request::Analyze(request)) => {
-            Ok(Exit::from_code(logiclock::analyze::command::run(&request)))
-        }
+        Ok(Request::Analyze(request)) => Ok(logiclock::analyze::command::run(&request)),
         Ok(Request::Diagram(request)) => wrote(logiclock::diagram::diagram(&request)),
         Ok(Request::Export(request)) => wrote(logiclock::export::export(&request)),
         Ok(Request::Diff(request)) => logiclock::diff::run(&request),
@@ -58,7 +56,7 @@ fn wrote(result: Result<std::path::PathBuf, logiclock::timeline::TimelineError>)
             }
             Ok(Exit::Clean)
         }
-        Err(e) => Err(Failed::new(Exit::from_code(e.exit_code()), e)),
+        Err(e) => Err(Failed::new(e.exit(), e)),
     }
 }
 
