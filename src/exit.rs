@@ -37,15 +37,6 @@ impl Exit {
         }
     }
 
-    /// The exit of a command that still reports a bare code (0, 1 or 2).
-    pub fn from_code(code: u8) -> Exit {
-        match code {
-            0 => Exit::Clean,
-            crate::EXIT_BAD_INPUT => Exit::BadInput,
-            _ => Exit::NotClean,
-        }
-    }
-
     /// A signal stopped the command.
     pub fn by_signal(self) -> bool {
         matches!(self, Exit::Interrupted | Exit::Terminated)
@@ -98,9 +89,6 @@ mod tests {
         assert_eq!(Exit::BadInput.code(), 2);
         assert_eq!(Exit::Interrupted.code(), 130);
         assert_eq!(Exit::Terminated.code(), 143);
-        for exit in [Exit::Clean, Exit::NotClean, Exit::BadInput] {
-            assert_eq!(Exit::from_code(exit.code()), exit);
-        }
     }
 
     #[test]
