@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use logiclock::run::RunOptions;
 use logiclock::scenario::{Overrides, Scenario};
-use logiclock::supervisor::RunOptions;
 
 /// Simulate `scenario` into `out` with full logs; returns the ticks run.
 fn simulate(scenario: Scenario, out: &Path) -> u64 {
@@ -16,6 +16,7 @@ fn simulate(scenario: Scenario, out: &Path) -> u64 {
         runs_root: out.to_owned(),
         quiet: true,
         engine: logiclock::manifest::Engine::Sim,
+        batch: None,
     };
     let report = logiclock::sim::run(scenario, &options).expect("the simulation runs");
     let outcome = report

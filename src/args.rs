@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::batch::{self, BatchRequest};
 use crate::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExportArgs, RunArgs};
+use crate::run::{dir as run_dir, RunOptions};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
-use crate::supervisor::{run_dir, RunOptions};
 
 /// Where run directories go unless `--out` says otherwise.
 pub const RUNS_ROOT: &str = "runs";
@@ -16,8 +16,8 @@ pub const RUNS_ROOT: &str = "runs";
 pub enum Request {
     /// The hidden machine subcommand: its configuration comes over stdin.
     Machine,
-    /// One run of a scenario.
-    Run(RunRequest),
+    /// One run of a scenario (boxed: a scenario is large beside the other requests).
+    Run(Box<RunRequest>),
     /// Several runs (`--repeat`, `--sweep`), every scenario already validated.
     Batch(BatchRequest),
     Analyze(crate::analyze::command::Request),
@@ -78,8 +78,9 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
             runs_root: PathBuf::from(RUNS_ROOT),
             quiet: args.quiet,
             engine: args.engine,
+            batch: None,
         };
-        return Ok(Request::Run(RunRequest { scenario, options }));
+        return Ok(Request::Run(Box::new(RunRequest { scenario, options })));
     }
 
     if let Some(sweep) = &args.sweep {

@@ -7,10 +7,11 @@
 use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
-use crate::manifest::Engine;
+use crate::manifest::{BatchMember, Engine};
+use crate::run::dir::{self as run_dir, Naming};
+use crate::run::{RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
-use crate::supervisor::run_dir::Naming;
-use crate::supervisor::{self, RunOptions, RunReport, SupervisorError};
+use crate::supervisor;
 use crate::sweep::Sweep;
 
 /// One run of a batch.
@@ -62,6 +63,30 @@ pub fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
     }
 }
 
+impl PlannedRun {
+    /// What the run's manifest records of its place in the batch.
+    pub fn member(&self) -> BatchMember {
+        let (key, value) = match &self.set {
+            Some((key, value)) => (Some(key.clone()), Some(json_value(value))),
+            None => (None, None),
+        };
+        BatchMember {
+            key,
+            value,
+            seed: self.seed,
+        }
+    }
+}
+
+/// A swept TOML value as JSON, with its type: a number stays a number, a list a list; a date
+/// (which JSON has not) is its TOML text.
+fn json_value(value: &toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        other => serde_json::to_value(other).expect("a TOML value converts to JSON"),
+    }
+}
+
 /// A value as it appears in a directory name: `6`, `0.5`, `[1,2,3]`.
 fn value_label(value: &toml::Value) -> String {
     match value {
@@ -85,8 +110,8 @@ pub struct BatchRequest {
 /// line per run. A signal ends the batch after the run it stopped; the batch exits with its
 /// worst run's code.
 pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
-    let dir = supervisor::run_dir::claim(&request.dir, request.naming)
-        .map_err(|e| Failed::new(Exit::BadInput, e))?;
+    let dir =
+        run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
     let mut rows = Vec::with_capacity(total);
     let mut exit = Exit::Clean;
@@ -97,6 +122,7 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             runs_root: dir.clone(),
             quiet: request.quiet,
             engine: request.engine,
+            batch: Some(run.member()),
         };
         let run_exit = match run_one(runtime, scenario, options) {
             Ok(report) => {
@@ -165,10 +191,10 @@ pub fn run_one(
     runtime: &tokio::runtime::Runtime,
     scenario: Scenario,
     options: RunOptions,
-) -> Result<RunReport, SupervisorError> {
+) -> Result<RunReport, RunError> {
     match options.engine {
         Engine::Real => runtime.block_on(supervisor::run(scenario, options)),
-        Engine::Sim => Ok(crate::sim::run(scenario, &options)?),
+        Engine::Sim => crate::sim::run(scenario, &options),
     }
 }
 
@@ -192,6 +218,20 @@ mod tests {
                 "events.die=20-seed12"
             ]
         );
+    }
+
+    #[test]
+    fn a_run_records_its_swept_value_with_its_type_and_its_seed() {
+        let sweep: Sweep = "speedup=0.5,2".parse().unwrap();
+        let runs = plan(&[7], Some(&sweep));
+        let member = runs[0].member();
+        assert_eq!(member.key.as_deref(), Some("speedup"));
+        assert_eq!(member.value, Some(serde_json::json!(0.5)));
+        assert_eq!(member.seed, 7);
+        let repeat = plan(&[3], None)[0].member();
+        assert_eq!((repeat.key, repeat.value, repeat.seed), (None, None, 3));
+        let list = json_value(&"v = [1, 2]".parse::<toml::Table>().unwrap()["v"]);
+        assert_eq!(list, serde_json::json!([1, 2]));
     }
 
     #[test]

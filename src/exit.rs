@@ -4,7 +4,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | done, and clean (`run`: every machine stopped cleanly; `analyze`: every check passed) |
-//! | 1 | done but not clean (a machine died or was killed; `analyze`: a check failed), or a failure |
+//! | 1 | done but not clean (a machine died or was killed; `analyze`: a check failed), or a failure, such as an output that cannot be written (the same in `analyze`, `export` and `diagram`) |
 //! | 2 | bad input: a scenario, flag, directory, port or log the command cannot use |
 //! | 130 / 143 | a run stopped by SIGINT / SIGTERM |
 
@@ -34,15 +34,6 @@ impl Exit {
             Exit::BadInput => crate::EXIT_BAD_INPUT,
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
-        }
-    }
-
-    /// The exit of a command that still reports a bare code (0, 1 or 2).
-    pub fn from_code(code: u8) -> Exit {
-        match code {
-            0 => Exit::Clean,
-            crate::EXIT_BAD_INPUT => Exit::BadInput,
-            _ => Exit::NotClean,
         }
     }
 
@@ -98,9 +89,6 @@ mod tests {
         assert_eq!(Exit::BadInput.code(), 2);
         assert_eq!(Exit::Interrupted.code(), 130);
         assert_eq!(Exit::Terminated.code(), 143);
-        for exit in [Exit::Clean, Exit::NotClean, Exit::BadInput] {
-            assert_eq!(Exit::from_code(exit.code()), exit);
-        }
     }
 
     #[test]

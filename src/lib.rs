@@ -13,6 +13,8 @@
 //!   timeline, short for [`scenario::fault`];
 //! - [`log_format`]: the machine log contract (events, fields, version);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
+//! - [`run`]: what both engines share: options, the run directory, the one manifest builder,
+//!   the report and the error of a run;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
@@ -37,6 +39,7 @@ pub mod log_format;
 pub mod machine;
 pub mod manifest;
 pub mod palette;
+pub mod run;
 pub mod runlog;
 pub mod scenario;
 pub mod sim;

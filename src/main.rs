@@ -16,11 +16,9 @@ fn main() -> ExitCode {
     let outcome = match Request::try_from(Cli::parse()) {
         // The machine process speaks to its supervisor, not to a terminal: it keeps its own ending.
         Ok(Request::Machine) => return logiclock::machine::main(),
-        Ok(Request::Run(request)) => run(request),
+        Ok(Request::Run(request)) => run(*request),
         Ok(Request::Batch(request)) => batch::run(&runtime(), request),
-        Ok(Request::Analyze(request)) => {
-            Ok(Exit::from_code(logiclock::analyze::command::run(&request)))
-        }
+        Ok(Request::Analyze(request)) => Ok(logiclock::analyze::command::run(&request)),
         Ok(Request::Diagram(request)) => wrote(logiclock::diagram::diagram(&request)),
         Ok(Request::Export(request)) => wrote(logiclock::export::export(&request)),
         Ok(Request::Diff(request)) => logiclock::diff::run(&request),
@@ -38,10 +36,7 @@ fn main() -> ExitCode {
 /// One run: its summary on stdout, its exit from how it went.
 fn run(request: RunRequest) -> Outcome {
     let RunRequest { scenario, options } = request;
-    let report = batch::run_one(&runtime(), scenario, options).map_err(|e| Failed {
-        exit: e.exit(),
-        error: Box::new(e),
-    })?;
+    let report = batch::run_one(&runtime(), scenario, options).map_err(Failed::from)?;
     logiclock::stdout::print(&supervisor::display::summary(
         &report.manifest,
         &report.run_dir,
@@ -61,7 +56,7 @@ fn wrote(result: Result<std::path::PathBuf, logiclock::timeline::TimelineError>)
             }
             Ok(Exit::Clean)
         }
-        Err(e) => Err(Failed::new(Exit::from_code(e.exit_code()), e)),
+        Err(e) => Err(Failed::new(e.exit(), e)),
     }
 }
 

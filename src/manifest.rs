@@ -24,11 +24,26 @@ pub struct Manifest {
     pub engine: Engine,
     /// The resolved scenario, seed included.
     pub scenario: Scenario,
+    /// What a batch (`--repeat`, `--sweep`) set for this run; absent outside a batch and in
+    /// batches run before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchMember>,
     /// System time the tick loops were told to start at, RFC 3339.
     pub started_at: String,
     pub machines: Vec<MachineEntry>,
     /// Filled in when the run has ended.
     pub outcome: Option<Outcome>,
+}
+
+/// A run's place in its batch, recorded when it runs: what the aggregate groups it by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchMember {
+    /// The swept scenario key (`events.die`); `None` in a `--repeat` without `--sweep`.
+    pub key: Option<String>,
+    /// Its value for this run, with its type (a number stays a number; a TOML float NaN, which
+    /// JSON cannot hold, is `null`).
+    pub value: Option<serde_json::Value>,
+    pub seed: u64,
 }
 
 /// What carries out a run.

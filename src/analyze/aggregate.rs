@@ -2,7 +2,10 @@
 //! key's value, then the configured rate), as the mean and the spread (sample standard deviation)
 //! over the machines of that group, with their number `n`.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use serde::Serialize;
 
@@ -40,7 +43,7 @@ const TERMINAL_METRICS: [usize; 5] = [0, 1, 3, 4, 7];
 
 /// One run of an aggregate: its summary and, in a sweep, the swept value it ran with.
 pub struct Member<'a> {
-    pub swept: Option<String>,
+    pub swept: Option<Value>,
     pub summary: &'a Summary,
 }
 
@@ -77,6 +80,7 @@ pub struct Aggregate {
 /// One group: the machines of one configured rate in the runs of one swept value.
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
+    /// The swept value as text ([`label`]).
     pub swept_value: Option<String>,
     pub rate: u32,
     /// Runs contributing to the group.
@@ -104,21 +108,33 @@ impl Stat {
     }
 }
 
-/// Sort key of a swept value: numbers by value, then the rest as text.
-fn value_order(v: &Option<String>) -> (u8, f64, String) {
-    match v {
-        None => (0, 0.0, String::new()),
-        Some(text) => match text.parse::<f64>() {
-            Ok(x) => (1, x, text.clone()),
-            Err(_) => (2, 0.0, text.clone()),
-        },
+/// The order of swept values: none first, then numbers by value (`total_cmp`, so any two
+/// compare), then every other value by its text.
+pub fn value_order(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    let rank = |v: Option<&Value>| match v {
+        None => (0, 0.0),
+        Some(Value::Number(n)) => (1, n.as_f64().unwrap_or(f64::NAN)),
+        Some(_) => (2, 0.0),
+    };
+    let ((ra, xa), (rb, xb)) = (rank(a), rank(b));
+    ra.cmp(&rb)
+        .then(xa.total_cmp(&xb))
+        .then_with(|| a.map(label).cmp(&b.map(label)))
+}
+
+/// A swept value as a table, a CSV cell and the plot show it: a string as it is, anything else
+/// as compact JSON (`6`, `0.5`, `[1,2,3]`, `true`).
+pub fn label(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
 /// Group `members` by swept value, then rate.
 pub fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate {
-    let mut keys: Vec<Option<String>> = members.iter().map(|m| m.swept.clone()).collect();
-    keys.sort_by(|a, b| value_order(a).partial_cmp(&value_order(b)).expect("no NaN"));
+    let mut keys: Vec<Option<Value>> = members.iter().map(|m| m.swept.clone()).collect();
+    keys.sort_by(|a, b| value_order(a.as_ref(), b.as_ref()));
     keys.dedup();
     let mut groups = Vec::new();
     for key in keys {
@@ -146,7 +162,7 @@ pub fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate
                 })
                 .collect();
             groups.push(Group {
-                swept_value: key.clone(),
+                swept_value: key.as_ref().map(label),
                 rate,
                 runs: runs.len(),
                 n: samples.len(),
@@ -224,38 +240,46 @@ impl Aggregate {
         )
     }
 
-    /// `aggregate.csv`: one row per group, a mean and an sd column per metric (sd empty for n = 1).
+    /// `aggregate.csv`: one row per group, a mean and an sd column per metric (sd empty for n = 1),
+    /// quoted where a cell needs it (a swept value with a comma), so every row has the header's
+    /// columns.
     pub fn csv(&self) -> String {
-        let mut out = String::from("swept_key,swept_value,rate,runs,n");
+        let mut header = ["swept_key", "swept_value", "rate", "runs", "n"]
+            .map(String::from)
+            .to_vec();
         for (name, _) in METRICS {
-            out.push_str(&format!(",{name} mean,{name} sd"));
+            header.push(format!("{name} mean"));
+            header.push(format!("{name} sd"));
         }
-        out.push('\n');
+        let mut rows = vec![header];
         for g in &self.groups {
-            out.push_str(&format!(
-                "{},{},{},{},{}",
-                self.swept_key.as_deref().unwrap_or(""),
-                g.swept_value.as_deref().unwrap_or(""),
-                g.rate,
-                g.runs,
-                g.n
-            ));
+            let mut row = vec![
+                self.swept_key.clone().unwrap_or_default(),
+                g.swept_value.clone().unwrap_or_default(),
+                g.rate.to_string(),
+                g.runs.to_string(),
+                g.n.to_string(),
+            ];
             for v in &g.values {
-                out.push_str(&format!(
-                    ",{},{}",
-                    v.mean,
-                    v.sd.map_or(String::new(), |sd| sd.to_string())
-                ));
+                row.push(v.mean.to_string());
+                row.push(v.sd.map_or(String::new(), |sd| sd.to_string()));
             }
-            out.push('\n');
+            rows.push(row);
         }
-        out
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for row in rows {
+            out.write_record(&row)
+                .expect("writing CSV into memory cannot fail");
+        }
+        String::from_utf8(out.into_inner().expect("memory takes every byte"))
+            .expect("the cells are text")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn mean_and_spread_by_hand() {
@@ -279,8 +303,27 @@ mod tests {
 
     #[test]
     fn swept_values_sort_as_numbers() {
-        let mut v = [Some("10".to_string()), Some("4".into()), Some("6".into())];
-        v.sort_by(|a, b| value_order(a).partial_cmp(&value_order(b)).unwrap());
-        assert_eq!(v.map(|x| x.unwrap()), ["4", "6", "10"]);
+        let mut v = [Some(10.into()), Some(4.into()), Some(6.into())];
+        v.sort_by(|a: &Option<Value>, b| value_order(a.as_ref(), b.as_ref()));
+        assert_eq!(v.map(|x| label(&x.unwrap())), ["4", "6", "10"]);
+    }
+
+    #[test]
+    fn any_two_swept_values_compare_numbers_first_by_value() {
+        let mut v = [
+            Some(json!("b")),
+            Some(json!(10)),
+            None,
+            Some(json!([1, 2])),
+            Some(json!(4.5)),
+            Some(json!(true)),
+            Some(json!(-1)),
+        ];
+        v.sort_by(|a, b| value_order(a.as_ref(), b.as_ref()));
+        let labels: Vec<String> = v
+            .iter()
+            .map(|x| x.as_ref().map_or("-".into(), label))
+            .collect();
+        assert_eq!(labels, ["-", "-1", "4.5", "10", "[1,2]", "b", "true"]);
     }
 }

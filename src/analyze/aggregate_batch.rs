@@ -1,10 +1,14 @@
 //! Batch directories (made by `run --repeat` / `--sweep`): how they are recognized, which runs
-//! they hold and what each run varied, and the aggregate files written into them.
+//! they hold and what each run varied (read from each run's manifest, never from its directory's
+//! name, which a user may change), and the aggregate files written into them.
 
 use std::path::{Path, PathBuf};
 
-use super::aggregate::{Aggregate, Member};
+use serde_json::Value;
+
+use super::aggregate::{value_order, Aggregate, Member};
 use super::AnalyzeError;
+use crate::manifest::{BatchMember, Manifest};
 
 /// The aggregate files written into a batch directory.
 pub const AGGREGATE_FILES: [&str; 4] = [
@@ -15,7 +19,7 @@ pub const AGGREGATE_FILES: [&str; 4] = [
 ];
 
 /// The run directories of `dir` when it is a batch: no `manifest.json` of its own, and
-/// subdirectories that have one. Sorted by swept value (numbers by value), then name.
+/// subdirectories that have one. Sorted by swept value (numbers by value), then seed, then name.
 pub fn batch_runs(dir: &Path) -> Option<Vec<PathBuf>> {
     if dir.join(crate::log_format::MANIFEST_FILE).exists() {
         return None;
@@ -28,57 +32,124 @@ pub fn batch_runs(dir: &Path) -> Option<Vec<PathBuf>> {
     if runs.is_empty() {
         return None;
     }
-    runs.sort_by(|a, b| {
-        let key = |p: &PathBuf| {
-            let (swept, seed) = label_parts(p);
-            let num = swept
-                .as_ref()
-                .and_then(|(_, v)| v.parse::<f64>().ok())
-                .unwrap_or(f64::NAN);
-            (swept.map(|(_, v)| v), num, seed)
-        };
-        let (ka, kb) = (key(a), key(b));
-        ka.1.partial_cmp(&kb.1)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(ka.0.cmp(&kb.0))
-            .then(ka.2.cmp(&kb.2))
-            .then(a.cmp(b))
+    runs.sort();
+    let swept = Swept::of(&runs);
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by(|&a, &b| {
+        value_order(swept.values[a].as_ref(), swept.values[b].as_ref())
+            .then(swept.seeds[a].cmp(&swept.seeds[b]))
+            .then(runs[a].cmp(&runs[b]))
     });
-    Some(runs)
+    Some(order.into_iter().map(|i| runs[i].clone()).collect())
 }
 
-/// What a batch run's directory name says: `KEY=VALUE-seedN` -> (Some((KEY, VALUE)), Some(N)),
-/// `seedN` -> (None, Some(N)) (the names `crate::batch::plan` gives).
-pub fn label_parts(dir: &Path) -> (Option<(String, String)>, Option<u64>) {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (rest, seed) = match name.rsplit_once("seed") {
-        Some((rest, n)) => match n.parse::<u64>() {
-            Ok(seed) => (rest.trim_end_matches('-').to_string(), Some(seed)),
-            Err(_) => (name.clone(), None),
-        },
-        None => (name.clone(), None),
-    };
-    let swept = rest
-        .split_once('=')
-        .map(|(k, v)| (k.to_string(), v.to_string()));
-    (swept, seed)
+/// What a set of runs varied: the swept key, and each run's value of it and seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swept {
+    /// The key every run was swept over, if they share one.
+    pub key: Option<String>,
+    /// Each run's value of `key` (all `None` without a key).
+    pub values: Vec<Option<Value>>,
+    pub seeds: Vec<Option<u64>>,
 }
 
-/// The swept key shared by every run of `dirs`, if each was named `KEY=VALUE-seedN` with one key.
-pub fn swept_key(dirs: &[PathBuf]) -> Option<String> {
-    let mut keys = dirs.iter().map(|d| label_parts(d).0.map(|(k, _)| k));
-    let first = keys.next()??;
-    keys.all(|k| k.as_deref() == Some(&first)).then_some(first)
+impl Swept {
+    /// What `runs` varied, read from their manifests: the batch record a batch writes into each
+    /// run's manifest, never the directory's name. Runs of a batch made before the record existed
+    /// fall back to their scenario blocks: the one field of the manifest's scenario block (other
+    /// than the seed) whose value differs between the runs is the swept key, named as the block
+    /// names it (`die`, where the scenario file says `events.die`), and each run's own value of
+    /// it is its value; with no such field, or several, the runs are grouped by rate only.
+    pub fn of(runs: &[PathBuf]) -> Swept {
+        let manifests: Vec<Option<Manifest>> =
+            runs.iter().map(|dir| Manifest::read(dir).ok()).collect();
+        let records: Vec<Option<&BatchMember>> = manifests
+            .iter()
+            .map(|m| m.as_ref().and_then(|m| m.batch.as_ref()))
+            .collect();
+        let scenarios: Vec<Option<Value>> = manifests
+            .iter()
+            .map(|m| {
+                m.as_ref()
+                    .and_then(|m| serde_json::to_value(&m.scenario).ok())
+            })
+            .collect();
+        let recorded: Vec<&BatchMember> = records.iter().flatten().copied().collect();
+        let key = match recorded.first() {
+            Some(first) if recorded.iter().all(|r| r.key == first.key) => first.key.clone(),
+            Some(_) => None,
+            None => differing_key(&scenarios),
+        };
+        let values = records
+            .iter()
+            .zip(&scenarios)
+            .map(|(record, scenario)| {
+                let key = key.as_deref()?;
+                match record {
+                    Some(r) if r.key.as_deref() == Some(key) => r.value.clone(),
+                    _ => leaf(scenario.as_ref()?, key).cloned(),
+                }
+            })
+            .collect();
+        let seeds = records
+            .iter()
+            .zip(&manifests)
+            .map(|(record, manifest)| match record {
+                Some(r) => Some(r.seed),
+                None => manifest.as_ref().map(|m| m.scenario.seed),
+            })
+            .collect();
+        Swept { key, values, seeds }
+    }
+}
+
+/// The one scenario key (a dotted path to a value that is not an object), other than the seed,
+/// whose value differs between `scenarios`; `None` when none or several do.
+fn differing_key(scenarios: &[Option<Value>]) -> Option<String> {
+    let read: Vec<&Value> = scenarios.iter().flatten().collect();
+    let (first, rest) = read.split_first()?;
+    let mut paths = Vec::new();
+    leaves(first, String::new(), &mut paths);
+    for other in rest {
+        leaves(other, String::new(), &mut paths);
+    }
+    paths.sort();
+    paths.dedup();
+    let mut differing = paths
+        .into_iter()
+        .filter(|path| path != "seed" && rest.iter().any(|s| leaf(s, path) != leaf(first, path)));
+    let key = differing.next()?;
+    differing.next().is_none().then_some(key)
+}
+
+/// The dotted paths of every value in `value` that is not an object.
+fn leaves(value: &Value, path: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (name, inner) in map {
+                let inner_path = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                leaves(inner, inner_path, out);
+            }
+        }
+        _ => out.push(path),
+    }
+}
+
+/// The value at dotted `path` in `value`.
+fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, name| v.get(name))
 }
 
 /// The members of an aggregate of `runs` (directory, summary), with their swept values.
-pub fn members<'a>(key: Option<&str>, runs: &'a [(PathBuf, super::Summary)]) -> Vec<Member<'a>> {
+pub fn members<'a>(swept: &Swept, runs: &'a [(PathBuf, super::Summary)]) -> Vec<Member<'a>> {
     runs.iter()
-        .map(|(dir, summary)| Member {
-            swept: key.and(label_parts(dir).0.map(|(_, v)| v)),
+        .zip(&swept.values)
+        .map(|((_, summary), value)| Member {
+            swept: value.clone(),
             summary,
         })
         .collect()
@@ -108,21 +179,21 @@ pub fn write_files(dir: &Path, aggregate: &Aggregate) -> Result<Vec<PathBuf>, An
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn sweep_labels_give_key_value_and_seed() {
+    fn the_one_scenario_key_that_differs_is_the_swept_key() {
+        let scenario =
+            |die: u32, seed: u64| Some(json!({"seed": seed, "events": {"die": die}, "name": "x"}));
+        let two_dice = [scenario(4, 1), scenario(10, 2), scenario(4, 2)];
+        assert_eq!(differing_key(&two_dice).as_deref(), Some("events.die"));
+        let repeat = [scenario(4, 1), scenario(4, 2)];
+        assert_eq!(differing_key(&repeat), None, "the seed is not a swept key");
+        let two_keys = [Some(json!({"a": 1, "b": 1})), Some(json!({"a": 2, "b": 2}))];
+        assert_eq!(differing_key(&two_keys), None);
         assert_eq!(
-            label_parts(Path::new("b/events.die=10-seed301")),
-            (Some(("events.die".into(), "10".into())), Some(301))
+            leaf(&json!({"events": {"die": 6}}), "events.die"),
+            Some(&json!(6))
         );
-        assert_eq!(label_parts(Path::new("b/seed7")), (None, Some(7)));
-    }
-
-    #[test]
-    fn a_sweep_has_one_key() {
-        let dirs = [PathBuf::from("x=1-seed1"), PathBuf::from("x=2-seed1")];
-        assert_eq!(swept_key(&dirs).as_deref(), Some("x"));
-        let repeat = [PathBuf::from("seed1"), PathBuf::from("seed2")];
-        assert_eq!(swept_key(&repeat), None);
     }
 }

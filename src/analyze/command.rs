@@ -1,20 +1,17 @@
 //! `logiclock analyze RUN_DIR...`: analyze each directory, write its outputs, print the summaries
 //! and, for several runs, the aggregate table. A batch directory (made by `run --repeat` or
-//! `--sweep`) is analyzed run by run and its aggregate is written into it. Returns the exit code.
+//! `--sweep`) is analyzed run by run and its aggregate is written into it. Returns the worst
+//! [`Exit`] of its runs: a failed check is 1, as is an output that cannot be written (as in
+//! `export` and `diagram`), unreadable input is 2.
 
 use std::path::{Path, PathBuf};
 
 use super::aggregate::{self, Aggregate};
-use super::aggregate_batch::{self, batch_runs, swept_key};
+use super::aggregate_batch::{self, batch_runs, Swept};
 use super::analyzer::Options;
 use super::summary::Summary;
-use super::{pipeline, plots, report, terminal};
-
-/// Exit code when every check of every run passed.
-pub const EXIT_OK: u8 = 0;
-/// Exit code when a check failed.
-pub const EXIT_CHECK_FAILED: u8 = 1;
-pub use crate::EXIT_BAD_INPUT;
+use super::{pipeline, plots, report, terminal, AnalyzeError};
+use crate::exit::Exit;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
@@ -26,19 +23,19 @@ pub struct Request {
 }
 
 /// Run the command; errors are printed to stderr, results to stdout.
-pub fn run(request: &Request) -> u8 {
-    let mut code = EXIT_OK;
+pub fn run(request: &Request) -> Exit {
+    let mut exit = Exit::Clean;
     let mut loose = Vec::new();
     for dir in &request.dirs {
         let Some(runs) = batch_runs(dir) else {
-            if let Some(summary) = analyze_run(dir, request, &mut code) {
+            if let Some(summary) = ended(analyze_run(dir, request), &mut exit) {
                 loose.push((dir.clone(), summary));
             }
             continue;
         };
         let mut analyzed = Vec::new();
         for run in &runs {
-            if let Some(summary) = analyze_run(run, request, &mut code) {
+            if let Some(summary) = ended(analyze_run(run, request), &mut exit) {
                 analyzed.push((run.clone(), summary));
             }
         }
@@ -56,27 +53,45 @@ pub fn run(request: &Request) -> u8 {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                code = EXIT_BAD_INPUT;
+                exit = exit.worst(e.exit());
             }
         }
     }
     if loose.len() > 1 && !request.quiet {
         crate::stdout::print(&terminal::fit(&aggregate_of(&loose).text()));
     }
-    code
+    exit
 }
 
-/// The aggregate of `runs`, grouped by the swept value when they share a swept key.
+/// The summary of a run analyzed, with `exit` raised to 1 for a failed check; on an error, the
+/// error printed and `exit` raised to the error's code.
+fn ended(result: Result<Summary, AnalyzeError>, exit: &mut Exit) -> Option<Summary> {
+    match result {
+        Ok(summary) => {
+            if !summary.verdict.passed {
+                *exit = exit.worst(Exit::NotClean);
+            }
+            Some(summary)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            *exit = exit.worst(e.exit());
+            None
+        }
+    }
+}
+
+/// The aggregate of `runs`, grouped by the swept value their manifests record when they share
+/// a swept key.
 fn aggregate_of(runs: &[(PathBuf, Summary)]) -> Aggregate {
     let dirs: Vec<PathBuf> = runs.iter().map(|(d, _)| d.clone()).collect();
-    let key = swept_key(&dirs);
-    let members = aggregate_batch::members(key.as_deref(), runs);
-    aggregate::aggregate(key, &members)
+    let swept = Swept::of(&dirs);
+    let members = aggregate_batch::members(&swept, runs);
+    aggregate::aggregate(swept.key, &members)
 }
 
-/// Analyze one run directory, write its outputs and print its summary (or only its verdict);
-/// raises `code` on a failed check or bad input.
-fn analyze_run(dir: &Path, request: &Request, code: &mut u8) -> Option<Summary> {
+/// Analyze one run directory, write its outputs and print its summary (or only its verdict).
+fn analyze_run(dir: &Path, request: &Request) -> Result<Summary, AnalyzeError> {
     let result = pipeline::analyze_dir(dir, &request.options).and_then(|(analysis, warnings)| {
         for warning in &warnings {
             eprintln!("warning: {warning}");
@@ -89,41 +104,31 @@ fn analyze_run(dir: &Path, request: &Request, code: &mut u8) -> Option<Summary> 
         report::write_outputs(dir, &analysis, &drawn)?;
         Ok(analysis)
     });
-    match result {
-        Ok(analysis) => {
-            let s = analysis.summary;
-            let quotes = if s.verdict.passed {
-                Default::default()
-            } else {
-                report::quote_offences(dir, &s.verdict)
-            };
-            if request.quiet {
-                crate::stdout::print(&terminal::verdict_line(
-                    &dir.display().to_string(),
-                    &s.verdict,
-                ));
-            } else {
-                crate::stdout::print(&terminal::fit(&report::terminal(&s, &quotes)));
-                crate::stdout::print(&format!(
-                    "{}\n",
-                    terminal::fit(&format!(
-                        "wrote {}, {} and CSV series{} in {}",
-                        report::REPORT_FILE,
-                        report::SUMMARY_FILE,
-                        if request.plots { ", SVG plots" } else { "" },
-                        dir.display()
-                    ))
-                ));
-            }
-            if !s.verdict.passed && *code == EXIT_OK {
-                *code = EXIT_CHECK_FAILED;
-            }
-            Some(s)
+    result.map(|analysis| {
+        let s = analysis.summary;
+        let quotes = if s.verdict.passed {
+            Default::default()
+        } else {
+            report::quote_offences(dir, &s.verdict)
+        };
+        if request.quiet {
+            crate::stdout::print(&terminal::verdict_line(
+                &dir.display().to_string(),
+                &s.verdict,
+            ));
+        } else {
+            crate::stdout::print(&terminal::fit(&report::terminal(&s, &quotes)));
+            crate::stdout::print(&format!(
+                "{}\n",
+                terminal::fit(&format!(
+                    "wrote {}, {} and CSV series{} in {}",
+                    report::REPORT_FILE,
+                    report::SUMMARY_FILE,
+                    if request.plots { ", SVG plots" } else { "" },
+                    dir.display()
+                ))
+            ));
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            *code = EXIT_BAD_INPUT;
-            None
-        }
-    }
+        s
+    })
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::exit::Exit;
 use crate::runlog::RunLogError;
 
 /// An error that stops the analysis of a run directory. A failed *check* is not an error: it is
@@ -20,4 +21,15 @@ pub enum AnalyzeError {
     },
     #[error("failed to draw {}: {message}", path.display())]
     Plot { path: PathBuf, message: String },
+}
+
+impl AnalyzeError {
+    /// How `analyze` exits for this error: 2 for input it cannot use, 1 for an output it could not
+    /// write or draw (as `export` and `diagram` do).
+    pub fn exit(&self) -> Exit {
+        match self {
+            AnalyzeError::Input(_) | AnalyzeError::Layout { .. } => Exit::BadInput,
+            AnalyzeError::Write { .. } | AnalyzeError::Plot { .. } => Exit::NotClean,
+        }
+    }
 }

@@ -240,24 +240,28 @@ pub fn write_outputs(
     files.push(write(dir.join(REPORT_FILE), markdown(s, plots).as_bytes())?);
     let n = s.machines.len();
     for (k, (file, _)) in CSV_FILES.iter().enumerate() {
-        let mut text = String::from("t_s");
-        for m in &s.machines {
-            let _ = write!(text, ",machine_{}", m.id);
-        }
-        text.push('\n');
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let header = std::iter::once("t_s".to_owned())
+            .chain(s.machines.iter().map(|m| format!("machine_{}", m.id)));
+        let mut record: Vec<String> = header.collect();
+        let mut written = csv.write_record(&record);
         for (t, row) in analysis.table.times.iter().zip(&analysis.table.rows) {
-            let _ = write!(text, "{t:.6}");
-            for v in &row[k * n..(k + 1) * n] {
-                // A dead machine has no value: an empty cell.
+            record.clear();
+            record.push(format!("{t:.6}"));
+            // A dead machine has no value: an empty cell.
+            let cells = row[k * n..(k + 1) * n].iter();
+            record.extend(cells.map(|v| {
                 if v.is_nan() {
-                    text.push(',');
+                    String::new()
                 } else {
-                    let _ = write!(text, ",{v}");
+                    v.to_string()
                 }
-            }
-            text.push('\n');
+            }));
+            written = written.and_then(|()| csv.write_record(&record));
         }
-        files.push(write(dir.join(file), text.as_bytes())?);
+        written.expect("writing CSV into memory cannot fail");
+        let text = csv.into_inner().expect("memory takes every byte");
+        files.push(write(dir.join(file), &text)?);
     }
     Ok(files)
 }

@@ -35,16 +35,20 @@
 //! - `faults`: kill, restart, pause, resume and link changes, as a real run carries them out;
 //! - [`machine`]: one machine's state and tick;
 //! - [`network`]: latency, jitter and link faults;
-//! - [`write`]: the run directory: log files, manifest, summary.
+//! - [`run`](mod@run): the run end to end: directory, simulation, manifest (through
+//!   [`crate::run`], shared with the real engine);
+//! - [`write`]: the log files.
 
 pub mod engine;
 mod faults;
 pub mod machine;
 pub mod network;
+pub mod run;
 pub mod write;
 
 pub use engine::{Engine, SimOutcome};
-pub use write::{run, SimError, EPOCH};
+pub use run::run;
+pub use write::EPOCH;
 
 use crate::log_format::Event;
 

@@ -1,76 +1,20 @@
-//! The simulated run's directory: one buffered JSON-lines log per machine in the log contract
-//! (`log_format::LogLine`), and the same `manifest.json` a real run writes, with `engine = "sim"`.
+//! The simulated run's logs: one buffered JSON-lines log per machine in the log contract
+//! (`log_format::LogLine`), with timestamps in virtual time from [`EPOCH`].
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::engine::{Engine, SimOutcome};
 use super::Sink;
 use crate::log_format::{self, Event, LogLine};
-use crate::manifest::{
-    self, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome, Restart,
-    MANIFEST_VERSION,
-};
-use crate::scenario::Scenario;
-use crate::supervisor::run_dir::{self, RunDirError};
-use crate::supervisor::{RunOptions, RunReport, SupervisorError};
+use crate::run::RunError;
 
 /// Unix time (seconds) of virtual time 0: 2026-01-01T00:00:00Z.
 pub const EPOCH: u64 = 1_767_225_600;
 
 /// Bytes buffered per log file before a write.
 const BUFFER: usize = 256 * 1024;
-
-/// Why a simulated run could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum SimError {
-    #[error(transparent)]
-    RunDir(#[from] RunDirError),
-    #[error("failed to write {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-impl From<SimError> for SupervisorError {
-    /// A batch reports both engines' failures alike.
-    fn from(e: SimError) -> SupervisorError {
-        match e {
-            SimError::RunDir(e) => SupervisorError::RunDir(e),
-            SimError::Write { path, source } => SupervisorError::Manifest { path, source },
-        }
-    }
-}
-
-/// Simulate `scenario` and write its run directory (`options.out`, or a new one under
-/// `options.runs_root`).
-pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, SimError> {
-    let run_dir = run_dir::claim_run(
-        options.out.as_deref(),
-        &options.runs_root,
-        &scenario.name,
-        scenario.seed,
-    )?;
-    let engine = Engine::new(&scenario);
-    let periods = engine.periods();
-    let mut sink = FileSink::create(&run_dir, periods.len() as u32)?;
-    let outcome = engine.run(&mut sink);
-    sink.finish()?;
-    let manifest = manifest_of(scenario, &periods, &outcome);
-    manifest.write(&run_dir).map_err(|source| SimError::Write {
-        path: run_dir.join(log_format::MANIFEST_FILE),
-        source,
-    })?;
-    Ok(RunReport {
-        run_dir,
-        manifest,
-        stopped_by: None,
-    })
-}
 
 /// RFC 3339 UTC with microseconds of virtual time `ns`, as a real machine's log layer writes it.
 pub fn timestamp(ns: u64) -> String {
@@ -105,26 +49,26 @@ impl Stamper {
 }
 
 /// Writes each machine's lines to its log file.
-struct FileSink {
+pub(super) struct FileSink {
     files: Vec<(PathBuf, BufWriter<File>)>,
     stamper: Stamper,
     timestamp: String,
-    error: Option<SimError>,
+    error: Option<RunError>,
 }
 
 impl FileSink {
-    fn create(run_dir: &Path, machines: u32) -> Result<FileSink, SimError> {
+    pub(super) fn create(run_dir: &Path, machines: u32) -> Result<FileSink, RunError> {
         let files = (0..machines)
             .map(|id| {
                 let path = run_dir.join(log_format::log_file_name(id));
                 // Exclusively, like a real machine's log: never over another run's.
-                let file = File::create_new(&path).map_err(|source| SimError::Write {
+                let file = File::create_new(&path).map_err(|source| RunError::Log {
                     path: path.clone(),
                     source,
                 })?;
                 Ok((path, BufWriter::with_capacity(BUFFER, file)))
             })
-            .collect::<Result<Vec<_>, SimError>>()?;
+            .collect::<Result<Vec<_>, RunError>>()?;
         Ok(FileSink {
             files,
             stamper: Stamper::default(),
@@ -134,12 +78,12 @@ impl FileSink {
     }
 
     /// Flush every log; the first write error, if any, is returned here.
-    fn finish(mut self) -> Result<(), SimError> {
+    pub(super) fn finish(mut self) -> Result<(), RunError> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
         for (path, file) in &mut self.files {
-            file.flush().map_err(|source| SimError::Write {
+            file.flush().map_err(|source| RunError::Log {
                 path: path.clone(),
                 source,
             })?;
@@ -162,7 +106,7 @@ impl Sink for FileSink {
                 .map_err(std::io::Error::from)
                 .and_then(|()| file.write_all(b"\n"));
             if let Err(source) = written {
-                self.error = Some(SimError::Write {
+                self.error = Some(RunError::Log {
                     path: path.clone(),
                     source,
                 });
@@ -170,59 +114,6 @@ impl Sink for FileSink {
         }
         self.timestamp = line.timestamp;
         line.event
-    }
-}
-
-/// The manifest of a simulated run: what a real run's would say, with no processes or ports.
-fn manifest_of(scenario: Scenario, periods: &[(u32, u64)], outcome: &SimOutcome) -> Manifest {
-    let addr = SocketAddr::new(scenario.host, 0);
-    let machines = (0u32..)
-        .zip(periods)
-        .map(|(id, &(rate, period_ns))| {
-            let mut entry = MachineEntry::new(id, rate, period_ns as f64 / 1e3, addr, 0);
-            let restarts = outcome.restarts[id as usize] as usize;
-            entry.restarts = vec![Restart { pid: 0, addr: None }; restarts];
-            entry
-        })
-        .collect();
-    let exits = (0u32..)
-        .zip(&outcome.reports)
-        .map(|(id, report)| MachineExit {
-            id,
-            status: match report {
-                Some(_) => MachineEnd::Exited { code: 0 },
-                None => MachineEnd::KilledByFault,
-            },
-            // A machine a kill fault ended counts as clean, as in a real run.
-            clean: true,
-            report: report.clone(),
-        })
-        .collect();
-    let faults = outcome
-        .faults
-        .iter()
-        .map(|(at, kind, machines, detail)| FaultRecord {
-            at: timestamp(*at),
-            kind: *kind,
-            machines: machines.clone(),
-            detail: detail.clone(),
-        })
-        .collect();
-    Manifest {
-        manifest_version: MANIFEST_VERSION,
-        log_format: log_format::FORMAT_VERSION,
-        engine: manifest::Engine::Sim,
-        logiclock_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scenario,
-        started_at: timestamp(0),
-        machines,
-        outcome: Some(Outcome {
-            ended_at: timestamp(outcome.end_ns),
-            clean: true,
-            reason: "completed".to_owned(),
-            faults,
-            exits,
-        }),
     }
 }
 

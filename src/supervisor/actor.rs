@@ -15,10 +15,8 @@ use tokio::time::Instant;
 
 use super::child::ChildEvent;
 use super::display::LiveView;
-use super::error::SupervisorError;
 use super::faults::{self, Carried};
-use super::report::{self, RunOptions, RunReport};
-use super::run_dir;
+use super::report;
 use super::signal::{self, Stop};
 use super::slot::{self, Slot, Spawner};
 use super::state::{Input, Killer, MachineState};
@@ -26,6 +24,8 @@ use super::stop::StopRequest;
 use crate::control::ToMachine;
 use crate::fault::{self, Action};
 use crate::manifest::FaultRecord;
+use crate::run::manifest::{self, ManifestBuilder};
+use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
 mod news;
@@ -49,7 +49,7 @@ const RETRY_RESTART: Duration = Duration::from_millis(20);
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
 /// Run `scenario`: spawn the machines, connect them, let them tick, stop them, report.
-pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, SupervisorError> {
+pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, RunError> {
     slot::check_ports(&scenario)?;
     let run_dir = run_dir::claim_run(
         options.out.as_deref(),
@@ -59,7 +59,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
     )?;
 
     let (events_tx, events) = mpsc::unbounded_channel();
-    signal::listen(events_tx.clone(), Event::Signal).map_err(SupervisorError::Signals)?;
+    signal::listen(events_tx.clone(), Event::Signal).map_err(RunError::Signals)?;
 
     let rates = scenario.machine_rates();
     let view = LiveView::new(
@@ -75,6 +75,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
 
     let timeline = fault::timeline(&scenario.faults, scenario.speedup);
     let mut actor = Supervisor {
+        builder: ManifestBuilder::new(&options),
         spawner: Spawner {
             scenario,
             run_dir,
@@ -98,7 +99,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, S
                 // Those already started stop cleanly.
                 actor.stop_all().await;
                 actor.view.finish();
-                return Err(SupervisorError::Spawn { id, source });
+                return Err(RunError::Spawn { id, source });
             }
         }
     }
@@ -113,6 +114,8 @@ enum Event {
 }
 
 struct Supervisor {
+    /// Builds the manifest: the engine and the batch record come from the run's options.
+    builder: ManifestBuilder,
     /// Starts machine processes; holds the scenario and the run directory.
     spawner: Spawner<Event>,
     view: LiveView,
@@ -131,22 +134,26 @@ struct Supervisor {
 }
 
 impl Supervisor {
-    async fn run(&mut self) -> Result<RunReport, SupervisorError> {
+    async fn run(&mut self) -> Result<RunReport, RunError> {
         let run_dir = self.spawner.run_dir.clone();
         if let Err(message) = self.set_up().await {
             self.stop_all().await;
             self.view.finish();
             if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
-                return Err(SupervisorError::Interrupted(stop));
+                return Err(RunError::Interrupted(stop));
             }
-            return Err(SupervisorError::Setup { run_dir, message });
+            return Err(RunError::Setup { run_dir, message });
         }
 
         let delay = start_delay(self.spawner.scenario.machines);
         let start_at = SystemTime::now() + delay;
         let start = Instant::now() + delay;
-        let mut manifest = report::manifest(&self.spawner.scenario, &self.slots, start_at);
-        report::write(&manifest, &run_dir)?;
+        let mut manifest = self.builder.start(
+            self.spawner.scenario.clone(),
+            humantime::format_rfc3339_micros(start_at).to_string(),
+            report::machines(&self.spawner.scenario, &self.slots),
+        );
+        manifest::write(&manifest, &run_dir)?;
         let at_unix_us = start_at
             .duration_since(UNIX_EPOCH)
             .expect("the system clock is after 1970")
@@ -174,8 +181,9 @@ impl Supervisor {
             .as_ref()
             .map_or_else(|| "completed".to_owned(), StopRequest::reason);
         let faults = std::mem::take(&mut self.fault_log);
-        report::finish(&mut manifest, &self.slots, reason, faults);
-        report::write(&manifest, &run_dir)?;
+        report::restarts(&mut manifest.machines, &self.slots);
+        manifest::finish(&mut manifest, report::ending(&self.slots, reason, faults));
+        manifest::write(&manifest, &run_dir)?;
         Ok(RunReport {
             run_dir,
             manifest,

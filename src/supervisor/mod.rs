@@ -2,7 +2,6 @@
 //!
 //! - [`child`]: spawning a machine process and turning its output and exit into events;
 //! - [`signal`]: Ctrl-C and SIGTERM as events;
-//! - [`run_dir`]: creating the run directory;
 //! - [`display`]: the live view and the final summary;
 //! - [`live_layout`]: the live view's lines for a terminal of a given size (pure);
 //! - [`state`]: a machine's state and the pure transitions between states;
@@ -11,22 +10,20 @@
 //! - [`actor`]: the loop that owns the slots and drives set-up, run and stop, and (in its `news`
 //!   part) what it does about one machine's message or exit;
 //! - [`faults`]: faults on purpose and restarts, carried out on the slots;
-//! - [`report`]: the manifest, the outcome and the report of a run, built from the slots;
-//! - [`error`]: why a run could not be carried out.
+//! - [`report`]: what only the supervisor knows for the manifest: addresses, processes, exits.
+//!
+//! Options, the run directory, the manifest builder, the report and the error of a run are the
+//! run layer's ([`crate::run`]), shared with the twin.
 
 pub mod actor;
 pub mod child;
 pub mod display;
-pub mod error;
 pub mod faults;
 pub mod live_layout;
 pub mod report;
-pub mod run_dir;
 pub mod signal;
 pub mod slot;
 pub mod state;
 pub mod stop;
 
 pub use actor::run;
-pub use error::SupervisorError;
-pub use report::{RunOptions, RunReport};

@@ -3,33 +3,8 @@
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
-use crate::exit::Exit;
-
-/// A signal asking the run to stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
-    /// SIGINT (Ctrl-C).
-    Interrupt,
-    /// SIGTERM.
-    Terminate,
-}
-
-impl Stop {
-    /// How a command stopped by this signal exits (130 / 143, i.e. 128 + signal number).
-    pub fn exit(self) -> Exit {
-        match self {
-            Stop::Interrupt => Exit::Interrupted,
-            Stop::Terminate => Exit::Terminated,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Stop::Interrupt => "SIGINT",
-            Stop::Terminate => "SIGTERM",
-        }
-    }
-}
+// The signal a run stops on is the run layer's: the twin's report carries the same type.
+pub use crate::run::Stop;
 
 /// Listen for SIGINT and SIGTERM and send each one to `events` via `wrap`.
 pub fn listen<E: Send + 'static>(

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use tokio::sync::mpsc;
 
 use super::child::{Child, ChildEvent};
-use super::error::SupervisorError;
 use super::signal;
 use super::state::{Illegal, Input, Killer, MachineState};
 use crate::control::{MachineConfig, StopReport, ToMachine};
+use crate::run::RunError;
 use crate::scenario::Scenario;
 
 /// One model machine: its current process and what is known of it.
@@ -145,11 +145,11 @@ impl<E: Send + 'static> Spawner<E> {
 }
 
 /// Check that every port the scenario fixes can be bound, before anything starts.
-pub fn check_ports(scenario: &Scenario) -> Result<(), SupervisorError> {
+pub fn check_ports(scenario: &Scenario) -> Result<(), RunError> {
     for (id, &port) in (0u32..).zip(&scenario.ports) {
         if port != 0 {
             let addr = SocketAddr::new(scenario.host, port);
-            std::net::TcpListener::bind(addr).map_err(|source| SupervisorError::PortTaken {
+            std::net::TcpListener::bind(addr).map_err(|source| RunError::PortTaken {
                 id,
                 addr,
                 source,

@@ -4,9 +4,7 @@ use std::path::PathBuf;
 
 use crate::runlog::RunLogError;
 
-pub use crate::EXIT_BAD_INPUT;
-/// Exit code for any other failure (an output that could not be written).
-pub const EXIT_FAILURE: u8 = 1;
+use crate::exit::Exit;
 
 /// An error that stops a diagram or an export.
 #[derive(Debug, thiserror::Error)]
@@ -35,11 +33,12 @@ pub enum TimelineError {
 }
 
 impl TimelineError {
-    /// The process exit code for this error: 2 for bad input, 1 for a failed write.
-    pub fn exit_code(&self) -> u8 {
+    /// How the command exits for this error: 2 for bad input, 1 for a failed write (as in
+    /// `analyze`).
+    pub fn exit(&self) -> Exit {
         match self {
-            TimelineError::Write { .. } => EXIT_FAILURE,
-            _ => EXIT_BAD_INPUT,
+            TimelineError::Write { .. } => Exit::NotClean,
+            _ => Exit::BadInput,
         }
     }
 }

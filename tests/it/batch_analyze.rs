@@ -9,7 +9,7 @@ use crate::cmd::Logiclock;
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A sweep of `events.die` over 4 and 10, two seeds each, on the simulated engine.
-fn sweep(dir: &Path) -> PathBuf {
+pub fn sweep(dir: &Path) -> PathBuf {
     let out = dir.join("batch");
     Logiclock::run("configs/default.toml")
         .duration(20.0)

@@ -148,6 +148,7 @@ impl Fixture {
             log_format: FORMAT_VERSION,
             engine: logiclock::manifest::Engine::Real,
             logiclock_version: "test".into(),
+            batch: None,
             scenario: Scenario {
                 name: self.name.clone(),
                 machines: n as u32,

@@ -52,6 +52,12 @@ mod diagram;
 // `logiclock analyze BATCH_DIR`: a batch analyzed as a batch, grouped by what it varied.
 mod batch_analyze;
 
+// The same failure has the same exit code in every command.
+mod exits;
+
+// A batch grouped by what each run's manifest records, never by directory names.
+mod batch_provenance;
+
 // `logiclock export` to CSV, a corrupt line in every format, a real run's exports.
 mod export;
 

@@ -1,4 +1,5 @@
-//! The run directory: where a run's logs and manifest go, claimed by exactly one run.
+//! The run directory: where a run's logs and manifest go, claimed by exactly one run, whichever
+//! engine runs it.
 //!
 //! Checking that a directory is free and then using it leaves a gap in which a second run can
 //! take it too. So a run directory is claimed in one step the file system arbitrates: a new

@@ -1,0 +1,22 @@
+//! The run layer both engines share: what a run is asked to do, where it goes, what it leaves.
+//!
+//! The supervisor (real processes) and the twin (`--engine sim`) differ in how the machines tick;
+//! everything around that is here, once:
+//! - [`options`]: where and how to run ([`RunOptions`]), a batch run's provenance included;
+//! - [`dir`]: claiming the run directory (created and claimed exclusively, next free `-2`, `-3`);
+//! - [`manifest`]: the one builder of `manifest.json`, with the engine as a field;
+//! - [`report`]: what a run returns ([`RunReport`]) and how it exits;
+//! - [`signal`]: the signal that stopped a run ([`Stop`]);
+//! - [`error`]: why a run could not be carried out ([`RunError`]), with its exit code.
+
+pub mod dir;
+pub mod error;
+pub mod manifest;
+pub mod options;
+pub mod report;
+pub mod signal;
+
+pub use error::RunError;
+pub use options::RunOptions;
+pub use report::RunReport;
+pub use signal::Stop;
