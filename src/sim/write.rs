@@ -11,8 +11,8 @@ use super::engine::{Engine, SimOutcome};
 use super::Sink;
 use crate::log_format::{self, Event, LogLine};
 use crate::manifest::{
-    self, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome, Restart,
-    MANIFEST_VERSION,
+    self, FaultCause, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome,
+    Restart, MANIFEST_VERSION,
 };
 use crate::scenario::Scenario;
 use crate::supervisor::run_dir::{self, RunDirError};
@@ -206,6 +206,7 @@ fn manifest_of(scenario: Scenario, periods: &[(u32, u64)], outcome: &SimOutcome)
             kind: *kind,
             machines: machines.clone(),
             detail: detail.clone(),
+            cause: FaultCause::Planned,
         })
         .collect();
     Manifest {

@@ -1,7 +1,7 @@
 //! The supervisor: starts one machine process per model machine and runs the experiment.
 //!
 //! - [`child`]: spawning a machine process and turning its output and exit into events;
-//! - [`signal`]: Ctrl-C and SIGTERM as events;
+//! - [`signal`]: Ctrl-C, SIGTERM, SIGHUP and Ctrl-Z as events; signals to the machines;
 //! - [`run_dir`]: creating the run directory;
 //! - [`display`]: the live view and the final summary;
 //! - [`live_layout`]: the live view's lines for a terminal of a given size (pure);
@@ -9,7 +9,8 @@
 //! - [`stop`]: why a run stops before its deadline (once: in order; twice: forced);
 //! - [`slot`]: one machine's process, state and manifest data; the spawner of processes;
 //! - [`actor`]: the loop that owns the slots and drives set-up, run and stop, and (in its `news`
-//!   part) what it does about one machine's message or exit;
+//!   part) what it does about one machine's message or exit, and (in `job_control`) about
+//!   Ctrl-Z and `fg`;
 //! - [`faults`]: faults on purpose and restarts, carried out on the slots;
 //! - [`report`]: the manifest, the outcome and the report of a run, built from the slots;
 //! - [`error`]: why a run could not be carried out.

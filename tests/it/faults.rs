@@ -1,6 +1,7 @@
 //! Process faults (a machine killed from outside, a machine that hangs on stop) and faults on
 //! purpose (`[[fault]]`): the run reports them, the survivors finish, and nothing is lost silently.
 
+use nix::sys::signal::Signal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -38,7 +39,7 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     let (child, out) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
     std::thread::sleep(Duration::from_millis(700));
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1].pid;
-    send_signal(victim, libc::SIGKILL);
+    send_signal(victim, Signal::SIGKILL);
     let killed_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -116,7 +117,7 @@ fn with_the_stop_policy_a_death_ends_the_run() {
     );
     std::thread::sleep(Duration::from_millis(500));
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
-    send_signal(victim, libc::SIGKILL);
+    send_signal(victim, Signal::SIGKILL);
     let killed = Instant::now();
     let done = child.finish();
     assert!(
@@ -147,7 +148,7 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
     );
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     // Frozen behind the supervisor's back: it will not answer stop.
-    send_signal(manifest.machines[2].pid, libc::SIGSTOP);
+    send_signal(manifest.machines[2].pid, Signal::SIGSTOP);
     let started = Instant::now();
     let done = child.finish();
     assert!(

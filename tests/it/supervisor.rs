@@ -1,6 +1,7 @@
 //! The supervisor under a frozen machine: Ctrl-C still stops the run within the grace period,
 //! whether the machine was paused by a fault or SIGSTOPped from outside with its stdin full.
 
+use nix::sys::signal::Signal;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -49,12 +50,12 @@ fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), &scenario(&faults));
     let manifest = Manifest::read(&out).unwrap();
-    send_signal(manifest.machines[1].pid, libc::SIGSTOP);
+    send_signal(manifest.machines[1].pid, Signal::SIGSTOP);
     // The faults come between 1 and 2 real seconds after the start; let them all be sent.
     std::thread::sleep(Duration::from_millis(2500));
 
     let interrupted = Instant::now();
-    child.signal(libc::SIGINT);
+    child.signal(Signal::SIGINT);
     let done = child.finish();
     let took = interrupted.elapsed();
 
@@ -101,7 +102,7 @@ fn a_machine_paused_by_a_fault_is_resumed_and_stops_cleanly_on_ctrl_c() {
     std::thread::sleep(Duration::from_millis(1200));
 
     let interrupted = Instant::now();
-    child.signal(libc::SIGINT);
+    child.signal(Signal::SIGINT);
     let done = child.finish();
     let took = interrupted.elapsed();
 
