@@ -319,17 +319,22 @@ impl Running {
         send_signal(self.id(), sig);
     }
 
+    /// What the command printed so far: its stdout, then its stderr.
+    pub fn output(&self) -> String {
+        [&self.stdout, &self.stderr]
+            .into_iter()
+            .flatten()
+            .map(Capture::text)
+            .collect()
+    }
+
     /// Wait until the command's output so far (stdout, then stderr) contains `text`; after
     /// `bound`, fail the test with what it printed.
     #[track_caller]
     pub fn wait_for_output(&self, text: &str, bound: Duration) {
         let deadline = Instant::now() + bound;
         loop {
-            let so_far: String = [&self.stdout, &self.stderr]
-                .into_iter()
-                .flatten()
-                .map(Capture::text)
-                .collect();
+            let so_far = self.output();
             if so_far.contains(text) {
                 return;
             }

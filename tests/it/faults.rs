@@ -37,7 +37,8 @@ fn micros(line: &LogLine) -> u64 {
 fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
-    std::thread::sleep(Duration::from_millis(700));
+    // The victim has a history: ten lines or more in every log.
+    util::wait_for_ticks(&out, 10);
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1].pid;
     send_signal(victim, Signal::SIGKILL);
     let killed_at = SystemTime::now()
@@ -115,7 +116,7 @@ fn with_the_stop_policy_a_death_ends_the_run() {
         tmp.path(),
         "duration_s = 600\nspeedup = 30\nseed = 22\non_machine_exit = \"stop\"\n",
     );
-    std::thread::sleep(Duration::from_millis(500));
+    util::wait_for_ticks(&out, 10);
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
     send_signal(victim, Signal::SIGKILL);
     let killed = Instant::now();

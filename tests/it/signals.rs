@@ -27,16 +27,8 @@ fn start_run(tmp: &Path, model_s: f64) -> (Running, PathBuf) {
         .timeout(Duration::from_secs(20))
         .spawn();
     util::wait_for_manifest(&out);
-    wait_for_ticks(&out, 5);
+    util::wait_for_ticks(&out, 5);
     (child, out)
-}
-
-/// Wait (at most 10 s) until every machine's log in `out` has `lines` lines: it ticks.
-fn wait_for_ticks(out: &Path, lines: usize) {
-    let logs = util::log_paths(out);
-    util::wait_until("every machine to tick", Duration::from_secs(10), || {
-        util::line_counts(&logs).iter().all(|&n| n >= lines)
-    });
 }
 
 fn stops_cleanly_on(sig: Signal, code: i32) {

@@ -238,6 +238,17 @@ pub fn wait_until(what: &str, bound: Duration, mut ready: impl FnMut() -> bool) 
     }
 }
 
+/// Wait (at most 10 s) until every machine's log in run directory `dir` has `lines` lines: the
+/// machines tick, and have a history.
+pub fn wait_for_ticks(dir: &Path, lines: usize) {
+    let logs = log_paths(dir);
+    wait_until(
+        &format!("every machine to log {lines} lines"),
+        Duration::from_secs(10),
+        || line_counts(&logs).iter().all(|&n| n >= lines),
+    );
+}
+
 /// Each machine's log file in run directory `dir`, by id, as its manifest lists them.
 pub fn log_paths(dir: &Path) -> Vec<PathBuf> {
     let manifest = Manifest::read(dir).expect("the run has a manifest");
