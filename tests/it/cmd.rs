@@ -444,3 +444,16 @@ fn a_failed_expectation_describes_the_command_and_its_output() {
         "{message}"
     );
 }
+
+#[test]
+fn the_output_of_a_running_command_can_be_waited_for_before_it_ends() {
+    let running = Logiclock::program("/bin/sh")
+        .args(["-c", "echo ready >&2; exec sleep 30"])
+        .timeout(Duration::from_secs(40))
+        .spawn();
+    let started = Instant::now();
+    running.wait_for_output("ready", Duration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(running.output(), "ready\n");
+    // Dropped: the command is killed, the test does not wait 30 s.
+}
