@@ -26,13 +26,9 @@ use crate::supervisor::state::MachineState;
 impl Supervisor {
     /// SIGTSTP: stop the machines, then this process; on SIGCONT, resume them.
     pub(super) fn suspend(&mut self) {
-        // Machines a `pause` fault holds stay paused: the fault's `resume` lets them go.
-        let held = |state: MachineState| {
-            state.live() && !matches!(state, MachineState::Paused | MachineState::Killing(_))
-        };
         let stopped: Vec<(u32, u32)> = (0u32..)
             .zip(&self.slots)
-            .filter(|(_, slot)| held(slot.state))
+            .filter(|(_, slot)| suspends(slot.state))
             .filter(|(_, slot)| signal::send_group(slot.child.pid, Signal::SIGSTOP))
             .map(|(id, slot)| (id, slot.child.pid))
             .collect();
@@ -44,7 +40,7 @@ impl Supervisor {
         self.record(
             FaultKind::Pause,
             &ticking,
-            "paused with the supervisor (SIGTSTP)",
+            "paused with the supervisor (SIGTSTP, job control)",
         );
         self.view
             .note("SIGTSTP: the machines are paused with the supervisor; `fg` resumes them");
@@ -57,7 +53,7 @@ impl Supervisor {
         self.record(
             FaultKind::Resume,
             &ticking,
-            "resumed with the supervisor (SIGCONT)",
+            "resumed with the supervisor (SIGCONT, job control)",
         );
         for &(_, pid) in &stopped {
             signal::send_group(pid, Signal::SIGCONT);
@@ -80,6 +76,38 @@ impl Supervisor {
                 detail: format!("machine {id} {what}"),
                 cause: FaultCause::JobControl,
             });
+        }
+    }
+}
+
+/// Whether job control stops (and then continues) a machine in `state`: every live one, but one
+/// a `pause` fault holds (the fault's `resume` lets it go, not `fg`) or one being killed.
+fn suspends(state: MachineState) -> bool {
+    state.live() && !matches!(state, MachineState::Paused | MachineState::Killing(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::MachineEnd;
+    use crate::supervisor::state::Killer;
+    use MachineState as S;
+
+    #[test]
+    fn ctrl_z_stops_every_live_machine_but_one_a_pause_fault_holds_or_one_being_killed() {
+        for state in [
+            S::Spawned,
+            S::Listening,
+            S::MeshReady,
+            S::Running,
+            S::StopAsked,
+            S::Draining,
+        ] {
+            assert!(suspends(state), "{state:?}");
+        }
+        let dead = S::Exited(MachineEnd::Exited { code: 0 });
+        for state in [S::Paused, S::Killing(Killer::Fault), dead] {
+            assert!(!suspends(state), "{state:?}");
         }
     }
 }
