@@ -153,14 +153,11 @@ fn ctrl_z_pauses_the_machines_with_the_supervisor_and_fg_resumes_them_with_the_g
     util::wait_until("the supervisor to stop", Duration::from_secs(5), || {
         stopped(child.id())
     });
-    // The supervisor stops itself only after its machines.
+    // The supervisor sent SIGSTOP to its machines before it stopped itself; each stops once the
+    // kernel next schedules it, which a loaded host may delay a little.
     for m in &machines {
-        assert!(
-            stopped(m.pid),
-            "machine {} (pid {}) is stopped",
-            m.id,
-            m.pid
-        );
+        let what = format!("machine {} (pid {}) to stop", m.id, m.pid);
+        util::wait_until(&what, Duration::from_secs(5), || stopped(m.pid));
     }
     let before = util::line_counts(&logs);
     // Not a synchronisation but the time observed: ten slots of the slowest machine (1 tick per
