@@ -63,17 +63,6 @@ impl Child {
             .stderr(stderr)
             .process_group(0)
             .kill_on_drop(true);
-        // `pre_exec` has no safe form: the closure runs in the forked child before exec.
-        // SAFETY: the closure only calls prctl(2) (through nix), which is async-signal-safe,
-        // and allocates nothing.
-        unsafe {
-            command.pre_exec(|| {
-                // If the supervisor dies, a machine it had paused (SIGSTOP) is woken, so that it
-                // sees its control pipe close and stops cleanly like the others.
-                nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGCONT)?;
-                Ok(())
-            });
-        }
         let mut child = command.spawn()?;
         let pid = child.id().expect("a just-spawned child has a pid");
         let stdin = child.stdin.take().expect("stdin is piped");

@@ -214,3 +214,39 @@ fn ctrl_z_pauses_the_machines_with_the_supervisor_and_fg_resumes_them_with_the_g
         assert!(message.contains("job control"), "{message}");
     }
 }
+
+#[test]
+fn a_machine_paused_by_a_fault_wakes_and_stops_by_itself_when_the_supervisor_is_killed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(
+        tmp.path(),
+        "paused.toml",
+        "machines = 3\nduration_s = 600\nspeedup = 10\nseed = 5\n\
+         [[fault]]\nkind = \"pause\"\nat_s = 3\nmachine = 2\nduration_s = 500\n",
+    );
+    let out = tmp.path().join("run");
+    let mut child = Logiclock::run(&scenario)
+        .quiet()
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(Duration::from_secs(30))
+        .spawn();
+    util::wait_for_manifest(&out);
+    let machines = logiclock::manifest::Manifest::read(&out).unwrap().machines;
+    let paused = machines[2].pid;
+    util::wait_until("machine 2 to be paused", Duration::from_secs(5), || {
+        util::process_state(paused) == Some('T')
+    });
+
+    child.signal(Signal::SIGKILL);
+    let _ = child.wait();
+    // The kernel wakes it (its parent-death signal is SIGCONT): it sees its control pipe closed.
+    for m in &machines {
+        let what = format!("machine {} (pid {}) to stop by itself", m.id, m.pid);
+        util::wait_until(&what, Duration::from_secs(3), || !util::alive(m.pid));
+    }
+    let files = RunFiles::read(&out);
+    if let Err(why) = files.check() {
+        panic!("{why}");
+    }
+}
