@@ -250,3 +250,48 @@ fn a_machine_paused_by_a_fault_wakes_and_stops_by_itself_when_the_supervisor_is_
         panic!("{why}");
     }
 }
+
+#[test]
+fn time_suspended_by_ctrl_z_does_not_count_against_the_stop_grace_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(
+        tmp.path(),
+        "grace.toml",
+        "machines = 3\nduration_s = 600\nspeedup = 10\nseed = 5\nstop_grace_s = 2\n",
+    );
+    let out = tmp.path().join("run");
+    // Not quiet: the note of the first Ctrl-C is waited for.
+    let child = Logiclock::run(&scenario)
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(Duration::from_secs(30))
+        .spawn();
+    util::wait_for_manifest(&out);
+    util::wait_for_ticks(&out, 3);
+    let machines = logiclock::manifest::Manifest::read(&out).unwrap().machines;
+    // Frozen from outside: it cannot answer the stop until something continues it.
+    send_signal(machines[1].pid, Signal::SIGSTOP);
+    child.signal(Signal::SIGINT);
+    child.wait_for_output("SIGINT: stopping every machine", Duration::from_secs(5));
+    child.signal(Signal::SIGTSTP);
+    util::wait_until("the supervisor to stop", Duration::from_secs(5), || {
+        util::process_state(child.id()) == Some('T')
+    });
+    // Not a synchronisation: the suspension must outlast the 2 s grace period.
+    std::thread::sleep(Duration::from_millis(2500));
+    // `fg` continues the supervisor, which continues every machine it stopped, the frozen one
+    // too; that one now answers within what is left of its grace period.
+    child.signal(Signal::SIGCONT);
+    let done = child.finish();
+
+    assert_eq!(done.code(), Some(130), "{}", done.describe());
+    let files = RunFiles::read(&out);
+    let outcome = files.manifest.outcome.as_ref().unwrap();
+    assert_eq!(
+        outcome.exits[1].status,
+        logiclock::manifest::MachineEnd::Exited { code: 0 },
+        "the frozen machine was not killed for the time the run was suspended\n{}",
+        done.describe()
+    );
+    assert!(outcome.clean, "{}", done.describe());
+}
