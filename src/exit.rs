@@ -6,7 +6,11 @@
 //! | 0 | done, and clean (`run`: every machine stopped cleanly; `analyze`: every check passed) |
 //! | 1 | done but not clean (a machine died or was killed; `analyze`: a check failed), or a failure, such as an output that cannot be written (the same in `analyze`, `export` and `diagram`) |
 //! | 2 | bad input: a scenario, flag, directory, port or log the command cannot use |
-//! | 130 / 143 | a run stopped by SIGINT / SIGTERM |
+//! | 129 / 130 / 143 | a run stopped by SIGHUP / SIGINT / SIGTERM, its machines stopped cleanly |
+//!
+//! A signal's code is 128 + its number, what a shell reports for a job that signal ended, so a
+//! script tells a hangup (129) from Ctrl-C (130) and SIGTERM (143). Ctrl-Z (SIGTSTP) ends nothing:
+//! the run pauses with its machines and goes on after `fg`.
 
 use std::process::ExitCode;
 
@@ -23,6 +27,8 @@ pub enum Exit {
     Interrupted,
     /// 143: stopped by SIGTERM.
     Terminated,
+    /// 129: stopped by SIGHUP (the terminal went away).
+    HungUp,
 }
 
 impl Exit {
@@ -34,12 +40,13 @@ impl Exit {
             Exit::BadInput => crate::EXIT_BAD_INPUT,
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
+            Exit::HungUp => 129,
         }
     }
 
     /// A signal stopped the command.
     pub fn by_signal(self) -> bool {
-        matches!(self, Exit::Interrupted | Exit::Terminated)
+        matches!(self, Exit::Interrupted | Exit::Terminated | Exit::HungUp)
     }
 
     /// The exit of a batch that had both: the one with the higher code.
@@ -89,6 +96,7 @@ mod tests {
         assert_eq!(Exit::BadInput.code(), 2);
         assert_eq!(Exit::Interrupted.code(), 130);
         assert_eq!(Exit::Terminated.code(), 143);
+        assert_eq!(Exit::HungUp.code(), 129);
     }
 
     #[test]
@@ -97,5 +105,9 @@ mod tests {
         assert_eq!(Exit::NotClean.worst(Exit::Clean), Exit::NotClean);
         assert_eq!(Exit::BadInput.worst(Exit::Interrupted), Exit::Interrupted);
         assert!(Exit::Terminated.by_signal() && !Exit::NotClean.by_signal());
+        assert!(
+            Exit::HungUp.by_signal(),
+            "a hangup stops a batch as SIGTERM does"
+        );
     }
 }

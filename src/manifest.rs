@@ -120,6 +120,28 @@ pub struct FaultRecord {
     /// The machines concerned.
     pub machines: Vec<u32>,
     pub detail: String,
+    /// Why it happened: the scenario's plan (left out of the file), or job control.
+    #[serde(default, skip_serializing_if = "FaultCause::is_planned")]
+    pub cause: FaultCause,
+}
+
+/// Why a fault record's action happened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultCause {
+    /// The scenario's `[[fault]]` plan (and the deaths and restarts it leads to).
+    #[default]
+    Planned,
+    /// Job control: Ctrl-Z (SIGTSTP) to `logiclock run` paused the machines with the supervisor,
+    /// `fg` (SIGCONT) resumed them.
+    JobControl,
+}
+
+impl FaultCause {
+    /// The scenario planned it: the default, which the manifest leaves out.
+    pub fn is_planned(&self) -> bool {
+        *self == FaultCause::Planned
+    }
 }
 
 /// How one machine process ended.
@@ -283,7 +305,29 @@ impl From<EndOnDisk> for MachineEnd {
 
 #[cfg(test)]
 mod tests {
-    use super::MachineEnd;
+    use super::{FaultCause, FaultRecord, MachineEnd};
+    use crate::log_format::FaultKind;
+
+    #[test]
+    fn a_planned_fault_record_leaves_its_cause_out_and_job_control_writes_it() {
+        let mut record = FaultRecord {
+            at: "2026-01-01T00:00:05Z".into(),
+            kind: FaultKind::Pause,
+            machines: vec![2],
+            detail: "machine 2 paused (SIGSTOP)".into(),
+            cause: FaultCause::Planned,
+        };
+        let planned = serde_json::to_string(&record).unwrap();
+        assert!(!planned.contains("cause"), "{planned}");
+        assert_eq!(
+            serde_json::from_str::<FaultRecord>(&planned).unwrap(),
+            record
+        );
+        record.cause = FaultCause::JobControl;
+        let job = serde_json::to_string(&record).unwrap();
+        assert!(job.contains(r#""cause":"job_control""#), "{job}");
+        assert_eq!(serde_json::from_str::<FaultRecord>(&job).unwrap(), record);
+    }
 
     fn read(json: &str) -> MachineEnd {
         serde_json::from_str(json).unwrap()

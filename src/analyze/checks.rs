@@ -12,6 +12,7 @@
 
 use super::faults::FaultPlan;
 use super::summary::{Check, Offence, Verdict};
+use crate::manifest::FaultCause;
 use crate::runlog::{Ev, Record};
 use crate::scenario::Tolerance;
 
@@ -214,9 +215,15 @@ impl Checks {
                         state.last_tick
                     )
                 };
-                if self.faults.skip_expected(machine, rec.ts) {
+                if let Some(cause) = self.faults.skip_cause(machine, rec.ts) {
+                    let why = match cause {
+                        FaultCause::Planned => "the machine was paused or dead (fault)",
+                        FaultCause::JobControl => {
+                            "the machine was paused with the supervisor (Ctrl-Z, job control)"
+                        }
+                    };
                     self.expect(CheckId::Skipped, machine, line, || {
-                        message() + ": the machine was paused or dead (fault)"
+                        format!("{}: {why}", message())
                     });
                 } else {
                     self.state[machine].skipped += count;

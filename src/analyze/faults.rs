@@ -1,9 +1,10 @@
 //! The faults a run carried out on purpose (`outcome.faults` in the manifest), read as the
 //! analysis needs them: when each machine was frozen or dead, which deaths explain missing `stop`
-//! lines and messages, and which skipped ticks are expected.
+//! lines and messages, and which skipped ticks are expected (and why: a planned fault, or job
+//! control pausing the whole run).
 
 use crate::log_format::FaultKind;
-use crate::manifest::Manifest;
+use crate::manifest::{FaultCause, Manifest};
 
 use super::summary::FaultSummary;
 use crate::runlog::timestamp::parse_micros;
@@ -44,6 +45,8 @@ pub struct MachineFaults {
     pub killed_at: Option<i64>,
     /// It was restarted after a kill (a `restart` record names it).
     pub restarted: bool,
+    /// Paused with the supervisor by job control (Ctrl-Z .. `fg`), not by the scenario.
+    pub suspended: Vec<Span>,
 }
 
 /// The run's faults, per machine index (manifest order).
@@ -63,6 +66,7 @@ impl FaultPlan {
         let mut records = Vec::new();
         let mut open: Vec<Option<i64>> = vec![None; ids.len()];
         let mut open_dead: Vec<Option<i64>> = vec![None; ids.len()];
+        let mut open_suspended: Vec<Option<i64>> = vec![None; ids.len()];
         let Some(outcome) = &manifest.outcome else {
             return FaultPlan { machines, records };
         };
@@ -84,6 +88,18 @@ impl FaultPlan {
                 continue;
             };
             let m = &mut machines[i];
+            if record.cause == FaultCause::JobControl {
+                match record.kind {
+                    FaultKind::Pause => _ = open_suspended[i].get_or_insert(at),
+                    FaultKind::Resume => {
+                        if let Some(from) = open_suspended[i].take() {
+                            m.suspended.push(Span { from, to: at });
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             match record.kind {
                 FaultKind::Pause | FaultKind::Kill => {
                     if record.kind == FaultKind::Kill {
@@ -117,6 +133,11 @@ impl FaultPlan {
                 machines[i].dead.push(Span { from, to: i64::MAX });
             }
         }
+        for (i, from) in open_suspended.into_iter().enumerate() {
+            if let Some(from) = from {
+                machines[i].suspended.push(Span { from, to: i64::MAX });
+            }
+        }
         for exit in &outcome.exits {
             if let Some(i) = ids.iter().position(|&id| id == exit.id) {
                 if exit.report.is_none() && exit.status.killed() {
@@ -127,13 +148,18 @@ impl FaultPlan {
         FaultPlan { machines, records }
     }
 
-    /// Whether a `skipped` line of machine `m` at `ts` falls in (or just after) a pause or death.
-    pub fn skip_expected(&self, m: usize, ts: i64) -> bool {
-        self.machines
-            .get(m)
-            .into_iter()
-            .flat_map(|f| &f.down)
-            .any(|s| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US))
+    /// Why a `skipped` line of machine `m` at `ts` is expected, if it falls in (or just after) a
+    /// planned pause or death, or a pause by job control.
+    pub fn skip_cause(&self, m: usize, ts: i64) -> Option<FaultCause> {
+        let f = self.machines.get(m)?;
+        let near = |s: &Span| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US);
+        if f.down.iter().any(near) {
+            Some(FaultCause::Planned)
+        } else if f.suspended.iter().any(near) {
+            Some(FaultCause::JobControl)
+        } else {
+            None
+        }
     }
 
     /// Per machine index, the spans it was dead (for the drift sampler).
@@ -180,6 +206,7 @@ mod tests {
                     kind: kind.parse().unwrap(),
                     machines: vec![id],
                     detail: format!("{kind} {id}"),
+                    cause: FaultCause::Planned,
                 })
                 .collect(),
             exits: exits
@@ -222,9 +249,36 @@ mod tests {
         assert!(plan.machines[1].died && plan.machines[1].restarted);
         assert_eq!(plan.machines[0].down[0].to, i64::MAX);
         assert_eq!(plan.records[0].at_s, 5.0);
-        assert!(plan.skip_expected(2, t0 + 13_500_000));
-        assert!(!plan.skip_expected(2, t0 + 14_500_000));
-        assert!(!plan.skip_expected(1, t0 + 19_000_000));
+        assert!(plan.skip_cause(2, t0 + 13_500_000).is_some());
+        assert!(plan.skip_cause(2, t0 + 14_500_000).is_none());
+        assert!(plan.skip_cause(1, t0 + 19_000_000).is_none());
+    }
+
+    #[test]
+    fn a_pause_by_job_control_explains_skips_as_job_control_and_is_no_fault_window() {
+        let mut m = manifest(
+            &[
+                ("2026-01-01T00:00:05Z", "pause", 2),
+                ("2026-01-01T00:00:07Z", "resume", 2),
+            ],
+            &[],
+        );
+        for f in &mut m.outcome.as_mut().unwrap().faults {
+            f.cause = FaultCause::JobControl;
+        }
+        let t0 = parse_micros(&m.started_at).unwrap();
+        let plan = FaultPlan::new(&m, t0);
+        let span = Span {
+            from: t0 + 5_000_000,
+            to: t0 + 7_000_000,
+        };
+        assert_eq!(plan.machines[2].suspended, vec![span]);
+        assert!(plan.machines[2].down.is_empty(), "no fault paused it");
+        assert_eq!(plan.records.len(), 2, "the reports list it");
+        let just_after = t0 + 7_500_000;
+        assert_eq!(plan.skip_cause(2, just_after), Some(FaultCause::JobControl));
+        assert_eq!(plan.skip_cause(1, just_after), None);
+        assert_eq!(plan.skip_cause(2, t0 + 9_000_000), None);
     }
 
     #[test]

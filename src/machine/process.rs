@@ -28,6 +28,12 @@ use crate::scenario::machine_rng;
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
 pub fn main() -> ExitCode {
+    // If the supervisor dies, a machine it had paused (SIGSTOP, a fault or Ctrl-Z) is woken, so
+    // that it sees its control pipe close and stops cleanly like the others (else the kernel's
+    // SIGHUP to a stopped, orphaned process group kills it mid-log). Asked here, after exec,
+    // rather than in the supervisor's `pre_exec` hook, which is `unsafe`: no machine is paused
+    // before it ticks, and one whose supervisor is already gone sees its pipe closed anyway.
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGCONT);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -9,22 +9,26 @@ pub enum Stop {
     Interrupt,
     /// SIGTERM.
     Terminate,
+    /// SIGHUP: the terminal went away (a closed window, a dropped ssh session).
+    Hangup,
 }
 
 impl Stop {
-    /// How a command stopped by this signal exits (130 / 143, i.e. 128 + signal number).
+    /// How a command stopped by this signal exits (130 / 143 / 129, i.e. 128 + signal number).
     pub fn exit(self) -> Exit {
         match self {
             Stop::Interrupt => Exit::Interrupted,
             Stop::Terminate => Exit::Terminated,
+            Stop::Hangup => Exit::HungUp,
         }
     }
 
-    /// The signal's name, as messages print it.
+    /// The signal's name, as the manifest's reason and the terminal give it.
     pub fn name(self) -> &'static str {
         match self {
             Stop::Interrupt => "SIGINT",
             Stop::Terminate => "SIGTERM",
+            Stop::Hangup => "SIGHUP",
         }
     }
 }

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 
 use super::engine::{Engine, SimOutcome};
 use super::write::{timestamp, FileSink};
-use crate::manifest::{FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Restart};
+use crate::manifest::{
+    FaultCause, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Restart,
+};
 use crate::run::manifest::{self, Ending, ManifestBuilder};
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
@@ -71,6 +73,7 @@ fn manifest_of(
             kind: *kind,
             machines: machines.clone(),
             detail: detail.clone(),
+            cause: FaultCause::Planned,
         })
         .collect();
     let mut manifest = builder.start(scenario, timestamp(0), machines);

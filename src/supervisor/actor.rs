@@ -4,7 +4,8 @@
 //! It never waits on a machine: messages to a machine are queued to that machine's writer task
 //! ([`super::child`]), so a machine that stops reading cannot stall signals or deadlines.
 //!
-//! What it does about one machine's message or exit is in `news`.
+//! What it does about one machine's message or exit is in `news`; about Ctrl-Z and `fg`, in
+//! `job_control`.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -17,7 +18,7 @@ use super::child::ChildEvent;
 use super::display::LiveView;
 use super::faults::{self, Carried};
 use super::report;
-use super::signal::{self, Stop};
+use super::signal::{self, Received};
 use super::slot::{self, Slot, Spawner};
 use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
@@ -28,6 +29,7 @@ use crate::run::manifest::{self, ManifestBuilder};
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
+mod job_control;
 mod news;
 
 /// How long the machines have to listen, and then to connect the mesh.
@@ -91,6 +93,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, R
         stop: None,
         timeline: timeline.into(),
         fault_log: Vec::new(),
+        suspended: Duration::ZERO,
     };
     for (id, &rate) in (0u32..).zip(&rates) {
         match actor.spawner.spawn(id, rate, 0) {
@@ -110,7 +113,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, R
 #[derive(Debug)]
 enum Event {
     Child(u32, ChildEvent),
-    Signal(Stop),
+    Signal(Received),
 }
 
 struct Supervisor {
@@ -131,6 +134,9 @@ struct Supervisor {
     timeline: VecDeque<(Duration, Action)>,
     /// What the faults did, for the manifest.
     fault_log: Vec<FaultRecord>,
+    /// How long the run has been suspended by job control (Ctrl-Z until `fg`), in all: the
+    /// set-up and stop deadlines move by as much, since no machine could answer meanwhile.
+    suspended: Duration,
 }
 
 impl Supervisor {
@@ -207,8 +213,11 @@ impl Supervisor {
     /// Handle events until every machine is in state `done`; fail on a machine's failure or
     /// exit, a signal, or [`SETUP_TIMEOUT`].
     async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), String> {
-        let deadline = Instant::now() + SETUP_TIMEOUT;
+        let mut deadline = Instant::now() + SETUP_TIMEOUT;
+        let mut counted = self.suspended;
         loop {
+            deadline += self.suspended - counted;
+            counted = self.suspended;
             if let Some((id, why)) = (0u32..)
                 .zip(&self.slots)
                 .find_map(|(id, s)| Some((id, s.failed()?)))
@@ -270,7 +279,10 @@ impl Supervisor {
         let grace = Duration::from_secs_f64(self.spawner.scenario.stop_grace_s);
         let mut deadline = Instant::now() + grace;
         let mut answered_only = true;
+        let mut counted = self.suspended;
         while self.slots.iter().any(|s| s.state.live()) {
+            deadline += self.suspended - counted;
+            counted = self.suspended;
             let event = tokio::select! {
                 event = self.events.recv() => event,
                 _ = tokio::time::sleep_until(deadline) => {
@@ -325,7 +337,8 @@ impl Supervisor {
 
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Signal(signal) => {
+            Event::Signal(Received::Suspend) => self.suspend(),
+            Event::Signal(Received::Stop(signal)) => {
                 let request = StopRequest::on_signal(self.stop.as_ref(), signal);
                 match request {
                     StopRequest::Once(_) => self.view.note(&format!(

@@ -63,15 +63,6 @@ impl Child {
             .stderr(stderr)
             .process_group(0)
             .kill_on_drop(true);
-        // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
-        unsafe {
-            command.pre_exec(|| {
-                // If the supervisor dies, a machine it had paused (SIGSTOP) is woken, so that it
-                // sees its control pipe close and stops cleanly like the others.
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGCONT);
-                Ok(())
-            });
-        }
         let mut child = command.spawn()?;
         let pid = child.id().expect("a just-spawned child has a pid");
         let stdin = child.stdin.take().expect("stdin is piped");

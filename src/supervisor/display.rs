@@ -205,6 +205,8 @@ fn terminal_size() -> Option<Size> {
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
+    // No safe call asks a terminal its size with our dependencies: nix's `ioctl_read_bad!` makes
+    // an `unsafe fn` all the same, and `Winsize` is libc's `winsize` there too.
     // SAFETY: TIOCGWINSZ writes one `winsize` into the struct passed, which lives on our stack.
     let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
     (ok && size.ws_row > 0 && size.ws_col > 0).then(|| Size {

@@ -10,7 +10,7 @@ use super::slot::{Slot, Spawner};
 use super::state::Killer;
 use crate::control::ToMachine;
 use crate::fault::{Action, MachineChange};
-use crate::manifest::FaultRecord;
+use crate::manifest::{FaultCause, FaultRecord};
 
 /// What carrying out one fault action came to.
 #[derive(Debug)]
@@ -108,6 +108,7 @@ fn done((kind, machines, detail): (FaultKind, Vec<u32>, String)) -> Carried {
         kind,
         machines,
         detail,
+        cause: FaultCause::Planned,
     })
 }
 

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use nix::sys::signal::Signal;
 use tokio::sync::mpsc;
 
 use super::child::{Child, ChildEvent};
@@ -89,7 +90,7 @@ impl Slot {
 
     /// SIGSTOP a running process; false if it is not running.
     pub fn pause(&mut self) -> bool {
-        if self.state != MachineState::Running || !signal::send(self.child.pid, libc::SIGSTOP) {
+        if self.state != MachineState::Running || !signal::send(self.child.pid, Signal::SIGSTOP) {
             return false;
         }
         self.apply(Input::Pause).is_ok()
@@ -100,7 +101,7 @@ impl Slot {
         if self.apply(Input::Resume).is_err() {
             return false;
         }
-        signal::send(self.child.pid, libc::SIGCONT)
+        signal::send(self.child.pid, Signal::SIGCONT)
     }
 
     /// Tell the process to stop, resuming it first if a fault paused it.

@@ -56,7 +56,7 @@ type Planned = (u64, &'static str, &'static [u32]);
 /// Write `run` with a manifest whose outcome holds these fault records and says machine
 /// `killed` (if any) was killed.
 fn write_fault_run(dir: &Path, run: Fixture, faults: &[Planned], killed: Option<u32>) {
-    use logiclock::manifest::{FaultRecord, MachineExit, Outcome};
+    use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Outcome};
     let faults = faults.to_vec();
     run.manifest_edit(move |manifest: &mut Manifest| {
         manifest.outcome = Some(Outcome {
@@ -71,6 +71,7 @@ fn write_fault_run(dir: &Path, run: Fixture, faults: &[Planned], killed: Option<
                     machines: machines.to_vec(),
                     // link faults say where they begin and end, as the supervisor writes them
                     detail: format!("{kind} of {machines:?} begins"),
+                    cause: FaultCause::Planned,
                 })
                 .collect(),
             exits: (0..3)

@@ -2,14 +2,21 @@
 //! and a handle that kills its process on drop; the result is a [`Finished`] command.
 //!
 //! Every command has a hard timeout, its output is read while it runs (a chatty child never
-//! blocks on a full pipe), and a failure prints the command, its output and each log's tail.
+//! blocks on a full pipe, and a test can wait for a line of it), and a failure prints the
+//! command, its output and each log's tail. Its output goes to two pipes, or to a pipe whose
+//! reader is gone ([`Logiclock::stdout_closed`]), or to a pseudo-terminal
+//! ([`Logiclock::on_terminal`]).
 
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
 
 pub use crate::finished::Finished;
 
@@ -35,6 +42,20 @@ pub struct Logiclock {
     timeout: Duration,
     run_dir: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
+    env_removed: Vec<OsString>,
+    output: Output,
+}
+
+/// Where a command's standard output and error go.
+#[derive(Debug, Clone, Copy)]
+enum Output {
+    /// Two pipes, read while it runs.
+    Pipes,
+    /// Standard output a pipe whose reader is gone before anything is written (`| true`);
+    /// standard error a pipe, read while it runs.
+    StdoutClosed,
+    /// One pseudo-terminal of `rows` x `cols` for both, as a user's terminal.
+    Terminal { rows: u16, cols: u16 },
 }
 
 impl Logiclock {
@@ -52,6 +73,8 @@ impl Logiclock {
             timeout: DEFAULT_TIMEOUT,
             run_dir: None,
             env: Vec::new(),
+            env_removed: Vec::new(),
+            output: Output::Pipes,
         }
     }
 
@@ -134,6 +157,27 @@ impl Logiclock {
         self
     }
 
+    /// Unset an environment variable for the command (one the test runner may have set).
+    pub fn env_remove(mut self, key: &str) -> Logiclock {
+        self.env_removed.push(key.into());
+        self
+    }
+
+    /// Give the command a standard output whose reader is gone before anything is written, as
+    /// `logiclock ... | true` does.
+    pub fn stdout_closed(mut self) -> Logiclock {
+        self.output = Output::StdoutClosed;
+        self
+    }
+
+    /// Run the command on a pseudo-terminal of `rows` x `cols` (its stdout and stderr), with
+    /// `TERM=xterm-256color`; what it wrote is [`Finished::stdout`], in the chunks it was read
+    /// in as [`Finished::stdout_chunks`].
+    pub fn on_terminal(mut self, rows: u16, cols: u16) -> Logiclock {
+        self.output = Output::Terminal { rows, cols };
+        self.env("TERM", "xterm-256color")
+    }
+
     /// Run in `dir` instead of the repository root.
     pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Logiclock {
         self.cwd = dir.as_ref().to_owned();
@@ -160,21 +204,51 @@ impl Logiclock {
 
     /// Start the command; the handle kills it if the test ends first.
     pub fn spawn(self) -> Running {
-        let mut child = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .args(&self.args)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .current_dir(&self.cwd)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        for key in &self.env_removed {
+            command.env_remove(key);
+        }
+        let terminal = match self.output {
+            Output::Pipes | Output::StdoutClosed => {
+                command.stdout(Stdio::piped()).stderr(Stdio::piped());
+                None
+            }
+            Output::Terminal { rows, cols } => {
+                let (master, slave) = crate::pty::open(rows, cols);
+                let copy = slave.try_clone().expect("failed to clone the terminal");
+                command.stdout(copy).stderr(slave);
+                Some(master)
+            }
+        };
+        let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("failed to spawn {}: {e}", self.describe_command()));
-        let stdout = read_on_a_thread(child.stdout.take());
-        let stderr = read_on_a_thread(child.stderr.take());
+        // The terminal's reader sees its end (EIO) once the child, the last holder of the
+        // terminal, is gone: the command above holds it too, until it is dropped here.
+        drop(command);
+        let (stdout, stderr) = match (self.output, terminal) {
+            (Output::Terminal { .. }, Some(master)) => (Capture::start(Some(master)), None),
+            (Output::StdoutClosed, _) => {
+                drop(child.stdout.take());
+                (
+                    Capture::start(None::<std::fs::File>),
+                    Some(Capture::start(child.stderr.take())),
+                )
+            }
+            _ => (
+                Capture::start(child.stdout.take()),
+                Some(Capture::start(child.stderr.take())),
+            ),
+        };
         Running {
             child: Some(child),
             stdout: Some(stdout),
-            stderr: Some(stderr),
+            stderr,
             command: self.describe_command(),
             timeout: self.timeout,
             run_dir: self.run_dir,
@@ -187,22 +261,49 @@ impl Logiclock {
     }
 }
 
-fn read_on_a_thread(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
-        }
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+/// One output of a command, read on a thread of its own as it comes, in the chunks it came in.
+struct Capture {
+    chunks: Arc<Mutex<Vec<Vec<u8>>>>,
+    reader: JoinHandle<()>,
+}
+
+impl Capture {
+    /// Read `source` to its end (or its first error: a terminal's end is EIO), if there is one.
+    fn start(source: Option<impl Read + Send + 'static>) -> Capture {
+        let chunks = Arc::new(Mutex::new(Vec::new()));
+        let into = Arc::clone(&chunks);
+        let reader = std::thread::spawn(move || {
+            let Some(mut source) = source else { return };
+            let mut buf = vec![0u8; 1 << 16];
+            while let Ok(n @ 1..) = source.read(&mut buf) {
+                into.lock()
+                    .expect("no reader panics")
+                    .push(buf[..n].to_vec());
+            }
+        });
+        Capture { chunks, reader }
+    }
+
+    /// What was read so far, as text.
+    fn text(&self) -> String {
+        let chunks = self.chunks.lock().expect("no reader panics");
+        String::from_utf8_lossy(&chunks.concat()).into_owned()
+    }
+
+    /// Wait for the end of the output; every chunk read.
+    fn join(self) -> Vec<Vec<u8>> {
+        let _ = self.reader.join();
+        std::mem::take(&mut *self.chunks.lock().expect("no reader panics"))
+    }
 }
 
 /// A command a test started. Dropping it (a test that panics) kills it, so no run outlives its
 /// test; its machines then see their control pipes close and stop by themselves.
 pub struct Running {
     child: Option<Child>,
-    stdout: Option<JoinHandle<String>>,
-    stderr: Option<JoinHandle<String>>,
+    stdout: Option<Capture>,
+    /// `None` on a terminal, where stderr is stdout.
+    stderr: Option<Capture>,
     command: String,
     timeout: Duration,
     run_dir: Option<PathBuf>,
@@ -214,8 +315,36 @@ impl Running {
     }
 
     /// Send `sig` to the process.
-    pub fn signal(&self, sig: i32) {
+    pub fn signal(&self, sig: Signal) {
         send_signal(self.id(), sig);
+    }
+
+    /// What the command printed so far: its stdout, then its stderr.
+    pub fn output(&self) -> String {
+        [&self.stdout, &self.stderr]
+            .into_iter()
+            .flatten()
+            .map(Capture::text)
+            .collect()
+    }
+
+    /// Wait until the command's output so far (stdout, then stderr) contains `text`; after
+    /// `bound`, fail the test with what it printed.
+    #[track_caller]
+    pub fn wait_for_output(&self, text: &str, bound: Duration) {
+        let deadline = Instant::now() + bound;
+        loop {
+            let so_far = self.output();
+            if so_far.contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not print {text:?} within {bound:?}; it printed:\n{so_far}",
+                self.command
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Wait for the process to end, however long it takes.
@@ -241,16 +370,14 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        let joined = |pipe: Option<JoinHandle<String>>| {
-            pipe.expect("the pipe is read once")
-                .join()
-                .unwrap_or_default()
-        };
+        let stdout_chunks = self.stdout.take().map(Capture::join).unwrap_or_default();
+        let stderr = self.stderr.take().map(Capture::join).unwrap_or_default();
         let done = Finished {
             command: std::mem::take(&mut self.command),
             status,
-            stdout: joined(self.stdout.take()),
-            stderr: joined(self.stderr.take()),
+            stdout: String::from_utf8_lossy(&stdout_chunks.concat()).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr.concat()).into_owned(),
+            stdout_chunks,
             run_dir: self.run_dir.take(),
         };
         if timed_out {
@@ -270,13 +397,11 @@ impl Drop for Running {
 }
 
 /// Send `sig` to process `pid` (one a test started, or one of its run's machines).
-pub fn send_signal(pid: u32, sig: i32) {
-    // SAFETY: kill(2) with a valid signal number on a pid of this test's own run.
-    assert_eq!(
-        unsafe { libc::kill(pid as i32, sig) },
-        0,
-        "kill {pid} {sig}"
-    );
+pub fn send_signal(pid: u32, sig: Signal) {
+    let target = Pid::from_raw(i32::try_from(pid).expect("a pid fits in pid_t"));
+    if let Err(e) = kill(target, sig) {
+        panic!("failed to send {sig} to {pid}: {e}");
+    }
 }
 
 #[test]
@@ -318,4 +443,17 @@ fn a_failed_expectation_describes_the_command_and_its_output() {
             && message.contains("/nonexistent/run"),
         "{message}"
     );
+}
+
+#[test]
+fn the_output_of_a_running_command_can_be_waited_for_before_it_ends() {
+    let running = Logiclock::program("/bin/sh")
+        .args(["-c", "echo ready >&2; exec sleep 30"])
+        .timeout(Duration::from_secs(40))
+        .spawn();
+    let started = Instant::now();
+    running.wait_for_output("ready", Duration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(running.output(), "ready\n");
+    // Dropped: the command is killed, the test does not wait 30 s.
 }

@@ -251,7 +251,7 @@ fn a_fault_run_marks_the_death_the_restart_the_partition_and_the_drop() {
 fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume() {
     use crate::fixture::{at, line};
     use logiclock::log_format::{Event, FaultKind};
-    use logiclock::manifest::{FaultRecord, Outcome};
+    use logiclock::manifest::{FaultCause, FaultRecord, Outcome};
     let tmp = tempfile::tempdir().unwrap();
     // Machine 2 is paused at 260 ms, after its receive @250, and resumed at 330 ms; its tick @350
     // runs before it reads the news and logs the pause @360. The shade was 0.350 to 0.360 s.
@@ -273,6 +273,7 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
         kind,
         machines: vec![2],
         detail: detail.into(),
+        cause: FaultCause::Planned,
     };
     let faults = vec![
         record(260, FaultKind::Pause, "machine 2 paused (SIGSTOP)"),

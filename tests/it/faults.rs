@@ -1,6 +1,7 @@
 //! Process faults (a machine killed from outside, a machine that hangs on stop) and faults on
 //! purpose (`[[fault]]`): the run reports them, the survivors finish, and nothing is lost silently.
 
+use nix::sys::signal::Signal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -36,9 +37,10 @@ fn micros(line: &LogLine) -> u64 {
 fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
-    std::thread::sleep(Duration::from_millis(700));
+    // The victim has a history: ten lines or more in every log.
+    util::wait_for_ticks(&out, 10);
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1].pid;
-    send_signal(victim, libc::SIGKILL);
+    send_signal(victim, Signal::SIGKILL);
     let killed_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -114,9 +116,9 @@ fn with_the_stop_policy_a_death_ends_the_run() {
         tmp.path(),
         "duration_s = 600\nspeedup = 30\nseed = 22\non_machine_exit = \"stop\"\n",
     );
-    std::thread::sleep(Duration::from_millis(500));
+    util::wait_for_ticks(&out, 10);
     let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
-    send_signal(victim, libc::SIGKILL);
+    send_signal(victim, Signal::SIGKILL);
     let killed = Instant::now();
     let done = child.finish();
     assert!(
@@ -147,7 +149,7 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
     );
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     // Frozen behind the supervisor's back: it will not answer stop.
-    send_signal(manifest.machines[2].pid, libc::SIGSTOP);
+    send_signal(manifest.machines[2].pid, Signal::SIGSTOP);
     let started = Instant::now();
     let done = child.finish();
     assert!(

@@ -10,6 +10,8 @@ pub struct Finished {
     pub command: String,
     pub status: ExitStatus,
     pub stdout: String,
+    /// Standard output in the chunks it was read in (a terminal's screen updates).
+    pub stdout_chunks: Vec<Vec<u8>>,
     pub stderr: String,
     pub run_dir: Option<PathBuf>,
 }

@@ -5,7 +5,6 @@
 use std::ffi::{OsStr, OsString};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use logiclock::log_format::Event;
@@ -13,35 +12,15 @@ use logiclock::scenario::MAX_SEED;
 use serde_json::Value;
 
 use crate::analyze::{assert_correct, summary};
-use crate::cmd::{bin, Logiclock};
+use crate::cmd::Logiclock;
 use crate::golden::write_golden;
 use crate::util::{self, RunFiles};
 
 /// Run `logiclock ARGS` with its standard output a pipe whose reader is gone before anything is
 /// written (`| true`); returns its exit code and standard error.
 fn into_a_closed_pipe(args: &[OsString]) -> (Option<i32>, String) {
-    let mut child = Command::new(bin())
-        .args(args)
-        .current_dir(crate::cmd::repo())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("failed to spawn logiclock");
-    drop(child.stdout.take());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("logiclock {args:?} did not end");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let done = Logiclock::new().args(args).stdout_closed().finish();
+    (done.code(), done.stderr)
 }
 
 #[test]

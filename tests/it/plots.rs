@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use logiclock::log_format::Event;
-use logiclock::manifest::{FaultRecord, MachineExit, Manifest, Outcome};
+use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Manifest, Outcome};
 
 use crate::analyze::{analyze, internal, recv, send, stop};
 use crate::fixture::{at, Fixture};
@@ -266,6 +266,7 @@ fn a_killed_machine_has_no_point_after_its_death() {
                 kind: "kill".parse().unwrap(),
                 machines: vec![1],
                 detail: "machine 1 killed".into(),
+                cause: FaultCause::Planned,
             }],
             exits: (0..3)
                 .map(|id| MachineExit {

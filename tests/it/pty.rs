@@ -2,16 +2,16 @@
 //! and a small screen that replays what it wrote (text, `\r`, `\n`, cursor moves, line and
 //! screen clears; colors ignored), so a test can look at the screen as a user would.
 
-use std::ffi::CStr;
 use std::fs::File;
-use std::io::Read;
-use std::os::fd::{AsRawFd, FromRawFd};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::ExitStatus;
+use std::time::Duration;
 
-use crate::cmd::bin;
+use nix::fcntl::{fcntl, FcntlArg, FdFlag};
+use nix::pty::{openpty, Winsize};
+
+use crate::cmd::Logiclock;
 
 /// What a command wrote to its terminal, in the chunks it was read in, and how it ended.
 pub struct TerminalRun {
@@ -24,55 +24,18 @@ pub struct TerminalRun {
 impl TerminalRun {
     /// Run `logiclock ARGS` in `cwd` on a `rows` x `cols` terminal, at most `timeout`.
     pub fn run(cwd: &Path, args: &[&str], rows: u16, cols: u16, timeout: Duration) -> TerminalRun {
-        let (master, slave) = open_pty(rows, cols);
-        let mut child = Command::new(bin())
+        let done = Logiclock::new()
             .args(args)
             .current_dir(cwd)
-            .env("TERM", "xterm-256color")
             .env_remove("NO_COLOR")
-            .stdin(Stdio::null())
-            .stdout(slave.try_clone().expect("failed to clone the terminal"))
-            .stderr(slave)
-            .spawn()
-            .expect("failed to spawn logiclock");
-        // The reader sees the end (EIO) once the last holder of the terminal, the child, is gone.
-        let reader = std::thread::spawn(move || {
-            let mut master = master;
-            let mut chunks = Vec::new();
-            let mut buf = vec![0u8; 1 << 16];
-            while let Ok(n @ 1..) = master.read(&mut buf) {
-                chunks.push(buf[..n].to_vec());
-            }
-            chunks
-        });
-        let deadline = Instant::now() + timeout;
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("failed to wait for logiclock") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                let chunks = reader.join().expect("the reader thread does not panic");
-                let run = TerminalRun {
-                    status: ExitStatus::default(),
-                    rows: rows.into(),
-                    cols: cols.into(),
-                    chunks,
-                };
-                panic!(
-                    "logiclock {args:?} did not end within {timeout:?}; its screen:\n{}",
-                    run.transcript().join("\n")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let chunks = reader.join().expect("the reader thread does not panic");
+            .on_terminal(rows, cols)
+            .timeout(timeout)
+            .finish();
         TerminalRun {
-            status,
+            status: done.status,
             rows: rows.into(),
             cols: cols.into(),
-            chunks,
+            chunks: done.stdout_chunks,
         }
     }
 
@@ -96,44 +59,23 @@ impl TerminalRun {
         each(&screen);
         screen
     }
-
-    /// Every line the terminal ever showed for good: the scrollback, then the screen.
-    pub fn transcript(&self) -> Vec<String> {
-        self.replay(|_| {}).transcript()
-    }
 }
 
-/// A pseudo-terminal of `rows` x `cols`: (master, slave).
-fn open_pty(rows: u16, cols: u16) -> (File, File) {
-    // SAFETY: plain libc calls on a descriptor we own; each result is checked.
-    unsafe {
-        let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
-        assert!(fd >= 0, "posix_openpt: {}", std::io::Error::last_os_error());
-        let master = File::from_raw_fd(fd);
-        assert_eq!(libc::grantpt(fd), 0, "grantpt");
-        assert_eq!(libc::unlockpt(fd), 0, "unlockpt");
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(fd, name.as_mut_ptr(), name.len()), 0);
-        let path = CStr::from_ptr(name.as_ptr()).to_string_lossy().into_owned();
-        let slave = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(libc::O_NOCTTY)
-            .open(&path)
-            .unwrap_or_else(|e| panic!("failed to open {path}: {e}"));
-        let size = libc::winsize {
-            ws_row: rows,
-            ws_col: cols,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        assert_eq!(
-            libc::ioctl(slave.as_raw_fd(), libc::TIOCSWINSZ, &size),
-            0,
-            "TIOCSWINSZ"
-        );
-        (master, slave)
+/// A pseudo-terminal of `rows` x `cols`: (master, slave), for [`crate::cmd::Logiclock`].
+pub fn open(rows: u16, cols: u16) -> (File, OwnedFd) {
+    let size = Winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = openpty(&size, None).expect("failed to open a pseudo-terminal");
+    // openpty(3) cannot ask for close-on-exec: set it at once, so that a command another test
+    // starts does not inherit the terminal and keep it open past this command's end.
+    for fd in [pty.master.as_fd(), pty.slave.as_fd()] {
+        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC)).expect("failed to set close-on-exec");
     }
+    (File::from(pty.master), pty.slave)
 }
 
 /// Where the screen's parser is in an escape sequence.

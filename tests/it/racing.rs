@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cmd::Logiclock;
+use crate::cmd::{Logiclock, Running};
 use crate::util;
 
 /// `logiclock` started by a shell that waits until `go` exists, so that two of them start
@@ -20,11 +20,17 @@ fn at_once(go: &Path) -> Logiclock {
     ])
 }
 
-/// Let every [`at_once`] command waiting for `go` start.
-fn release(go: &Path) {
-    // Both shells are spinning by now (a late one would just start late); they see the file at
-    // once. Short: a spinning shell takes a core from the tests running alongside.
-    std::thread::sleep(Duration::from_millis(10));
+/// Let the [`at_once`] commands `waiting` for `go` start, once each is a shell spinning on it
+/// (its process runs `/bin/sh`, no longer the test binary it was forked from), so they see the
+/// file at once.
+fn release(go: &Path, waiting: &[&Running]) {
+    let shell = std::fs::canonicalize("/bin/sh").expect("/bin/sh exists");
+    for command in waiting {
+        let exe = format!("/proc/{}/exe", command.id());
+        util::wait_until("the shell to spin", Duration::from_secs(10), || {
+            std::fs::read_link(&exe).is_ok_and(|path| path == shell)
+        });
+    }
     std::fs::write(go, "").unwrap();
 }
 
@@ -49,7 +55,7 @@ fn two_batches_of_one_seed_in_one_second_get_two_default_directories() {
                 .spawn()
         };
         let (a, b) = (start(), start());
-        release(&go);
+        release(&go, &[&a, &b]);
         for done in [a.finish(), b.finish()] {
             assert_eq!(done.code(), Some(0), "round {round}: {}", done.describe());
         }
@@ -94,7 +100,7 @@ fn of_two_runs_racing_for_one_out_directory_exactly_one_gets_it() {
                 .spawn()
         };
         let (a, b) = (start(), start());
-        release(&go);
+        release(&go, &[&a, &b]);
         let (a, b) = (a.finish(), b.finish());
         let mut codes = [a.code(), b.code()];
         codes.sort();
@@ -144,7 +150,7 @@ fn two_runs_of_one_seed_in_one_second_get_two_default_directories() {
                 .spawn()
         };
         let (a, b) = (start(), start());
-        release(&go);
+        release(&go, &[&a, &b]);
         for done in [a.finish(), b.finish()] {
             assert_eq!(
                 done.code(),

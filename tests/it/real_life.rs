@@ -216,9 +216,8 @@ fn run_bad(tmp: &Path, scenario: &Path) -> Finished {
 fn a_fifo_a_device_a_directory_and_an_oversize_file_are_refused_as_scenarios() {
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("fifo.toml");
-    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path; mkfifo(3) only creates a file.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600))
+        .expect("failed to make a FIFO");
     let big = util::scenario(
         tmp.path(),
         "big.toml",

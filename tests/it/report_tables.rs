@@ -2,7 +2,7 @@
 //! speedup gives its times and rates in model seconds, as its scenario does.
 
 use logiclock::log_format::Event;
-use logiclock::manifest::{FaultRecord, MachineExit, Manifest, Outcome};
+use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Manifest, Outcome};
 
 use crate::analyze::{analyze, internal, stop};
 use crate::fixture::{at, Fixture};
@@ -70,6 +70,7 @@ fn tables_give_model_time_where_the_scenario_does() {
                 kind: "kill".parse().unwrap(),
                 machines: vec![1],
                 detail: "machine 1 killed".into(),
+                cause: FaultCause::Planned,
             }],
             exits: vec![MachineExit {
                 id: 1,

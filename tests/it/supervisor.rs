@@ -1,6 +1,7 @@
 //! The supervisor under a frozen machine: Ctrl-C still stops the run within the grace period,
 //! whether the machine was paused by a fault or SIGSTOPped from outside with its stdin full.
 
+use nix::sys::signal::Signal;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -14,8 +15,8 @@ use crate::util::{self, RunFiles};
 fn start(tmp: &Path, scenario: &str) -> (Running, PathBuf) {
     let path = util::scenario(tmp, "frozen.toml", scenario);
     let out = tmp.join("run");
+    // Not quiet: each fault carried out is a line on stderr, which the tests wait for.
     let child = Logiclock::run(&path)
-        .quiet()
         .out(&out)
         .current_dir(tmp)
         .timeout(Duration::from_secs(30))
@@ -49,12 +50,16 @@ fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), &scenario(&faults));
     let manifest = Manifest::read(&out).unwrap();
-    send_signal(manifest.machines[1].pid, libc::SIGSTOP);
-    // The faults come between 1 and 2 real seconds after the start; let them all be sent.
-    std::thread::sleep(Duration::from_millis(2500));
+    send_signal(manifest.machines[1].pid, Signal::SIGSTOP);
+    // The faults come between 1 and 2 real seconds after the start: wait until the supervisor
+    // has carried out all 800 (their messages queued to the frozen machine, more than its pipe
+    // holds).
+    util::wait_until("the 800 delay faults", Duration::from_secs(10), || {
+        child.output().matches("fault at ").count() >= 800
+    });
 
     let interrupted = Instant::now();
-    child.signal(libc::SIGINT);
+    child.signal(Signal::SIGINT);
     let done = child.finish();
     let took = interrupted.elapsed();
 
@@ -97,11 +102,14 @@ fn a_machine_paused_by_a_fault_is_resumed_and_stops_cleanly_on_ctrl_c() {
     let pause = "[[fault]]\nkind = \"pause\"\nat_s = 3\nmachine = 2\nduration_s = 500\n";
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), &scenario(pause));
-    // The pause begins 0.3 real seconds after the start.
-    std::thread::sleep(Duration::from_millis(1200));
+    // The pause begins 0.3 real seconds after the start: wait until machine 2 is stopped.
+    let paused = Manifest::read(&out).unwrap().machines[2].pid;
+    util::wait_until("machine 2 to be paused", Duration::from_secs(5), || {
+        util::process_state(paused) == Some('T')
+    });
 
     let interrupted = Instant::now();
-    child.signal(libc::SIGINT);
+    child.signal(Signal::SIGINT);
     let done = child.finish();
     let took = interrupted.elapsed();
 

@@ -228,6 +228,47 @@ pub fn wait_for_manifest(dir: &Path) {
     }
 }
 
+/// Poll `ready` every 10 ms until it holds; after `bound`, fail the test saying what it waited for.
+#[track_caller]
+pub fn wait_until(what: &str, bound: Duration, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + bound;
+    while !ready() {
+        assert!(Instant::now() < deadline, "waited {bound:?} for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Wait (at most 10 s) until every machine's log in run directory `dir` has `lines` lines: the
+/// machines tick, and have a history.
+pub fn wait_for_ticks(dir: &Path, lines: usize) {
+    let logs = log_paths(dir);
+    wait_until(
+        &format!("every machine to log {lines} lines"),
+        Duration::from_secs(10),
+        || line_counts(&logs).iter().all(|&n| n >= lines),
+    );
+}
+
+/// Each machine's log file in run directory `dir`, by id, as its manifest lists them.
+pub fn log_paths(dir: &Path) -> Vec<PathBuf> {
+    let manifest = Manifest::read(dir).expect("the run has a manifest");
+    let ids = manifest.machines.iter().map(|m| m.id);
+    ids.map(|id| dir.join(log_file_name(id))).collect()
+}
+
+/// The number of whole lines in each file of `paths` now (0 for one not written yet).
+pub fn line_counts(paths: &[PathBuf]) -> Vec<usize> {
+    let count =
+        |p: &PathBuf| std::fs::read(p).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+    paths.iter().map(count).collect()
+}
+
+/// The state letter `ps` shows for process `pid` (`R`, `S`, `T` for stopped, ...), if it exists.
+pub fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')').next()?.trim_start().chars().next()
+}
+
 /// Write `text` as a scenario file in `dir`.
 pub fn scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
