@@ -13,6 +13,7 @@
 //!   timeline, short for [`scenario::fault`];
 //! - [`log_format`]: the machine log contract (events, fields, version);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
+//! - [`model`]: the rules both engines drive, sans I/O (a link's semantics);
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
@@ -36,6 +37,7 @@ pub mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
+pub mod model;
 pub mod palette;
 pub mod runlog;
 pub mod scenario;
