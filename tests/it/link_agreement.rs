@@ -4,11 +4,11 @@
 //!
 //! Real timing differs from the twin's, so the test compares orders and fates, never times, and
 //! the scenario makes those facts independent of timing: machine 0 sends on 2 ticks of 3 at
-//! 4 ticks/s, machine 1 takes one message a second, so 1's queue never empties after its first
+//! 3 ticks/s, machine 1 takes one message a second, so 1's queue never empties after its first
 //! tick and it never rolls (never sends): 0 never receives, its sends are the same in both
 //! engines, and 1 receives the first messages of 0's link in link order. Every fault begins and
-//! ends half a tick of machine 0 away from its ticks (31 ms real at speedup 4), and so does the
-//! run's end (machine 1's last tick is 0.625 s before it).
+//! ends half a tick of machine 0 away from its ticks (67 ms real at speedup 2.5), and so does the
+//! run's end, half a second after machine 1's last tick. The run takes 7 s.
 
 use std::path::Path;
 use std::time::Duration;
@@ -22,30 +22,30 @@ use crate::util::{self, RunFiles};
 /// message races a first tick.
 const SCENARIO: &str = r#"
 machines = 2
-duration_s = 20.625
-speedup = 4
+duration_s = 17.5
+speedup = 2.5
 [clock]
-rates = [4, 1]
+rates = [3, 1]
 [events]
 die = 3
-# The delay's jitter (up to 400 ms) is more than machine 0's tick (250 ms): only FIFO keeps order.
+# The delay's jitter (up to 500 ms) is more than machine 0's tick (333 ms): only FIFO keeps order.
 [[fault]]
 kind = "delay"
-at_s = 1.125
+at_s = 1.5
 from = 0
 to = 1
-delay_ms = 500
-jitter_ms = 400
-duration_s = 1.5
+delay_ms = 600
+jitter_ms = 500
+duration_s = 2
 [[fault]]
 kind = "partition"
-at_s = 3.125
+at_s = 4.5
 machines = [0, 1]
 duration_s = 1
 mode = "hold"
 [[fault]]
 kind = "partition"
-at_s = 5.125
+at_s = 6.5
 machines = [0, 1]
 duration_s = 1
 mode = "drop"
