@@ -201,3 +201,106 @@ fn dropped(peer: u32, msg: &Message, reason: DropReason) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use futures::StreamExt;
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::fault::PartitionMode;
+
+    /// Both ends of a loopback connection speaking the wire codec.
+    async fn connection() -> (
+        Framed<TcpStream, MessageCodec>,
+        Framed<TcpStream, MessageCodec>,
+    ) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (dialled, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
+        let framed = |stream| Framed::new(stream, MessageCodec::default());
+        (framed(dialled.unwrap()), framed(accepted.unwrap().0))
+    }
+
+    fn clock(lamport: u64) -> Outgoing {
+        Outgoing {
+            msg: Message::Clock {
+                from: 0,
+                lamport,
+                vc: vec![lamport, 0],
+            },
+            queued: Instant::now(),
+        }
+    }
+
+    /// The Lamport clock of the next frame the peer reads, `None` at the end of the connection.
+    async fn next_clock(peer: &mut Framed<TcpStream, MessageCodec>) -> Option<u64> {
+        match peer.next().await?.unwrap() {
+            Message::Clock { lamport, .. } => Some(lamport),
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+
+    /// A link task for peer 1 over a fresh connection: its outbox, setting and the peer's end.
+    async fn link_task(
+        setting: LinkState,
+    ) -> (
+        mpsc::UnboundedSender<Outgoing>,
+        watch::Sender<LinkState>,
+        Framed<TcpStream, MessageCodec>,
+    ) {
+        let (ours, theirs) = connection().await;
+        let (outbox, queued) = mpsc::unbounded_channel();
+        let (set, watched) = watch::channel(setting);
+        let (_news, commands) = mpsc::unbounded_channel();
+        tokio::spawn(link_loop(Some(ours), 1, queued, watched, commands));
+        (outbox, set, theirs)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_delayed_link_writes_in_send_order_and_no_sooner_than_the_delay() {
+        let delay = LinkState {
+            delay_us: 100_000,
+            jitter_us: 80_000,
+            block: None,
+        };
+        let (outbox, _set, mut peer) = link_task(delay).await;
+        let sent = Instant::now();
+        for lamport in 1..=20 {
+            outbox.send(clock(lamport)).unwrap();
+        }
+        for lamport in 1..=20 {
+            assert_eq!(next_clock(&mut peer).await, Some(lamport));
+        }
+        assert!(sent.elapsed() >= Duration::from_millis(100));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_held_partition_delivers_when_it_lifts_and_the_rest_goes_when_the_outbox_closes() {
+        let hold = LinkState {
+            block: Some(PartitionMode::Hold),
+            ..LinkState::default()
+        };
+        let (outbox, set, mut peer) = link_task(hold).await;
+        outbox.send(clock(1)).unwrap();
+        outbox.send(clock(2)).unwrap();
+        let early = tokio::time::timeout(Duration::from_secs(1), next_clock(&mut peer)).await;
+        assert!(early.is_err(), "a held message arrived: {early:?}");
+        set.send_replace(LinkState::default());
+        assert_eq!(next_clock(&mut peer).await, Some(1));
+        assert_eq!(next_clock(&mut peer).await, Some(2));
+        // A long delay, then the machine stops: what the link holds is written at once.
+        set.send_replace(LinkState {
+            delay_us: 60_000_000,
+            ..LinkState::default()
+        });
+        let stopped = Instant::now();
+        outbox.send(clock(3)).unwrap();
+        drop(outbox);
+        assert_eq!(next_clock(&mut peer).await, Some(3));
+        assert_eq!(next_clock(&mut peer).await, None);
+        assert!(stopped.elapsed() < Duration::from_secs(60));
+    }
+}
