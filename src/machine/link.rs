@@ -21,6 +21,24 @@ use crate::fault::LinkState;
 use crate::log_format::{emit, DropReason, Event};
 use crate::model::{Fate, Link, Wire};
 
+/// How the machine sends to one peer from an instant on: a message queued before `since` still
+/// goes by the setting before, as in the twin, however late the link task sees the change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setting {
+    pub state: LinkState,
+    pub since: Instant,
+}
+
+impl Setting {
+    /// `state`, from now on.
+    pub fn now(state: LinkState) -> Setting {
+        Setting {
+            state,
+            since: Instant::now(),
+        }
+    }
+}
+
 /// Write the messages queued for `peer` until the queue closes, then write what the link still
 /// holds, flush and close the connection, so the peer reads it to its end.
 ///
@@ -34,7 +52,7 @@ pub async fn link_loop(
     framed: Option<Framed<TcpStream, MessageCodec>>,
     peer: u32,
     mut outbox: mpsc::UnboundedReceiver<Outgoing>,
-    mut setting: watch::Receiver<LinkState>,
+    mut setting: watch::Receiver<Setting>,
     mut commands: mpsc::UnboundedReceiver<LinkCommand>,
 ) {
     let mut writer = Writer {
@@ -50,10 +68,7 @@ pub async fn link_loop(
         let next = link.next_release();
         tokio::select! {
             out = outbox.recv() => match out {
-                Some(out) => {
-                    follow(&mut setting, &mut link, &mut jitter);
-                    put_on_link(&mut link, peer, out, &mut jitter);
-                }
+                Some(out) => put_on_link(&mut link, &setting, peer, out, &mut jitter),
                 None => break,
             },
             Some(command) = commands.recv() => {
@@ -63,14 +78,16 @@ pub async fn link_loop(
             changed = setting.changed(), if watching => {
                 // The machine holds the sender for its whole life; without it nothing changes.
                 watching = changed.is_ok();
-                follow(&mut setting, &mut link, &mut jitter);
+                setting.mark_unchanged();
             }
             _ = sleep_until(next), if next.is_some() => {}
         }
         // Take what else is queued without waiting, so a burst goes out in one flush.
         while let Ok(out) = outbox.try_recv() {
-            put_on_link(&mut link, peer, out, &mut jitter);
+            put_on_link(&mut link, &setting, peer, out, &mut jitter);
         }
+        // Every message queued before the change is on the link: the change takes effect.
+        follow(&setting, None, &mut link, &mut jitter);
         let now = Instant::now();
         writer.write(std::iter::from_fn(|| link.pop_due(now))).await;
     }
@@ -86,25 +103,31 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-/// Bring the model's link to the setting the machine last gave it, if that changed.
+/// Bring the model's link to the setting the machine last gave it, if that changed before
+/// `queued` (or at all, without a message to order it against).
 fn follow(
-    setting: &mut watch::Receiver<LinkState>,
+    setting: &watch::Receiver<Setting>,
+    queued: Option<Instant>,
     link: &mut Link<Instant, Message>,
     jitter: &mut ChaCha8Rng,
 ) {
-    let state = *setting.borrow_and_update();
-    if state != link.setting() {
-        link.set(state, Instant::now(), jitter);
+    let latest = *setting.borrow();
+    let before = queued.is_none_or(|queued| latest.since <= queued);
+    if latest.state != link.setting() && before {
+        link.set(latest.state, latest.since, jitter);
     }
 }
 
-/// Put a message from the outbox on the link, logging it if the link drops it.
+/// Put a message from the outbox on the link, by the setting it was sent under, logging it if
+/// the link drops it.
 fn put_on_link(
     link: &mut Link<Instant, Message>,
+    setting: &watch::Receiver<Setting>,
     peer: u32,
     out: Outgoing,
     jitter: &mut ChaCha8Rng,
 ) {
+    follow(setting, Some(out.queued), link, jitter);
     if let Fate::Dropped { msg, reason } = link.send(out.msg, out.queued, jitter) {
         dropped(peer, &msg, reason);
     }
@@ -248,12 +271,12 @@ mod tests {
         setting: LinkState,
     ) -> (
         mpsc::UnboundedSender<Outgoing>,
-        watch::Sender<LinkState>,
+        watch::Sender<Setting>,
         Framed<TcpStream, MessageCodec>,
     ) {
         let (ours, theirs) = connection().await;
         let (outbox, queued) = mpsc::unbounded_channel();
-        let (set, watched) = watch::channel(setting);
+        let (set, watched) = watch::channel(Setting::now(setting));
         let (_news, commands) = mpsc::unbounded_channel();
         tokio::spawn(link_loop(Some(ours), 1, queued, watched, commands));
         (outbox, set, theirs)
@@ -288,19 +311,40 @@ mod tests {
         outbox.send(clock(2)).unwrap();
         let early = tokio::time::timeout(Duration::from_secs(1), next_clock(&mut peer)).await;
         assert!(early.is_err(), "a held message arrived: {early:?}");
-        set.send_replace(LinkState::default());
+        set.send_replace(Setting::now(LinkState::default()));
         assert_eq!(next_clock(&mut peer).await, Some(1));
         assert_eq!(next_clock(&mut peer).await, Some(2));
         // A long delay, then the machine stops: what the link holds is written at once.
-        set.send_replace(LinkState {
+        set.send_replace(Setting::now(LinkState {
             delay_us: 60_000_000,
             ..LinkState::default()
-        });
+        }));
         let stopped = Instant::now();
         outbox.send(clock(3)).unwrap();
         drop(outbox);
         assert_eq!(next_clock(&mut peer).await, Some(3));
         assert_eq!(next_clock(&mut peer).await, None);
         assert!(stopped.elapsed() < Duration::from_secs(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_message_sent_before_a_change_goes_by_the_setting_before_however_late_it_is_seen() {
+        let (outbox, set, mut peer) = link_task(LinkState::default()).await;
+        let before = clock(1);
+        tokio::time::advance(Duration::from_millis(1)).await;
+        set.send_replace(Setting::now(LinkState {
+            block: Some(PartitionMode::Drop),
+            ..LinkState::default()
+        }));
+        // The link task sees the message only after the change, and the next one too.
+        outbox.send(before).unwrap();
+        outbox.send(clock(2)).unwrap();
+        drop(outbox);
+        assert_eq!(next_clock(&mut peer).await, Some(1));
+        assert_eq!(
+            next_clock(&mut peer).await,
+            None,
+            "a dropped message was written"
+        );
     }
 }
