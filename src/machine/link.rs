@@ -25,7 +25,9 @@ use crate::model::{Fate, Link, Wire};
 /// goes by the setting before, as in the twin, however late the link task sees the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Setting {
+    /// The link's state from `since` on.
     pub state: LinkState,
+    /// When the machine was told of it.
     pub since: Instant,
 }
 
@@ -42,8 +44,8 @@ impl Setting {
 /// Write the messages queued for `peer` until the queue closes, then write what the link still
 /// holds, flush and close the connection, so the peer reads it to its end.
 ///
-/// `link` says how to treat messages on the way (a delay, a partition); the machine resets it to
-/// normal when it stops, and what is still on the link when the queue closes is written at once,
+/// `setting` says how to treat messages on the way (a delay, a partition) from when; a message
+/// goes by the setting in force when it was queued. The machine resets it to normal when it stops, and what is still on the link when the queue closes is written at once,
 /// so held and delayed messages are delivered before the connection closes. When the connection
 /// fails the peer is gone: messages are dropped (and logged) until a [`LinkCommand::Connect`]
 /// brings a connection to the peer's next process. [`LinkCommand::Gone`] says the same when the
