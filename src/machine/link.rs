@@ -44,9 +44,10 @@ impl Setting {
 /// Write the messages queued for `peer` until the queue closes, then write what the link still
 /// holds, flush and close the connection, so the peer reads it to its end.
 ///
-/// `setting` says how to treat messages on the way (a delay, a partition) from when; a message
-/// goes by the setting in force when it was queued. The machine resets it to normal when it stops, and what is still on the link when the queue closes is written at once,
-/// so held and delayed messages are delivered before the connection closes. When the connection
+/// `setting` says how to treat messages on the way (a delay, a partition) and from when; a
+/// message goes by the setting in force when it was queued. The machine resets it to normal when
+/// it stops, and what is still on the link when the queue closes is written at once, so held and
+/// delayed messages are delivered before the connection closes. When the connection
 /// fails the peer is gone: messages are dropped (and logged) until a [`LinkCommand::Connect`]
 /// brings a connection to the peer's next process. [`LinkCommand::Gone`] says the same when the
 /// supervisor learns of a death before a write fails.
