@@ -15,6 +15,7 @@
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`run`]: what both engines share: options, the run directory, the one manifest builder,
 //!   the report and the error of a run;
+//! - [`model`]: the rules both engines drive, sans I/O (a link's semantics);
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
@@ -38,6 +39,7 @@ pub mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
+pub mod model;
 pub mod palette;
 pub mod run;
 pub mod runlog;

@@ -9,6 +9,7 @@ use tokio::io::BufReader;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+use super::link::Setting;
 use super::mesh::{self, Identity, LinkCommand};
 use crate::control::{self, FromMachine, ToMachine};
 use crate::fault::LinkState;
@@ -28,7 +29,7 @@ pub struct ControlChannel {
     /// `peers` and `start`, in the order they came.
     forwarded: mpsc::UnboundedReceiver<Control>,
     /// How this machine sends to each peer (indexed by peer id); faults change it.
-    pub links: Arc<Vec<watch::Sender<LinkState>>>,
+    pub links: Arc<Vec<watch::Sender<Setting>>>,
     /// Each peer's link state and news (dead, or restarted with a new connection), for its link
     /// task, taken when that task starts.
     pub link_ends: Vec<Option<LinkEnds>>,
@@ -36,7 +37,7 @@ pub struct ControlChannel {
 
 /// The receiving ends a link task needs from the control channel.
 pub struct LinkEnds {
-    pub state: watch::Receiver<LinkState>,
+    pub state: watch::Receiver<Setting>,
     pub commands: mpsc::UnboundedReceiver<LinkCommand>,
 }
 
@@ -49,7 +50,7 @@ impl ControlChannel {
         out: &mpsc::UnboundedSender<FromMachine>,
     ) -> ControlChannel {
         let (links, states): (Vec<_>, Vec<_>) = (0..me.machines)
-            .map(|_| watch::channel(LinkState::default()))
+            .map(|_| watch::channel(Setting::now(LinkState::default())))
             .unzip();
         let links = Arc::new(links);
         let (link_commands, link_command_rxs): (Vec<_>, Vec<_>) =
@@ -97,7 +98,7 @@ pub struct Targets {
     pub stop: CancellationToken,
     pub out: mpsc::UnboundedSender<FromMachine>,
     /// How this machine sends to each peer, by peer id.
-    pub links: Arc<Vec<watch::Sender<LinkState>>>,
+    pub links: Arc<Vec<watch::Sender<Setting>>>,
     /// News for each peer's link task, by peer id.
     pub link_commands: Vec<mpsc::UnboundedSender<LinkCommand>>,
     pub forward: mpsc::UnboundedSender<Control>,
@@ -147,7 +148,7 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
                 }
                 if let (Some(peer), Some(state)) = (peer, link) {
                     if let Some(tx) = targets.links.get(peer as usize) {
-                        tx.send_replace(state);
+                        tx.send_replace(Setting::now(state));
                     }
                 }
             }

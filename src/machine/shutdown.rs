@@ -18,6 +18,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::link::Setting;
 use super::status::Reporter;
 use super::tick::TickOutcome;
 use crate::control::StopReport;
@@ -30,7 +31,7 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// What the shutdown phase stops and waits for.
 pub struct Shutdown {
     /// How this machine sends to each peer, by peer id.
-    pub links: Arc<Vec<watch::Sender<LinkState>>>,
+    pub links: Arc<Vec<watch::Sender<Setting>>>,
     /// Cancels the accept loop.
     pub accepting: CancellationToken,
     /// The link tasks, one per peer, which write and close the outgoing connections.
@@ -46,7 +47,7 @@ impl Shutdown {
         // Stop: every link back to normal, so held messages go out; our writers close their
         // connections; then read every peer's connection to its end.
         for link in self.links.iter() {
-            link.send_replace(LinkState::default());
+            link.send_replace(Setting::now(LinkState::default()));
         }
         self.accepting.cancel();
         drain(&self.writers, &self.readers).await;
@@ -132,7 +133,7 @@ mod tests {
         shutdown: Shutdown,
         inbox_tx: mpsc::UnboundedSender<Incoming>,
         outcome: TickOutcome,
-        link: watch::Receiver<LinkState>,
+        link: watch::Receiver<Setting>,
         _dir: tempfile::TempDir,
     }
 
@@ -142,12 +143,13 @@ mod tests {
         let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
         let (out, _) = mpsc::unbounded_channel();
         let reporter = Reporter::spawn(Arc::new(LiveStatus::default()), out, sink);
-        let (links, mut rxs): (Vec<_>, Vec<_>) =
-            (0..2).map(|_| watch::channel(LinkState::default())).unzip();
-        links[1].send_replace(LinkState {
+        let (links, mut rxs): (Vec<_>, Vec<_>) = (0..2)
+            .map(|_| watch::channel(Setting::now(LinkState::default())))
+            .unzip();
+        links[1].send_replace(Setting::now(LinkState {
             block: Some(PartitionMode::Hold),
             ..LinkState::default()
-        });
+        }));
         let (inbox_tx, inbox) = mpsc::unbounded_channel();
         Harness {
             shutdown: Shutdown {
@@ -200,7 +202,7 @@ mod tests {
             "the accept loop was not cancelled"
         );
         assert_eq!(
-            *h.link.borrow(),
+            h.link.borrow().state,
             LinkState::default(),
             "a cut link stayed cut"
         );

@@ -213,7 +213,7 @@ fn dropped(
             None
         }
         Some(Route::Held) => None,
-        Some(Route::Dropped) => Some(DropReason::Partition),
+        Some(Route::Dropped(reason)) => Some(reason),
     }
 }
 

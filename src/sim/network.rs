@@ -1,18 +1,19 @@
-//! The simulated network: per-link latency, jitter, and the link faults (delay, partition).
+//! The simulated network: every directed link between the machines, each a
+//! [`model::Link`](crate::model::Link) over the scenario's `[network]` wire, driven in virtual
+//! nanoseconds.
 //!
-//! A message sent at virtual time `t` from `a` to `b` arrives at
-//! `max(t + latency + jitter + fault delay + fault jitter, arrival of the previous message on
-//! a -> b)`: links are FIFO, so a message never overtakes an earlier one on the same link.
-//! Jitter is drawn uniformly from `0..=jitter_us` with the network's own seeded stream, separate
-//! from the machines' die streams. A partition in hold mode keeps messages until it heals, then
-//! sends them in order; in drop mode the message is discarded (the sender logs it `dropped`).
+//! The link rules (release at send time plus latency, jitter and fault delay, FIFO per link,
+//! partitions holding or dropping) are the model's, shared with the real link task; this file
+//! only keeps the links, the network's seeded jitter stream and the count of messages pending
+//! for a machine. Jitter comes from the network's own stream, separate from the machines' die
+//! streams, drawn in the order the messages are put on their links.
 
-use std::collections::VecDeque;
-
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::fault::{LinkState, PartitionMode};
+use crate::fault::LinkState;
+use crate::log_format::DropReason;
+use crate::model::{Fate, Link, Wire};
 
 /// The ChaCha stream of the network's jitter draws; machine streams are `(incarnation << 32) |
 /// (id + 1)` with ids below 64, so they never reach this one.
@@ -35,29 +36,16 @@ pub enum Route {
     Arrives(u64),
     /// A partition in hold mode keeps it.
     Held,
-    /// A partition in drop mode discarded it.
-    Dropped,
-}
-
-#[derive(Debug, Default)]
-struct Link {
-    state: LinkState,
-    /// Arrival time of the latest message put on the link.
-    last_arrival: u64,
-    /// Sent, not yet arrived, in order.
-    in_flight: VecDeque<Packet>,
-    /// Kept by a partition in hold mode, in order.
-    held: VecDeque<Packet>,
+    /// The link discarded it, for this reason.
+    Dropped(DropReason),
 }
 
 /// Every directed link between `machines` machines.
 #[derive(Debug)]
 pub struct Network {
     machines: u32,
-    latency_ns: u64,
-    jitter_us: u64,
     rng: ChaCha8Rng,
-    links: Vec<Link>,
+    links: Vec<Link<u64, Packet>>,
 }
 
 impl Network {
@@ -65,78 +53,52 @@ impl Network {
     pub fn new(machines: u32, latency_us: u64, jitter_us: u64, seed: u64) -> Network {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(NETWORK_STREAM);
+        let wire = Wire {
+            latency_us,
+            jitter_us,
+        };
         Network {
             machines,
-            latency_ns: latency_us * 1_000,
-            jitter_us,
             rng,
-            links: (0..machines * machines).map(|_| Link::default()).collect(),
+            links: (0..machines * machines).map(|_| Link::new(wire)).collect(),
         }
     }
 
-    fn link(&mut self, from: u32, to: u32) -> &mut Link {
+    fn link(&mut self, from: u32, to: u32) -> &mut Link<u64, Packet> {
         &mut self.links[(from * self.machines + to) as usize]
     }
 
     /// Put `packet` on the link `from -> to` at virtual time `now`.
     pub fn send(&mut self, to: u32, packet: Packet, now: u64) -> Route {
-        let from = packet.from;
-        match self.link(from, to).state.block {
-            Some(PartitionMode::Drop) => Route::Dropped,
-            Some(PartitionMode::Hold) => {
-                self.link(from, to).held.push_back(packet);
-                Route::Held
-            }
-            None => Route::Arrives(self.transmit(from, to, packet, now)),
+        let link = &mut self.links[(packet.from * self.machines + to) as usize];
+        match link.send(packet, now, &mut self.rng) {
+            Fate::Release(at) => Route::Arrives(at),
+            Fate::Held => Route::Held,
+            Fate::Dropped { reason, .. } => Route::Dropped(reason),
         }
-    }
-
-    /// Put a packet in flight and return its arrival time.
-    fn transmit(&mut self, from: u32, to: u32, packet: Packet, now: u64) -> u64 {
-        let jitter = match self.jitter_us {
-            0 => 0,
-            j => self.rng.random_range(0..=j),
-        };
-        let state = self.link(from, to).state;
-        let fault_jitter = match state.jitter_us {
-            0 => 0,
-            j => self.rng.random_range(0..=j),
-        };
-        let delay_ns = self.latency_ns + (jitter + state.delay_us + fault_jitter) * 1_000;
-        let link = self.link(from, to);
-        let at = (now + delay_ns).max(link.last_arrival);
-        link.last_arrival = at;
-        link.in_flight.push_back(packet);
-        at
     }
 
     /// Set how `from` sends to `to` from virtual time `now`. A partition that heals lets its
     /// held messages go, in order; their arrival times are returned, oldest first.
     pub fn set_state(&mut self, from: u32, to: u32, state: LinkState, now: u64) -> Vec<u64> {
-        let link = self.link(from, to);
-        link.state = state;
-        if state.block.is_some() {
-            return Vec::new();
-        }
-        let held: Vec<Packet> = link.held.drain(..).collect();
-        held.into_iter()
-            .map(|packet| self.transmit(from, to, packet, now))
-            .collect()
+        let link = &mut self.links[(from * self.machines + to) as usize];
+        link.set(state, now, &mut self.rng)
     }
 
     /// The oldest message in flight on `from -> to`: the one that arrives next on that link.
     pub fn arrive(&mut self, from: u32, to: u32) -> Packet {
-        self.link(from, to)
-            .in_flight
-            .pop_front()
-            .expect("an arrival is scheduled only for a packet in flight")
+        let (_, packet) = self
+            .link(from, to)
+            .pop_next()
+            .expect("an arrival is scheduled only for a packet in flight");
+        packet
     }
 
     /// Messages to `to`, sent to its current incarnation, still in flight or held.
     pub fn pending_to(&self, to: u32, incarnation: u32) -> u64 {
         (0..self.machines)
             .map(|from| &self.links[(from * self.machines + to) as usize])
-            .flat_map(|l| l.in_flight.iter().chain(&l.held))
+            .flat_map(Link::pending)
             .filter(|p| p.incarnation == incarnation)
             .count() as u64
     }
@@ -145,6 +107,7 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fault::PartitionMode;
 
     fn packet(from: u32, lamport: u64) -> Packet {
         Packet {
@@ -195,7 +158,10 @@ mod tests {
             ..LinkState::default()
         };
         net.set_state(1, 0, drop, 0);
-        assert_eq!(net.send(0, packet(1, 9), 0), Route::Dropped);
+        assert_eq!(
+            net.send(0, packet(1, 9), 0),
+            Route::Dropped(DropReason::Partition)
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ mod faults;
 // Strangers connecting to a machine: refused and logged.
 mod network;
 
+// One link's delay, jitter and partitions: the same delivery order and drops, real and twin.
+mod link_agreement;
+
 // `logiclock analyze` on hand-made runs with hand-computed answers, alone and several at once.
 mod analyze;
 

@@ -1,0 +1,183 @@
+//! One direction of a link, sans I/O: what becomes of each message put on it, by the rules both
+//! engines follow. The real link task (`machine/link.rs`) drives it with `tokio` instants and a
+//! socket; the twin (`sim/network.rs`) with virtual nanoseconds and its event queue.
+//!
+//! The rules:
+//! - **A message's fate is decided when it is sent**, by the link's setting at that moment
+//!   ([`LinkState`]): normal or delayed, it is released at a time; a partition in hold mode keeps
+//!   it; a partition in drop mode discards it (reason [`DropReason::Partition`]). A message on its
+//!   way keeps its release time whatever the link does later: a delay ending does not hurry it,
+//!   a partition beginning does not stop it.
+//! - **Release time**: `sent + wire latency + wire jitter + delay + delay jitter`, but never
+//!   before the previous message on the link: a link is first in, first out. The [`Wire`] is the
+//!   twin's network (`[network] latency_us` and `jitter_us`); on a real link the TCP connection is
+//!   the wire, so its [`Wire`] is zero.
+//! - **Jitter draws**: the wire's first, then the delay's, each drawn only when its bound is not
+//!   zero, uniformly from `0..=bound` microseconds; the twin's seeded stream is so consumed in the
+//!   same order for the same run.
+//! - **A partition lifting** (a setting without a block) sends what it held, oldest first, at
+//!   that instant under the new setting. A change from one partition mode to the other keeps
+//!   what is held.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::fault::{LinkState, PartitionMode};
+use crate::log_format::DropReason;
+
+/// A point in an engine's time: virtual nanoseconds in the twin, a `tokio` instant in a real
+/// machine.
+pub trait Moment: Copy + Ord {
+    /// This moment plus `us` microseconds.
+    fn plus_us(self, us: u64) -> Self;
+}
+
+/// Virtual nanoseconds since the twin's start.
+impl Moment for u64 {
+    fn plus_us(self, us: u64) -> u64 {
+        self + us * 1_000
+    }
+}
+
+impl Moment for tokio::time::Instant {
+    fn plus_us(self, us: u64) -> Self {
+        self + Duration::from_micros(us)
+    }
+}
+
+/// Where a link's jitter comes from: a draw from `0..=max_us`, called only when `max_us > 0`.
+pub trait Jitter {
+    /// A jitter in microseconds, at most `max_us`.
+    fn draw(&mut self, max_us: u64) -> u64;
+}
+
+impl<R: Rng> Jitter for R {
+    fn draw(&mut self, max_us: u64) -> u64 {
+        self.random_range(0..=max_us)
+    }
+}
+
+/// The wire under a link: what every message takes before any fault.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wire {
+    /// Real microseconds each message takes.
+    pub latency_us: u64,
+    /// Up to this many more real microseconds, drawn per message.
+    pub jitter_us: u64,
+}
+
+/// What the link did with a message put on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate<T, M> {
+    /// It is on its way and leaves the link at this time.
+    Release(T),
+    /// A partition in hold mode keeps it until it lifts.
+    Held,
+    /// Discarded: the message handed back, and why.
+    Dropped { msg: M, reason: DropReason },
+}
+
+/// One direction of a link: its setting, the messages on their way (oldest first, with their
+/// release times) and the messages a partition holds.
+#[derive(Debug)]
+pub struct Link<T, M> {
+    wire: Wire,
+    setting: LinkState,
+    /// Release time of the latest message put on the way.
+    last_release: Option<T>,
+    on_way: VecDeque<(T, M)>,
+    held: VecDeque<M>,
+}
+
+impl<T: Moment, M> Link<T, M> {
+    /// A link in its normal setting over `wire`.
+    pub fn new(wire: Wire) -> Self {
+        Link {
+            wire,
+            setting: LinkState::default(),
+            last_release: None,
+            on_way: VecDeque::new(),
+            held: VecDeque::new(),
+        }
+    }
+
+    /// The link's current setting.
+    pub fn setting(&self) -> LinkState {
+        self.setting
+    }
+
+    /// Put `msg`, sent at `sent`, on the link; a release needs jitter from `jitter`.
+    pub fn send(&mut self, msg: M, sent: T, jitter: &mut impl Jitter) -> Fate<T, M> {
+        match self.setting.block {
+            Some(PartitionMode::Drop) => Fate::Dropped {
+                msg,
+                reason: DropReason::Partition,
+            },
+            Some(PartitionMode::Hold) => {
+                self.held.push_back(msg);
+                Fate::Held
+            }
+            None => Fate::Release(self.put_on_way(msg, sent, jitter)),
+        }
+    }
+
+    /// Set the link to `setting` at `now`. When no partition blocks it any more, what it held is
+    /// put on its way, oldest first; their release times are returned in that order.
+    pub fn set(&mut self, setting: LinkState, now: T, jitter: &mut impl Jitter) -> Vec<T> {
+        self.setting = setting;
+        if setting.block.is_some() {
+            return Vec::new();
+        }
+        let held = std::mem::take(&mut self.held);
+        held.into_iter()
+            .map(|msg| self.put_on_way(msg, now, jitter))
+            .collect()
+    }
+
+    /// Draw the message's release time by the rules of the module doc and queue it.
+    fn put_on_way(&mut self, msg: M, sent: T, jitter: &mut impl Jitter) -> T {
+        let mut draw = |max_us| if max_us == 0 { 0 } else { jitter.draw(max_us) };
+        let wire_us = self.wire.latency_us + draw(self.wire.jitter_us);
+        let fault_us = self.setting.delay_us + draw(self.setting.jitter_us);
+        let at = sent.plus_us(wire_us + fault_us);
+        let at = self.last_release.map_or(at, |last| at.max(last));
+        self.last_release = Some(at);
+        self.on_way.push_back((at, msg));
+        at
+    }
+
+    /// When the next message on its way leaves the link, if one is on its way.
+    pub fn next_release(&self) -> Option<T> {
+        self.on_way.front().map(|(at, _)| *at)
+    }
+
+    /// The next message on its way and its release time, whether or not it is due.
+    pub fn pop_next(&mut self) -> Option<(T, M)> {
+        self.on_way.pop_front()
+    }
+
+    /// The next message on its way if it is due at `now`.
+    pub fn pop_due(&mut self, now: T) -> Option<M> {
+        match self.on_way.front() {
+            Some((at, _)) if *at <= now => self.on_way.pop_front().map(|(_, msg)| msg),
+            _ => None,
+        }
+    }
+
+    /// Every message still on the link, on its way then held, oldest first.
+    pub fn pending(&self) -> impl Iterator<Item = &M> {
+        self.on_way.iter().map(|(_, msg)| msg).chain(&self.held)
+    }
+
+    /// Take every message still on the link, on its way then held, oldest first: at the end, when
+    /// no time is left to wait for.
+    pub fn drain(&mut self) -> impl Iterator<Item = M> + '_ {
+        let held = std::mem::take(&mut self.held);
+        self.on_way.drain(..).map(|(_, msg)| msg).chain(held)
+    }
+}
+
+#[cfg(test)]
+mod tests;
