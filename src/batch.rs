@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::exit::{Exit, Failed, Outcome};
 use crate::manifest::{BatchMember, Engine};
 use crate::run::dir::{self as run_dir, Naming};
+use crate::run::estimate::{self, Estimate};
 use crate::run::{RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 use crate::supervisor;
@@ -110,6 +111,14 @@ pub struct BatchRequest {
 /// line per run. A signal ends the batch after the run it stopped; the batch exits with its
 /// worst run's code.
 pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
+    // The whole batch must fit, or nothing starts (and no batch directory is made).
+    let total = Estimate::total(
+        request
+            .runs
+            .iter()
+            .map(|(_, scenario)| Estimate::of(scenario, request.engine)),
+    );
+    estimate::check(total, &request.dir, request.quiet).map_err(RunError::from)?;
     let dir =
         run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
@@ -124,7 +133,7 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             engine: request.engine,
             batch: Some(run.member()),
         };
-        let run_exit = match run_one(runtime, scenario, options) {
+        let run_exit = match carry_out(runtime, scenario, options) {
             Ok(report) => {
                 crate::stdout::print(&supervisor::display::summary(
                     &report.manifest,
@@ -186,8 +195,24 @@ pub fn print_checks(report: &RunReport) -> Option<bool> {
     }
 }
 
-/// Carry out one run with the engine its options name: real processes, or the simulated twin.
+/// Carry out one run with the engine its options name, once its logs are known to fit (see
+/// [`estimate::check`]).
 pub fn run_one(
+    runtime: &tokio::runtime::Runtime,
+    scenario: Scenario,
+    options: RunOptions,
+) -> Result<RunReport, RunError> {
+    let target = options.out.as_deref().unwrap_or(&options.runs_root);
+    estimate::check(
+        Estimate::of(&scenario, options.engine),
+        target,
+        options.quiet,
+    )?;
+    carry_out(runtime, scenario, options)
+}
+
+/// Carry out one run with the engine its options name: real processes, or the simulated twin.
+fn carry_out(
     runtime: &tokio::runtime::Runtime,
     scenario: Scenario,
     options: RunOptions,
