@@ -85,3 +85,70 @@ fn a_run_records_its_estimate_in_its_manifest() {
         "{estimate} against {bytes} bytes"
     );
 }
+
+/// A plain twin run of the default scenario at `out`.
+fn twin_run(out: &std::path::Path, seed: u64) {
+    Logiclock::run("configs/default.toml")
+        .args(["--engine", "sim"])
+        .duration(10.0)
+        .seed(seed)
+        .quiet()
+        .out(out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+}
+
+#[test]
+fn a_batch_names_and_leaves_out_a_foreign_run_and_fails_a_member_without_a_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = crate::batch_analyze::sweep(tmp.path());
+    twin_run(&batch.join("stranger"), 5);
+    std::fs::create_dir(batch.join("notes")).unwrap();
+    let cut = batch.join("events.die=10-seed12");
+    std::fs::remove_file(cut.join("manifest.json")).unwrap();
+    let done = Logiclock::analyze(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("stranger is not a run of the batch")
+        .stderr_contains("notes is not a run of the batch")
+        .stderr_contains("1 of the 4 runs of the batch")
+        .stderr_contains("events.die=10-seed12")
+        .stdout_contains("aggregate over 3 runs");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("aggregate.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["runs"], 3, "{}", done.describe());
+    assert_eq!(json["swept_key"], "events.die", "{json}");
+    assert!(!batch.join("stranger/report.md").exists(), "left out");
+}
+
+#[test]
+fn a_run_given_twice_is_counted_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("a");
+    twin_run(&run, 3);
+    let done = Logiclock::analyze(&run)
+        .arg(tmp.path().join("./a"))
+        .timeout(TIMEOUT)
+        .finish()
+        .success()
+        .stderr_contains("counted once");
+    assert_eq!(done.stdout.matches("wrote report.md").count(), 1);
+    assert!(
+        !done.stdout.contains("aggregate over 2 runs"),
+        "{}",
+        done.describe()
+    );
+
+    let batch = crate::batch_analyze::sweep(tmp.path());
+    let done = Logiclock::analyze(batch.join("events.die=4-seed11"))
+        .arg(&batch)
+        .timeout(TIMEOUT)
+        .finish()
+        .success()
+        .stderr_contains("counted once")
+        .stdout_contains("aggregate over 4 runs");
+    assert_eq!(done.stdout.matches("wrote report.md").count(), 4);
+}
