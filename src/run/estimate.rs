@@ -124,12 +124,12 @@ pub fn check(estimate: Estimate, target: &Path, quiet: bool) -> Result<(), TooLa
     Ok(())
 }
 
-/// `path` or, when it does not exist yet, its nearest parent that does.
+/// `path` or, when it is not a directory yet, its nearest parent that is one.
 fn existing_ancestor(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     absolute
         .ancestors()
-        .find(|p| p.exists())
+        .find(|p| p.is_dir())
         .unwrap_or(Path::new("/"))
         .to_owned()
 }

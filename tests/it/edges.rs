@@ -152,3 +152,167 @@ fn a_run_given_twice_is_counted_once() {
         .stdout_contains("aggregate over 4 runs");
     assert_eq!(done.stdout.matches("wrote report.md").count(), 4);
 }
+
+#[test]
+fn a_sweep_with_a_value_given_twice_is_refused_before_any_run_naming_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("batch");
+    let done = Logiclock::run("configs/default.toml")
+        .args(["--engine", "sim", "--sweep", "events.die=10,10"])
+        .duration(5.0)
+        .out(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("invalid --sweep")
+        .stderr_contains("10 is given twice");
+    assert!(!out.exists(), "no run started\n{}", done.describe());
+}
+
+/// The default directory stamp of `at` (as `run` names it: UTC, letters and digits only).
+fn stamp(at: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(at)
+        .to_string()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+#[test]
+fn a_default_name_taken_while_it_is_chosen_moves_on_from_the_base_name_never_to_dash_2_dash_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "race.toml", "name = \"race\"\nduration_s = 2\n");
+    let runs = tmp.path().join("runs");
+    std::fs::create_dir(&runs).unwrap();
+    // For this second and the next few: the base name taken, and `-2` taken by a link that
+    // points nowhere, which a look (`exists`) misses and `mkdir` does not, just as a second run
+    // that claims `-2` between another's look and its claim.
+    let now = std::time::SystemTime::now();
+    for s in 0..6 {
+        let base = format!("race-{}-seed5", stamp(now + Duration::from_secs(s)));
+        std::fs::create_dir(runs.join(&base)).unwrap();
+        std::os::unix::fs::symlink("/nonexistent", runs.join(format!("{base}-2"))).unwrap();
+    }
+    let done = Logiclock::run(&scenario)
+        .args(["--engine", "sim", "--seed", "5", "--quiet"])
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let names: Vec<String> = std::fs::read_dir(&runs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| runs.join(name).join("manifest.json").is_file())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}\n{}", done.describe());
+    assert!(names[0].ends_with("-seed5-3"), "{names:?}");
+}
+
+#[test]
+fn the_broadcast_loopback_address_is_refused_at_validation_naming_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(
+        tmp.path(),
+        "bcast.toml",
+        "duration_s = 2\n[network]\nhost = \"127.255.255.255\"\n",
+    );
+    let out = tmp.path().join("out");
+    let done = Logiclock::run(&scenario)
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("`network.host` is 127.255.255.255")
+        .stderr_contains("127.0.0.1 to 127.255.255.254");
+    assert!(!out.exists(), "nothing started\n{}", done.describe());
+}
+
+#[test]
+fn a_scenario_file_named_with_spaces_and_accents_gives_its_runs_a_name_made_from_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "my scenario ü.toml", "duration_s = 2\n");
+    let done = Logiclock::run(&scenario)
+        .args(["--engine", "sim", "--quiet"])
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let runs: Vec<String> = std::fs::read_dir(tmp.path().join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}\n{}", done.describe());
+    assert!(runs[0].starts_with("my_scenario-"), "{runs:?}");
+}
+
+#[test]
+fn a_disk_that_fills_during_a_batch_is_a_failure_exit_1_not_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Room for the batch and its first run, no inode left for the next run's directory (9) or
+    // for its claim file (10): the bytes suffice, so the size estimate lets the batch start.
+    for inodes in [9, 10] {
+        let disk = tmp.path().join(format!("disk{inodes}"));
+        let Some(_mounted) =
+            crate::real_life::Tmpfs::mount(&disk, &format!("4m,nr_inodes={inodes}"))
+        else {
+            eprintln!("disk full mid-batch: cannot mount a tmpfs here; only the unit test runs");
+            return;
+        };
+        let done = Logiclock::run("configs/default.toml")
+            .args(["--engine", "sim", "--repeat", "3", "--seed", "1", "--quiet"])
+            .duration(5.0)
+            .out(disk.join("b"))
+            .timeout(TIMEOUT)
+            .finish()
+            .exit_code(1)
+            .stderr_contains("No space left on device");
+        assert!(
+            disk.join("b/seed1/manifest.json").is_file(),
+            "{}",
+            done.describe()
+        );
+    }
+}
+
+#[test]
+fn an_out_that_is_not_a_directory_is_refused_naming_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "mine\n").unwrap();
+    for out in [std::path::Path::new("/dev/stdout"), file.as_path()] {
+        for batch in [&[][..], &["--repeat", "2"][..]] {
+            Logiclock::run("configs/default.toml")
+                .args(["--engine", "sim"])
+                .args(batch)
+                .duration(2.0)
+                .arg("--out")
+                .arg(out)
+                .timeout(TIMEOUT)
+                .finish()
+                .exit_code(2)
+                .stderr_contains(&format!("--out {} is not a directory", out.display()));
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine\n");
+}
+
+#[test]
+fn a_rate_tolerance_of_zero_passes_the_twin_whose_rates_are_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(
+        tmp.path(),
+        "exact.toml",
+        "duration_s = 20\n[clock]\nmin_rate = 1\nmax_rate = 6\n[tolerance]\nrate = 0\n",
+    );
+    let out = tmp.path().join("twin");
+    Logiclock::run(&scenario)
+        .args(["--engine", "sim", "--seed", "4", "--quiet"])
+        .out(&out)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success()
+        .stdout_contains("checks: PASS");
+    Logiclock::analyze(&out).timeout(TIMEOUT).finish().success();
+}
