@@ -111,7 +111,8 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             .iter()
             .map(|(_, scenario)| Estimate::of(scenario, request.engine)),
     );
-    estimate::check(total, &request.dir, request.quiet).map_err(RunError::from)?;
+    estimate::check(total, request.runs.len(), &request.dir, request.quiet)
+        .map_err(RunError::from)?;
     let dir =
         run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
@@ -213,6 +214,7 @@ pub fn run_one(
     let target = options.out.as_deref().unwrap_or(&options.runs_root);
     estimate::check(
         Estimate::of(&scenario, options.engine),
+        1,
         target,
         options.quiet,
     )?;

@@ -90,25 +90,28 @@ impl Estimate {
 /// Why a run is refused before it starts: its logs would not fit.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "the run would write about {} of logs, but {} has {} free; \
+    "the {} would write about {} of logs, but {} has {} free; \
      choose a shorter --duration, fewer machines or lower rates, or another --out",
-    .estimate.describe(), .path.display(), bytes(*.free)
+    what(*.runs), .estimate.describe(), .path.display(), bytes(*.free)
 )]
 pub struct TooLarge {
+    /// How many runs the estimate adds up (1, or a batch's).
+    pub runs: usize,
     pub estimate: Estimate,
     /// The file system's place checked (the output directory or its nearest existing parent).
     pub path: PathBuf,
     pub free: u64,
 }
 
-/// Check `estimate` against the free space where `target` will be created: refuse it when it
-/// does not fit; print it to standard error when it is large (unless `quiet`).
-pub fn check(estimate: Estimate, target: &Path, quiet: bool) -> Result<(), TooLarge> {
+/// Check `estimate` (of `runs` runs) against the free space where `target` will be created:
+/// refuse it when it does not fit; print it to standard error when it is large (unless `quiet`).
+pub fn check(estimate: Estimate, runs: usize, target: &Path, quiet: bool) -> Result<(), TooLarge> {
     let path = existing_ancestor(target);
     // Free space unknown (a file system statvfs cannot read): nothing to refuse on.
     if let Some(free) = free_bytes(&path) {
         if estimate.bytes > free {
             return Err(TooLarge {
+                runs,
                 estimate,
                 path,
                 free,
@@ -117,11 +120,20 @@ pub fn check(estimate: Estimate, target: &Path, quiet: bool) -> Result<(), TooLa
     }
     if estimate.bytes >= LARGE_BYTES && !quiet {
         eprintln!(
-            "logiclock: this run will write about {} of logs",
+            "logiclock: this {} will write about {} of logs",
+            what(runs),
             estimate.describe()
         );
     }
     Ok(())
+}
+
+/// "run", or "batch of 3 runs".
+fn what(runs: usize) -> String {
+    match runs {
+        1 => "run".to_owned(),
+        n => format!("batch of {n} runs"),
+    }
 }
 
 /// `path` or, when it is not a directory yet, its nearest parent that is one.
@@ -246,13 +258,18 @@ mod tests {
             lines: 1,
             bytes: u64::MAX,
         };
-        let err = check(huge, &dir.path().join("not/yet"), true).unwrap_err();
+        let err = check(huge, 1, &dir.path().join("not/yet"), true).unwrap_err();
         assert_eq!(err.path, dir.path());
         let text = err.to_string();
         assert!(
             text.contains("--duration") && text.contains("--out"),
             "{text}"
         );
-        assert!(check(Estimate::default(), dir.path(), true).is_ok());
+        assert!(check(Estimate::default(), 2, dir.path(), true).is_ok());
+        let batch = check(huge, 2, dir.path(), true).unwrap_err().to_string();
+        assert!(
+            batch.starts_with("the batch of 2 runs would write"),
+            "{batch}"
+        );
     }
 }

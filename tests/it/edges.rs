@@ -47,7 +47,7 @@ fn a_batch_too_large_for_the_disk_is_refused_with_its_total_and_no_batch_directo
         .timeout(TIMEOUT)
         .finish()
         .exit_code(2)
-        .stderr_contains("77.4 billion lines");
+        .stderr_contains("the batch of 2 runs would write about 77.4 billion lines");
     assert!(!tmp.path().join("runs").exists(), "{}", done.describe());
 }
 
