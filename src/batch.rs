@@ -133,11 +133,13 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
                     &report.manifest,
                     &report.run_dir,
                 ));
-                let verdict = match print_checks(&report) {
-                    Some(true) => "clean, checks PASS",
-                    Some(false) => "clean, checks FAIL",
-                    None if report.clean() => "clean",
-                    None => "NOT clean",
+                let verdict = match (print_checks(&report), report.stopped_by) {
+                    // Stopped cleanly, but before its end: never just "clean".
+                    (_, Some(stop)) => format!("interrupted by {}", stop.name()),
+                    (Some(true), None) => "clean, checks PASS".to_owned(),
+                    (Some(false), None) => "clean, checks FAIL".to_owned(),
+                    (None, None) if report.clean() => "clean".to_owned(),
+                    (None, None) => "NOT clean".to_owned(),
                 };
                 rows.push(format!("{:<32} {verdict}", run.label));
                 report.exit()

@@ -316,3 +316,29 @@ fn a_rate_tolerance_of_zero_passes_the_twin_whose_rates_are_exact() {
         .stdout_contains("checks: PASS");
     Logiclock::analyze(&out).timeout(TIMEOUT).finish().success();
 }
+
+#[test]
+fn the_batch_list_calls_a_run_stopped_by_ctrl_c_interrupted_not_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("batch");
+    let batch = Logiclock::run("configs/default.toml")
+        .args(["--repeat", "2", "--quiet"])
+        .speedup(30.0)
+        .duration(300.0)
+        .seed(3)
+        .out(&out)
+        .timeout(TIMEOUT)
+        .spawn();
+    util::wait_for_manifest(&out.join("seed3"));
+    batch.signal(libc::SIGINT);
+    let done = batch
+        .finish()
+        .exit_code(130)
+        .stderr_contains("batch interrupted after 1 of 2 runs");
+    let row = done
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("seed3"))
+        .unwrap_or_else(|| panic!("a row for seed3\n{}", done.describe()));
+    assert!(row.ends_with("interrupted by SIGINT"), "{row}");
+}
