@@ -100,26 +100,33 @@ fn twin_run(out: &std::path::Path, seed: u64) {
 }
 
 #[test]
-fn a_batch_names_and_leaves_out_a_foreign_run_and_fails_a_member_without_a_manifest() {
+fn a_batch_names_and_leaves_out_a_foreign_run_and_fails_members_with_a_missing_or_damaged_manifest()
+{
     let tmp = tempfile::tempdir().unwrap();
     let batch = crate::batch_analyze::sweep(tmp.path());
     twin_run(&batch.join("stranger"), 5);
     std::fs::create_dir(batch.join("notes")).unwrap();
     let cut = batch.join("events.die=10-seed12");
     std::fs::remove_file(cut.join("manifest.json")).unwrap();
+    std::fs::write(
+        batch.join("events.die=4-seed12/manifest.json"),
+        "{\"manifest_ver",
+    )
+    .unwrap();
     let done = Logiclock::analyze(&batch)
         .timeout(TIMEOUT)
         .finish()
         .exit_code(2)
         .stderr_contains("stranger is not a run of the batch")
         .stderr_contains("notes is not a run of the batch")
-        .stderr_contains("1 of the 4 runs of the batch")
+        .stderr_contains("2 of the 4 runs of the batch")
         .stderr_contains("events.die=10-seed12")
-        .stdout_contains("aggregate over 3 runs");
+        .stderr_contains("events.die=4-seed12")
+        .stdout_contains("aggregate over 2 runs");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(batch.join("aggregate.json")).unwrap())
             .unwrap();
-    assert_eq!(json["runs"], 3, "{}", done.describe());
+    assert_eq!(json["runs"], 2, "{}", done.describe());
     assert_eq!(json["swept_key"], "events.die", "{json}");
     assert!(!batch.join("stranger/report.md").exists(), "left out");
 }
