@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
 use crate::manifest::{BatchMember, Engine};
-use crate::run::dir::{self as run_dir, Naming};
+use crate::run::dir::{self as run_dir, Naming, RunDirError};
+use crate::run::estimate::{self, Estimate};
 use crate::run::{RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 use crate::supervisor;
@@ -39,7 +40,7 @@ pub fn plan(seeds: &[u64], sweep: Option<&Sweep>) -> Vec<PlannedRun> {
         for &seed in seeds {
             let label = match set {
                 None => format!("seed{seed}"),
-                Some((key, value)) => format!("{key}={}-seed{seed}", value_label(value)),
+                Some((key, value)) => format!("{key}={}-seed{seed}", crate::sweep::label(value)),
             };
             runs.push(PlannedRun {
                 label,
@@ -87,14 +88,6 @@ fn json_value(value: &toml::Value) -> serde_json::Value {
     }
 }
 
-/// A value as it appears in a directory name: `6`, `0.5`, `[1,2,3]`.
-fn value_label(value: &toml::Value) -> String {
-    match value {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string().replace([' ', '"'], ""),
-    }
-}
-
 /// A batch of runs, each with its own directory inside `dir`, every scenario already loaded.
 #[derive(Debug)]
 pub struct BatchRequest {
@@ -110,6 +103,16 @@ pub struct BatchRequest {
 /// line per run. A signal ends the batch after the run it stopped; the batch exits with its
 /// worst run's code.
 pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
+    run_dir::check_out(&request.dir).map_err(RunError::from)?;
+    // The whole batch must fit, or nothing starts (and no batch directory is made).
+    let total = Estimate::total(
+        request
+            .runs
+            .iter()
+            .map(|(_, scenario)| Estimate::of(scenario, request.engine)),
+    );
+    estimate::check(total, request.runs.len(), &request.dir, request.quiet)
+        .map_err(RunError::from)?;
     let dir =
         run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
@@ -124,17 +127,19 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             engine: request.engine,
             batch: Some(run.member()),
         };
-        let run_exit = match run_one(runtime, scenario, options) {
+        let run_exit = match carry_out(runtime, scenario, options) {
             Ok(report) => {
                 crate::stdout::print(&supervisor::display::summary(
                     &report.manifest,
                     &report.run_dir,
                 ));
-                let verdict = match print_checks(&report) {
-                    Some(true) => "clean, checks PASS",
-                    Some(false) => "clean, checks FAIL",
-                    None if report.clean() => "clean",
-                    None => "NOT clean",
+                let verdict = match (print_checks(&report), report.stopped_by) {
+                    // Stopped cleanly, but before its end: never just "clean".
+                    (_, Some(stop)) => format!("interrupted by {}", stop.name()),
+                    (Some(true), None) => "clean, checks PASS".to_owned(),
+                    (Some(false), None) => "clean, checks FAIL".to_owned(),
+                    (None, None) if report.clean() => "clean".to_owned(),
+                    (None, None) => "NOT clean".to_owned(),
                 };
                 rows.push(format!("{:<32} {verdict}", run.label));
                 report.exit()
@@ -142,7 +147,7 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             Err(e) => {
                 eprintln!("error: {e}");
                 rows.push(format!("{:<32} failed: {e}", run.label));
-                e.exit()
+                exit_in_batch(&e)
             }
         };
         exit = exit.worst(run_exit);
@@ -157,6 +162,18 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
     }
     crate::stdout::print(&table);
     Ok(exit)
+}
+
+/// The exit of a run of a batch that could not be carried out. Its directory is the batch's
+/// own choice, inside a directory the batch already claimed: failing to create or write it
+/// (a disk that filled during the batch) is a failure (1), not bad input as an unusable `--out`.
+fn exit_in_batch(error: &RunError) -> Exit {
+    match error {
+        RunError::RunDir(RunDirError::Create { .. } | RunDirError::NotWritable { .. }) => {
+            Exit::NotClean
+        }
+        other => other.exit(),
+    }
 }
 
 /// Print a finished run's checks as `logiclock analyze` gives them (the same rules and
@@ -186,8 +203,28 @@ pub fn print_checks(report: &RunReport) -> Option<bool> {
     }
 }
 
-/// Carry out one run with the engine its options name: real processes, or the simulated twin.
+/// Carry out one run with the engine its options name, once its logs are known to fit (see
+/// [`estimate::check`]).
 pub fn run_one(
+    runtime: &tokio::runtime::Runtime,
+    scenario: Scenario,
+    options: RunOptions,
+) -> Result<RunReport, RunError> {
+    if let Some(out) = &options.out {
+        run_dir::check_out(out)?;
+    }
+    let target = options.out.as_deref().unwrap_or(&options.runs_root);
+    estimate::check(
+        Estimate::of(&scenario, options.engine),
+        1,
+        target,
+        options.quiet,
+    )?;
+    carry_out(runtime, scenario, options)
+}
+
+/// Carry out one run with the engine its options name: real processes, or the simulated twin.
+fn carry_out(
     runtime: &tokio::runtime::Runtime,
     scenario: Scenario,
     options: RunOptions,
@@ -232,6 +269,18 @@ mod tests {
         assert_eq!((repeat.key, repeat.value, repeat.seed), (None, None, 3));
         let list = json_value(&"v = [1, 2]".parse::<toml::Table>().unwrap()["v"]);
         assert_eq!(list, serde_json::json!([1, 2]));
+    }
+
+    #[test]
+    fn a_run_directory_a_batch_cannot_make_is_a_failure_not_bad_input() {
+        let full = RunError::RunDir(RunDirError::NotWritable {
+            path: "b/r".into(),
+            source: std::io::Error::from_raw_os_error(28),
+        });
+        assert_eq!(full.exit(), Exit::BadInput, "alone, as the README says");
+        assert_eq!(exit_in_batch(&full), Exit::NotClean);
+        let taken = RunError::RunDir(RunDirError::Taken("b/r".into()));
+        assert_eq!(exit_in_batch(&taken), Exit::BadInput);
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct Manifest {
     /// batches run before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<BatchMember>,
+    /// The lines and bytes its logs were expected to reach, estimated before it started; absent
+    /// in runs made before the estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<crate::run::estimate::Estimate>,
     /// System time the tick loops were told to start at, RFC 3339.
     pub started_at: String,
     pub machines: Vec<MachineEntry>,

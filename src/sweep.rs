@@ -48,10 +48,24 @@ impl std::str::FromStr for Sweep {
         if values.is_empty() || values.iter().any(|v| v.as_str() == Some("")) {
             return Err(error("empty value"));
         }
+        // Two runs of one value would share a directory name: refused before any run starts.
+        for (i, value) in values.iter().enumerate() {
+            if values[..i].iter().any(|v| label(v) == label(value)) {
+                return Err(error(&format!("the value {} is given twice", label(value))));
+            }
+        }
         Ok(Sweep {
             key: key.to_owned(),
             values,
         })
+    }
+}
+
+/// A value as it appears in a run's directory name: `6`, `0.5`, `[1,2,3]`.
+pub fn label(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string().replace([' ', '"'], ""),
     }
 }
 
@@ -76,5 +90,14 @@ mod tests {
         assert!("die".parse::<Sweep>().is_err());
         assert!("=4".parse::<Sweep>().is_err());
         assert!("die=4,,5".parse::<Sweep>().is_err());
+        let twice = "events.die=10,10".parse::<Sweep>().unwrap_err().to_string();
+        assert!(
+            twice.contains("--sweep") && twice.contains("10 is given twice"),
+            "{twice}"
+        );
+        assert!(
+            "speedup=1.0,1.00".parse::<Sweep>().is_err(),
+            "one directory name"
+        );
     }
 }

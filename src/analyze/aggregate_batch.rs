@@ -18,21 +18,83 @@ pub const AGGREGATE_FILES: [&str; 4] = [
     "aggregate.svg",
 ];
 
-/// The run directories of `dir` when it is a batch: no `manifest.json` of its own, and
-/// subdirectories that have one. Sorted by swept value (numbers by value), then seed, then name.
-pub fn batch_runs(dir: &Path) -> Option<Vec<PathBuf>> {
-    if dir.join(crate::log_format::MANIFEST_FILE).exists() {
+/// A batch directory's entries: its runs, and what is in it but not of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchDir {
+    /// Its runs, sorted by swept value (numbers by value), then seed, then name; a run whose
+    /// manifest is missing or damaged is one of them (and fails when analyzed).
+    pub runs: Vec<PathBuf>,
+    /// Entries that are not runs of this batch, each with why: left out of it.
+    pub foreign: Vec<(PathBuf, String)>,
+}
+
+/// What `dir` holds when it is a batch: no `manifest.json` of its own, and subdirectories that
+/// have one. Its runs are those whose manifests' batch records name the batch's swept key (the
+/// key most of the records name); in a batch made before the record, every run with a manifest.
+/// A subdirectory with logs or a run's claim file but no readable manifest is a run that
+/// failed; anything else is foreign.
+pub fn batch_runs(dir: &Path) -> Option<BatchDir> {
+    use crate::log_format::MANIFEST_FILE;
+    if dir.join(MANIFEST_FILE).exists() {
         return None;
     }
-    let mut runs: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join(crate::log_format::MANIFEST_FILE).is_file())
         .collect();
-    if runs.is_empty() {
+    entries.sort();
+    if !entries.iter().any(|p| p.join(MANIFEST_FILE).is_file()) {
         return None;
     }
-    runs.sort();
+    let mut batch = BatchDir::default();
+    // (run, its batch record's key when its manifest has a record)
+    let mut read: Vec<(PathBuf, Option<Option<String>>)> = Vec::new();
+    for entry in entries {
+        let name = entry.file_name().unwrap_or_default().to_string_lossy();
+        if AGGREGATE_FILES.contains(&name.as_ref()) || name == crate::run::dir::CLAIM_FILE {
+            continue;
+        }
+        if !entry.is_dir() {
+            batch.foreign.push((entry, "not a run directory".into()));
+            continue;
+        }
+        if entry.join(MANIFEST_FILE).is_file() {
+            let record = Manifest::read(&entry).ok().map(|m| m.batch.map(|b| b.key));
+            match record {
+                Some(record) => read.push((entry, record)),
+                // Damaged: a run of the batch that fails.
+                None => batch.runs.push(entry),
+            }
+        } else if looks_like_a_run(&entry) {
+            batch.runs.push(entry);
+        } else {
+            batch
+                .foreign
+                .push((entry, "no manifest.json and no logs".into()));
+        }
+    }
+    match batch_key(&read) {
+        None => batch.runs.extend(read.into_iter().map(|(run, _)| run)),
+        Some(key) => {
+            for (run, record) in read {
+                match record {
+                    Some(k) if k == key => batch.runs.push(run),
+                    Some(k) => {
+                        let why = format!(
+                            "its batch record sweeps {}, the batch {}",
+                            k.as_deref().unwrap_or("nothing"),
+                            key.as_deref().unwrap_or("nothing")
+                        );
+                        batch.foreign.push((run, why));
+                    }
+                    None => batch
+                        .foreign
+                        .push((run, "its manifest has no batch record".into())),
+                }
+            }
+        }
+    }
+    let runs = std::mem::take(&mut batch.runs);
     let swept = Swept::of(&runs);
     let mut order: Vec<usize> = (0..runs.len()).collect();
     order.sort_by(|&a, &b| {
@@ -40,7 +102,27 @@ pub fn batch_runs(dir: &Path) -> Option<Vec<PathBuf>> {
             .then(swept.seeds[a].cmp(&swept.seeds[b]))
             .then(runs[a].cmp(&runs[b]))
     });
-    Some(order.into_iter().map(|i| runs[i].clone()).collect())
+    batch.runs = order.into_iter().map(|i| runs[i].clone()).collect();
+    Some(batch)
+}
+
+/// The swept key of a batch whose runs record one (`Some(None)`: a `--repeat` without a sweep):
+/// the key most records name, the first in name order on a tie; `None` when no run has a record.
+fn batch_key(read: &[(PathBuf, Option<Option<String>>)]) -> Option<Option<String>> {
+    let keys: Vec<&Option<String>> = read.iter().filter_map(|(_, r)| r.as_ref()).collect();
+    let count = |key: &Option<String>| keys.iter().filter(|k| **k == key).count();
+    keys.iter()
+        .copied()
+        .max_by(|a, b| count(a).cmp(&count(b)).then(b.cmp(a)))
+        .cloned()
+}
+
+/// A directory a run left without a manifest: its claim file or a machine log is there.
+fn looks_like_a_run(dir: &Path) -> bool {
+    dir.join(crate::run::dir::CLAIM_FILE).exists()
+        || std::fs::read_dir(dir).is_ok_and(|mut entries| {
+            entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "log")))
+        })
 }
 
 /// What a set of runs varied: the swept key, and each run's value of it and seed.

@@ -4,10 +4,11 @@
 //! [`Exit`] of its runs: a failed check is 1, as is an output that cannot be written (as in
 //! `export` and `diagram`), unreadable input is 2.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::aggregate::{self, Aggregate};
-use super::aggregate_batch::{self, batch_runs, Swept};
+use super::aggregate_batch::{self, batch_runs, BatchDir, Swept};
 use super::analyzer::Options;
 use super::summary::Summary;
 use super::{pipeline, plots, report, terminal, AnalyzeError};
@@ -22,25 +23,52 @@ pub struct Request {
     pub quiet: bool,
 }
 
+/// What one directory given is: a run, or a batch with its runs.
+enum Given {
+    Run(PathBuf),
+    Batch(PathBuf, BatchDir),
+}
+
 /// Run the command; errors are printed to stderr, results to stdout.
 pub fn run(request: &Request) -> Exit {
     let mut exit = Exit::Clean;
     let mut loose = Vec::new();
-    for dir in &request.dirs {
-        let Some(runs) = batch_runs(dir) else {
-            if let Some(summary) = ended(analyze_run(dir, request), &mut exit) {
-                loose.push((dir.clone(), summary));
+    for given in plan(&request.dirs) {
+        let (dir, batch) = match given {
+            Given::Run(dir) => {
+                if let Some(summary) = ended(analyze_run(&dir, request), &mut exit) {
+                    loose.push((dir, summary));
+                }
+                continue;
             }
-            continue;
+            Given::Batch(dir, batch) => (dir, batch),
         };
+        for (entry, why) in &batch.foreign {
+            eprintln!(
+                "warning: {} is not a run of the batch {} ({why}): left out",
+                entry.display(),
+                dir.display()
+            );
+        }
         let mut analyzed = Vec::new();
-        for run in &runs {
-            if let Some(summary) = ended(analyze_run(run, request), &mut exit) {
-                analyzed.push((run.clone(), summary));
+        let mut failed = Vec::new();
+        for run in &batch.runs {
+            match ended(analyze_run(run, request), &mut exit) {
+                Some(summary) => analyzed.push((run.clone(), summary)),
+                None => failed.push(run.display().to_string()),
             }
         }
+        if !failed.is_empty() {
+            eprintln!(
+                "error: {} of the {} runs of the batch {} could not be analyzed: {}",
+                failed.len(),
+                batch.runs.len(),
+                dir.display(),
+                failed.join(", ")
+            );
+        }
         let agg = aggregate_of(&analyzed);
-        match aggregate_batch::write_files(dir, &agg) {
+        match aggregate_batch::write_files(&dir, &agg) {
             Ok(_) => {
                 if !request.quiet {
                     crate::stdout::print(&terminal::fit(&agg.text()));
@@ -61,6 +89,44 @@ pub fn run(request: &Request) -> Exit {
         crate::stdout::print(&terminal::fit(&aggregate_of(&loose).text()));
     }
     exit
+}
+
+/// The directories given, each run counted once: a run given twice (`analyze A A`, or alone
+/// and inside a batch also given) is analyzed once, as part of its batch if it is in one.
+/// Paths are compared canonical, so `A`, `./A` and a link to it are one run.
+fn plan(dirs: &[PathBuf]) -> Vec<Given> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    let given: Vec<Given> = dirs
+        .iter()
+        .map(|dir| match batch_runs(dir) {
+            Some(batch) => Given::Batch(dir.clone(), batch),
+            None => Given::Run(dir.clone()),
+        })
+        .collect();
+    let mut in_batches = HashSet::new();
+    for g in &given {
+        if let Given::Batch(_, batch) = g {
+            in_batches.extend(batch.runs.iter().map(|r| canonical(r)));
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut plan = Vec::new();
+    for g in given {
+        let dir = match &g {
+            Given::Run(dir) | Given::Batch(dir, _) => dir,
+        };
+        let key = canonical(dir);
+        let twice = matches!(g, Given::Run(_)) && in_batches.contains(&key);
+        if twice || !seen.insert(key) {
+            eprintln!(
+                "warning: {} is given more than once (alone, or also inside a batch given): counted once",
+                dir.display()
+            );
+            continue;
+        }
+        plan.push(g);
+    }
+    plan
 }
 
 /// The summary of a run analyzed, with `exit` raised to 1 for a failed check; on an error, the

@@ -250,6 +250,7 @@ fn manifest(spec: &SynthSpec, intervals: &[f64], span_us: i64, stop_at: i64) -> 
         engine: crate::manifest::Engine::Real,
         logiclock_version: env!("CARGO_PKG_VERSION").into(),
         batch: None,
+        estimate: None,
         scenario: Scenario {
             name: "synthetic".into(),
             machines: n as u32,

@@ -27,6 +27,8 @@ pub enum RunDirError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("--out {} is not a directory: a run writes a directory of logs and a manifest; choose a new or empty directory (`export` and `diagram` write one file, to --out - for standard output)", .0.display())]
+    NotADirectory(PathBuf),
     #[error("output directory {} is not writable: {source}", path.display())]
     NotWritable {
         path: PathBuf,
@@ -44,18 +46,25 @@ pub enum Naming {
     NextFree,
 }
 
-/// The default run directory: `<root>/<name>-<UTC time>-seed<seed>`, with a suffix when that
-/// name is in use now. (Only a hint: [`claim`] with [`Naming::NextFree`] settles a race.)
+/// The default run directory: `<root>/<name>-<UTC time>-seed<seed>`. Claimed with
+/// [`Naming::NextFree`], which moves on to `-2`, `-3` from this base name when it is taken: a
+/// name already suffixed is never suffixed again (`-2-2`).
 pub fn default_path(root: &Path, name: &str, seed: u64) -> PathBuf {
     let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
         .to_string()
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
-    let base = root.join(format!("{name}-{stamp}-seed{seed}"));
-    candidates(base)
-        .find(|path| !path.exists())
-        .expect("the candidates never end")
+    root.join(format!("{name}-{stamp}-seed{seed}"))
+}
+
+/// Refuse an `--out` that exists and is not a directory (a file, `/dev/stdout`, a FIFO) before
+/// anything else looks at it.
+pub fn check_out(out: &Path) -> Result<(), RunDirError> {
+    match std::fs::metadata(out) {
+        Ok(meta) if !meta.is_dir() => Err(RunDirError::NotADirectory(out.to_owned())),
+        _ => Ok(()),
+    }
 }
 
 /// Claim the directory of one run: `out` exactly, or else the default path under `root`.
@@ -66,7 +75,10 @@ pub fn claim_run(
     seed: u64,
 ) -> Result<PathBuf, RunDirError> {
     match out {
-        Some(out) => claim(out, Naming::Exact),
+        Some(out) => {
+            check_out(out)?;
+            claim(out, Naming::Exact)
+        }
         None => claim(&default_path(root, name, seed), Naming::NextFree),
     }
 }
@@ -161,6 +173,18 @@ mod tests {
     }
 
     #[test]
+    fn an_out_that_is_a_file_or_a_device_is_not_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, "").unwrap();
+        for out in [file.as_path(), Path::new("/dev/null")] {
+            let err = claim_run(Some(out), dir.path(), "x", 1).unwrap_err();
+            assert!(matches!(err, RunDirError::NotADirectory(_)), "{err}");
+            assert!(err.to_string().starts_with("--out "), "{err}");
+        }
+    }
+
+    #[test]
     fn new_and_empty_directories_are_accepted() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(claim(dir.path(), Naming::Exact).unwrap(), dir.path());
@@ -202,9 +226,8 @@ mod tests {
     #[test]
     fn default_paths_do_not_collide() {
         let dir = tempfile::tempdir().unwrap();
-        let a = default_path(dir.path(), "x", 1);
-        std::fs::create_dir_all(&a).unwrap();
-        let b = default_path(dir.path(), "x", 1);
+        let a = claim_run(None, dir.path(), "x", 1).unwrap();
+        let b = claim_run(None, dir.path(), "x", 1).unwrap();
         assert_ne!(a, b);
     }
 }

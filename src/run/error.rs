@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::dir::RunDirError;
+use super::estimate::TooLarge;
 use super::signal::Stop;
 use crate::exit::{Exit, Failed};
 
@@ -12,6 +13,9 @@ use crate::exit::{Exit, Failed};
 pub enum RunError {
     #[error(transparent)]
     RunDir(#[from] RunDirError),
+    /// The run's logs would not fit where they go: refused before anything is created.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
     #[error("failed to start machine {id}: {source}")]
     Spawn { id: u32, source: std::io::Error },
     #[error("failed to write the manifest in {}: {source}", path.display())]
@@ -40,11 +44,13 @@ pub enum RunError {
 }
 
 impl RunError {
-    /// Bad input (an unusable output directory or port) is 2, a signal during set-up 130/143,
+    /// Bad input (an unusable output directory or port, logs too large for the disk) is 2, a signal during set-up 130/143,
     /// anything else that stops a run 1.
     pub fn exit(&self) -> Exit {
         match self {
-            RunError::RunDir(_) | RunError::PortTaken { .. } => Exit::BadInput,
+            RunError::RunDir(_) | RunError::TooLarge(_) | RunError::PortTaken { .. } => {
+                Exit::BadInput
+            }
             RunError::Interrupted(stop) => stop.exit(),
             _ => Exit::NotClean,
         }

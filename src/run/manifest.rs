@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::error::RunError;
+use super::estimate::Estimate;
 use super::options::RunOptions;
 use crate::log_format;
 use crate::manifest::{
@@ -49,6 +50,7 @@ impl ManifestBuilder {
         started_at: String,
         machines: Vec<MachineEntry>,
     ) -> Manifest {
+        let estimate = Some(Estimate::of(&scenario, self.engine));
         Manifest {
             manifest_version: MANIFEST_VERSION,
             log_format: log_format::FORMAT_VERSION,
@@ -56,6 +58,7 @@ impl ManifestBuilder {
             engine: self.engine,
             scenario,
             batch: self.batch.clone(),
+            estimate,
             started_at,
             machines,
             outcome: None,

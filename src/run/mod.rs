@@ -4,6 +4,7 @@
 //! everything around that is here, once:
 //! - [`options`]: where and how to run ([`RunOptions`]), a batch run's provenance included;
 //! - [`dir`]: claiming the run directory (created and claimed exclusively, next free `-2`, `-3`);
+//! - [`estimate`]: the lines and bytes a run will write, checked against the free space;
 //! - [`manifest`]: the one builder of `manifest.json`, with the engine as a field;
 //! - [`report`]: what a run returns ([`RunReport`]) and how it exits;
 //! - [`signal`]: the signal that stopped a run ([`Stop`]);
@@ -11,6 +12,7 @@
 
 pub mod dir;
 pub mod error;
+pub mod estimate;
 pub mod manifest;
 pub mod options;
 pub mod report;

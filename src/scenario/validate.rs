@@ -215,20 +215,30 @@ impl Invalid<'_> {
     }
 }
 
-/// `name`, or the file's stem: it names the run directory, so only safe characters.
+/// `name`, or a name made from the file's stem: it names the run directory, so only safe
+/// characters.
 fn name(name: Option<String>, path: &Path, invalid: Invalid) -> Result<String, ScenarioError> {
     let name = match name {
         Some(name) => name,
-        None => path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".to_owned()),
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".to_owned());
+            let derived = name_from_stem(&stem);
+            if derived.is_empty() {
+                return Err(invalid.at(
+                    "name",
+                    format!(
+                        "is not set, and the file name {stem:?} has no letters or digits to name \
+                         the run after; allowed: set `name` to letters, digits, '-', '_' and '.'"
+                    ),
+                ));
+            }
+            derived
+        }
     };
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-    {
+    if name.is_empty() || !name.chars().all(allowed_in_name) {
         return Err(invalid.at(
             "name",
             format!("is {name:?}; allowed: letters, digits, '-', '_' and '.'"),
@@ -246,9 +256,40 @@ fn name(name: Option<String>, path: &Path, invalid: Invalid) -> Result<String, S
     Ok(name)
 }
 
+/// A character a scenario's name (a directory name's start) may hold.
+fn allowed_in_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'
+}
+
+/// A file stem as a valid name: each run of characters not allowed becomes one `_`, none at the
+/// ends (`my scenario ü` is `my_scenario`); empty when nothing allowed is left but dots.
+fn name_from_stem(stem: &str) -> String {
+    let mut name = String::with_capacity(stem.len());
+    for c in stem.chars() {
+        if allowed_in_name(c) {
+            name.push(c);
+        } else if !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    let name = name.trim_matches('_');
+    if name.chars().all(|c| c == '.') {
+        return String::new();
+    }
+    name.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_made_from_a_stem_with_spaces_and_accents() {
+        assert_eq!(name_from_stem("my scenario ü"), "my_scenario");
+        assert_eq!(name_from_stem("a  b-c.d"), "a_b-c.d");
+        assert_eq!(name_from_stem("ü ü"), "");
+        assert_eq!(name_from_stem(".."), "");
+    }
 
     #[test]
     fn a_tolerance_outside_0_to_1_is_refused_as_a_share_naming_its_key() {

@@ -149,6 +149,7 @@ impl Fixture {
             engine: logiclock::manifest::Engine::Real,
             logiclock_version: "test".into(),
             batch: None,
+            estimate: None,
             scenario: Scenario {
                 name: self.name.clone(),
                 machines: n as u32,

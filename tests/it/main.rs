@@ -99,3 +99,6 @@ mod pty;
 
 // What a user sees outside the files: machine names in `ps`, the live view, the final summary.
 mod terminal;
+
+// Issue 16's edges: a run too large for its disk, duplicate sweep values, names, hosts, outputs.
+mod edges;

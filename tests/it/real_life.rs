@@ -14,6 +14,8 @@ use crate::util;
 
 /// The machines' test-only log limit, in bytes (see `machine::log_layer::TEST_LOG_LIMIT_ENV`).
 const LOG_LIMIT_ENV: &str = "LOGICLOCK_TEST_LOG_LIMIT_BYTES";
+/// The free space `run`'s size check sees: a disk these tests fill on purpose is let through.
+const FREE_BYTES_ENV: &str = "LOGICLOCK_TEST_FREE_BYTES";
 
 /// 3 machines at 6 ticks per model second, 600 model s at speedup 20: 30 real seconds, about
 /// 360 log lines per real second, so a 200 KiB disk is full within a few seconds.
@@ -21,13 +23,13 @@ const BUSY: &str =
     "machines = 3\nduration_s = 600\nspeedup = 20\nseed = 3\n[clock]\nrates = [6, 6, 6]\n";
 
 /// A tmpfs mounted for one test, unmounted when dropped.
-struct Tmpfs {
+pub(crate) struct Tmpfs {
     dir: PathBuf,
 }
 
 impl Tmpfs {
     /// Mount a tmpfs of `size` (as `mount -o size=` reads it) on `dir`, if this system lets us.
-    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+    pub(crate) fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
         std::fs::create_dir_all(dir).unwrap();
         let status = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -55,6 +57,7 @@ fn small_disk(tmp: &Path) -> (Option<Tmpfs>, Logiclock) {
     let out = tmp.join("disk/run");
     let run = Logiclock::run(&scenario)
         .out(&out)
+        .env(FREE_BYTES_ENV, u64::MAX.to_string())
         .quiet()
         .current_dir(tmp)
         .timeout(Duration::from_secs(60));
@@ -148,6 +151,7 @@ fn a_disk_full_at_the_start_is_reported_before_any_tick() {
     let out = tmp.path().join("disk/run");
     let run = Logiclock::run(&scenario)
         .out(&out)
+        .env(FREE_BYTES_ENV, u64::MAX.to_string())
         .quiet()
         .current_dir(tmp.path())
         .timeout(Duration::from_secs(30));

@@ -49,6 +49,16 @@ fn host(network: &RawNetwork, invalid: Invalid) -> Result<IpAddr, ScenarioError>
             format!("is {host}; allowed: a loopback address only (127.0.0.0/8 or ::1)"),
         ));
     }
+    // The broadcast address of 127.0.0.0/8: a machine can listen there, but nothing can connect.
+    if host == IpAddr::from([127, 255, 255, 255]) {
+        return Err(invalid.at(
+            "network.host",
+            format!(
+                "is {host}, the broadcast address of 127.0.0.0/8, where no machine can be reached; \
+                 allowed: a loopback address from 127.0.0.1 to 127.255.255.254, or ::1"
+            ),
+        ));
+    }
     Ok(host)
 }
 
