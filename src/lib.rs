@@ -16,7 +16,8 @@
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
-//! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
+//! - [`model`]: the model both engines drive, sans I/O: clocks, decision, schedule, a tick;
+//! - [`machine`]: one model machine process: wire format, mesh, tick loop, log writer;
 //! - [`runlog`]: the one reader of run directories: manifest, lines, merge, pairing, warnings;
 //! - [`stdout`]: standard output that may be a pipe closed early, printed to without a panic;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
@@ -36,6 +37,7 @@ pub mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
+pub mod model;
 pub mod palette;
 pub mod runlog;
 pub mod scenario;

@@ -9,12 +9,12 @@ use tokio_util::codec::Framed;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::clock::peers_of;
 use super::commands::{self, ControlChannel};
 use super::link;
 use super::mesh::{self, Identity, Incoming, Outgoing};
 use super::wire::MessageCodec;
 use crate::control::{FromMachine, MachineConfig};
+use crate::model::clock::peers_of;
 
 /// A dialed connection to a peer, hello sent.
 type Connection = Framed<TcpStream, MessageCodec>;

@@ -12,7 +12,6 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::prelude::*;
 
-use super::clock::VectorClock;
 use super::commands::{self, ControlChannel};
 use super::connect::{listen, mesh, Accepting};
 use super::log_layer::{LogFailure, LogSink, ModelLogLayer};
@@ -24,7 +23,7 @@ use super::tick::{LiveStatus, TickLoop, TickOutcome};
 use super::ticker::Timer;
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
 use crate::log_format::{self, emit, Event};
-use crate::scenario::machine_rng;
+use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
 pub fn main() -> ExitCode {
@@ -165,19 +164,22 @@ async fn run_logged(
 
     let status = Arc::new(LiveStatus::default());
     let reporter = Reporter::spawn(status.clone(), out.clone(), sink.clone());
-    let tick_loop = TickLoop {
+    let who = MachineSpec {
         id: config.id,
-        peers: mesh.peers,
+        machines: config.machines,
+        rate: config.rate,
+        period_ns: config.interval_ns,
         die: config.die,
-        rng: machine_rng(config.seed, config.id, config.incarnation),
+        seed: config.seed,
+        incarnation: config.incarnation,
+    };
+    let tick_loop = TickLoop {
+        machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick),
         period: Duration::from_nanos(config.interval_ns),
         timer: Timer::precise().context("failed to create the tick timer")?,
         inbox,
         outboxes: mesh.outboxes,
         status,
-        clock: restored.clock,
-        vclock: VectorClock::restored(config.id, config.machines, &restored.vc),
-        last_tick: restored.last_tick,
     };
     let outcome = tick(config, tick_loop, start_at, &control.stop).await;
 
@@ -208,7 +210,6 @@ async fn tick(
     start_at: Option<u64>,
     stop: &CancellationToken,
 ) -> TickOutcome {
-    let period = tick_loop.period;
     match start_at {
         Some(at_unix_us) => {
             let start = instant_at(at_unix_us);
@@ -219,7 +220,7 @@ async fn tick(
                 tracing::warn!("the tick timer failed before the start: {e}");
                 tokio::time::sleep_until(start).await;
             }
-            emit(&start_line(config, period));
+            emit(&tick_loop.machine.start_line());
             tick_loop.run(start, stop.clone()).await
         }
         // Stopped before the start: run no tick, but still account for the inbox.
@@ -229,24 +230,13 @@ async fn tick(
             // without this line the log would read as one process that never died, and what
             // died in the old process's inbox would look lost without a reason.
             if config.incarnation > 0 {
-                emit(&start_line(config, period));
+                emit(&tick_loop.machine.start_line());
             }
             stop.cancel();
             tick_loop
                 .run(tokio::time::Instant::now(), stop.clone())
                 .await
         }
-    }
-}
-
-/// The `start` line of this process of the machine.
-fn start_line(config: &MachineConfig, period: Duration) -> Event {
-    Event::Start {
-        format: log_format::FORMAT_VERSION,
-        rate: config.rate,
-        interval_us: period.as_micros() as u64,
-        machines: config.machines,
-        incarnation: config.incarnation,
     }
 }
 

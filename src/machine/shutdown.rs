@@ -23,6 +23,7 @@ use super::tick::TickOutcome;
 use crate::control::StopReport;
 use crate::fault::LinkState;
 use crate::log_format::{emit, Event};
+use crate::model::machine::stop_line;
 
 /// How long, after it stops ticking, a machine waits for its peers to close their connections.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -52,7 +53,10 @@ impl Shutdown {
         drain(&self.writers, &self.readers).await;
         let queue = outcome.inbox.len() as u64;
         self.reporter.stop().await;
-        stop_line(&outcome, queue)
+        let (cpu_ms, max_rss_kb) = resource_usage();
+        let report = outcome.machine.report(queue, cpu_ms, max_rss_kb);
+        emit(&stop_line(&report));
+        report
     }
 }
 
@@ -72,30 +76,6 @@ async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
             ),
         });
     }
-}
-
-/// The machine's final figures, written as its `stop` line.
-fn stop_line(outcome: &TickOutcome, queue: u64) -> StopReport {
-    let (cpu_ms, max_rss_kb) = resource_usage();
-    let report = StopReport {
-        lamport: outcome.clock.value(),
-        queue,
-        ticks: outcome.last_tick,
-        skipped: outcome.skipped,
-        sent: outcome.sent,
-        received: outcome.received,
-        cpu_ms,
-        max_rss_kb,
-    };
-    emit(&Event::Stop {
-        lamport: report.lamport,
-        queue: report.queue,
-        ticks: report.ticks,
-        skipped: report.skipped,
-        cpu_ms,
-        max_rss_kb,
-    });
-    report
 }
 
 /// CPU time (user + system, ms) and peak resident memory (KiB) of this process.
@@ -119,10 +99,10 @@ fn resource_usage() -> (u64, u64) {
 mod tests {
     use super::*;
     use crate::fault::PartitionMode;
-    use crate::machine::clock::{LamportClock, VectorClock};
     use crate::machine::log_layer::LogSink;
     use crate::machine::mesh::Incoming;
     use crate::machine::tick::LiveStatus;
+    use crate::model::{Machine, MachineSpec, Waiting};
     use tokio::sync::mpsc;
 
     struct Harness {
@@ -133,7 +113,7 @@ mod tests {
         _dir: tempfile::TempDir,
     }
 
-    /// A machine that stopped ticking at Lamport 7 with peer 1's link cut.
+    /// A machine that stopped ticking (see [`machine`]) with peer 1's link cut.
     fn harness() -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
@@ -156,17 +136,43 @@ mod tests {
             },
             inbox_tx,
             outcome: TickOutcome {
-                clock: LamportClock::restored(7),
-                vclock: VectorClock::new(0, 2),
-                last_tick: 30,
-                skipped: 2,
-                sent: 5,
-                received: 4,
+                machine: machine(),
                 inbox,
             },
             link: rxs.remove(1),
             _dir: dir,
         }
+    }
+
+    /// Machine 0 of 2 that stopped at Lamport 9 after tick 11, having received 4 messages,
+    /// skipped 2 slots and sent 5 messages.
+    fn machine() -> Machine {
+        let who = MachineSpec {
+            id: 0,
+            machines: 2,
+            rate: 10,
+            period_ns: 100_000_000,
+            // Every roll sends to the one peer.
+            die: 1,
+            seed: 1,
+            incarnation: 0,
+        };
+        let mut m = Machine::new(who);
+        let vc = [0, 0];
+        let from_peer = |left| Waiting {
+            from: 1,
+            lamport: 0,
+            vc: &vc,
+            left,
+        };
+        for tick in 1..=4 {
+            m.tick(tick, 0, Some(from_peer(0)));
+        }
+        // Ticks 5 and 6 skipped.
+        for tick in 7..=11 {
+            m.tick(tick, 0, None);
+        }
+        m
     }
 
     fn message() -> Incoming {
@@ -190,7 +196,7 @@ mod tests {
         let cancelled = h.shutdown.accepting.clone();
         let report = h.shutdown.run(h.outcome).await;
         assert_eq!(report.queue, 2);
-        assert_eq!((report.lamport, report.ticks, report.skipped), (7, 30, 2));
+        assert_eq!((report.lamport, report.ticks, report.skipped), (9, 11, 2));
         assert_eq!((report.sent, report.received), (5, 4));
         assert!(
             cancelled.is_cancelled(),

@@ -31,7 +31,7 @@ pub fn decide<M>(waiting: Option<M>, rng: &mut ChaCha8Rng, die: u32, peers: &[u3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::machine::clock::peers_of;
+    use crate::model::clock::peers_of;
     use crate::scenario::machine_rng;
 
     #[test]
