@@ -11,10 +11,11 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio_util::codec::Framed;
 
+use super::log_writer::MachineLog;
 use super::mesh::{LinkCommand, Outgoing, CLOSE_TIMEOUT};
 use super::wire::{Message, MessageCodec};
 use crate::fault::{LinkState, PartitionMode};
-use crate::log_format::{emit, DropReason, Event};
+use crate::log_format::{DropReason, Event};
 
 /// Write the messages queued for `peer` until the queue closes, then flush and close the
 /// connection, so the peer reads it to its end.
@@ -31,6 +32,7 @@ pub async fn link_loop(
     mut outbox: mpsc::UnboundedReceiver<Outgoing>,
     mut link: watch::Receiver<LinkState>,
     mut commands: mpsc::UnboundedReceiver<LinkCommand>,
+    log: MachineLog,
 ) {
     let mut conn = framed;
     let mut jitter_rng = ChaCha8Rng::seed_from_u64(rand::random());
@@ -45,7 +47,7 @@ pub async fn link_loop(
             Some(command) = commands.recv() => {
                 // What the old connection had not flushed never reached the old process.
                 for msg in unflushed.drain(..) {
-                    dropped(peer, &msg, DropReason::PeerGone);
+                    dropped(&log, peer, &msg, DropReason::PeerGone);
                 }
                 conn = match command {
                     LinkCommand::Connect(new) => Some(new),
@@ -69,11 +71,11 @@ pub async fn link_loop(
                 _ = link.changed() => {}
             }
         }
-        if !pass_partition(&mut link, peer, &out.msg).await {
+        if !pass_partition(&mut link, &log, peer, &out.msg).await {
             continue;
         }
         let Some(framed) = conn.as_mut() else {
-            dropped(peer, &out.msg, DropReason::PeerGone);
+            dropped(&log, peer, &out.msg, DropReason::PeerGone);
             continue;
         };
         unflushed.push(out.msg.clone());
@@ -86,12 +88,12 @@ pub async fn link_loop(
         }
         if let Err(e) = result {
             // Everything not yet handed to the socket is lost: say so, message by message.
-            emit(&Event::PeerGone {
+            log.write(Event::PeerGone {
                 peer,
                 reason: format!("send failed: {e}"),
             });
             for msg in unflushed.drain(..) {
-                dropped(peer, &msg, DropReason::PeerGone);
+                dropped(&log, peer, &msg, DropReason::PeerGone);
             }
             conn = None;
         }
@@ -105,19 +107,19 @@ pub async fn link_loop(
     };
     match tokio::time::timeout(CLOSE_TIMEOUT, close).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => emit(&Event::Warning {
+        Ok(Err(e)) => log.write(Event::Warning {
             message: format!("failed to close the connection to machine {peer}: {e}"),
         }),
-        Err(_) => emit(&Event::Warning {
+        Err(_) => log.write(Event::Warning {
             message: format!("closing the connection to machine {peer} timed out"),
         }),
     }
 }
 
 /// Log a model message to `peer` that will never arrive.
-fn dropped(peer: u32, msg: &Message, reason: DropReason) {
+fn dropped(log: &MachineLog, peer: u32, msg: &Message, reason: DropReason) {
     if let Message::Clock { lamport, .. } = msg {
-        emit(&Event::Dropped {
+        log.write(Event::Dropped {
             to: vec![peer],
             lamport: *lamport,
             reason,
@@ -126,13 +128,18 @@ fn dropped(peer: u32, msg: &Message, reason: DropReason) {
 }
 
 /// Wait while a partition holds the link; `false` when a partition in drop mode discarded `msg`.
-async fn pass_partition(link: &mut watch::Receiver<LinkState>, peer: u32, msg: &Message) -> bool {
+async fn pass_partition(
+    link: &mut watch::Receiver<LinkState>,
+    log: &MachineLog,
+    peer: u32,
+    msg: &Message,
+) -> bool {
     loop {
         let block = link.borrow_and_update().block;
         match block {
             None => return true,
             Some(PartitionMode::Drop) => {
-                dropped(peer, msg, DropReason::Partition);
+                dropped(log, peer, msg, DropReason::Partition);
                 return false;
             }
             Some(PartitionMode::Hold) => {

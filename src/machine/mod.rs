@@ -9,7 +9,7 @@
 //! - [`ticker`]: the precise (timerfd) timer the tick loop sleeps on;
 //! - [`status`]: the tick loop's figures to the supervisor, every 100 ms;
 //! - [`shutdown`]: the stop phase: cancel, then wait for every connection, then count;
-//! - [`log_layer`]: the JSON-lines log writer;
+//! - [`log_writer`]: the JSON-lines log writer, the real machine's [`crate::model::LineSink`];
 //! - [`restore`]: what a restarted machine takes over from its log;
 //! - [`process`]: the machine's life from `config` to `stopped`, phase by phase, driven by the
 //!   control channel.
@@ -17,7 +17,7 @@
 pub mod commands;
 pub mod connect;
 pub mod link;
-pub mod log_layer;
+pub mod log_writer;
 pub mod mesh;
 pub mod process;
 pub mod refusals;

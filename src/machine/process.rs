@@ -10,11 +10,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::io::BufReader;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use tracing_subscriber::prelude::*;
 
 use super::commands::{self, ControlChannel};
 use super::connect::{listen, mesh, Accepting};
-use super::log_layer::{LogFailure, LogSink, ModelLogLayer};
+use super::log_writer::{LogFailure, LogSink, MachineLog};
 use super::mesh::Identity;
 use super::restore::Restored;
 use super::shutdown::Shutdown;
@@ -22,7 +21,7 @@ use super::status::Reporter;
 use super::tick::{LiveStatus, TickLoop, TickOutcome};
 use super::ticker::Timer;
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
-use crate::log_format::{self, emit, Event};
+use crate::log_format::{self, Event};
 use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
@@ -104,28 +103,25 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
             .with_context(|| format!("failed to open {}", log_path.display()))?;
         (restored, sink)
     };
-    let diagnostics = tracing_subscriber::fmt::layer()
+    // Diagnostics only (the model's lines go through `log`, never through tracing).
+    tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_filter(tracing_subscriber::filter::filter_fn(|m| {
-            m.target() != log_format::TARGET && *m.level() <= tracing::Level::WARN
-        }));
-    tracing_subscriber::registry()
-        .with(ModelLogLayer::new(config.id, sink.clone()))
-        .with(diagnostics)
+        .with_max_level(tracing::Level::WARN)
         .init();
+    let log = MachineLog::new(config.id, sink.clone());
 
     // A log that cannot be written ends the machine at once, whatever phase it is in: a model
     // whose log is incomplete is worthless. Its tasks end with the process.
     let result = tokio::select! {
         biased;
         failure = sink.failed() => return Err(failure.into()),
-        result = run_logged(&config, restored, stdin, &out, &sink) => result,
+        result = run_logged(&config, restored, stdin, &out, &sink, &log) => result,
     };
     if let Some(failure) = sink.failure() {
         return Err(failure.into());
     }
     if let Err(e) = &result {
-        emit(&Event::Warning {
+        log.write(Event::Warning {
             message: format!("machine failed: {e:#}"),
         });
     }
@@ -144,6 +140,7 @@ async fn run_logged(
     stdin: BufReader<tokio::io::Stdin>,
     out: &mpsc::UnboundedSender<FromMachine>,
     sink: &LogSink,
+    log: &MachineLog,
 ) -> anyhow::Result<StopReport> {
     use anyhow::Context;
     let me = Identity {
@@ -152,13 +149,13 @@ async fn run_logged(
         secret: config.secret,
     };
     let listener = listen(config, out).await?;
-    let mut control = ControlChannel::follow(me, stdin, out);
+    let mut control = ControlChannel::follow(me, stdin, out, log.clone());
     let Accepting {
         inbox,
         mut connected,
         readers,
         cancel: accepting,
-    } = Accepting::spawn(listener, me, &control.stop);
+    } = Accepting::spawn(listener, me, &control.stop, log.clone());
     let mesh = mesh(config, me, &mut control, &mut connected, out).await?;
     let start_at = start(&mut control).await?;
 
@@ -180,6 +177,7 @@ async fn run_logged(
         inbox,
         outboxes: mesh.outboxes,
         status,
+        log: log.clone(),
     };
     let outcome = tick(config, tick_loop, start_at, &control.stop).await;
 
@@ -189,6 +187,7 @@ async fn run_logged(
         writers: mesh.writers,
         readers,
         reporter,
+        log: log.clone(),
     };
     Ok(shutdown.run(outcome).await)
 }
@@ -220,7 +219,7 @@ async fn tick(
                 tracing::warn!("the tick timer failed before the start: {e}");
                 tokio::time::sleep_until(start).await;
             }
-            emit(&tick_loop.machine.start_line());
+            tick_loop.log.write(tick_loop.machine.start_line());
             tick_loop.run(start, stop.clone()).await
         }
         // Stopped before the start: run no tick, but still account for the inbox.
@@ -230,7 +229,7 @@ async fn tick(
             // without this line the log would read as one process that never died, and what
             // died in the old process's inbox would look lost without a reason.
             if config.incarnation > 0 {
-                emit(&tick_loop.machine.start_line());
+                tick_loop.log.write(tick_loop.machine.start_line());
             }
             stop.cancel();
             tick_loop

@@ -18,11 +18,12 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::log_writer::MachineLog;
 use super::status::Reporter;
 use super::tick::TickOutcome;
 use crate::control::StopReport;
 use crate::fault::LinkState;
-use crate::log_format::{emit, Event};
+use crate::log_format::Event;
 use crate::model::machine::stop_line;
 
 /// How long, after it stops ticking, a machine waits for its peers to close their connections.
@@ -39,6 +40,8 @@ pub struct Shutdown {
     /// The reader tasks, one per accepted connection, which fill the inbox.
     pub readers: TaskTracker,
     pub reporter: Reporter,
+    /// Where the `stop` line and any warning go.
+    pub log: MachineLog,
 }
 
 impl Shutdown {
@@ -50,18 +53,18 @@ impl Shutdown {
             link.send_replace(LinkState::default());
         }
         self.accepting.cancel();
-        drain(&self.writers, &self.readers).await;
+        drain(&self.writers, &self.readers, &self.log).await;
         let queue = outcome.inbox.len() as u64;
         self.reporter.stop().await;
         let (cpu_ms, max_rss_kb) = resource_usage();
         let report = outcome.machine.report(queue, cpu_ms, max_rss_kb);
-        emit(&stop_line(&report));
+        self.log.write(stop_line(&report));
         report
     }
 }
 
 /// Close both trackers and wait for their tasks to end, at most [`DRAIN_TIMEOUT`].
-async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
+async fn drain(writers: &TaskTracker, readers: &TaskTracker, log: &MachineLog) {
     writers.close();
     readers.close();
     let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
@@ -70,7 +73,7 @@ async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
     })
     .await;
     if drained.is_err() {
-        emit(&Event::Warning {
+        log.write(Event::Warning {
             message: format!(
                 "peers did not close their connections within {DRAIN_TIMEOUT:?}; counting the queue now"
             ),
@@ -80,18 +83,15 @@ async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
 
 /// CPU time (user + system, ms) and peak resident memory (KiB) of this process.
 fn resource_usage() -> (u64, u64) {
-    // SAFETY: getrusage only writes into the struct we pass it.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
-            return (0, 0);
-        }
-        usage
+    use nix::sys::resource::{getrusage, UsageWho};
+    use nix::sys::time::TimeValLike;
+    let Ok(usage) = getrusage(UsageWho::RUSAGE_SELF) else {
+        return (0, 0);
     };
-    let ms = |t: libc::timeval| t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+    let ms = |t: nix::sys::time::TimeVal| t.num_milliseconds().max(0) as u64;
     (
-        ms(usage.ru_utime) + ms(usage.ru_stime),
-        usage.ru_maxrss as u64,
+        ms(usage.user_time()) + ms(usage.system_time()),
+        usage.max_rss().max(0) as u64,
     )
 }
 
@@ -99,7 +99,7 @@ fn resource_usage() -> (u64, u64) {
 mod tests {
     use super::*;
     use crate::fault::PartitionMode;
-    use crate::machine::log_layer::LogSink;
+    use crate::machine::log_writer::LogSink;
     use crate::machine::mesh::Incoming;
     use crate::machine::tick::LiveStatus;
     use crate::model::{Machine, MachineSpec, Waiting};
@@ -118,6 +118,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
         let (out, _) = mpsc::unbounded_channel();
+        let log = MachineLog::new(0, sink.clone());
         let reporter = Reporter::spawn(Arc::new(LiveStatus::default()), out, sink);
         let (links, mut rxs): (Vec<_>, Vec<_>) =
             (0..2).map(|_| watch::channel(LinkState::default())).unzip();
@@ -133,6 +134,7 @@ mod tests {
                 writers: TaskTracker::new(),
                 readers: TaskTracker::new(),
                 reporter,
+                log,
             },
             inbox_tx,
             outcome: TickOutcome {

@@ -13,10 +13,11 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::log_writer::MachineLog;
 use super::mesh::{Incoming, Outgoing};
 use super::ticker::Timer;
 use super::wire::Message;
-use crate::log_format::{emit, Event};
+use crate::log_format::Event;
 use crate::model::{Machine, Schedule, Waiting};
 
 /// The tick loop's latest figures, read by the status reporter.
@@ -38,6 +39,8 @@ pub struct TickLoop {
     /// One queue per peer, in ascending peer id order, drained by that peer's writer task.
     pub outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
     pub status: Arc<LiveStatus>,
+    /// Where the tick's lines go, written through before its messages are queued.
+    pub log: MachineLog,
 }
 
 /// What the tick loop leaves behind when it stops.
@@ -63,7 +66,7 @@ impl TickLoop {
                 slept = self.timer.sleep_until(schedule.deadline()) => {
                     if let Err(e) = slept {
                         // Never seen; tokio's timer is coarser but keeps the model running.
-                        emit(&Event::Warning {
+                        self.log.write(Event::Warning {
                             message: format!("the precise timer failed ({e}); using tokio's"),
                         });
                         self.timer = Timer::Tokio;
@@ -98,17 +101,18 @@ impl TickLoop {
             left,
         });
         let done = self.machine.tick(tick, late_us, waiting);
-        if let Some(skipped) = &done.skipped {
-            emit(skipped);
+        if let Some(skipped) = done.skipped {
+            self.log.write(skipped);
         }
         // The line is with the operating system before the message can reach the wire.
-        emit(&done.event);
+        let event = self.log.write_back(done.event);
         if let Event::Send {
             to, lamport, vc, ..
-        } = &done.event
+        } = &event
         {
             self.send(to, *lamport, vc);
         }
+        self.machine.recycle(event);
     }
 
     /// Queue a message with clocks `lamport` and `vc` for each peer of `to`.
@@ -133,6 +137,7 @@ impl TickLoop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::log_writer::LogSink;
     use crate::model::clock::LamportClock;
     use crate::model::MachineSpec;
 
@@ -140,9 +145,12 @@ mod tests {
         inbox: mpsc::UnboundedSender<Incoming>,
         outboxes: Vec<mpsc::UnboundedReceiver<Outgoing>>,
         tick_loop: TickLoop,
+        _dir: tempfile::TempDir,
     }
 
     fn harness(die: u32) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
         let (inbox_tx, inbox) = mpsc::unbounded_channel();
         let (senders, receivers): (Vec<_>, Vec<_>) =
             (0..2).map(|_| mpsc::unbounded_channel()).unzip();
@@ -164,7 +172,9 @@ mod tests {
                 inbox,
                 outboxes: senders,
                 status: Arc::default(),
+                log: MachineLog::new(0, sink),
             },
+            _dir: dir,
         }
     }
 

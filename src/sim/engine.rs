@@ -1,5 +1,5 @@
 //! The discrete-event core: one queue of timed events over every machine, run to the end of the
-//! scenario in virtual time. Synchronous and pure but for the [`Sink`] it writes lines to.
+//! scenario in virtual time. Synchronous and pure but for the [`LineSink`] it writes lines to.
 
 use crate::log_format::FaultKind;
 use std::cmp::Reverse;
@@ -7,10 +7,10 @@ use std::collections::BinaryHeap;
 
 use super::machine::{Arrival, Life, SimMachine};
 use super::network::Network;
-use super::Sink;
 use crate::control::StopReport;
 use crate::fault;
 use crate::fault::Action;
+use crate::model::LineSink;
 
 use crate::model::machine::stop_line;
 use crate::model::MachineSpec;
@@ -125,7 +125,7 @@ impl Engine {
     }
 
     /// Run to the end: `start` lines at 0, every event before the end, `stop` lines at the end.
-    pub fn run<S: Sink>(mut self, sink: &mut S) -> SimOutcome {
+    pub fn run<S: LineSink<At = u64>>(mut self, sink: &mut S) -> SimOutcome {
         for m in &self.machines {
             sink.line(0, m.id(), m.model.start_line());
         }
@@ -188,7 +188,7 @@ impl Engine {
         }
     }
 
-    fn tick<S: Sink>(&mut self, entry: Entry, sink: &mut S) {
+    fn tick<S: LineSink<At = u64>>(&mut self, entry: Entry, sink: &mut S) {
         let m = &mut self.machines[entry.machine as usize];
         if m.generation != entry.tag || m.life != Life::Running {
             return;

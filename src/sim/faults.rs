@@ -3,12 +3,12 @@
 
 use super::engine::Engine;
 use super::machine::Life;
-use super::Sink;
 use crate::fault::{Action, MachineChange};
+use crate::model::LineSink;
 
 impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
-    pub(super) fn fault<S: Sink>(&mut self, now: u64, index: usize, sink: &mut S) {
+    pub(super) fn fault<S: LineSink<At = u64>>(&mut self, now: u64, index: usize, sink: &mut S) {
         let action = self.timeline[index].1.clone();
         let (kind, machines, detail) = match action {
             Action::Kill(id) => {

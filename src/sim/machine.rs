@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::network::{Network, Packet, Route};
-use super::Sink;
 use crate::log_format::{DropReason, Event};
+use crate::model::LineSink;
 use crate::model::{Machine, MachineSpec, Schedule, Waiting};
 
 /// Where a machine is in its life.
@@ -69,7 +69,7 @@ impl SimMachine {
 
     /// Run the tick due at virtual time `now`. `reach[p]` is peer `p`'s incarnation while it
     /// lives. Messages put in flight are pushed onto `arrivals`.
-    pub fn tick<S: Sink>(
+    pub fn tick<S: LineSink<At = u64>>(
         &mut self,
         now: u64,
         reach: &[Option<u32>],

@@ -46,25 +46,7 @@ pub mod write;
 pub use engine::{Engine, SimOutcome};
 pub use write::{run, SimError, EPOCH};
 
-use crate::log_format::Event;
+pub use crate::model::Lines;
 
 #[cfg(doc)]
 use crate::scenario::Scenario;
-
-/// Where the simulation's log lines go.
-pub trait Sink {
-    /// Record `event` of `machine` at virtual time `at` (nanoseconds from the start), and hand
-    /// the event back so its vectors can be reused.
-    fn line(&mut self, at: u64, machine: u32, event: Event) -> Event;
-}
-
-/// A sink that keeps every line in memory, for tests and tools.
-#[derive(Debug, Default)]
-pub struct Lines(pub Vec<(u64, u32, Event)>);
-
-impl Sink for Lines {
-    fn line(&mut self, at: u64, machine: u32, event: Event) -> Event {
-        self.0.push((at, machine, event.clone()));
-        event
-    }
-}

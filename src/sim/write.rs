@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::engine::{Engine, SimOutcome};
-use super::Sink;
 use crate::log_format::{self, Event, LogLine};
 use crate::manifest::{
     self, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Outcome, Restart,
     MANIFEST_VERSION,
 };
+use crate::model::LineSink;
 use crate::scenario::Scenario;
 use crate::supervisor::run_dir::{self, RunDirError};
 use crate::supervisor::{RunOptions, RunReport, SupervisorError};
@@ -148,7 +148,9 @@ impl FileSink {
     }
 }
 
-impl Sink for FileSink {
+impl LineSink for FileSink {
+    type At = u64;
+
     fn line(&mut self, at: u64, machine: u32, event: Event) -> Event {
         self.stamper.write(at, &mut self.timestamp);
         let line = LogLine {
