@@ -7,7 +7,8 @@
 //! The tick loop stays an ordinary async task. A wait longer than 5 ms (a low tick rate) wakes
 //! 1 ms early and spins to its deadline: an idle core takes a few hundred microseconds to wake,
 //! which spinning 1 ms per tick (0.6% of a core at 6 ticks/s) avoids. [`Timer::Tokio`] is
-//! tokio's own sleep, used where tests pause tokio's clock.
+//! tokio's own sleep, used where tests pause tokio's clock. How late the kernel timer wakes is
+//! measured (and held under one 300 us period) by the tick benchmark, `benches/ticks/timer.rs`.
 
 use tokio::time::Instant;
 
@@ -135,32 +136,5 @@ mod kernel {
                 Err(_would_block) => continue,
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::schedule::Schedule;
-    use std::time::Duration;
-
-    const MS: Duration = Duration::from_millis(1);
-
-    #[tokio::test]
-    async fn the_kernel_timer_wakes_at_its_deadlines_not_on_the_millisecond() {
-        let mut timer = Timer::precise().unwrap();
-        let period = Duration::from_micros(300);
-        let mut s = Schedule::new(Instant::now() + MS, period, 0);
-        let mut late = Vec::new();
-        for _ in 0..200 {
-            timer.sleep_until(s.deadline()).await.unwrap();
-            let due = s.due(Instant::now());
-            assert!(Instant::now() >= due.scheduled);
-            late.push(due.late);
-        }
-        // A loose bound (a loaded CI box can stall a thread): most wake-ups come well within
-        // one 300 us period, which tokio's 1 ms wheel could not do.
-        late.sort();
-        assert!(late[100] < period, "median lateness {:?}", late[100]);
     }
 }
