@@ -5,13 +5,11 @@
 
 use std::time::Duration;
 
-use rand_chacha::ChaCha8Rng;
-
 use super::clock::{peers_of, Action, LamportClock, VectorClock};
+use super::dice::Dice;
 use super::step::{decide, Step};
 use crate::control::StopReport;
 use crate::log_format::{Event, FORMAT_VERSION};
-use crate::scenario::machine_rng;
 
 /// Who a machine is and how it ticks: what both engines know before its first tick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +23,7 @@ pub struct MachineSpec {
     pub period_ns: u64,
     /// Faces of the die.
     pub die: u32,
-    /// The run's seed, which the die's rolls come from.
+    /// The run's seed, which the die's rolls come from ([`Dice`]).
     pub seed: u64,
     /// 0 for the machine's first process, 1 and up after a restart.
     pub incarnation: u32,
@@ -73,7 +71,8 @@ pub struct Machine {
     who: MachineSpec,
     /// Peer ids, ascending; the die's send faces refer to them in this order.
     peers: Vec<u32>,
-    rng: ChaCha8Rng,
+    /// The die: one roll per slot, the same in every process of the machine.
+    dice: Dice,
     clock: LamportClock,
     vclock: VectorClock,
     /// Number of the last tick run (or skipped), 0 before the first.
@@ -95,7 +94,7 @@ impl Machine {
     pub fn restored(who: MachineSpec, clock: LamportClock, vc: &[u64], last_tick: u64) -> Machine {
         Machine {
             peers: peers_of(who.id, who.machines),
-            rng: machine_rng(who.seed, who.id, who.incarnation),
+            dice: Dice::new(who.seed, who.id, who.die),
             clock,
             vclock: VectorClock::restored(who.id, who.machines, vc),
             last_tick,
@@ -105,11 +104,10 @@ impl Machine {
         }
     }
 
-    /// Start a new process of this machine after a kill: the next incarnation's die, new
-    /// counters; the clocks and the tick numbering go on from where they were.
+    /// Start a new process of this machine after a kill: the next incarnation, new counters;
+    /// the clocks, the tick numbering and the die's rolls go on as if it had never died.
     pub fn restart(&mut self) {
         self.who.incarnation += 1;
-        self.rng = machine_rng(self.who.seed, self.who.id, self.who.incarnation);
         self.counts = Counts::default();
     }
 
@@ -151,7 +149,7 @@ impl Machine {
         self.last_tick = tick;
         let mut vc = std::mem::take(&mut self.spare);
         vc.clear();
-        let event = match decide(waiting, &mut self.rng, self.who.die, &self.peers) {
+        let event = match decide(waiting, &self.dice, tick, &self.peers) {
             Step::Receive(msg) => {
                 self.counts.received += 1;
                 let lamport = self.clock.receive(msg.lamport);

@@ -1,14 +1,12 @@
 //! A tick's decision, shared by the real tick loop and the simulated twin: take the waiting
-//! message if there is one, else roll the die and turn the roll into an action.
+//! message if there is one, else roll the die for this slot and turn the roll into an action.
 //!
-//! The die is rolled only on a tick with an empty queue, so a machine's stream of rolls
-//! (`scenario::machine_rng`) is consumed identically by both engines whenever they see the same
-//! queue at the same tick.
-
-use rand::Rng;
-use rand_chacha::ChaCha8Rng;
+//! The roll of a slot depends only on the seed, the machine and the slot ([`super::dice`]), so
+//! both engines roll the same in every slot where both see an empty queue, whatever happened in
+//! the slots before.
 
 use super::clock::{choose_action, Action};
+use super::dice::Dice;
 
 /// What one tick does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +17,12 @@ pub enum Step<M> {
     Act(Action),
 }
 
-/// Decide a tick: `waiting` is the message at the head of the queue, if any. The die (`1..=die`)
-/// is rolled only when nothing is waiting.
-pub fn decide<M>(waiting: Option<M>, rng: &mut ChaCha8Rng, die: u32, peers: &[u32]) -> Step<M> {
+/// Decide the tick of slot `slot`: `waiting` is the message at the head of the queue, if any.
+/// The die is rolled only when nothing is waiting.
+pub fn decide<M>(waiting: Option<M>, dice: &Dice, slot: u64, peers: &[u32]) -> Step<M> {
     match waiting {
         Some(msg) => Step::Receive(msg),
-        None => Step::Act(choose_action(rng.random_range(1..=die), peers)),
+        None => Step::Act(choose_action(dice.roll(slot), peers)),
     }
 }
 
@@ -32,28 +30,24 @@ pub fn decide<M>(waiting: Option<M>, rng: &mut ChaCha8Rng, die: u32, peers: &[u3
 mod tests {
     use super::*;
     use crate::model::clock::peers_of;
-    use crate::scenario::machine_rng;
 
     #[test]
-    fn a_waiting_message_is_taken_without_rolling_the_die() {
+    fn a_waiting_message_is_taken_whatever_the_die_says() {
         let peers = peers_of(0, 3);
-        let mut rolled = machine_rng(7, 0, 0);
-        let mut untouched = machine_rng(7, 0, 0);
-        assert_eq!(decide(Some(5u8), &mut rolled, 10, &peers), Step::Receive(5));
-        // Both streams are still at their first draw.
-        let a = decide::<u8>(None, &mut rolled, 10, &peers);
-        let b = decide::<u8>(None, &mut untouched, 10, &peers);
-        assert_eq!(a, b);
+        // With three faces every roll sends: a waiting message still wins.
+        let dice = Dice::new(7, 0, 3);
+        for slot in 1..=20 {
+            assert_eq!(decide(Some(5u8), &dice, slot, &peers), Step::Receive(5));
+        }
     }
 
     #[test]
-    fn an_empty_queue_rolls_the_machines_own_stream() {
+    fn an_empty_queue_rolls_the_machines_own_die_for_the_slot() {
         let peers = peers_of(1, 3);
-        let mut rng = machine_rng(42, 1, 0);
-        let mut expected = machine_rng(42, 1, 0);
-        for _ in 0..100 {
-            let want = choose_action(expected.random_range(1..=6), &peers);
-            assert_eq!(decide::<u8>(None, &mut rng, 6, &peers), Step::Act(want));
+        let dice = Dice::new(42, 1, 6);
+        for slot in 1..=100 {
+            let want = choose_action(dice.roll(slot), &peers);
+            assert_eq!(decide::<u8>(None, &dice, slot, &peers), Step::Act(want));
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `logiclock run --engine sim`: the ideal-time twin of a scenario, a deterministic
 //! discrete-event simulation in virtual time, in one process.
 //!
-//! The twin uses the real machines' rules and random streams: rates drawn from the seed by
-//! [`Scenario::machine_rates`], each machine's die stream from `scenario::machine_rng(seed, id,
-//! incarnation)`, the tick decision of `machine/step.rs` (receive if a message waits, else roll),
-//! and the clocks of `machine/clock.rs`. Machine `i` with period `p` (the real loop's tick
+//! The twin drives the real machines' model ([`crate::model`]): rates drawn from the seed by
+//! [`Scenario::machine_rates`], each machine's roll per slot from its dice
+//! ([`crate::model::dice`]), the tick decision (receive if a message waits, else roll), the
+//! clocks, the schedule, and the start and stop lines. Machine `i` with period `p` (the real loop's tick
 //! interval at the scenario's speedup) ticks at virtual times `0, p, 2p, ...`; the tick at `k p`
 //! is tick number `k + 1`, as in the real loop, and the run ends at the scenario's real duration
 //! (a tick due exactly at the end does not run).
@@ -26,7 +26,7 @@
 //!
 //! **Faults.** kill (the machine stops; what waits in its inbox or is on its way to it is lost;
 //! messages sent to it while it is dead are `dropped` with reason "peer gone"), restart (clocks
-//! and tick numbering kept, a new die stream for incarnation 1, an empty inbox, a `start` line,
+//! and tick numbering kept, the same rolls per slot as if it had never died, an empty inbox, a `start` line,
 //! then one `skipped` line for the downtime at its first tick), pause (no ticks, the inbox fills,
 //! missed slots are skipped), delay (added to the link's latency, with its own jitter), and
 //! partition (hold: delivered in order when it heals; drop: each message `dropped`).
