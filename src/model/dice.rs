@@ -28,29 +28,31 @@ fn mix(mut z: u64) -> u64 {
 pub struct Dice {
     key: u64,
     faces: u32,
+    /// 2^64 mod faces: the low words below it are the biased zone Lemire's method rejects.
+    threshold: u64,
 }
 
 impl Dice {
     /// The die of machine `machine` in a run seeded `seed` (the same in every process of it).
     pub fn new(seed: u64, machine: u32, faces: u32) -> Dice {
         let key = mix(mix(seed.wrapping_add(GAMMA)) ^ u64::from(machine).wrapping_mul(GAMMA));
+        let faces = faces.max(1);
         Dice {
             key,
-            faces: faces.max(1),
+            faces,
+            threshold: u64::from(faces).wrapping_neg() % u64::from(faces),
         }
     }
 
     /// The roll for slot `slot` (its tick number), uniform over `1..=faces`.
     pub fn roll(&self, slot: u64) -> u32 {
         let faces = u64::from(self.faces);
-        // 2^64 mod faces: the low words below it are the biased zone Lemire's method rejects.
-        let threshold = faces.wrapping_neg() % faces;
         let counter = mix(slot.wrapping_mul(GAMMA) ^ self.key);
         let mut attempt = 0u64;
         loop {
             let word = mix(self.key ^ counter.wrapping_add(attempt.wrapping_mul(GAMMA)));
             let product = u128::from(word) * u128::from(faces);
-            if product as u64 >= threshold {
+            if product as u64 >= self.threshold {
                 return (product >> 64) as u32 + 1;
             }
             attempt += 1;

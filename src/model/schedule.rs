@@ -17,16 +17,16 @@ use std::time::Duration;
 
 /// A point in time a schedule can be laid on: nanoseconds can be added and measured.
 pub trait TimePoint: Copy + Ord {
-    /// Nanoseconds from `earlier` to `self`, 0 if `self` is not later.
-    fn nanos_since(self, earlier: Self) -> u128;
+    /// Nanoseconds from `earlier` to `self`, 0 if `self` is not later (saturating at 584 years).
+    fn nanos_since(self, earlier: Self) -> u64;
     /// `ns` nanoseconds after `self`, saturating.
     fn plus_nanos(self, ns: u64) -> Self;
 }
 
 /// The twin's virtual time: nanoseconds from the start of the run.
 impl TimePoint for u64 {
-    fn nanos_since(self, earlier: u64) -> u128 {
-        u128::from(self.saturating_sub(earlier))
+    fn nanos_since(self, earlier: u64) -> u64 {
+        self.saturating_sub(earlier)
     }
     fn plus_nanos(self, ns: u64) -> u64 {
         self.saturating_add(ns)
@@ -34,8 +34,8 @@ impl TimePoint for u64 {
 }
 
 impl TimePoint for std::time::Instant {
-    fn nanos_since(self, earlier: Self) -> u128 {
-        self.saturating_duration_since(earlier).as_nanos()
+    fn nanos_since(self, earlier: Self) -> u64 {
+        u64::try_from(self.saturating_duration_since(earlier).as_nanos()).unwrap_or(u64::MAX)
     }
     fn plus_nanos(self, ns: u64) -> Self {
         self + Duration::from_nanos(ns)
@@ -43,8 +43,8 @@ impl TimePoint for std::time::Instant {
 }
 
 impl TimePoint for tokio::time::Instant {
-    fn nanos_since(self, earlier: Self) -> u128 {
-        self.saturating_duration_since(earlier).as_nanos()
+    fn nanos_since(self, earlier: Self) -> u64 {
+        u64::try_from(self.saturating_duration_since(earlier).as_nanos()).unwrap_or(u64::MAX)
     }
     fn plus_nanos(self, ns: u64) -> Self {
         self + Duration::from_nanos(ns)
@@ -55,7 +55,7 @@ impl TimePoint for tokio::time::Instant {
 #[derive(Debug, Clone)]
 pub struct Schedule<T> {
     start: T,
-    period_ns: u128,
+    period_ns: u64,
     /// The number of the next tick that may run.
     next: u64,
 }
@@ -79,15 +79,15 @@ impl<T: TimePoint> Schedule<T> {
     pub fn new(start: T, period: Duration, last_tick: u64) -> Schedule<T> {
         Schedule {
             start,
-            period_ns: period.as_nanos().max(1),
+            period_ns: u64::try_from(period.as_nanos()).unwrap_or(u64::MAX).max(1),
             next: last_tick + 1,
         }
     }
 
     /// When tick `tick` (from 1) is due.
     pub fn due_time(&self, tick: u64) -> T {
-        let ns = u128::from(tick.saturating_sub(1)) * self.period_ns;
-        self.start.plus_nanos(u64::try_from(ns).unwrap_or(u64::MAX))
+        let ns = tick.saturating_sub(1).saturating_mul(self.period_ns);
+        self.start.plus_nanos(ns)
     }
 
     /// When the next tick is due: the instant to sleep until.
@@ -97,9 +97,7 @@ impl<T: TimePoint> Schedule<T> {
 
     /// The tick whose slot holds `now` (from 1).
     fn slot_tick(&self, now: T) -> u64 {
-        u64::try_from(now.nanos_since(self.start) / self.period_ns)
-            .unwrap_or(u64::MAX - 1)
-            .saturating_add(1)
+        (now.nanos_since(self.start) / self.period_ns).saturating_add(1)
     }
 
     /// The tick to run at `now`, after waking for [`Schedule::deadline`]: the one whose slot
@@ -113,9 +111,7 @@ impl<T: TimePoint> Schedule<T> {
         Due {
             tick,
             scheduled,
-            late: Duration::from_nanos(
-                u64::try_from(now.nanos_since(scheduled)).unwrap_or(u64::MAX),
-            ),
+            late: Duration::from_nanos(now.nanos_since(scheduled)),
             skipped,
         }
     }
