@@ -2,8 +2,8 @@
 //! [`LineSink`].
 //!
 //! Each line is handed to the operating system with one `write(2)` as the event happens, before
-//! the tick loop goes on (and before a send's messages are queued). So a line cannot be dropped (unlike `tracing-appender`'s lossy
-//! non-blocking writer), and a machine killed with SIGKILL leaves a log that holds every event
+//! the tick loop goes on (and before a send's messages are queued). So a line cannot be dropped
+//! (unlike `tracing-appender`'s lossy non-blocking writer), and a machine killed with SIGKILL leaves a log that holds every event
 //! up to its death: a send is in the sender's log before its message can reach the wire.
 
 use std::fs::File;
