@@ -33,7 +33,7 @@
 //!
 //! - [`engine`]: the event queue and its dispatch (pure, synchronous);
 //! - `faults`: kill, restart, pause, resume and link changes, as a real run carries them out;
-//! - [`machine`]: one machine's state and tick;
+//! - [`machine`]: the model machine ([`crate::model::Machine`]) wired to the event queue and network;
 //! - [`network`]: latency, jitter and link faults;
 //! - [`write`]: the run directory: log files, manifest, summary.
 
