@@ -1,12 +1,13 @@
-//! Benchmark of `logiclock analyze`: a synthetic run of 1,000,000 log lines, analyzed by the
-//! real binary (checks, metrics, plots, all outputs written) a few times; prints lines per
+//! Benchmark of `logiclock analyze`: a run of about 1,000,000 log lines written by the twin
+//! (`benches/common/twin_run.rs`), analyzed by the real binary (checks, metrics, plots, all outputs written) a few times; prints lines per
 //! second, wall time and the child's peak memory. Run with `cargo bench --bench analyze`.
 //! `LOGICLOCK_BENCH_LINES` changes the size, `LOGICLOCK_BENCH_RATES` (e.g. `3,3,3`) the rates.
 
 use std::process::Command;
 use std::time::Instant;
 
-use logiclock::analyze::synth::{write_run, SynthSpec};
+#[path = "common/twin_run.rs"]
+mod twin_run;
 
 const ROUNDS: usize = 5;
 
@@ -18,12 +19,9 @@ fn main() {
     let dir = tempfile::tempdir().expect("failed to create a temporary directory");
     let run = dir.path().join("run");
     let started = Instant::now();
-    let mut spec = SynthSpec {
-        lines,
-        ..SynthSpec::default()
-    };
-    if let Ok(rates) = std::env::var("LOGICLOCK_BENCH_RATES") {
-        spec.rates = rates
+    let mut rates = twin_run::RATES.to_vec();
+    if let Ok(list) = std::env::var("LOGICLOCK_BENCH_RATES") {
+        rates = list
             .split(',')
             .map(|r| {
                 r.trim()
@@ -32,7 +30,7 @@ fn main() {
             })
             .collect();
     }
-    let written = write_run(&run, &spec).expect("failed to write the synthetic run");
+    let written = twin_run::write_run(&run, lines, &rates);
     let bytes: u64 = std::fs::read_dir(&run)
         .expect("the run directory exists")
         .filter_map(|e| e.ok()?.metadata().ok())
@@ -41,7 +39,7 @@ fn main() {
     println!(
         "generated {written} lines ({:.1} MB, rates {:?}) in {:.2} s",
         bytes as f64 / 1e6,
-        spec.rates,
+        rates,
         started.elapsed().as_secs_f64()
     );
     let binary = env!("CARGO_BIN_EXE_logiclock");

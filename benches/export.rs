@@ -1,11 +1,12 @@
-//! Benchmark of `logiclock export`: a synthetic run of 1,000,000 log lines (vector clocks
-//! included) exported by the real binary to each format; prints wall time and lines per second.
+//! Benchmark of `logiclock export`: a run of about 1,000,000 log lines (vector clocks included)
+//! written by the twin (`benches/common/twin_run.rs`), exported by the real binary to each format; prints wall time and lines per second.
 //! Run with `cargo bench --bench export`; `LOGICLOCK_BENCH_LINES` changes the size.
 
 use std::process::Command;
 use std::time::Instant;
 
-use logiclock::analyze::synth::{write_run, SynthSpec};
+#[path = "common/twin_run.rs"]
+mod twin_run;
 
 fn main() {
     let lines: u64 = std::env::var("LOGICLOCK_BENCH_LINES")
@@ -14,12 +15,8 @@ fn main() {
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("failed to create a temporary directory");
     let run = dir.path().join("run");
-    let spec = SynthSpec {
-        lines,
-        ..SynthSpec::default()
-    };
-    let written = write_run(&run, &spec).expect("failed to write the synthetic run");
-    println!("generated {written} lines (rates {:?})", spec.rates);
+    let written = twin_run::write_run(&run, lines, &twin_run::RATES);
+    println!("generated {written} lines (rates {:?})", twin_run::RATES);
     let binary = env!("CARGO_BIN_EXE_logiclock");
     for format in ["shiviz", "perfetto", "csv"] {
         let out = dir.path().join(format!("out.{format}"));

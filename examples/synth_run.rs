@@ -1,7 +1,9 @@
-//! Write a synthetic run directory: `cargo run --release --example synth_run -- DIR [LINES]`.
-//! Used by the benchmark's figures and handy to try `logiclock analyze` on a large run.
+//! Write a large run directory with the twin: `cargo run --release --example synth_run -- DIR
+//! [LINES]` (about LINES lines, 1,000,000 by default; DIR must not exist). The run the
+//! benchmarks measure, and handy to try `logiclock analyze` on a large run.
 
-use logiclock::analyze::synth::{write_run, SynthSpec};
+#[path = "../benches/common/twin_run.rs"]
+mod twin_run;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -12,11 +14,7 @@ fn main() -> anyhow::Result<()> {
         Some(n) => n.parse()?,
         None => 1_000_000,
     };
-    let spec = SynthSpec {
-        lines,
-        ..SynthSpec::default()
-    };
-    let written = write_run(std::path::Path::new(&dir), &spec)?;
+    let written = twin_run::write_run(std::path::Path::new(&dir), lines, &twin_run::RATES);
     println!("wrote {written} lines to {dir}");
     Ok(())
 }

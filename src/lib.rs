@@ -15,11 +15,12 @@
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`run`]: what both engines share: options, the run directory, the one manifest builder,
 //!   the report and the error of a run;
-//! - [`model`]: the rules both engines drive, sans I/O (a link's semantics);
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
 //! - [`supervisor`]: spawns the machine processes and runs the experiment;
 //! - [`sim`]: `run --engine sim`: the scenario's ideal-time twin, a discrete-event simulation;
-//! - [`machine`]: one model machine: clock rules, wire format, mesh, tick loop, log writer;
+//! - [`model`]: the model both engines drive, sans I/O: clocks, dice, decision, schedule, a
+//!   tick, links, the line sink;
+//! - [`machine`]: one model machine process: wire format, mesh, tick loop, log writer;
 //! - [`runlog`]: the one reader of run directories: manifest, lines, merge, pairing, warnings;
 //! - [`stdout`]: standard output that may be a pipe closed early, printed to without a panic;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;

@@ -32,9 +32,6 @@ pub fn readable(version: u32) -> bool {
     (OLDEST_READABLE_FORMAT..=FORMAT_VERSION).contains(&version)
 }
 
-/// The tracing target of model events; the log layer writes only events with this target.
-pub const TARGET: &str = "logiclock::model";
-
 /// Name of the run manifest inside a run directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
@@ -239,27 +236,6 @@ impl Event {
             _ => None,
         }
     }
-}
-
-thread_local! {
-    /// The event being emitted on this thread, for the log layer to serialize.
-    static EMITTING: std::cell::RefCell<Option<Event>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Emit a model event through tracing; the machine's log layer serializes it as one [`LogLine`].
-///
-/// The event travels beside the tracing call (tracing fields cannot carry a serde value): the
-/// layer runs on this thread, inside the call, and takes it with [`take_emitted`].
-pub fn emit(event: &Event) {
-    EMITTING.with(|slot| *slot.borrow_mut() = Some(event.clone()));
-    tracing::info!(target: TARGET, event = event.name());
-    // No layer took it (no subscriber, or one without the log layer): do not keep it.
-    EMITTING.with(|slot| slot.borrow_mut().take());
-}
-
-/// The event [`emit`] is emitting on this thread, taken (the log layer calls it once per event).
-pub fn take_emitted() -> Option<Event> {
-    EMITTING.with(|slot| slot.borrow_mut().take())
 }
 
 #[cfg(test)]

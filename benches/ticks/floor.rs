@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use logiclock::machine::ticker::Schedule;
+use logiclock::model::Schedule;
 use tokio::time::Instant;
 
 use crate::pct;

@@ -2,6 +2,8 @@
 //! timer floor measured in the same run.
 //!
 //! Runs the real binary (three machine processes, full logging) and reads the logs:
+//! 0. the tick loop's own timer at a 300 us period: its median lateness must stay under one
+//!    period ([`timer`]);
 //! 1. the host floor: three threads sleeping to absolute 1 ms deadlines with `clock_nanosleep`,
 //!    how late they wake and how many 1 ms slots pass whole before they wake, by the tick loop's
 //!    own rule (what no timer on this host can beat), with the CPU time the hypervisor stole;
@@ -25,6 +27,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 mod floor;
+mod timer;
 
 use floor::{host_floor, stolen, Floor, Steal};
 use logiclock::log_format::{log_file_name, Event};
@@ -221,6 +224,8 @@ fn main() {
     if fifo {
         println!("every machine and floor thread under SCHED_FIFO priority 10 (chrt)");
     }
+
+    timer::kernel_timer_lateness();
 
     let floor = host_floor(if quick { 3 } else { 10 }, fifo);
     println!("host floor: 3 threads sleeping to absolute 1 ms deadlines: {floor}");

@@ -151,7 +151,7 @@ pub fn causality(machines: &[MachineEvents]) -> Causality {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::machine::clock::{happened_before, LamportClock, VectorClock};
+    use crate::model::clock::{happened_before, LamportClock, VectorClock};
     use proptest::prelude::*;
 
     /// Events as (lamport, vc) per machine, built with the real clock rules from a script of

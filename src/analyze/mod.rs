@@ -2,8 +2,7 @@
 //!
 //! Records of the run, merged in system-time order by [`crate::runlog`] ([`pipeline`]) -> checks, metrics, drift,
 //! links ([`analyzer`]) -> terminal text, `report.md`, `summary.json`, CSV ([`report`]) and SVG
-//! plots ([`plots`]); [`command`] runs it all for the CLI; several runs are compared by [`aggregate`]. [`synth`] writes large synthetic
-//! run directories for the benchmark.
+//! plots ([`plots`]); [`command`] runs it all for the CLI; several runs are compared by [`aggregate`].
 
 pub mod aggregate;
 pub mod aggregate_batch;
@@ -24,7 +23,6 @@ pub mod report;
 pub mod settle;
 pub mod stats;
 pub mod summary;
-pub mod synth;
 pub mod tables;
 pub mod terminal;
 pub mod vectors;

@@ -1,7 +1,9 @@
 //! How far two runs of one scenario and seed agree, tick by tick (pure).
 //!
-//! Machine `i` of run A and machine `i` of run B draw the same rate and the same die rolls, so
-//! where their inputs agree they do the same thing on the same tick. Tick `n` is compared
+//! Machine `i` of run A and machine `i` of run B draw the same rate and the same roll in every
+//! slot (a slot's roll depends on the seed, the machine and the slot only), so where their
+//! inputs agree they do the same thing on the same tick, and a slot skipped in one run moves no
+//! other slot's roll. Tick `n` is compared
 //! between the two: the **action** (an internal event, a send to the same recipients, a receive
 //! from the same sender) and the **Lamport value** after it. A tick that one run ran and the
 //! other skipped differs in both. Ticks after the shorter run's last tick are not compared.

@@ -10,10 +10,11 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::link::Setting;
+use super::log_writer::MachineLog;
 use super::mesh::{self, Identity, LinkCommand};
 use crate::control::{self, FromMachine, ToMachine};
 use crate::fault::LinkState;
-use crate::log_format::{emit, Event, FaultKind};
+use crate::log_format::{Event, FaultKind};
 
 /// The messages the machine's main flow waits for.
 #[derive(Debug)]
@@ -33,6 +34,8 @@ pub struct ControlChannel {
     /// Each peer's link state and news (dead, or restarted with a new connection), for its link
     /// task, taken when that task starts.
     pub link_ends: Vec<Option<LinkEnds>>,
+    /// The machine's log, for every task that has something to write.
+    pub log: MachineLog,
 }
 
 /// The receiving ends a link task needs from the control channel.
@@ -48,6 +51,7 @@ impl ControlChannel {
         me: Identity,
         stdin: BufReader<tokio::io::Stdin>,
         out: &mpsc::UnboundedSender<FromMachine>,
+        log: MachineLog,
     ) -> ControlChannel {
         let (links, states): (Vec<_>, Vec<_>) = (0..me.machines)
             .map(|_| watch::channel(Setting::now(LinkState::default())))
@@ -71,6 +75,7 @@ impl ControlChannel {
                 links: links.clone(),
                 link_commands,
                 forward,
+                log: log.clone(),
             },
         ));
         ControlChannel {
@@ -78,6 +83,7 @@ impl ControlChannel {
             forwarded,
             links,
             link_ends,
+            log,
         }
     }
 
@@ -102,6 +108,7 @@ pub struct Targets {
     /// News for each peer's link task, by peer id.
     pub link_commands: Vec<mpsc::UnboundedSender<LinkCommand>>,
     pub forward: mpsc::UnboundedSender<Control>,
+    pub log: MachineLog,
 }
 
 /// Read control messages until stdin ends (the supervisor is gone: stop by ourselves).
@@ -118,6 +125,7 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
             Ok(Some(ToMachine::Rejoin { peer, addr })) => {
                 let link_commands = link_commands.clone();
                 let me = targets.me;
+                let log = targets.log.clone();
                 tokio::spawn(async move {
                     match mesh::dial(addr, me, peer).await {
                         Ok(framed) => {
@@ -125,7 +133,7 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
                                 let _ = tx.send(LinkCommand::Connect(framed));
                             }
                         }
-                        Err(e) => emit(&Event::Warning {
+                        Err(e) => log.write(Event::Warning {
                             message: format!("failed to reconnect: {e}"),
                         }),
                     }
@@ -142,7 +150,7 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
                 link,
             })) => {
                 let dead = matches!(kind, FaultKind::Kill | FaultKind::Died);
-                emit(&Event::Fault { kind, peer, detail });
+                targets.log.write(Event::Fault { kind, peer, detail });
                 if let (true, Some(tx)) = (dead, peer.and_then(|p| link_commands.get(p as usize))) {
                     let _ = tx.send(LinkCommand::Gone);
                 }
@@ -152,14 +160,14 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
                     }
                 }
             }
-            Ok(Some(ToMachine::Config(_))) => emit(&Event::Warning {
+            Ok(Some(ToMachine::Config(_))) => targets.log.write(Event::Warning {
                 message: "ignored a second config message".into(),
             }),
             Ok(None) => {
                 targets.stop.cancel();
                 return;
             }
-            Err(e) => emit(&Event::Warning {
+            Err(e) => targets.log.write(Event::Warning {
                 message: format!("control channel: {e}"),
             }),
         }

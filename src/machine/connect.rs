@@ -9,12 +9,13 @@ use tokio_util::codec::Framed;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::clock::peers_of;
 use super::commands::{self, ControlChannel};
 use super::link;
+use super::log_writer::MachineLog;
 use super::mesh::{self, Identity, Incoming, Outgoing};
 use super::wire::MessageCodec;
 use crate::control::{FromMachine, MachineConfig};
+use crate::model::clock::peers_of;
 
 /// A dialed connection to a peer, hello sent.
 type Connection = Framed<TcpStream, MessageCodec>;
@@ -47,7 +48,12 @@ pub struct Accepting {
 
 impl Accepting {
     /// Accept peers' connections until the machine stops; one reader task each, on `readers`.
-    pub fn spawn(listener: TcpListener, me: Identity, stop: &CancellationToken) -> Accepting {
+    pub fn spawn(
+        listener: TcpListener,
+        me: Identity,
+        stop: &CancellationToken,
+        log: MachineLog,
+    ) -> Accepting {
         let (inbox_tx, inbox) = mpsc::unbounded_channel();
         let (connected_tx, connected) = mpsc::unbounded_channel();
         let readers = TaskTracker::new();
@@ -60,6 +66,7 @@ impl Accepting {
             connected_tx,
             readers.clone(),
             cancel.clone(),
+            log,
         ));
         Accepting {
             inbox,
@@ -110,7 +117,14 @@ pub async fn mesh(
             let ends = control.link_ends[peer as usize]
                 .take()
                 .expect("one link task per peer");
-            writers.spawn(link::link_loop(framed, peer, rx, ends.state, ends.commands));
+            writers.spawn(link::link_loop(
+                framed,
+                peer,
+                rx,
+                ends.state,
+                ends.commands,
+                control.log.clone(),
+            ));
             outboxes.push(tx);
         }
         await_dialed_back(live, connected, &control.stop).await?;

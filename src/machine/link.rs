@@ -15,10 +15,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::codec::Framed;
 
+use super::log_writer::MachineLog;
 use super::mesh::{LinkCommand, Outgoing, CLOSE_TIMEOUT};
 use super::wire::{Message, MessageCodec};
 use crate::fault::LinkState;
-use crate::log_format::{emit, DropReason, Event};
+use crate::log_format::{DropReason, Event};
 use crate::model::{Fate, Link, Wire};
 
 /// How the machine sends to one peer from an instant on: a message queued before `since` still
@@ -57,10 +58,12 @@ pub async fn link_loop(
     mut outbox: mpsc::UnboundedReceiver<Outgoing>,
     mut setting: watch::Receiver<Setting>,
     mut commands: mpsc::UnboundedReceiver<LinkCommand>,
+    log: MachineLog,
 ) {
     let mut writer = Writer {
         conn: framed,
         peer,
+        log,
         unflushed: Vec::new(),
     };
     // The TCP connection is the wire: the model adds only what the faults add.
@@ -71,7 +74,7 @@ pub async fn link_loop(
         let next = link.next_release();
         tokio::select! {
             out = outbox.recv() => match out {
-                Some(out) => put_on_link(&mut link, &setting, peer, out, &mut jitter),
+                Some(out) => put_on_link(&mut link, &setting, &writer, out, &mut jitter),
                 None => break,
             },
             Some(command) = commands.recv() => {
@@ -87,7 +90,7 @@ pub async fn link_loop(
         }
         // Take what else is queued without waiting, so a burst goes out in one flush.
         while let Ok(out) = outbox.try_recv() {
-            put_on_link(&mut link, &setting, peer, out, &mut jitter);
+            put_on_link(&mut link, &setting, &writer, out, &mut jitter);
         }
         // Every message queued before the change is on the link: the change takes effect.
         follow(&setting, None, &mut link, &mut jitter);
@@ -126,13 +129,13 @@ fn follow(
 fn put_on_link(
     link: &mut Link<Instant, Message>,
     setting: &watch::Receiver<Setting>,
-    peer: u32,
+    writer: &Writer,
     out: Outgoing,
     jitter: &mut ChaCha8Rng,
 ) {
     follow(setting, Some(out.queued), link, jitter);
     if let Fate::Dropped { msg, reason } = link.send(out.msg, out.queued, jitter) {
-        dropped(peer, &msg, reason);
+        writer.dropped(&msg, reason);
     }
 }
 
@@ -141,6 +144,8 @@ fn put_on_link(
 struct Writer {
     conn: Option<Framed<TcpStream, MessageCodec>>,
     peer: u32,
+    /// Where `dropped`, `peer_gone` and warning lines go.
+    log: MachineLog,
     unflushed: Vec<Message>,
 }
 
@@ -148,8 +153,8 @@ impl Writer {
     /// Take the supervisor's news of the peer: a new connection, or none.
     fn reconnect(&mut self, command: LinkCommand) {
         // What the old connection had not flushed never reached the old process.
-        for msg in self.unflushed.drain(..) {
-            dropped(self.peer, &msg, DropReason::PeerGone);
+        for msg in std::mem::take(&mut self.unflushed) {
+            self.dropped(&msg, DropReason::PeerGone);
         }
         self.conn = match command {
             LinkCommand::Connect(new) => Some(new),
@@ -162,7 +167,7 @@ impl Writer {
         let mut fed = false;
         for msg in msgs {
             let Some(framed) = self.conn.as_mut() else {
-                dropped(self.peer, &msg, DropReason::PeerGone);
+                self.dropped(&msg, DropReason::PeerGone);
                 continue;
             };
             self.unflushed.push(msg.clone());
@@ -186,19 +191,19 @@ impl Writer {
     /// The connection failed: the peer is gone, and with it everything not yet handed to the
     /// socket; say so, message by message.
     fn failed(&mut self, e: impl std::fmt::Display) {
-        emit(&Event::PeerGone {
+        self.log.write(Event::PeerGone {
             peer: self.peer,
             reason: format!("send failed: {e}"),
         });
-        for msg in self.unflushed.drain(..) {
-            dropped(self.peer, &msg, DropReason::PeerGone);
+        for msg in std::mem::take(&mut self.unflushed) {
+            self.dropped(&msg, DropReason::PeerGone);
         }
         self.conn = None;
     }
 
     /// Flush and close the connection, bounded by [`CLOSE_TIMEOUT`].
     async fn close(self) {
-        let (Some(mut framed), peer) = (self.conn, self.peer) else {
+        let (Some(mut framed), peer, log) = (self.conn, self.peer, self.log) else {
             return;
         };
         let close = async {
@@ -207,24 +212,26 @@ impl Writer {
         };
         match tokio::time::timeout(CLOSE_TIMEOUT, close).await {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => emit(&Event::Warning {
+            Ok(Err(e)) => log.write(Event::Warning {
                 message: format!("failed to close the connection to machine {peer}: {e}"),
             }),
-            Err(_) => emit(&Event::Warning {
+            Err(_) => log.write(Event::Warning {
                 message: format!("closing the connection to machine {peer} timed out"),
             }),
         }
     }
 }
 
-/// Log a model message to `peer` that will never arrive.
-fn dropped(peer: u32, msg: &Message, reason: DropReason) {
-    if let Message::Clock { lamport, .. } = msg {
-        emit(&Event::Dropped {
-            to: vec![peer],
-            lamport: *lamport,
-            reason,
-        });
+impl Writer {
+    /// Log a model message to the peer that will never arrive.
+    fn dropped(&self, msg: &Message, reason: DropReason) {
+        if let Message::Clock { lamport, .. } = msg {
+            self.log.write(Event::Dropped {
+                to: vec![self.peer],
+                lamport: *lamport,
+                reason,
+            });
+        }
     }
 }
 
@@ -237,6 +244,7 @@ mod tests {
 
     use super::*;
     use crate::fault::PartitionMode;
+    use crate::machine::log_writer::LogSink;
 
     /// Both ends of a loopback connection speaking the wire codec.
     async fn connection() -> (
@@ -281,7 +289,11 @@ mod tests {
         let (outbox, queued) = mpsc::unbounded_channel();
         let (set, watched) = watch::channel(Setting::now(setting));
         let (_news, commands) = mpsc::unbounded_channel();
-        tokio::spawn(link_loop(Some(ours), 1, queued, watched, commands));
+        // The task's `dropped` and warning lines go to a log in a directory of its own.
+        let dir = tempfile::tempdir().unwrap();
+        let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
+        let log = MachineLog::new(0, sink);
+        tokio::spawn(link_loop(Some(ours), 1, queued, watched, commands, log));
         (outbox, set, theirs)
     }
 

@@ -20,9 +20,10 @@ use tokio_util::codec::{Decoder, Framed, FramedParts};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::log_writer::MachineLog;
 use super::refusals::{Refusals, MAX_PENDING_HANDSHAKES, SUMMARY_PERIOD};
 use super::wire::{Message, MessageCodec, WireError};
-use crate::log_format::{emit, Event};
+use crate::log_format::Event;
 
 /// How long a new connection has to send its hello.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -95,10 +96,11 @@ pub async fn accept_loop(
     connected: mpsc::UnboundedSender<u32>,
     readers: TaskTracker,
     cancel: CancellationToken,
+    log: MachineLog,
 ) {
     let claimed = Arc::new(Mutex::new(HashSet::new()));
     let pending = Arc::new(Semaphore::new(MAX_PENDING_HANDSHAKES));
-    let refusals = Arc::new(RefusalLog::default());
+    let refusals = Arc::new(RefusalLog(Mutex::default(), log.clone()));
     let mut period =
         tokio::time::interval_at(tokio::time::Instant::now() + SUMMARY_PERIOD, SUMMARY_PERIOD);
     loop {
@@ -111,7 +113,7 @@ pub async fn accept_loop(
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
-                    emit(&Event::Warning { message: format!("failed to accept a connection: {e}") });
+                    log.write(Event::Warning { message: format!("failed to accept a connection: {e}") });
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
@@ -135,6 +137,7 @@ pub async fn accept_loop(
                 connected: connected.clone(),
                 claimed: claimed.clone(),
                 refusals: refusals.clone(),
+                log: log.clone(),
             }),
             permit,
         ));
@@ -148,13 +151,14 @@ struct Connection {
     /// Peers with a connection now: a second hello from the same peer is refused.
     claimed: Arc<Mutex<HashSet<u32>>>,
     refusals: Arc<RefusalLog>,
+    log: MachineLog,
 }
 
 /// The machine's [`Refusals`], shared by the accept loop and the handshake tasks. When the last
 /// of them lets go (the machine is stopping, before its `stop` line), the count of the refusals
 /// still without a line is written, so none goes uncounted.
-#[derive(Debug, Default)]
-struct RefusalLog(Mutex<Refusals>);
+#[derive(Debug)]
+struct RefusalLog(Mutex<Refusals>, MachineLog);
 
 impl RefusalLog {
     fn refuse(&self, addr: SocketAddr, reason: String) {
@@ -164,14 +168,14 @@ impl RefusalLog {
             .expect("refusals lock")
             .refuse(addr.to_string(), reason);
         if let Some(line) = line {
-            emit(&line);
+            self.1.write(line);
         }
     }
 
     fn end_period(&self) {
         let line = self.0.lock().expect("refusals lock").end_period();
         if let Some(line) = line {
-            emit(&line);
+            self.1.write(line);
         }
     }
 }
@@ -247,7 +251,7 @@ async fn serve_incoming(
     let mut parts = FramedParts::new::<Message>(stream, codec);
     parts.read_buf = buf;
     let mut framed = Framed::from_parts(parts);
-    emit(&Event::PeerConnected {
+    shared.log.write(Event::PeerConnected {
         peer,
         addr: addr.to_string(),
     });
@@ -272,7 +276,7 @@ async fn serve_incoming(
         .lock()
         .expect("claimed set lock")
         .remove(&peer);
-    emit(&Event::PeerGone { peer, reason });
+    shared.log.write(Event::PeerGone { peer, reason });
 }
 
 /// Connect to `peer` at `addr` and send the hello; retries until [`DIAL_TIMEOUT`].

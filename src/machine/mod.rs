@@ -1,33 +1,29 @@
 //! One model machine: a child process of the supervisor, started through the hidden subcommand.
 //!
-//! - [`clock`]: the Lamport and vector clock rules and the die's actions (pure);
 //! - [`commands`]: the supervisor's messages during the machine's life;
 //! - [`connect`]: the set-up phases: listen, accept, dial the peers, wait for them;
 //! - [`wire`]: the frame codec;
 //! - [`mesh`]: listen, dial, handshake, the reader tasks;
 //! - [`link`]: the writer task of one link, through its delays and partitions;
-//! - [`step`]: a tick's decision (receive, or roll the die), shared with the simulated twin;
-//! - [`tick`]: the tick loop;
-//! - [`ticker`]: the tick schedule, the missed-tick rule and the precise (timerfd) timer;
+//! - [`tick`]: the tick loop, which drives the model machine ([`crate::model`]);
+//! - [`ticker`]: the precise (timerfd) timer the tick loop sleeps on;
 //! - [`status`]: the tick loop's figures to the supervisor, every 100 ms;
 //! - [`shutdown`]: the stop phase: cancel, then wait for every connection, then count;
-//! - [`log_layer`]: the JSON-lines log writer;
+//! - [`log_writer`]: the JSON-lines log writer, the real machine's [`crate::model::LineSink`];
 //! - [`restore`]: what a restarted machine takes over from its log;
 //! - [`process`]: the machine's life from `config` to `stopped`, phase by phase, driven by the
 //!   control channel.
 
-pub mod clock;
 pub mod commands;
 pub mod connect;
 pub mod link;
-pub mod log_layer;
+pub mod log_writer;
 pub mod mesh;
 pub mod process;
 pub mod refusals;
 pub mod restore;
 pub mod shutdown;
 pub mod status;
-pub mod step;
 pub mod tick;
 pub mod ticker;
 pub mod wire;

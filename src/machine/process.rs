@@ -10,12 +10,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::io::BufReader;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use tracing_subscriber::prelude::*;
 
-use super::clock::VectorClock;
 use super::commands::{self, ControlChannel};
 use super::connect::{listen, mesh, Accepting};
-use super::log_layer::{LogFailure, LogSink, ModelLogLayer};
+use super::log_writer::{LogFailure, LogSink, MachineLog};
 use super::mesh::Identity;
 use super::restore::Restored;
 use super::shutdown::Shutdown;
@@ -23,8 +21,8 @@ use super::status::Reporter;
 use super::tick::{LiveStatus, TickLoop, TickOutcome};
 use super::ticker::Timer;
 use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
-use crate::log_format::{self, emit, Event};
-use crate::scenario::machine_rng;
+use crate::log_format::{self, Event};
+use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
 pub fn main() -> ExitCode {
@@ -111,28 +109,25 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
             .with_context(|| format!("failed to open {}", log_path.display()))?;
         (restored, sink)
     };
-    let diagnostics = tracing_subscriber::fmt::layer()
+    // Diagnostics only (the model's lines go through `log`, never through tracing).
+    tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_filter(tracing_subscriber::filter::filter_fn(|m| {
-            m.target() != log_format::TARGET && *m.level() <= tracing::Level::WARN
-        }));
-    tracing_subscriber::registry()
-        .with(ModelLogLayer::new(config.id, sink.clone()))
-        .with(diagnostics)
+        .with_max_level(tracing::Level::WARN)
         .init();
+    let log = MachineLog::new(config.id, sink.clone());
 
     // A log that cannot be written ends the machine at once, whatever phase it is in: a model
     // whose log is incomplete is worthless. Its tasks end with the process.
     let result = tokio::select! {
         biased;
         failure = sink.failed() => return Err(failure.into()),
-        result = run_logged(&config, restored, stdin, &out, &sink) => result,
+        result = run_logged(&config, restored, stdin, &out, &sink, &log) => result,
     };
     if let Some(failure) = sink.failure() {
         return Err(failure.into());
     }
     if let Err(e) = &result {
-        emit(&Event::Warning {
+        log.write(Event::Warning {
             message: format!("machine failed: {e:#}"),
         });
     }
@@ -151,6 +146,7 @@ async fn run_logged(
     stdin: BufReader<tokio::io::Stdin>,
     out: &mpsc::UnboundedSender<FromMachine>,
     sink: &LogSink,
+    log: &MachineLog,
 ) -> anyhow::Result<StopReport> {
     use anyhow::Context;
     let me = Identity {
@@ -159,31 +155,35 @@ async fn run_logged(
         secret: config.secret,
     };
     let listener = listen(config, out).await?;
-    let mut control = ControlChannel::follow(me, stdin, out);
+    let mut control = ControlChannel::follow(me, stdin, out, log.clone());
     let Accepting {
         inbox,
         mut connected,
         readers,
         cancel: accepting,
-    } = Accepting::spawn(listener, me, &control.stop);
+    } = Accepting::spawn(listener, me, &control.stop, log.clone());
     let mesh = mesh(config, me, &mut control, &mut connected, out).await?;
     let start_at = start(&mut control).await?;
 
     let status = Arc::new(LiveStatus::default());
     let reporter = Reporter::spawn(status.clone(), out.clone(), sink.clone());
-    let tick_loop = TickLoop {
+    let who = MachineSpec {
         id: config.id,
-        peers: mesh.peers,
+        machines: config.machines,
+        rate: config.rate,
+        period_ns: config.interval_ns,
         die: config.die,
-        rng: machine_rng(config.seed, config.id, config.incarnation),
+        seed: config.seed,
+        incarnation: config.incarnation,
+    };
+    let tick_loop = TickLoop {
+        machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick),
         period: Duration::from_nanos(config.interval_ns),
         timer: Timer::precise().context("failed to create the tick timer")?,
         inbox,
         outboxes: mesh.outboxes,
         status,
-        clock: restored.clock,
-        vclock: VectorClock::restored(config.id, config.machines, &restored.vc),
-        last_tick: restored.last_tick,
+        log: log.clone(),
     };
     let outcome = tick(config, tick_loop, start_at, &control.stop).await;
 
@@ -193,6 +193,7 @@ async fn run_logged(
         writers: mesh.writers,
         readers,
         reporter,
+        log: log.clone(),
     };
     Ok(shutdown.run(outcome).await)
 }
@@ -214,7 +215,6 @@ async fn tick(
     start_at: Option<u64>,
     stop: &CancellationToken,
 ) -> TickOutcome {
-    let period = tick_loop.period;
     match start_at {
         Some(at_unix_us) => {
             let start = instant_at(at_unix_us);
@@ -225,7 +225,7 @@ async fn tick(
                 tracing::warn!("the tick timer failed before the start: {e}");
                 tokio::time::sleep_until(start).await;
             }
-            emit(&start_line(config, period));
+            tick_loop.log.write(tick_loop.machine.start_line());
             tick_loop.run(start, stop.clone()).await
         }
         // Stopped before the start: run no tick, but still account for the inbox.
@@ -235,24 +235,13 @@ async fn tick(
             // without this line the log would read as one process that never died, and what
             // died in the old process's inbox would look lost without a reason.
             if config.incarnation > 0 {
-                emit(&start_line(config, period));
+                tick_loop.log.write(tick_loop.machine.start_line());
             }
             stop.cancel();
             tick_loop
                 .run(tokio::time::Instant::now(), stop.clone())
                 .await
         }
-    }
-}
-
-/// The `start` line of this process of the machine.
-fn start_line(config: &MachineConfig, period: Duration) -> Event {
-    Event::Start {
-        format: log_format::FORMAT_VERSION,
-        rate: config.rate,
-        interval_us: period.as_micros() as u64,
-        machines: config.machines,
-        incarnation: config.incarnation,
     }
 }
 

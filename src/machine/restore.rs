@@ -4,8 +4,8 @@
 //! in stable storage) and the tick numbering goes on by schedule slot, the downtime being one
 //! `skipped` line.
 
-use super::clock::LamportClock;
 use crate::log_format::Event;
+use crate::model::clock::LamportClock;
 use crate::runlog::{read_log_lines, RunLogError};
 
 /// What a restarted machine takes over from its previous incarnation's log.

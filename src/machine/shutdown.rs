@@ -19,11 +19,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::link::Setting;
+use super::log_writer::MachineLog;
 use super::status::Reporter;
 use super::tick::TickOutcome;
 use crate::control::StopReport;
 use crate::fault::LinkState;
-use crate::log_format::{emit, Event};
+use crate::log_format::Event;
+use crate::model::machine::stop_line;
 
 /// How long, after it stops ticking, a machine waits for its peers to close their connections.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,6 +41,8 @@ pub struct Shutdown {
     /// The reader tasks, one per accepted connection, which fill the inbox.
     pub readers: TaskTracker,
     pub reporter: Reporter,
+    /// Where the `stop` line and any warning go.
+    pub log: MachineLog,
 }
 
 impl Shutdown {
@@ -50,15 +54,18 @@ impl Shutdown {
             link.send_replace(Setting::now(LinkState::default()));
         }
         self.accepting.cancel();
-        drain(&self.writers, &self.readers).await;
+        drain(&self.writers, &self.readers, &self.log).await;
         let queue = outcome.inbox.len() as u64;
         self.reporter.stop().await;
-        stop_line(&outcome, queue)
+        let (cpu_ms, max_rss_kb) = resource_usage();
+        let report = outcome.machine.report(queue, cpu_ms, max_rss_kb);
+        self.log.write(stop_line(&report));
+        report
     }
 }
 
 /// Close both trackers and wait for their tasks to end, at most [`DRAIN_TIMEOUT`].
-async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
+async fn drain(writers: &TaskTracker, readers: &TaskTracker, log: &MachineLog) {
     writers.close();
     readers.close();
     let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
@@ -67,36 +74,12 @@ async fn drain(writers: &TaskTracker, readers: &TaskTracker) {
     })
     .await;
     if drained.is_err() {
-        emit(&Event::Warning {
+        log.write(Event::Warning {
             message: format!(
                 "peers did not close their connections within {DRAIN_TIMEOUT:?}; counting the queue now"
             ),
         });
     }
-}
-
-/// The machine's final figures, written as its `stop` line.
-fn stop_line(outcome: &TickOutcome, queue: u64) -> StopReport {
-    let (cpu_ms, max_rss_kb) = resource_usage();
-    let report = StopReport {
-        lamport: outcome.clock.value(),
-        queue,
-        ticks: outcome.last_tick,
-        skipped: outcome.skipped,
-        sent: outcome.sent,
-        received: outcome.received,
-        cpu_ms,
-        max_rss_kb,
-    };
-    emit(&Event::Stop {
-        lamport: report.lamport,
-        queue: report.queue,
-        ticks: report.ticks,
-        skipped: report.skipped,
-        cpu_ms,
-        max_rss_kb,
-    });
-    report
 }
 
 /// CPU time (user + system, ms) and peak resident memory (KiB) of this process.
@@ -123,10 +106,10 @@ mod tests {
         assert!(max_rss_kb > 0, "a running process holds some memory");
     }
     use crate::fault::PartitionMode;
-    use crate::machine::clock::{LamportClock, VectorClock};
-    use crate::machine::log_layer::LogSink;
+    use crate::machine::log_writer::LogSink;
     use crate::machine::mesh::Incoming;
     use crate::machine::tick::LiveStatus;
+    use crate::model::{Machine, MachineSpec, Waiting};
     use tokio::sync::mpsc;
 
     struct Harness {
@@ -137,11 +120,12 @@ mod tests {
         _dir: tempfile::TempDir,
     }
 
-    /// A machine that stopped ticking at Lamport 7 with peer 1's link cut.
+    /// A machine that stopped ticking (see [`machine`]) with peer 1's link cut.
     fn harness() -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let sink = LogSink::create(&dir.path().join("machine-0.log")).unwrap();
         let (out, _) = mpsc::unbounded_channel();
+        let log = MachineLog::new(0, sink.clone());
         let reporter = Reporter::spawn(Arc::new(LiveStatus::default()), out, sink);
         let (links, mut rxs): (Vec<_>, Vec<_>) = (0..2)
             .map(|_| watch::channel(Setting::now(LinkState::default())))
@@ -158,20 +142,47 @@ mod tests {
                 writers: TaskTracker::new(),
                 readers: TaskTracker::new(),
                 reporter,
+                log,
             },
             inbox_tx,
             outcome: TickOutcome {
-                clock: LamportClock::restored(7),
-                vclock: VectorClock::new(0, 2),
-                last_tick: 30,
-                skipped: 2,
-                sent: 5,
-                received: 4,
+                machine: machine(),
                 inbox,
             },
             link: rxs.remove(1),
             _dir: dir,
         }
+    }
+
+    /// Machine 0 of 2 that stopped at Lamport 9 after tick 11, having received 4 messages,
+    /// skipped 2 slots and sent 5 messages.
+    fn machine() -> Machine {
+        let who = MachineSpec {
+            id: 0,
+            machines: 2,
+            rate: 10,
+            period_ns: 100_000_000,
+            // Every roll sends to the one peer.
+            die: 1,
+            seed: 1,
+            incarnation: 0,
+        };
+        let mut m = Machine::new(who);
+        let vc = [0, 0];
+        let from_peer = |left| Waiting {
+            from: 1,
+            lamport: 0,
+            vc: &vc,
+            left,
+        };
+        for tick in 1..=4 {
+            m.tick(tick, 0, Some(from_peer(0)));
+        }
+        // Ticks 5 and 6 skipped.
+        for tick in 7..=11 {
+            m.tick(tick, 0, None);
+        }
+        m
     }
 
     fn message() -> Incoming {
@@ -195,7 +206,7 @@ mod tests {
         let cancelled = h.shutdown.accepting.clone();
         let report = h.shutdown.run(h.outcome).await;
         assert_eq!(report.queue, 2);
-        assert_eq!((report.lamport, report.ticks, report.skipped), (7, 30, 2));
+        assert_eq!((report.lamport, report.ticks, report.skipped), (9, 11, 2));
         assert_eq!((report.sent, report.received), (5, 4));
         assert!(
             cancelled.is_cancelled(),

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::log_layer::LogSink;
+use super::log_writer::LogSink;
 use super::tick::LiveStatus;
 use crate::control::FromMachine;
 

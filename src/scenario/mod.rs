@@ -20,7 +20,7 @@ pub mod validate;
 mod tests;
 
 pub use limits::*;
-pub use model::{machine_rng, random_seed, ExitPolicy, RateSpec, Scenario, Tolerance};
+pub use model::{random_seed, ExitPolicy, RateSpec, Scenario, Tolerance};
 pub use raw::{
     Overrides, RawClock, RawEvents, RawNetwork, RawScenario, RawTolerance, ScenarioError,
 };

@@ -1,5 +1,6 @@
 //! The validated scenario: the model a run is made from, with its seed resolved, and what
-//! follows from it (each machine's rate, tick interval and die rolls).
+//! follows from it (each machine's rate and tick interval; the die's rolls are the model's,
+//! `crate::model::dice`).
 
 use std::net::IpAddr;
 
@@ -63,6 +64,10 @@ pub struct Scenario {
     /// How far the timing may stray before a run fails its checks.
     #[serde(default)]
     pub tolerance: Tolerance,
+    /// How the die's rolls are drawn from the seed (`crate::model::dice::SCHEME`); absent in
+    /// manifests written before per-slot dice, when each machine's rolls were one stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dice: Option<String>,
 }
 
 /// How far a run's timing may stray from its schedule and still pass: beyond these a run fails
@@ -120,14 +125,6 @@ pub fn default_stop_grace_s() -> f64 {
 /// peer's inbox on loopback (`cargo bench --bench loopback`: p50 95-99 µs).
 pub fn default_latency_us() -> u64 {
     100
-}
-
-/// The random stream of machine `id`'s die rolls: one ChaCha stream per machine (and per
-/// restart of it), from the run seed.
-pub fn machine_rng(seed: u64, id: u32, incarnation: u32) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream((u64::from(incarnation) << 32) | (u64::from(id) + 1));
-    rng
 }
 
 /// A seed drawn at random, at most [`super::limits::MAX_SEED`], so that jq, pandas and TOML read

@@ -80,6 +80,7 @@ impl Scenario {
             latency_us: network.latency_us,
             jitter_us: network.jitter_us,
             tolerance,
+            dice: Some(crate::model::dice::SCHEME.to_owned()),
         })
     }
 }

@@ -1,5 +1,5 @@
 //! The discrete-event core: one queue of timed events over every machine, run to the end of the
-//! scenario in virtual time. Synchronous and pure but for the [`Sink`] it writes lines to.
+//! scenario in virtual time. Synchronous and pure but for the [`LineSink`] it writes lines to.
 
 use crate::log_format::FaultKind;
 use std::cmp::Reverse;
@@ -7,11 +7,13 @@ use std::collections::BinaryHeap;
 
 use super::machine::{Arrival, Life, SimMachine};
 use super::network::Network;
-use super::Sink;
 use crate::control::StopReport;
 use crate::fault;
 use crate::fault::Action;
-use crate::log_format::{Event, FORMAT_VERSION};
+use crate::model::LineSink;
+
+use crate::model::machine::stop_line;
+use crate::model::MachineSpec;
 use crate::scenario::Scenario;
 
 /// What happens at an instant; at the same virtual time, lower kinds go first.
@@ -63,7 +65,6 @@ pub struct Engine {
     end_ns: u64,
     sends: u64,
     pub(super) arrivals: Vec<Arrival>,
-    vc: Vec<u64>,
     pub(super) faults: Vec<FaultDone>,
 }
 
@@ -74,8 +75,15 @@ impl Engine {
         let machines: Vec<SimMachine> = (0..n)
             .zip(scenario.machine_rates())
             .map(|(id, rate)| {
-                let period_ns = scenario.tick_interval(rate).as_nanos().max(1) as u64;
-                SimMachine::new(id, n, rate, period_ns, scenario.die, scenario.seed)
+                SimMachine::new(MachineSpec {
+                    id,
+                    machines: n,
+                    rate,
+                    period_ns: scenario.tick_interval(rate).as_nanos().max(1) as u64,
+                    die: scenario.die,
+                    seed: scenario.seed,
+                    incarnation: 0,
+                })
             })
             .collect();
         let timeline = fault::timeline(&scenario.faults, scenario.speedup)
@@ -89,7 +97,6 @@ impl Engine {
             end_ns: scenario.real_duration().as_nanos() as u64,
             sends: 0,
             arrivals: Vec::new(),
-            vc: Vec::with_capacity(n as usize),
             faults: Vec::new(),
             machines,
             timeline,
@@ -113,15 +120,14 @@ impl Engine {
     pub fn periods(&self) -> Vec<(u32, u64)> {
         self.machines
             .iter()
-            .map(|m| (m.rate, m.period_ns))
+            .map(|m| (m.model.identity().rate, m.model.identity().period_ns))
             .collect()
     }
 
     /// Run to the end: `start` lines at 0, every event before the end, `stop` lines at the end.
-    pub fn run<S: Sink>(mut self, sink: &mut S) -> SimOutcome {
-        let machines = self.machines.len() as u32;
+    pub fn run<S: LineSink<At = u64>>(mut self, sink: &mut S) -> SimOutcome {
         for m in &self.machines {
-            sink.line(0, m.id, start_line(m, machines));
+            sink.line(0, m.id(), m.model.start_line());
         }
         while let Some(&Reverse(entry)) = self.queue.peek() {
             if entry.at >= self.end_ns {
@@ -150,42 +156,27 @@ impl Engine {
             }
             // Messages still on their way count as queued, as a real machine drains its
             // connections into its inbox before it stops.
-            let queue = m.inbox.len() as u64 + self.net.pending_to(m.id, m.incarnation);
-            let report = StopReport {
-                lamport: m.clock.value(),
-                queue,
-                ticks: m.last_tick,
-                skipped: m.skipped,
-                sent: m.sent,
-                received: m.received,
-                cpu_ms: 0,
-                max_rss_kb: 0,
-            };
-            sink.line(
-                self.end_ns,
-                m.id,
-                Event::Stop {
-                    lamport: report.lamport,
-                    queue: report.queue,
-                    ticks: report.ticks,
-                    skipped: report.skipped,
-                    cpu_ms: 0,
-                    max_rss_kb: 0,
-                },
-            );
+            let (id, incarnation) = (m.id(), m.model.identity().incarnation);
+            let queue = m.inbox.len() as u64 + self.net.pending_to(id, incarnation);
+            let report = m.model.report(queue, 0, 0);
+            sink.line(self.end_ns, id, stop_line(&report));
             reports.push(Some(report));
         }
         SimOutcome {
             end_ns: self.end_ns,
             faults: self.faults,
             reports,
-            restarts: self.machines.iter().map(|m| m.incarnation).collect(),
+            restarts: self
+                .machines
+                .iter()
+                .map(|m| m.model.identity().incarnation)
+                .collect(),
         }
     }
 
     pub(super) fn schedule_tick(&mut self, id: u32, slot: u64) {
         let m = &self.machines[id as usize];
-        let at = slot.saturating_mul(m.period_ns);
+        let at = m.schedule.due_time(slot + 1);
         if at < self.end_ns {
             self.queue.push(Reverse(Entry {
                 at,
@@ -197,19 +188,17 @@ impl Engine {
         }
     }
 
-    fn tick<S: Sink>(&mut self, entry: Entry, sink: &mut S) {
+    fn tick<S: LineSink<At = u64>>(&mut self, entry: Entry, sink: &mut S) {
         let m = &mut self.machines[entry.machine as usize];
         if m.generation != entry.tag || m.life != Life::Running {
             return;
         }
         m.tick(
-            entry.n,
             entry.at,
             &self.reach,
             &mut self.net,
             sink,
             &mut self.arrivals,
-            &mut self.vc,
         );
         self.schedule_arrivals();
         self.schedule_tick(entry.machine, entry.n + 1);
@@ -229,20 +218,10 @@ impl Engine {
     }
 }
 
-/// The `start` line a machine writes when its tick loop starts (or starts again).
-pub(super) fn start_line(m: &SimMachine, machines: u32) -> Event {
-    Event::Start {
-        format: FORMAT_VERSION,
-        rate: m.rate,
-        interval_us: m.period_ns / 1_000,
-        machines,
-        incarnation: m.incarnation,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log_format::Event;
     use crate::scenario::Overrides;
     use crate::sim::Lines;
 

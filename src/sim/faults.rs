@@ -1,14 +1,14 @@
 //! The scenario's faults carried out in the simulation, as the supervisor and the machines
 //! carry them out in a real run: the same `fault` lines, the same manifest records.
 
-use super::engine::{start_line, Engine};
+use super::engine::Engine;
 use super::machine::Life;
-use super::Sink;
 use crate::fault::{Action, MachineChange};
+use crate::model::LineSink;
 
 impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
-    pub(super) fn fault<S: Sink>(&mut self, now: u64, index: usize, sink: &mut S) {
+    pub(super) fn fault<S: LineSink<At = u64>>(&mut self, now: u64, index: usize, sink: &mut S) {
         let action = self.timeline[index].1.clone();
         let (kind, machines, detail) = match action {
             Action::Kill(id) => {
@@ -23,8 +23,8 @@ impl Engine {
                 let change = MachineChange::Killed(id);
                 if let Some(line) = change.line() {
                     for other in &self.machines {
-                        if other.id != id && other.life != Life::Dead {
-                            sink.line(now, other.id, line.clone());
+                        if other.id() != id && other.life != Life::Dead {
+                            sink.line(now, other.id(), line.clone());
                         }
                     }
                 }
@@ -37,10 +37,9 @@ impl Engine {
                     return;
                 }
                 m.restart();
-                let (incarnation, slot) = (m.incarnation, m.next_slot(now));
+                let (incarnation, slot) = (m.model.identity().incarnation, m.next_slot(now));
                 self.reach[id as usize] = Some(incarnation);
-                let line = start_line(m, count);
-                sink.line(now, id, line);
+                sink.line(now, id, m.model.start_line());
                 self.schedule_tick(id, slot);
                 // A new process sends on normal links: a delay or partition in force on its
                 // sending side does not carry over (what the old one held is let go).

@@ -1,10 +1,10 @@
 //! `logiclock run --engine sim`: the ideal-time twin of a scenario, a deterministic
 //! discrete-event simulation in virtual time, in one process.
 //!
-//! The twin uses the real machines' rules and random streams: rates drawn from the seed by
-//! [`Scenario::machine_rates`], each machine's die stream from `scenario::machine_rng(seed, id,
-//! incarnation)`, the tick decision of `machine/step.rs` (receive if a message waits, else roll),
-//! and the clocks of `machine/clock.rs`. Machine `i` with period `p` (the real loop's tick
+//! The twin drives the real machines' model ([`crate::model`]): rates drawn from the seed by
+//! [`Scenario::machine_rates`], each machine's roll per slot from its dice
+//! ([`crate::model::dice`]), the tick decision (receive if a message waits, else roll), the
+//! clocks, the schedule, and the start and stop lines. Machine `i` with period `p` (the real loop's tick
 //! interval at the scenario's speedup) ticks at virtual times `0, p, 2p, ...`; the tick at `k p`
 //! is tick number `k + 1`, as in the real loop, and the run ends at the scenario's real duration
 //! (a tick due exactly at the end does not run).
@@ -26,14 +26,14 @@
 //!
 //! **Faults.** kill (the machine stops; what waits in its inbox or is on its way to it is lost;
 //! messages sent to it while it is dead are `dropped` with reason "peer gone"), restart (clocks
-//! and tick numbering kept, a new die stream for incarnation 1, an empty inbox, a `start` line,
+//! and tick numbering kept, the same rolls per slot as if it had never died, an empty inbox, a `start` line,
 //! then one `skipped` line for the downtime at its first tick), pause (no ticks, the inbox fills,
 //! missed slots are skipped), delay (added to the link's latency, with its own jitter), and
 //! partition (hold: delivered in order when it heals; drop: each message `dropped`).
 //!
 //! - [`engine`]: the event queue and its dispatch (pure, synchronous);
 //! - `faults`: kill, restart, pause, resume and link changes, as a real run carries them out;
-//! - [`machine`]: one machine's state and tick;
+//! - [`machine`]: the model machine ([`crate::model::Machine`]) wired to the event queue and network;
 //! - [`network`]: latency, jitter and link faults;
 //! - [`run`](mod@run): the run end to end: directory, simulation, manifest (through
 //!   [`crate::run`], shared with the real engine);
@@ -50,25 +50,7 @@ pub use engine::{Engine, SimOutcome};
 pub use run::run;
 pub use write::EPOCH;
 
-use crate::log_format::Event;
+pub use crate::model::Lines;
 
 #[cfg(doc)]
 use crate::scenario::Scenario;
-
-/// Where the simulation's log lines go.
-pub trait Sink {
-    /// Record `event` of `machine` at virtual time `at` (nanoseconds from the start), and hand
-    /// the event back so its vectors can be reused.
-    fn line(&mut self, at: u64, machine: u32, event: Event) -> Event;
-}
-
-/// A sink that keeps every line in memory, for tests and tools.
-#[derive(Debug, Default)]
-pub struct Lines(pub Vec<(u64, u32, Event)>);
-
-impl Sink for Lines {
-    fn line(&mut self, at: u64, machine: u32, event: Event) -> Event {
-        self.0.push((at, machine, event.clone()));
-        event
-    }
-}

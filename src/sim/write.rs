@@ -6,8 +6,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::Sink;
 use crate::log_format::{self, Event, LogLine};
+use crate::model::LineSink;
 use crate::run::RunError;
 
 /// Unix time (seconds) of virtual time 0: 2026-01-01T00:00:00Z.
@@ -92,7 +92,9 @@ impl FileSink {
     }
 }
 
-impl Sink for FileSink {
+impl LineSink for FileSink {
+    type At = u64;
+
     fn line(&mut self, at: u64, machine: u32, event: Event) -> Event {
         self.stamper.write(at, &mut self.timestamp);
         let line = LogLine {

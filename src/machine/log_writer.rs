@@ -1,8 +1,9 @@
-//! The machine log writer: a tracing layer that turns model events into JSON lines in a file.
+//! The machine log writer: the model's events as JSON lines in the machine's file, through
+//! [`LineSink`].
 //!
 //! Each line is handed to the operating system with one `write(2)` as the event happens, before
-//! the tick loop goes on. So a line cannot be dropped (unlike `tracing-appender`'s lossy
-//! non-blocking writer), and a machine killed with SIGKILL leaves a log that holds every event
+//! the tick loop goes on (and before a send's messages are queued). So a line cannot be dropped
+//! (unlike `tracing-appender`'s lossy non-blocking writer), and a machine killed with SIGKILL leaves a log that holds every event
 //! up to its death: a send is in the sender's log before its message can reach the wire.
 
 use std::fs::File;
@@ -12,9 +13,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use tokio_util::sync::CancellationToken;
-use tracing_subscriber::layer::{Context, Layer};
 
-use crate::log_format::{take_emitted, LogLine, TARGET};
+use crate::log_format::{Event, LogLine};
+use crate::model::LineSink;
 
 /// Test-only: a machine's log "fills the disk" once it would grow beyond this many bytes (the
 /// line that crosses it is written in part, then fails with `ENOSPC`, as on a real full disk).
@@ -55,7 +56,7 @@ struct Open {
     limit: Option<u64>,
 }
 
-/// The log file of one machine, shared by the layer and whoever flushes it.
+/// The log file of one machine, shared by every task that writes lines and whoever flushes it.
 ///
 /// A write that fails (a full disk) is cut back to the last whole line, and the sink takes no
 /// more lines: a log never ends mid-line, and [`LogSink::failed`] tells the machine to stop.
@@ -152,30 +153,20 @@ impl LogSink {
     }
 }
 
-/// A tracing layer writing [`crate::log_format::emit`]ted events of one machine.
-#[derive(Debug)]
-pub struct ModelLogLayer {
-    machine: u32,
-    sink: LogSink,
-}
+/// Lines are stamped with the wall clock when they are written.
+impl LineSink for LogSink {
+    type At = SystemTime;
 
-impl ModelLogLayer {
-    pub fn new(machine: u32, sink: LogSink) -> ModelLogLayer {
-        ModelLogLayer { machine, sink }
+    fn line(&mut self, at: SystemTime, machine: u32, event: Event) -> Event {
+        self.write_event(at, machine, event)
     }
 }
 
-impl<S: tracing::Subscriber> Layer<S> for ModelLogLayer {
-    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
-        if event.metadata().target() != TARGET {
-            return;
-        }
-        let Some(event) = take_emitted() else {
-            return;
-        };
+impl LogSink {
+    fn write_event(&self, at: SystemTime, machine: u32, event: Event) -> Event {
         let line = LogLine {
-            timestamp: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
-            machine: self.machine,
+            timestamp: humantime::format_rfc3339_micros(at).to_string(),
+            machine,
             event,
         };
         let mut bytes = Vec::with_capacity(192);
@@ -183,15 +174,41 @@ impl<S: tracing::Subscriber> Layer<S> for ModelLogLayer {
         serde_json::to_writer(&mut bytes, &line).expect("a log line serializes");
         bytes.push(b'\n');
         // The whole line, newline included, in one write(2) (or none, see `write_line`).
-        self.sink.write_line(&bytes);
+        self.write_line(&bytes);
+        line.event
+    }
+}
+
+/// One machine's log as its tasks write to it: its id and its sink, cheap to clone into every
+/// task that has something to log.
+#[derive(Debug, Clone)]
+pub struct MachineLog {
+    machine: u32,
+    sink: LogSink,
+}
+
+impl MachineLog {
+    /// Machine `machine`'s lines, written to `sink`.
+    pub fn new(machine: u32, sink: LogSink) -> MachineLog {
+        MachineLog { machine, sink }
+    }
+
+    /// Write `event` now, as one line.
+    pub fn write(&self, event: Event) {
+        self.write_back(event);
+    }
+
+    /// Write `event` now, as one line, and hand it back.
+    pub fn write_back(&self, event: Event) -> Event {
+        self.sink
+            .write_event(SystemTime::now(), self.machine, event)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log_format::{emit, Event, LogLine};
-    use tracing_subscriber::prelude::*;
+    use crate::log_format::LogLine;
 
     #[test]
     fn appending_drops_a_line_cut_short() {
@@ -244,26 +261,24 @@ mod tests {
     }
 
     #[test]
-    fn emitted_events_become_json_lines_with_timestamp_and_machine() {
+    fn written_events_become_json_lines_with_timestamp_and_machine() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("machine-4.log");
         let sink = LogSink::create(&path).unwrap();
-        let subscriber = tracing_subscriber::registry().with(ModelLogLayer::new(4, sink.clone()));
-        tracing::subscriber::with_default(subscriber, || {
-            emit(&Event::Internal {
-                tick: 1,
-                lamport: 1,
-                vc: vec![0, 0, 0, 0, 1],
-                late_us: 5,
-            });
-            tracing::info!("a diagnostic that does not belong in the model log");
-            emit(&Event::Send {
-                tick: 2,
-                lamport: 2,
-                to: vec![0, 3],
-                vc: vec![0, 0, 0, 0, 2],
-                late_us: 0,
-            });
+        let log = MachineLog::new(4, sink.clone());
+        log.write(Event::Internal {
+            tick: 1,
+            lamport: 1,
+            vc: vec![0, 0, 0, 0, 1],
+            late_us: 5,
+        });
+        tracing::warn!("a diagnostic that does not belong in the model log");
+        log.write(Event::Send {
+            tick: 2,
+            lamport: 2,
+            to: vec![0, 3],
+            vc: vec![0, 0, 0, 0, 2],
+            late_us: 0,
         });
         sink.flush().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -357,13 +372,13 @@ mod tests {
     }
 
     #[test]
-    fn every_event_the_writer_emits_is_read_back_equal() {
+    fn every_event_the_writer_writes_is_read_back_equal() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("machine-1.log");
         let sink = LogSink::create(&path).unwrap();
-        let subscriber = tracing_subscriber::registry().with(ModelLogLayer::new(1, sink.clone()));
+        let log = MachineLog::new(1, sink.clone());
         let events = every_event();
-        tracing::subscriber::with_default(subscriber, || events.iter().for_each(emit));
+        events.iter().cloned().for_each(|e| log.write(e));
         sink.flush().unwrap();
         let (lines, cut) = crate::runlog::read_log_lines(&path, 1).unwrap();
         assert_eq!(cut, None);
