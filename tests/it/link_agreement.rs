@@ -18,7 +18,8 @@ use logiclock::log_format::{DropReason, Event};
 use crate::cmd::Logiclock;
 use crate::util::{self, RunFiles};
 
-/// The scenario; seed [`SEED`] rolls an internal event on both machines' first ticks, so no
+/// The scenario; seed [`SEED`] rolls an internal event on both machines' first ticks (per-slot
+/// dice, `model/dice.rs`), and three messages fall in the drop partition, so no
 /// message races a first tick.
 const SCENARIO: &str = r#"
 machines = 2
@@ -51,7 +52,7 @@ duration_s = 1
 mode = "drop"
 "#;
 
-const SEED: u64 = 18;
+const SEED: u64 = 9;
 
 /// What one run did on the link 0 -> 1.
 #[derive(Debug, PartialEq)]
