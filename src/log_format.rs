@@ -61,8 +61,25 @@ pub struct LogLine {
 }
 
 /// Everything a model machine logs. The variant name, in snake case, is the `event` field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// [`EventKind`] is the variant without its fields (for counting and dispatch by kind); its
+/// names are generated with the same rule as serde's tag, and a test holds them equal.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants,
+)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[strum_discriminants(
+    name(EventKind),
+    derive(
+        Hash,
+        strum::EnumString,
+        strum::IntoStaticStr,
+        strum::EnumCount,
+        strum::EnumIter
+    ),
+    strum(serialize_all = "snake_case")
+)]
 pub enum Event {
     /// The tick loop starts.
     Start {
@@ -189,24 +206,34 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<
     })
 }
 
+impl EventKind {
+    /// The value of the `event` field for this kind.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The kind as an index below [`EventKind::COUNT`], for per-kind arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub use strum::EnumCount;
+
 impl Event {
     /// The value of the `event` field for this variant.
     pub fn name(&self) -> &'static str {
-        match self {
-            Event::Start { .. } => "start",
-            Event::Internal { .. } => "internal",
-            Event::Send { .. } => "send",
-            Event::Recv { .. } => "recv",
-            Event::Skipped { .. } => "skipped",
-            Event::Stop { .. } => "stop",
-            Event::Dropped { .. } => "dropped",
-            Event::Fault { .. } => "fault",
-            Event::PeerConnected { .. } => "peer_connected",
-            Event::PeerGone { .. } => "peer_gone",
-            Event::Refused { .. } => "refused",
-            Event::Warning { .. } => "warning",
-            Event::Unknown => "unknown",
-        }
+        self.into()
+    }
+
+    /// The variant, without its fields.
+    pub fn kind(&self) -> EventKind {
+        self.into()
+    }
+
+    /// Whether the event ticks the clocks (internal, send, recv).
+    pub fn is_clock_event(&self) -> bool {
+        self.tick().is_some()
     }
 
     /// The vector clock after this event, for the tick events that carry one.

@@ -12,7 +12,8 @@
 
 use super::faults::FaultPlan;
 use super::summary::{Check, Offence, Verdict};
-use crate::runlog::{Ev, Record};
+use crate::log_format::Event;
+use crate::runlog::Line;
 use crate::scenario::Tolerance;
 
 /// Offences listed per check (all are counted).
@@ -195,26 +196,26 @@ impl Checks {
     }
 
     /// Check the clock and tick rules on one record of machine `machine`.
-    pub fn observe(&mut self, machine: usize, rec: &Record) {
+    pub fn observe(&mut self, machine: usize, rec: &Line) {
         let state = self.state[machine];
         let line = Some(rec.line);
         let (tick, lamport, expected) = match rec.event {
-            Ev::Internal { tick, lamport } => (tick, lamport, state.clock + 1),
-            Ev::Send { tick, lamport, .. } => (tick, lamport, state.clock + 1),
-            Ev::Recv {
+            Event::Internal { tick, lamport, .. } => (tick, lamport, state.clock + 1),
+            Event::Send { tick, lamport, .. } => (tick, lamport, state.clock + 1),
+            Event::Recv {
                 tick,
                 lamport,
                 msg_clock,
                 ..
             } => (tick, lamport, state.clock.max(msg_clock) + 1),
-            Ev::Skipped { first, count } => {
+            Event::Skipped { first, count } => {
                 let message = || {
                     format!(
                         "{count} tick(s) skipped from tick {first} (after tick {})",
                         state.last_tick
                     )
                 };
-                if self.faults.skip_expected(machine, rec.ts) {
+                if self.faults.skip_expected(machine, rec.timestamp) {
                     self.expect(CheckId::Skipped, machine, line, || {
                         message() + ": the machine was paused or dead (fault)"
                     });
@@ -229,7 +230,7 @@ impl Checks {
                 self.state[machine].last_tick = first.saturating_add(count.saturating_sub(1));
                 return;
             }
-            Ev::Stop { lamport, .. } => {
+            Event::Stop { lamport, .. } => {
                 if lamport != state.clock {
                     self.offend(CheckId::Lamport, machine, line, || {
                         format!(
@@ -240,11 +241,18 @@ impl Checks {
                 }
                 return;
             }
-            Ev::Start { .. } | Ev::Dropped { .. } | Ev::Other => return,
+            Event::Start { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => return,
         };
         if lamport != expected {
             self.offend(CheckId::Lamport, machine, line, || match rec.event {
-                Ev::Recv { msg_clock, .. } => format!(
+                Event::Recv { msg_clock, .. } => format!(
                     "recv: clock {lamport}, expected max({}, {msg_clock}) + 1 = {expected}",
                     state.clock
                 ),

@@ -1,8 +1,9 @@
 //! What happened to the machines besides their clock events, read from the log lines a diagram
 //! marks: deaths and restarts, pause/delay/partition spans, and dropped messages.
 
+use crate::log_format::Event;
 use crate::log_format::FaultKind;
-use crate::timeline::{Kind, Timeline};
+use crate::timeline::Timeline;
 
 /// The marks of a run, times in seconds since the run start.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -25,13 +26,6 @@ pub struct Span {
     pub from_s: f64,
     pub to_s: f64,
     pub detail: String,
-}
-
-/// The value of `key="..."` in an event's detail text.
-fn field<'a>(detail: &'a str, key: &str) -> Option<&'a str> {
-    let start = detail.find(&format!("{key}=\""))? + key.len() + 2;
-    let rest = &detail[start..];
-    Some(&rest[..rest.find('"')?])
 }
 
 /// When the supervisor paused `machine` and resumed it, seconds since the run start, for the
@@ -59,47 +53,44 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
     // Open spans: (machine, kind, peer) -> start.
     let mut open: Vec<(u32, String, Option<u32>, f64, String)> = Vec::new();
     for e in &timeline.events {
-        let t = timeline.seconds(e.ts_us);
+        let t = timeline.seconds(e.timestamp);
         let Some(slot) = timeline.machine_index(e.machine) else {
             continue;
         };
-        let Kind::Other(other) = &e.kind else {
-            last_clock[slot] = t;
-            continue;
-        };
-        match other.name.as_str() {
-            "start" => {
+        match &e.event {
+            Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. } => {
+                last_clock[slot] = t;
+            }
+            Event::Start { .. } => {
                 if started[slot] {
                     marks.restarts.push((e.machine, t));
                 }
                 started[slot] = true;
             }
-            "dropped" => {
-                if let Some(to) = other.peer {
+            Event::Dropped { to, .. } => {
+                for &to in to {
                     marks.drops.push((e.machine, to, t));
                 }
             }
-            "fault" => {
-                let kind = field(&other.detail, "kind").unwrap_or("");
-                let text = field(&other.detail, "detail").unwrap_or("").to_string();
+            Event::Fault { kind, peer, detail } => {
+                let text = detail.clone();
                 match kind {
-                    "kill" | "died" => {
-                        if let Some(victim) = other.peer.or(Some(e.machine)) {
-                            // Every survivor logs the kill: mark it once.
-                            if !marks
-                                .deaths
-                                .iter()
-                                .any(|&(m, at)| m == victim && (at - t).abs() < 0.5)
-                            {
-                                marks.deaths.push((victim, t));
-                            }
+                    FaultKind::Kill | FaultKind::Died => {
+                        let victim = peer.unwrap_or(e.machine);
+                        // Every survivor logs the kill: mark it once.
+                        if !marks
+                            .deaths
+                            .iter()
+                            .any(|&(m, at)| m == victim && (at - t).abs() < 0.5)
+                        {
+                            marks.deaths.push((victim, t));
                         }
                     }
                     // The paused machine logs its pause when it resumes: the span is the
                     // supervisor's, when the manifest has it (the machine may tick once
                     // before it logs the pause), else from its last tick before the line.
-                    "pause" => {
-                        let (from_s, to_s) = pause_span(timeline, e.machine, e.ts_us)
+                    FaultKind::Pause => {
+                        let (from_s, to_s) = pause_span(timeline, e.machine, e.timestamp)
                             .unwrap_or((last_clock[slot], t));
                         marks.spans.push(Span {
                             machine: e.machine,
@@ -109,12 +100,12 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                             detail: text,
                         });
                     }
-                    "delay" | "partition" if text.contains("begins") => {
-                        open.push((e.machine, kind.to_string(), other.peer, t, text));
+                    FaultKind::Delay | FaultKind::Partition if text.contains("begins") => {
+                        open.push((e.machine, kind.to_string(), *peer, t, text));
                     }
-                    "delay" | "partition" => {
+                    FaultKind::Delay | FaultKind::Partition => {
                         if let Some(k) = open.iter().position(|(m, k, p, _, _)| {
-                            *m == e.machine && k == kind && *p == other.peer
+                            *m == e.machine && *k == kind.as_str() && p == peer
                         }) {
                             let (machine, kind, _, from_s, detail) = open.remove(k);
                             marks.spans.push(Span {
@@ -126,10 +117,16 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                             });
                         }
                     }
-                    _ => {}
+                    FaultKind::Resume | FaultKind::Restart => {}
                 }
             }
-            _ => {}
+            Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => {}
         }
     }
     for (machine, kind, _, from_s, detail) in open {
@@ -142,17 +139,4 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
         });
     }
     marks
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_are_read_from_the_detail_text() {
-        let detail = r#"kind="kill" detail="machine 1 killed (SIGKILL)""#;
-        assert_eq!(field(detail, "kind"), Some("kill"));
-        assert_eq!(field(detail, "detail"), Some("machine 1 killed (SIGKILL)"));
-        assert_eq!(field(detail, "reason"), None);
-    }
 }

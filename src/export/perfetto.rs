@@ -11,7 +11,11 @@
 
 use std::io::Write;
 
-use crate::timeline::{Event, Kind, Message, Timeline};
+use crate::log_format::Event;
+use crate::runlog::Line;
+use crate::timeline::{Message, Timeline};
+
+use super::detail::detail;
 
 /// The trace thread of every machine's clock events.
 const TID: u32 = 1;
@@ -60,11 +64,15 @@ pub fn write(
     write_tracks(&mut records, timeline)?;
     let mut args = String::with_capacity(128);
     for (i, e) in timeline.events.iter().enumerate() {
-        let ts = (e.ts_us - timeline.origin_us) as f64;
-        if let Kind::Other(other) = &e.kind {
-            // `peer_connected` and `peer_gone` are left out of the trace.
-            if !other.name.starts_with("peer_") {
-                write_instant(&mut records, e.machine, ts, &other.name, &other.detail)?;
+        let ts = (e.timestamp - timeline.origin_us) as f64;
+        if !e.event.is_clock_event() {
+            // Peer connections are left out of the trace.
+            if !matches!(
+                e.event,
+                Event::PeerConnected { .. } | Event::PeerGone { .. }
+            ) {
+                let name = e.event.name();
+                write_instant(&mut records, e.machine, ts, name, &detail(&e.event))?;
             }
             continue;
         }
@@ -99,7 +107,7 @@ impl<W: Write> Records<'_, W> {
 
 /// One clock event's slice: when it starts and lasts (µs) and the flow it receives (0: none).
 struct Slice<'a> {
-    event: &'a Event,
+    event: &'a Line,
     ts: f64,
     dur: f64,
     flow_in: u64,
@@ -118,7 +126,7 @@ fn flows(timeline: &Timeline, messages: &[Message]) -> (Vec<u64>, Vec<Vec<Flow>>
             send_flows[s].push(Flow {
                 to: m.to,
                 id,
-                recv_us: events[r].ts_us - timeline.origin_us,
+                recv_us: events[r].timestamp - timeline.origin_us,
             });
         }
     }
@@ -181,7 +189,7 @@ fn write_slice(
     write!(
         out,
         r#"{{"ph":"X","cat":"tick","name":"{}","pid":{},"tid":{TID},"ts":{ts:.0},"dur":{dur:.3},"args":{{{args}}}"#,
-        e.name(),
+        e.event.name(),
         pid(e.machine)
     )?;
     if flow_in != 0 {
@@ -197,7 +205,7 @@ fn write_children(
     flows: &mut [Flow],
 ) -> std::io::Result<()> {
     let p = pid(slice.event.machine);
-    let lamport = slice.event.lamport.unwrap_or(0);
+    let lamport = slice.event.event.lamport().unwrap_or(0);
     for (flow, child) in child_slices(slice.ts, slice.dur, flows) {
         write!(
             records.next()?,
@@ -218,9 +226,9 @@ fn write_counters(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> s
     write!(
         records.next()?,
         r#"{{"ph":"C","name":"{COUNTER_LAMPORT}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_LAMPORT_KEY}":{}}}}}"#,
-        e.lamport.unwrap_or(0)
+        e.event.lamport().unwrap_or(0)
     )?;
-    if let Kind::Recv { queue, .. } = e.kind {
+    if let Event::Recv { queue, .. } = e.event {
         write!(
             records.next()?,
             r#"{{"ph":"C","name":"{COUNTER_QUEUE}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_QUEUE_KEY}":{queue}}}}}"#
@@ -281,44 +289,46 @@ fn slice_widths(timeline: &Timeline) -> Vec<f64> {
     let mut widths = vec![0.0; timeline.events.len()];
     let mut next: Vec<Option<i64>> = vec![None; 64];
     for (i, e) in timeline.events.iter().enumerate().rev() {
-        if !e.is_clock_event() {
+        if !e.event.is_clock_event() {
             continue;
         }
         let half = timeline
             .machine_index(e.machine)
             .map_or(1_000.0, |m| timeline.machines[m].interval_us / 2.0);
         let slot = &mut next[e.machine as usize % 64];
-        let gap = slot.map_or(f64::INFINITY, |n| (n - e.ts_us) as f64 * 0.9);
+        let gap = slot.map_or(f64::INFINITY, |n| (n - e.timestamp) as f64 * 0.9);
         widths[i] = half.min(gap).max(0.5);
-        *slot = Some(e.ts_us);
+        *slot = Some(e.timestamp);
     }
     widths
 }
 
 /// The slice's arguments: clocks, tick and the message fields.
-fn slice_args(out: &mut String, e: &Event) {
+fn slice_args(out: &mut String, e: &Line) {
     use std::fmt::Write as _;
     let _ = write!(
         out,
         r#""lamport":{},"tick":{}"#,
-        e.lamport.unwrap_or(0),
-        e.tick.unwrap_or(0)
+        e.event.lamport().unwrap_or(0),
+        e.event.tick().unwrap_or(0)
     );
-    if !e.vc.is_empty() {
+    let vc = e.event.vc().unwrap_or_default();
+    if !vc.is_empty() {
         out.push_str(r#","vc":""#);
-        push_list(out, e.vc.iter());
+        push_list(out, vc.iter());
         out.push('"');
     }
-    match e.kind {
-        Kind::Send { to } => {
+    match e.event {
+        Event::Send { ref to, .. } => {
             out.push_str(r#","to":""#);
             push_list(out, to.iter());
             out.push('"');
         }
-        Kind::Recv {
+        Event::Recv {
             from,
             msg_clock,
             queue,
+            ..
         } => {
             let _ = write!(
                 out,

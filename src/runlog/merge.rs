@@ -1,4 +1,4 @@
-//! The one time-ordered merge of a run's logs: one reader thread per machine log, records handed
+//! The one time-ordered merge of a run's logs: one reader thread per machine log, lines handed
 //! over in batches and merged earliest timestamp first (ties: the machine listed first in the
 //! manifest), each log's lines kept in file order.
 
@@ -6,10 +6,10 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use super::dir::RunDir;
 use super::error::{RunLogError, Warning};
-use super::line::{Parsed, Record};
+use super::line::Line;
 use super::read::read_log;
 
-/// Records handed from a reader thread to the merge at a time.
+/// Lines handed from a reader thread to the merge at a time.
 pub const BATCH: usize = 8_192;
 
 /// Batches a reader may run ahead of the merge.
@@ -20,26 +20,19 @@ pub trait Timed {
     fn ts(&self) -> i64;
 }
 
-impl Timed for Record {
+impl Timed for Line {
     fn ts(&self) -> i64 {
-        self.ts
+        self.timestamp
     }
 }
 
 type Batches<T> = Receiver<Result<Vec<T>, RunLogError>>;
 
-/// Read every log of `run`, turn each line into a `T` with `convert` (on the reader threads),
-/// and hand them to `sink` with the manifest index of their machine, in time order. Returns the
-/// warnings of the logs, in manifest order.
-pub fn merge_run<T, C, S>(
-    run: &RunDir,
-    convert: &C,
-    mut sink: S,
-) -> Result<Vec<Warning>, RunLogError>
+/// Read every log of `run` (on one thread per log) and hand its lines to `sink` with the manifest
+/// index of their machine, in time order. Returns the warnings of the logs, in manifest order.
+pub fn merge_run<S>(run: &RunDir, mut sink: S) -> Result<Vec<Warning>, RunLogError>
 where
-    T: Timed + Send,
-    C: Fn(u64, Parsed<'_>) -> T + Sync,
-    S: FnMut(usize, T) -> Result<(), RunLogError>,
+    S: FnMut(usize, Line) -> Result<(), RunLogError>,
 {
     std::thread::scope(|scope| {
         let mut readers = Vec::with_capacity(run.logs.len());
@@ -47,7 +40,7 @@ where
         for (path, machine) in run.logs.iter().zip(&run.manifest.machines) {
             let (tx, rx) = sync_channel(AHEAD);
             let id = machine.id;
-            readers.push(scope.spawn(move || stream(path, id, convert, tx)));
+            readers.push(scope.spawn(move || stream(path, id, tx)));
             inputs.push(rx);
         }
         // `merge` owns the receivers: on an early error they are dropped and the readers stop.
@@ -59,19 +52,15 @@ where
     })
 }
 
-/// Read one log and send its records in batches; an error is sent too and ends the log.
-fn stream<T, C>(
+/// Read one log and send its lines in batches; an error is sent too and ends the log.
+fn stream(
     path: &std::path::Path,
     machine: u32,
-    convert: &C,
-    out: SyncSender<Result<Vec<T>, RunLogError>>,
-) -> Option<Warning>
-where
-    C: Fn(u64, Parsed<'_>) -> T,
-{
+    out: SyncSender<Result<Vec<Line>, RunLogError>>,
+) -> Option<Warning> {
     let mut batch = Vec::with_capacity(BATCH);
-    let result = read_log(path, machine, |line, parsed| {
-        batch.push(convert(line, parsed));
+    let result = read_log(path, machine, |line| {
+        batch.push(line);
         if batch.len() == BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
             return out.send(Ok(full)).is_ok();
