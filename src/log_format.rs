@@ -14,15 +14,20 @@
 //! - 4: `count` on `refused` lines (a flood of strangers is logged as a few lines and a periodic
 //!   summary); a `refused` line without it (formats 1 to 3) stands for one connection.
 //!
-//! The readers accept formats 1 to 4: a `dropped` line's `to` may be an integer or an array of one.
+//! - 5: `phase` on `fault` lines ([`FaultPhase`]: `begin`, `end`, `instant`), so that whether a
+//!   delay or partition begins or ends is a field, not the prose of `detail`. Lines of formats 1
+//!   to 4 read with the phase the reader infers from their kind and prose (see
+//!   [`crate::runlog::compat`]).
+//!
+//! The readers accept formats 1 to 5: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
 mod kinds;
-pub use kinds::{DropReason, FaultKind};
+pub use kinds::{DropReason, FaultKind, FaultPhase};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -159,9 +164,12 @@ pub enum Event {
         reason: DropReason,
     },
     /// A fault concerning this machine: `kill` (of `peer`, on purpose), `died` (`peer` died
-    /// unplanned), `pause`, `delay`, `partition`; `detail` says what and for how long.
+    /// unplanned), `pause`, `delay`, `partition`; `phase` says whether it begins or ends, and
+    /// `detail` says what and for how long, for people.
     Fault {
         kind: FaultKind,
+        /// Where the fault stands (format 5; inferred for older lines by the reader).
+        phase: FaultPhase,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         peer: Option<u32>,
         detail: String,
@@ -357,6 +365,11 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{kind}\""));
             assert_eq!(kind.as_str().parse::<FaultKind>(), Ok(kind));
+        }
+        for phase in FaultPhase::ALL {
+            let json = serde_json::to_string(&phase).unwrap();
+            assert_eq!(json, format!("\"{phase}\""));
+            assert_eq!(phase.as_str().parse::<FaultPhase>(), Ok(phase));
         }
         for reason in DropReason::ALL {
             assert_eq!(

@@ -6,6 +6,7 @@ use crate::log_format::FaultKind;
 use crate::manifest::Manifest;
 
 use super::summary::FaultSummary;
+use crate::runlog::compat::phase_from_prose;
 use crate::runlog::timestamp::parse_micros;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
@@ -73,6 +74,10 @@ impl FaultPlan {
             records.push(FaultSummary {
                 at_s: (at - t0) as f64 / 1e6,
                 kind: record.kind,
+                // Set by the writer, or by the run log reader for an older manifest.
+                phase: record
+                    .phase
+                    .unwrap_or_else(|| phase_from_prose(record.kind, &record.detail)),
                 machines: record.machines.clone(),
                 detail: record.detail.clone(),
             });
@@ -177,6 +182,7 @@ mod tests {
                 .map(|&(at, kind, id)| FaultRecord {
                     at: at.into(),
                     kind: kind.parse().unwrap(),
+                    phase: None,
                     machines: vec![id],
                     detail: format!("{kind} {id}"),
                 })

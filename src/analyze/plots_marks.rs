@@ -4,7 +4,7 @@
 use plotters::style::{RGBColor, BLACK};
 
 use super::summary::FaultSummary;
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 
 /// A fault drawn on a time plot: a span (`to` set) or an instant, in seconds since the start.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,13 +33,13 @@ pub fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mar
                 format!("pause m{}", ids.join(",")),
             ),
             FaultKind::Delay => (
-                f.detail.ends_with("begins"),
+                f.phase == FaultPhase::Begin,
                 FaultKind::Delay,
                 RGBColor(230, 140, 0),
                 format!("delay m{}", ids.join(">m")),
             ),
             FaultKind::Partition => (
-                f.detail.ends_with("begins"),
+                f.phase == FaultPhase::Begin,
                 FaultKind::Partition,
                 RGBColor(214, 39, 40),
                 format!("partition m{}", ids.join("|m")),
@@ -86,10 +86,13 @@ pub fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mar
 mod tests {
     use super::*;
 
+    /// A record in the words of the writers (its phase as they set it for that prose).
     fn f(at_s: f64, kind: &str, machines: &[u32], detail: &str) -> FaultSummary {
+        let kind = kind.parse().unwrap();
         FaultSummary {
             at_s,
-            kind: kind.parse().unwrap(),
+            kind,
+            phase: crate::runlog::compat::phase_from_prose(kind, detail),
             machines: machines.to_vec(),
             detail: detail.into(),
         }

@@ -2,7 +2,7 @@
 //! marks: deaths and restarts, pause/delay/partition spans, and dropped messages.
 
 use crate::log_format::Event;
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 use crate::timeline::Timeline;
 
 /// The marks of a run, times in seconds since the run start.
@@ -72,7 +72,12 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                     marks.drops.push((e.machine, to, t));
                 }
             }
-            Event::Fault { kind, peer, detail } => {
+            Event::Fault {
+                kind,
+                phase,
+                peer,
+                detail,
+            } => {
                 let text = detail.clone();
                 match kind {
                     FaultKind::Kill | FaultKind::Died => {
@@ -100,7 +105,7 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                             detail: text,
                         });
                     }
-                    FaultKind::Delay | FaultKind::Partition if text.contains("begins") => {
+                    FaultKind::Delay | FaultKind::Partition if *phase == FaultPhase::Begin => {
                         open.push((e.machine, kind.to_string(), *peer, t, text));
                     }
                     FaultKind::Delay | FaultKind::Partition => {

@@ -136,12 +136,18 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
             }
             Ok(Some(ToMachine::Fault {
                 kind,
+                phase,
                 peer,
                 detail,
                 link,
             })) => {
                 let dead = matches!(kind, FaultKind::Kill | FaultKind::Died);
-                emit(&Event::Fault { kind, peer, detail });
+                emit(&Event::Fault {
+                    kind,
+                    phase,
+                    peer,
+                    detail,
+                });
                 if let (true, Some(tx)) = (dead, peer.and_then(|p| link_commands.get(p as usize))) {
                     let _ = tx.send(LinkCommand::Gone);
                 }

@@ -45,6 +45,8 @@ pub(super) struct FlatLine<'a> {
     #[serde(borrow)]
     pub(super) reason: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
+    pub(super) phase: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
     pub(super) detail: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
     pub(super) message: Option<std::borrow::Cow<'a, str>>,

@@ -9,6 +9,7 @@
 
 use crate::log_format::{readable, Event, EventKind};
 
+use super::compat;
 use super::flat::FlatLine;
 use super::timestamp::parse_micros;
 
@@ -143,8 +144,14 @@ fn event(f: FlatLine<'_>) -> Result<Event, LineError> {
         EventKind::Fault => {
             let kind = parse_text(&need(f.kind, name, "kind")?, name)?;
             let detail = need(f.detail, name, "detail")?.into_owned();
+            // Formats 1 to 4 said whether a fault begins or ends only in the detail's prose.
+            let phase = match f.phase {
+                Some(phase) => parse_text(&phase, name)?,
+                None => compat::phase_from_prose(kind, &detail),
+            };
             Event::Fault {
                 kind,
+                phase,
                 peer: f.peer,
                 detail,
             }

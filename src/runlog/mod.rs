@@ -4,9 +4,10 @@
 //! a [`Line`] holding the contract's [`crate::log_format::Event`] ([`line`], timestamps in
 //! [`timestamp`]) -> read a log with the rules for what a crash leaves ([`read`], whole logs in
 //! [`lines`]) -> merge the logs in time order ([`merge`]) -> pair sends with receives
-//! ([`pairing`], listed by [`messages`]). [`error`] names the file and line of anything wrong;
+//! ([`pairing`], listed by [`messages`]). What older versions wrote is read in [`compat`]. [`error`] names the file and line of anything wrong;
 //! warnings are values the commands print.
 
+pub mod compat;
 pub mod dir;
 pub mod error;
 mod flat;

@@ -201,9 +201,10 @@ fn manifest_of(scenario: Scenario, periods: &[(u32, u64)], outcome: &SimOutcome)
     let faults = outcome
         .faults
         .iter()
-        .map(|(at, kind, machines, detail)| FaultRecord {
+        .map(|(at, kind, phase, machines, detail)| FaultRecord {
             at: timestamp(*at),
             kind: *kind,
+            phase: Some(*phase),
             machines: machines.clone(),
             detail: detail.clone(),
         })
