@@ -250,7 +250,16 @@ impl Event {
             Event::Internal { vc, .. } | Event::Send { vc, .. } | Event::Recv { vc, .. } => {
                 Some(vc)
             }
-            _ => None,
+            Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => None,
         }
     }
 
@@ -261,18 +270,41 @@ impl Event {
             | Event::Send { lamport, .. }
             | Event::Recv { lamport, .. }
             | Event::Stop { lamport, .. } => Some(*lamport),
-            _ => None,
+            // A dropped line's `lamport` is the message's clock, not the machine's after it.
+            Event::Dropped { .. }
+            | Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => None,
+        }
+    }
+
+    /// The tick number and how late the tick ran (real µs), for the events that happen on a tick.
+    pub fn tick_and_lateness(&self) -> Option<(u64, u64)> {
+        match *self {
+            Event::Internal { tick, late_us, .. }
+            | Event::Send { tick, late_us, .. }
+            | Event::Recv { tick, late_us, .. } => Some((tick, late_us)),
+            Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => None,
         }
     }
 
     /// The tick number, for the events that happen on a tick.
     pub fn tick(&self) -> Option<u64> {
-        match self {
-            Event::Internal { tick, .. } | Event::Send { tick, .. } | Event::Recv { tick, .. } => {
-                Some(*tick)
-            }
-            _ => None,
-        }
+        self.tick_and_lateness().map(|(tick, _)| tick)
     }
 }
 

@@ -80,12 +80,7 @@ fn row(e: &Line, origin_us: i64) -> [String; 15] {
         | Event::Warning { .. }
         | Event::Unknown => {}
     }
-    let late_us = match e.event {
-        Event::Internal { late_us, .. }
-        | Event::Send { late_us, .. }
-        | Event::Recv { late_us, .. } => Some(late_us),
-        _ => None,
-    };
+    let late_us = e.event.tick_and_lateness().map(|(_, late_us)| late_us);
     [
         e.machine.to_string(),
         e.line.to_string(),

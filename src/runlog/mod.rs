@@ -17,6 +17,8 @@ pub mod merge;
 pub mod messages;
 pub mod pairing;
 pub mod read;
+#[cfg(test)]
+mod roundtrip;
 pub mod timestamp;
 
 pub use dir::{open_run, RunDir};
