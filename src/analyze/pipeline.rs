@@ -25,9 +25,9 @@ pub fn analyze_dir(
         message,
     };
     let mut analyzer = Analyzer::new(&run.manifest, options).map_err(layout)?;
-    let warnings = runlog::merge_run(&run, |i, line| {
+    let warnings = runlog::merge_run_each(&run, |i, line| {
         analyzer
-            .feed(i, &line)
+            .feed(i, line)
             .map_err(|message| RunLogError::Layout {
                 dir: dir.to_owned(),
                 message,

@@ -25,7 +25,7 @@ pub use dir::{open_run, RunDir};
 pub use error::{RunLogError, Warning};
 pub use line::Line;
 pub use lines::read_log_lines;
-pub use merge::{merge_run, Timed};
+pub use merge::{merge_run, merge_run_each, Timed};
 pub use messages::{pair_messages, Message};
 pub use pairing::{Link, Outcome, Pending};
 pub use read::read_log;
