@@ -11,5 +11,6 @@ pub mod csv;
 mod detail;
 pub mod perfetto;
 pub mod shiviz;
+mod trace_events;
 
 pub use command::{export, Format, Request};
