@@ -1,8 +1,10 @@
 //! What happened to the machines besides their clock events, read from the log lines a diagram
-//! marks: deaths and restarts, pause/delay/partition spans, and dropped messages.
+//! marks: deaths and restarts, pause/delay/partition spans (delays and partitions paired by
+//! [`crate::runlog::faults`]), and dropped messages.
 
 use crate::log_format::Event;
-use crate::log_format::{FaultKind, FaultPhase};
+use crate::log_format::FaultKind;
+use crate::runlog::faults::pair_spans;
 use crate::timeline::Timeline;
 
 /// The marks of a run, times in seconds since the run start.
@@ -50,9 +52,11 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
     let mut marks = Marks::default();
     let mut last_clock: Vec<f64> = vec![0.0; timeline.machines.len()];
     let mut started = vec![false; timeline.machines.len()];
-    // Open spans: (machine, kind, peer) -> start.
-    let mut open: Vec<(u32, String, Option<u32>, f64, String)> = Vec::new();
-    for e in &timeline.events {
+    // Pause spans with the index of their line, drawn in line order with the link spans.
+    let mut pauses: Vec<(usize, Span)> = Vec::new();
+    // Each delay or partition line, under (machine, kind, peer), with its index and time.
+    let mut links = Vec::new();
+    for (index, e) in timeline.events.iter().enumerate() {
         let t = timeline.seconds(e.timestamp);
         let Some(slot) = timeline.machine_index(e.machine) else {
             continue;
@@ -78,7 +82,6 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                 peer,
                 detail,
             } => {
-                let text = detail.clone();
                 match kind {
                     FaultKind::Kill | FaultKind::Died => {
                         let victim = peer.unwrap_or(e.machine);
@@ -97,30 +100,17 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                     FaultKind::Pause => {
                         let (from_s, to_s) = pause_span(timeline, e.machine, e.timestamp)
                             .unwrap_or((last_clock[slot], t));
-                        marks.spans.push(Span {
+                        let span = Span {
                             machine: e.machine,
                             kind: "pause".into(),
                             from_s,
                             to_s,
-                            detail: text,
-                        });
-                    }
-                    FaultKind::Delay | FaultKind::Partition if *phase == FaultPhase::Begin => {
-                        open.push((e.machine, kind.to_string(), *peer, t, text));
+                            detail: detail.clone(),
+                        };
+                        pauses.push((index, span));
                     }
                     FaultKind::Delay | FaultKind::Partition => {
-                        if let Some(k) = open.iter().position(|(m, k, p, _, _)| {
-                            *m == e.machine && *k == kind.as_str() && p == peer
-                        }) {
-                            let (machine, kind, _, from_s, detail) = open.remove(k);
-                            marks.spans.push(Span {
-                                machine,
-                                kind,
-                                from_s,
-                                to_s: t,
-                                detail,
-                            });
-                        }
+                        links.push(((e.machine, *kind, *peer), *phase, (index, t)));
                     }
                     FaultKind::Resume | FaultKind::Restart => {}
                 }
@@ -134,14 +124,27 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
             | Event::Unknown => {}
         }
     }
-    for (machine, kind, _, from_s, detail) in open {
-        marks.spans.push(Span {
+    // A link span is drawn where it ends (one still going on: after all, in the order it began).
+    let mut spans = pauses;
+    for span in pair_spans(links.iter().copied()) {
+        let (first, (begin, from_s)) = span.begin;
+        let ((machine, kind, _), _, _) = links[first];
+        let Event::Fault { detail, .. } = &timeline.events[begin].event else {
+            unreachable!("link spans begin on fault lines");
+        };
+        let (at, to_s) = span
+            .end
+            .map_or((usize::MAX, end_s), |(_, (end, to_s))| (end, to_s));
+        let span = Span {
             machine,
-            kind,
+            kind: kind.to_string(),
             from_s,
-            to_s: end_s,
-            detail,
-        });
+            to_s,
+            detail: detail.clone(),
+        };
+        spans.push((at, span));
     }
+    spans.sort_by_key(|&(at, _)| at);
+    marks.spans = spans.into_iter().map(|(_, span)| span).collect();
     marks
 }

@@ -10,6 +10,7 @@
 pub mod compat;
 pub mod dir;
 pub mod error;
+pub mod faults;
 mod flat;
 pub mod line;
 pub mod lines;
