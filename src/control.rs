@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::fault::LinkState;
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 /// What one machine needs to know before it listens.
@@ -59,6 +59,7 @@ pub enum ToMachine {
     /// A fault concerning this machine: log it, and apply `link` to how it sends to `peer`.
     Fault {
         kind: FaultKind,
+        phase: FaultPhase,
         peer: Option<u32>,
         detail: String,
         link: Option<LinkState>,

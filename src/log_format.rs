@@ -14,15 +14,20 @@
 //! - 4: `count` on `refused` lines (a flood of strangers is logged as a few lines and a periodic
 //!   summary); a `refused` line without it (formats 1 to 3) stands for one connection.
 //!
-//! The readers accept formats 1 to 4: a `dropped` line's `to` may be an integer or an array of one.
+//! - 5: `phase` on `fault` lines ([`FaultPhase`]: `begin`, `end`, `instant`), so that whether a
+//!   delay or partition begins or ends is a field, not the prose of `detail`. Lines of formats 1
+//!   to 4 read with the phase the reader infers from their kind and prose (see
+//!   [`crate::runlog::compat`]).
+//!
+//! The readers accept formats 1 to 5: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
 mod kinds;
-pub use kinds::{DropReason, FaultKind};
+pub use kinds::{DropReason, FaultKind, FaultPhase};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -58,8 +63,25 @@ pub struct LogLine {
 }
 
 /// Everything a model machine logs. The variant name, in snake case, is the `event` field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// [`EventKind`] is the variant without its fields (for counting and dispatch by kind); its
+/// names are generated with the same rule as serde's tag, and a test holds them equal.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants,
+)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[strum_discriminants(
+    name(EventKind),
+    derive(
+        Hash,
+        strum::EnumString,
+        strum::IntoStaticStr,
+        strum::EnumCount,
+        strum::EnumIter
+    ),
+    strum(serialize_all = "snake_case")
+)]
 pub enum Event {
     /// The tick loop starts.
     Start {
@@ -139,9 +161,12 @@ pub enum Event {
         reason: DropReason,
     },
     /// A fault concerning this machine: `kill` (of `peer`, on purpose), `died` (`peer` died
-    /// unplanned), `pause`, `delay`, `partition`; `detail` says what and for how long.
+    /// unplanned), `pause`, `delay`, `partition`; `phase` says whether it begins or ends, and
+    /// `detail` says what and for how long, for people.
     Fault {
         kind: FaultKind,
+        /// Where the fault stands (format 5; inferred for older lines by the reader).
+        phase: FaultPhase,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         peer: Option<u32>,
         detail: String,
@@ -186,24 +211,34 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<
     })
 }
 
+impl EventKind {
+    /// The value of the `event` field for this kind.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The kind as an index below [`EventKind::COUNT`], for per-kind arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub use strum::EnumCount;
+
 impl Event {
     /// The value of the `event` field for this variant.
     pub fn name(&self) -> &'static str {
-        match self {
-            Event::Start { .. } => "start",
-            Event::Internal { .. } => "internal",
-            Event::Send { .. } => "send",
-            Event::Recv { .. } => "recv",
-            Event::Skipped { .. } => "skipped",
-            Event::Stop { .. } => "stop",
-            Event::Dropped { .. } => "dropped",
-            Event::Fault { .. } => "fault",
-            Event::PeerConnected { .. } => "peer_connected",
-            Event::PeerGone { .. } => "peer_gone",
-            Event::Refused { .. } => "refused",
-            Event::Warning { .. } => "warning",
-            Event::Unknown => "unknown",
-        }
+        self.into()
+    }
+
+    /// The variant, without its fields.
+    pub fn kind(&self) -> EventKind {
+        self.into()
+    }
+
+    /// Whether the event ticks the clocks (internal, send, recv).
+    pub fn is_clock_event(&self) -> bool {
+        self.tick().is_some()
     }
 
     /// The vector clock after this event, for the tick events that carry one.
@@ -212,7 +247,16 @@ impl Event {
             Event::Internal { vc, .. } | Event::Send { vc, .. } | Event::Recv { vc, .. } => {
                 Some(vc)
             }
-            _ => None,
+            Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => None,
         }
     }
 
@@ -223,18 +267,41 @@ impl Event {
             | Event::Send { lamport, .. }
             | Event::Recv { lamport, .. }
             | Event::Stop { lamport, .. } => Some(*lamport),
-            _ => None,
+            // A dropped line's `lamport` is the message's clock, not the machine's after it.
+            Event::Dropped { .. }
+            | Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => None,
+        }
+    }
+
+    /// The tick number and how late the tick ran (real µs), for the events that happen on a tick.
+    pub fn tick_and_lateness(&self) -> Option<(u64, u64)> {
+        match *self {
+            Event::Internal { tick, late_us, .. }
+            | Event::Send { tick, late_us, .. }
+            | Event::Recv { tick, late_us, .. } => Some((tick, late_us)),
+            Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => None,
         }
     }
 
     /// The tick number, for the events that happen on a tick.
     pub fn tick(&self) -> Option<u64> {
-        match self {
-            Event::Internal { tick, .. } | Event::Send { tick, .. } | Event::Recv { tick, .. } => {
-                Some(*tick)
-            }
-            _ => None,
-        }
+        self.tick_and_lateness().map(|(tick, _)| tick)
     }
 }
 
@@ -306,6 +373,11 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{kind}\""));
             assert_eq!(kind.as_str().parse::<FaultKind>(), Ok(kind));
+        }
+        for phase in FaultPhase::ALL {
+            let json = serde_json::to_string(&phase).unwrap();
+            assert_eq!(json, format!("\"{phase}\""));
+            assert_eq!(phase.as_str().parse::<FaultPhase>(), Ok(phase));
         }
         for reason in DropReason::ALL {
             assert_eq!(

@@ -9,8 +9,9 @@ use crate::control::StopReport;
 use crate::scenario::Scenario;
 
 /// Version of the manifest layout. 2: a machine's end ([`MachineEnd`]) is a tagged object, no
-/// longer a text; manifests of version 1 are still read.
-pub const MANIFEST_VERSION: u32 = 2;
+/// longer a text. 3: a fault record has a `phase` ([`FaultRecord::phase`]). Manifests of
+/// versions 1 and 2 are still read (the run log reader infers their records' phases).
+pub const MANIFEST_VERSION: u32 = 3;
 
 /// The run manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +122,10 @@ pub struct FaultRecord {
     pub at: String,
     /// What the fault did (`kill`, `pause`, `resume`, `restart`, `delay`, `partition`).
     pub kind: crate::log_format::FaultKind,
+    /// Where it stands (version 3); `None` only in an older manifest before
+    /// [`crate::runlog::open_run`] infers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<crate::log_format::FaultPhase>,
     /// The machines concerned.
     pub machines: Vec<u32>,
     pub detail: String,
@@ -310,13 +315,14 @@ impl From<EndOnDisk> for MachineEnd {
 #[cfg(test)]
 mod tests {
     use super::{FaultCause, FaultRecord, MachineEnd};
-    use crate::log_format::FaultKind;
+    use crate::log_format::{FaultKind, FaultPhase};
 
     #[test]
     fn a_planned_fault_record_leaves_its_cause_out_and_job_control_writes_it() {
         let mut record = FaultRecord {
             at: "2026-01-01T00:00:05Z".into(),
             kind: FaultKind::Pause,
+            phase: Some(FaultPhase::Begin),
             machines: vec![2],
             detail: "machine 2 paused (SIGSTOP)".into(),
             cause: FaultCause::Planned,

@@ -112,11 +112,7 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
         let (mut first, mut last) = (None, (0u64, 0u64));
         let mut previous: Option<(u64, u64)> = None;
         for line in lines {
-            let at = humantime::parse_rfc3339(&line.timestamp).unwrap();
-            let us = at
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_micros() as u64;
+            let us = line.timestamp as u64;
             match line.event {
                 Event::Internal { tick, late_us, .. }
                 | Event::Send { tick, late_us, .. }

@@ -10,8 +10,9 @@ use super::metrics::MachineMetrics;
 use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::vectors::Vectors;
+use crate::log_format::Event;
 use crate::runlog::timestamp::parse_micros;
-use crate::runlog::{Ev, Record};
+use crate::runlog::Line;
 use crate::runlog::{Link, Pending};
 
 use super::settle::{Settle, Unreceived};
@@ -142,11 +143,11 @@ impl Analyzer {
     }
 
     /// A send or receive of the message stamped `clock` on link `from -> to` (machine indexes).
-    fn on_link(&mut self, from: usize, to: usize, side: Side, clock: u64, rec: &Record) {
+    fn on_link(&mut self, from: usize, to: usize, side: Side, clock: u64, rec: &Line) {
         let n = self.ids.len();
         let msg = Pending {
             clock,
-            ts: rec.ts,
+            ts: rec.timestamp,
             line: rec.line,
             index: 0,
         };
@@ -167,18 +168,21 @@ impl Analyzer {
         link.reclassify_lost(deaths);
     }
 
-    /// Take the next record (in system-time order) of the machine at index `m`.
-    pub fn feed(&mut self, m: usize, rec: &Record) -> Result<(), String> {
+    /// Take the next line (in system-time order) of the machine at index `m`.
+    pub fn feed(&mut self, m: usize, rec: &Line) -> Result<(), String> {
         self.lines += 1;
-        self.last_ts = self.last_ts.max(rec.ts);
-        self.drift.advance(rec.ts, &self.clocks, &self.queues)?;
+        self.last_ts = self.last_ts.max(rec.timestamp);
+        self.drift
+            .advance(rec.timestamp, &self.clocks, &self.queues)?;
         self.checks.observe(m, rec);
         self.vectors.observe(m, self.ids[m], rec, &mut self.checks);
         self.metrics[m].observe(rec, self.t0);
         let n = self.ids.len();
         match rec.event {
-            Ev::Send { lamport, to, .. } => {
-                for id in to.iter() {
+            Event::Send {
+                lamport, ref to, ..
+            } => {
+                for &id in to {
                     match self.index(id).filter(|&j| j != m) {
                         Some(j) => self.on_link(m, j, Side::Send, lamport, rec),
                         None => self
@@ -189,7 +193,7 @@ impl Analyzer {
                     }
                 }
             }
-            Ev::Recv {
+            Event::Recv {
                 from, msg_clock, ..
             } => match self.index(from).filter(|&f| f != m) {
                 Some(f) => self.on_link(f, m, Side::Recv, msg_clock, rec),
@@ -199,22 +203,31 @@ impl Analyzer {
                         format!("recv from machine {from}, which is not a peer in this run")
                     }),
             },
-            Ev::Dropped { to, lamport } => match self.index(to).filter(|&j| j != m) {
-                Some(j) => self.links[m * n + j].drop_msg(Pending {
-                    clock: lamport,
-                    ts: rec.ts,
-                    line: rec.line,
-                    index: 0,
-                }),
-                None => self
-                    .checks
-                    .offend(CheckId::Matching, m, Some(rec.line), || {
-                        format!("dropped message to machine {to}, which is not a peer in this run")
-                    }),
-            },
-            Ev::Start { rate, .. } => {
+            // The reader lets a `dropped` line through with exactly one recipient.
+            Event::Dropped {
+                ref to, lamport, ..
+            } => {
+                for &to in to {
+                    match self.index(to).filter(|&j| j != m) {
+                        Some(j) => self.links[m * n + j].drop_msg(Pending {
+                            clock: lamport,
+                            ts: rec.timestamp,
+                            line: rec.line,
+                            index: 0,
+                        }),
+                        None => self
+                            .checks
+                            .offend(CheckId::Matching, m, Some(rec.line), || {
+                                format!(
+                                "dropped message to machine {to}, which is not a peer in this run"
+                            )
+                            }),
+                    }
+                }
+            }
+            Event::Start { rate, .. } => {
                 // A restarted machine logs a new start line; its clock and ticks continue.
-                self.starts[m] = (self.starts[m].0 + 1, rec.ts);
+                self.starts[m] = (self.starts[m].0 + 1, rec.timestamp);
                 if rate != self.metrics[m].rate {
                     let configured = self.metrics[m].rate;
                     self.checks.offend(CheckId::Rate, m, Some(rec.line), || {
@@ -222,12 +235,19 @@ impl Analyzer {
                     });
                 }
             }
-            Ev::Stop { queue, .. } => {
+            Event::Stop { queue, .. } => {
                 self.stops[m] = Some((queue, rec.line));
                 // Stopped: no clock from here on (its series end, like a dead machine's).
-                self.drift.stop(m, rec.ts);
+                self.drift.stop(m, rec.timestamp);
             }
-            _ => {}
+            Event::Internal { .. }
+            | Event::Skipped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => {}
         }
         self.clocks[m] = self.metrics[m].clock();
         self.queues[m] = self.metrics[m].queue_now();

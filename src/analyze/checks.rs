@@ -12,8 +12,9 @@
 
 use super::faults::FaultPlan;
 use super::summary::{Check, Offence, Verdict};
+use crate::log_format::Event;
 use crate::manifest::FaultCause;
-use crate::runlog::{Ev, Record};
+use crate::runlog::Line;
 use crate::scenario::Tolerance;
 
 /// Offences listed per check (all are counted).
@@ -196,26 +197,26 @@ impl Checks {
     }
 
     /// Check the clock and tick rules on one record of machine `machine`.
-    pub fn observe(&mut self, machine: usize, rec: &Record) {
+    pub fn observe(&mut self, machine: usize, rec: &Line) {
         let state = self.state[machine];
         let line = Some(rec.line);
         let (tick, lamport, expected) = match rec.event {
-            Ev::Internal { tick, lamport } => (tick, lamport, state.clock + 1),
-            Ev::Send { tick, lamport, .. } => (tick, lamport, state.clock + 1),
-            Ev::Recv {
+            Event::Internal { tick, lamport, .. } => (tick, lamport, state.clock + 1),
+            Event::Send { tick, lamport, .. } => (tick, lamport, state.clock + 1),
+            Event::Recv {
                 tick,
                 lamport,
                 msg_clock,
                 ..
             } => (tick, lamport, state.clock.max(msg_clock) + 1),
-            Ev::Skipped { first, count } => {
+            Event::Skipped { first, count } => {
                 let message = || {
                     format!(
                         "{count} tick(s) skipped from tick {first} (after tick {})",
                         state.last_tick
                     )
                 };
-                if let Some(cause) = self.faults.skip_cause(machine, rec.ts) {
+                if let Some(cause) = self.faults.skip_cause(machine, rec.timestamp) {
                     let why = match cause {
                         FaultCause::Planned => "the machine was paused or dead (fault)",
                         FaultCause::JobControl => {
@@ -236,7 +237,7 @@ impl Checks {
                 self.state[machine].last_tick = first.saturating_add(count.saturating_sub(1));
                 return;
             }
-            Ev::Stop { lamport, .. } => {
+            Event::Stop { lamport, .. } => {
                 if lamport != state.clock {
                     self.offend(CheckId::Lamport, machine, line, || {
                         format!(
@@ -247,11 +248,18 @@ impl Checks {
                 }
                 return;
             }
-            Ev::Start { .. } | Ev::Dropped { .. } | Ev::Other => return,
+            Event::Start { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => return,
         };
         if lamport != expected {
             self.offend(CheckId::Lamport, machine, line, || match rec.event {
-                Ev::Recv { msg_clock, .. } => format!(
+                Event::Recv { msg_clock, .. } => format!(
                     "recv: clock {lamport}, expected max({}, {msg_clock}) + 1 = {expected}",
                     state.clock
                 ),

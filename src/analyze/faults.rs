@@ -1,12 +1,14 @@
 //! The faults a run carried out on purpose (`outcome.faults` in the manifest), read as the
-//! analysis needs them: when each machine was frozen or dead, which deaths explain missing `stop`
-//! lines and messages, and which skipped ticks are expected (and why: a planned fault, or job
-//! control pausing the whole run).
+//! analysis needs them: when each machine was frozen or dead (paired by
+//! [`crate::runlog::faults`]), which deaths explain missing `stop` lines and messages, and which
+//! skipped ticks are expected (and why: a planned fault, or job control pausing the whole run).
 
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 use crate::manifest::{FaultCause, Manifest};
+use crate::runlog::faults::pair_spans;
 
 use super::summary::FaultSummary;
+use crate::runlog::compat::phase_from_prose;
 use crate::runlog::timestamp::parse_micros;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
@@ -64,12 +66,14 @@ impl FaultPlan {
         let ids: Vec<u32> = manifest.machines.iter().map(|m| m.id).collect();
         let mut machines = vec![MachineFaults::default(); ids.len()];
         let mut records = Vec::new();
-        let mut open: Vec<Option<i64>> = vec![None; ids.len()];
-        let mut open_dead: Vec<Option<i64>> = vec![None; ids.len()];
-        let mut open_suspended: Vec<Option<i64>> = vec![None; ids.len()];
         let Some(outcome) = &manifest.outcome else {
             return FaultPlan { machines, records };
         };
+        // (machine index, whether the record begins or ends the machine's being down, and its
+        // being dead, at), for the one pairing of begins and ends.
+        let mut down = Vec::new();
+        let mut dead = Vec::new();
+        let mut suspended = Vec::new();
         for record in &outcome.faults {
             let Some(at) = parse_micros(&record.at) else {
                 continue;
@@ -77,6 +81,10 @@ impl FaultPlan {
             records.push(FaultSummary {
                 at_s: (at - t0) as f64 / 1e6,
                 kind: record.kind,
+                // Set by the writer, or by the run log reader for an older manifest.
+                phase: record
+                    .phase
+                    .unwrap_or_else(|| phase_from_prose(record.kind, &record.detail)),
                 machines: record.machines.clone(),
                 detail: record.detail.clone(),
             });
@@ -88,55 +96,55 @@ impl FaultPlan {
                 continue;
             };
             let m = &mut machines[i];
+            // Job control pauses the whole run: its spans explain skips, but are no fault.
             if record.cause == FaultCause::JobControl {
                 match record.kind {
-                    FaultKind::Pause => _ = open_suspended[i].get_or_insert(at),
-                    FaultKind::Resume => {
-                        if let Some(from) = open_suspended[i].take() {
-                            m.suspended.push(Span { from, to: at });
-                        }
-                    }
+                    FaultKind::Pause => suspended.push((i, FaultPhase::Begin, at)),
+                    FaultKind::Resume => suspended.push((i, FaultPhase::End, at)),
                     _ => {}
                 }
                 continue;
             }
+            // A pause or a kill takes a machine down until its resume or restart; a kill
+            // kills it until its restart.
             match record.kind {
-                FaultKind::Pause | FaultKind::Kill => {
-                    if record.kind == FaultKind::Kill {
-                        m.died = true;
-                        m.killed_at = Some(at);
-                        open_dead[i].get_or_insert(at);
-                    }
-                    open[i].get_or_insert(at);
+                FaultKind::Pause => down.push((i, FaultPhase::Begin, at)),
+                FaultKind::Kill => {
+                    m.died = true;
+                    m.killed_at = Some(at);
+                    down.push((i, FaultPhase::Begin, at));
+                    dead.push((i, FaultPhase::Begin, at));
                 }
-                FaultKind::Resume | FaultKind::Restart => {
-                    m.restarted |= record.kind == FaultKind::Restart;
-                    if record.kind == FaultKind::Restart {
-                        if let Some(from) = open_dead[i].take() {
-                            m.dead.push(Span { from, to: at });
-                        }
-                    }
-                    if let Some(from) = open[i].take() {
-                        m.down.push(Span { from, to: at });
-                    }
+                FaultKind::Resume => down.push((i, FaultPhase::End, at)),
+                FaultKind::Restart => {
+                    m.restarted = true;
+                    down.push((i, FaultPhase::End, at));
+                    dead.push((i, FaultPhase::End, at));
                 }
-                _ => {}
+                FaultKind::Died | FaultKind::Delay | FaultKind::Partition => {}
             }
         }
-        for (i, from) in open.into_iter().enumerate() {
-            if let Some(from) = from {
-                machines[i].down.push(Span { from, to: i64::MAX });
-            }
+        // Per machine, closed spans come first, in the order they closed; one still open last.
+        let spans = |items: &[(usize, FaultPhase, i64)]| {
+            let mut spans: Vec<(usize, usize, Span)> = pair_spans(items.iter().copied())
+                .into_iter()
+                .map(|span| {
+                    let (first, from) = span.begin;
+                    let (closed, to) = span.end.unwrap_or((usize::MAX, i64::MAX));
+                    (closed, items[first].0, Span { from, to })
+                })
+                .collect();
+            spans.sort_by_key(|&(closed, _, _)| closed);
+            spans
+        };
+        for (_, i, span) in spans(&down) {
+            machines[i].down.push(span);
         }
-        for (i, from) in open_dead.into_iter().enumerate() {
-            if let Some(from) = from {
-                machines[i].dead.push(Span { from, to: i64::MAX });
-            }
+        for (_, i, span) in spans(&dead) {
+            machines[i].dead.push(span);
         }
-        for (i, from) in open_suspended.into_iter().enumerate() {
-            if let Some(from) = from {
-                machines[i].suspended.push(Span { from, to: i64::MAX });
-            }
+        for (_, i, span) in spans(&suspended) {
+            machines[i].suspended.push(span);
         }
         for exit in &outcome.exits {
             if let Some(i) = ids.iter().position(|&id| id == exit.id) {
@@ -205,6 +213,7 @@ mod tests {
                 .map(|&(at, kind, id)| FaultRecord {
                     at: at.into(),
                     kind: kind.parse().unwrap(),
+                    phase: None,
                     machines: vec![id],
                     detail: format!("{kind} {id}"),
                     cause: FaultCause::Planned,

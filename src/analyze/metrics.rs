@@ -11,16 +11,31 @@ use std::collections::BTreeMap;
 
 use super::stats::LogHistogram;
 use super::summary::{DelaySummary, Gap, JumpSummary, MachineSummary, QueueSummary};
-use crate::runlog::{Ev, Record};
+use crate::log_format::{EnumCount, Event, EventKind};
+use crate::runlog::Line;
 
 /// How many of the biggest jumps are kept.
 pub const BIGGEST: usize = 5;
 /// Jump sizes below this are counted in a flat array, the rest in a map.
 const SMALL_JUMPS: usize = 4_096;
-/// Event names counted one by one; anything else is `other`.
-const KINDS: [&str; 7] = [
-    "start", "internal", "send", "recv", "skipped", "stop", "dropped",
-];
+/// Whether the summary counts events of `kind` under their own name; the rest are `other`.
+fn counted_alone(kind: EventKind) -> bool {
+    match kind {
+        EventKind::Start
+        | EventKind::Internal
+        | EventKind::Send
+        | EventKind::Recv
+        | EventKind::Skipped
+        | EventKind::Stop
+        | EventKind::Dropped => true,
+        EventKind::Fault
+        | EventKind::PeerConnected
+        | EventKind::PeerGone
+        | EventKind::Refused
+        | EventKind::Warning
+        | EventKind::Unknown => false,
+    }
+}
 
 /// The running figures of one machine.
 #[derive(Debug, Clone)]
@@ -29,7 +44,8 @@ pub struct MachineMetrics {
     pub rate: u32,
     pub interval_us: f64,
     lines: u64,
-    kinds: [u64; KINDS.len() + 1],
+    /// Lines by kind, indexed by [`EventKind::index`].
+    kinds: [u64; EventKind::COUNT],
     ticks: u64,
     skipped: u64,
     first_tick_ts: Option<i64>,
@@ -59,7 +75,7 @@ impl MachineMetrics {
             rate,
             interval_us,
             lines: 0,
-            kinds: [0; KINDS.len() + 1],
+            kinds: [0; EventKind::COUNT],
             ticks: 0,
             skipped: 0,
             first_tick_ts: None,
@@ -92,36 +108,33 @@ impl MachineMetrics {
         self.queue_now
     }
 
-    /// Take one record of this machine; `t0` is the run start (microseconds).
-    pub fn observe(&mut self, rec: &Record, t0: i64) {
+    /// Take one line of this machine; `t0` is the run start (microseconds).
+    pub fn observe(&mut self, rec: &Line, t0: i64) {
         self.lines += 1;
-        let kind = match rec.event {
-            Ev::Start { .. } => 0,
-            Ev::Internal { .. } => 1,
-            Ev::Send { .. } => 2,
-            Ev::Recv { .. } => 3,
-            Ev::Skipped { .. } => 4,
-            Ev::Stop { .. } => 5,
-            Ev::Dropped { .. } => 6,
-            Ev::Other => KINDS.len(),
-        };
-        self.kinds[kind] += 1;
+        self.kinds[rec.event.kind().index()] += 1;
         match rec.event {
-            Ev::Internal { tick, lamport } | Ev::Send { tick, lamport, .. } => {
-                self.tick(rec, tick, lamport, 0, KINDS[kind], t0)
+            Event::Internal { tick, lamport, .. } | Event::Send { tick, lamport, .. } => {
+                self.tick(rec, tick, lamport, 0, t0)
             }
-            Ev::Recv {
+            Event::Recv {
                 tick,
                 lamport,
                 queue,
                 ..
-            } => self.tick(rec, tick, lamport, queue, "recv", t0),
-            Ev::Skipped { count, .. } => self.skipped = self.skipped.saturating_add(count),
-            Ev::Stop { queue, .. } => {
+            } => self.tick(rec, tick, lamport, queue, t0),
+            Event::Skipped { count, .. } => self.skipped = self.skipped.saturating_add(count),
+            Event::Stop { queue, .. } => {
                 self.stop_queue = Some(queue);
                 self.queue_now = queue;
             }
-            Ev::Start { .. } | Ev::Dropped { .. } | Ev::Other => {}
+            Event::Start { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => {}
         }
     }
 
@@ -136,13 +149,13 @@ impl MachineMetrics {
             .map(|first| (self.ticks, first, self.last_tick_ts))
     }
 
-    fn tick(&mut self, rec: &Record, tick: u64, lamport: u64, queue: u64, kind: &str, t0: i64) {
+    fn tick(&mut self, rec: &Line, tick: u64, lamport: u64, queue: u64, t0: i64) {
         self.ticks += 1;
         if self.first_tick_ts.is_none() {
-            self.first_tick_ts = Some(rec.ts);
+            self.first_tick_ts = Some(rec.timestamp);
             self.first_tick_no = tick;
         }
-        self.last_tick_ts = rec.ts;
+        self.last_tick_ts = rec.timestamp;
         self.last_tick_no = tick;
         let jump = lamport.saturating_sub(self.clock);
         match self.jumps_small.get_mut(jump as usize) {
@@ -163,17 +176,17 @@ impl MachineMetrics {
                 size: jump,
                 from: self.clock,
                 to: lamport,
-                at_s: (rec.ts - t0) as f64 / 1e6,
+                at_s: (rec.timestamp - t0) as f64 / 1e6,
                 tick,
                 line: rec.line,
-                event: kind.to_owned(),
+                event: rec.event.name().to_owned(),
             };
             let at = self.biggest.partition_point(|g| g.size >= jump);
             self.biggest.insert(at, gap);
             self.biggest.truncate(BIGGEST);
         }
         self.clock = lamport;
-        self.last_clock_ts = Some(rec.ts);
+        self.last_clock_ts = Some(rec.timestamp);
         if self.queue_counts.len() <= queue as usize {
             self.queue_counts.resize(queue as usize + 1, 0);
         }
@@ -189,12 +202,17 @@ impl MachineMetrics {
 
     /// The figures, with times relative to the run start `t0`.
     pub fn summary(&self, t0: i64) -> MachineSummary {
-        let mut events: BTreeMap<String, u64> = KINDS
-            .iter()
-            .zip(self.kinds)
-            .map(|(k, n)| (k.to_string(), n))
-            .collect();
-        events.insert("other".into(), self.kinds[KINDS.len()]);
+        let mut events: BTreeMap<String, u64> = BTreeMap::new();
+        let mut other = 0;
+        for kind in <EventKind as strum::IntoEnumIterator>::iter() {
+            let n = self.kinds[kind.index()];
+            if counted_alone(kind) {
+                events.insert(kind.name().into(), n);
+            } else {
+                other += n;
+            }
+        }
+        events.insert("other".into(), other);
         // The clock's own speed: schedule slots per second from the first tick to the last, so
         // skipped slots (their own check) and a pause or downtime (the numbering goes on by the
         // schedule) do not make a machine look slow.
@@ -269,14 +287,13 @@ impl MachineMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runlog::IdSet;
 
-    fn rec(ts: i64, line: u64, event: Ev) -> Record {
-        Record {
-            ts,
+    fn rec(ts: i64, line: u64, event: Event) -> Line {
+        Line {
+            machine: 0,
             line,
+            timestamp: ts,
             event,
-            vc: Vec::new(),
         }
     }
 
@@ -286,51 +303,67 @@ mod tests {
         let mut m = MachineMetrics::new(0, 2, 500_000.0);
         let t0 = 0;
         let events = [
-            Ev::Start {
+            Event::Start {
                 format: 1,
                 rate: 2,
                 interval_us: 500_000,
+                machines: 2,
+                incarnation: 0,
             },
-            Ev::Internal {
+            Event::Internal {
                 tick: 1,
                 lamport: 1,
+                vc: vec![],
+                late_us: 0,
             },
-            Ev::Send {
+            Event::Send {
                 tick: 2,
                 lamport: 2,
-                to: IdSet(0b10),
+                to: vec![1],
+                vc: vec![],
+                late_us: 0,
             },
-            Ev::Recv {
+            Event::Recv {
                 tick: 3,
                 lamport: 7,
                 from: 1,
                 msg_clock: 6,
                 queue: 2,
+                vc: vec![],
+                late_us: 0,
             },
-            Ev::Recv {
+            Event::Recv {
                 tick: 4,
                 lamport: 8,
                 from: 1,
                 msg_clock: 3,
                 queue: 1,
+                vc: vec![],
+                late_us: 0,
             },
-            Ev::Recv {
+            Event::Recv {
                 tick: 5,
                 lamport: 9,
                 from: 1,
                 msg_clock: 4,
                 queue: 0,
+                vc: vec![],
+                late_us: 0,
             },
-            Ev::Internal {
+            Event::Internal {
                 tick: 6,
                 lamport: 10,
+                vc: vec![],
+                late_us: 0,
             },
-            Ev::Other,
-            Ev::Stop {
+            Event::Unknown,
+            Event::Stop {
                 lamport: 10,
                 queue: 0,
                 ticks: 6,
                 skipped: 0,
+                cpu_ms: 0,
+                max_rss_kb: 0,
             },
         ];
         for (i, ev) in events.into_iter().enumerate() {
@@ -366,9 +399,11 @@ mod tests {
                 &rec(
                     t * 1_000_000,
                     t as u64,
-                    Ev::Internal {
+                    Event::Internal {
                         tick: t as u64,
                         lamport: t as u64,
+                        vc: vec![],
+                        late_us: 0,
                     },
                 ),
                 0,

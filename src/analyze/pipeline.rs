@@ -1,4 +1,4 @@
-//! The shell around the analyzer: the run's records, merged in time order by [`runlog`], fed
+//! The shell around the analyzer: the run's lines, merged in time order by [`runlog`], fed
 //! into the [`Analyzer`].
 
 use std::path::Path;
@@ -25,18 +25,14 @@ pub fn analyze_dir(
         message,
     };
     let mut analyzer = Analyzer::new(&run.manifest, options).map_err(layout)?;
-    let warnings = runlog::merge_run(
-        &run,
-        &|line, mut parsed: runlog::Parsed<'_>| parsed.record(line),
-        |i, rec| {
-            analyzer
-                .feed(i, &rec)
-                .map_err(|message| RunLogError::Layout {
-                    dir: dir.to_owned(),
-                    message,
-                })
-        },
-    )?;
+    let warnings = runlog::merge_run_each(&run, |i, line| {
+        analyzer
+            .feed(i, line)
+            .map_err(|message| RunLogError::Layout {
+                dir: dir.to_owned(),
+                message,
+            })
+    })?;
     let analysis = analyzer
         .finish(&dir.display().to_string())
         .map_err(layout)?;

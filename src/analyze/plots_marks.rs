@@ -5,6 +5,7 @@ use plotters::style::{RGBColor, BLACK};
 
 use super::summary::FaultSummary;
 use crate::log_format::FaultKind;
+use crate::runlog::faults::pair_spans;
 
 /// A fault drawn on a time plot: a span (`to` set) or an instant, in seconds since the start.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,77 +20,88 @@ pub struct Mark {
 /// begin to its end (one span for both directions of a partition), kills and restarts as instants;
 /// times in model seconds (real seconds times `speedup`), the end `end_s` already so.
 pub fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mark> {
-    let mut marks: Vec<Mark> = Vec::new();
-    // (kind, machines sorted) -> index of its open span in `marks`
-    let mut open: Vec<((FaultKind, Vec<u32>), usize)> = Vec::new();
-    for f in faults {
-        let at_s = f.at_s * speedup;
-        let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
-        let (opens, kind, color, label) = match f.kind {
-            FaultKind::Pause | FaultKind::Resume => (
-                f.kind == FaultKind::Pause,
-                FaultKind::Pause,
-                RGBColor(110, 110, 110),
-                format!("pause m{}", ids.join(",")),
-            ),
-            FaultKind::Delay => (
-                f.detail.ends_with("begins"),
-                FaultKind::Delay,
-                RGBColor(230, 140, 0),
-                format!("delay m{}", ids.join(">m")),
-            ),
-            FaultKind::Partition => (
-                f.detail.ends_with("begins"),
-                FaultKind::Partition,
-                RGBColor(214, 39, 40),
-                format!("partition m{}", ids.join("|m")),
-            ),
-            FaultKind::Kill | FaultKind::Restart => {
-                marks.push(Mark {
-                    from: at_s,
-                    to: None,
-                    label: format!("{} m{}", f.kind, ids.join(",")),
-                    color: if f.kind == FaultKind::Kill {
-                        BLACK
-                    } else {
-                        RGBColor(44, 160, 44)
-                    },
-                });
-                continue;
-            }
-            FaultKind::Died => continue,
+    // What a lasting fault is paired under: its kind (a resume ends a pause) and its machines in
+    // either order (both directions of a partition are one span).
+    let lasting = |f: &FaultSummary| {
+        let kind = match f.kind {
+            FaultKind::Pause | FaultKind::Resume => FaultKind::Pause,
+            FaultKind::Delay | FaultKind::Partition => f.kind,
+            FaultKind::Kill | FaultKind::Restart | FaultKind::Died => return None,
         };
         let mut machines = f.machines.clone();
         machines.sort_unstable();
-        let key = (kind, machines);
-        match (opens, open.iter().position(|(k, _)| *k == key)) {
-            (true, None) => {
-                open.push((key, marks.len()));
-                marks.push(Mark {
-                    from: at_s,
-                    to: Some(end_s),
-                    label,
-                    color,
-                });
-            }
-            (false, Some(k)) => {
-                let (_, i) = open.remove(k);
-                marks[i].to = Some(at_s);
-            }
-            _ => {}
-        }
+        Some((kind, machines))
+    };
+    let items = faults
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((lasting(f)?, f.phase, i)));
+    // (index of the record that starts it, mark), spans and instants alike.
+    let mut marks: Vec<(usize, Mark)> = pair_spans(items)
+        .into_iter()
+        .map(|span| {
+            let (_, first) = span.begin;
+            let f = &faults[first];
+            let (color, label) = span_look(f);
+            let to = span
+                .end
+                .map_or(end_s, |(_, last)| faults[last].at_s * speedup);
+            let mark = Mark {
+                from: f.at_s * speedup,
+                to: Some(to),
+                label,
+                color,
+            };
+            (first, mark)
+        })
+        .collect();
+    for (i, f) in faults.iter().enumerate() {
+        let color = match f.kind {
+            FaultKind::Kill => BLACK,
+            FaultKind::Restart => RGBColor(44, 160, 44),
+            FaultKind::Died
+            | FaultKind::Pause
+            | FaultKind::Resume
+            | FaultKind::Delay
+            | FaultKind::Partition => continue,
+        };
+        let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
+        let mark = Mark {
+            from: f.at_s * speedup,
+            to: None,
+            label: format!("{} m{}", f.kind, ids.join(",")),
+            color,
+        };
+        marks.push((i, mark));
     }
-    marks
+    marks.sort_by_key(|&(i, _)| i);
+    marks.into_iter().map(|(_, mark)| mark).collect()
+}
+
+/// The colour and label of the span that record `f` begins.
+fn span_look(f: &FaultSummary) -> (RGBColor, String) {
+    let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
+    match f.kind {
+        FaultKind::Delay => (RGBColor(230, 140, 0), format!("delay m{}", ids.join(">m"))),
+        FaultKind::Partition => (
+            RGBColor(214, 39, 40),
+            format!("partition m{}", ids.join("|m")),
+        ),
+        _ => (RGBColor(110, 110, 110), format!("pause m{}", ids.join(","))),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A record in the words of the writers (its phase as they set it for that prose).
     fn f(at_s: f64, kind: &str, machines: &[u32], detail: &str) -> FaultSummary {
+        let kind = kind.parse().unwrap();
         FaultSummary {
             at_s,
-            kind: kind.parse().unwrap(),
+            kind,
+            phase: crate::runlog::compat::phase_from_prose(kind, detail),
             machines: machines.to_vec(),
             detail: detail.into(),
         }

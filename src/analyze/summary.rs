@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 
 /// Version of the `summary.json` layout.
 pub const SUMMARY_VERSION: u32 = 1;
@@ -37,6 +37,8 @@ pub struct FaultSummary {
     /// System time since the run start, seconds.
     pub at_s: f64,
     pub kind: FaultKind,
+    /// Whether the fault begins, ends or is an instant.
+    pub phase: FaultPhase,
     pub machines: Vec<u32>,
     pub detail: String,
 }

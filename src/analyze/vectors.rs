@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use super::causality::{causality, Causality, MachineEvents};
 use super::checks::{CheckId, Checks};
-use crate::runlog::{Ev, Record};
+use crate::log_format::Event;
+use crate::runlog::Line;
 
 /// Vector state of a run's analysis.
 #[derive(Debug)]
@@ -37,33 +38,50 @@ impl Vectors {
     }
 
     /// Check one record of the machine at index `m` (id `id`) against the vector rules.
-    pub fn observe(&mut self, m: usize, id: u32, rec: &Record, checks: &mut Checks) {
-        let (lamport, message) = match rec.event {
-            Ev::Internal { lamport, .. } | Ev::Send { lamport, .. } => (lamport, None),
-            Ev::Recv {
+    pub fn observe(&mut self, m: usize, id: u32, rec: &Line, checks: &mut Checks) {
+        let (lamport, vc, message) = match &rec.event {
+            Event::Internal { lamport, vc, .. } | Event::Send { lamport, vc, .. } => {
+                (*lamport, vc, None)
+            }
+            Event::Recv {
                 lamport,
                 from,
                 msg_clock,
+                vc,
                 ..
-            } => (lamport, Some(self.in_flight.remove(&(from, id, msg_clock)))),
-            Ev::Dropped { to, lamport } => {
-                self.in_flight.remove(&(id, to, lamport));
+            } => (
+                *lamport,
+                vc,
+                Some(self.in_flight.remove(&(*from, id, *msg_clock))),
+            ),
+            Event::Dropped { to, lamport, .. } => {
+                for &to in to {
+                    self.in_flight.remove(&(id, to, *lamport));
+                }
                 return;
             }
-            _ => return,
+            Event::Start { .. }
+            | Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => return,
         };
-        if rec.vc.is_empty() {
+        if vc.is_empty() {
             self.missing = true;
             return;
         }
         let own = id as usize;
         let mut expected = self.last[m].clone();
-        if rec.vc.len() != expected.len() {
+        if vc.len() != expected.len() {
             checks.offend(CheckId::Vector, m, Some(rec.line), || {
                 format!(
                     "vector {:?} has {} entries, the run has {}",
-                    rec.vc,
-                    rec.vc.len(),
+                    vc,
+                    vc.len(),
                     expected.len()
                 )
             });
@@ -80,7 +98,7 @@ impl Vectors {
             // The send is not known (a matching offence already): take what the line says for
             // the other entries, but still require the own entry and no entry going back.
             Some(None) => {
-                for (i, (e, v)) in expected.iter_mut().zip(&rec.vc).enumerate() {
+                for (i, (e, v)) in expected.iter_mut().zip(vc).enumerate() {
                     if i != own {
                         *e = (*e).max(*v);
                     }
@@ -89,23 +107,23 @@ impl Vectors {
             None => {}
         }
         expected[own] += 1;
-        if rec.vc != expected {
+        if *vc != expected {
             let what = match message {
                 Some(Some(_)) => "max(previous, message's) + own 1",
                 Some(None) => "previous, never going back, + own 1",
                 None => "previous + own 1",
             };
             checks.offend(CheckId::Vector, m, Some(rec.line), || {
-                format!("vector {:?}, expected {expected:?} ({what})", rec.vc)
+                format!("vector {:?}, expected {expected:?} ({what})", vc)
             });
         }
-        if let Ev::Send { to, .. } = rec.event {
-            for dest in to.iter() {
-                self.in_flight.insert((id, dest, lamport), rec.vc.clone());
+        if let Event::Send { to, .. } = &rec.event {
+            for &dest in to {
+                self.in_flight.insert((id, dest, lamport), vc.clone());
             }
         }
-        self.events[m].push(lamport, &rec.vc);
-        self.last[m] = rec.vc.clone();
+        self.events[m].push(lamport, vc);
+        self.last[m] = vc.clone();
     }
 
     /// The causality figures, when every clock event carried a vector.
@@ -120,14 +138,20 @@ impl Vectors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runlog::IdSet;
 
-    fn rec(line: u64, event: Ev, vc: &[u64]) -> Record {
-        Record {
-            ts: line as i64,
+    /// Line `line` of machine 0 with `event`, its vector clock set to `vc`.
+    fn rec(line: u64, mut event: Event, vc: &[u64]) -> Line {
+        if let Event::Internal { vc: v, .. }
+        | Event::Send { vc: v, .. }
+        | Event::Recv { vc: v, .. } = &mut event
+        {
+            *v = vc.to_vec();
+        }
+        Line {
+            machine: 0,
+            timestamp: line as i64,
             line,
             event,
-            vc: vc.to_vec(),
         }
     }
 
@@ -151,10 +175,12 @@ mod tests {
     fn a_consistent_exchange_passes_and_gives_causality() {
         let mut v = Vectors::new(&[0, 1]);
         let mut c = checks();
-        let send = Ev::Send {
+        let send = Event::Send {
             tick: 1,
             lamport: 1,
-            to: IdSet(0b10),
+            to: vec![1],
+            vc: vec![],
+            late_us: 0,
         };
         v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
         v.observe(
@@ -162,20 +188,24 @@ mod tests {
             1,
             &rec(
                 1,
-                Ev::Internal {
+                Event::Internal {
                     tick: 1,
                     lamport: 1,
+                    vc: vec![],
+                    late_us: 0,
                 },
                 &[0, 1],
             ),
             &mut c,
         );
-        let recv = Ev::Recv {
+        let recv = Event::Recv {
             tick: 2,
             lamport: 2,
             from: 0,
             msg_clock: 1,
             queue: 0,
+            vc: vec![],
+            late_us: 0,
         };
         v.observe(1, 1, &rec(2, recv, &[1, 2]), &mut c);
         assert_eq!(offences(c), 0);
@@ -188,18 +218,22 @@ mod tests {
     fn a_receive_that_does_not_dominate_its_send_is_an_offence() {
         let mut v = Vectors::new(&[0, 1]);
         let mut c = checks();
-        let send = Ev::Send {
+        let send = Event::Send {
             tick: 1,
             lamport: 1,
-            to: IdSet(0b10),
+            to: vec![1],
+            vc: vec![],
+            late_us: 0,
         };
         v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
-        let recv = Ev::Recv {
+        let recv = Event::Recv {
             tick: 1,
             lamport: 2,
             from: 0,
             msg_clock: 1,
             queue: 0,
+            vc: vec![],
+            late_us: 0,
         };
         // Forgot the message's entry for machine 0.
         v.observe(1, 1, &rec(1, recv, &[0, 1]), &mut c);
@@ -209,9 +243,11 @@ mod tests {
             0,
             &rec(
                 2,
-                Ev::Internal {
+                Event::Internal {
                     tick: 2,
                     lamport: 2,
+                    vc: vec![],
+                    late_us: 0,
                 },
                 &[3, 0],
             ),
@@ -229,9 +265,11 @@ mod tests {
             0,
             &rec(
                 1,
-                Ev::Internal {
+                Event::Internal {
                     tick: 1,
                     lamport: 1,
+                    vc: vec![],
+                    late_us: 0,
                 },
                 &[],
             ),

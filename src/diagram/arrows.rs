@@ -43,7 +43,10 @@ fn message_arrow(
     window: Window,
 ) -> Option<Arrow> {
     let (send, recv) = (&timeline.events[m.send?], &timeline.events[m.recv?]);
-    let (ts, tr) = (timeline.seconds(send.ts_us), timeline.seconds(recv.ts_us));
+    let (ts, tr) = (
+        timeline.seconds(send.timestamp),
+        timeline.seconds(recv.timestamp),
+    );
     if tr < window.from_s || ts > window.to_s {
         return None;
     }
@@ -122,21 +125,17 @@ pub fn drop_stubs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runlog::IdSet;
-    use crate::timeline::{Event, Kind, MachineInfo};
+    use crate::log_format::Event;
+    use crate::runlog::Line;
+    use crate::timeline::MachineInfo;
 
     /// Machine 0 sends to machine 1 at 1 s; machine 1 receives at 3 s.
     fn one_message() -> (Timeline, Message) {
-        let event = |machine, ts_us, kind| Event {
+        let event = |machine, timestamp, event| Line {
             machine,
             line: 1,
-            ts_us,
-            timestamp: String::new(),
-            kind,
-            tick: Some(1),
-            lamport: Some(1),
-            vc: Vec::new(),
-            late_us: Some(0),
+            timestamp,
+            event,
         };
         let machine = |id| MachineInfo {
             id,
@@ -150,14 +149,28 @@ mod tests {
             origin_us: 0,
             speedup: 1.0,
             events: vec![
-                event(0, 1_000_000, Kind::Send { to: IdSet(0b10) }),
+                event(
+                    0,
+                    1_000_000,
+                    Event::Send {
+                        tick: 1,
+                        lamport: 1,
+                        to: vec![1],
+                        vc: Vec::new(),
+                        late_us: 0,
+                    },
+                ),
                 event(
                     1,
                     3_000_000,
-                    Kind::Recv {
+                    Event::Recv {
+                        tick: 1,
+                        lamport: 1,
                         from: 0,
                         msg_clock: 1,
                         queue: 0,
+                        vc: Vec::new(),
+                        late_us: 0,
                     },
                 ),
             ],

@@ -21,7 +21,7 @@ pub fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
     let timeline = timeline::load(&request.run_dir)?;
     timeline::print_warnings(&timeline);
     let window = super::choose_window(&timeline, request.from, request.to)?;
-    let messages = timeline::match_messages(&timeline.events);
+    let messages = timeline::pair_messages(&timeline.events);
     let svg = super::svg::render(&super::layout(&timeline, &messages, window));
     let path = request
         .out

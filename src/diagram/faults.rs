@@ -1,8 +1,11 @@
 //! What happened to the machines besides their clock events, read from the log lines a diagram
-//! marks: deaths and restarts, pause/delay/partition spans, and dropped messages.
+//! marks: deaths and restarts, pause/delay/partition spans (delays and partitions paired by
+//! [`crate::runlog::faults`]), and dropped messages.
 
+use crate::log_format::Event;
 use crate::log_format::FaultKind;
-use crate::timeline::{Kind, Timeline};
+use crate::runlog::faults::pair_spans;
+use crate::timeline::Timeline;
 
 /// The marks of a run, times in seconds since the run start.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -27,13 +30,6 @@ pub struct Span {
     pub detail: String,
 }
 
-/// The value of `key="..."` in an event's detail text.
-fn field<'a>(detail: &'a str, key: &str) -> Option<&'a str> {
-    let start = detail.find(&format!("{key}=\""))? + key.len() + 2;
-    let rest = &detail[start..];
-    Some(&rest[..rest.find('"')?])
-}
-
 /// When the supervisor paused `machine` and resumed it, seconds since the run start, for the
 /// pause the machine logged at `logged_us`: the manifest's last pause of it before then, and the
 /// resume after that pause (`None` when the manifest has no such pair: a run that did not end).
@@ -56,103 +52,99 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
     let mut marks = Marks::default();
     let mut last_clock: Vec<f64> = vec![0.0; timeline.machines.len()];
     let mut started = vec![false; timeline.machines.len()];
-    // Open spans: (machine, kind, peer) -> start.
-    let mut open: Vec<(u32, String, Option<u32>, f64, String)> = Vec::new();
-    for e in &timeline.events {
-        let t = timeline.seconds(e.ts_us);
+    // Pause spans with the index of their line, drawn in line order with the link spans.
+    let mut pauses: Vec<(usize, Span)> = Vec::new();
+    // Each delay or partition line, under (machine, kind, peer), with its index and time.
+    let mut links = Vec::new();
+    for (index, e) in timeline.events.iter().enumerate() {
+        let t = timeline.seconds(e.timestamp);
         let Some(slot) = timeline.machine_index(e.machine) else {
             continue;
         };
-        let Kind::Other(other) = &e.kind else {
-            last_clock[slot] = t;
-            continue;
-        };
-        match other.name.as_str() {
-            "start" => {
+        match &e.event {
+            Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. } => {
+                last_clock[slot] = t;
+            }
+            Event::Start { .. } => {
                 if started[slot] {
                     marks.restarts.push((e.machine, t));
                 }
                 started[slot] = true;
             }
-            "dropped" => {
-                if let Some(to) = other.peer {
+            Event::Dropped { to, .. } => {
+                for &to in to {
                     marks.drops.push((e.machine, to, t));
                 }
             }
-            "fault" => {
-                let kind = field(&other.detail, "kind").unwrap_or("");
-                let text = field(&other.detail, "detail").unwrap_or("").to_string();
+            Event::Fault {
+                kind,
+                phase,
+                peer,
+                detail,
+            } => {
                 match kind {
-                    "kill" | "died" => {
-                        if let Some(victim) = other.peer.or(Some(e.machine)) {
-                            // Every survivor logs the kill: mark it once.
-                            if !marks
-                                .deaths
-                                .iter()
-                                .any(|&(m, at)| m == victim && (at - t).abs() < 0.5)
-                            {
-                                marks.deaths.push((victim, t));
-                            }
+                    FaultKind::Kill | FaultKind::Died => {
+                        let victim = peer.unwrap_or(e.machine);
+                        // Every survivor logs the kill: mark it once.
+                        if !marks
+                            .deaths
+                            .iter()
+                            .any(|&(m, at)| m == victim && (at - t).abs() < 0.5)
+                        {
+                            marks.deaths.push((victim, t));
                         }
                     }
                     // The paused machine logs its pause when it resumes: the span is the
                     // supervisor's, when the manifest has it (the machine may tick once
                     // before it logs the pause), else from its last tick before the line.
-                    "pause" => {
-                        let (from_s, to_s) = pause_span(timeline, e.machine, e.ts_us)
+                    FaultKind::Pause => {
+                        let (from_s, to_s) = pause_span(timeline, e.machine, e.timestamp)
                             .unwrap_or((last_clock[slot], t));
-                        marks.spans.push(Span {
+                        let span = Span {
                             machine: e.machine,
                             kind: "pause".into(),
                             from_s,
                             to_s,
-                            detail: text,
-                        });
+                            detail: detail.clone(),
+                        };
+                        pauses.push((index, span));
                     }
-                    "delay" | "partition" if text.contains("begins") => {
-                        open.push((e.machine, kind.to_string(), other.peer, t, text));
+                    FaultKind::Delay | FaultKind::Partition => {
+                        links.push(((e.machine, *kind, *peer), *phase, (index, t)));
                     }
-                    "delay" | "partition" => {
-                        if let Some(k) = open.iter().position(|(m, k, p, _, _)| {
-                            *m == e.machine && k == kind && *p == other.peer
-                        }) {
-                            let (machine, kind, _, from_s, detail) = open.remove(k);
-                            marks.spans.push(Span {
-                                machine,
-                                kind,
-                                from_s,
-                                to_s: t,
-                                detail,
-                            });
-                        }
-                    }
-                    _ => {}
+                    FaultKind::Resume | FaultKind::Restart => {}
                 }
             }
-            _ => {}
+            Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => {}
         }
     }
-    for (machine, kind, _, from_s, detail) in open {
-        marks.spans.push(Span {
+    // A link span is drawn where it ends (one still going on: after all, in the order it began).
+    let mut spans = pauses;
+    for span in pair_spans(links.iter().copied()) {
+        let (first, (begin, from_s)) = span.begin;
+        let ((machine, kind, _), _, _) = links[first];
+        let Event::Fault { detail, .. } = &timeline.events[begin].event else {
+            unreachable!("link spans begin on fault lines");
+        };
+        let (at, to_s) = span
+            .end
+            .map_or((usize::MAX, end_s), |(_, (end, to_s))| (end, to_s));
+        let span = Span {
             machine,
-            kind,
+            kind: kind.to_string(),
             from_s,
-            to_s: end_s,
-            detail,
-        });
+            to_s,
+            detail: detail.clone(),
+        };
+        spans.push((at, span));
     }
+    spans.sort_by_key(|&(at, _)| at);
+    marks.spans = spans.into_iter().map(|(_, span)| span).collect();
     marks
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_are_read_from_the_detail_text() {
-        let detail = r#"kind="kill" detail="machine 1 killed (SIGKILL)""#;
-        assert_eq!(field(detail, "kind"), Some("kill"));
-        assert_eq!(field(detail, "detail"), Some("machine 1 killed (SIGKILL)"));
-        assert_eq!(field(detail, "reason"), None);
-    }
 }

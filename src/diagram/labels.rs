@@ -1,7 +1,9 @@
 //! The diagram's text: its title and subtitle, a dot's hover title and the time axis's round
 //! tick labels.
 
-use crate::timeline::{Event, Kind, Timeline};
+use crate::log_format::Event;
+use crate::runlog::Line;
+use crate::timeline::Timeline;
 
 use super::window::Window;
 
@@ -19,7 +21,7 @@ pub fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
     let clock_events = timeline
         .events
         .iter()
-        .filter(|e| e.is_clock_event())
+        .filter(|e| e.event.is_clock_event())
         .count();
     format!(
         "{shown} of {clock_events} clock events, {:.3} s to {:.3} s after the run start (system time; model time runs {}× faster) · hover a dot for its clocks",
@@ -30,26 +32,28 @@ pub fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
 }
 
 /// "machine 1 · send · lamport 12 · vc [3,12,0] · t=1.234567 s".
-pub fn hover(e: &Event, t: f64) -> String {
+pub fn hover(e: &Line, t: f64) -> String {
     let mut text = format!(
         "machine {} · {} · lamport {}",
         e.machine,
-        e.name(),
-        e.lamport.unwrap_or(0)
+        e.event.name(),
+        e.event.lamport().unwrap_or(0)
     );
-    if !e.vc.is_empty() {
-        let vc: Vec<String> = e.vc.iter().map(u64::to_string).collect();
+    let vc = e.event.vc().unwrap_or_default();
+    if !vc.is_empty() {
+        let vc: Vec<String> = vc.iter().map(u64::to_string).collect();
         text.push_str(&format!(" · vc [{}]", vc.join(",")));
     }
-    match &e.kind {
-        Kind::Send { to } => {
+    match &e.event {
+        Event::Send { to, .. } => {
             let to: Vec<String> = to.iter().map(|i| i.to_string()).collect();
             text.push_str(&format!(" · to {}", to.join(",")));
         }
-        Kind::Recv {
+        Event::Recv {
             from,
             msg_clock,
             queue,
+            ..
         } => text.push_str(&format!(
             " · from {from} (msg clock {msg_clock}) · queue {queue}"
         )),

@@ -3,7 +3,9 @@
 //! receive, clipped at the window's edges ([`super::arrows`]); the marks of faults; the text
 //! around them ([`super::labels`]).
 
-use crate::timeline::{Event, Kind, Message, Timeline};
+use crate::log_format::Event;
+use crate::runlog::Line;
+use crate::timeline::{Message, Timeline};
 
 use super::arrows::{drop_stubs, message_arrows, Arrow};
 use super::faults::{self, Span};
@@ -100,13 +102,13 @@ pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layo
     let end_s = timeline
         .events
         .last()
-        .map_or(window.to_s, |e| timeline.seconds(e.ts_us));
+        .map_or(window.to_s, |e| timeline.seconds(e.timestamp));
     let marks = faults::marks(timeline, end_s.max(window.to_s));
     let lanes = lanes(timeline, &marks, window, lane_gap);
-    let in_window: Vec<&Event> = timeline
+    let in_window: Vec<&Line> = timeline
         .events
         .iter()
-        .filter(|e| e.is_clock_event() && window.contains(timeline.seconds(e.ts_us)))
+        .filter(|e| e.event.is_clock_event() && window.contains(timeline.seconds(e.timestamp)))
         .collect();
     let labels = in_window.len() <= LABEL_LIMIT && lane_gap >= LABEL_GAP;
     let axis_y = axis_y(lanes.len(), lane_gap);
@@ -136,7 +138,7 @@ pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layo
 /// beside it unless that would overlap the previous label on the lane.
 fn dots(
     timeline: &Timeline,
-    events: &[&Event],
+    events: &[&Line],
     lanes: &[Lane],
     window: Window,
     labels: bool,
@@ -146,14 +148,15 @@ fn dots(
         .iter()
         .filter_map(|e| {
             let lane = lane_of(timeline, lanes, e.machine)?;
-            let t = timeline.seconds(e.ts_us);
-            let kind = match e.kind {
-                Kind::Send { .. } => DotKind::Send,
-                Kind::Recv { .. } => DotKind::Recv,
+            let t = timeline.seconds(e.timestamp);
+            // Only clock events are in `events`; anything else would be drawn as internal.
+            let kind = match e.event {
+                Event::Send { .. } => DotKind::Send,
+                Event::Recv { .. } => DotKind::Recv,
                 _ => DotKind::Internal,
             };
             let x = window.x(t);
-            let text = e.lamport.unwrap_or(0).to_string();
+            let text = e.event.lamport().unwrap_or(0).to_string();
             // Half the label's width at its font size.
             let half = 3.2 * text.len() as f64 + 1.0;
             let slot = &mut label_end[lane.colour];

@@ -57,8 +57,8 @@ pub fn choose_window(
             let times: Vec<f64> = timeline
                 .events
                 .iter()
-                .filter(|e| e.is_clock_event())
-                .map(|e| timeline.seconds(e.ts_us))
+                .filter(|e| e.event.is_clock_event())
+                .map(|e| timeline.seconds(e.timestamp))
                 .filter(|&t| t >= from_s)
                 .take(DEFAULT_EVENTS)
                 .collect();
@@ -81,8 +81,8 @@ pub fn choose_window(
         timeline
             .events
             .iter()
-            .filter(|e| e.is_clock_event())
-            .map(|e| timeline.seconds(e.ts_us))
+            .filter(|e| e.event.is_clock_event())
+            .map(|e| timeline.seconds(e.timestamp))
     };
     if !times().any(|t| window.contains(t)) {
         let (first, last) = times().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::analyze::{self, AnalyzeError};
+use crate::log_format::Event;
 use crate::manifest::Manifest;
-use crate::runlog::{self, Ev, RunLogError};
+use crate::runlog::{self, RunLogError};
 use crate::scenario::Scenario;
 
 use super::compare::{Action, TickRecord};
@@ -49,8 +50,8 @@ pub fn read(dir: &Path) -> Result<Run, DiffError> {
     for (path, machine) in run.logs.iter().zip(&run.manifest.machines) {
         let mut list = Vec::new();
         // A cut last line is the analysis's warning to give; here it is just not a tick.
-        runlog::read_log(path, machine.id, |_, parsed| {
-            if let Some(tick) = tick_record(parsed.ev) {
+        runlog::read_log(path, machine.id, |line| {
+            if let Some(tick) = tick_record(&line.event) {
                 list.push(tick);
             }
             true
@@ -67,23 +68,31 @@ pub fn read(dir: &Path) -> Result<Run, DiffError> {
 }
 
 /// What a clock event did, for comparison; other lines are not ticks.
-fn tick_record(ev: Ev) -> Option<TickRecord> {
-    let (tick, action, lamport) = match ev {
-        Ev::Internal { tick, lamport } => (tick, Action::Internal, lamport),
-        Ev::Send { tick, lamport, to } => (
+fn tick_record(event: &Event) -> Option<TickRecord> {
+    let (tick, action, lamport) = match *event {
+        Event::Internal { tick, lamport, .. } => (tick, Action::Internal, lamport),
+        Event::Send {
             tick,
-            Action::Send {
-                to: to.iter().collect(),
-            },
             lamport,
-        ),
-        Ev::Recv {
+            ref to,
+            ..
+        } => (tick, Action::Send { to: to.clone() }, lamport),
+        Event::Recv {
             tick,
             lamport,
             from,
             ..
         } => (tick, Action::Recv { from }, lamport),
-        _ => return None,
+        Event::Start { .. }
+        | Event::Skipped { .. }
+        | Event::Stop { .. }
+        | Event::Dropped { .. }
+        | Event::Fault { .. }
+        | Event::PeerConnected { .. }
+        | Event::PeerGone { .. }
+        | Event::Refused { .. }
+        | Event::Warning { .. }
+        | Event::Unknown => return None,
     };
     Some(TickRecord {
         tick,

@@ -78,7 +78,7 @@ pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
         }
         Format::Perfetto => {
             let t = &timelines[0];
-            super::perfetto::write(t, &timeline::match_messages(&t.events), out)
+            super::perfetto::write(t, &timeline::pair_messages(&t.events), out)
         }
         Format::Csv => super::csv::write(&timelines[0], out),
     })?;

@@ -1,102 +1,101 @@
 //! One flat CSV table of every line of every machine, in system-time order, for pandas and
-//! spreadsheets.
+//! spreadsheets. Written with the `csv` crate, which quotes a field only when it must.
 
 use std::io::Write;
 
-use crate::runlog::Ev;
-use crate::timeline::{Kind, Timeline};
+use crate::log_format::Event;
+use crate::runlog::timestamp::format_micros;
+use crate::runlog::Line;
+use crate::timeline::Timeline;
 
+use super::detail::detail;
 use super::perfetto::push_list;
 
-/// The header row.
-pub const HEADER: &str =
-    "machine,line,timestamp,ts_us,event,tick,lamport,vc,to,from,msg_clock,queue,late_us,peer,detail";
+/// The columns, in order.
+pub const COLUMNS: [&str; 15] = [
+    "machine",
+    "line",
+    "timestamp",
+    "ts_us",
+    "event",
+    "tick",
+    "lamport",
+    "vc",
+    "to",
+    "from",
+    "msg_clock",
+    "queue",
+    "late_us",
+    "peer",
+    "detail",
+];
 
 /// Write every line of `timeline` as one row (`ts_us`: µs since the run start).
 pub fn write(timeline: &Timeline, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "{HEADER}")?;
-    let mut row = String::with_capacity(256);
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(COLUMNS)?;
     for e in &timeline.events {
-        use std::fmt::Write as _;
-        row.clear();
-        let _ = write!(
-            row,
-            "{},{},{},{},{},",
-            e.machine,
-            e.line,
-            e.timestamp,
-            e.ts_us - timeline.origin_us,
-            field(e.name())
-        );
-        opt(&mut row, e.tick);
-        opt(&mut row, e.lamport);
-        if !e.vc.is_empty() {
-            row.push('"');
-            push_list(&mut row, e.vc.iter());
-            row.push('"');
+        csv.write_record(row(e, timeline.origin_us))?;
+    }
+    csv.flush()
+}
+
+/// The fields of line `e`; `origin_us` is the run start.
+fn row(e: &Line, origin_us: i64) -> [String; 15] {
+    let opt = |value: Option<u64>| value.map_or_else(String::new, |v| v.to_string());
+    let list = |items: &[u64]| {
+        let mut text = String::new();
+        if !items.is_empty() {
+            push_list(&mut text, items.iter());
         }
-        row.push(',');
-        let (mut from, mut msg_clock, mut queue, mut peer, mut detail) =
-            (None, None, None, None, "");
-        match &e.kind {
-            Kind::Send { to } => {
-                row.push('"');
-                push_list(&mut row, to.iter());
-                row.push('"');
-            }
-            Kind::Recv {
-                from: f,
-                msg_clock: c,
-                queue: q,
-            } => (from, msg_clock, queue) = (Some(*f), Some(*c), Some(*q)),
-            Kind::Other(other) => {
-                if let Ev::Dropped { to, .. } = other.event {
-                    let _ = write!(row, "\"[{to}]\"");
-                } else {
-                    peer = other.peer;
-                }
-                detail = &other.detail;
-            }
-            Kind::Internal => {}
+        text
+    };
+    let (mut lamport, mut to, mut from, mut msg_clock, mut queue, mut peer) =
+        (e.event.lamport(), String::new(), None, None, None, None);
+    match &e.event {
+        Event::Send { to: ids, .. } => push_list(&mut to, ids.iter()),
+        Event::Recv {
+            from: f,
+            msg_clock: c,
+            queue: q,
+            ..
+        } => (from, msg_clock, queue) = (Some(u64::from(*f)), Some(*c), Some(*q)),
+        Event::Dropped {
+            to: ids,
+            lamport: l,
+            ..
+        } => {
+            push_list(&mut to, ids.iter());
+            lamport = Some(*l);
         }
-        row.push(',');
-        opt(&mut row, from);
-        opt(&mut row, msg_clock);
-        opt(&mut row, queue);
-        opt(&mut row, e.late_us);
-        opt(&mut row, peer);
-        row.push_str(&field(detail));
-        row.push('\n');
-        out.write_all(row.as_bytes())?;
+        Event::Fault { peer: p, .. } => peer = p.map(u64::from),
+        Event::PeerConnected { peer: p, .. } | Event::PeerGone { peer: p, .. } => {
+            peer = Some(u64::from(*p))
+        }
+        Event::Start { .. }
+        | Event::Internal { .. }
+        | Event::Skipped { .. }
+        | Event::Stop { .. }
+        | Event::Refused { .. }
+        | Event::Warning { .. }
+        | Event::Unknown => {}
     }
-    Ok(())
-}
-
-/// A value and its comma; nothing but the comma when absent.
-fn opt<T: std::fmt::Display>(row: &mut String, value: Option<T>) {
-    use std::fmt::Write as _;
-    if let Some(value) = value {
-        let _ = write!(row, "{value}");
-    }
-    row.push(',');
-}
-
-/// A text field, quoted (quotes doubled) when it holds a comma, a quote or a line break.
-fn field(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\"")).into()
-    } else {
-        text.into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_with_commas_or_quotes_are_quoted() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field(r#"reason="a, b""#), r#""reason=""a, b""""#);
-    }
+    let late_us = e.event.tick_and_lateness().map(|(_, late_us)| late_us);
+    [
+        e.machine.to_string(),
+        e.line.to_string(),
+        format_micros(e.timestamp),
+        (e.timestamp - origin_us).to_string(),
+        e.event.name().to_string(),
+        opt(e.event.tick()),
+        opt(lamport),
+        list(e.event.vc().unwrap_or_default()),
+        to,
+        opt(from),
+        opt(msg_clock),
+        opt(queue),
+        opt(late_us),
+        opt(peer),
+        detail(&e.event),
+    ]
 }

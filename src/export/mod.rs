@@ -2,12 +2,15 @@
 //!
 //! [`shiviz`] writes a ShiViz log (vector clocks, several runs as several executions);
 //! [`perfetto`] writes Chrome/Perfetto trace-event JSON (a track per machine, flow arrows, clock
-//! and queue counters); [`csv`] writes one flat table of every line; [`command`] runs them for
+//! and queue counters); [`csv`] writes one flat table of every line ([`detail`] gives the
+//! text of the fields without a column); [`command`] runs them for
 //! the CLI.
 
 pub mod command;
 pub mod csv;
+mod detail;
 pub mod perfetto;
 pub mod shiviz;
+mod trace_events;
 
 pub use command::{export, Format, Request};

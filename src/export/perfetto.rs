@@ -7,11 +7,19 @@
 //! each holding that message's flow and ending no later than that message's receive (see
 //! [`child_slices`]). The children's arguments (`message_to`, `message_lamport`) share no key with
 //! a receive's, because catapult merges both ends' arguments into the flow. Timestamps are µs
-//! since the run start.
+//! since the run start. Each record is written with serde ([`super::trace_events`]).
 
 use std::io::Write;
 
-use crate::timeline::{Event, Kind, Message, Timeline};
+use crate::log_format::Event;
+use crate::runlog::Line;
+use crate::timeline::{Message, Timeline};
+
+use super::detail::detail;
+use super::trace_events::{
+    Counter, DetailArgs, Header, Instant, MessageArgs, MessageSlice, Meta, NameArgs, OtherData,
+    SortArgs, TickArgs, TickSlice,
+};
 
 /// The trace thread of every machine's clock events.
 const TID: u32 = 1;
@@ -51,20 +59,27 @@ pub fn write(
 ) -> std::io::Result<()> {
     let (recv_flow, mut send_flows) = flows(timeline, messages);
     let widths = slice_widths(timeline);
-    writeln!(
-        out,
-        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"run\":{}}},\"traceEvents\":[",
-        json_string(&timeline.dir.display().to_string())
-    )?;
+    let header = serde_json::to_string(&Header {
+        display_time_unit: "ms",
+        other_data: OtherData {
+            run: timeline.dir.display().to_string(),
+        },
+    })?;
+    // The records follow as the last member, an array written one record at a time.
+    let open = header.strip_suffix('}').expect("a JSON object ends with }");
+    writeln!(out, "{open},\"traceEvents\":[")?;
     let mut records = Records { out, first: true };
     write_tracks(&mut records, timeline)?;
-    let mut args = String::with_capacity(128);
     for (i, e) in timeline.events.iter().enumerate() {
-        let ts = (e.ts_us - timeline.origin_us) as f64;
-        if let Kind::Other(other) = &e.kind {
-            // `peer_connected` and `peer_gone` are left out of the trace.
-            if !other.name.starts_with("peer_") {
-                write_instant(&mut records, e.machine, ts, &other.name, &other.detail)?;
+        let ts = e.timestamp - timeline.origin_us;
+        if !e.event.is_clock_event() {
+            // Peer connections are left out of the trace.
+            if !matches!(
+                e.event,
+                Event::PeerConnected { .. } | Event::PeerGone { .. }
+            ) {
+                let name = e.event.name();
+                write_instant(&mut records, e.machine, ts, name, detail(&e.event))?;
             }
             continue;
         }
@@ -74,7 +89,7 @@ pub fn write(
             dur: widths[i],
             flow_in: recv_flow[i],
         };
-        write_slice(&mut records, &slice, &mut args)?;
+        write_slice(&mut records, &slice)?;
         write_children(&mut records, &slice, &mut send_flows[i])?;
         write_counters(&mut records, &slice)?;
     }
@@ -88,19 +103,20 @@ struct Records<'a, W: Write> {
 }
 
 impl<W: Write> Records<'_, W> {
-    /// The output, ready for the next record (the separator, unless it is the first).
-    fn next(&mut self) -> std::io::Result<&mut W> {
+    /// Write `record`, after the separator unless it is the first.
+    fn write(&mut self, record: &impl serde::Serialize) -> std::io::Result<()> {
         if !std::mem::take(&mut self.first) {
             self.out.write_all(b",\n")?;
         }
-        Ok(self.out)
+        serde_json::to_writer(&mut *self.out, record)?;
+        Ok(())
     }
 }
 
 /// One clock event's slice: when it starts and lasts (µs) and the flow it receives (0: none).
 struct Slice<'a> {
-    event: &'a Event,
-    ts: f64,
+    event: &'a Line,
+    ts: i64,
     dur: f64,
     flow_in: u64,
 }
@@ -118,7 +134,7 @@ fn flows(timeline: &Timeline, messages: &[Message]) -> (Vec<u64>, Vec<Vec<Flow>>
             send_flows[s].push(Flow {
                 to: m.to,
                 id,
-                recv_us: events[r].ts_us - timeline.origin_us,
+                recv_us: events[r].timestamp - timeline.origin_us,
             });
         }
     }
@@ -128,21 +144,30 @@ fn flows(timeline: &Timeline, messages: &[Message]) -> (Vec<u64>, Vec<Vec<Flow>>
 /// The metadata that names each machine's process and thread and orders the processes.
 fn write_tracks(records: &mut Records<'_, impl Write>, timeline: &Timeline) -> std::io::Result<()> {
     for (n, m) in timeline.machines.iter().enumerate() {
-        let p = pid(m.id);
-        write!(
-            records.next()?,
-            r#"{{"ph":"M","name":"process_name","pid":{p},"tid":{TID},"args":{{"name":"machine {} (rate {}/s)"}}}}"#,
-            m.id,
-            m.rate
-        )?;
-        write!(
-            records.next()?,
-            r#"{{"ph":"M","name":"process_sort_index","pid":{p},"tid":{TID},"args":{{"sort_index":{n}}}}}"#
-        )?;
-        write!(
-            records.next()?,
-            r#"{{"ph":"M","name":"thread_name","pid":{p},"tid":{TID},"args":{{"name":"ticks"}}}}"#
-        )?;
+        let (ph, pid, tid) = ("M", pid(m.id), TID);
+        let name = |name: String| NameArgs { name };
+        let process = format!("machine {} (rate {}/s)", m.id, m.rate);
+        records.write(&Meta {
+            ph,
+            name: "process_name",
+            pid,
+            tid,
+            args: name(process),
+        })?;
+        records.write(&Meta {
+            ph,
+            name: "process_sort_index",
+            pid,
+            tid,
+            args: SortArgs { sort_index: n },
+        })?;
+        records.write(&Meta {
+            ph,
+            name: "thread_name",
+            pid,
+            tid,
+            args: name("ticks".into()),
+        })?;
     }
     Ok(())
 }
@@ -151,43 +176,37 @@ fn write_tracks(records: &mut Records<'_, impl Write>, timeline: &Timeline) -> s
 fn write_instant(
     records: &mut Records<'_, impl Write>,
     machine: u32,
-    ts: f64,
+    ts: i64,
     name: &str,
-    detail: &str,
+    detail: String,
 ) -> std::io::Result<()> {
-    write!(
-        records.next()?,
-        r#"{{"ph":"i","s":"t","cat":"event","name":"{name}","pid":{},"tid":{TID},"ts":{ts:.0},"args":{{"detail":{}}}}}"#,
-        pid(machine),
-        json_string(detail)
-    )
+    records.write(&Instant {
+        ph: "i",
+        s: "t",
+        cat: "event",
+        name,
+        pid: pid(machine),
+        tid: TID,
+        ts,
+        args: DetailArgs { detail },
+    })
 }
 
 /// A clock event's slice, with its arguments and the end of the flow it receives.
-fn write_slice(
-    records: &mut Records<'_, impl Write>,
-    slice: &Slice<'_>,
-    args: &mut String,
-) -> std::io::Result<()> {
-    let Slice {
-        event: e,
-        ts,
-        dur,
-        flow_in,
-    } = *slice;
-    args.clear();
-    slice_args(args, e);
-    let out = records.next()?;
-    write!(
-        out,
-        r#"{{"ph":"X","cat":"tick","name":"{}","pid":{},"tid":{TID},"ts":{ts:.0},"dur":{dur:.3},"args":{{{args}}}"#,
-        e.name(),
-        pid(e.machine)
-    )?;
-    if flow_in != 0 {
-        write!(out, r#","bind_id":{flow_in},"flow_in":true"#)?;
-    }
-    out.write_all(b"}")
+fn write_slice(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> std::io::Result<()> {
+    let e = slice.event;
+    records.write(&TickSlice {
+        ph: "X",
+        cat: "tick",
+        name: e.event.name(),
+        pid: pid(e.machine),
+        tid: TID,
+        ts: slice.ts,
+        dur: to_the_ns(slice.dur),
+        args: slice_args(e),
+        bind_id: (slice.flow_in != 0).then_some(slice.flow_in),
+        flow_in: (slice.flow_in != 0).then_some(true),
+    })
 }
 
 /// A send's child slices, one per received message, each holding the start of that flow.
@@ -197,34 +216,42 @@ fn write_children(
     flows: &mut [Flow],
 ) -> std::io::Result<()> {
     let p = pid(slice.event.machine);
-    let lamport = slice.event.lamport.unwrap_or(0);
-    for (flow, child) in child_slices(slice.ts, slice.dur, flows) {
-        write!(
-            records.next()?,
-            r#"{{"ph":"X","cat":"message","name":"to machine-{to}","pid":{p},"tid":{TID},"ts":{},"dur":{},"bind_id":{id},"flow_out":true,"args":{{"message_to":{to},"message_lamport":{lamport}}}}}"#,
-            Micros(child.start_ns),
-            Micros(child.end_ns - child.start_ns),
-            to = flow.to,
-            id = flow.id,
-        )?;
+    let lamport = slice.event.event.lamport().unwrap_or(0);
+    for (flow, child) in child_slices(slice.ts as f64, slice.dur, flows) {
+        records.write(&MessageSlice {
+            ph: "X",
+            cat: "message",
+            name: format!("to machine-{}", flow.to),
+            pid: p,
+            tid: TID,
+            ts: micros(child.start_ns),
+            dur: micros(child.end_ns - child.start_ns),
+            bind_id: flow.id,
+            flow_out: true,
+            args: MessageArgs {
+                message_to: flow.to,
+                message_lamport: lamport,
+            },
+        })?;
     }
     Ok(())
 }
 
 /// The counters at a clock event: the Lamport clock, and the queue length at a receive.
 fn write_counters(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> std::io::Result<()> {
-    let Slice { event: e, ts, .. } = *slice;
-    let p = pid(e.machine);
-    write!(
-        records.next()?,
-        r#"{{"ph":"C","name":"{COUNTER_LAMPORT}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_LAMPORT_KEY}":{}}}}}"#,
-        e.lamport.unwrap_or(0)
-    )?;
-    if let Kind::Recv { queue, .. } = e.kind {
-        write!(
-            records.next()?,
-            r#"{{"ph":"C","name":"{COUNTER_QUEUE}","pid":{p},"tid":{TID},"ts":{ts:.0},"args":{{"{COUNTER_QUEUE_KEY}":{queue}}}}}"#
-        )?;
+    let e = slice.event;
+    let counter = |name, key, value| Counter {
+        ph: "C",
+        name,
+        pid: pid(e.machine),
+        tid: TID,
+        ts: slice.ts,
+        args: [(key, value)].into(),
+    };
+    let lamport = e.event.lamport().unwrap_or(0);
+    records.write(&counter(COUNTER_LAMPORT, COUNTER_LAMPORT_KEY, lamport))?;
+    if let Event::Recv { queue, .. } = e.event {
+        records.write(&counter(COUNTER_QUEUE, COUNTER_QUEUE_KEY, queue))?;
     }
     Ok(())
 }
@@ -264,15 +291,17 @@ fn child_slices(ts: f64, dur: f64, flows: &mut [Flow]) -> Vec<(Flow, Child)> {
         .collect()
 }
 
-/// A time in ns written as µs with three decimals, exactly.
-struct Micros(i64);
+/// A duration in µs rounded to the ns as decimal text rounds it (not as `x * 1000` rounds, which
+/// can differ by one ns at a half).
+fn to_the_ns(us: f64) -> f64 {
+    format!("{us:.3}")
+        .parse()
+        .expect("a formatted float parses")
+}
 
-impl std::fmt::Display for Micros {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let ns = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:03}", ns / 1_000, ns % 1_000)
-    }
+/// A time in ns as µs (three decimals, which JSON writes as the shortest number that reads back).
+fn micros(ns: i64) -> f64 {
+    ns as f64 / 1_000.0
 }
 
 /// Width of each clock event's slice, µs: half the machine's tick interval, shortened so that it
@@ -281,52 +310,55 @@ fn slice_widths(timeline: &Timeline) -> Vec<f64> {
     let mut widths = vec![0.0; timeline.events.len()];
     let mut next: Vec<Option<i64>> = vec![None; 64];
     for (i, e) in timeline.events.iter().enumerate().rev() {
-        if !e.is_clock_event() {
+        if !e.event.is_clock_event() {
             continue;
         }
         let half = timeline
             .machine_index(e.machine)
             .map_or(1_000.0, |m| timeline.machines[m].interval_us / 2.0);
         let slot = &mut next[e.machine as usize % 64];
-        let gap = slot.map_or(f64::INFINITY, |n| (n - e.ts_us) as f64 * 0.9);
+        let gap = slot.map_or(f64::INFINITY, |n| (n - e.timestamp) as f64 * 0.9);
         widths[i] = half.min(gap).max(0.5);
-        *slot = Some(e.ts_us);
+        *slot = Some(e.timestamp);
     }
     widths
 }
 
 /// The slice's arguments: clocks, tick and the message fields.
-fn slice_args(out: &mut String, e: &Event) {
-    use std::fmt::Write as _;
-    let _ = write!(
-        out,
-        r#""lamport":{},"tick":{}"#,
-        e.lamport.unwrap_or(0),
-        e.tick.unwrap_or(0)
-    );
-    if !e.vc.is_empty() {
-        out.push_str(r#","vc":""#);
-        push_list(out, e.vc.iter());
-        out.push('"');
-    }
-    match e.kind {
-        Kind::Send { to } => {
-            out.push_str(r#","to":""#);
-            push_list(out, to.iter());
-            out.push('"');
+fn slice_args(e: &Line) -> TickArgs {
+    let list = |items: &[u64]| {
+        let mut text = String::new();
+        push_list(&mut text, items.iter());
+        text
+    };
+    let mut args = TickArgs {
+        lamport: e.event.lamport().unwrap_or(0),
+        tick: e.event.tick().unwrap_or(0),
+        vc: e.event.vc().filter(|vc| !vc.is_empty()).map(list),
+        to: None,
+        from: None,
+        msg_clock: None,
+        queue: None,
+    };
+    match e.event {
+        Event::Send { ref to, .. } => {
+            let mut text = String::new();
+            push_list(&mut text, to.iter());
+            args.to = Some(text);
         }
-        Kind::Recv {
+        Event::Recv {
             from,
             msg_clock,
             queue,
+            ..
         } => {
-            let _ = write!(
-                out,
-                r#","from":{from},"msg_clock":{msg_clock},"queue":{queue}"#
-            );
+            args.from = Some(from);
+            args.msg_clock = Some(msg_clock);
+            args.queue = Some(queue);
         }
         _ => {}
     }
+    args
 }
 
 /// `[1,0,2]`.
@@ -340,10 +372,6 @@ pub(crate) fn push_list<T: std::fmt::Display>(out: &mut String, items: impl Iter
         let _ = write!(out, "{item}");
     }
     out.push(']');
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::to_string(text).expect("a string always serializes")
 }
 
 #[cfg(test)]
@@ -392,7 +420,10 @@ mod tests {
 
     #[test]
     fn micros_are_written_exactly() {
-        assert_eq!(Micros(1_234_567).to_string(), "1234.567");
-        assert_eq!(Micros(5).to_string(), "0.005");
+        assert_eq!(
+            serde_json::to_string(&micros(1_234_567)).unwrap(),
+            "1234.567"
+        );
+        assert_eq!(serde_json::to_string(&micros(5)).unwrap(), "0.005");
     }
 }

@@ -9,7 +9,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::timeline::{Event, Kind, Timeline, TimelineError};
+use crate::log_format::Event;
+use crate::runlog::Line;
+use crate::timeline::{Timeline, TimelineError};
 
 /// ShiViz's log parsing regular expression for this file.
 pub const LOG_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
@@ -25,9 +27,10 @@ pub fn host(id: u32) -> String {
 /// starts at 1 and grows by exactly 1 per event.
 pub fn check(timeline: &Timeline) -> Result<(), TimelineError> {
     let mut own = vec![0u64; timeline.machines.len()];
-    for e in timeline.events.iter().filter(|e| e.is_clock_event()) {
+    for e in timeline.events.iter().filter(|e| e.event.is_clock_event()) {
         let path = timeline.log_of(e.machine);
-        if e.vc.is_empty() {
+        let vc = e.event.vc().unwrap_or_default();
+        if vc.is_empty() {
             return Err(TimelineError::NoVectorClocks {
                 path,
                 what: "the ShiViz export",
@@ -36,14 +39,14 @@ pub fn check(timeline: &Timeline) -> Result<(), TimelineError> {
         let slot = timeline
             .machine_index(e.machine)
             .expect("events come from the manifest's machines");
-        let found = e.vc.get(e.machine as usize).copied();
+        let found = vc.get(e.machine as usize).copied();
         if found != Some(own[slot] + 1) {
             return Err(TimelineError::Clock {
                 path,
                 line: e.line,
                 message: format!(
                     "vector clock {:?}: entry {} should be {} (one more than at the previous event)",
-                    e.vc,
+                    vc,
                     e.machine,
                     own[slot] + 1
                 ),
@@ -113,7 +116,7 @@ pub fn write(runs: &[(String, &Timeline)], out: &mut impl Write) -> std::io::Res
         if runs.len() > 1 {
             writeln!(out, "=== {label} ===")?;
         }
-        for e in timeline.events.iter().filter(|e| e.is_clock_event()) {
+        for e in timeline.events.iter().filter(|e| e.event.is_clock_event()) {
             write_event(out, timeline, e)?;
             clock.clear();
             vector_clock(&mut clock, e);
@@ -124,23 +127,24 @@ pub fn write(runs: &[(String, &Timeline)], out: &mut impl Write) -> std::io::Res
 }
 
 /// The event line: what happened, the Lamport clock, the tick and the time.
-fn write_event(out: &mut impl Write, timeline: &Timeline, e: &Event) -> std::io::Result<()> {
-    let lamport = e.lamport.unwrap_or(0);
-    let tick = e.tick.unwrap_or(0);
-    let t = timeline.seconds(e.ts_us);
-    match &e.kind {
-        Kind::Send { to } => {
-            let to: Vec<String> = to.iter().map(host).collect();
+fn write_event(out: &mut impl Write, timeline: &Timeline, e: &Line) -> std::io::Result<()> {
+    let lamport = e.event.lamport().unwrap_or(0);
+    let tick = e.event.tick().unwrap_or(0);
+    let t = timeline.seconds(e.timestamp);
+    match &e.event {
+        Event::Send { to, .. } => {
+            let to: Vec<String> = to.iter().copied().map(host).collect();
             writeln!(
                 out,
                 "send to {} lamport={lamport} tick={tick} t={t:.6}s",
                 to.join(",")
             )
         }
-        Kind::Recv {
+        Event::Recv {
             from,
             msg_clock,
             queue,
+            ..
         } => writeln!(
             out,
             "recv from {} msg_clock={msg_clock} lamport={lamport} queue={queue} tick={tick} t={t:.6}s",
@@ -151,11 +155,11 @@ fn write_event(out: &mut impl Write, timeline: &Timeline, e: &Event) -> std::io:
 }
 
 /// `{"machine-0": 3, "machine-2": 1}`: the non-zero entries, the event's own host included.
-fn vector_clock(out: &mut String, e: &Event) {
+fn vector_clock(out: &mut String, e: &Line) {
     use std::fmt::Write as _;
     out.push('{');
     let mut first = true;
-    for (id, &value) in e.vc.iter().enumerate() {
+    for (id, &value) in e.event.vc().unwrap_or_default().iter().enumerate() {
         if value == 0 && id != e.machine as usize {
             continue;
         }

@@ -1,4 +1,4 @@
-//! The closed sets of strings in the log contract: fault kinds and drop reasons.
+//! The closed sets of strings in the log contract: fault kinds, fault phases and drop reasons.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,9 +16,9 @@ pub enum FaultKind {
     Resume,
     /// A killed machine was started again.
     Restart,
-    /// A link's messages are held back (begins or ends, says the detail).
+    /// A link's messages are held back (from its `begin` to its `end`).
     Delay,
-    /// Links between two groups are cut (begins or heals, says the detail).
+    /// Links between two groups are cut (from its `begin` to its `end`, when it heals).
     Partition,
 }
 
@@ -44,6 +44,33 @@ impl FaultKind {
             FaultKind::Restart => "restart",
             FaultKind::Delay => "delay",
             FaultKind::Partition => "partition",
+        }
+    }
+}
+
+/// Where a fault stands, in a `fault` line (format 5) and in the manifest's fault records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultPhase {
+    /// A fault that lasts begins: a pause (its record), a delay, a partition.
+    Begin,
+    /// A fault that lasted ends: a resume, a delay or partition ending, a paused machine's own
+    /// line (written once it runs again).
+    End,
+    /// A fault without duration: a kill, a death, a restart.
+    Instant,
+}
+
+impl FaultPhase {
+    /// Every phase, in declaration order.
+    pub const ALL: [FaultPhase; 3] = [FaultPhase::Begin, FaultPhase::End, FaultPhase::Instant];
+
+    /// The phase as written in logs and manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultPhase::Begin => "begin",
+            FaultPhase::End => "end",
+            FaultPhase::Instant => "instant",
         }
     }
 }
@@ -92,4 +119,4 @@ macro_rules! wire_strings {
         }
     )*};
 }
-wire_strings!(FaultKind, DropReason);
+wire_strings!(FaultKind, FaultPhase, DropReason);

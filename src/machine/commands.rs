@@ -145,12 +145,18 @@ pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
             }
             Ok(Some(ToMachine::Fault {
                 kind,
+                phase,
                 peer,
                 detail,
                 link,
             })) => {
                 let dead = matches!(kind, FaultKind::Kill | FaultKind::Died);
-                targets.log.write(Event::Fault { kind, peer, detail });
+                targets.log.write(Event::Fault {
+                    kind,
+                    phase,
+                    peer,
+                    detail,
+                });
                 if let (true, Some(tx)) = (dead, peer.and_then(|p| link_commands.get(p as usize))) {
                     let _ = tx.send(LinkCommand::Gone);
                 }

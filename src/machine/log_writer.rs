@@ -297,7 +297,7 @@ mod tests {
 
     /// One event of every kind the machine writes, every fault kind and drop reason included.
     fn every_event() -> Vec<Event> {
-        use crate::log_format::{DropReason, FaultKind};
+        use crate::log_format::{DropReason, FaultKind, FaultPhase};
         let mut events = vec![
             Event::Start {
                 format: crate::log_format::FORMAT_VERSION,
@@ -356,6 +356,7 @@ mod tests {
         for (i, kind) in FaultKind::ALL.into_iter().enumerate() {
             events.push(Event::Fault {
                 kind,
+                phase: FaultPhase::ALL[i % FaultPhase::ALL.len()],
                 peer: (i % 2 == 0).then_some(0),
                 detail: format!("{kind} for a while"),
             });

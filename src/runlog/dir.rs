@@ -44,10 +44,12 @@ pub fn open_run(dir: &Path) -> Result<RunDir, RunLogError> {
         }
         Err(source) => return Err(RunLogError::Read { path, source }),
     };
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| RunLogError::Manifest {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+    let mut manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| RunLogError::Manifest {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+    super::compat::fill_record_phases(&mut manifest);
     if !readable(manifest.log_format) {
         return Err(RunLogError::Format {
             path,

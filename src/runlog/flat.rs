@@ -1,4 +1,5 @@
-//! One log line read field by field, borrowing from the line: the fast path of the one parser.
+//! One log line read field by field, borrowing from the line: the fast path of the one parser,
+//! private to [`super::line`], which builds the contract's event from it.
 
 use serde::Deserialize;
 
@@ -9,54 +10,56 @@ use serde::Deserialize;
 /// fields an event must have is the reader's business; the names are the same as in
 /// [`crate::log_format::Event`].
 #[derive(Debug, Default, Deserialize)]
-pub struct FlatLine<'a> {
+pub(super) struct FlatLine<'a> {
     #[serde(borrow)]
-    pub timestamp: &'a str,
-    pub machine: u32,
+    pub(super) timestamp: &'a str,
+    pub(super) machine: u32,
     #[serde(borrow)]
-    pub event: &'a str,
-    pub format: Option<u32>,
-    pub rate: Option<u32>,
-    pub interval_us: Option<u64>,
-    pub machines: Option<u32>,
-    pub tick: Option<u64>,
-    pub lamport: Option<u64>,
-    pub late_us: Option<u64>,
-    pub to: Option<IdSet>,
-    pub from: Option<u32>,
-    pub msg_clock: Option<u64>,
-    pub queue: Option<u64>,
-    pub first: Option<u64>,
-    pub count: Option<u64>,
-    pub ticks: Option<u64>,
-    pub skipped: Option<u64>,
-    pub cpu_ms: Option<u64>,
-    pub max_rss_kb: Option<u64>,
+    pub(super) event: &'a str,
+    pub(super) format: Option<u32>,
+    pub(super) rate: Option<u32>,
+    pub(super) interval_us: Option<u64>,
+    pub(super) machines: Option<u32>,
+    pub(super) tick: Option<u64>,
+    pub(super) lamport: Option<u64>,
+    pub(super) late_us: Option<u64>,
+    pub(super) to: Option<IdSet>,
+    pub(super) from: Option<u32>,
+    pub(super) msg_clock: Option<u64>,
+    pub(super) queue: Option<u64>,
+    pub(super) first: Option<u64>,
+    pub(super) count: Option<u64>,
+    pub(super) ticks: Option<u64>,
+    pub(super) skipped: Option<u64>,
+    pub(super) cpu_ms: Option<u64>,
+    pub(super) max_rss_kb: Option<u64>,
     /// Vector clock of a tick event (format 2 and up).
-    pub vc: Option<Vec<u64>>,
-    pub peer: Option<u32>,
-    pub incarnation: Option<u32>,
+    pub(super) vc: Option<Vec<u64>>,
+    pub(super) peer: Option<u32>,
+    pub(super) incarnation: Option<u32>,
     // Text fields of the rarer events; `Cow` because they may hold escapes.
     #[serde(borrow)]
-    pub kind: Option<std::borrow::Cow<'a, str>>,
+    pub(super) kind: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
-    pub addr: Option<std::borrow::Cow<'a, str>>,
+    pub(super) addr: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
-    pub reason: Option<std::borrow::Cow<'a, str>>,
+    pub(super) reason: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
-    pub detail: Option<std::borrow::Cow<'a, str>>,
+    pub(super) phase: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow)]
-    pub message: Option<std::borrow::Cow<'a, str>>,
+    pub(super) detail: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(super) message: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// A set of machine ids below 64 (the most a scenario may have), read from a JSON array
 /// without allocating.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct IdSet(pub u64);
+pub(super) struct IdSet(u64);
 
 impl IdSet {
     /// The ids in the set, ascending.
-    pub fn iter(self) -> impl Iterator<Item = u32> {
+    pub(super) fn iter(self) -> impl Iterator<Item = u32> {
         (0..64u32).filter(move |i| self.0 & (1u64 << i) != 0)
     }
 }

@@ -1,75 +1,36 @@
-//! The one parser of a log line: JSON to a [`FlatLine`] (borrowed fields), checked against the
-//! contract, reduced to an [`Ev`] with its timestamp in microseconds.
+//! The one parser of a log line: JSON to the contract's [`Event`], checked, with its timestamp in
+//! microseconds: a [`Line`], the only line type a reader of logs sees.
 //!
-//! Which fields each event must have, the queue bound and the single recipient of a `dropped`
-//! line are checked here, for every command.
+//! The JSON is read field by field into a private flat form that borrows from the line
+//! ([`super::flat`]), which is faster on long logs than serde's tagged enum (that buffers every
+//! line to find its tag first); the event is then built from it. Which fields each event must
+//! have, the queue bound and the single recipient of a `dropped` line are checked here, for every
+//! command.
 
-use crate::log_format::readable;
+use crate::log_format::{readable, Event, EventKind};
 
-use super::flat::{FlatLine, IdSet};
-
+use super::compat;
+use super::flat::FlatLine;
 use super::timestamp::parse_micros;
 
 /// Largest queue length a line may give.
 pub const MAX_QUEUE: u64 = 100_000_000;
 
-/// One log line reduced to what the analysis needs.
+/// One log line as every reader sees it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// System time, microseconds since the Unix epoch.
-    pub ts: i64,
+pub struct Line {
+    /// Id of the machine that wrote the line.
+    pub machine: u32,
     /// Line number in its file, from 1.
     pub line: u64,
-    pub event: Ev,
-    /// The vector clock of an internal, send or receive event; empty in format 1 logs.
-    pub vc: Vec<u64>,
-}
-
-/// The events the analysis reads; everything else (peer events, warnings, unknown names) is `Other`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Ev {
-    Start {
-        format: u32,
-        rate: u32,
-        interval_us: u64,
-    },
-    Internal {
-        tick: u64,
-        lamport: u64,
-    },
-    Send {
-        tick: u64,
-        lamport: u64,
-        to: IdSet,
-    },
-    Recv {
-        tick: u64,
-        lamport: u64,
-        from: u32,
-        msg_clock: u64,
-        queue: u64,
-    },
-    Skipped {
-        first: u64,
-        count: u64,
-    },
-    Stop {
-        lamport: u64,
-        queue: u64,
-        ticks: u64,
-        skipped: u64,
-    },
-    /// The message with clock `lamport` to `to` will never arrive.
-    Dropped {
-        to: u32,
-        lamport: u64,
-    },
-    Other,
+    /// System time, microseconds since the Unix epoch.
+    pub timestamp: i64,
+    pub event: Event,
 }
 
 /// Why one line could not be read.
 #[derive(Debug, PartialEq)]
-pub enum LineError {
+pub(crate) enum LineError {
     /// The JSON ends before the line does (a line cut short).
     Truncated(String),
     Malformed(String),
@@ -77,30 +38,8 @@ pub enum LineError {
     Format(u32),
 }
 
-/// One line parsed and checked: its time, its event, and all its fields for readers that want
-/// more than the [`Ev`] (the timeline's text of rarer events).
-#[derive(Debug)]
-pub struct Parsed<'a> {
-    /// System time, microseconds since the Unix epoch.
-    pub ts: i64,
-    pub ev: Ev,
-    pub flat: FlatLine<'a>,
-}
-
-impl Parsed<'_> {
-    /// The record of line `line`, taking the vector clock out of the fields.
-    pub fn record(&mut self, line: u64) -> Record {
-        Record {
-            ts: self.ts,
-            line,
-            event: self.ev,
-            vc: self.flat.vc.take().unwrap_or_default(),
-        }
-    }
-}
-
-/// Parse one log line of machine `machine`.
-pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
+/// Parse line number `line` of the log of machine `machine`.
+pub(crate) fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<Line, LineError> {
     // Without its newline, a line cut inside a string reads as cut, not as a control character.
     let flat: FlatLine = serde_json::from_slice(text.trim_ascii_end()).map_err(|e| {
         let message = e.to_string();
@@ -110,7 +49,7 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
             LineError::Malformed(message)
         }
     })?;
-    let ts = parse_micros(flat.timestamp)
+    let timestamp = parse_micros(flat.timestamp)
         .ok_or_else(|| LineError::Malformed(format!("bad timestamp {:?}", flat.timestamp)))?;
     if flat.machine != machine {
         return Err(LineError::Malformed(format!(
@@ -124,162 +63,262 @@ pub fn parse_line(text: &[u8], machine: u32) -> Result<Parsed<'_>, LineError> {
             "queue {queue} is impossible (at most {MAX_QUEUE})"
         )));
     }
-    let event = flat.event;
-    let ev = match flat.event {
-        "start" => {
-            let format = need(flat.format, event, "format")?;
+    Ok(Line {
+        machine,
+        line,
+        timestamp,
+        event: event(flat)?,
+    })
+}
+
+/// The event of a flat line; an error names a missing field or an unknown value.
+fn event(f: FlatLine<'_>) -> Result<Event, LineError> {
+    let name = f.event;
+    // An event name this version does not know is a later version's event: `Unknown`.
+    let Ok(kind) = name.parse::<EventKind>() else {
+        return Ok(Event::Unknown);
+    };
+    let vc = f.vc.unwrap_or_default();
+    Ok(match kind {
+        EventKind::Start => {
+            let format = need(f.format, name, "format")?;
             if !readable(format) {
                 return Err(LineError::Format(format));
             }
-            Ev::Start {
+            Event::Start {
                 format,
-                rate: need(flat.rate, event, "rate")?,
-                interval_us: need(flat.interval_us, event, "interval_us")?,
+                rate: need(f.rate, name, "rate")?,
+                interval_us: need(f.interval_us, name, "interval_us")?,
+                machines: need(f.machines, name, "machines")?,
+                incarnation: f.incarnation.unwrap_or(0),
             }
         }
-        "internal" => Ev::Internal {
-            tick: need(flat.tick, event, "tick")?,
-            lamport: need(flat.lamport, event, "lamport")?,
+        EventKind::Internal => Event::Internal {
+            tick: need(f.tick, name, "tick")?,
+            lamport: need(f.lamport, name, "lamport")?,
+            vc,
+            late_us: need(f.late_us, name, "late_us")?,
         },
-        "send" => Ev::Send {
-            tick: need(flat.tick, event, "tick")?,
-            lamport: need(flat.lamport, event, "lamport")?,
-            to: need(flat.to, event, "to")?,
+        EventKind::Send => Event::Send {
+            tick: need(f.tick, name, "tick")?,
+            lamport: need(f.lamport, name, "lamport")?,
+            to: need(f.to, name, "to")?.iter().collect(),
+            vc,
+            late_us: need(f.late_us, name, "late_us")?,
         },
-        "recv" => Ev::Recv {
-            tick: need(flat.tick, event, "tick")?,
-            lamport: need(flat.lamport, event, "lamport")?,
-            from: need(flat.from, event, "from")?,
-            msg_clock: need(flat.msg_clock, event, "msg_clock")?,
-            queue: need(flat.queue, event, "queue")?,
+        EventKind::Recv => Event::Recv {
+            tick: need(f.tick, name, "tick")?,
+            lamport: need(f.lamport, name, "lamport")?,
+            from: need(f.from, name, "from")?,
+            msg_clock: need(f.msg_clock, name, "msg_clock")?,
+            queue: need(f.queue, name, "queue")?,
+            vc,
+            late_us: need(f.late_us, name, "late_us")?,
         },
-        "skipped" => Ev::Skipped {
-            first: need(flat.first, event, "first")?,
-            count: need(flat.count, event, "count")?,
+        EventKind::Skipped => Event::Skipped {
+            first: need(f.first, name, "first")?,
+            count: need(f.count, name, "count")?,
         },
-        "stop" => Ev::Stop {
-            lamport: need(flat.lamport, event, "lamport")?,
-            queue: need(flat.queue, event, "queue")?,
-            ticks: need(flat.ticks, event, "ticks")?,
-            skipped: need(flat.skipped, event, "skipped")?,
+        EventKind::Stop => Event::Stop {
+            lamport: need(f.lamport, name, "lamport")?,
+            queue: need(f.queue, name, "queue")?,
+            ticks: need(f.ticks, name, "ticks")?,
+            skipped: need(f.skipped, name, "skipped")?,
+            cpu_ms: need(f.cpu_ms, name, "cpu_ms")?,
+            max_rss_kb: need(f.max_rss_kb, name, "max_rss_kb")?,
         },
-        "dropped" => {
-            let to = need(flat.to, event, "to")?;
+        EventKind::Dropped => {
+            let to = need(f.to, name, "to")?;
             let mut ids = to.iter();
             let (Some(to), None) = (ids.next(), ids.next()) else {
                 return Err(LineError::Malformed(
                     "`dropped` line must name exactly one recipient in `to`".into(),
                 ));
             };
-            Ev::Dropped {
-                to,
-                lamport: need(flat.lamport, event, "lamport")?,
+            Event::Dropped {
+                to: vec![to],
+                lamport: need(f.lamport, name, "lamport")?,
+                reason: parse_text(&need(f.reason, name, "reason")?, name)?,
             }
         }
-        _ => Ev::Other,
-    };
-    Ok(Parsed { ts, ev, flat })
+        EventKind::Fault => {
+            let kind = parse_text(&need(f.kind, name, "kind")?, name)?;
+            let detail = need(f.detail, name, "detail")?.into_owned();
+            // Formats 1 to 4 said whether a fault begins or ends only in the detail's prose.
+            let phase = match f.phase {
+                Some(phase) => parse_text(&phase, name)?,
+                None => compat::phase_from_prose(kind, &detail),
+            };
+            Event::Fault {
+                kind,
+                phase,
+                peer: f.peer,
+                detail,
+            }
+        }
+        EventKind::PeerConnected => Event::PeerConnected {
+            peer: need(f.peer, name, "peer")?,
+            addr: need(f.addr, name, "addr")?.into_owned(),
+        },
+        EventKind::PeerGone => Event::PeerGone {
+            peer: need(f.peer, name, "peer")?,
+            reason: need(f.reason, name, "reason")?.into_owned(),
+        },
+        EventKind::Refused => Event::Refused {
+            addr: need(f.addr, name, "addr")?.into_owned(),
+            reason: need(f.reason, name, "reason")?.into_owned(),
+            // Formats 1 to 3 wrote one line per refused connection.
+            count: f.count.unwrap_or(1),
+        },
+        EventKind::Warning => Event::Warning {
+            message: need(f.message, name, "message")?.into_owned(),
+        },
+        EventKind::Unknown => Event::Unknown,
+    })
 }
 
 /// `value`, or the line error that a line of event `event` lacks its field `field`.
 fn need<T>(value: Option<T>, event: &str, field: &str) -> Result<T, LineError> {
-    required(value, event, field).map_err(LineError::Malformed)
+    value.ok_or_else(|| LineError::Malformed(format!("`{event}` line without `{field}`")))
 }
 
-/// `value`, or the message that a line of event `event` lacks its field `field`: the one wording
-/// of a missing field, for [`parse_line`] and for the full lines of [`super::lines`].
-pub(super) fn required<T>(value: Option<T>, event: &str, field: &str) -> Result<T, String> {
-    value.ok_or_else(|| format!("`{event}` line without `{field}`"))
+/// A text field read as the contract's type for it (an enum of known strings).
+fn parse_text<T: std::str::FromStr>(value: &str, event: &str) -> Result<T, LineError> {
+    value.parse().map_err(|_| {
+        LineError::Malformed(format!("`{event}` line with an unknown value {value:?}"))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log_format::{DropReason, FaultKind};
 
     const TS: &str = r#""timestamp":"2026-01-01T00:00:00.000010Z""#;
 
-    fn parse(rest: &str) -> Result<(i64, Ev), LineError> {
-        parse_line(format!("{{{TS},\"machine\":1,{rest}}}\n").as_bytes(), 1).map(|p| (p.ts, p.ev))
+    fn parse(rest: &str) -> Result<Line, LineError> {
+        parse_line(format!("{{{TS},\"machine\":1,{rest}}}\n").as_bytes(), 1, 7)
+    }
+
+    fn malformed(rest: &str) -> String {
+        match parse(rest) {
+            Err(LineError::Malformed(m)) => m,
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
-    fn a_recv_line_becomes_a_record() {
-        let (ts, ev) = parse(
-            r#""event":"recv","tick":4,"lamport":9,"from":0,"msg_clock":8,"queue":2,"late_us":5"#,
+    fn a_recv_line_becomes_a_line_with_its_event() {
+        let line = parse(
+            r#""event":"recv","tick":4,"lamport":9,"from":0,"msg_clock":8,"queue":2,"vc":[1,9],"late_us":5"#,
         )
         .unwrap();
-        assert_eq!(ts % 1_000_000, 10);
+        assert_eq!((line.machine, line.line), (1, 7));
+        assert_eq!(line.timestamp % 1_000_000, 10);
         assert_eq!(
-            ev,
-            Ev::Recv {
+            line.event,
+            Event::Recv {
                 tick: 4,
                 lamport: 9,
                 from: 0,
                 msg_clock: 8,
-                queue: 2
+                queue: 2,
+                vc: vec![1, 9],
+                late_us: 5,
             }
         );
     }
 
     #[test]
     fn a_dropped_line_names_its_one_recipient() {
-        let (_, ev) =
-            parse(r#""event":"dropped","to":2,"lamport":17,"reason":"partition""#).unwrap();
-        assert_eq!(ev, Ev::Dropped { to: 2, lamport: 17 });
-        assert!(matches!(
-            parse(r#""event":"dropped","to":[0,2],"lamport":17,"reason":"x""#),
-            Err(LineError::Malformed(m)) if m.contains("exactly one")
-        ));
-        assert!(matches!(
-            parse(r#""event":"dropped","to":2,"reason":"x""#),
-            Err(LineError::Malformed(m)) if m.contains("without `lamport`")
-        ));
+        let line = parse(r#""event":"dropped","to":2,"lamport":17,"reason":"partition""#).unwrap();
+        assert_eq!(
+            line.event,
+            Event::Dropped {
+                to: vec![2],
+                lamport: 17,
+                reason: DropReason::Partition
+            }
+        );
+        assert!(
+            malformed(r#""event":"dropped","to":[0,2],"lamport":17,"reason":"x""#)
+                .contains("exactly one")
+        );
+        assert!(malformed(r#""event":"dropped","to":2,"reason":"x""#).contains("without `lamport`"));
     }
 
     #[test]
     fn a_restart_start_line_with_an_incarnation_is_read() {
-        let (_, ev) = parse(
+        let line = parse(
             r#""event":"start","format":1,"rate":4,"interval_us":25000,"machines":3,"incarnation":1"#,
         )
         .unwrap();
         assert_eq!(
-            ev,
-            Ev::Start {
+            line.event,
+            Event::Start {
                 format: 1,
                 rate: 4,
-                interval_us: 25_000
+                interval_us: 25_000,
+                machines: 3,
+                incarnation: 1
             }
         );
     }
 
     #[test]
-    fn unknown_and_peer_events_are_other() {
-        assert_eq!(parse(r#""event":"future","x":[1,2]"#).unwrap().1, Ev::Other);
+    fn unknown_events_are_unknown_and_peer_events_keep_their_text() {
+        assert_eq!(
+            parse(r#""event":"future","x":[1,2]"#).unwrap().event,
+            Event::Unknown
+        );
         assert_eq!(
             parse(r#""event":"peer_gone","peer":0,"reason":"closed \"x\"""#)
                 .unwrap()
-                .1,
-            Ev::Other
+                .event,
+            Event::PeerGone {
+                peer: 0,
+                reason: "closed \"x\"".into()
+            }
         );
     }
 
     #[test]
+    fn a_line_names_a_missing_field_or_an_unknown_value() {
+        assert_eq!(
+            malformed(r#""event":"internal","tick":1,"lamport":2"#),
+            "`internal` line without `late_us`"
+        );
+        assert_eq!(
+            malformed(r#""event":"peer_gone","reason":"closed""#),
+            "`peer_gone` line without `peer`"
+        );
+        assert_eq!(
+            malformed(r#""event":"fault","kind":"meteor","detail":"x""#),
+            "`fault` line with an unknown value \"meteor\""
+        );
+        let fault = parse(r#""event":"fault","kind":"pause","detail":"x""#).unwrap();
+        assert!(matches!(
+            fault.event,
+            Event::Fault {
+                kind: FaultKind::Pause,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn bad_lines_say_what_is_wrong() {
-        let err = |rest: &str| match parse(rest) {
-            Err(LineError::Malformed(m)) => m,
-            other => panic!("{other:?}"),
-        };
-        assert!(err(r#""event":"internal","tick":1"#).contains("without `lamport`"));
-        assert!(err(r#""event":"internal","tick":1,"lamport":"7""#).contains("invalid type"));
+        assert!(malformed(r#""event":"internal","tick":1"#).contains("without `lamport`"));
+        assert!(malformed(r#""event":"internal","tick":1,"lamport":"7""#).contains("invalid type"));
         let text = format!("{{{TS},\"machine\":1,\"ev");
-        let truncated = parse_line(text.as_bytes(), 1);
+        let truncated = parse_line(text.as_bytes(), 1, 1);
         assert!(matches!(truncated, Err(LineError::Truncated(m)) if m.contains("truncated")));
         assert_eq!(
             parse(r#""event":"start","format":7,"rate":1,"interval_us":5,"machines":3"#),
             Err(LineError::Format(7))
         );
         assert!(matches!(
-            parse_line(format!("{{{TS},\"machine\":2,\"event\":\"x\"}}").as_bytes(), 1),
+            parse_line(format!("{{{TS},\"machine\":2,\"event\":\"x\"}}").as_bytes(), 1, 1),
             Err(LineError::Malformed(m)) if m.contains("machine 2")
         ));
     }

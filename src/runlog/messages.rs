@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
-use super::flat::IdSet;
+use crate::log_format::Event;
+
+use super::line::Line;
 use super::pairing::{Link, Outcome, Pending};
 
-/// One message: its send and its receive, as indices into the caller's events (either may be
+/// One message: its send and its receive, as indices into the caller's lines (either may be
 /// missing: a message never received, a receive whose send line is lost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Message {
@@ -18,18 +20,9 @@ pub struct Message {
     pub recv: Option<usize>,
 }
 
-/// A clock event that sends or receives, as [`pair_messages`] needs it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Step {
-    /// Machine `from` sent the message with clock `lamport` to every machine in `to`.
-    Send { from: u32, to: IdSet, lamport: u64 },
-    /// Machine `to` received the message from `from` that carried `msg_clock`.
-    Recv { from: u32, to: u32, msg_clock: u64 },
-}
-
-/// Every message of `steps` (`(index, timestamp, step)` in time order), in the order of their
-/// sends (receives without a send last).
-pub fn pair_messages(steps: impl IntoIterator<Item = (usize, i64, Step)>) -> Vec<Message> {
+/// Every message of `lines` (in time order), in the order of their sends (receives without a
+/// send last); a message's `send` and `recv` index `lines`.
+pub fn pair_messages(lines: &[Line]) -> Vec<Message> {
     let mut links: HashMap<(u32, u32), Link> = HashMap::new();
     let mut messages = Vec::new();
     let mut settle = |from: u32, to: u32, outcome: Outcome| {
@@ -46,12 +39,14 @@ pub fn pair_messages(steps: impl IntoIterator<Item = (usize, i64, Step)>) -> Vec
             Outcome::Unmatched(recv) => message(None, Some(recv), recv.clock),
         });
     };
-    for (index, ts, step) in steps {
-        match step {
-            Step::Send { from, to, lamport } => {
-                for to in to.iter() {
+    for (index, line) in lines.iter().enumerate() {
+        let ts = line.timestamp;
+        match &line.event {
+            Event::Send { to, lamport, .. } => {
+                let from = line.machine;
+                for &to in to {
                     let msg = Pending {
-                        clock: lamport,
+                        clock: *lamport,
                         ts,
                         line: 0,
                         index,
@@ -60,13 +55,12 @@ pub fn pair_messages(steps: impl IntoIterator<Item = (usize, i64, Step)>) -> Vec
                     link.send(msg, &mut |o| settle(from, to, o));
                 }
             }
-            Step::Recv {
-                from,
-                to,
-                msg_clock,
+            Event::Recv {
+                from, msg_clock, ..
             } => {
+                let (from, to) = (*from, line.machine);
                 let msg = Pending {
-                    clock: msg_clock,
+                    clock: *msg_clock,
                     ts,
                     line: 0,
                     index,
@@ -74,6 +68,19 @@ pub fn pair_messages(steps: impl IntoIterator<Item = (usize, i64, Step)>) -> Vec
                 let link = links.entry((from, to)).or_default();
                 link.recv(msg, &mut |o| settle(from, to, o));
             }
+            // Only sends and receives make messages; a new event that carries one must be
+            // paired here.
+            Event::Start { .. }
+            | Event::Internal { .. }
+            | Event::Skipped { .. }
+            | Event::Stop { .. }
+            | Event::Dropped { .. }
+            | Event::Fault { .. }
+            | Event::PeerConnected { .. }
+            | Event::PeerGone { .. }
+            | Event::Refused { .. }
+            | Event::Warning { .. }
+            | Event::Unknown => {}
         }
     }
     for (&(from, to), link) in &mut links {
@@ -92,25 +99,48 @@ pub fn pair_messages(steps: impl IntoIterator<Item = (usize, i64, Step)>) -> Vec
 mod tests {
     use super::*;
 
+    fn line(machine: u32, timestamp: i64, event: Event) -> Line {
+        Line {
+            machine,
+            line: 1,
+            timestamp,
+            event,
+        }
+    }
+
+    fn send(from: u32, to: &[u32], lamport: u64, ts: i64) -> Line {
+        let event = Event::Send {
+            tick: 1,
+            lamport,
+            to: to.to_vec(),
+            vc: vec![],
+            late_us: 0,
+        };
+        line(from, ts, event)
+    }
+
+    fn recv(from: u32, to: u32, msg_clock: u64, ts: i64) -> Line {
+        let event = Event::Recv {
+            tick: 1,
+            lamport: msg_clock + 1,
+            from,
+            msg_clock,
+            queue: 0,
+            vc: vec![],
+            late_us: 0,
+        };
+        line(to, ts, event)
+    }
+
     #[test]
     fn messages_pair_by_link_and_clock_in_send_order() {
-        let send = |from, to, lamport| Step::Send {
-            from,
-            to: IdSet(to),
-            lamport,
-        };
-        let recv = |from, to, msg_clock| Step::Recv {
-            from,
-            to,
-            msg_clock,
-        };
-        let steps = vec![
-            (0, 10, send(0, 0b110, 1)),
-            (1, 20, recv(0, 2, 1)),
-            (2, 30, recv(0, 1, 4)),
-            (3, 40, send(2, 0b1, 3)),
+        let lines = vec![
+            send(0, &[1, 2], 1, 10),
+            recv(0, 2, 1, 20),
+            recv(0, 1, 4, 30),
+            send(2, &[0], 3, 40),
         ];
-        let m = pair_messages(steps);
+        let m = pair_messages(&lines);
         let view: Vec<_> = m
             .iter()
             .map(|m| (m.from, m.to, m.lamport, m.send, m.recv))

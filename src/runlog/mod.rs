@@ -1,28 +1,32 @@
 //! The one reader of run directories: every command and the tests read logs through it.
 //!
-//! Open a run directory and its manifest ([`dir`]) -> parse each line against the contract
-//! ([`flat`] fields, checked in [`line`], timestamps in [`timestamp`]) -> read a log with the rules for what a crash leaves
-//! ([`read`]) -> merge the logs in time order ([`merge`]) -> pair sends with receives
-//! ([`pairing`], listed by [`messages`]). [`error`] names the file and line of anything wrong; warnings are values the
-//! commands print.
+//! Open a run directory and its manifest ([`dir`]) -> parse each line against the contract into
+//! a [`Line`] holding the contract's [`crate::log_format::Event`] ([`line`], timestamps in
+//! [`timestamp`]) -> read a log with the rules for what a crash leaves ([`read`], whole logs in
+//! [`lines`]) -> merge the logs in time order ([`merge`]) -> pair sends with receives
+//! ([`pairing`], listed by [`messages`]). What older versions wrote is read in [`compat`]. [`error`] names the file and line of anything wrong;
+//! warnings are values the commands print.
 
+pub mod compat;
 pub mod dir;
 pub mod error;
-pub mod flat;
+pub mod faults;
+mod flat;
 pub mod line;
 pub mod lines;
 pub mod merge;
 pub mod messages;
 pub mod pairing;
 pub mod read;
+#[cfg(test)]
+mod roundtrip;
 pub mod timestamp;
 
 pub use dir::{open_run, RunDir};
 pub use error::{RunLogError, Warning};
-pub use flat::{FlatLine, IdSet};
-pub use line::{parse_line, Ev, Parsed, Record};
+pub use line::Line;
 pub use lines::read_log_lines;
-pub use merge::{merge_run, Timed};
-pub use messages::{pair_messages, Message, Step};
+pub use merge::{merge_run, merge_run_each, Timed};
+pub use messages::{pair_messages, Message};
 pub use pairing::{Link, Outcome, Pending};
 pub use read::read_log;

@@ -11,14 +11,14 @@ use std::io::BufRead;
 use std::path::Path;
 
 use super::error::{RunLogError, Warning};
-use super::line::{parse_line, LineError, Parsed};
+use super::line::{parse_line, Line, LineError};
 
-/// Read the log at `path` of machine `machine`, handing each line with its number to `each`
-/// until it returns `false`. Returns the warning of a cut last line, if any.
+/// Read the log at `path` of machine `machine`, handing each line to `each` until it returns
+/// `false`. Returns the warning of a cut last line, if any.
 pub fn read_log(
     path: &Path,
     machine: u32,
-    mut each: impl FnMut(u64, Parsed<'_>) -> bool,
+    mut each: impl FnMut(Line) -> bool,
 ) -> Result<Option<Warning>, RunLogError> {
     let read_error = |source| RunLogError::Read {
         path: path.to_owned(),
@@ -60,9 +60,9 @@ pub fn read_log(
                 "blank line before the end of the log".into(),
             ));
         }
-        match parse_line(&buf, machine) {
+        match parse_line(&buf, machine, line) {
             Ok(parsed) => {
-                if !each(line, parsed) {
+                if !each(parsed) {
                     return Ok(None);
                 }
             }
@@ -91,18 +91,12 @@ mod tests {
         let path = dir.path().join("machine-1.log");
         std::fs::write(&path, text).unwrap();
         let mut clocks = Vec::new();
-        let warning = read_log(&path, 1, |_, p| {
-            clocks.extend(p.ev_lamport());
+        let warning = read_log(&path, 1, |line| {
+            clocks.extend(line.event.lamport());
             true
         })
         .map_err(|e| e.to_string())?;
         Ok((clocks, warning))
-    }
-
-    impl Parsed<'_> {
-        fn ev_lamport(&self) -> Option<u64> {
-            self.flat.lamport
-        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The discrete-event core: one queue of timed events over every machine, run to the end of the
 //! scenario in virtual time. Synchronous and pure but for the [`LineSink`] it writes lines to.
 
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -40,7 +40,7 @@ struct Entry {
 }
 
 /// A fault action carried out, for the manifest: `(virtual ns, kind, machines, detail)`.
-pub type FaultDone = (u64, FaultKind, Vec<u32>, String);
+pub type FaultDone = (u64, FaultKind, FaultPhase, Vec<u32>, String);
 
 /// How the simulated run ended.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,7 @@ impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
     pub(super) fn fault<S: LineSink<At = u64>>(&mut self, now: u64, index: usize, sink: &mut S) {
         let action = self.timeline[index].1.clone();
-        let (kind, machines, detail) = match action {
+        let (kind, phase, machines, detail) = match action {
             Action::Kill(id) => {
                 let m = &mut self.machines[id as usize];
                 if m.life == Life::Dead {
@@ -93,6 +93,6 @@ impl Engine {
                 change.record()
             }
         };
-        self.faults.push((now, kind.to_owned(), machines, detail));
+        self.faults.push((now, kind, phase, machines, detail));
     }
 }

@@ -68,9 +68,10 @@ fn manifest_of(
     let faults = outcome
         .faults
         .iter()
-        .map(|(at, kind, machines, detail)| FaultRecord {
+        .map(|(at, kind, phase, machines, detail)| FaultRecord {
             at: timestamp(*at),
             kind: *kind,
+            phase: Some(*phase),
             machines: machines.clone(),
             detail: detail.clone(),
             cause: FaultCause::Planned,

@@ -1,7 +1,7 @@
 //! Faults on purpose, carried out on the machines' slots: kill, pause and resume, link changes,
 //! restarts, and a restarted machine's way back into the mesh.
 
-use crate::log_format::{Event, FaultKind};
+use crate::log_format::{Event, FaultKind, FaultPhase};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
@@ -77,9 +77,16 @@ pub fn carry_out<E: Send + 'static>(
                 return Carried::NotApplicable;
             }
             let change = MachineChange::Resumed(id);
-            if let Some(Event::Fault { kind, peer, detail }) = change.line() {
+            if let Some(Event::Fault {
+                kind,
+                phase,
+                peer,
+                detail,
+            }) = change.line()
+            {
                 slot.child.send(ToMachine::Fault {
                     kind,
+                    phase,
                     peer,
                     detail,
                     link: None,
@@ -89,23 +96,25 @@ pub fn carry_out<E: Send + 'static>(
         }
         Action::Link(change) => {
             let (from, to, state) = (change.from, change.to, change.state);
-            let (kind, machines, detail) = change.record();
+            let (kind, phase, machines, detail) = change.record();
             slots[from as usize].child.send(ToMachine::Fault {
                 kind,
+                phase,
                 peer: Some(to),
                 detail: change.note,
                 link: Some(state),
             });
-            done((kind, machines, detail))
+            done((kind, phase, machines, detail))
         }
     }
 }
 
-/// A fault carried out now, recorded as `kind`, concerning `machines`, with `detail`.
-fn done((kind, machines, detail): (FaultKind, Vec<u32>, String)) -> Carried {
+/// A fault carried out now, recorded as `kind` in `phase`, concerning `machines`, with `detail`.
+fn done((kind, phase, machines, detail): (FaultKind, FaultPhase, Vec<u32>, String)) -> Carried {
     Carried::Done(FaultRecord {
         at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
         kind,
+        phase: Some(phase),
         machines,
         detail,
         cause: FaultCause::Planned,
@@ -125,6 +134,8 @@ pub fn tell_others(slots: &[Slot], id: u32, kind: FaultKind, detail: &str) {
         if peer != id && slot.state.live() {
             slot.child.send(ToMachine::Fault {
                 kind,
+                // A machine's end has no duration.
+                phase: FaultPhase::Instant,
                 peer: Some(id),
                 detail: detail.to_owned(),
                 link: None,

@@ -1,8 +1,9 @@
-//! The events of one run, every machine merged in system-time order.
+//! A run in memory: its machines and faults from the manifest, and every line of every machine
+//! merged in system-time order.
 
 use std::path::PathBuf;
 
-use crate::runlog::IdSet;
+use crate::runlog::Line;
 
 /// A run directory read into memory.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct Timeline {
     pub speedup: f64,
     /// Every log line of every machine, ordered by timestamp (ties: manifest order), each log's
     /// lines in file order.
-    pub events: Vec<Event>,
+    pub events: Vec<Line>,
     /// What the logs were read with a caveat (a cut last line), for the command to print.
     pub warnings: Vec<crate::runlog::Warning>,
     /// The faults the engine carried out, as the manifest records them when the run ended
@@ -34,72 +35,6 @@ pub struct MachineInfo {
     pub rate: u32,
     /// Real microseconds between ticks.
     pub interval_us: f64,
-}
-
-/// What a log line records; the clock events carry their fields in [`Event`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    Internal,
-    /// A message to every machine in `to`.
-    Send {
-        to: IdSet,
-    },
-    /// The message from `from` that carried `msg_clock`; `queue` messages still wait.
-    Recv {
-        from: u32,
-        msg_clock: u64,
-        queue: u64,
-    },
-    /// Any other line: its event name, and its remaining fields as `key=value` text.
-    Other(Box<Other>),
-}
-
-/// A line that is not a clock event (start, stop, dropped, fault, peer events, ...).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Other {
-    /// The `event` field.
-    pub name: String,
-    /// The event as [`crate::runlog`] read it (`Ev::Other` for peer events, faults, warnings).
-    pub event: crate::runlog::Ev,
-    /// The `peer` (peer events, faults) or `to` (dropped) machine, if any.
-    pub peer: Option<u32>,
-    /// The line's other fields, `key=value` separated by spaces.
-    pub detail: String,
-}
-
-/// One log line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub machine: u32,
-    /// Line number in the machine's log, from 1.
-    pub line: u64,
-    /// System time, µs since the Unix epoch.
-    pub ts_us: i64,
-    /// The timestamp as written.
-    pub timestamp: String,
-    pub kind: Kind,
-    pub tick: Option<u64>,
-    pub lamport: Option<u64>,
-    /// The vector clock after the event; empty when the log has none (format 1, other lines).
-    pub vc: Vec<u64>,
-    pub late_us: Option<u64>,
-}
-
-impl Event {
-    /// The `event` name of the line.
-    pub fn name(&self) -> &str {
-        match &self.kind {
-            Kind::Internal => "internal",
-            Kind::Send { .. } => "send",
-            Kind::Recv { .. } => "recv",
-            Kind::Other(other) => &other.name,
-        }
-    }
-
-    /// Whether the event ticks the clocks (internal, send, recv).
-    pub fn is_clock_event(&self) -> bool {
-        !matches!(self.kind, Kind::Other(_))
-    }
 }
 
 /// Print the warnings of the run's logs to stderr, as every command does.

@@ -21,6 +21,7 @@ use crate::fixture::{at, Fixture};
 fn fault_run() -> Fixture {
     let partition = Event::Fault {
         kind: FaultKind::Partition,
+        phase: logiclock::log_format::FaultPhase::Begin,
         peer: Some(2),
         detail: "partition (drop) from machine 2 begins".into(),
     };
@@ -68,6 +69,8 @@ fn write_fault_run(dir: &Path, run: Fixture, faults: &[Planned], killed: Option<
                 .map(|&(ms, kind, machines)| FaultRecord {
                     at: at(ms),
                     kind: kind.parse().expect("a fault kind of the contract"),
+                    // An older manifest's record: the reader infers its phase.
+                    phase: None,
                     machines: machines.to_vec(),
                     // link faults say where they begin and end, as the supervisor writes them
                     detail: format!("{kind} of {machines:?} begins"),

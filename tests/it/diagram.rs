@@ -177,8 +177,10 @@ fn fault_run(dir: &Path) -> std::path::PathBuf {
     use crate::fixture::line;
     use logiclock::log_format::{DropReason, Event, FaultKind};
     let mut lines = crate::golden::golden_lines();
+    // Each line with the phase its writer sets for that prose.
     let fault = |kind, peer, detail: &str| Event::Fault {
         kind,
+        phase: logiclock::runlog::compat::phase_from_prose(kind, detail),
         peer,
         detail: detail.into(),
     };
@@ -263,6 +265,7 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
             2,
             Event::Fault {
                 kind: FaultKind::Pause,
+                phase: logiclock::log_format::FaultPhase::End,
                 peer: None,
                 detail: "this machine was paused and is now resumed".into(),
             },
@@ -271,6 +274,8 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
     let record = |ms, kind, detail: &str| FaultRecord {
         at: at(ms),
         kind,
+        // An older manifest's record: the reader infers its phase.
+        phase: None,
         machines: vec![2],
         detail: detail.into(),
         cause: FaultCause::Planned,

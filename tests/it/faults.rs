@@ -5,8 +5,9 @@ use nix::sys::signal::Signal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use logiclock::log_format::{DropReason, Event, FaultKind, LogLine};
+use logiclock::log_format::{DropReason, Event, FaultKind};
 use logiclock::manifest::MachineEnd;
+use logiclock::runlog::Line;
 
 use crate::cmd::{send_signal, Logiclock, Running};
 use crate::util::{self, RunFiles};
@@ -25,12 +26,8 @@ fn start(tmp: &Path, scenario: &str) -> (Running, PathBuf) {
     (child, out)
 }
 
-fn micros(line: &LogLine) -> u64 {
-    humantime::parse_rfc3339(&line.timestamp)
-        .unwrap()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_micros() as u64
+fn micros(line: &Line) -> u64 {
+    line.timestamp as u64
 }
 
 #[test]
@@ -88,7 +85,7 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
 
 /// After machine `dead` is reported dead (a `fault` line of `kind`), every message the machine
 /// sends it is logged as dropped.
-fn every_send_after_the_news_is_dropped(log: &[LogLine], dead: u32, kind: &str) {
+fn every_send_after_the_news_is_dropped(log: &[Line], dead: u32, kind: &str) {
     let news = log
         .iter()
         .position(|l| matches!(&l.event, Event::Fault { kind: k, peer: Some(p), .. } if k.as_str() == kind && *p == dead))

@@ -9,6 +9,7 @@ use logiclock::manifest::Manifest;
 use crate::cmd::Logiclock;
 use crate::fixture::{line, Fixture};
 use crate::util::read_log;
+use logiclock::runlog::Line;
 
 fn internal(tick: u64, lamport: u64, vc: [u64; 3]) -> Event {
     Event::Internal {
@@ -130,7 +131,7 @@ pub fn real_run(dir: &Path) -> PathBuf {
 }
 
 /// Every line of every log of `run`, parsed.
-pub fn read_logs(run: &Path) -> Vec<LogLine> {
+pub fn read_logs(run: &Path) -> Vec<Line> {
     let manifest = Manifest::read(run).unwrap();
     manifest
         .machines

@@ -264,6 +264,8 @@ fn a_killed_machine_has_no_point_after_its_death() {
             faults: vec![FaultRecord {
                 at: at(4500),
                 kind: "kill".parse().unwrap(),
+                // An older manifest's record: the reader infers its phase.
+                phase: None,
                 machines: vec![1],
                 detail: "machine 1 killed".into(),
                 cause: FaultCause::Planned,

@@ -68,6 +68,8 @@ fn tables_give_model_time_where_the_scenario_does() {
             faults: vec![FaultRecord {
                 at: at(1500),
                 kind: "kill".parse().unwrap(),
+                // An older manifest's record: the reader infers its phase.
+                phase: None,
                 machines: vec![1],
                 detail: "machine 1 killed".into(),
                 cause: FaultCause::Planned,

@@ -82,11 +82,7 @@ fn every_machine_ticks_at_its_configured_rate() {
         let ticks: Vec<(u64, u64)> = log
             .iter()
             .filter_map(|l| {
-                let at = humantime::parse_rfc3339(&l.timestamp).unwrap();
-                let us = at
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_micros() as u64;
+                let us = l.timestamp as u64;
                 l.event.tick().map(|t| (t, us))
             })
             .collect();
@@ -196,7 +192,8 @@ fn fixed_rates_more_machines_and_a_small_die() {
     for log in &files.logs {
         assert!(!log.iter().any(|l| l.event.name() == "internal"));
     }
-    let to_all = |l: &&logiclock::log_format::LogLine| matches!(&l.event, Event::Send { to, .. } if to.len() == 4);
+    let to_all =
+        |l: &&logiclock::runlog::Line| matches!(&l.event, Event::Send { to, .. } if to.len() == 4);
     assert!(
         files.logs.iter().flatten().any(|l| to_all(&l)),
         "someone rolled 5 and sent to all"

@@ -5,26 +5,26 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use logiclock::log_format::{log_file_name, Event, LogLine};
+use logiclock::log_format::{log_file_name, Event};
 use logiclock::manifest::Manifest;
-use logiclock::runlog::read_log_lines;
+use logiclock::runlog::{read_log_lines, Line};
 
 /// Every line of machine `machine`'s log at `path`, read through the one log reader; a line
 /// that does not parse, or a last line cut short, fails the test.
-pub fn read_log(path: &Path, machine: u32) -> Vec<LogLine> {
+pub fn read_log(path: &Path, machine: u32) -> Vec<Line> {
     let (lines, cut) = read_log_lines(path, machine).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cut, None, "a test run's log ends with a whole line");
     lines
 }
 
 /// A message as its `send` line shows it: Lamport clock, timestamp, vector clock.
-type SentMessage = (u64, String, Vec<u64>);
+type SentMessage = (u64, i64, Vec<u64>);
 
 /// A run directory, read back.
 pub struct RunFiles {
     pub manifest: Manifest,
     /// Each machine's log lines, by id.
-    pub logs: Vec<Vec<LogLine>>,
+    pub logs: Vec<Vec<Line>>,
 }
 
 impl RunFiles {
@@ -90,7 +90,7 @@ impl RunFiles {
                         }
                         sent.entry((id as u32, dest)).or_default().push((
                             *lamport,
-                            line.timestamp.clone(),
+                            line.timestamp,
                             vc.clone(),
                         ));
                     }

@@ -1,18 +1,19 @@
-//! Tests of the checks, on hand-made records.
+//! Tests of the checks, on hand-made lines.
 
 use super::*;
-use crate::runlog::IdSet;
+use crate::log_format::Event;
+use crate::runlog::Line;
 
-fn feed(events: &[Ev]) -> Verdict {
+fn feed(events: &[Event]) -> Verdict {
     let mut checks = Checks::new(vec![(0, "machine-0.log".into())]);
-    for (i, &event) in events.iter().enumerate() {
+    for (i, event) in events.iter().enumerate() {
         checks.observe(
             0,
-            &Record {
-                ts: i as i64,
+            &Line {
+                machine: 0,
+                timestamp: i as i64,
                 line: i as u64 + 1,
-                event,
-                vc: Vec::new(),
+                event: event.clone(),
             },
         );
     }
@@ -30,34 +31,44 @@ fn failed(v: &Verdict) -> Vec<(&str, Option<u64>)> {
 #[test]
 fn a_correct_sequence_passes() {
     let v = feed(&[
-        Ev::Internal {
+        Event::Internal {
             tick: 1,
             lamport: 1,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Send {
+        Event::Send {
             tick: 2,
             lamport: 2,
-            to: IdSet(2),
+            to: vec![1],
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Recv {
+        Event::Recv {
             tick: 3,
             lamport: 10,
             from: 1,
             msg_clock: 9,
             queue: 0,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Recv {
+        Event::Recv {
             tick: 4,
             lamport: 11,
             from: 1,
             msg_clock: 3,
             queue: 0,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Stop {
+        Event::Stop {
             lamport: 11,
             queue: 0,
             ticks: 4,
             skipped: 0,
+            cpu_ms: 0,
+            max_rss_kb: 0,
         },
     ]);
     assert!(v.passed, "{v:?}");
@@ -74,39 +85,43 @@ fn a_skip_during_a_pause_is_expected_and_one_outside_is_not() {
         records: Vec::new(),
     };
     let mut checks = Checks::new(vec![(0, "machine-0.log".into())]).with_faults(plan);
-    let rec = |ts: i64, line: u64, event: Ev| Record {
-        ts,
+    let rec = |ts: i64, line: u64, event: Event| Line {
+        machine: 0,
+        timestamp: ts,
         line,
         event,
-        vc: Vec::new(),
     };
     checks.observe(
         0,
         &rec(
             5,
             1,
-            Ev::Internal {
+            Event::Internal {
                 tick: 1,
                 lamport: 1,
+                vc: vec![],
+                late_us: 0,
             },
         ),
     );
     // logged just after the resume: the pause's doing
-    checks.observe(0, &rec(21, 2, Ev::Skipped { first: 2, count: 3 }));
+    checks.observe(0, &rec(21, 2, Event::Skipped { first: 2, count: 3 }));
     checks.observe(
         0,
         &rec(
             22,
             3,
-            Ev::Internal {
+            Event::Internal {
                 tick: 5,
                 lamport: 2,
+                vc: vec![],
+                late_us: 0,
             },
         ),
     );
     // long after it: a real stall
     let late = 20 + super::super::faults::SKIP_SLACK_US + 1;
-    checks.observe(0, &rec(late, 4, Ev::Skipped { first: 6, count: 1 }));
+    checks.observe(0, &rec(late, 4, Event::Skipped { first: 6, count: 1 }));
     let v = checks.verdict();
     let skipped = &v.checks[3];
     assert_eq!((skipped.offences, skipped.expected), (1, 1));
@@ -119,31 +134,41 @@ fn a_skip_during_a_pause_is_expected_and_one_outside_is_not() {
 #[test]
 fn broken_rules_name_their_lines() {
     let v = feed(&[
-        Ev::Internal {
+        Event::Internal {
             tick: 1,
             lamport: 2,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Recv {
+        Event::Recv {
             tick: 2,
             lamport: 4,
             from: 1,
             msg_clock: 4,
             queue: 0,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Skipped { first: 3, count: 2 },
-        Ev::Internal {
+        Event::Skipped { first: 3, count: 2 },
+        Event::Internal {
             tick: 5,
             lamport: 5,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Internal {
+        Event::Internal {
             tick: 7,
             lamport: 6,
+            vc: vec![],
+            late_us: 0,
         },
-        Ev::Stop {
+        Event::Stop {
             lamport: 7,
             queue: 0,
             ticks: 7,
             skipped: 2,
+            cpu_ms: 0,
+            max_rss_kb: 0,
         },
     ]);
     assert_eq!(
@@ -163,13 +188,15 @@ fn broken_rules_name_their_lines() {
 #[test]
 fn skipped_slots_within_the_tolerance_pass_with_their_figure_and_beyond_it_fail() {
     let run = |skips: u64| {
-        let mut events = vec![Ev::Skipped {
+        let mut events = vec![Event::Skipped {
             first: 1,
             count: skips,
         }];
-        events.extend((skips + 1..=200).map(|tick| Ev::Internal {
+        events.extend((skips + 1..=200).map(|tick| Event::Internal {
             tick,
             lamport: tick - skips,
+            vc: vec![],
+            late_us: 0,
         }));
         feed(&events)
     };

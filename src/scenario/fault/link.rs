@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::spec::PartitionMode;
-use crate::log_format::{Event, FaultKind};
+use crate::log_format::{Event, FaultKind, FaultPhase};
 
 /// How a machine treats the messages it sends to one peer; the normal state is the default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,18 +29,27 @@ pub struct LinkChange {
     pub state: LinkState,
     /// `delay` or `partition`.
     pub kind: FaultKind,
+    /// Whether the change begins the fault or ends it.
+    pub phase: FaultPhase,
     /// What to log, e.g. "partition (hold) from machine 2 begins".
     pub note: String,
 }
 
 impl LinkChange {
-    /// The change of the link `from` -> `to` to `state`, of fault kind `kind`, noted `note`.
-    pub fn new(from: u32, to: u32, state: LinkState, kind: FaultKind, note: String) -> LinkChange {
+    /// The change of the link `from` -> `to` to `state`, of fault kind `kind` in `phase`, noted
+    /// `note`.
+    pub fn new(
+        (from, to): (u32, u32),
+        state: LinkState,
+        (kind, phase): (FaultKind, FaultPhase),
+        note: String,
+    ) -> LinkChange {
         LinkChange {
             from,
             to,
             state,
             kind,
+            phase,
             note,
         }
     }
@@ -54,10 +63,14 @@ impl LinkChange {
         what: &str,
         ends: &str,
     ) -> [LinkChange; 2] {
-        let change = |state, note| LinkChange::new(from, to, state, kind, note);
+        let change = |state, phase, note| LinkChange::new((from, to), state, (kind, phase), note);
         [
-            change(state, format!("{what} begins")),
-            change(LinkState::default(), format!("{what} {ends}")),
+            change(state, FaultPhase::Begin, format!("{what} begins")),
+            change(
+                LinkState::default(),
+                FaultPhase::End,
+                format!("{what} {ends}"),
+            ),
         ]
     }
 
@@ -65,16 +78,17 @@ impl LinkChange {
     pub fn line(&self) -> Event {
         Event::Fault {
             kind: self.kind,
+            phase: self.phase,
             peer: Some(self.to),
             detail: self.note.clone(),
         }
     }
 
-    /// The manifest's record of the change: its kind, the machines it concerns (sender first)
-    /// and its detail.
-    pub fn record(&self) -> (FaultKind, Vec<u32>, String) {
+    /// The manifest's record of the change: its kind, phase, the machines it concerns (sender
+    /// first) and its detail.
+    pub fn record(&self) -> (FaultKind, FaultPhase, Vec<u32>, String) {
         let detail = format!("machine {}: {}", self.from, self.note);
-        (self.kind, vec![self.from, self.to], detail)
+        (self.kind, self.phase, vec![self.from, self.to], detail)
     }
 }
 
@@ -94,9 +108,15 @@ mod tests {
         steps.map(seconds).collect()
     }
 
-    /// The action that sets the link `from` -> `to` to `state`, noted `note`.
+    /// The action that sets the link `from` -> `to` to `state`, noted `note`: a begin, unless
+    /// `state` is the normal one.
     fn link(from: u32, to: u32, state: LinkState, kind: FaultKind, note: &str) -> Action {
-        LinkChange::new(from, to, state, kind, note.to_owned()).into()
+        let phase = if state == LinkState::default() {
+            FaultPhase::End
+        } else {
+            FaultPhase::Begin
+        };
+        LinkChange::new((from, to), state, (kind, phase), note.to_owned()).into()
     }
 
     #[test]
@@ -166,6 +186,7 @@ mod tests {
         );
         let line = Event::Fault {
             kind: FaultKind::Delay,
+            phase: FaultPhase::Begin,
             peer: Some(0),
             detail: "delay of 5 ms (+ up to 0 ms) to machine 0 begins".into(),
         };
@@ -185,12 +206,14 @@ mod tests {
             begin.record(),
             (
                 FaultKind::Partition,
+                FaultPhase::Begin,
                 vec![2, 1],
                 "machine 2: partition (drop) from machine 1 begins".to_owned()
             )
         );
+        assert_eq!(heal.record().1, FaultPhase::End);
         assert_eq!(
-            heal.record().2,
+            heal.record().3,
             "machine 2: partition (drop) from machine 1 heals"
         );
     }

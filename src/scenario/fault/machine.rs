@@ -2,7 +2,7 @@
 //! comes to wherever it is carried out (the manifest's record and the `fault` line it has a
 //! machine write), so that the real run and the simulation can never word it differently.
 
-use crate::log_format::{Event, FaultKind};
+use crate::log_format::{Event, FaultKind, FaultPhase};
 
 /// What a resumed machine logs of its own pause.
 const RESUMED: &str = "this machine was paused and is now resumed";
@@ -22,8 +22,9 @@ pub enum MachineChange {
 }
 
 impl MachineChange {
-    /// The manifest's record of the change: its kind, the one machine it concerns and its detail.
-    pub fn record(&self) -> (FaultKind, Vec<u32>, String) {
+    /// The manifest's record of the change: its kind, phase, the one machine it concerns and its
+    /// detail.
+    pub fn record(&self) -> (FaultKind, FaultPhase, Vec<u32>, String) {
         let (kind, id, what) = match *self {
             MachineChange::Killed(id) => (FaultKind::Kill, id, "killed (SIGKILL)".to_owned()),
             MachineChange::Restarted {
@@ -38,7 +39,12 @@ impl MachineChange {
             MachineChange::Paused(id) => (FaultKind::Pause, id, "paused (SIGSTOP)".to_owned()),
             MachineChange::Resumed(id) => (FaultKind::Resume, id, "resumed (SIGCONT)".to_owned()),
         };
-        (kind, vec![id], format!("machine {id} {what}"))
+        let phase = match self {
+            MachineChange::Paused(_) => FaultPhase::Begin,
+            MachineChange::Resumed(_) => FaultPhase::End,
+            MachineChange::Killed(_) | MachineChange::Restarted { .. } => FaultPhase::Instant,
+        };
+        (kind, phase, vec![id], format!("machine {id} {what}"))
     }
 
     /// The `fault` line the change has a machine write, if any. A kill's is written by every
@@ -48,12 +54,15 @@ impl MachineChange {
         match *self {
             MachineChange::Killed(id) => Some(Event::Fault {
                 kind: FaultKind::Kill,
+                phase: FaultPhase::Instant,
                 peer: Some(id),
-                detail: self.record().2,
+                detail: self.record().3,
             }),
             // Kind `pause`: the line says what the machine went through, not what let it go.
+            // Phase `end`: the machine writes it once it runs again.
             MachineChange::Resumed(_) => Some(Event::Fault {
                 kind: FaultKind::Pause,
+                phase: FaultPhase::End,
                 peer: None,
                 detail: RESUMED.to_owned(),
             }),
@@ -72,6 +81,7 @@ mod tests {
             MachineChange::Killed(1).record(),
             (
                 FaultKind::Kill,
+                FaultPhase::Instant,
                 vec![1],
                 "machine 1 killed (SIGKILL)".to_owned()
             )
@@ -89,6 +99,7 @@ mod tests {
             change.record(),
             (
                 FaultKind::Restart,
+                FaultPhase::Instant,
                 vec![2],
                 "machine 2 restarted (process 3, pid 4711)".to_owned()
             )
@@ -101,6 +112,7 @@ mod tests {
             MachineChange::Paused(0).record(),
             (
                 FaultKind::Pause,
+                FaultPhase::Begin,
                 vec![0],
                 "machine 0 paused (SIGSTOP)".to_owned()
             )
@@ -113,6 +125,7 @@ mod tests {
             MachineChange::Resumed(63).record(),
             (
                 FaultKind::Resume,
+                FaultPhase::End,
                 vec![63],
                 "machine 63 resumed (SIGCONT)".to_owned()
             )
@@ -123,6 +136,7 @@ mod tests {
     fn the_others_log_a_kill_naming_the_dead_machine_in_the_words_of_the_record() {
         let line = Event::Fault {
             kind: FaultKind::Kill,
+            phase: FaultPhase::Instant,
             peer: Some(5),
             detail: "machine 5 killed (SIGKILL)".into(),
         };
@@ -133,6 +147,7 @@ mod tests {
     fn a_resumed_machine_logs_that_it_was_paused_naming_no_peer() {
         let line = Event::Fault {
             kind: FaultKind::Pause,
+            phase: FaultPhase::End,
             peer: None,
             detail: "this machine was paused and is now resumed".into(),
         };

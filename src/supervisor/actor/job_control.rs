@@ -18,7 +18,7 @@ use nix::sys::signal::Signal;
 use tokio::time::Instant;
 
 use super::Supervisor;
-use crate::log_format::FaultKind;
+use crate::log_format::{FaultKind, FaultPhase};
 use crate::manifest::{FaultCause, FaultRecord};
 use crate::supervisor::signal;
 use crate::supervisor::state::MachineState;
@@ -72,6 +72,11 @@ impl Supervisor {
             self.fault_log.push(FaultRecord {
                 at: at.clone(),
                 kind,
+                // A suspension begins with its pause and ends with its resume.
+                phase: Some(match kind {
+                    FaultKind::Pause => FaultPhase::Begin,
+                    _ => FaultPhase::End,
+                }),
                 machines: vec![id],
                 detail: format!("machine {id} {what}"),
                 cause: FaultCause::JobControl,
