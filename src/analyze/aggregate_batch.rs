@@ -230,7 +230,11 @@ fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 pub fn members<'a>(swept: &Swept, runs: &'a [(PathBuf, super::Summary)]) -> Vec<Member<'a>> {
     runs.iter()
         .zip(&swept.values)
-        .map(|((_, summary), value)| Member {
+        .map(|((dir, summary), value)| Member {
+            name: dir.file_name().map_or_else(
+                || dir.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
             swept: value.clone(),
             summary,
         })

@@ -12,6 +12,7 @@ pub mod causality;
 pub mod checks;
 pub mod command;
 pub mod drift;
+pub mod ended;
 pub mod error;
 pub mod faults;
 pub mod metrics;
