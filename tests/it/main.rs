@@ -102,3 +102,6 @@ mod terminal;
 
 // Issue 16's edges: a run too large for its disk, duplicate sweep values, names, hosts, outputs.
 mod edges;
+
+// The end of a run: one end rule, kept by each machine even when the supervisor is late.
+mod run_end;
