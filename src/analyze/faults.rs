@@ -70,7 +70,8 @@ impl FaultPlan {
         let Some(outcome) = &manifest.outcome else {
             return FaultPlan { machines, records };
         };
-        for record in &outcome.faults {
+        // A fault that did not apply changed nothing: no span, no mark.
+        for record in outcome.faults.iter().filter(|f| f.outcome.is_done()) {
             let Some(at) = parse_micros(&record.at) else {
                 continue;
             };
@@ -208,6 +209,7 @@ mod tests {
                     machines: vec![id],
                     detail: format!("{kind} {id}"),
                     cause: FaultCause::Planned,
+                    outcome: Default::default(),
                 })
                 .collect(),
             exits: exits

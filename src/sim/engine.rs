@@ -2,6 +2,7 @@
 //! scenario in virtual time. Synchronous and pure but for the [`LineSink`] it writes lines to.
 
 use crate::log_format::FaultKind;
+use crate::manifest::FaultOutcome;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -39,8 +40,9 @@ struct Entry {
     tag: u64,
 }
 
-/// A fault action carried out, for the manifest: `(virtual ns, kind, machines, detail)`.
-pub type FaultDone = (u64, FaultKind, Vec<u32>, String);
+/// A fault action as it fell due, for the manifest: `(virtual ns, kind, machines, detail,
+/// outcome)`; the outcome says whether it was done or why it no longer applied.
+pub type FaultDone = (u64, FaultKind, Vec<u32>, String, FaultOutcome);
 
 /// How the simulated run ended.
 #[derive(Debug, Clone, PartialEq)]

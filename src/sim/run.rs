@@ -68,12 +68,13 @@ fn manifest_of(
     let faults = outcome
         .faults
         .iter()
-        .map(|(at, kind, machines, detail)| FaultRecord {
+        .map(|(at, kind, machines, detail, outcome)| FaultRecord {
             at: timestamp(*at),
             kind: *kind,
             machines: machines.clone(),
             detail: detail.clone(),
             cause: FaultCause::Planned,
+            outcome: outcome.clone(),
         })
         .collect();
     let mut manifest = builder.start(scenario, timestamp(0), machines);

@@ -105,3 +105,6 @@ mod edges;
 
 // The end of a run: one end rule, kept by each machine even when the supervisor is late.
 mod run_end;
+
+// Faults done or recorded, never dropped, and the same fault records from both engines.
+mod fault_records;
