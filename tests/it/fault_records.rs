@@ -90,6 +90,10 @@ fn a_restart_due_a_millisecond_before_the_end_is_carried_out_in_both_engines_wit
     }
 }
 
+/// A kill 0.2 ms (model time) before the end of a 10 s run, at speedup 5: 40 µs real.
+const KILL_JUST_BEFORE_THE_END: &str = "machines = 3\nduration_s = 10\nspeedup = 5\nseed = 4\n\
+    [clock]\nrates = [2, 4, 6]\n[[fault]]\nkind = \"kill\"\nat_s = 9.9998\nmachine = 2\n";
+
 /// Machine 1 killed at 2 s, killed again at 3 s, paused at 4 s for 1 s (8 s at speedup 4).
 const FAULTS_ON_A_DEAD_MACHINE: &str = "machines = 3\nduration_s = 8\nspeedup = 4\nseed = 9\n\
     [clock]\nrates = [2, 3, 4]\n\
@@ -110,6 +114,13 @@ fn a_second_kill_and_a_pause_of_a_dead_machine_are_recorded_not_applicable_in_bo
     for engine in ["sim", "real"] {
         let (finished, records) = run(tmp.path(), "dead", FAULTS_ON_A_DEAD_MACHINE, engine, &[]);
         assert_eq!(records, expected, "{engine}\n{}", finished.describe());
+        // Both engines' summaries say so.
+        let line = "fault not applicable: pause of machine 1 planned: machine 1 is dead";
+        assert!(
+            finished.stdout.contains(line),
+            "{engine}\n{}",
+            finished.describe()
+        );
     }
     // The supervisor says so where it notes the faults it carried out.
     let (finished, _) = run(
@@ -137,7 +148,7 @@ fn the_real_engine_and_the_twin_give_the_same_fault_records_on_every_fault_scena
         .expect("configs/faults.toml is readable");
     // (name, scenario, speedup to run it at: each real run lasts 2 s or less). The two
     // scenarios above are compared by their own tests.
-    let table: [(&str, &str, Option<&str>); 5] = [
+    let table: [(&str, &str, Option<&str>); 6] = [
         ("configs-faults", &faults_toml, Some("30")),
         ("scheduled", crate::faults::SCHEDULED_FAULTS, None),
         ("restart", crate::faults::RESTART, None),
@@ -151,6 +162,7 @@ fn the_real_engine_and_the_twin_give_the_same_fault_records_on_every_fault_scena
             crate::sim::RESTART_AND_PARTITION,
             Some("15"),
         ),
+        ("kill-just-before-the-end", KILL_JUST_BEFORE_THE_END, None),
     ];
     let tmp = tempfile::tempdir().unwrap();
     for (name, scenario, speedup) in table {
