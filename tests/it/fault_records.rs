@@ -6,7 +6,9 @@
 //! Records are compared by kind, machines and outcome, never by time (real timing differs).
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use nix::sys::signal::Signal;
 
 use logiclock::log_format::{Event, FaultKind};
 use logiclock::manifest::{FaultCause, FaultOutcome, Manifest};
@@ -88,6 +90,46 @@ fn a_restart_due_a_millisecond_before_the_end_is_carried_out_in_both_engines_wit
             "{engine}: the restart's start line is in the log"
         );
     }
+}
+
+/// A kill at 5 s and its restart due at 19 s of a 20 s run (2 s real at speedup 10).
+const LATE_RESTART_IN_A_STALL: &str = "machines = 3\nduration_s = 20\nspeedup = 10\nseed = 6\n\
+    [clock]\nrates = [2, 3, 4]\n\
+    [[fault]]\nkind = \"kill\"\nat_s = 5\nmachine = 0\nrestart_after_s = 14\n";
+
+#[test]
+fn a_restart_due_while_the_supervisor_is_stalled_across_the_end_is_carried_out_when_it_resumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = util::scenario(tmp.path(), "stall.toml", LATE_RESTART_IN_A_STALL);
+    let out = tmp.path().join("run");
+    let run = Logiclock::run(path)
+        .quiet()
+        .out(&out)
+        .timeout(Duration::from_secs(40))
+        .spawn();
+    util::wait_for_manifest(&out);
+    let started = Manifest::read(&out).unwrap().started_at;
+    let started = humantime::parse_rfc3339(&started).unwrap();
+    let at = |real_s: f64| {
+        let when = started + Duration::from_secs_f64(real_s);
+        if let Ok(wait) = when.duration_since(SystemTime::now()) {
+            // The stall's length is what is under test, not a wait for something to happen.
+            std::thread::sleep(wait);
+        }
+    };
+    // The host stalls the supervisor from 1.2 s to 2.6 s: the restart (due at 1.9 s) and the
+    // end (2 s) both fall due while it cannot act.
+    at(1.2);
+    run.signal(Signal::SIGSTOP);
+    at(2.6);
+    run.signal(Signal::SIGCONT);
+    let finished = run.finish().success();
+    assert_eq!(
+        records(&out),
+        [done(FaultKind::Kill, 0), done(FaultKind::Restart, 0)],
+        "{}",
+        finished.describe()
+    );
 }
 
 /// A kill 0.2 ms (model time) before the end of a 10 s run, at speedup 5: 40 µs real.
