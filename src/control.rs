@@ -24,6 +24,9 @@ pub struct MachineConfig {
     pub rate: u32,
     /// Real time between ticks, nanoseconds.
     pub interval_ns: u64,
+    /// Real time the run lasts from its start, nanoseconds: the machine's own end
+    /// ([`crate::model::schedule`]'s end rule), kept even when the stop comes late.
+    pub run_ns: u64,
     pub seed: u64,
     pub die: u32,
     /// Address to listen on (port 0: the system chooses).
@@ -170,6 +173,7 @@ mod tests {
             machines: 3,
             rate: 6,
             interval_ns: 1_000_000,
+            run_ns: 1_000_000_000,
             seed: u64::MAX,
             die: 10,
             listen: "127.0.0.1:0".parse().unwrap(),

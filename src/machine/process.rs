@@ -179,6 +179,7 @@ async fn run_logged(
     let tick_loop = TickLoop {
         machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick),
         period: Duration::from_nanos(config.interval_ns),
+        run_ns: config.run_ns,
         timer: Timer::precise().context("failed to create the tick timer")?,
         inbox,
         outboxes: mesh.outboxes,

@@ -133,6 +133,7 @@ impl<E: Send + 'static> Spawner<E> {
             machines: self.scenario.machines,
             rate,
             interval_ns: self.scenario.tick_interval(rate).as_nanos() as u64,
+            run_ns: self.scenario.real_duration().as_nanos() as u64,
             seed: self.scenario.seed,
             die: self.scenario.die,
             listen: SocketAddr::new(self.scenario.host, self.scenario.ports[id as usize]),

@@ -7,14 +7,17 @@
 //! - [`link`]: a link's [`LinkState`], and a link fault's [`LinkChange`]s as both engines carry
 //!   them out;
 //! - [`machine`]: a kill, restart, pause or resume as both engines record and log it
-//!   ([`MachineChange`]).
+//!   ([`MachineChange`]);
+//! - [`applies`]: whether a machine fault still applies when due, and why not, for both engines.
 
+pub mod applies;
 mod entry;
 pub mod link;
 pub mod machine;
 pub mod spec;
 pub mod timeline;
 
+pub use applies::{not_applicable, Condition};
 pub use link::{LinkChange, LinkState};
 pub use machine::MachineChange;
 pub use spec::{validate, Fault, PartitionMode, RawFault, MAX_DELAY_MS};
