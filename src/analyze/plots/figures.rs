@@ -1,6 +1,6 @@
 //! SVG plots (plotters, SVG backend only: no system fonts or libraries): clock, queue and drift
 //! against model time for all machines, and a jump-size histogram per machine
-//! ([`super::plots_hist`]). Planned faults are marked on the time plots ([`super::plots_marks`]).
+//! ([`super::histogram`]). Planned faults are marked on the time plots ([`super::marks`]).
 //!
 //! Time is model time (real seconds since the start times the speedup), the time of the
 //! scenario's rates and faults; the title states the speedup and the real duration. A machine
@@ -14,10 +14,10 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::analyzer::Analysis;
-use super::error::AnalyzeError;
-use super::plots_hist::histogram;
-use super::plots_marks::{fault_marks, Mark};
+use super::histogram::histogram;
+use super::marks::{fault_marks, Mark};
+use crate::analyze::error::AnalyzeError;
+use crate::analyze::run::analyzer::Analysis;
 use crate::palette;
 
 pub(super) const FONT: &str = "sans-serif";
