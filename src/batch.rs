@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
+use crate::manifest::Estimate;
 use crate::manifest::{BatchMember, Engine};
 use crate::run::dir::{self as run_dir, Naming, RunDirError};
-use crate::run::estimate::{self, Estimate};
+use crate::run::estimate;
 use crate::run::{RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 use crate::supervisor;

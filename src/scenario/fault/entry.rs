@@ -1,7 +1,8 @@
 //! One `[[fault]]` entry checked against the run: its start, the machines it names, and the keys of
 //! its kind. An error is `(key, message)`, the key like `fault[2].machine`.
 
-use super::spec::{Fault, PartitionMode, RawFault, MAX_DELAY_MS};
+use super::spec::{Fault, RawFault, MAX_DELAY_MS};
+use crate::model::link::PartitionMode;
 use crate::scenario::limits::MAX_DURATION_S;
 
 /// Why an entry is refused: the key, like `fault[2].machine`, and what is wrong with it.

@@ -15,7 +15,8 @@ pub mod machine;
 pub mod spec;
 pub mod timeline;
 
-pub use link::{LinkChange, LinkState};
+pub use crate::model::link::{LinkState, PartitionMode};
+pub use link::LinkChange;
 pub use machine::MachineChange;
-pub use spec::{validate, Fault, PartitionMode, RawFault, MAX_DELAY_MS};
+pub use spec::{validate, Fault, RawFault, MAX_DELAY_MS};
 pub use timeline::{timeline, Action};

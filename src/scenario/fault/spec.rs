@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::entry::Entry;
+use crate::model::link::PartitionMode;
 
 /// Longest delay a link may be given, in model milliseconds.
 pub const MAX_DELAY_MS: f64 = 60_000.0;
@@ -40,17 +41,6 @@ pub enum RawFault {
         #[serde(default)]
         mode: PartitionMode,
     },
-}
-
-/// What a partition does with the messages that try to cross it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartitionMode {
-    /// Keep them, and deliver them in order when the partition heals.
-    #[default]
-    Hold,
-    /// Discard them; the sender logs each one as `dropped`.
-    Drop,
 }
 
 /// A validated fault.
