@@ -102,3 +102,6 @@ mod terminal;
 
 // Issue 16's edges: a run too large for its disk, duplicate sweep values, names, hosts, outputs.
 mod edges;
+
+// No circle of imports between the files or folders of `src/`, read from the source.
+mod import_cycles;

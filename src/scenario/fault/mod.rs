@@ -16,7 +16,8 @@ pub mod spec;
 pub mod timeline;
 
 pub use crate::model::link::{LinkState, PartitionMode};
+pub use entry::validate;
 pub use link::LinkChange;
 pub use machine::MachineChange;
-pub use spec::{validate, Fault, RawFault, MAX_DELAY_MS};
+pub use spec::{Fault, RawFault, MAX_DELAY_MS};
 pub use timeline::{timeline, Action};
