@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fault::LinkState;
 use crate::log_format::{FaultKind, FaultPhase};
+use crate::model::machine::StopReport;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 /// What one machine needs to know before it listens.
@@ -106,19 +107,6 @@ pub enum FromMachine {
 /// Exit code of a machine that could not write its log; distinct from 1 (any other failure)
 /// and from a panic's 101, so that a supervisor or a person reading `$?` can tell.
 pub const EXIT_LOG_FAILED: u8 = 3;
-
-/// A machine's final figures, as in its `stop` log line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StopReport {
-    pub lamport: u64,
-    pub queue: u64,
-    pub ticks: u64,
-    pub skipped: u64,
-    pub sent: u64,
-    pub received: u64,
-    pub cpu_ms: u64,
-    pub max_rss_kb: u64,
-}
 
 /// Write one control message as a JSON line and flush it.
 pub async fn send<W: AsyncWrite + Unpin, M: Serialize>(

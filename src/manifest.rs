@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::control::StopReport;
+use crate::model::machine::StopReport;
 use crate::scenario::Scenario;
 
 /// Version of the manifest layout. 2: a machine's end ([`MachineEnd`]) is a tagged object, no
@@ -32,12 +32,20 @@ pub struct Manifest {
     /// The lines and bytes its logs were expected to reach, estimated before it started; absent
     /// in runs made before the estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimate: Option<crate::run::estimate::Estimate>,
+    pub estimate: Option<Estimate>,
     /// System time the tick loops were told to start at, RFC 3339.
     pub started_at: String,
     pub machines: Vec<MachineEntry>,
     /// Filled in when the run has ended.
     pub outcome: Option<Outcome>,
+}
+
+/// What a run (or a batch) will write into its logs, estimated before it starts by
+/// [`crate::run::estimate`] and recorded in the manifest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub lines: u64,
+    pub bytes: u64,
 }
 
 /// A run's place in its batch, recorded when it runs: what the aggregate groups it by.

@@ -20,8 +20,9 @@ use super::shutdown::Shutdown;
 use super::status::Reporter;
 use super::tick::{LiveStatus, TickLoop, TickOutcome};
 use super::ticker::Timer;
-use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
+use crate::control::{self, FromMachine, MachineConfig, ToMachine};
 use crate::log_format::{self, Event};
+use crate::model::machine::StopReport;
 use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.

@@ -8,9 +8,9 @@ use std::collections::BinaryHeap;
 
 use super::machine::{Arrival, Life, SimMachine};
 use super::network::Network;
-use crate::control::StopReport;
 use crate::fault;
 use crate::fault::Action;
+use crate::model::machine::StopReport;
 use crate::model::LineSink;
 
 use crate::model::machine::stop_line;

@@ -7,9 +7,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::live_layout::{self, Clock, Figures, Line, MachineView, Phase, Size, Tint};
-use crate::control::StopReport;
 use crate::fault::Action;
 use crate::manifest::{FaultOutcome, Manifest};
+use crate::model::machine::StopReport;
 use crate::palette;
 
 /// The one place colors are chosen: the SGR parameters for a piece of the view, if any. A

@@ -10,7 +10,8 @@ use tokio::sync::mpsc;
 use super::child::{Child, ChildEvent};
 use super::signal;
 use super::state::{Illegal, Input, Killer, MachineState};
-use crate::control::{MachineConfig, StopReport, ToMachine};
+use crate::control::{MachineConfig, ToMachine};
+use crate::model::machine::StopReport;
 use crate::run::RunError;
 use crate::scenario::Scenario;
 

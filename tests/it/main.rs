@@ -111,3 +111,6 @@ mod run_end;
 
 // Faults done or recorded, never dropped, and the same fault records from both engines.
 mod fault_records;
+
+// No circle of imports between the files or folders of `src/`, read from the source.
+mod import_cycles;

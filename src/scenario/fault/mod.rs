@@ -17,8 +17,10 @@ pub mod machine;
 pub mod spec;
 pub mod timeline;
 
+pub use crate::model::link::{LinkState, PartitionMode};
 pub use applies::{not_applicable, Condition};
-pub use link::{LinkChange, LinkState};
+pub use entry::validate;
+pub use link::LinkChange;
 pub use machine::MachineChange;
-pub use spec::{validate, Fault, PartitionMode, RawFault, MAX_DELAY_MS};
+pub use spec::{Fault, RawFault, MAX_DELAY_MS};
 pub use timeline::{timeline, Action};
