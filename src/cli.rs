@@ -123,7 +123,7 @@ pub struct DiffArgs {
     /// The run compared with it.
     #[arg(value_name = "RUN_B")]
     pub b: PathBuf,
-    /// Where to write the comparison as JSON [default: RUN_B/diff.json].
+    /// Where to write the comparison as JSON, `-` for standard output [default: RUN_B/diff.json].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -61,23 +61,21 @@ pub struct MachineAgreement {
 }
 
 impl MachineAgreement {
-    /// Share of compared ticks with the same action (1 when nothing was compared).
-    pub fn same_action_share(&self) -> f64 {
+    /// Share of compared ticks with the same action; `None` when no tick was compared (a
+    /// machine with no tick in one run agrees on nothing, it is not 100% alike).
+    pub fn same_action_share(&self) -> Option<f64> {
         share(self.same_action, self.ticks)
     }
 
-    /// Share of compared ticks with the same action and Lamport value.
-    pub fn same_lamport_share(&self) -> f64 {
+    /// Share of compared ticks with the same action and Lamport value; `None` as above.
+    pub fn same_lamport_share(&self) -> Option<f64> {
         share(self.same_lamport, self.ticks)
     }
 }
 
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        1.0
-    } else {
-        part as f64 / whole as f64
-    }
+/// `part / whole`, `None` when there is no whole.
+pub fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// Tick `tick` of `ticks` (in tick order), moving the cursor `k` past the earlier ones; `None`
@@ -144,7 +142,7 @@ mod tests {
         let m = compare(0, &a, &a);
         assert_eq!((m.ticks, m.same_action, m.same_lamport), (3, 3, 3));
         assert_eq!(m.first_difference, None);
-        assert_eq!(m.same_action_share(), 1.0);
+        assert_eq!(m.same_action_share(), Some(1.0));
     }
 
     #[test]
@@ -172,8 +170,8 @@ mod tests {
         assert_eq!(first.tick, 2);
         assert_eq!(first.a.unwrap().action, Action::Recv { from: 2 });
         assert_eq!(first.b.unwrap().action, Action::Internal);
-        assert_eq!(m.same_action_share(), 0.5);
-        assert_eq!(m.same_lamport_share(), 0.25);
+        assert_eq!(m.same_action_share(), Some(0.5));
+        assert_eq!(m.same_lamport_share(), Some(0.25));
     }
 
     #[test]
@@ -193,6 +191,17 @@ mod tests {
         assert_eq!(m.same_action, 2, "tick 2 ran only in b");
         let first = m.first_difference.unwrap();
         assert_eq!((first.tick, first.a, first.b.is_some()), (2, None, true));
+    }
+
+    #[test]
+    fn a_machine_with_no_tick_in_one_run_has_no_share_not_a_full_one() {
+        let a = vec![t(1, Action::Internal, 1)];
+        let m = compare(0, &a, &[]);
+        assert_eq!(m.ticks, 0);
+        assert_eq!(
+            (m.same_action_share(), m.same_lamport_share()),
+            (None, None)
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod report;
 pub mod runs;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
@@ -24,7 +25,7 @@ pub const DIFF_FILE: &str = "diff.json";
 pub struct Request {
     pub a: PathBuf,
     pub b: PathBuf,
-    /// Where `diff.json` goes [default: RUN_B/diff.json].
+    /// Where `diff.json` goes, `-` for standard output [default: RUN_B/diff.json].
     pub out: Option<PathBuf>,
 }
 
@@ -41,13 +42,32 @@ pub fn run(request: &Request) -> Outcome {
     let a = runs::read(&request.a).map_err(bad)?;
     let b = runs::read(&request.b).map_err(bad)?;
     runs::same_model(&a, &b).map_err(bad)?;
+    for warning in a.warnings.iter().chain(&b.warnings) {
+        eprintln!("warning: {warning}");
+    }
     let report = report::diff(&a, &b);
-    print!("{}", report::terminal(&report));
+    let table = report::terminal(&report);
+    let json = serde_json::to_vec_pretty(&report).expect("the diff report always serializes");
+    let stdout_error = |source| {
+        bad(DiffError::Write {
+            path: "standard output".into(),
+            source,
+        })
+    };
     let path = request
         .out
         .clone()
         .unwrap_or_else(|| request.b.join(DIFF_FILE));
-    let json = serde_json::to_vec_pretty(&report).expect("the diff report always serializes");
+    if path.as_os_str() == "-" {
+        // The JSON is the data on standard output; the table, for people, goes to stderr.
+        eprint!("{table}");
+        return crate::stdout::write_all(|out| {
+            out.write_all(&json).and_then(|()| out.write_all(b"\n"))
+        })
+        .map(|()| Exit::Clean)
+        .map_err(stdout_error);
+    }
+    crate::stdout::write_all(|out| out.write_all(table.as_bytes())).map_err(stdout_error)?;
     std::fs::write(&path, json).map_err(|source| {
         bad(DiffError::Write {
             path: path.clone(),

@@ -10,7 +10,9 @@ use super::runs::{how, Run};
 use crate::analyze::Summary;
 
 /// Version of the `diff.json` layout.
-pub const DIFF_VERSION: u32 = 1;
+/// 2: the shares are `null`, not 1, when no tick was compared, and `uncompared` names the
+/// machines with no tick to compare.
+pub const DIFF_VERSION: u32 = 2;
 
 /// Everything `diff` found.
 #[derive(Debug, Serialize)]
@@ -20,9 +22,12 @@ pub struct DiffReport {
     pub b: RunInfo,
     pub seed: u64,
     pub machines: Vec<MachineAgreement>,
-    /// Shares over every machine's compared ticks.
-    pub same_action_share: f64,
-    pub same_lamport_share: f64,
+    /// Shares over every machine's compared ticks; `None` when no tick was compared.
+    pub same_action_share: Option<f64>,
+    pub same_lamport_share: Option<f64>,
+    /// Machines with no tick to compare (no tick in one of the runs): marked, never counted
+    /// as agreement.
+    pub uncompared: Vec<u32>,
     /// Headline figures of both runs, in the order they are printed.
     pub figures: Vec<Figure>,
 }
@@ -62,13 +67,7 @@ pub fn diff(a: &Run, b: &Run) -> DiffReport {
         .map(|(m, (ta, tb))| compare::compare(m.id, ta, tb))
         .collect();
     let ticks: u64 = machines.iter().map(|m| m.ticks).sum();
-    let share = |part: u64| {
-        if ticks == 0 {
-            1.0
-        } else {
-            part as f64 / ticks as f64
-        }
-    };
+    let share = |part: u64| compare::share(part, ticks);
     DiffReport {
         diff_version: DIFF_VERSION,
         a: info(a),
@@ -76,6 +75,11 @@ pub fn diff(a: &Run, b: &Run) -> DiffReport {
         seed: a.manifest.scenario.seed,
         same_action_share: share(machines.iter().map(|m| m.same_action).sum()),
         same_lamport_share: share(machines.iter().map(|m| m.same_lamport).sum()),
+        uncompared: machines
+            .iter()
+            .filter(|m| m.ticks == 0)
+            .map(|m| m.id)
+            .collect(),
         machines,
         figures: figures(&a.summary, &b.summary),
     }
@@ -137,20 +141,42 @@ pub fn terminal(report: &DiffReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "A: {} ({})", report.a.dir, report.a.how);
     let _ = writeln!(out, "B: {} ({})", report.b.dir, report.b.how);
-    let _ = writeln!(
-        out,
-        "seed {}: same action on {:.1}% of ticks, same action and Lamport value on {:.1}%\n",
-        report.seed,
-        report.same_action_share * 100.0,
-        report.same_lamport_share * 100.0
-    );
+    match (report.same_action_share, report.same_lamport_share) {
+        (Some(action), Some(lamport)) => {
+            let _ = writeln!(
+                out,
+                "seed {}: same action on {:.1}% of ticks, same action and Lamport value on {:.1}%",
+                report.seed,
+                action * 100.0,
+                lamport * 100.0
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "seed {}: no tick to compare in any machine",
+                report.seed
+            );
+        }
+    }
+    if !report.uncompared.is_empty() {
+        let _ = writeln!(
+            out,
+            "machines {:?}: no tick to compare (no tick in one of the runs), left out of the shares",
+            report.uncompared
+        );
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "{:>7} {:>7} {:>7} {:>7}  first difference",
         "machine", "ticks", "action", "clock"
     );
+    let percent =
+        |share: Option<f64>| share.map_or("-".to_owned(), |s| format!("{:.1}%", s * 100.0));
     for m in &report.machines {
         let first = match &m.first_difference {
+            None if m.ticks == 0 => "no tick to compare".to_owned(),
             None => "none".to_owned(),
             Some(d) => {
                 let side = |t: &Option<compare::TickRecord>| match t {
@@ -162,11 +188,11 @@ pub fn terminal(report: &DiffReport) -> String {
         };
         let _ = writeln!(
             out,
-            "{:>7} {:>7} {:>6.1}% {:>6.1}%  {first}",
+            "{:>7} {:>7} {:>7} {:>7}  {first}",
             m.id,
             m.ticks,
-            m.same_action_share() * 100.0,
-            m.same_lamport_share() * 100.0
+            percent(m.same_action_share()),
+            percent(m.same_lamport_share())
         );
     }
     let _ = writeln!(

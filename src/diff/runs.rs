@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::analyze::{self, AnalyzeError};
 use crate::log_format::Event;
 use crate::manifest::Manifest;
-use crate::runlog::{self, RunLogError};
+use crate::runlog::{self, RunLogError, Warning};
 use crate::scenario::Scenario;
 
 use super::compare::{Action, TickRecord};
@@ -26,6 +26,10 @@ pub enum DiffError {
         b: PathBuf,
         what: String,
     },
+    /// A log with no whole line (emptied, or cut at its first line): nothing in it can be
+    /// compared, and comparing its machine on no tick would read as agreement.
+    #[error("{}: machine {machine}'s log holds no whole line (emptied or damaged); a run with a damaged log cannot be compared", path.display())]
+    EmptyLog { path: PathBuf, machine: u32 },
     #[error("failed to write {}: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -41,29 +45,42 @@ pub struct Run {
     /// Per machine, in manifest order: its ticks in order.
     pub ticks: Vec<Vec<TickRecord>>,
     pub summary: analyze::Summary,
+    /// What its logs were read with (a last line cut short), to be said once.
+    pub warnings: Vec<Warning>,
 }
 
 /// Read the run at `dir`: its ticks and its analysis (no files are written).
 pub fn read(dir: &Path) -> Result<Run, DiffError> {
     let run = runlog::open_run(dir)?;
     let mut ticks = Vec::with_capacity(run.logs.len());
+    let mut warnings = Vec::new();
     for (path, machine) in run.logs.iter().zip(&run.manifest.machines) {
         let mut list = Vec::new();
-        // A cut last line is the analysis's warning to give; here it is just not a tick.
-        runlog::read_log(path, machine.id, |line| {
+        let mut lines = 0u64;
+        // A cut last line is not a tick; its warning is given with the comparison.
+        warnings.extend(runlog::read_log(path, machine.id, |line| {
+            lines += 1;
             if let Some(tick) = tick_record(&line.event) {
                 list.push(tick);
             }
             true
-        })?;
+        })?);
+        if lines == 0 {
+            return Err(DiffError::EmptyLog {
+                path: path.clone(),
+                machine: machine.id,
+            });
+        }
         ticks.push(list);
     }
-    let (analysis, _warnings) = analyze::analyze_dir(dir, &analyze::Options::default())?;
+    // The analysis reads the same logs: its warnings are the ones above.
+    let (analysis, _same_warnings) = analyze::analyze_dir(dir, &analyze::Options::default())?;
     Ok(Run {
         dir: dir.to_owned(),
         manifest: run.manifest,
         ticks,
         summary: analysis.summary,
+        warnings,
     })
 }
 
@@ -115,8 +132,8 @@ pub fn same_model(a: &Run, b: &Run) -> Result<(), DiffError> {
     }
     if model(sa) != model(sb) {
         return Err(different(format!(
-            "the scenarios differ beyond speed and addresses ({} and {})",
-            sa.name, sb.name
+            "the scenarios differ beyond speed and addresses: {}",
+            differing_keys(&model(sa), &model(sb)).join(", ")
         )));
     }
     let rates = |m: &Manifest| m.machines.iter().map(|m| m.rate).collect::<Vec<_>>();
@@ -143,6 +160,49 @@ fn model(s: &Scenario) -> Scenario {
     s.latency_us = base.latency_us;
     s.jitter_us = base.jitter_us;
     s
+}
+
+/// The scenario keys whose values differ, each with both values (`events.die (10 and 20)`),
+/// named as a scenario file names them.
+fn differing_keys(a: &Scenario, b: &Scenario) -> Vec<String> {
+    let json = |s: &Scenario| serde_json::to_value(s).expect("a scenario always serializes");
+    let mut out = Vec::new();
+    differences("", &json(a), &json(b), &mut out);
+    out
+}
+
+/// Collect the leaves of two JSON values that differ, as `key (a and b)`.
+fn differences(key: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(ma), Value::Object(mb)) if !matches!(key, "rates" | "faults") => {
+            let keys: std::collections::BTreeSet<&String> = ma.keys().chain(mb.keys()).collect();
+            for k in keys {
+                let inner = if key.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{key}.{k}")
+                };
+                let (va, vb) = (
+                    ma.get(k).unwrap_or(&Value::Null),
+                    mb.get(k).unwrap_or(&Value::Null),
+                );
+                differences(&inner, va, vb, out);
+            }
+        }
+        _ if a != b => out.push(format!("{} ({a} and {b})", scenario_key(key))),
+        _ => {}
+    }
+}
+
+/// The scenario file's name of a manifest's scenario field.
+fn scenario_key(field: &str) -> String {
+    match field {
+        "die" => "events.die".into(),
+        "rates" => "clock rates (min_rate, max_rate or rates)".into(),
+        "faults" => "[[fault]]".into(),
+        other => other.into(),
+    }
 }
 
 /// A short description of how a run ran: engine and speedup.

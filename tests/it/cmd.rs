@@ -54,6 +54,8 @@ enum Output {
     /// Standard output a pipe whose reader is gone before anything is written (`| true`);
     /// standard error a pipe, read while it runs.
     StdoutClosed,
+    /// Standard output a file opened for writing (`> /dev/full`); standard error a pipe.
+    StdoutFile(&'static str),
     /// One pseudo-terminal of `rows` x `cols` for both, as a user's terminal.
     Terminal { rows: u16, cols: u16 },
 }
@@ -170,6 +172,13 @@ impl Logiclock {
         self
     }
 
+    /// Give the command a standard output opened on `path`, as `logiclock ... > path` does
+    /// (`/dev/full`: every write fails with "no space left on device").
+    pub fn stdout_to(mut self, path: &'static str) -> Logiclock {
+        self.output = Output::StdoutFile(path);
+        self
+    }
+
     /// Run the command on a pseudo-terminal of `rows` x `cols` (its stdout and stderr), with
     /// `TERM=xterm-256color`; what it wrote is [`Finished::stdout`], in the chunks it was read
     /// in as [`Finished::stdout_chunks`].
@@ -218,6 +227,14 @@ impl Logiclock {
                 command.stdout(Stdio::piped()).stderr(Stdio::piped());
                 None
             }
+            Output::StdoutFile(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .unwrap_or_else(|e| panic!("failed to open {path}: {e}"));
+                command.stdout(file).stderr(Stdio::piped());
+                None
+            }
             Output::Terminal { rows, cols } => {
                 let (master, slave) = crate::pty::open(rows, cols);
                 let copy = slave.try_clone().expect("failed to clone the terminal");
@@ -233,7 +250,7 @@ impl Logiclock {
         drop(command);
         let (stdout, stderr) = match (self.output, terminal) {
             (Output::Terminal { .. }, Some(master)) => (Capture::start(Some(master)), None),
-            (Output::StdoutClosed, _) => {
+            (Output::StdoutClosed | Output::StdoutFile(_), _) => {
                 drop(child.stdout.take());
                 (
                     Capture::start(None::<std::fs::File>),

@@ -178,3 +178,150 @@ fn a_run_that_skipped_a_slot_agrees_on_every_other_slot() {
         assert_eq!(m[other]["same_lamport"], 40, "machine {other}");
     }
 }
+
+/// Two runs of the known answer above, A receiving on tick 2 and B on tick 3.
+fn pair(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    (run(&tmp.join("a"), 2, 7), run(&tmp.join("b"), 3, 7))
+}
+
+#[test]
+fn diff_into_a_pipe_closed_early_ends_quietly_with_exit_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = pair(tmp.path());
+    let done = Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .stdout_closed()
+        .finish();
+    assert_eq!(done.code(), Some(0), "{}", done.describe());
+    assert!(!done.stderr.contains("panicked"), "{}", done.describe());
+    assert!(b.join("diff.json").exists(), "the work is still done");
+}
+
+#[test]
+fn diff_onto_a_full_device_says_it_failed_to_write_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = pair(tmp.path());
+    let done = Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .stdout_to("/dev/full")
+        .finish()
+        .exit_code(1)
+        .stderr_contains("failed to write standard output");
+    assert!(!done.stderr.contains("panicked"), "{}", done.describe());
+}
+
+#[test]
+fn diff_out_dash_writes_the_json_to_standard_output_and_no_file_named_dash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = pair(tmp.path());
+    let done = Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .args(["--out", "-"])
+        .current_dir(tmp.path())
+        .finish()
+        .success();
+    let d: Value = serde_json::from_str(&done.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not the JSON alone ({e}): {}", done.describe()));
+    assert_eq!(d["machines"][1]["first_difference"]["tick"], 2);
+    assert!(!tmp.path().join("-").exists(), "no file named -");
+    assert!(!b.join("diff.json").exists(), "nor the default file");
+    assert!(
+        done.stderr.contains("tick 2: A recv"),
+        "the table on stderr"
+    );
+}
+
+#[test]
+fn an_emptied_log_is_refused_naming_it_never_scored_as_agreement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = pair(tmp.path());
+    std::fs::write(b.join("machine-1.log"), "").unwrap();
+    let done = Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("machine-1.log")
+        .stderr_contains("no whole line");
+    assert!(!done.stdout.contains("100.0%"), "{}", done.describe());
+    assert!(!b.join("diff.json").exists(), "nothing written");
+}
+
+#[test]
+fn a_machine_with_no_tick_in_one_run_is_marked_not_scored_as_agreement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = pair(tmp.path());
+    // Machine 1 of B died at its start: a whole log with only its start line.
+    std::fs::write(
+        b.join("machine-1.log"),
+        std::fs::read_to_string(b.join("machine-1.log"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+            + "\n",
+    )
+    .unwrap();
+    let done = Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .finish()
+        .success()
+        .stdout_contains("no tick to compare");
+    let d = json(&b.join("diff.json"));
+    assert_eq!(d["machines"][1]["ticks"], 0, "{}", done.describe());
+    // Machine 0 alone is compared: 3 of 3 ticks, and the headline is its figure alone.
+    assert_eq!(d["same_action_share"], 1.0);
+    assert_eq!(d["uncompared"], serde_json::json!([1]));
+}
+
+#[test]
+fn a_log_whose_last_line_was_cut_is_compared_with_the_cut_short_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = pair(tmp.path());
+    let path = b.join("machine-0.log");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() - 20]).unwrap();
+    let done = Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .finish()
+        .success()
+        .stderr_contains("machine-0.log line 5: last line cut short");
+    assert_eq!(
+        done.stderr.matches("last line cut short").count(),
+        1,
+        "said once: {}",
+        done.describe()
+    );
+}
+
+#[test]
+fn runs_of_scenarios_that_differ_in_one_key_are_refused_naming_the_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, _) = pair(tmp.path());
+    let b = Fixture::new(2)
+        .seed(7)
+        .duration(3.0)
+        .manifest_edit(|m| m.scenario.die = 20)
+        .line(0, 0, start(1))
+        .line(1, 0, start(1))
+        .write(tmp.path().join("c"));
+    Logiclock::new()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&b)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("events.die (10 and 20)");
+}

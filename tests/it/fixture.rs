@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use logiclock::log_format::{log_file_name, Event, LogLine, FORMAT_VERSION};
-use logiclock::manifest::{MachineEntry, Manifest, MANIFEST_VERSION};
+use logiclock::manifest::{MachineEntry, Manifest, Outcome, MANIFEST_VERSION};
 use logiclock::scenario::{RateSpec, Scenario};
 
 /// When every hand-made run starts.
@@ -177,7 +177,15 @@ impl Fixture {
                     )
                 })
                 .collect(),
-            outcome: None,
+            // A hand-made run ran to its end, as the supervisor records it; a run cut short
+            // (no outcome, or interrupted) says so with `.manifest_edit(..)`.
+            outcome: Some(Outcome {
+                ended_at: at((self.duration_s * 1000.0) as u64),
+                clean: true,
+                reason: "completed".into(),
+                faults: Vec::new(),
+                exits: Vec::new(),
+            }),
         };
         for edit in &self.edits {
             edit(&mut manifest);

@@ -34,6 +34,9 @@ mod analyze;
 // `logiclock analyze` on corrupt copies of the hand-made run: exit 2, a message each.
 mod analyze_corrupt;
 
+// Honest verdicts on cut runs: `ended` fails a run that did not run to its end, alone or in a batch.
+mod cut_runs;
+
 // `logiclock analyze` on a short real run: the summary agrees with the logs.
 mod analyze_real;
 

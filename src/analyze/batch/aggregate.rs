@@ -43,6 +43,8 @@ const TERMINAL_METRICS: [usize; 5] = [0, 1, 3, 4, 7];
 
 /// One run of an aggregate: its summary and, in a sweep, the swept value it ran with.
 pub struct Member<'a> {
+    /// The run's name: its directory's last component (`seed12`).
+    pub name: String,
     pub swept: Option<Value>,
     pub summary: &'a Summary,
 }
@@ -73,6 +75,8 @@ pub struct Aggregate {
     pub runs: usize,
     /// Runs whose checks all passed.
     pub passed: usize,
+    /// The runs that failed a check (a cut run fails `ended`), by name.
+    pub failed: Vec<String>,
     pub metrics: Vec<&'static str>,
     pub groups: Vec<Group>,
 }
@@ -174,6 +178,11 @@ pub fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate
         swept_key,
         runs: members.len(),
         passed: members.iter().filter(|m| m.summary.verdict.passed).count(),
+        failed: members
+            .iter()
+            .filter(|m| !m.summary.verdict.passed)
+            .map(|m| m.name.clone())
+            .collect(),
         metrics: METRICS.iter().map(|(name, _)| *name).collect(),
         groups,
     }
@@ -211,8 +220,13 @@ impl Aggregate {
             Some(key) => format!("by {key}, then configured rate"),
             None => "by configured rate".to_string(),
         };
+        let failed = if self.failed.is_empty() {
+            String::new()
+        } else {
+            format!("; failed: {}", self.failed.join(", "))
+        };
         format!(
-            "aggregate over {} runs ({} passed their checks)\n{by}; mean ± sd over the n machines of each group",
+            "aggregate over {} runs ({} passed their checks{failed})\n{by}; mean ± sd over the n machines of each group",
             self.runs, self.passed
         )
     }

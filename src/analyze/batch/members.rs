@@ -233,7 +233,11 @@ pub fn members<'a>(
 ) -> Vec<Member<'a>> {
     runs.iter()
         .zip(&swept.values)
-        .map(|((_, summary), value)| Member {
+        .map(|((dir, summary), value)| Member {
+            name: dir.file_name().map_or_else(
+                || dir.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
             swept: value.clone(),
             summary,
         })

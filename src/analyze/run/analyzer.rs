@@ -5,6 +5,7 @@ use crate::manifest::Manifest;
 
 use super::checks::{CheckId, Checks};
 use super::drift::Drift;
+use super::ended::{self, MachineProgress, NotEnded};
 use super::faults::FaultPlan;
 use super::metrics::MachineMetrics;
 use super::stats::TimeTable;
@@ -254,31 +255,30 @@ impl Analyzer {
         Ok(())
     }
 
-    /// Settle what is still pending, run the end-of-run checks and compute the figures.
-    /// Why the run did not run to its end: interrupted (the manifest's outcome says so), or still
-    /// running or its supervisor killed (no outcome, and a machine logged no stop).
-    fn cut_short(&self) -> Option<String> {
-        match &self.outcome_reason {
-            Some(reason) if reason.starts_with("interrupted") => Some(format!(
-                "INTERRUPTED: the run was {reason} (manifest outcome.reason); its figures cover only the part that ran"
-            )),
-            Some(_) => None,
-            None => {
-                let running: Vec<String> = self
-                    .stops
-                    .iter()
-                    .zip(&self.ids)
-                    .filter(|(stop, _)| stop.is_none())
-                    .map(|(_, id)| id.to_string())
-                    .collect();
-                (!running.is_empty()).then(|| format!(
-                    "IN PROGRESS OR INTERRUPTED: the manifest has no outcome and machine {} logged no stop (still running, or its supervisor was killed)",
-                    running.join(", ")
-                ))
-            }
-        }
+    /// Why the run did not run to its end ([`ended::not_ended`]), from the manifest's outcome and
+    /// each machine's last tick against its schedule.
+    fn not_ended(&self) -> Vec<NotEnded> {
+        let machines: Vec<MachineProgress> = self
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| MachineProgress {
+                id: self.ids[i],
+                rate: m.rate,
+                last_tick: m.last_tick(),
+                stopped: self.stops[i].is_some(),
+                excused: self.faults.ends_early(i),
+            })
+            .collect();
+        ended::not_ended(
+            self.outcome_reason.as_deref(),
+            self.scenario.duration_s,
+            self.checks.tolerance().skipped,
+            &machines,
+        )
     }
 
+    /// Settle what is still pending, run the end-of-run checks and compute the figures.
     pub fn finish(mut self, run_dir: &str) -> Result<Analysis, String> {
         let n = self.ids.len();
         // Receives whose send never came.
@@ -312,8 +312,12 @@ impl Analyzer {
             checks: &mut self.checks,
         }
         .settle();
-        if let Some(why) = self.cut_short() {
-            self.checks.offend(CheckId::Ended, 0, None, || why.clone());
+        let not_ended = self.not_ended();
+        for why in &not_ended {
+            self.checks
+                .offend(CheckId::Ended, why.index(), None, || why.to_string());
+        }
+        if !not_ended.is_empty() {
             self.checks
                 .excuse(CheckId::Lost, "in flight when the run was cut short");
         }

@@ -66,7 +66,7 @@ const ALL: [(CheckId, &str, &str); 7] = [
     (
         CheckId::Ended,
         "ended",
-        "the run ran to its end: not interrupted, not still running (the manifest has an outcome or every machine logged its stop)",
+        "the run ran to its end: the manifest's outcome says completed (not missing, interrupted or stopped early) and every machine's last tick reaches its schedule for the run's duration (within tolerance, or a fault explains it)",
     ),
 ];
 

@@ -171,6 +171,15 @@ impl FaultPlan {
         }
     }
 
+    /// Whether a fault explains machine `m`'s ticks ending before the run's: it died and was
+    /// not restarted (a planned `kill`, or killed from outside), or it was down (paused or
+    /// killed) until the end.
+    pub fn ends_early(&self, m: usize) -> bool {
+        self.machines.get(m).is_some_and(|f| {
+            (f.died && !f.restarted) || f.down.iter().chain(&f.dead).any(|s| s.to == i64::MAX)
+        })
+    }
+
     /// Per machine index, the spans it was dead (for the drift sampler).
     pub fn dead_spans(&self) -> Vec<Vec<Span>> {
         self.machines.iter().map(|f| f.dead.clone()).collect()

@@ -143,6 +143,11 @@ impl MachineMetrics {
         self.last_clock_ts
     }
 
+    /// Number of its last tick (0 before any).
+    pub fn last_tick(&self) -> u64 {
+        self.last_tick_no
+    }
+
     /// Ticks run, and the system times of the first and the last one.
     pub fn tick_span(&self) -> Option<(u64, i64, i64)> {
         self.first_tick_ts

@@ -1,12 +1,13 @@
 //! One run analyzed: its lines fed in time order ([`pipeline`]) to the [`analyzer`], which checks
 //! them ([`checks`], [`vectors`], [`causality`]), measures them ([`metrics`], [`drift`],
-//! [`stats`]), settles each message ([`settle`]) in the light of the planned faults ([`faults`]),
-//! and sums it all up in a [`Summary`].
+//! [`stats`]), judges whether it ran to its end ([`ended`]), settles each message ([`settle`])
+//! in the light of the planned faults ([`faults`]), and sums it all up in a [`Summary`].
 
 pub mod analyzer;
 pub mod causality;
 pub mod checks;
 pub mod drift;
+pub mod ended;
 pub mod faults;
 pub mod metrics;
 pub mod pipeline;
