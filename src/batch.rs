@@ -231,7 +231,11 @@ fn carry_out(
 ) -> Result<RunReport, RunError> {
     match options.engine {
         Engine::Real => runtime.block_on(supervisor::run(scenario, options)),
-        Engine::Sim => crate::sim::run(scenario, &options),
+        Engine::Sim => {
+            // The twin listens for stop signals on a task of the runtime.
+            let _inside = runtime.enter();
+            crate::sim::run(scenario, &options)
+        }
     }
 }
 

@@ -4,11 +4,12 @@
 use std::net::SocketAddr;
 
 use super::engine::{Engine, SimOutcome};
-use super::write::{timestamp, FileSink};
+use super::write::{timestamp, FileSink, Halt};
 use crate::manifest::{
     FaultCause, FaultRecord, MachineEnd, MachineEntry, MachineExit, Manifest, Restart,
 };
 use crate::run::manifest::{self, Ending, ManifestBuilder};
+use crate::run::signal::StopWatch;
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
@@ -23,15 +24,33 @@ pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, RunErr
     )?;
     let engine = Engine::new(&scenario);
     let periods = engine.periods();
-    let mut sink = FileSink::create(&run_dir, periods.len() as u32)?;
-    let outcome = engine.run(&mut sink);
-    sink.finish()?;
-    let manifest = manifest_of(ManifestBuilder::new(options), scenario, &periods, &outcome);
+    // Listened for by this run, whatever the inherited disposition (see `Stops`).
+    let signals = StopWatch::start().map_err(RunError::Signals)?;
+    let mut sink = FileSink::create(&run_dir, periods.len() as u32, None, Some(signals))?;
+    let mut outcome = engine.run(&mut sink);
+    let halt = sink.halt();
+    let builder = ManifestBuilder::new(options);
+    if let Err(cut) = sink.finish() {
+        // The logs were cut back to `cut.at_ns`: the manifest says so, if there is room for it.
+        outcome.end_ns = cut.at_ns;
+        outcome.faults.retain(|(at, ..)| *at < cut.at_ns);
+        let reason = format!("stopped: {}", cut.error);
+        let manifest = manifest_of(builder, scenario, &periods, &outcome, false, reason);
+        let _ = manifest::write(&manifest, &run_dir);
+        return Err(cut.error);
+    }
+    let (clean, reason, stopped_by) = match halt {
+        None => (true, "completed".to_owned(), None),
+        // Every machine stopped in order, as a real run stopped by the signal.
+        Some(Halt::Signal(stop)) => (true, format!("interrupted by {}", stop.name()), Some(stop)),
+        Some(Halt::Cap | Halt::Failed) => (false, "stopped early".to_owned(), None),
+    };
+    let manifest = manifest_of(builder, scenario, &periods, &outcome, clean, reason);
     manifest::write(&manifest, &run_dir)?;
     Ok(RunReport {
         run_dir,
         manifest,
-        stopped_by: None,
+        stopped_by,
     })
 }
 
@@ -41,6 +60,8 @@ fn manifest_of(
     scenario: Scenario,
     periods: &[(u32, u64)],
     outcome: &SimOutcome,
+    clean: bool,
+    reason: String,
 ) -> Manifest {
     let addr = SocketAddr::new(scenario.host, 0);
     let machines = (0u32..)
@@ -57,12 +78,14 @@ fn manifest_of(
         .map(|(id, report)| MachineExit {
             id,
             status: match report {
-                Some(_) => MachineEnd::Exited { code: 0 },
+                Some(_) if clean => MachineEnd::Exited { code: 0 },
+                // Its log could not be written: it stopped as a real machine does then.
+                Some(_) => MachineEnd::Exited { code: 1 },
                 None => MachineEnd::KilledByFault,
             },
             // A machine a kill fault ended counts as clean, as in a real run.
-            clean: true,
-            report: report.clone(),
+            clean: clean || report.is_none(),
+            report: report.clone().filter(|_| clean),
         })
         .collect();
     let faults = outcome
@@ -81,8 +104,8 @@ fn manifest_of(
         &mut manifest,
         Ending {
             ended_at: timestamp(outcome.end_ns),
-            clean: true,
-            reason: "completed".to_owned(),
+            clean,
+            reason,
             faults,
             exits,
         },

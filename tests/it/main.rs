@@ -102,3 +102,6 @@ mod terminal;
 
 // Issue 16's edges: a run too large for its disk, duplicate sweep values, names, hosts, outputs.
 mod edges;
+
+// The twin's stops: signals, a full disk, the log size cap.
+mod twin_stop;

@@ -1,0 +1,127 @@
+//! The twin (`--engine sim`) stops as a real run does: on SIGINT, SIGTERM or SIGHUP (even with
+//! SIGINT inherited as ignored) at its next event, with whole logs ending in stop lines and an
+//! interrupted manifest; on a full disk at its first failed write, with every log cut back to one
+//! instant; and at `--max-log-size`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+
+use crate::cmd::{bin, Logiclock, Running};
+use crate::util;
+
+/// The free space `run`'s size check sees: these runs are stopped long before their end.
+const FREE_BYTES_ENV: &str = "LOGICLOCK_TEST_FREE_BYTES";
+
+/// 64 machines at up to 1,000 ticks per second for a week: hours of twin work, terabytes of
+/// logs, so every stop below comes mid-run.
+const LONG: &str = "machines = 64\nduration_s = 604800\nseed = 7\n\
+                    [clock]\nmin_rate = 500\nmax_rate = 1000\n[events]\ndie = 128\n";
+
+/// The twin of [`LONG`] into `out`.
+fn long_twin(tmp: &Path, out: &Path) -> Logiclock {
+    Logiclock::run(util::scenario(tmp, "long.toml", LONG))
+        .args(["--engine", "sim"])
+        .out(out)
+        .env(FREE_BYTES_ENV, u64::MAX.to_string())
+        .quiet()
+        .current_dir(tmp)
+        .timeout(Duration::from_secs(60))
+}
+
+/// Wait (at most 20 s) until the twin's first log holds lines and grows: it is mid-run.
+fn wait_until_writing(dir: &Path) {
+    let log = dir.join("machine-0.log");
+    let size = || std::fs::metadata(&log).map_or(0, |m| m.len());
+    util::wait_until(
+        "the twin to write its logs",
+        Duration::from_secs(20),
+        || size() > 0,
+    );
+    let first = size();
+    util::wait_until("the twin's log to grow", Duration::from_secs(20), || {
+        size() > first
+    });
+}
+
+/// Every log of `dir` is whole lines ending in the machine's stop line, and the manifest says
+/// the run was interrupted by `signal`.
+fn assert_stopped_in_order(dir: &Path, signal: &str) {
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).expect("a manifest");
+    assert!(
+        manifest.contains(&format!("interrupted by {signal}")),
+        "the manifest's outcome: {manifest}"
+    );
+    for id in 0..64 {
+        let lines = util::read_log(&dir.join(format!("machine-{id}.log")), id);
+        let last = lines.last().expect("a log with lines");
+        assert_eq!(
+            last.event.name(),
+            "stop",
+            "machine {id}'s last line: {last:?}"
+        );
+    }
+}
+
+/// Signal `running` and wait for its end with `code` (bounded by its timeout).
+fn stop_with(running: Running, signal: Signal, code: i32) {
+    running.signal(signal);
+    let started = Instant::now();
+    running.finish().exit_code(code);
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn a_twin_stopped_by_sigint_sigterm_or_sighup_ends_every_log_with_a_stop_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (signal, name, code) in [
+        (Signal::SIGINT, "SIGINT", 130),
+        (Signal::SIGTERM, "SIGTERM", 143),
+        (Signal::SIGHUP, "SIGHUP", 129),
+    ] {
+        let out = tmp.path().join(name);
+        let running = long_twin(tmp.path(), &out).spawn();
+        wait_until_writing(&out);
+        stop_with(running, signal, code);
+        assert_stopped_in_order(&out, name);
+    }
+}
+
+#[test]
+fn a_twin_started_with_sigint_ignored_still_stops_on_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("background");
+    let scenario = util::scenario(tmp.path(), "long.toml", LONG);
+    // As a script's `cmd &` does: SIGINT ignored before the binary starts.
+    let script = format!(
+        "trap '' INT; exec '{}' run '{}' --engine sim --quiet --out '{}'",
+        bin().display(),
+        scenario.display(),
+        out.display()
+    );
+    let running = Logiclock::program("sh")
+        .args(["-c", &script])
+        .env(FREE_BYTES_ENV, u64::MAX.to_string())
+        .current_dir(tmp.path())
+        .timeout(Duration::from_secs(60))
+        .spawn();
+    wait_until_writing(&out);
+    stop_with(running, Signal::SIGINT, 130);
+    assert_stopped_in_order(&out, "SIGINT");
+}
+
+#[test]
+fn a_twin_batch_stopped_by_sigint_says_after_how_many_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("batch");
+    let running = long_twin(tmp.path(), &out).args(["--repeat", "3"]).spawn();
+    let member = out.join("seed7");
+    wait_until_writing(&member);
+    running.signal(Signal::SIGINT);
+    running
+        .finish()
+        .exit_code(130)
+        .stderr_contains("batch interrupted after 1 of 3 runs");
+    assert_stopped_in_order(&member, "SIGINT");
+}
