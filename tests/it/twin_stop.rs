@@ -9,10 +9,13 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::Signal;
 
 use crate::cmd::{bin, Logiclock, Running};
+use crate::real_life::Tmpfs;
 use crate::util;
 
 /// The free space `run`'s size check sees: these runs are stopped long before their end.
 const FREE_BYTES_ENV: &str = "LOGICLOCK_TEST_FREE_BYTES";
+/// The logs' test-only write limit in bytes (see `machine::log_writer::TEST_LOG_LIMIT_ENV`).
+const LOG_LIMIT_ENV: &str = "LOGICLOCK_TEST_LOG_LIMIT_BYTES";
 
 /// 64 machines at up to 1,000 ticks per second for a week: hours of twin work, terabytes of
 /// logs, so every stop below comes mid-run.
@@ -124,4 +127,52 @@ fn a_twin_batch_stopped_by_sigint_says_after_how_many_runs() {
         .exit_code(130)
         .stderr_contains("batch interrupted after 1 of 3 runs");
     assert_stopped_in_order(&member, "SIGINT");
+}
+
+/// The twin in `out` failed on a full disk: exit 1 naming the log that failed, every log cut
+/// back to whole lines, and the messages of what is left add up.
+fn assert_cut_on_full_disk(run: Logiclock, tmp: &Path, out: &Path) {
+    let started = Instant::now();
+    let done = run.finish().exit_code(1);
+    // A week of model time: only a stop at the first failed write ends it this soon.
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let stderr = done.stderr.clone();
+    let named = (0..64).any(|id| {
+        stderr.contains(&format!(
+            "failed to write {}",
+            out.join(format!("machine-{id}.log")).display()
+        ))
+    });
+    assert!(named, "the error names the log that failed: {stderr}");
+    for id in 0..64 {
+        util::read_log(&out.join(format!("machine-{id}.log")), id);
+    }
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("a manifest");
+    assert!(manifest.contains("No space left on device"), "{manifest}");
+    let analyzed = Logiclock::analyze(out).current_dir(tmp).finish();
+    let report = analyzed.stdout.clone();
+    assert!(report.contains("matching"), "{report}");
+    assert!(
+        !report.contains("FAIL matching"),
+        "every receive kept has its send: {report}"
+    );
+}
+
+#[test]
+fn a_twin_on_a_full_disk_stops_at_once_with_its_logs_cut_back_to_one_instant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let run = long_twin(tmp.path(), &out).env(LOG_LIMIT_ENV, "1000000");
+    assert_cut_on_full_disk(run, tmp.path(), &out);
+}
+
+#[test]
+fn a_twin_on_a_small_tmpfs_stops_at_once_with_its_logs_cut_back_to_one_instant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(_disk) = Tmpfs::mount(&tmp.path().join("disk"), "16m") else {
+        eprintln!("cannot mount a tmpfs here: the injected write error above stands in for it");
+        return;
+    };
+    let out = tmp.path().join("disk/run");
+    assert_cut_on_full_disk(long_twin(tmp.path(), &out), tmp.path(), &out);
 }
