@@ -98,6 +98,7 @@ mod tests {
             quiet: true,
             engine,
             batch,
+            max_log_size: None,
         }
     }
 

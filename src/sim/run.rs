@@ -10,6 +10,7 @@ use crate::manifest::{
 };
 use crate::run::manifest::{self, Ending, ManifestBuilder};
 use crate::run::signal::StopWatch;
+use crate::run::LogCap;
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
@@ -24,9 +25,14 @@ pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, RunErr
     )?;
     let engine = Engine::new(&scenario);
     let periods = engine.periods();
-    // Listened for by this run, whatever the inherited disposition (see `Stops`).
-    let signals = StopWatch::start().map_err(RunError::Signals)?;
-    let mut sink = FileSink::create(&run_dir, periods.len() as u32, None, Some(signals))?;
+    // Listened for by this run, whatever the inherited disposition (see `Stops`), on a task of
+    // the caller's tokio runtime (outside one, as in a benchmark, no signal is listened for).
+    let signals = match tokio::runtime::Handle::try_current() {
+        Ok(_) => Some(StopWatch::start().map_err(RunError::Signals)?),
+        Err(_) => None,
+    };
+    let cap = options.max_log_size.map(|cap| cap.0);
+    let mut sink = FileSink::create(&run_dir, periods.len() as u32, cap, signals)?;
     let mut outcome = engine.run(&mut sink);
     let halt = sink.halt();
     let builder = ManifestBuilder::new(options);
@@ -43,7 +49,17 @@ pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, RunErr
         None => (true, "completed".to_owned(), None),
         // Every machine stopped in order, as a real run stopped by the signal.
         Some(Halt::Signal(stop)) => (true, format!("interrupted by {}", stop.name()), Some(stop)),
-        Some(Halt::Cap | Halt::Failed) => (false, "stopped early".to_owned(), None),
+        // A planned stop short of the duration: every log ends with its stop line, but the run
+        // did not run its course (exit 1).
+        // (A failed write ended in a cut above.)
+        Some(Halt::Cap | Halt::Failed) => {
+            let reason = options.max_log_size.map(LogCap::reason);
+            (
+                false,
+                reason.unwrap_or_else(|| "stopped early".to_owned()),
+                None,
+            )
+        }
     };
     let manifest = manifest_of(builder, scenario, &periods, &outcome, clean, reason);
     manifest::write(&manifest, &run_dir)?;

@@ -176,3 +176,47 @@ fn a_twin_on_a_small_tmpfs_stops_at_once_with_its_logs_cut_back_to_one_instant()
     let out = tmp.path().join("disk/run");
     assert_cut_on_full_disk(long_twin(tmp.path(), &out), tmp.path(), &out);
 }
+
+#[test]
+fn a_twin_stops_in_order_at_its_log_size_cap_which_lets_a_refused_run_go_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("capped");
+    // On 100 MB free a week at these rates is refused, and the refusal names the way on.
+    long_twin(tmp.path(), &out)
+        .env(FREE_BYTES_ENV, "100000000")
+        .finish()
+        .exit_code(2)
+        .stderr_contains("--max-log-size");
+    let started = Instant::now();
+    let done = long_twin(tmp.path(), &out)
+        .env(FREE_BYTES_ENV, "100000000")
+        .args(["--max-log-size", "20M"])
+        .finish()
+        .exit_code(1)
+        .stdout_contains("log size cap of 20 MB reached");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{}",
+        done.describe()
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("a manifest");
+    assert!(
+        manifest.contains("\"reason\": \"stopped: log size cap of 20 MB reached\""),
+        "{manifest}"
+    );
+    let mut total = 0;
+    for id in 0..64 {
+        let path = out.join(format!("machine-{id}.log"));
+        total += std::fs::metadata(&path).unwrap().len();
+        let lines = util::read_log(&path, id);
+        assert_eq!(lines.last().unwrap().event.name(), "stop", "machine {id}");
+    }
+    // The cap, and past it only the event that reached it and the stop lines.
+    assert!((20_000_000..20_200_000).contains(&total), "{total} bytes");
+    let analyzed = Logiclock::analyze(&out).current_dir(tmp.path()).finish();
+    assert!(
+        !analyzed.stdout.contains("FAIL matching"),
+        "{}",
+        analyzed.stdout
+    );
+}
