@@ -41,7 +41,12 @@ pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, RunErr
         outcome.end_ns = cut.at_ns;
         outcome.faults.retain(|(at, ..)| *at < cut.at_ns);
         let reason = format!("stopped: {}", cut.error);
-        let manifest = manifest_of(builder, scenario, &periods, &outcome, false, reason);
+        let ending = SimEnding {
+            clean: false,
+            reason,
+            stopped_in_order: false,
+        };
+        let manifest = manifest_of(builder, scenario, &periods, &outcome, ending);
         let _ = manifest::write(&manifest, &run_dir);
         return Err(cut.error);
     }
@@ -61,7 +66,12 @@ pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, RunErr
             )
         }
     };
-    let manifest = manifest_of(builder, scenario, &periods, &outcome, clean, reason);
+    let ending = SimEnding {
+        clean,
+        reason,
+        stopped_in_order: true,
+    };
+    let manifest = manifest_of(builder, scenario, &periods, &outcome, ending);
     manifest::write(&manifest, &run_dir)?;
     Ok(RunReport {
         run_dir,
@@ -70,15 +80,28 @@ pub fn run(scenario: Scenario, options: &RunOptions) -> Result<RunReport, RunErr
     })
 }
 
+/// How a simulated run ended, for its manifest.
+struct SimEnding {
+    /// The run's outcome: clean, or not (a cap, a failed write).
+    clean: bool,
+    reason: String,
+    /// Every machine wrote its stop line (false: the logs were cut after a failed write).
+    stopped_in_order: bool,
+}
+
 /// The manifest of a simulated run: what a real run's would say, with no processes or ports.
 fn manifest_of(
     builder: ManifestBuilder,
     scenario: Scenario,
     periods: &[(u32, u64)],
     outcome: &SimOutcome,
-    clean: bool,
-    reason: String,
+    ending: SimEnding,
 ) -> Manifest {
+    let SimEnding {
+        clean,
+        reason,
+        stopped_in_order,
+    } = ending;
     let addr = SocketAddr::new(scenario.host, 0);
     let machines = (0u32..)
         .zip(periods)
@@ -94,14 +117,14 @@ fn manifest_of(
         .map(|(id, report)| MachineExit {
             id,
             status: match report {
-                Some(_) if clean => MachineEnd::Exited { code: 0 },
+                Some(_) if stopped_in_order => MachineEnd::Exited { code: 0 },
                 // Its log could not be written: it stopped as a real machine does then.
                 Some(_) => MachineEnd::Exited { code: 1 },
                 None => MachineEnd::KilledByFault,
             },
             // A machine a kill fault ended counts as clean, as in a real run.
-            clean: clean || report.is_none(),
-            report: report.clone().filter(|_| clean),
+            clean: stopped_in_order || report.is_none(),
+            report: report.clone().filter(|_| stopped_in_order),
         })
         .collect();
     let faults = outcome

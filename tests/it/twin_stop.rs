@@ -1,7 +1,7 @@
 //! The twin (`--engine sim`) stops as a real run does: on SIGINT, SIGTERM or SIGHUP (even with
 //! SIGINT inherited as ignored) at its next event, with whole logs ending in stop lines and an
 //! interrupted manifest; on a full disk at its first failed write, with every log cut back to one
-//! instant; and at `--max-log-size`.
+//! instant; and at `--max-log-size`, as a real run does at it too.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -213,6 +213,48 @@ fn a_twin_stops_in_order_at_its_log_size_cap_which_lets_a_refused_run_go_on() {
     }
     // The cap, and past it only the event that reached it and the stop lines.
     assert!((20_000_000..20_200_000).contains(&total), "{total} bytes");
+    let analyzed = Logiclock::analyze(&out).current_dir(tmp.path()).finish();
+    assert!(
+        !analyzed.stdout.contains("FAIL matching"),
+        "{}",
+        analyzed.stdout
+    );
+}
+
+#[test]
+fn a_real_run_stops_in_order_once_a_machine_log_reaches_its_share_of_the_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 3 machines at 6 ticks per model second, speedup 20: 30 real seconds, 360 lines a second.
+    let scenario = util::scenario(
+        tmp.path(),
+        "busy.toml",
+        "machines = 3\nduration_s = 600\nspeedup = 20\nseed = 3\n[clock]\nrates = [6, 6, 6]\n",
+    );
+    let out = tmp.path().join("real");
+    let started = Instant::now();
+    Logiclock::run(&scenario)
+        .out(&out)
+        .args(["--max-log-size", "60K"])
+        .quiet()
+        .current_dir(tmp.path())
+        .finish()
+        .exit_code(1)
+        .stdout_contains("log size cap of 60 kB reached");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("a manifest");
+    assert!(
+        manifest.contains("\"reason\": \"stopped: log size cap of 60 kB reached\""),
+        "{manifest}"
+    );
+    let mut total = 0;
+    for id in 0..3 {
+        let path = out.join(format!("machine-{id}.log"));
+        total += std::fs::metadata(&path).unwrap().len();
+        let lines = util::read_log(&path, id);
+        assert_eq!(lines.last().unwrap().event.name(), "stop", "machine {id}");
+    }
+    // One machine's share (20 kB) reached; the others near theirs; the stop took a moment.
+    assert!((40_000..120_000).contains(&total), "{total} bytes");
     let analyzed = Logiclock::analyze(&out).current_dir(tmp.path()).finish();
     assert!(
         !analyzed.stdout.contains("FAIL matching"),
