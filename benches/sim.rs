@@ -17,6 +17,7 @@ fn simulate(scenario: Scenario, out: &Path) -> u64 {
         quiet: true,
         engine: logiclock::manifest::Engine::Sim,
         batch: None,
+        max_log_size: None,
     };
     let report = logiclock::sim::run(scenario, &options).expect("the simulation runs");
     let outcome = report

@@ -79,6 +79,7 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
             quiet: args.quiet,
             engine: args.engine,
             batch: None,
+            max_log_size: args.max_log_size,
         };
         return Ok(Request::Run(Box::new(RunRequest { scenario, options })));
     }
@@ -122,6 +123,7 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
         runs,
         quiet: args.quiet,
         engine: args.engine,
+        max_log_size: args.max_log_size,
     }))
 }
 

@@ -11,7 +11,7 @@ use crate::manifest::Estimate;
 use crate::manifest::{BatchMember, Engine};
 use crate::run::dir::{self as run_dir, Naming, RunDirError};
 use crate::run::estimate;
-use crate::run::{RunError, RunOptions, RunReport};
+use crate::run::{LogCap, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 use crate::supervisor;
 use crate::sweep::Sweep;
@@ -98,6 +98,8 @@ pub struct BatchRequest {
     pub runs: Vec<(PlannedRun, Scenario)>,
     pub quiet: bool,
     pub engine: Engine,
+    /// `--max-log-size`, for each run.
+    pub max_log_size: Option<LogCap>,
 }
 
 /// Carry out the runs of `request` one after the other, printing each summary and then one
@@ -106,12 +108,10 @@ pub struct BatchRequest {
 pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
     run_dir::check_out(&request.dir).map_err(RunError::from)?;
     // The whole batch must fit, or nothing starts (and no batch directory is made).
-    let total = Estimate::total(
-        request
-            .runs
-            .iter()
-            .map(|(_, scenario)| Estimate::of(scenario, request.engine)),
-    );
+    let total =
+        Estimate::total(request.runs.iter().map(|(_, scenario)| {
+            Estimate::of(scenario, request.engine).capped(request.max_log_size)
+        }));
     estimate::check(total, request.runs.len(), &request.dir, request.quiet)
         .map_err(RunError::from)?;
     let dir =
@@ -127,6 +127,7 @@ pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome 
             quiet: request.quiet,
             engine: request.engine,
             batch: Some(run.member()),
+            max_log_size: request.max_log_size,
         };
         let run_exit = match carry_out(runtime, scenario, options) {
             Ok(report) => {
@@ -216,7 +217,7 @@ pub fn run_one(
     }
     let target = options.out.as_deref().unwrap_or(&options.runs_root);
     estimate::check(
-        Estimate::of(&scenario, options.engine),
+        Estimate::of(&scenario, options.engine).capped(options.max_log_size),
         1,
         target,
         options.quiet,
@@ -232,7 +233,11 @@ fn carry_out(
 ) -> Result<RunReport, RunError> {
     match options.engine {
         Engine::Real => runtime.block_on(supervisor::run(scenario, options)),
-        Engine::Sim => crate::sim::run(scenario, &options),
+        Engine::Sim => {
+            // The twin listens for stop signals on a task of the runtime.
+            let _inside = runtime.enter();
+            crate::sim::run(scenario, &options)
+        }
     }
 }
 

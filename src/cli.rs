@@ -67,6 +67,10 @@ pub struct RunArgs {
     /// ideal-time twin in virtual time.
     #[arg(long, value_enum, default_value_t = crate::manifest::Engine::Real)]
     pub engine: crate::manifest::Engine,
+    /// Stop the run in order once its logs reach SIZE in all (`500M`, `2G`, or bytes): a run
+    /// stopped so is not clean (exit 1), and says so.
+    #[arg(long, value_name = "SIZE")]
+    pub max_log_size: Option<crate::run::LogCap>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -40,6 +40,10 @@ pub struct MachineConfig {
     /// 0 for the first process of this machine, 1 and up for restarts after a kill fault.
     #[serde(default)]
     pub incarnation: u32,
+    /// This machine's share of `--max-log-size` in bytes: once its log reaches it, it says
+    /// `log_cap_reached` (and ticks on until told to stop).
+    #[serde(default)]
+    pub log_share: Option<u64>,
 }
 
 /// Supervisor to machine.
@@ -88,6 +92,8 @@ pub enum FromMachine {
         lamport: u64,
         queue: u64,
     },
+    /// Its log reached its share of `--max-log-size`: the supervisor stops the run in order.
+    LogCapReached,
     /// The machine stopped and flushed its log.
     Stopped(StopReport),
     /// The machine cannot go on.
@@ -168,6 +174,7 @@ mod tests {
             secret: u128::MAX - 5,
             run_dir: "/tmp/x".into(),
             incarnation: 2,
+            log_share: Some(1_000_000),
         });
         let mut buf = Vec::new();
         send(&mut buf, &config).await.unwrap();

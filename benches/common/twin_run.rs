@@ -35,6 +35,7 @@ pub fn write_run(dir: &Path, lines: u64, rates: &[u32]) -> u64 {
         quiet: true,
         engine: logiclock::manifest::Engine::Sim,
         batch: None,
+        max_log_size: None,
     };
     let report = logiclock::sim::run(scenario, &options).expect("the simulation runs");
     (0..report.manifest.machines.len() as u32)

@@ -116,6 +116,15 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
         .with_max_level(tracing::Level::WARN)
         .init();
     let log = MachineLog::new(config.id, sink.clone());
+    // A log that reaches its share of `--max-log-size` asks the supervisor to stop the run.
+    sink.set_share(config.log_share);
+    let capped = {
+        let (sink, out) = (sink.clone(), out.clone());
+        tokio::spawn(async move {
+            sink.share_reached().await;
+            let _ = out.send(FromMachine::LogCapReached);
+        })
+    };
 
     // A log that cannot be written ends the machine at once, whatever phase it is in: a model
     // whose log is incomplete is worthless. Its tasks end with the process.
@@ -124,6 +133,7 @@ async fn run(out: mpsc::UnboundedSender<FromMachine>) -> anyhow::Result<()> {
         failure = sink.failed() => return Err(failure.into()),
         result = run_logged(&config, restored, stdin, &out, &sink, &log) => result,
     };
+    capped.abort();
     if let Some(failure) = sink.failure() {
         return Err(failure.into());
     }

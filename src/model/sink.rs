@@ -15,6 +15,13 @@ pub trait LineSink {
     /// Write `event` of machine `machine` at `at` as one line, and hand the event back so its
     /// buffers can be reused.
     fn line(&mut self, at: Self::At, machine: u32, event: Event) -> Event;
+
+    /// The sink takes no more lines (a failed write, a reached size cap, a stop signal): the
+    /// twin stops at its next event boundary. (A real machine's sink says so through its own
+    /// channel, `LogSink::failed`.)
+    fn halted(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that keeps every line in memory (virtual time), for tests and tools.

@@ -20,6 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::LogCap;
 use crate::manifest::{Engine, Estimate};
 use crate::scenario::Scenario;
 
@@ -62,6 +63,18 @@ impl Estimate {
         }
     }
 
+    /// What a run stopped at `cap` (`--max-log-size`) writes at most: the cap, and the lines in
+    /// it. (Its stop lines go a little beyond: the margin of a few lines per machine.)
+    pub fn capped(self, cap: Option<LogCap>) -> Estimate {
+        match cap {
+            Some(LogCap(cap)) if cap < self.bytes => Estimate {
+                lines: (u128::from(self.lines) * u128::from(cap) / u128::from(self.bytes)) as u64,
+                bytes: cap,
+            },
+            _ => self,
+        }
+    }
+
     /// The runs of a batch together.
     pub fn total(estimates: impl IntoIterator<Item = Estimate>) -> Estimate {
         estimates
@@ -82,7 +95,8 @@ impl Estimate {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "the {} would write about {} of logs, but {} has {} free; \
-     choose a shorter --duration, fewer machines or lower rates, or another --out",
+     choose a shorter --duration, fewer machines or lower rates, another --out, \
+     or cap the logs with --max-log-size (e.g. --max-log-size 500M)",
     what(*.runs), .estimate.describe(), .path.display(), bytes(*.free)
 )]
 pub struct TooLarge {
@@ -236,6 +250,16 @@ mod tests {
     }
 
     #[test]
+    fn a_capped_run_is_estimated_at_its_cap() {
+        let e = Estimate::of(&scenario(64, 1000, 604_800.0), Engine::Sim);
+        let capped = e.capped(Some(LogCap(500_000_000)));
+        assert_eq!(capped.bytes, 500_000_000);
+        assert!(capped.lines < e.lines / 1000, "{capped:?}");
+        assert_eq!(e.capped(Some(LogCap(u64::MAX))), e);
+        assert_eq!(e.capped(None), e);
+    }
+
+    #[test]
     fn mean_digits_counts_each_number_once() {
         assert_eq!(mean_digits(9), 1.0);
         assert_eq!(mean_digits(10), 1.1);
@@ -253,7 +277,9 @@ mod tests {
         assert_eq!(err.path, dir.path());
         let text = err.to_string();
         assert!(
-            text.contains("--duration") && text.contains("--out"),
+            text.contains("--duration")
+                && text.contains("--out")
+                && text.contains("--max-log-size"),
             "{text}"
         );
         assert!(check(Estimate::default(), 2, dir.path(), true).is_ok());

@@ -97,6 +97,7 @@ mod tests {
             quiet: true,
             engine,
             batch,
+            max_log_size: None,
         }
     }
 

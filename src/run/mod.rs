@@ -3,6 +3,7 @@
 //! The supervisor (real processes) and the twin (`--engine sim`) differ in how the machines tick;
 //! everything around that is here, once:
 //! - [`options`]: where and how to run ([`RunOptions`]), a batch run's provenance included;
+//! - [`cap`]: `--max-log-size`, a cap on a run's log bytes ([`LogCap`]);
 //! - [`dir`]: claiming the run directory (created and claimed exclusively, next free `-2`, `-3`);
 //! - [`estimate`]: the lines and bytes a run will write, checked against the free space;
 //! - [`manifest`]: the one builder of `manifest.json`, with the engine as a field;
@@ -10,6 +11,7 @@
 //! - [`signal`]: the signal that stopped a run ([`Stop`]);
 //! - [`error`]: why a run could not be carried out ([`RunError`]), with its exit code.
 
+pub mod cap;
 pub mod dir;
 pub mod error;
 pub mod estimate;
@@ -18,6 +20,7 @@ pub mod options;
 pub mod report;
 pub mod signal;
 
+pub use cap::LogCap;
 pub use error::RunError;
 pub use options::RunOptions;
 pub use report::RunReport;

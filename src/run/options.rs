@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::LogCap;
 use crate::manifest::{BatchMember, Engine};
 
 /// Where and how to run.
@@ -16,4 +17,6 @@ pub struct RunOptions {
     /// What a batch set for this run (its swept key and value, its seed); `None` outside a batch.
     /// Recorded in the manifest, so an aggregate never reads it back from a directory name.
     pub batch: Option<BatchMember>,
+    /// `--max-log-size`: stop the run in order once its logs reach this.
+    pub max_log_size: Option<LogCap>,
 }

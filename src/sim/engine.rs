@@ -131,14 +131,22 @@ impl Engine {
     }
 
     /// Run to the end: `start` lines at 0, every event before the end, `stop` lines at the end.
+    /// A sink that halts (see [`LineSink::halted`]) ends the run at the next event boundary:
+    /// the end is then the instant of the last event carried out.
     pub fn run<S: LineSink<At = u64>>(mut self, sink: &mut S) -> SimOutcome {
         for m in &self.machines {
             sink.line(0, m.id(), m.model.start_line());
         }
+        let mut now = 0;
         while let Some(&Reverse(entry)) = self.queue.peek() {
             if entry.at >= self.end_ns {
                 break;
             }
+            if sink.halted() {
+                self.end_ns = now;
+                break;
+            }
+            now = entry.at;
             self.queue.pop();
             match entry.kind {
                 Kind::Fault => self.fault(entry.at, entry.n as usize, sink),

@@ -37,8 +37,10 @@
 //! - [`network`]: latency, jitter and link faults;
 //! - [`run`](mod@run): the run end to end: directory, simulation, manifest (through
 //!   [`crate::run`], shared with the real engine);
-//! - [`write`]: the log files.
+//! - [`write`]: the log files, and why the twin halts (a signal, the size cap, a failed write);
+//! - `cut`: cutting the logs back to one instant after a failed write.
 
+mod cut;
 pub mod engine;
 mod faults;
 pub mod machine;

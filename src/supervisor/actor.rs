@@ -26,6 +26,7 @@ use crate::control::ToMachine;
 use crate::fault::{self, Action};
 use crate::manifest::{FaultOutcome, FaultRecord};
 use crate::run::manifest::{self, ManifestBuilder};
+use crate::run::LogCap;
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 
@@ -78,6 +79,7 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, R
     ));
 
     let timeline = fault::timeline(&scenario.faults, scenario.speedup);
+    let machines = scenario.machines;
     let mut actor = Supervisor {
         builder: ManifestBuilder::new(&options),
         spawner: Spawner {
@@ -86,7 +88,9 @@ pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, R
             secret: rand::random(),
             events: events_tx,
             wrap: Event::Child,
+            log_share: options.max_log_size.map(|cap| cap.share(machines)),
         },
+        log_cap: options.max_log_size,
         view,
         slots: Vec::with_capacity(rates.len()),
         events,
@@ -132,6 +136,8 @@ struct Supervisor {
     started: Instant,
     /// Why the run is stopping before its deadline, if it is.
     stop: Option<StopRequest>,
+    /// `--max-log-size`: a machine whose log reaches its share stops the run.
+    log_cap: Option<LogCap>,
     /// The faults' actions still to come, in time order, at real offsets from the start.
     timeline: VecDeque<(Duration, Action)>,
     /// What the faults did, for the manifest.
@@ -191,7 +197,13 @@ impl Supervisor {
             .map_or_else(|| "completed".to_owned(), StopRequest::reason);
         let faults = std::mem::take(&mut self.fault_log);
         report::restarts(&mut manifest.machines, &self.slots);
-        manifest::finish(&mut manifest, report::ending(&self.slots, reason, faults));
+        let mut ending = report::ending(&self.slots, reason, faults);
+        // Every machine stopped in order, but the run did not run its course.
+        ending.clean &= !self
+            .stop
+            .as_ref()
+            .is_some_and(StopRequest::short_of_the_end);
+        manifest::finish(&mut manifest, ending);
         manifest::write(&manifest, &run_dir)?;
         Ok(RunReport {
             run_dir,

@@ -12,6 +12,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
 // The signal a run stops on is the run layer's: the twin's report carries the same type.
+use crate::run::signal::Stops;
 pub use crate::run::Stop;
 
 /// A signal the supervisor reacts to.
@@ -31,16 +32,12 @@ pub fn listen<E: Send + 'static>(
     events: mpsc::UnboundedSender<E>,
     wrap: fn(Received) -> E,
 ) -> std::io::Result<()> {
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
+    let mut stops = Stops::listen()?;
     let mut suspend = signal(SignalKind::from_raw(Signal::SIGTSTP as i32))?;
     tokio::spawn(async move {
         loop {
             let received = tokio::select! {
-                Some(()) = interrupt.recv() => Received::Stop(Stop::Interrupt),
-                Some(()) = terminate.recv() => Received::Stop(Stop::Terminate),
-                Some(()) = hangup.recv() => Received::Stop(Stop::Hangup),
+                Some(stop) = stops.recv() => Received::Stop(stop),
                 Some(()) = suspend.recv() => Received::Suspend,
                 else => return,
             };

@@ -123,6 +123,8 @@ pub struct Spawner<E> {
     pub secret: u128,
     pub events: mpsc::UnboundedSender<E>,
     pub wrap: fn(u32, ChildEvent) -> E,
+    /// Each machine's share of `--max-log-size`, in bytes.
+    pub log_share: Option<u64>,
 }
 
 impl<E: Send + 'static> Spawner<E> {
@@ -141,6 +143,7 @@ impl<E: Send + 'static> Spawner<E> {
             secret: self.secret,
             run_dir: self.run_dir.clone(),
             incarnation,
+            log_share: self.log_share,
         };
         child.send(ToMachine::Config(config));
         Ok(child)

@@ -2,6 +2,7 @@
 //! order, a second signal forces the stop.
 
 use super::signal::Stop;
+use crate::run::LogCap;
 
 /// A request to stop the run before its deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub enum StopCause {
     Signal(Stop),
     /// A machine died and the scenario says to stop the run then (`on_machine_exit = "stop"`).
     MachineDied(String),
+    /// A machine's log reached its share of `--max-log-size`.
+    LogCap(LogCap),
 }
 
 impl StopRequest {
@@ -26,7 +29,7 @@ impl StopRequest {
     /// machine's death), the next forces it.
     pub fn on_signal(current: Option<&StopRequest>, stop: Stop) -> StopRequest {
         match current {
-            None | Some(StopRequest::Once(StopCause::MachineDied(_))) => {
+            None | Some(StopRequest::Once(StopCause::MachineDied(_) | StopCause::LogCap(_))) => {
                 StopRequest::Once(StopCause::Signal(stop))
             }
             Some(StopRequest::Once(StopCause::Signal(first)) | StopRequest::Twice(first)) => {
@@ -44,11 +47,26 @@ impl StopRequest {
         }
     }
 
+    /// The request after a machine's log reached its share of `cap`: an orderly stop, unless a
+    /// stop is already under way.
+    pub fn on_log_cap(current: Option<&StopRequest>, cap: LogCap) -> StopRequest {
+        match current {
+            None => StopRequest::Once(StopCause::LogCap(cap)),
+            Some(request) => request.clone(),
+        }
+    }
+
+    /// A planned stop short of the duration that leaves the run not clean although every machine
+    /// stopped in order: the log size cap (exit 1, see `exit.rs`).
+    pub fn short_of_the_end(&self) -> bool {
+        matches!(self, StopRequest::Once(StopCause::LogCap(_)))
+    }
+
     /// The signal that asked for the stop, if one did.
     pub fn signal(&self) -> Option<Stop> {
         match self {
             StopRequest::Once(StopCause::Signal(stop)) | StopRequest::Twice(stop) => Some(*stop),
-            StopRequest::Once(StopCause::MachineDied(_)) => None,
+            StopRequest::Once(StopCause::MachineDied(_) | StopCause::LogCap(_)) => None,
         }
     }
 
@@ -56,6 +74,7 @@ impl StopRequest {
     pub fn reason(&self) -> String {
         match self {
             StopRequest::Once(StopCause::MachineDied(why)) => format!("stopped early: {why}"),
+            StopRequest::Once(StopCause::LogCap(cap)) => cap.reason(),
             StopRequest::Once(StopCause::Signal(stop)) | StopRequest::Twice(stop) => {
                 format!("interrupted by {}", stop.name())
             }

@@ -114,3 +114,6 @@ mod fault_records;
 
 // No circle of imports between the files or folders of `src/`, read from the source.
 mod import_cycles;
+
+// The twin's stops: signals, a full disk, the log size cap.
+mod twin_stop;

@@ -68,6 +68,17 @@ impl Supervisor {
                 lamport,
                 queue,
             }) => return self.view.machine(id, tick, lamport, queue),
+            ChildEvent::Message(FromMachine::LogCapReached) => {
+                if let Some(cap) = self.log_cap {
+                    if self.stop.is_none() {
+                        self.view.note(&format!(
+                            "machine {id}'s log reached its share of --max-log-size {cap}: stopping"
+                        ));
+                    }
+                    self.stop = Some(StopRequest::on_log_cap(self.stop.as_ref(), cap));
+                }
+                return;
+            }
             ChildEvent::Message(FromMachine::Stopped(report)) => {
                 self.view.machine_stopped(id, &report);
                 slot.report = Some(report);
