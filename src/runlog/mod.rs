@@ -28,5 +28,5 @@ pub use line::Line;
 pub use lines::read_log_lines;
 pub use merge::{merge_run, merge_run_each, Timed};
 pub use messages::{pair_messages, Message};
-pub use pairing::{Link, Outcome, Pending};
+pub use pairing::{LinkPairing, Pending, Settled};
 pub use read::read_log;

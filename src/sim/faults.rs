@@ -3,7 +3,7 @@
 
 use super::engine::Engine;
 use super::machine::Life;
-use crate::fault::{Action, MachineChange};
+use crate::fault::{FaultAction, MachineChange};
 use crate::model::LineSink;
 
 impl Engine {
@@ -11,7 +11,7 @@ impl Engine {
     pub(super) fn fault<S: LineSink<At = u64>>(&mut self, now: u64, index: usize, sink: &mut S) {
         let action = self.timeline[index].1.clone();
         let (kind, phase, machines, detail) = match action {
-            Action::Kill(id) => {
+            FaultAction::Kill(id) => {
                 let m = &mut self.machines[id as usize];
                 if m.life == Life::Dead {
                     return;
@@ -30,7 +30,7 @@ impl Engine {
                 }
                 change.record()
             }
-            Action::Restart(id) => {
+            FaultAction::Restart(id) => {
                 let count = self.machines.len() as u32;
                 let m = &mut self.machines[id as usize];
                 if m.life != Life::Dead {
@@ -58,7 +58,7 @@ impl Engine {
                 };
                 change.record()
             }
-            Action::Pause(id) => {
+            FaultAction::Pause(id) => {
                 let m = &mut self.machines[id as usize];
                 if m.life != Life::Running {
                     return;
@@ -67,7 +67,7 @@ impl Engine {
                 m.generation += 1;
                 MachineChange::Paused(id).record()
             }
-            Action::Resume(id) => {
+            FaultAction::Resume(id) => {
                 let m = &mut self.machines[id as usize];
                 if m.life != Life::Paused {
                     return;
@@ -81,7 +81,7 @@ impl Engine {
                 self.schedule_tick(id, slot);
                 change.record()
             }
-            Action::Link(change) => {
+            FaultAction::Link(change) => {
                 let (from, to, state) = (change.from, change.to, change.state);
                 if self.machines[from as usize].life != Life::Dead {
                     sink.line(now, from, change.line());

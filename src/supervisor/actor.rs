@@ -23,7 +23,7 @@ use super::slot::{self, Slot, Spawner};
 use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
 use crate::control::ToMachine;
-use crate::fault::{self, Action};
+use crate::fault::{self, FaultAction};
 use crate::manifest::FaultRecord;
 use crate::run::manifest::{self, ManifestBuilder};
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
@@ -131,7 +131,7 @@ struct Supervisor {
     /// Why the run is stopping before its deadline, if it is.
     stop: Option<StopRequest>,
     /// The faults' actions still to come, in time order, at real offsets from the start.
-    timeline: VecDeque<(Duration, Action)>,
+    timeline: VecDeque<(Duration, FaultAction)>,
     /// What the faults did, for the manifest.
     fault_log: Vec<FaultRecord>,
     /// How long the run has been suspended by job control (Ctrl-Z until `fg`), in all: the
@@ -318,7 +318,7 @@ impl Supervisor {
     }
 
     /// Carry out one fault action, due `at` after the start, and record it.
-    fn carry_out(&mut self, at: Duration, action: Action) {
+    fn carry_out(&mut self, at: Duration, action: FaultAction) {
         let retry = action.clone();
         match faults::carry_out(&mut self.slots, &self.spawner, action) {
             Carried::Done(record) => {

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::slot::{Slot, Spawner};
 use super::state::Killer;
 use crate::control::ToMachine;
-use crate::fault::{Action, MachineChange};
+use crate::fault::{FaultAction, MachineChange};
 use crate::manifest::{FaultCause, FaultRecord};
 
 /// What carrying out one fault action came to.
@@ -29,10 +29,10 @@ pub enum Carried {
 pub fn carry_out<E: Send + 'static>(
     slots: &mut [Slot],
     spawner: &Spawner<E>,
-    action: Action,
+    action: FaultAction,
 ) -> Carried {
     match action {
-        Action::Kill(id) => {
+        FaultAction::Kill(id) => {
             if !slots[id as usize].kill(Killer::Fault) {
                 return Carried::NotApplicable;
             }
@@ -42,7 +42,7 @@ pub fn carry_out<E: Send + 'static>(
             }
             done(change.record())
         }
-        Action::Restart(id) => {
+        FaultAction::Restart(id) => {
             let slot = &slots[id as usize];
             if slot.state.live() {
                 return Carried::RetryLater;
@@ -65,13 +65,13 @@ pub fn carry_out<E: Send + 'static>(
             };
             done(change.record())
         }
-        Action::Pause(id) => {
+        FaultAction::Pause(id) => {
             if !slots[id as usize].pause() {
                 return Carried::NotApplicable;
             }
             done(MachineChange::Paused(id).record())
         }
-        Action::Resume(id) => {
+        FaultAction::Resume(id) => {
             let slot = &mut slots[id as usize];
             if !slot.resume() {
                 return Carried::NotApplicable;
@@ -94,7 +94,7 @@ pub fn carry_out<E: Send + 'static>(
             }
             done(change.record())
         }
-        Action::Link(change) => {
+        FaultAction::Link(change) => {
             let (from, to, state) = (change.from, change.to, change.state);
             let (kind, phase, machines, detail) = change.record();
             slots[from as usize].child.send(ToMachine::Fault {
@@ -122,7 +122,11 @@ fn done((kind, phase, machines, detail): (FaultKind, FaultPhase, Vec<u32>, Strin
 }
 
 /// Put `action` into the time-ordered `timeline` at real offset `at`, after those due as early.
-pub fn schedule(timeline: &mut VecDeque<(Duration, Action)>, at: Duration, action: Action) {
+pub fn schedule(
+    timeline: &mut VecDeque<(Duration, FaultAction)>,
+    at: Duration,
+    action: FaultAction,
+) {
     let index = timeline.partition_point(|(t, _)| *t <= at);
     timeline.insert(index, (at, action));
 }

@@ -13,7 +13,7 @@ use super::vectors::Vectors;
 use crate::log_format::Event;
 use crate::runlog::timestamp::parse_micros;
 use crate::runlog::Line;
-use crate::runlog::{Link, Pending};
+use crate::runlog::{LinkPairing, Pending};
 
 use super::settle::{Settle, Unreceived};
 
@@ -60,7 +60,7 @@ pub struct Analyzer {
     metrics: Vec<MachineMetrics>,
     checks: Checks,
     /// `links[from * n + to]`, by machine index.
-    links: Vec<Link>,
+    links: Vec<LinkPairing>,
     drift: Drift,
     clocks: Vec<u64>,
     queues: Vec<u64>,
@@ -113,7 +113,7 @@ impl Analyzer {
             )
             .with_faults(faults.clone())
             .with_tolerance(manifest.scenario.tolerance),
-            links: vec![Link::default(); n * n],
+            links: vec![LinkPairing::default(); n * n],
             drift: Drift::new(t0, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],
             queues: vec![0; n],

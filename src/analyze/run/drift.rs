@@ -16,7 +16,7 @@
 //! Every sample feeds the figures (max drift, slope); the kept series (clock, queue and drift per
 //! machine, for CSV and plots) is thinned to a bounded number of rows.
 
-use super::faults::Span;
+use super::faults::TimeSpan;
 use super::stats::{LeastSquares, TimeTable};
 use super::summary::MachineDrift;
 
@@ -43,7 +43,7 @@ pub struct Drift {
     table: TimeTable,
     row: Vec<f64>,
     /// Per machine, the spans it was dead.
-    dead: Vec<Vec<Span>>,
+    dead: Vec<Vec<TimeSpan>>,
     /// Per machine, when it logged its `stop` line.
     stopped: Vec<Option<i64>>,
 }
@@ -80,7 +80,7 @@ impl Drift {
     }
 
     /// Leave machine `i` out while it is inside one of `dead[i]`.
-    pub fn with_dead(mut self, dead: Vec<Vec<Span>>) -> Drift {
+    pub fn with_dead(mut self, dead: Vec<Vec<TimeSpan>>) -> Drift {
         self.dead = dead;
         self.dead.resize(self.acc.len(), Vec::new());
         self
@@ -266,7 +266,7 @@ mod tests {
         // is back at 3.5 s with clock 5 (it received a message on restart).
         let dead = vec![
             vec![],
-            vec![Span {
+            vec![TimeSpan {
                 from: 1_500_000,
                 to: 3_500_000,
             }],
