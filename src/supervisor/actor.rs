@@ -156,7 +156,7 @@ impl Supervisor {
         let start = Instant::now() + delay;
         let mut manifest = self.builder.start(
             self.spawner.scenario.clone(),
-            humantime::format_rfc3339_micros(start_at).to_string(),
+            crate::log_format::timestamp::format_system(start_at),
             report::machines(&self.spawner.scenario, &self.slots),
         );
         manifest::write(&manifest, &run_dir)?;

@@ -112,7 +112,7 @@ pub fn carry_out<E: Send + 'static>(
 /// A fault carried out now, recorded as `kind` in `phase`, concerning `machines`, with `detail`.
 fn done((kind, phase, machines, detail): (FaultKind, FaultPhase, Vec<u32>, String)) -> Carried {
     Carried::Done(FaultRecord {
-        at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+        at: crate::log_format::timestamp::format_system(SystemTime::now()),
         kind,
         phase: Some(phase),
         machines,

@@ -232,7 +232,7 @@ fn a_fixture_writes_lines_that_read_back_equal() {
         .into_iter()
         .map(|l| {
             (
-                logiclock::runlog::timestamp::parse_micros(&l.timestamp).unwrap(),
+                logiclock::log_format::timestamp::parse_micros(&l.timestamp).unwrap(),
                 l.machine,
                 l.event,
             )

@@ -10,8 +10,8 @@ use super::metrics::MachineMetrics;
 use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::vectors::Vectors;
+use crate::log_format::timestamp::parse_micros;
 use crate::log_format::Event;
-use crate::runlog::timestamp::parse_micros;
 use crate::runlog::Line;
 use crate::runlog::{LinkPairing, Pending};
 

@@ -8,8 +8,8 @@ use crate::manifest::{FaultCause, Manifest};
 use crate::runlog::faults::pair_spans;
 
 use super::summary::FaultSummary;
+use crate::log_format::timestamp::parse_micros;
 use crate::runlog::compat::phase_from_prose;
-use crate::runlog::timestamp::parse_micros;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
 /// (the machine logs its skip at its first tick after waking, or after a restart's set-up).
