@@ -18,7 +18,7 @@ pub mod options;
 pub mod report;
 pub mod signal;
 
-pub use error::RunError;
+pub use error::{RunError, SetupError};
 pub use options::RunOptions;
 pub use report::RunReport;
 pub use signal::Stop;

@@ -26,7 +26,7 @@ use crate::control::ToMachine;
 use crate::fault::{self, FaultAction};
 use crate::manifest::FaultRecord;
 use crate::run::manifest::{self, ManifestBuilder};
-use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
+use crate::run::{dir as run_dir, RunError, RunOptions, RunReport, SetupError};
 use crate::scenario::Scenario;
 
 mod job_control;
@@ -142,13 +142,13 @@ struct Supervisor {
 impl Supervisor {
     async fn run(&mut self) -> Result<RunReport, RunError> {
         let run_dir = self.spawner.run_dir.clone();
-        if let Err(message) = self.set_up().await {
+        if let Err(source) = self.set_up().await {
             self.stop_all().await;
             self.view.finish();
             if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
                 return Err(RunError::Interrupted(stop));
             }
-            return Err(RunError::Setup { run_dir, message });
+            return Err(RunError::Setup { run_dir, source });
         }
 
         let delay = start_delay(self.spawner.scenario.machines);
@@ -198,7 +198,7 @@ impl Supervisor {
     }
 
     /// Wait for every machine to listen, tell them where their peers are, wait for the mesh.
-    async fn set_up(&mut self) -> Result<(), String> {
+    async fn set_up(&mut self) -> Result<(), SetupError> {
         self.wait_all("listen", MachineState::Listening).await?;
         let addrs: Vec<Option<SocketAddr>> = self.slots.iter().map(|s| s.addr).collect();
         for slot in &self.slots {
@@ -212,7 +212,7 @@ impl Supervisor {
 
     /// Handle events until every machine is in state `done`; fail on a machine's failure or
     /// exit, a signal, or [`SETUP_TIMEOUT`].
-    async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), String> {
+    async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), SetupError> {
         let mut deadline = Instant::now() + SETUP_TIMEOUT;
         let mut counted = self.suspended;
         loop {
@@ -222,23 +222,29 @@ impl Supervisor {
                 .zip(&self.slots)
                 .find_map(|(id, s)| Some((id, s.failed()?)))
             {
-                return Err(format!("machine {id} failed to {what}: {why}"));
+                return Err(SetupError::Machine {
+                    id,
+                    what: what.to_owned(),
+                    why,
+                });
             }
             if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
-                return Err(format!("interrupted by {} during set-up", stop.name()));
+                return Err(SetupError::Interrupted(stop));
             }
             if self.slots.iter().all(|s| s.state == done) {
                 return Ok(());
             }
             match tokio::time::timeout_at(deadline, self.events.recv()).await {
                 Ok(Some(event)) => self.dispatch(event),
-                Ok(None) => return Err("lost every machine's events".into()),
+                Ok(None) => return Err(SetupError::EventsLost),
                 Err(_) => {
                     let late = (0u32..).zip(&self.slots).filter(|(_, s)| s.state != done);
                     let late: Vec<u32> = late.map(|(id, _)| id).collect();
-                    return Err(format!(
-                        "machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"
-                    ));
+                    return Err(SetupError::Late {
+                        machines: late,
+                        what: what.to_owned(),
+                        timeout: SETUP_TIMEOUT,
+                    });
                 }
             }
         }
