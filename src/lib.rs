@@ -12,7 +12,7 @@
 //!   included;
 //! - [`fault`]: `[[fault]]` entries (kill, restart, pause, delay, partition) and their
 //!   timeline, short for [`scenario::fault`];
-//! - [`log_format`]: the machine log contract (events, fields, version);
+//! - [`log_format`]: the machine log contract (events, fields, version, the timestamp codec);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
 //! - [`run`]: what both engines share: options, the run directory, the one manifest builder,
 //!   the report and the error of a run;

@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 mod kinds;
+pub mod timestamp;
 pub use kinds::{DropReason, FaultKind, FaultPhase};
 
 /// Version of the log format, written in every `start` line.

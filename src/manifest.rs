@@ -37,7 +37,7 @@ pub struct Manifest {
     pub started_at: String,
     pub machines: Vec<MachineEntry>,
     /// Filled in when the run has ended.
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<RunOutcome>,
 }
 
 /// What a run (or a batch) will write into its logs, estimated before it starts by
@@ -111,7 +111,7 @@ pub struct Restart {
 
 /// How the run ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
+pub struct RunOutcome {
     pub ended_at: String,
     /// Every machine stopped on request and exited 0.
     pub clean: bool,

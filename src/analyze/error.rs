@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use plotters::drawing::DrawingAreaErrorKind;
+
 use crate::exit::Exit;
 use crate::runlog::RunLogError;
 
@@ -12,15 +14,39 @@ pub enum AnalyzeError {
     /// The run directory or one of its logs could not be read (names the file and line).
     #[error(transparent)]
     Input(#[from] RunLogError),
-    #[error("{}: {message}", dir.display())]
-    Layout { dir: PathBuf, message: String },
+    #[error("{}: {source}", dir.display())]
+    Layout { dir: PathBuf, source: LayoutError },
     #[error("failed to write {}: {source}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("failed to draw {}: {message}", path.display())]
-    Plot { path: PathBuf, message: String },
+    #[error("failed to draw {}: {source}", path.display())]
+    Plot { path: PathBuf, source: DrawError },
+}
+
+/// Why the lines of a run, each readable, cannot be analyzed together.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LayoutError {
+    /// The manifest's start time is not a timestamp.
+    #[error("manifest.json: bad started_at {0:?}")]
+    StartedAt(String),
+    /// The timestamps span more drift samples than memory is kept for.
+    #[error(
+        "timestamps span more than {max} drift samples of {step_us} us; pass a larger --step-ms"
+    )]
+    TooManySamples { max: u64, step_us: i64 },
+}
+
+/// Why plotters could not draw a plot, in its words.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DrawError(String);
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawError {
+    fn from(e: DrawingAreaErrorKind<E>) -> DrawError {
+        DrawError(e.to_string())
+    }
 }
 
 impl AnalyzeError {

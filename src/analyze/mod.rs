@@ -12,5 +12,5 @@ pub mod plots;
 pub mod report;
 pub mod run;
 
-pub use error::AnalyzeError;
+pub use error::{AnalyzeError, DrawError, LayoutError};
 pub use run::{analyze_dir, Analysis, Options, Summary};

@@ -14,14 +14,14 @@ pub struct Marks {
     pub deaths: Vec<(u32, f64)>,
     /// (machine, t): a machine started again; its line resumes here.
     pub restarts: Vec<(u32, f64)>,
-    pub spans: Vec<Span>,
+    pub spans: Vec<FaultSpan>,
     /// (from, to, t): a message dropped instead of sent.
     pub drops: Vec<(u32, u32, f64)>,
 }
 
 /// A fault that lasted: shaded on `machine`'s line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Span {
+pub struct FaultSpan {
     pub machine: u32,
     /// `pause`, `delay` or `partition`.
     pub kind: String,
@@ -53,7 +53,7 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
     let mut last_clock: Vec<f64> = vec![0.0; timeline.machines.len()];
     let mut started = vec![false; timeline.machines.len()];
     // Pause spans with the index of their line, drawn in line order with the link spans.
-    let mut pauses: Vec<(usize, Span)> = Vec::new();
+    let mut pauses: Vec<(usize, FaultSpan)> = Vec::new();
     // Each delay or partition line, under (machine, kind, peer), with its index and time.
     let mut links = Vec::new();
     for (index, e) in timeline.events.iter().enumerate() {
@@ -100,7 +100,7 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                     FaultKind::Pause => {
                         let (from_s, to_s) = pause_span(timeline, e.machine, e.timestamp)
                             .unwrap_or((last_clock[slot], t));
-                        let span = Span {
+                        let span = FaultSpan {
                             machine: e.machine,
                             kind: "pause".into(),
                             from_s,
@@ -135,7 +135,7 @@ pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
         let (at, to_s) = span
             .end
             .map_or((usize::MAX, end_s), |(_, (end, to_s))| (end, to_s));
-        let span = Span {
+        let span = FaultSpan {
             machine,
             kind: kind.to_string(),
             from_s,

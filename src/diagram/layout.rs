@@ -8,7 +8,7 @@ use crate::runlog::Line;
 use crate::timeline::{Message, Timeline};
 
 use super::arrows::{drop_stubs, message_arrows, Arrow};
-use super::faults::{self, Span};
+use super::faults::{self, FaultSpan};
 use super::geometry::{LABEL_GAP, LABEL_LIMIT, WIDTH};
 use super::labels::{axis_ticks, hover, subtitle, title};
 use super::lanes::{axis_y, lane_gap, lane_of, lanes, Lane};
@@ -186,7 +186,7 @@ fn markers(
 }
 
 /// A shade for each fault span of `spans` that overlaps `window`, at least 2 px wide.
-fn shades(timeline: &Timeline, spans: &[Span], lanes: &[Lane], window: Window) -> Vec<Shade> {
+fn shades(timeline: &Timeline, spans: &[FaultSpan], lanes: &[Lane], window: Window) -> Vec<Shade> {
     spans
         .iter()
         .filter(|s| s.to_s >= window.from_s && s.from_s <= window.to_s)

@@ -13,18 +13,18 @@ use serde::Serialize;
 /// What a machine did on one tick.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
-pub enum Action {
+pub enum TickAction {
     Internal,
     Send { to: Vec<u32> },
     Recv { from: u32 },
 }
 
-impl std::fmt::Display for Action {
+impl std::fmt::Display for TickAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Action::Internal => f.write_str("internal"),
-            Action::Send { to } => write!(f, "send to {to:?}"),
-            Action::Recv { from } => write!(f, "recv from {from}"),
+            TickAction::Internal => f.write_str("internal"),
+            TickAction::Send { to } => write!(f, "send to {to:?}"),
+            TickAction::Recv { from } => write!(f, "recv from {from}"),
         }
     }
 }
@@ -34,7 +34,7 @@ impl std::fmt::Display for Action {
 pub struct TickRecord {
     pub tick: u64,
     #[serde(flatten)]
-    pub action: Action,
+    pub action: TickAction,
     pub lamport: u64,
 }
 
@@ -124,7 +124,7 @@ pub fn compare(id: u32, a: &[TickRecord], b: &[TickRecord]) -> MachineAgreement 
 mod tests {
     use super::*;
 
-    fn t(tick: u64, action: Action, lamport: u64) -> TickRecord {
+    fn t(tick: u64, action: TickAction, lamport: u64) -> TickRecord {
         TickRecord {
             tick,
             action,
@@ -135,9 +135,9 @@ mod tests {
     #[test]
     fn identical_runs_agree_on_every_tick() {
         let a = vec![
-            t(1, Action::Internal, 1),
-            t(2, Action::Send { to: vec![1] }, 2),
-            t(3, Action::Recv { from: 1 }, 5),
+            t(1, TickAction::Internal, 1),
+            t(2, TickAction::Send { to: vec![1] }, 2),
+            t(3, TickAction::Recv { from: 1 }, 5),
         ];
         let m = compare(0, &a, &a);
         assert_eq!((m.ticks, m.same_action, m.same_lamport), (3, 3, 3));
@@ -148,16 +148,16 @@ mod tests {
     #[test]
     fn a_receive_one_tick_earlier_is_the_first_difference() {
         let a = vec![
-            t(1, Action::Internal, 1),
-            t(2, Action::Recv { from: 2 }, 4),
-            t(3, Action::Internal, 5),
-            t(4, Action::Internal, 6),
+            t(1, TickAction::Internal, 1),
+            t(2, TickAction::Recv { from: 2 }, 4),
+            t(3, TickAction::Internal, 5),
+            t(4, TickAction::Internal, 6),
         ];
         let b = vec![
-            t(1, Action::Internal, 1),
-            t(2, Action::Internal, 2),
-            t(3, Action::Recv { from: 2 }, 4),
-            t(4, Action::Internal, 5),
+            t(1, TickAction::Internal, 1),
+            t(2, TickAction::Internal, 2),
+            t(3, TickAction::Recv { from: 2 }, 4),
+            t(4, TickAction::Internal, 5),
         ];
         let m = compare(1, &a, &b);
         assert_eq!(m.ticks, 4);
@@ -168,8 +168,8 @@ mod tests {
         );
         let first = m.first_difference.clone().unwrap();
         assert_eq!(first.tick, 2);
-        assert_eq!(first.a.unwrap().action, Action::Recv { from: 2 });
-        assert_eq!(first.b.unwrap().action, Action::Internal);
+        assert_eq!(first.a.unwrap().action, TickAction::Recv { from: 2 });
+        assert_eq!(first.b.unwrap().action, TickAction::Internal);
         assert_eq!(m.same_action_share(), Some(0.5));
         assert_eq!(m.same_lamport_share(), Some(0.25));
     }
@@ -177,14 +177,14 @@ mod tests {
     #[test]
     fn a_tick_skipped_in_one_run_differs_and_ticks_past_the_shorter_run_are_not_compared() {
         let a = vec![
-            t(1, Action::Internal, 1),
-            t(3, Action::Internal, 2),
-            t(4, Action::Internal, 3),
+            t(1, TickAction::Internal, 1),
+            t(3, TickAction::Internal, 2),
+            t(4, TickAction::Internal, 3),
         ];
         let b = vec![
-            t(1, Action::Internal, 1),
-            t(2, Action::Internal, 2),
-            t(3, Action::Internal, 3),
+            t(1, TickAction::Internal, 1),
+            t(2, TickAction::Internal, 2),
+            t(3, TickAction::Internal, 3),
         ];
         let m = compare(0, &a, &b);
         assert_eq!(m.ticks, 3);
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_machine_with_no_tick_in_one_run_has_no_share_not_a_full_one() {
-        let a = vec![t(1, Action::Internal, 1)];
+        let a = vec![t(1, TickAction::Internal, 1)];
         let m = compare(0, &a, &[]);
         assert_eq!(m.ticks, 0);
         assert_eq!(
@@ -206,8 +206,8 @@ mod tests {
 
     #[test]
     fn sends_to_other_recipients_are_other_actions() {
-        let a = vec![t(1, Action::Send { to: vec![1, 2] }, 1)];
-        let b = vec![t(1, Action::Send { to: vec![1] }, 1)];
+        let a = vec![t(1, TickAction::Send { to: vec![1, 2] }, 1)];
+        let b = vec![t(1, TickAction::Send { to: vec![1] }, 1)];
         assert_eq!(compare(0, &a, &b).same_action, 0);
     }
 }

@@ -9,7 +9,7 @@ use crate::manifest::Manifest;
 use crate::runlog::{self, RunLogError, Warning};
 use crate::scenario::Scenario;
 
-use super::compare::{Action, TickRecord};
+use super::compare::{TickAction, TickRecord};
 
 /// Why two runs could not be compared.
 #[derive(Debug, thiserror::Error)]
@@ -87,19 +87,19 @@ pub fn read(dir: &Path) -> Result<Run, DiffError> {
 /// What a clock event did, for comparison; other lines are not ticks.
 fn tick_record(event: &Event) -> Option<TickRecord> {
     let (tick, action, lamport) = match *event {
-        Event::Internal { tick, lamport, .. } => (tick, Action::Internal, lamport),
+        Event::Internal { tick, lamport, .. } => (tick, TickAction::Internal, lamport),
         Event::Send {
             tick,
             lamport,
             ref to,
             ..
-        } => (tick, Action::Send { to: to.clone() }, lamport),
+        } => (tick, TickAction::Send { to: to.clone() }, lamport),
         Event::Recv {
             tick,
             lamport,
             from,
             ..
-        } => (tick, Action::Recv { from }, lamport),
+        } => (tick, TickAction::Recv { from }, lamport),
         Event::Start { .. }
         | Event::Skipped { .. }
         | Event::Stop { .. }

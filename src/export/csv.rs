@@ -3,8 +3,8 @@
 
 use std::io::Write;
 
+use crate::log_format::timestamp::format_micros;
 use crate::log_format::Event;
-use crate::runlog::timestamp::format_micros;
 use crate::runlog::Line;
 use crate::timeline::Timeline;
 

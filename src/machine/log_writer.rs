@@ -195,7 +195,7 @@ impl LineSink for LogSink {
 impl LogSink {
     fn write_event(&self, at: SystemTime, machine: u32, event: Event) -> Event {
         let line = LogLine {
-            timestamp: humantime::format_rfc3339_micros(at).to_string(),
+            timestamp: crate::log_format::timestamp::format_system(at),
             machine,
             event,
         };

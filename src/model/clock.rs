@@ -99,7 +99,7 @@ pub fn happened_before(a: &[u64], b: &[u64]) -> bool {
 
 /// What a tick with an empty queue does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub enum DieAction {
     /// Send one message, stamped with one clock value, to each of these peers.
     Send(Vec<u32>),
     /// An internal event.
@@ -111,12 +111,12 @@ pub enum Action {
 /// With `k` peers, rolls `1..=k` send to the roll-th peer alone and roll `k + 1` sends to all
 /// peers; higher rolls are internal events. With three machines this is the assignment's rule:
 /// 1 to one peer, 2 to the other, 3 to both.
-pub fn choose_action(roll: u32, peers: &[u32]) -> Action {
+pub fn choose_action(roll: u32, peers: &[u32]) -> DieAction {
     let k = peers.len() as u32;
     match roll {
-        r if r >= 1 && r <= k => Action::Send(vec![peers[(r - 1) as usize]]),
-        r if r == k + 1 => Action::Send(peers.to_vec()),
-        _ => Action::Internal,
+        r if r >= 1 && r <= k => DieAction::Send(vec![peers[(r - 1) as usize]]),
+        r if r == k + 1 => DieAction::Send(peers.to_vec()),
+        _ => DieAction::Internal,
     }
 }
 
@@ -134,11 +134,11 @@ mod tests {
     fn the_assignment_rules_with_three_machines() {
         let peers = peers_of(1, 3);
         assert_eq!(peers, vec![0, 2]);
-        assert_eq!(choose_action(1, &peers), Action::Send(vec![0]));
-        assert_eq!(choose_action(2, &peers), Action::Send(vec![2]));
-        assert_eq!(choose_action(3, &peers), Action::Send(vec![0, 2]));
+        assert_eq!(choose_action(1, &peers), DieAction::Send(vec![0]));
+        assert_eq!(choose_action(2, &peers), DieAction::Send(vec![2]));
+        assert_eq!(choose_action(3, &peers), DieAction::Send(vec![0, 2]));
         for roll in 4..=10 {
-            assert_eq!(choose_action(roll, &peers), Action::Internal);
+            assert_eq!(choose_action(roll, &peers), DieAction::Internal);
         }
     }
 
@@ -220,12 +220,12 @@ mod tests {
             let id = id_seed % machines;
             let peers = peers_of(id, machines);
             match choose_action(roll, &peers) {
-                Action::Send(to) => {
+                DieAction::Send(to) => {
                     prop_assert!(roll <= machines);
                     prop_assert!(!to.is_empty());
                     prop_assert!(to.iter().all(|p| *p != id && *p < machines));
                 }
-                Action::Internal => prop_assert!(roll > machines),
+                DieAction::Internal => prop_assert!(roll > machines),
             }
         }
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::clock::{peers_of, Action, LamportClock, VectorClock};
+use super::clock::{peers_of, DieAction, LamportClock, VectorClock};
 use super::dice::Dice;
 use super::step::{decide, Step};
 use crate::log_format::{Event, FORMAT_VERSION};
@@ -178,7 +178,7 @@ impl Machine {
                     late_us,
                 }
             }
-            Step::Act(Action::Internal) => {
+            Step::Act(DieAction::Internal) => {
                 let lamport = self.clock.internal();
                 vc.extend_from_slice(self.vclock.tick());
                 Event::Internal {
@@ -188,7 +188,7 @@ impl Machine {
                     late_us,
                 }
             }
-            Step::Act(Action::Send(to)) => {
+            Step::Act(DieAction::Send(to)) => {
                 self.counts.sent += to.len() as u64;
                 let lamport = self.clock.send();
                 vc.extend_from_slice(self.vclock.tick());

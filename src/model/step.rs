@@ -5,7 +5,7 @@
 //! both engines roll the same in every slot where both see an empty queue, whatever happened in
 //! the slots before.
 
-use super::clock::{choose_action, Action};
+use super::clock::{choose_action, DieAction};
 use super::dice::Dice;
 
 /// What one tick does.
@@ -14,7 +14,7 @@ pub enum Step<M> {
     /// Take this message from the queue (the receive rule).
     Receive(M),
     /// The queue was empty: the die chose this action.
-    Act(Action),
+    Act(DieAction),
 }
 
 /// Decide the tick of slot `slot`: `waiting` is the message at the head of the queue, if any.

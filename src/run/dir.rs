@@ -50,8 +50,7 @@ pub enum Naming {
 /// [`Naming::NextFree`], which moves on to `-2`, `-3` from this base name when it is taken: a
 /// name already suffixed is never suffixed again (`-2-2`).
 pub fn default_path(root: &Path, name: &str, seed: u64) -> PathBuf {
-    let stamp: String = humantime::format_rfc3339_seconds(SystemTime::now())
-        .to_string()
+    let stamp: String = crate::log_format::timestamp::format_seconds(SystemTime::now())
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();

@@ -39,8 +39,32 @@ pub enum RunError {
     Interrupted(Stop),
     #[error("failed to listen for signals: {0}")]
     Signals(std::io::Error),
-    #[error("the run could not start: {message} (machine diagnostics are in {})", run_dir.display())]
-    Setup { run_dir: PathBuf, message: String },
+    #[error("the run could not start: {source} (machine diagnostics are in {})", run_dir.display())]
+    Setup {
+        run_dir: PathBuf,
+        source: SetupError,
+    },
+}
+
+/// Why the machines of a real run did not all listen and connect their mesh.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A machine failed or exited; `what` is the step (`listen`, `connect the mesh`).
+    #[error("machine {id} failed to {what}: {why}")]
+    Machine { id: u32, what: String, why: String },
+    /// A stop signal came during set-up.
+    #[error("interrupted by {} during set-up", .0.name())]
+    Interrupted(Stop),
+    /// Every machine's event channel closed.
+    #[error("lost every machine's events")]
+    EventsLost,
+    /// Some machines did not finish the step in time.
+    #[error("machines {machines:?} did not {what} within {timeout:?}")]
+    Late {
+        machines: Vec<u32>,
+        what: String,
+        timeout: std::time::Duration,
+    },
 }
 
 impl RunError {
@@ -67,6 +91,39 @@ impl From<RunError> for Failed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_set_up_failure_says_which_machines_and_which_step_as_before() {
+        let late = SetupError::Late {
+            machines: vec![1, 2],
+            what: "connect the mesh".into(),
+            timeout: std::time::Duration::from_secs(10),
+        };
+        let err = RunError::Setup {
+            run_dir: PathBuf::from("runs/x"),
+            source: late,
+        };
+        assert_eq!(
+            err.to_string(),
+            "the run could not start: machines [1, 2] did not connect the mesh within 10s \
+             (machine diagnostics are in runs/x)"
+        );
+        assert_eq!(err.exit(), Exit::NotClean);
+        let failed = SetupError::Machine {
+            id: 0,
+            what: "listen".into(),
+            why: "exited with 1".into(),
+        };
+        assert_eq!(
+            failed.to_string(),
+            "machine 0 failed to listen: exited with 1"
+        );
+        let stopped = SetupError::Interrupted(Stop::Terminate);
+        assert!(
+            stopped.to_string().starts_with("interrupted by SIG"),
+            "{stopped}"
+        );
+    }
 
     #[test]
     fn an_unusable_directory_is_bad_input_and_a_signal_keeps_its_code() {

@@ -8,7 +8,7 @@ use super::error::RunError;
 use super::options::RunOptions;
 use crate::log_format;
 use crate::manifest::{
-    BatchMember, Engine, Estimate, FaultRecord, MachineEntry, MachineExit, Manifest, Outcome,
+    BatchMember, Engine, Estimate, FaultRecord, MachineEntry, MachineExit, Manifest, RunOutcome,
     MANIFEST_VERSION,
 };
 use crate::scenario::Scenario;
@@ -67,7 +67,7 @@ impl ManifestBuilder {
 
 /// Fill in how the run ended.
 pub fn finish(manifest: &mut Manifest, ending: Ending) {
-    manifest.outcome = Some(Outcome {
+    manifest.outcome = Some(RunOutcome {
         ended_at: ending.ended_at,
         clean: ending.clean,
         reason: ending.reason,

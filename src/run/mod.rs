@@ -21,7 +21,7 @@ pub mod report;
 pub mod signal;
 
 pub use cap::LogCap;
-pub use error::RunError;
+pub use error::{RunError, SetupError};
 pub use options::RunOptions;
 pub use report::RunReport;
 pub use signal::Stop;

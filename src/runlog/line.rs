@@ -11,7 +11,7 @@ use crate::log_format::{readable, Event, EventKind};
 
 use super::compat;
 use super::flat::FlatLine;
-use super::timestamp::parse_micros;
+use crate::log_format::timestamp::parse_micros;
 
 /// Largest queue length a line may give.
 pub const MAX_QUEUE: u64 = 100_000_000;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::log_format::Event;
 
 use super::line::Line;
-use super::pairing::{Link, Outcome, Pending};
+use super::pairing::{LinkPairing, Pending, Settled};
 
 /// One message: its send and its receive, as indices into the caller's lines (either may be
 /// missing: a message never received, a receive whose send line is lost).
@@ -23,9 +23,9 @@ pub struct Message {
 /// Every message of `lines` (in time order), in the order of their sends (receives without a
 /// send last); a message's `send` and `recv` index `lines`.
 pub fn pair_messages(lines: &[Line]) -> Vec<Message> {
-    let mut links: HashMap<(u32, u32), Link> = HashMap::new();
+    let mut links: HashMap<(u32, u32), LinkPairing> = HashMap::new();
     let mut messages = Vec::new();
-    let mut settle = |from: u32, to: u32, outcome: Outcome| {
+    let mut settle = |from: u32, to: u32, outcome: Settled| {
         let message = |send: Option<Pending>, recv: Option<Pending>, clock: u64| Message {
             from,
             to,
@@ -34,9 +34,9 @@ pub fn pair_messages(lines: &[Line]) -> Vec<Message> {
             recv: recv.map(|p| p.index),
         };
         messages.push(match outcome {
-            Outcome::Matched { send, recv } => message(Some(send), Some(recv), send.clock),
-            Outcome::Lost(send) => message(Some(send), None, send.clock),
-            Outcome::Unmatched(recv) => message(None, Some(recv), recv.clock),
+            Settled::Matched { send, recv } => message(Some(send), Some(recv), send.clock),
+            Settled::Lost(send) => message(Some(send), None, send.clock),
+            Settled::Unmatched(recv) => message(None, Some(recv), recv.clock),
         });
     };
     for (index, line) in lines.iter().enumerate() {
@@ -85,10 +85,10 @@ pub fn pair_messages(lines: &[Line]) -> Vec<Message> {
     }
     for (&(from, to), link) in &mut links {
         for &send in link.pending_sends() {
-            settle(from, to, Outcome::Lost(send));
+            settle(from, to, Settled::Lost(send));
         }
         for recv in link.take_pending_recvs() {
-            settle(from, to, Outcome::Unmatched(recv));
+            settle(from, to, Settled::Unmatched(recv));
         }
     }
     messages.sort_by_key(|m| (m.send.is_none(), m.send, m.to, m.recv));

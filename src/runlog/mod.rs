@@ -2,7 +2,7 @@
 //!
 //! Open a run directory and its manifest ([`dir`]) -> parse each line against the contract into
 //! a [`Line`] holding the contract's [`crate::log_format::Event`] ([`line`], timestamps in
-//! [`timestamp`]) -> read a log with the rules for what a crash leaves ([`read`], whole logs in
+//! [`crate::log_format::timestamp`]) -> read a log with the rules for what a crash leaves ([`read`], whole logs in
 //! [`lines`]) -> merge the logs in time order ([`merge`]) -> pair sends with receives
 //! ([`pairing`], listed by [`messages`]). What older versions wrote is read in [`compat`]. [`error`] names the file and line of anything wrong;
 //! warnings are values the commands print.
@@ -20,7 +20,6 @@ pub mod pairing;
 pub mod read;
 #[cfg(test)]
 mod roundtrip;
-pub mod timestamp;
 
 pub use dir::{open_run, RunDir};
 pub use error::{RunLogError, Warning};
@@ -28,5 +27,5 @@ pub use line::Line;
 pub use lines::read_log_lines;
 pub use merge::{merge_run, merge_run_each, Timed};
 pub use messages::{pair_messages, Message};
-pub use pairing::{Link, Outcome, Pending};
+pub use pairing::{LinkPairing, Pending, Settled};
 pub use read::read_log;

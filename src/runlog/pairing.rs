@@ -26,7 +26,7 @@ pub struct Pending {
 
 /// What one send or receive settled.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Outcome {
+pub enum Settled {
     /// A receive matched its send.
     Matched { send: Pending, recv: Pending },
     /// A send that the receiver skipped over: it was never received.
@@ -37,7 +37,7 @@ pub enum Outcome {
 
 /// Counts and queues of one link.
 #[derive(Debug, Default, Clone)]
-pub struct Link {
+pub struct LinkPairing {
     pub sent: u64,
     pub received: u64,
     pub lost: u64,
@@ -52,9 +52,9 @@ pub struct Link {
     drops: Vec<Pending>,
 }
 
-impl Link {
+impl LinkPairing {
     /// A message was sent on this link.
-    pub fn send(&mut self, msg: Pending, out: &mut impl FnMut(Outcome)) {
+    pub fn send(&mut self, msg: Pending, out: &mut impl FnMut(Settled)) {
         self.sent += 1;
         if let Some(k) = self.drops.iter().position(|d| d.clock == msg.clock) {
             self.drops.swap_remove(k);
@@ -70,16 +70,16 @@ impl Link {
                 // Received before anything with this clock was sent.
                 self.recvs.pop_front();
                 self.unmatched += 1;
-                out(Outcome::Unmatched(recv));
+                out(Settled::Unmatched(recv));
             } else if recv.clock == msg.clock {
                 self.recvs.pop_front();
                 self.received += 1;
-                out(Outcome::Matched { send: msg, recv });
+                out(Settled::Matched { send: msg, recv });
                 return;
             } else {
                 // The waiting receive is for a later message: this one was skipped over.
                 self.lost += 1;
-                out(Outcome::Lost(msg));
+                out(Settled::Lost(msg));
                 return;
             }
         }
@@ -87,20 +87,20 @@ impl Link {
     }
 
     /// A message was received on this link.
-    pub fn recv(&mut self, msg: Pending, out: &mut impl FnMut(Outcome)) {
+    pub fn recv(&mut self, msg: Pending, out: &mut impl FnMut(Settled)) {
         while let Some(&send) = self.sends.front() {
             if send.clock < msg.clock {
                 self.sends.pop_front();
                 self.lost += 1;
-                out(Outcome::Lost(send));
+                out(Settled::Lost(send));
             } else if send.clock == msg.clock {
                 self.sends.pop_front();
                 self.received += 1;
-                out(Outcome::Matched { send, recv: msg });
+                out(Settled::Matched { send, recv: msg });
                 return;
             } else {
                 self.unmatched += 1;
-                out(Outcome::Unmatched(msg));
+                out(Settled::Unmatched(msg));
                 return;
             }
         }
@@ -146,12 +146,12 @@ impl Link {
     }
 }
 
-impl Outcome {
+impl Settled {
     /// System time from send to receive of a matched message (0 if the receive's timestamp is
     /// not later).
     pub fn delay_us(&self) -> Option<u64> {
         match self {
-            Outcome::Matched { send, recv } => Some(u64::try_from(recv.ts - send.ts).unwrap_or(0)),
+            Settled::Matched { send, recv } => Some(u64::try_from(recv.ts - send.ts).unwrap_or(0)),
             _ => None,
         }
     }
@@ -170,11 +170,11 @@ mod tests {
         }
     }
 
-    fn delays(out: &[Outcome]) -> Vec<Option<u64>> {
-        out.iter().map(Outcome::delay_us).collect()
+    fn delays(out: &[Settled]) -> Vec<Option<u64>> {
+        out.iter().map(Settled::delay_us).collect()
     }
 
-    fn run(link: &mut Link, steps: &[(bool, Pending)]) -> Vec<Outcome> {
+    fn run(link: &mut LinkPairing, steps: &[(bool, Pending)]) -> Vec<Settled> {
         let mut out = Vec::new();
         for &(is_send, msg) in steps {
             if is_send {
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn fifo_matches_and_measures_delay() {
-        let mut link = Link::default();
+        let mut link = LinkPairing::default();
         let out = run(
             &mut link,
             &[
@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_skipped_message_is_lost_and_named() {
-        let mut link = Link::default();
+        let mut link = LinkPairing::default();
         let out = run(
             &mut link,
             &[
@@ -218,17 +218,17 @@ mod tests {
                 (false, p(3, 350, 8)),
             ],
         );
-        assert_eq!(out[1], Outcome::Lost(p(2, 200, 4)));
+        assert_eq!(out[1], Settled::Lost(p(2, 200, 4)));
         assert_eq!(out[2].delay_us(), Some(50));
         assert_eq!(link.lost, 1);
     }
 
     #[test]
     fn a_receive_without_send_is_unmatched() {
-        let mut link = Link::default();
+        let mut link = LinkPairing::default();
         let out = run(&mut link, &[(true, p(5, 100, 3)), (false, p(4, 150, 7))]);
-        assert_eq!(out, vec![Outcome::Unmatched(p(4, 150, 7))]);
-        let mut link = Link::default();
+        assert_eq!(out, vec![Settled::Unmatched(p(4, 150, 7))]);
+        let mut link = LinkPairing::default();
         run(&mut link, &[(false, p(4, 150, 7))]);
         assert_eq!(link.take_pending_recvs(), vec![p(4, 150, 7)]);
         assert_eq!(link.unmatched, 1);
@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn a_dropped_message_leaves_the_pending_sends_wherever_it_is() {
-        let mut link = Link::default();
+        let mut link = LinkPairing::default();
         run(
             &mut link,
             &[
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_drop_read_before_its_send_waits_for_it() {
-        let mut link = Link::default();
+        let mut link = LinkPairing::default();
         link.drop_msg(p(4, 100, 8));
         let out = run(&mut link, &[(true, p(4, 100, 7)), (true, p(5, 120, 9))]);
         assert!(out.is_empty());
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn a_receive_seen_before_its_send_still_matches() {
-        let mut link = Link::default();
+        let mut link = LinkPairing::default();
         let out = run(&mut link, &[(false, p(2, 100, 7)), (true, p(2, 100, 3))]);
         assert_eq!(delays(&out), vec![Some(0)]);
     }

@@ -11,7 +11,7 @@ use crate::log_format::{
 };
 
 use super::line::{parse_line, Line, MAX_QUEUE};
-use super::timestamp::format_micros;
+use crate::log_format::timestamp::format_micros;
 
 /// Machine ids a run may have.
 fn id() -> impl Strategy<Value = u32> {

@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 use super::machine::{Arrival, Life, SimMachine};
 use super::network::Network;
 use crate::fault;
-use crate::fault::Action;
+use crate::fault::FaultAction;
 use crate::model::machine::StopReport;
 use crate::model::LineSink;
 
@@ -63,7 +63,7 @@ pub struct Engine {
     pub(super) reach: Vec<Option<u32>>,
     pub(super) net: Network,
     queue: BinaryHeap<Reverse<Entry>>,
-    pub(super) timeline: Vec<(u64, Action)>,
+    pub(super) timeline: Vec<(u64, FaultAction)>,
     end_ns: u64,
     sends: u64,
     pub(super) arrivals: Vec<Arrival>,

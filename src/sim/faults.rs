@@ -3,7 +3,7 @@
 
 use super::engine::Engine;
 use super::machine::Life;
-use crate::fault::{applies, Action, Condition, MachineChange};
+use crate::fault::{applies, Condition, FaultAction, MachineChange};
 use crate::manifest::FaultOutcome;
 use crate::model::LineSink;
 
@@ -19,7 +19,7 @@ impl Engine {
             return;
         }
         let (kind, phase, machines, detail) = match action {
-            Action::Kill(id) => {
+            FaultAction::Kill(id) => {
                 let m = &mut self.machines[id as usize];
                 m.life = Life::Dead;
                 m.generation += 1;
@@ -35,7 +35,7 @@ impl Engine {
                 }
                 change.record()
             }
-            Action::Restart(id) => {
+            FaultAction::Restart(id) => {
                 let count = self.machines.len() as u32;
                 let m = &mut self.machines[id as usize];
                 m.restart();
@@ -60,13 +60,13 @@ impl Engine {
                 };
                 change.record()
             }
-            Action::Pause(id) => {
+            FaultAction::Pause(id) => {
                 let m = &mut self.machines[id as usize];
                 m.life = Life::Paused;
                 m.generation += 1;
                 MachineChange::Paused(id).record()
             }
-            Action::Resume(id) => {
+            FaultAction::Resume(id) => {
                 let m = &mut self.machines[id as usize];
                 m.life = Life::Running;
                 let slot = m.next_slot(now);
@@ -77,7 +77,7 @@ impl Engine {
                 self.schedule_tick(id, slot);
                 change.record()
             }
-            Action::Link(change) => {
+            FaultAction::Link(change) => {
                 let (from, to, state) = (change.from, change.to, change.state);
                 if self.machines[from as usize].life != Life::Dead {
                     sink.line(now, from, change.line());
@@ -94,10 +94,13 @@ impl Engine {
     }
 
     /// Why `action` no longer applies to its machine, by the rule both engines share.
-    fn not_applicable(&self, action: &Action) -> Option<String> {
+    fn not_applicable(&self, action: &FaultAction) -> Option<String> {
         let id = match *action {
-            Action::Kill(id) | Action::Restart(id) | Action::Pause(id) | Action::Resume(id) => id,
-            Action::Link(_) => return None,
+            FaultAction::Kill(id)
+            | FaultAction::Restart(id)
+            | FaultAction::Pause(id)
+            | FaultAction::Resume(id) => id,
+            FaultAction::Link(_) => return None,
         };
         let condition = match self.machines[id as usize].life {
             Life::Running => Condition::Running,

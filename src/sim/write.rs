@@ -4,9 +4,9 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use super::cut;
+use crate::log_format::timestamp::Stamper;
 use crate::log_format::{self, Event, LogLine};
 use crate::machine::log_writer::TEST_LOG_LIMIT_ENV;
 use crate::model::LineSink;
@@ -22,33 +22,14 @@ const BUFFER: usize = 256 * 1024;
 /// RFC 3339 UTC with microseconds of virtual time `ns`, as a real machine's log layer writes it.
 pub fn timestamp(ns: u64) -> String {
     let mut out = String::new();
-    Stamper::default().write(ns, &mut out);
+    Stamper::default().write(micros(ns), &mut out);
     out
 }
 
-/// Formats timestamps, redoing the date only when the second changes.
-#[derive(Debug, Default)]
-struct Stamper {
-    second: Option<u64>,
-    /// `YYYY-MM-DDTHH:MM:SS` of `second`.
-    prefix: String,
-}
-
-impl Stamper {
-    fn write(&mut self, ns: u64, out: &mut String) {
-        use std::fmt::Write as _;
-        let second = ns / 1_000_000_000;
-        if self.second != Some(second) {
-            let at = SystemTime::UNIX_EPOCH + Duration::from_secs(EPOCH + second);
-            let text = humantime::format_rfc3339_seconds(at).to_string();
-            self.prefix = text.trim_end_matches('Z').to_owned();
-            self.second = Some(second);
-        }
-        out.clear();
-        out.push_str(&self.prefix);
-        let micros = (ns % 1_000_000_000) / 1_000;
-        write!(out, ".{micros:06}Z").expect("writing to a String cannot fail");
-    }
+/// Microseconds since the Unix epoch of virtual time `ns`.
+fn micros(ns: u64) -> i64 {
+    i64::try_from(EPOCH * 1_000_000 + ns / 1_000)
+        .expect("virtual time stays within i64 microseconds")
 }
 
 /// Why the twin's sink took no more lines before the run's end.
@@ -216,7 +197,7 @@ impl LineSink for FileSink {
         if self.failed.is_some() {
             return event;
         }
-        self.stamper.write(at, &mut self.timestamp);
+        self.stamper.write(micros(at), &mut self.timestamp);
         let line = LogLine {
             timestamp: std::mem::take(&mut self.timestamp),
             machine,
@@ -252,7 +233,7 @@ mod tests {
         assert_eq!(timestamp(86_400_000_000_000), "2026-01-02T00:00:00.000000Z");
         let mut stamper = Stamper::default();
         let mut out = String::new();
-        stamper.write(61_000_001_000, &mut out);
+        stamper.write(micros(61_000_001_000), &mut out);
         assert_eq!(out, "2026-01-01T00:01:01.000001Z");
         assert!(humantime::parse_rfc3339(&out).is_ok());
     }

@@ -23,11 +23,11 @@ use super::slot::{self, Slot, Spawner};
 use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
 use crate::control::ToMachine;
-use crate::fault::{self, Action};
+use crate::fault::{self, FaultAction};
 use crate::manifest::{FaultOutcome, FaultRecord};
 use crate::run::manifest::{self, ManifestBuilder};
 use crate::run::LogCap;
-use crate::run::{dir as run_dir, RunError, RunOptions, RunReport};
+use crate::run::{dir as run_dir, RunError, RunOptions, RunReport, SetupError};
 use crate::scenario::Scenario;
 
 mod job_control;
@@ -139,7 +139,7 @@ struct Supervisor {
     /// `--max-log-size`: a machine whose log reaches its share stops the run.
     log_cap: Option<LogCap>,
     /// The faults' actions still to come, in time order, at real offsets from the start.
-    timeline: VecDeque<(Duration, Action)>,
+    timeline: VecDeque<(Duration, FaultAction)>,
     /// What the faults did, for the manifest.
     fault_log: Vec<FaultRecord>,
     /// How long the run has been suspended by job control (Ctrl-Z until `fg`), in all: the
@@ -150,13 +150,13 @@ struct Supervisor {
 impl Supervisor {
     async fn run(&mut self) -> Result<RunReport, RunError> {
         let run_dir = self.spawner.run_dir.clone();
-        if let Err(message) = self.set_up().await {
+        if let Err(source) = self.set_up().await {
             self.stop_all().await;
             self.view.finish();
             if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
                 return Err(RunError::Interrupted(stop));
             }
-            return Err(RunError::Setup { run_dir, message });
+            return Err(RunError::Setup { run_dir, source });
         }
 
         let delay = start_delay(self.spawner.scenario.machines);
@@ -164,7 +164,7 @@ impl Supervisor {
         let start = Instant::now() + delay;
         let mut manifest = self.builder.start(
             self.spawner.scenario.clone(),
-            humantime::format_rfc3339_micros(start_at).to_string(),
+            crate::log_format::timestamp::format_system(start_at),
             report::machines(&self.spawner.scenario, &self.slots),
         );
         manifest::write(&manifest, &run_dir)?;
@@ -213,7 +213,7 @@ impl Supervisor {
     }
 
     /// Wait for every machine to listen, tell them where their peers are, wait for the mesh.
-    async fn set_up(&mut self) -> Result<(), String> {
+    async fn set_up(&mut self) -> Result<(), SetupError> {
         self.wait_all("listen", MachineState::Listening).await?;
         let addrs: Vec<Option<SocketAddr>> = self.slots.iter().map(|s| s.addr).collect();
         for slot in &self.slots {
@@ -227,7 +227,7 @@ impl Supervisor {
 
     /// Handle events until every machine is in state `done`; fail on a machine's failure or
     /// exit, a signal, or [`SETUP_TIMEOUT`].
-    async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), String> {
+    async fn wait_all(&mut self, what: &str, done: MachineState) -> Result<(), SetupError> {
         let mut deadline = Instant::now() + SETUP_TIMEOUT;
         let mut counted = self.suspended;
         loop {
@@ -237,23 +237,29 @@ impl Supervisor {
                 .zip(&self.slots)
                 .find_map(|(id, s)| Some((id, s.failed()?)))
             {
-                return Err(format!("machine {id} failed to {what}: {why}"));
+                return Err(SetupError::Machine {
+                    id,
+                    what: what.to_owned(),
+                    why,
+                });
             }
             if let Some(stop) = self.stop.as_ref().and_then(StopRequest::signal) {
-                return Err(format!("interrupted by {} during set-up", stop.name()));
+                return Err(SetupError::Interrupted(stop));
             }
             if self.slots.iter().all(|s| s.state == done) {
                 return Ok(());
             }
             match tokio::time::timeout_at(deadline, self.events.recv()).await {
                 Ok(Some(event)) => self.dispatch(event),
-                Ok(None) => return Err("lost every machine's events".into()),
+                Ok(None) => return Err(SetupError::EventsLost),
                 Err(_) => {
                     let late = (0u32..).zip(&self.slots).filter(|(_, s)| s.state != done);
                     let late: Vec<u32> = late.map(|(id, _)| id).collect();
-                    return Err(format!(
-                        "machines {late:?} did not {what} within {SETUP_TIMEOUT:?}"
-                    ));
+                    return Err(SetupError::Late {
+                        machines: late,
+                        what: what.to_owned(),
+                        timeout: SETUP_TIMEOUT,
+                    });
                 }
             }
         }
@@ -333,7 +339,7 @@ impl Supervisor {
     }
 
     /// Carry out one fault action, due `at` after the start, and record it.
-    fn carry_out(&mut self, at: Duration, action: Action) {
+    fn carry_out(&mut self, at: Duration, action: FaultAction) {
         let retry = action.clone();
         match faults::carry_out(&mut self.slots, &self.spawner, action) {
             Carried::Done(record) => {
@@ -371,7 +377,7 @@ impl Supervisor {
             let Some((at, action)) = self.timeline.pop_front() else {
                 return;
             };
-            if let Action::Restart(id) = action {
+            if let FaultAction::Restart(id) = action {
                 let killing =
                     |s: &Self| matches!(s.slots[id as usize].state, MachineState::Killing(_));
                 while killing(self) && self.stop.is_none() {

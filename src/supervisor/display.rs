@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::live_layout::{self, Clock, Figures, Line, MachineView, Phase, Size, Tint};
-use crate::fault::Action;
+use super::live_layout::{self, Clock, Figures, MachineView, Phase, Size, Tint, ViewLine};
+use crate::fault::FaultAction;
 use crate::manifest::{FaultOutcome, Manifest};
 use crate::model::machine::StopReport;
 use crate::palette;
@@ -135,14 +135,14 @@ impl LiveView {
 
     /// A fault carried out at `model_s` model seconds (its time in the scenario): a note that
     /// says when, and the machines' new phases.
-    pub fn fault(&mut self, model_s: f64, action: &Action, detail: &str) {
+    pub fn fault(&mut self, model_s: f64, action: &FaultAction, detail: &str) {
         self.note(&format!("fault at {model_s:.1} s model: {detail}"));
         match *action {
-            Action::Kill(id) => self.set_phase(id, Phase::KilledByFault),
-            Action::Restart(id) => self.set_phase(id, Phase::Starting),
-            Action::Pause(id) => self.set_phase(id, Phase::Paused),
-            Action::Resume(id) => self.set_phase(id, Phase::Ticking),
-            Action::Link(_) => {}
+            FaultAction::Kill(id) => self.set_phase(id, Phase::KilledByFault),
+            FaultAction::Restart(id) => self.set_phase(id, Phase::Starting),
+            FaultAction::Pause(id) => self.set_phase(id, Phase::Paused),
+            FaultAction::Resume(id) => self.set_phase(id, Phase::Ticking),
+            FaultAction::Link(_) => {}
         }
     }
 
@@ -185,7 +185,7 @@ impl LiveView {
             .join("\n")
     }
 
-    fn paint(&self, line: &Line) -> String {
+    fn paint(&self, line: &ViewLine) -> String {
         let mut out = String::new();
         for span in &line.0 {
             match color(span.tint).filter(|_| self.colored) {

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::slot::{Slot, Spawner};
 use super::state::{Killer, MachineState};
 use crate::control::ToMachine;
-use crate::fault::{applies, Action, Condition, MachineChange};
+use crate::fault::{applies, Condition, FaultAction, MachineChange};
 use crate::manifest::{FaultCause, FaultOutcome, FaultRecord};
 
 /// What carrying out one fault action came to.
@@ -29,11 +29,11 @@ pub enum Carried {
 pub fn carry_out<E: Send + 'static>(
     slots: &mut [Slot],
     spawner: &Spawner<E>,
-    action: Action,
+    action: FaultAction,
 ) -> Carried {
     if let Some(id) = machine_of(&action) {
         let state = slots[id as usize].state;
-        if matches!(action, Action::Restart(_)) && matches!(state, MachineState::Killing(_)) {
+        if matches!(action, FaultAction::Restart(_)) && matches!(state, MachineState::Killing(_)) {
             return Carried::RetryLater;
         }
         if let Some(why) = applies::not_applicable(&action, condition(state)) {
@@ -41,7 +41,7 @@ pub fn carry_out<E: Send + 'static>(
         }
     }
     match action {
-        Action::Kill(id) => {
+        FaultAction::Kill(id) => {
             if !slots[id as usize].kill(Killer::Fault) {
                 return not_applicable(&action, format!("machine {id} is dead"));
             }
@@ -51,7 +51,7 @@ pub fn carry_out<E: Send + 'static>(
             }
             done(change.record())
         }
-        Action::Restart(id) => {
+        FaultAction::Restart(id) => {
             let slot = &slots[id as usize];
             let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
             let child = match spawner.spawn(id, rate, incarnation) {
@@ -71,14 +71,14 @@ pub fn carry_out<E: Send + 'static>(
             };
             done(change.record())
         }
-        Action::Pause(id) => {
+        FaultAction::Pause(id) => {
             if !slots[id as usize].pause() {
                 // Running by the shared rule, but not ticking yet: a restart still rejoining.
                 return not_applicable(&action, format!("machine {id} is not ticking yet"));
             }
             done(MachineChange::Paused(id).record())
         }
-        Action::Resume(id) => {
+        FaultAction::Resume(id) => {
             let slot = &mut slots[id as usize];
             if !slot.resume() {
                 return not_applicable(&action, format!("machine {id} is not paused"));
@@ -101,7 +101,7 @@ pub fn carry_out<E: Send + 'static>(
             }
             done(change.record())
         }
-        Action::Link(change) => {
+        FaultAction::Link(change) => {
             let (from, to, state) = (change.from, change.to, change.state);
             let (kind, phase, machines, detail) = change.record();
             slots[from as usize].child.send(ToMachine::Fault {
@@ -122,7 +122,7 @@ fn done(record: (FaultKind, FaultPhase, Vec<u32>, String)) -> Carried {
 }
 
 /// `action`, due now, recorded as not applicable because of `why`.
-pub fn not_applicable(action: &Action, why: String) -> Carried {
+pub fn not_applicable(action: &FaultAction, why: String) -> Carried {
     let record = record_now(applies::planned(action), FaultOutcome::NotApplicable(why));
     Carried::NotApplicable(record)
 }
@@ -132,7 +132,7 @@ fn record_now(
     outcome: FaultOutcome,
 ) -> FaultRecord {
     FaultRecord {
-        at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+        at: crate::log_format::timestamp::format_system(SystemTime::now()),
         kind,
         phase: Some(phase),
         machines,
@@ -143,10 +143,13 @@ fn record_now(
 }
 
 /// The machine a kill, restart, pause or resume concerns; `None` for a link change.
-fn machine_of(action: &Action) -> Option<u32> {
+fn machine_of(action: &FaultAction) -> Option<u32> {
     match *action {
-        Action::Kill(id) | Action::Restart(id) | Action::Pause(id) | Action::Resume(id) => Some(id),
-        Action::Link(_) => None,
+        FaultAction::Kill(id)
+        | FaultAction::Restart(id)
+        | FaultAction::Pause(id)
+        | FaultAction::Resume(id) => Some(id),
+        FaultAction::Link(_) => None,
     }
 }
 
@@ -161,7 +164,11 @@ fn condition(state: MachineState) -> Condition {
 }
 
 /// Put `action` into the time-ordered `timeline` at real offset `at`, after those due as early.
-pub fn schedule(timeline: &mut VecDeque<(Duration, Action)>, at: Duration, action: Action) {
+pub fn schedule(
+    timeline: &mut VecDeque<(Duration, FaultAction)>,
+    at: Duration,
+    action: FaultAction,
+) {
     let index = timeline.partition_point(|(t, _)| *t <= at);
     timeline.insert(index, (at, action));
 }

@@ -109,30 +109,30 @@ pub enum Tint {
 
 /// A piece of a line in one tint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Span {
+pub struct Tinted {
     pub tint: Tint,
     pub text: String,
 }
 
 /// One line of the view.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Line(pub Vec<Span>);
+pub struct ViewLine(pub Vec<Tinted>);
 
-impl Line {
+impl ViewLine {
     /// The line's text without colors.
     pub fn plain(&self) -> String {
         self.0.iter().map(|s| s.text.as_str()).collect()
     }
 
     fn push(&mut self, tint: Tint, text: impl Into<String>) {
-        self.0.push(Span {
+        self.0.push(Tinted {
             tint,
             text: text.into(),
         });
     }
 
     /// Cut the line to at most `width` characters.
-    fn truncate(mut self, width: usize) -> Line {
+    fn truncate(mut self, width: usize) -> ViewLine {
         let mut left = width;
         for span in &mut self.0 {
             let chars = span.text.chars().count();
@@ -148,7 +148,7 @@ impl Line {
 
 /// The view for a terminal of `size`: at most `size.rows - 1` lines (the cursor's row stays
 /// free), each at most `size.cols - 1` characters wide.
-pub fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<Line> {
+pub fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<ViewLine> {
     let budget = size.rows.saturating_sub(1).max(1);
     let width = size.cols.saturating_sub(1).max(1);
     let mut lines = vec![progress(width, clock)];
@@ -171,13 +171,13 @@ pub fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<Line> 
 
 /// The progress bar and the real and model time, e.g. `███░░░ 1.2/3.0 s real, 72.0/180.0 s
 /// model`.
-fn progress(width: usize, clock: &Clock) -> Line {
+fn progress(width: usize, clock: &Clock) -> ViewLine {
     let bar = BAR.min(width / 4);
     let total = clock.total.as_secs_f64();
     let elapsed = clock.elapsed.min(clock.total).as_secs_f64();
     let fraction = if total > 0.0 { elapsed / total } else { 1.0 };
     let done = ((fraction * bar as f64).round() as usize).min(bar);
-    let mut line = Line::default();
+    let mut line = ViewLine::default();
     line.push(Tint::BarDone, "█".repeat(done));
     line.push(Tint::BarLeft, "░".repeat(bar - done));
     line.push(
@@ -193,7 +193,7 @@ fn progress(width: usize, clock: &Clock) -> Line {
 
 /// One line for the whole run: how many machines are in which phase, the highest clock and the
 /// longest queue; in compact views, the cells' legend when it fits in `width`.
-fn summary(machines: &[MachineView], compact: bool, width: usize) -> Line {
+fn summary(machines: &[MachineView], compact: bool, width: usize) -> ViewLine {
     let order = [
         Phase::Starting,
         Phase::Ticking,
@@ -232,14 +232,14 @@ fn summary(machines: &[MachineView], compact: bool, width: usize) -> Line {
     if compact && text.len() + LEGEND.len() <= width {
         text.push_str(LEGEND);
     }
-    let mut line = Line::default();
+    let mut line = ViewLine::default();
     line.push(Tint::Plain, text);
     line
 }
 
 /// A machine's own line, [`FULL`] columns (and for a machine that died, how):
 /// `machine  3  ticking   rate    6/s  tick     120  lamport     131  queue    0`.
-fn full_line(m: &MachineView) -> Line {
+fn full_line(m: &MachineView) -> ViewLine {
     let mut text = format!(
         "machine {:>2}  {:<8}  rate {:>4}/s",
         m.id,
@@ -257,7 +257,7 @@ fn full_line(m: &MachineView) -> Line {
     if let Phase::Died(how) = &m.phase {
         text.push_str(&format!("  ({how})"));
     }
-    let mut line = Line::default();
+    let mut line = ViewLine::default();
     line.push(Tint::Machine(m.id), text);
     line
 }
@@ -294,12 +294,12 @@ fn short(value: u64, width: usize) -> String {
 }
 
 /// Machines in rows of `per_row` cells.
-fn grid<'a>(machines: impl Iterator<Item = &'a MachineView>, per_row: usize) -> Vec<Line> {
+fn grid<'a>(machines: impl Iterator<Item = &'a MachineView>, per_row: usize) -> Vec<ViewLine> {
     let machines: Vec<&MachineView> = machines.collect();
     machines
         .chunks(per_row)
         .map(|row| {
-            let mut line = Line::default();
+            let mut line = ViewLine::default();
             for (i, m) in row.iter().enumerate() {
                 if i > 0 {
                     line.push(Tint::Plain, " ".repeat(GAP));
@@ -313,7 +313,7 @@ fn grid<'a>(machines: impl Iterator<Item = &'a MachineView>, per_row: usize) -> 
 
 /// The most notable machines that fit in `rows - 1` rows of cells, in id order, and a line
 /// counting the others.
-fn notable(machines: &[MachineView], rows: usize, per_row: usize) -> Vec<Line> {
+fn notable(machines: &[MachineView], rows: usize, per_row: usize) -> Vec<ViewLine> {
     if rows == 0 {
         return Vec::new();
     }
@@ -332,7 +332,7 @@ fn notable(machines: &[MachineView], rows: usize, per_row: usize) -> Vec<Line> {
     if let Some(queue) = longest {
         more.push_str(&format!(" (queues of {queue} or less)"));
     }
-    let mut line = Line::default();
+    let mut line = ViewLine::default();
     line.push(Tint::Plain, more);
     lines.push(line);
     lines

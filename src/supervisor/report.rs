@@ -41,7 +41,7 @@ pub fn restarts(machines: &mut [MachineEntry], slots: &[Slot]) {
 /// How the run ended, now, after every machine stopped.
 pub fn ending(slots: &[Slot], reason: String, faults: Vec<FaultRecord>) -> Ending {
     Ending {
-        ended_at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
+        ended_at: crate::log_format::timestamp::format_system(SystemTime::now()),
         clean: slots.iter().all(Slot::clean),
         reason,
         faults,

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use crate::runlog::{self, timestamp::parse_micros, RunLogError};
+use crate::log_format::timestamp::parse_micros;
+use crate::runlog::{self, RunLogError};
 
 use super::event::{MachineInfo, Timeline};
 

@@ -57,10 +57,10 @@ type Planned = (u64, &'static str, &'static [u32]);
 /// Write `run` with a manifest whose outcome holds these fault records and says machine
 /// `killed` (if any) was killed.
 fn write_fault_run(dir: &Path, run: Fixture, faults: &[Planned], killed: Option<u32>) {
-    use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Outcome};
+    use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, RunOutcome};
     let faults = faults.to_vec();
     run.manifest_edit(move |manifest: &mut Manifest| {
-        manifest.outcome = Some(Outcome {
+        manifest.outcome = Some(RunOutcome {
             ended_at: at(3600),
             clean: true,
             reason: "completed".into(),

@@ -253,7 +253,7 @@ fn a_fault_run_marks_the_death_the_restart_the_partition_and_the_drop() {
 fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume() {
     use crate::fixture::{at, line};
     use logiclock::log_format::{Event, FaultKind};
-    use logiclock::manifest::{FaultCause, FaultRecord, Outcome};
+    use logiclock::manifest::{FaultCause, FaultRecord, RunOutcome};
     let tmp = tempfile::tempdir().unwrap();
     // Machine 2 is paused at 260 ms, after its receive @250, and resumed at 330 ms; its tick @350
     // runs before it reads the news and logs the pause @360. The shade was 0.350 to 0.360 s.
@@ -287,7 +287,7 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
     ];
     let run = crate::golden::fixture(lines)
         .manifest_edit(move |m| {
-            m.outcome = Some(Outcome {
+            m.outcome = Some(RunOutcome {
                 ended_at: at(500),
                 clean: true,
                 reason: "completed".into(),

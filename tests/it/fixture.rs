@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use logiclock::log_format::{log_file_name, Event, LogLine, FORMAT_VERSION};
-use logiclock::manifest::{MachineEntry, Manifest, Outcome, MANIFEST_VERSION};
+use logiclock::manifest::{MachineEntry, Manifest, RunOutcome, MANIFEST_VERSION};
 use logiclock::scenario::{RateSpec, Scenario};
 
 /// When every hand-made run starts.
@@ -179,7 +179,7 @@ impl Fixture {
                 .collect(),
             // A hand-made run ran to its end, as the supervisor records it; a run cut short
             // (no outcome, or interrupted) says so with `.manifest_edit(..)`.
-            outcome: Some(Outcome {
+            outcome: Some(RunOutcome {
                 ended_at: at((self.duration_s * 1000.0) as u64),
                 clean: true,
                 reason: "completed".into(),
@@ -240,7 +240,7 @@ fn a_fixture_writes_lines_that_read_back_equal() {
         .into_iter()
         .map(|l| {
             (
-                logiclock::runlog::timestamp::parse_micros(&l.timestamp).unwrap(),
+                logiclock::log_format::timestamp::parse_micros(&l.timestamp).unwrap(),
                 l.machine,
                 l.event,
             )

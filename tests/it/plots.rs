@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use logiclock::log_format::Event;
-use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Manifest, Outcome};
+use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Manifest, RunOutcome};
 
 use crate::analyze::{analyze, internal, recv, send, stop};
 use crate::fixture::{at, Fixture};
@@ -257,7 +257,7 @@ fn a_killed_machine_has_no_point_after_its_death() {
     run.log_mut(1)
         .retain(|e| !matches!(e, crate::fixture::Entry::Line(l) if l.timestamp > at(4000)));
     run.manifest_edit(|manifest: &mut Manifest| {
-        manifest.outcome = Some(Outcome {
+        manifest.outcome = Some(RunOutcome {
             ended_at: at(10_100),
             clean: true,
             reason: "completed".into(),

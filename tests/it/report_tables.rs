@@ -2,7 +2,7 @@
 //! speedup gives its times and rates in model seconds, as its scenario does.
 
 use logiclock::log_format::Event;
-use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Manifest, Outcome};
+use logiclock::manifest::{FaultCause, FaultRecord, MachineExit, Manifest, RunOutcome};
 
 use crate::analyze::{analyze, internal, stop};
 use crate::fixture::{at, Fixture};
@@ -61,7 +61,7 @@ fn tables_give_model_time_where_the_scenario_does() {
         for m in &mut manifest.machines {
             m.interval_us = 100_000.0;
         }
-        manifest.outcome = Some(Outcome {
+        manifest.outcome = Some(RunOutcome {
             ended_at: at(2100),
             clean: true,
             reason: "completed".into(),

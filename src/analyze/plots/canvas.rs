@@ -6,6 +6,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::analyze::error::DrawError;
 use crate::palette;
 
 /// The one font of every plot.
@@ -21,9 +22,9 @@ pub(super) fn colour(i: usize) -> RGBColor {
 pub(super) fn root(
     path: &Path,
     size: (u32, u32),
-) -> Result<DrawingArea<SVGBackend<'_>, Shift>, String> {
+) -> Result<DrawingArea<SVGBackend<'_>, Shift>, DrawError> {
     let root = SVGBackend::new(path, size).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&WHITE)?;
     Ok(root)
 }
 

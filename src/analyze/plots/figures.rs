@@ -18,6 +18,7 @@ use super::canvas::{colour, count_labels, root, whole, FONT};
 use super::histogram::histogram;
 use super::marks::{fault_marks, Mark};
 use crate::analyze::error::AnalyzeError;
+use crate::analyze::error::DrawError;
 use crate::analyze::run::analyzer::Analysis;
 
 /// Height of every plot; the width is the plot's plus its legend's.
@@ -96,9 +97,9 @@ pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, Strin
         };
         chart
             .draw(&path, &series(k))
-            .map_err(|message| AnalyzeError::Plot {
+            .map_err(|source| AnalyzeError::Plot {
                 path: path.clone(),
-                message,
+                source,
             })?;
         out.push((title, file.to_string()));
     }
@@ -113,9 +114,9 @@ pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, Strin
             &m.jumps.histogram,
             colour(i),
         )
-        .map_err(|message| AnalyzeError::Plot {
+        .map_err(|source| AnalyzeError::Plot {
             path: path.clone(),
-            message,
+            source,
         })?;
         out.push((title, file));
     }
@@ -158,7 +159,7 @@ struct Chart<'a> {
 }
 
 impl Chart<'_> {
-    fn draw(&self, path: &Path, series: &[Series]) -> Result<(), String> {
+    fn draw(&self, path: &Path, series: &[Series]) -> Result<(), DrawError> {
         let (rows, columns, column_px) = legend_shape(self.labels);
         let legend_px = columns * column_px + 20;
         let root = root(path, (PLOT_WIDTH + legend_px, HEIGHT))?;
@@ -185,8 +186,7 @@ impl Chart<'_> {
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(0.0..x_max, y_min..y_max)
-            .map_err(|e| e.to_string())?;
+            .build_cartesian_2d(0.0..x_max, y_min..y_max)?;
         chart
             .configure_mesh()
             .x_desc("model time since run start (s)")
@@ -201,8 +201,7 @@ impl Chart<'_> {
             })
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 16))
-            .draw()
-            .map_err(|e| e.to_string())?;
+            .draw()?;
         for (k, mark) in self.marks.iter().enumerate() {
             match mark.to {
                 Some(to) => chart
@@ -217,27 +216,22 @@ impl Chart<'_> {
                         mark.color.stroke_width(2),
                     )))
                     .map(|_| ()),
-            }
-            .map_err(|e| e.to_string())?;
+            }?;
             let y = data_min - band * (0.1 + 0.3 * (k % 3) as f64);
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    mark.label.clone(),
-                    (mark.from + 0.004 * x_max, y),
-                    (FONT, 13).into_font().color(&mark.color),
-                )))
-                .map_err(|e| e.to_string())?;
+            chart.draw_series(std::iter::once(Text::new(
+                mark.label.clone(),
+                (mark.from + 0.004 * x_max, y),
+                (FONT, 13).into_font().color(&mark.color),
+            )))?;
         }
         for (i, pts) in series {
             let color = colour(*i);
             for segment in segments(pts, self.steps) {
-                chart
-                    .draw_series(LineSeries::new(segment, color.stroke_width(2)))
-                    .map_err(|e| e.to_string())?;
+                chart.draw_series(LineSeries::new(segment, color.stroke_width(2)))?;
             }
         }
         draw_legend(&legend_area, self.labels, rows, column_px)?;
-        root.present().map_err(|e| e.to_string())
+        Ok(root.present()?)
     }
 }
 
@@ -257,7 +251,7 @@ fn draw_legend(
     labels: &[String],
     rows: u32,
     column_px: u32,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let columns = (labels.len() as u32).div_ceil(rows.max(1)).max(1);
     let (x0, y0) = (6i32, LEGEND_TOP as i32);
     let (w, h) = (
@@ -267,10 +261,8 @@ fn draw_legend(
     area.draw(&Rectangle::new(
         [(x0, y0), (x0 + w, y0 + h)],
         WHITE.mix(0.85).filled(),
-    ))
-    .map_err(|e| e.to_string())?;
-    area.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], BLACK))
-        .map_err(|e| e.to_string())?;
+    ))?;
+    area.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], BLACK))?;
     for (i, label) in labels.iter().enumerate() {
         let (col, row) = (i as u32 / rows, i as u32 % rows);
         let x = x0 + 8 + (col * column_px) as i32;
@@ -279,14 +271,12 @@ fn draw_legend(
         area.draw(&PathElement::new(
             vec![(x, y), (x + 20, y)],
             color.stroke_width(4),
-        ))
-        .map_err(|e| e.to_string())?;
+        ))?;
         area.draw(&Text::new(
             label.clone(),
             (x + 26, y - 7),
             (FONT, 13).into_font().color(&BLACK),
-        ))
-        .map_err(|e| e.to_string())?;
+        ))?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas::{count_labels, root, whole, FONT};
+use crate::analyze::error::DrawError;
 
 /// Bars narrower than this (pixels) get their labels turned upright, or every other one dropped.
 const LABEL_ROOM: f64 = 34.0;
@@ -22,7 +23,7 @@ pub fn histogram(
     legend: &str,
     bins: &[[u64; 2]],
     color: RGBColor,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let size = (960, 540);
     let root = root(path, size)?;
     let k = bins.len().max(1);
@@ -33,8 +34,7 @@ pub fn histogram(
         .margin(20)
         .x_label_area_size(60)
         .y_label_area_size(90)
-        .build_cartesian_2d(0f64..k as f64, 0f64..y_max)
-        .map_err(|e| e.to_string())?;
+        .build_cartesian_2d(0f64..k as f64, 0f64..y_max)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -45,14 +45,11 @@ pub fn histogram(
         .y_label_formatter(&whole)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    chart
-        .draw_series(bins.iter().enumerate().map(|(i, &[_, n])| {
-            let x = i as f64;
-            Rectangle::new([(x + 0.15, 0.0), (x + 0.85, n as f64)], color.filled())
-        }))
-        .map_err(|e| e.to_string())?;
+        .draw()?;
+    chart.draw_series(bins.iter().enumerate().map(|(i, &[_, n])| {
+        let x = i as f64;
+        Rectangle::new([(x + 0.15, 0.0), (x + 0.85, n as f64)], color.filled())
+    }))?;
     // One label under each bar; when the bars are too narrow, every `skip`-th only.
     let bar_px = f64::from(size.0 - 130) / k as f64;
     let skip = (LABEL_ROOM / bar_px).ceil().max(1.0) as usize;
@@ -65,8 +62,7 @@ pub fn histogram(
             continue;
         }
         let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-        root.draw(&Text::new(jump.to_string(), (x, y + 6), style.clone()))
-            .map_err(|e| e.to_string())?;
+        root.draw(&Text::new(jump.to_string(), (x, y + 6), style.clone()))?;
     }
-    root.present().map_err(|e| e.to_string())
+    Ok(root.present()?)
 }

@@ -11,10 +11,11 @@ use super::metrics::MachineMetrics;
 use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::vectors::Vectors;
+use crate::analyze::error::LayoutError;
+use crate::log_format::timestamp::parse_micros;
 use crate::log_format::Event;
-use crate::runlog::timestamp::parse_micros;
 use crate::runlog::Line;
-use crate::runlog::{Link, Pending};
+use crate::runlog::{LinkPairing, Pending};
 
 use super::settle::{Settle, Unreceived};
 
@@ -61,7 +62,7 @@ pub struct Analyzer {
     metrics: Vec<MachineMetrics>,
     checks: Checks,
     /// `links[from * n + to]`, by machine index.
-    links: Vec<Link>,
+    links: Vec<LinkPairing>,
     drift: Drift,
     clocks: Vec<u64>,
     queues: Vec<u64>,
@@ -79,9 +80,9 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// Set up for the machines of `manifest`; records are then fed by machine index (manifest order).
-    pub fn new(manifest: &Manifest, options: &Options) -> Result<Analyzer, String> {
+    pub fn new(manifest: &Manifest, options: &Options) -> Result<Analyzer, LayoutError> {
         let t0 = parse_micros(&manifest.started_at)
-            .ok_or_else(|| format!("manifest.json: bad started_at {:?}", manifest.started_at))?;
+            .ok_or_else(|| LayoutError::StartedAt(manifest.started_at.clone()))?;
         let n = manifest.machines.len();
         let mut index_of = [usize::MAX; 64];
         for (i, m) in manifest.machines.iter().enumerate() {
@@ -114,7 +115,7 @@ impl Analyzer {
             )
             .with_faults(faults.clone())
             .with_tolerance(manifest.scenario.tolerance),
-            links: vec![Link::default(); n * n],
+            links: vec![LinkPairing::default(); n * n],
             drift: Drift::new(t0, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],
             queues: vec![0; n],
@@ -170,7 +171,7 @@ impl Analyzer {
     }
 
     /// Take the next line (in system-time order) of the machine at index `m`.
-    pub fn feed(&mut self, m: usize, rec: &Line) -> Result<(), String> {
+    pub fn feed(&mut self, m: usize, rec: &Line) -> Result<(), LayoutError> {
         self.lines += 1;
         self.last_ts = self.last_ts.max(rec.timestamp);
         self.drift
@@ -279,7 +280,7 @@ impl Analyzer {
     }
 
     /// Settle what is still pending, run the end-of-run checks and compute the figures.
-    pub fn finish(mut self, run_dir: &str) -> Result<Analysis, String> {
+    pub fn finish(mut self, run_dir: &str) -> Result<Analysis, LayoutError> {
         let n = self.ids.len();
         // Receives whose send never came.
         for f in 0..n {

@@ -79,7 +79,7 @@ struct Tally {
 }
 
 #[derive(Debug, Default, Clone, Copy)]
-struct MachineState {
+struct MachineCheck {
     clock: u64,
     last_tick: u64,
     /// Ticks skipped that no fault explains.
@@ -103,7 +103,7 @@ fn entry((id, file): &(u32, String), line: Option<u64>, message: String) -> Offe
 pub struct Checks {
     /// `(machine id, log file name)` per machine index.
     machines: Vec<(u32, String)>,
-    state: Vec<MachineState>,
+    state: Vec<MachineCheck>,
     tallies: Vec<Tally>,
     faults: FaultPlan,
     tolerance: Tolerance,
@@ -114,7 +114,7 @@ pub struct Checks {
 impl Checks {
     pub fn new(machines: Vec<(u32, String)>) -> Checks {
         Checks {
-            state: vec![MachineState::default(); machines.len()],
+            state: vec![MachineCheck::default(); machines.len()],
             machines,
             tallies: vec![Tally::default(); ALL.len()],
             faults: FaultPlan::default(),
@@ -327,7 +327,7 @@ impl Checks {
     /// The machine that skipped the largest share of its slots, in words, and whether that
     /// share is beyond the tolerance.
     fn skipped_figure(&self) -> (String, bool) {
-        let share = |s: &MachineState| s.skipped as f64 / s.last_tick.max(1) as f64;
+        let share = |s: &MachineCheck| s.skipped as f64 / s.last_tick.max(1) as f64;
         let worst = self
             .state
             .iter()

@@ -16,9 +16,10 @@
 //! Every sample feeds the figures (max drift, slope); the kept series (clock, queue and drift per
 //! machine, for CSV and plots) is thinned to a bounded number of rows.
 
-use super::faults::Span;
+use super::faults::TimeSpan;
 use super::stats::{LeastSquares, TimeTable};
 use super::summary::MachineDrift;
+use crate::analyze::error::LayoutError;
 
 /// Most sample instants one run may have (a guard against wild timestamps).
 pub const MAX_SAMPLES: u64 = 50_000_000;
@@ -43,7 +44,7 @@ pub struct Drift {
     table: TimeTable,
     row: Vec<f64>,
     /// Per machine, the spans it was dead.
-    dead: Vec<Vec<Span>>,
+    dead: Vec<Vec<TimeSpan>>,
     /// Per machine, when it logged its `stop` line.
     stopped: Vec<Option<i64>>,
 }
@@ -80,7 +81,7 @@ impl Drift {
     }
 
     /// Leave machine `i` out while it is inside one of `dead[i]`.
-    pub fn with_dead(mut self, dead: Vec<Vec<Span>>) -> Drift {
+    pub fn with_dead(mut self, dead: Vec<Vec<TimeSpan>>) -> Drift {
         self.dead = dead;
         self.dead.resize(self.acc.len(), Vec::new());
         self
@@ -105,16 +106,16 @@ impl Drift {
 
     /// Take the samples at every instant before `ts`; `clocks` and `queues` hold the state then.
     #[inline]
-    pub fn advance(&mut self, ts: i64, clocks: &[u64], queues: &[u64]) -> Result<(), String> {
+    pub fn advance(&mut self, ts: i64, clocks: &[u64], queues: &[u64]) -> Result<(), LayoutError> {
         if ts <= self.next {
             return Ok(());
         }
         let due = ((ts - self.next - 1) / self.step + 1) as u64;
         if self.samples + due > MAX_SAMPLES {
-            return Err(format!(
-                "timestamps span more than {MAX_SAMPLES} drift samples of {} us; pass a larger --step-ms",
-                self.step
-            ));
+            return Err(LayoutError::TooManySamples {
+                max: MAX_SAMPLES,
+                step_us: self.step,
+            });
         }
         while self.next < ts {
             self.sample(self.next, clocks, queues);
@@ -173,7 +174,7 @@ impl Drift {
         clocks: &[u64],
         queues: &[u64],
         ids: &[(u32, u32)],
-    ) -> Result<DriftResult, String> {
+    ) -> Result<DriftResult, LayoutError> {
         self.advance(end + 1, clocks, queues)?;
         let top = self.top(end, clocks);
         let n = clocks.len();
@@ -266,7 +267,7 @@ mod tests {
         // is back at 3.5 s with clock 5 (it received a message on restart).
         let dead = vec![
             vec![],
-            vec![Span {
+            vec![TimeSpan {
                 from: 1_500_000,
                 to: 3_500_000,
             }],
@@ -339,6 +340,21 @@ mod tests {
     #[test]
     fn wild_timestamps_are_refused() {
         let mut d = Drift::new(0, 1, 1, 10);
-        assert!(d.advance(i64::MAX / 2, &[0], &[0]).is_err());
+        let err = d.advance(i64::MAX / 2, &[0], &[0]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                LayoutError::TooManySamples {
+                    max: MAX_SAMPLES,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .ends_with("drift samples of 1 us; pass a larger --step-ms"),
+            "{err}"
+        );
     }
 }

@@ -8,8 +8,8 @@ use crate::manifest::{FaultCause, Manifest};
 use crate::runlog::faults::pair_spans;
 
 use super::summary::FaultSummary;
+use crate::log_format::timestamp::parse_micros;
 use crate::runlog::compat::phase_from_prose;
-use crate::runlog::timestamp::parse_micros;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
 /// (the machine logs its skip at its first tick after waking, or after a restart's set-up).
@@ -17,12 +17,12 @@ pub const SKIP_SLACK_US: i64 = 1_000_000;
 
 /// A span of system time, microseconds since the Unix epoch, `to` excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
+pub struct TimeSpan {
     pub from: i64,
     pub to: i64,
 }
 
-impl Span {
+impl TimeSpan {
     /// Whether the instant `t` falls inside the span.
     pub fn contains(self, t: i64) -> bool {
         t >= self.from && t < self.to
@@ -38,9 +38,9 @@ impl Span {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MachineFaults {
     /// Paused (pause..resume) or dead (kill..restart, or kill..end of run).
-    pub down: Vec<Span>,
+    pub down: Vec<TimeSpan>,
     /// Dead (kill..restart, or kill..end of run): no clock, drawn and measured as absent.
-    pub dead: Vec<Span>,
+    pub dead: Vec<TimeSpan>,
     /// It died on purpose or was killed: a `kill` fault names it, or its exit says it was killed.
     pub died: bool,
     /// System time of its last `kill` fault, when one names it.
@@ -48,7 +48,7 @@ pub struct MachineFaults {
     /// It was restarted after a kill (a `restart` record names it).
     pub restarted: bool,
     /// Paused with the supervisor by job control (Ctrl-Z .. `fg`), not by the scenario.
-    pub suspended: Vec<Span>,
+    pub suspended: Vec<TimeSpan>,
 }
 
 /// The run's faults, per machine index (manifest order).
@@ -127,12 +127,12 @@ impl FaultPlan {
         }
         // Per machine, closed spans come first, in the order they closed; one still open last.
         let spans = |items: &[(usize, FaultPhase, i64)]| {
-            let mut spans: Vec<(usize, usize, Span)> = pair_spans(items.iter().copied())
+            let mut spans: Vec<(usize, usize, TimeSpan)> = pair_spans(items.iter().copied())
                 .into_iter()
                 .map(|span| {
                     let (first, from) = span.begin;
                     let (closed, to) = span.end.unwrap_or((usize::MAX, i64::MAX));
-                    (closed, items[first].0, Span { from, to })
+                    (closed, items[first].0, TimeSpan { from, to })
                 })
                 .collect();
             spans.sort_by_key(|&(closed, _, _)| closed);
@@ -161,7 +161,7 @@ impl FaultPlan {
     /// planned pause or death, or a pause by job control.
     pub fn skip_cause(&self, m: usize, ts: i64) -> Option<FaultCause> {
         let f = self.machines.get(m)?;
-        let near = |s: &Span| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US);
+        let near = |s: &TimeSpan| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US);
         if f.down.iter().any(near) {
             Some(FaultCause::Planned)
         } else if f.suspended.iter().any(near) {
@@ -181,7 +181,7 @@ impl FaultPlan {
     }
 
     /// Per machine index, the spans it was dead (for the drift sampler).
-    pub fn dead_spans(&self) -> Vec<Vec<Span>> {
+    pub fn dead_spans(&self) -> Vec<Vec<TimeSpan>> {
         self.machines.iter().map(|f| f.dead.clone()).collect()
     }
 
@@ -196,7 +196,7 @@ impl FaultPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::{FaultRecord, MachineExit, Outcome};
+    use crate::manifest::{FaultRecord, MachineExit, RunOutcome};
 
     fn manifest(faults: &[(&str, &str, u32)], exits: &[(u32, &str)]) -> Manifest {
         use crate::manifest::{MachineEntry, MANIFEST_VERSION};
@@ -214,7 +214,7 @@ mod tests {
                 .collect(),
             outcome: None,
         };
-        m.outcome = Some(Outcome {
+        m.outcome = Some(RunOutcome {
             ended_at: "2026-01-01T00:01:00Z".into(),
             clean: true,
             reason: "completed".into(),
@@ -257,7 +257,7 @@ mod tests {
         );
         let t0 = parse_micros(&m.started_at).unwrap();
         let plan = FaultPlan::new(&m, t0);
-        let s = |a: i64, b: i64| Span {
+        let s = |a: i64, b: i64| TimeSpan {
             from: t0 + a * 1_000_000,
             to: t0 + b * 1_000_000,
         };
@@ -289,7 +289,7 @@ mod tests {
         }
         let t0 = parse_micros(&m.started_at).unwrap();
         let plan = FaultPlan::new(&m, t0);
-        let span = Span {
+        let span = TimeSpan {
             from: t0 + 5_000_000,
             to: t0 + 7_000_000,
         };

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::runlog::{self, RunLogError, Warning};
 
 use super::analyzer::{Analysis, Analyzer, Options};
-use crate::analyze::error::AnalyzeError;
+use crate::analyze::error::{AnalyzeError, LayoutError};
 
 /// The checks of the run in `dir`, as `analyze` judges them, writing nothing: what `logiclock
 /// run` prints when a run ends.
@@ -20,18 +20,16 @@ pub fn analyze_dir(
     options: &Options,
 ) -> Result<(Analysis, Vec<Warning>), AnalyzeError> {
     let run = runlog::open_run(dir)?;
-    let layout = |message: String| AnalyzeError::Layout {
+    let layout = |source: LayoutError| AnalyzeError::Layout {
         dir: dir.to_owned(),
-        message,
+        source,
     };
     let mut analyzer = Analyzer::new(&run.manifest, options).map_err(layout)?;
     let warnings = runlog::merge_run_each(&run, |i, line| {
-        analyzer
-            .feed(i, line)
-            .map_err(|message| RunLogError::Layout {
-                dir: dir.to_owned(),
-                message,
-            })
+        analyzer.feed(i, line).map_err(|e| RunLogError::Layout {
+            dir: dir.to_owned(),
+            message: e.to_string(),
+        })
     })?;
     let analysis = analyzer
         .finish(&dir.display().to_string())

@@ -4,7 +4,7 @@
 use super::checks::{CheckId, Checks};
 use super::faults::FaultPlan;
 use super::metrics::MachineMetrics;
-use crate::runlog::{Link, Outcome, Pending};
+use crate::runlog::{LinkPairing, Pending, Settled};
 
 /// What accounting for the unreceived messages at the end of a run reads and updates.
 pub struct Unreceived<'a> {
@@ -15,7 +15,7 @@ pub struct Unreceived<'a> {
     /// Per machine: `start` lines seen, and the time of the last one.
     pub starts: &'a [(u32, i64)],
     /// `links[from * n + to]`, by machine index.
-    pub links: &'a mut [Link],
+    pub links: &'a mut [LinkPairing],
     pub checks: &'a mut Checks,
 }
 
@@ -128,19 +128,19 @@ pub struct Settle<'a> {
 
 impl Settle<'_> {
     /// Record what a send or receive settled on link `from -> to` (machine indexes).
-    pub fn settle(&mut self, outcome: Outcome, from: usize, to: usize) {
+    pub fn settle(&mut self, outcome: Settled, from: usize, to: usize) {
         let (f, t) = (self.ids[from], self.ids[to]);
         match outcome {
-            matched @ Outcome::Matched { .. } => {
+            matched @ Settled::Matched { .. } => {
                 self.metrics[to].add_delay(matched.delay_us().expect("a matched message has a delay"))
             }
-            Outcome::Lost(p) if lost_in_a_restart(self.faults, self.starts, from, to, p.ts) => {
+            Settled::Lost(p) if lost_in_a_restart(self.faults, self.starts, from, to, p.ts) => {
                 self.deaths += 1;
             }
-            Outcome::Lost(p) => self.checks.offend(CheckId::Lost, from, Some(p.line), || {
+            Settled::Lost(p) => self.checks.offend(CheckId::Lost, from, Some(p.line), || {
                 format!("message {f}->{t} with clock {} was never received (machine {t} received a later one from {f})", p.clock)
             }),
-            Outcome::Unmatched(p) => self.checks.offend(CheckId::Matching, to, Some(p.line), || {
+            Settled::Unmatched(p) => self.checks.offend(CheckId::Matching, to, Some(p.line), || {
                 format!("recv from machine {f} with msg_clock {} matches no send of machine {f} to machine {t}", p.clock)
             }),
         }

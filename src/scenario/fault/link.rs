@@ -84,21 +84,21 @@ mod tests {
     use std::time::Duration;
 
     use super::super::spec::Fault;
-    use super::super::timeline::{timeline, Action};
+    use super::super::timeline::{timeline, FaultAction};
     use super::*;
     use crate::model::link::PartitionMode;
 
     /// The link actions of `faults`' timeline at speedup 1, with their real offsets in seconds.
-    fn link_steps(faults: &[Fault]) -> Vec<(f64, Action)> {
+    fn link_steps(faults: &[Fault]) -> Vec<(f64, FaultAction)> {
         let steps = timeline(faults, 1.0).into_iter();
-        let steps = steps.filter(|(_, action)| matches!(action, Action::Link(_)));
-        let seconds = |(at, action): (Duration, Action)| (at.as_secs_f64(), action);
+        let steps = steps.filter(|(_, action)| matches!(action, FaultAction::Link(_)));
+        let seconds = |(at, action): (Duration, FaultAction)| (at.as_secs_f64(), action);
         steps.map(seconds).collect()
     }
 
     /// The action that sets the link `from` -> `to` to `state`, noted `note`: a begin, unless
     /// `state` is the normal one.
-    fn link(from: u32, to: u32, state: LinkState, kind: FaultKind, note: &str) -> Action {
+    fn link(from: u32, to: u32, state: LinkState, kind: FaultKind, note: &str) -> FaultAction {
         let phase = if state == LinkState::default() {
             FaultPhase::End
         } else {

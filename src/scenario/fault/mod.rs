@@ -23,4 +23,4 @@ pub use entry::validate;
 pub use link::LinkChange;
 pub use machine::MachineChange;
 pub use spec::{Fault, RawFault, MAX_DELAY_MS};
-pub use timeline::{timeline, Action};
+pub use timeline::{timeline, FaultAction};

@@ -11,7 +11,7 @@ use crate::model::link::{LinkState, PartitionMode};
 
 /// One thing done at a point of the run, by the supervisor or in the simulation.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum FaultAction {
     Kill(u32),
     /// Start a killed machine again; it rejoins the mesh with its clock restored from its log.
     Restart(u32),
@@ -21,14 +21,14 @@ pub enum Action {
     Link(LinkChange),
 }
 
-impl From<LinkChange> for Action {
-    fn from(change: LinkChange) -> Action {
-        Action::Link(change)
+impl From<LinkChange> for FaultAction {
+    fn from(change: LinkChange) -> FaultAction {
+        FaultAction::Link(change)
     }
 }
 
 /// The actions for `faults`, at real offsets from the start, in time order.
-pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
+pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, FaultAction)> {
     let real = |model_s: f64| Duration::from_secs_f64(model_s / speedup);
     let real_us = |model_ms: f64| (model_ms * 1000.0 / speedup).round() as u64;
     let mut steps = Vec::new();
@@ -39,9 +39,9 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                 machine,
                 restart_after_s,
             } => {
-                steps.push((real(at_s), Action::Kill(machine)));
+                steps.push((real(at_s), FaultAction::Kill(machine)));
                 if let Some(after) = restart_after_s {
-                    steps.push((real(at_s + after), Action::Restart(machine)));
+                    steps.push((real(at_s + after), FaultAction::Restart(machine)));
                 }
             }
             Fault::Pause {
@@ -49,8 +49,8 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
                 machine,
                 duration_s,
             } => {
-                steps.push((real(at_s), Action::Pause(machine)));
-                steps.push((real(at_s + duration_s), Action::Resume(machine)));
+                steps.push((real(at_s), FaultAction::Pause(machine)));
+                steps.push((real(at_s + duration_s), FaultAction::Resume(machine)));
             }
             Fault::Delay {
                 at_s,
@@ -100,7 +100,7 @@ pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, Action)> {
 
 /// Push a link fault's two changes: the one that begins it at `begin`, the one that ends it at `end`.
 fn link_steps(
-    steps: &mut Vec<(Duration, Action)>,
+    steps: &mut Vec<(Duration, FaultAction)>,
     begin: Duration,
     end: Duration,
     [first, last]: [LinkChange; 2],
@@ -140,20 +140,20 @@ mod tests {
         let at = |s: f64| Duration::from_secs_f64(s);
         assert_eq!(steps[0].0, at(0.1));
         assert!(
-            matches!(&steps[0].1, Action::Link(LinkChange { from: 2, to: 0, state, .. }) if state.delay_us == 100_000)
+            matches!(&steps[0].1, FaultAction::Link(LinkChange { from: 2, to: 0, state, .. }) if state.delay_us == 100_000)
         );
         assert_eq!(steps[1].0, at(0.2));
         assert!(
-            matches!(&steps[1].1, Action::Link(LinkChange { state, .. }) if *state == LinkState::default())
+            matches!(&steps[1].1, FaultAction::Link(LinkChange { state, .. }) if *state == LinkState::default())
         );
-        assert_eq!(steps[2], (at(1.0), Action::Pause(1)));
-        assert_eq!(steps[3], (at(1.5), Action::Resume(1)));
-        let cuts = steps.iter().filter(|(_, a)| matches!(a, Action::Link(LinkChange { state, .. }) if state.block == Some(PartitionMode::Drop))).count();
+        assert_eq!(steps[2], (at(1.0), FaultAction::Pause(1)));
+        assert_eq!(steps[3], (at(1.5), FaultAction::Resume(1)));
+        let cuts = steps.iter().filter(|(_, a)| matches!(a, FaultAction::Link(LinkChange { state, .. }) if state.block == Some(PartitionMode::Drop))).count();
         let heals = steps
             .iter()
             .filter(|(t, a)| {
                 *t == at(3.0)
-                    && matches!(a, Action::Link(LinkChange { state, .. }) if state.block.is_none())
+                    && matches!(a, FaultAction::Link(LinkChange { state, .. }) if state.block.is_none())
             })
             .count();
         assert_eq!((cuts, heals), (2, 2));

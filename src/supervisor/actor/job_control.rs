@@ -67,7 +67,7 @@ impl Supervisor {
     /// Record `kind` by job control, now, for each of `machines`: one record a machine, as a
     /// `pause` or `resume` fault has, so every reader of fault records pairs them as it does those.
     fn record(&mut self, kind: FaultKind, machines: &[u32], what: &str) {
-        let at = humantime::format_rfc3339_micros(SystemTime::now()).to_string();
+        let at = crate::log_format::timestamp::format_system(SystemTime::now());
         for &id in machines {
             self.fault_log.push(FaultRecord {
                 at: at.clone(),

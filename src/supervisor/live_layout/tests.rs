@@ -30,7 +30,7 @@ fn ticking(n: u32) -> Vec<MachineView> {
 }
 
 /// The machines that have a cell or a line of their own in `lines`.
-fn shown(lines: &[Line]) -> BTreeSet<u32> {
+fn shown(lines: &[ViewLine]) -> BTreeSet<u32> {
     lines
         .iter()
         .flat_map(|l| &l.0)
@@ -41,8 +41,8 @@ fn shown(lines: &[Line]) -> BTreeSet<u32> {
         .collect()
 }
 
-fn plain(lines: &[Line]) -> Vec<String> {
-    lines.iter().map(Line::plain).collect()
+fn plain(lines: &[ViewLine]) -> Vec<String> {
+    lines.iter().map(ViewLine::plain).collect()
 }
 
 #[test]

@@ -76,10 +76,10 @@ fn a_correct_sequence_passes() {
 
 #[test]
 fn a_skip_during_a_pause_is_expected_and_one_outside_is_not() {
-    use super::super::faults::{MachineFaults, Span};
+    use super::super::faults::{MachineFaults, TimeSpan};
     let plan = FaultPlan {
         machines: vec![MachineFaults {
-            down: vec![Span { from: 10, to: 20 }],
+            down: vec![TimeSpan { from: 10, to: 20 }],
             ..MachineFaults::default()
         }],
         records: Vec::new(),

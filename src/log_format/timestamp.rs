@@ -1,6 +1,13 @@
-//! Log timestamps (RFC 3339, UTC) to microseconds since the Unix epoch, fast for the usual layout.
+//! The one timestamp codec: RFC 3339 UTC with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), as
+//! every log line and manifest record carries it, to and from microseconds since the Unix epoch.
+//!
+//! Both writers (a real machine's log, the twin's, the supervisor's records) format with it and
+//! every reader parses with it. Both directions have a fast path: parsing the usual layout by hand
+//! (the hot path of `analyze`), and a [`Stamper`] that redoes the date only when the second
+//! changes (the twin's writer).
 
-use std::time::UNIX_EPOCH;
+use std::fmt::Write as _;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Microseconds since the Unix epoch of an RFC 3339 UTC timestamp.
 ///
@@ -71,6 +78,61 @@ pub fn format_micros(micros: i64) -> String {
     )
 }
 
+/// Microseconds since the Unix epoch of `at` (negative before it).
+pub fn micros_of(at: SystemTime) -> i64 {
+    match at.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_micros()).map_or(i64::MIN, |m| -m),
+    }
+}
+
+/// `at` as a log timestamp, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (the wall clock's lines and records).
+pub fn format_system(at: SystemTime) -> String {
+    format_micros(micros_of(at))
+}
+
+/// `at` to the second, `YYYY-MM-DDTHH:MM:SSZ` (a default run directory's name).
+pub fn format_seconds(at: SystemTime) -> String {
+    let text = format_micros(micros_of(at).div_euclid(1_000_000) * 1_000_000);
+    format!("{}Z", &text[..text.len() - ".000000Z".len()])
+}
+
+/// Formats the timestamps of a writer whose lines mostly share their second: the date and time
+/// of day are redone only when the second changes. Writes what [`format_micros`] writes.
+#[derive(Debug, Default)]
+pub struct Stamper {
+    second: Option<i64>,
+    /// `YYYY-MM-DDTHH:MM:SS` of `second`.
+    prefix: String,
+}
+
+impl Stamper {
+    /// Replace `out` with the timestamp of `micros` since the Unix epoch.
+    pub fn write(&mut self, micros: i64, out: &mut String) {
+        let second = micros.div_euclid(1_000_000);
+        if self.second != Some(second) {
+            let text = format_micros(second * 1_000_000);
+            self.prefix.clear();
+            self.prefix.push_str(&text[..text.len() - ".000000Z".len()]);
+            self.second = Some(second);
+        }
+        out.clear();
+        out.push_str(&self.prefix);
+        let sub = micros.rem_euclid(1_000_000);
+        write!(out, ".{sub:06}Z").expect("writing to a String cannot fail");
+    }
+}
+
+/// The instant `micros` microseconds after the Unix epoch.
+pub fn system_of(micros: i64) -> SystemTime {
+    let d = Duration::from_micros(micros.unsigned_abs());
+    if micros >= 0 {
+        UNIX_EPOCH + d
+    } else {
+        UNIX_EPOCH - d
+    }
+}
+
 /// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
@@ -119,6 +181,34 @@ mod tests {
         assert_eq!(parse_micros("1970-01-01T00:00:01.5Z"), Some(1_500_000));
         assert_eq!(parse_micros("yesterday"), None);
         assert_eq!(parse_micros("2026-13-21T08:26:36.993309Z"), None);
+    }
+
+    proptest::proptest! {
+        /// What the codec writes it reads back, by either writer, and as humantime wrote it
+        /// before (so the logs' bytes did not change): 1970 to 2200.
+        #[test]
+        fn what_it_writes_it_reads_back_and_humantime_wrote_the_same(
+            micros in 0i64..7_258_118_400_000_000,
+            step in 0i64..3_000_000,
+        ) {
+            let text = format_micros(micros);
+            proptest::prop_assert_eq!(parse_micros(&text), Some(micros));
+            proptest::prop_assert_eq!(
+                &text,
+                &humantime::format_rfc3339_micros(system_of(micros)).to_string()
+            );
+            proptest::prop_assert_eq!(format_system(system_of(micros)), text.clone());
+            let mut stamper = Stamper::default();
+            let mut out = String::new();
+            for m in [micros, micros + step, micros] {
+                stamper.write(m, &mut out);
+                proptest::prop_assert_eq!(&out, &format_micros(m));
+            }
+            proptest::prop_assert_eq!(
+                format_seconds(system_of(micros)),
+                humantime::format_rfc3339_seconds(system_of(micros)).to_string()
+            );
+        }
     }
 
     #[test]
