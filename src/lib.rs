@@ -14,6 +14,7 @@
 //!   timeline, short for [`scenario::fault`];
 //! - [`log_format`]: the machine log contract (events, fields, version, the timestamp codec);
 //! - [`manifest`]: `manifest.json`, what a run directory holds;
+//! - [`atomic_file`]: a file written whole or not at all (a temporary, then a rename);
 //! - [`run`]: what both engines share: options, the run directory, the one manifest builder,
 //!   the report and the error of a run;
 //! - [`control`]: supervisor <-> machine messages over the child's stdin/stdout;
@@ -31,6 +32,7 @@
 
 pub mod analyze;
 pub mod args;
+pub mod atomic_file;
 pub mod batch;
 pub mod cli;
 pub mod control;

@@ -208,13 +208,8 @@ impl Manifest {
     /// failure (a full disk) the temporary file is removed and the manifest there stays as it was.
     pub fn write(&self, run_dir: &Path) -> std::io::Result<()> {
         let path = run_dir.join(crate::log_format::MANIFEST_FILE);
-        let tmp = run_dir.join(".manifest.json.tmp");
         let json = serde_json::to_vec_pretty(self).expect("the manifest always serializes");
-        let written = std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        crate::atomic_file::write(&path, &json)
     }
 }
 

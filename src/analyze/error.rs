@@ -1,6 +1,6 @@
 //! Why a run directory could not be analyzed (unreadable or corrupt input, failed writes).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use plotters::drawing::DrawingAreaErrorKind;
 
@@ -58,4 +58,13 @@ impl AnalyzeError {
             AnalyzeError::Write { .. } | AnalyzeError::Plot { .. } => Exit::NotClean,
         }
     }
+}
+
+/// Write one output file of `analyze` whole or not at all ([`crate::atomic_file`]): a full
+/// disk never leaves it empty or cut short; the error names the file.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), AnalyzeError> {
+    crate::atomic_file::write(path, bytes).map_err(|source| AnalyzeError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }

@@ -188,6 +188,12 @@ impl<T: Moment, M> Link<T, M> {
         }
     }
 
+    /// Discard what a partition holds: the sender's process died, and what it held died with
+    /// it (the real link task runs in the sender's process). Returns how many were discarded.
+    pub fn discard_held(&mut self) -> usize {
+        std::mem::take(&mut self.held).len()
+    }
+
     /// Every message still on the link, on its way then held, oldest first.
     pub fn pending(&self) -> impl Iterator<Item = &M> {
         self.on_way.iter().map(|(_, msg)| msg).chain(&self.held)

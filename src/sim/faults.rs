@@ -25,6 +25,7 @@ impl Engine {
                 m.generation += 1;
                 m.inbox.clear();
                 self.reach[id as usize] = None;
+                self.net.sender_died(id);
                 let change = MachineChange::Killed(id);
                 if let Some(line) = change.line() {
                     for other in &self.machines {
@@ -44,7 +45,8 @@ impl Engine {
                 sink.line(now, id, m.model.start_line());
                 self.schedule_tick(id, slot);
                 // A new process sends on normal links: a delay or partition in force on its
-                // sending side does not carry over (what the old one held is let go).
+                // sending side does not carry over (what the old one held died with it at the
+                // kill, so nothing of it is let go here).
                 for peer in (0..count).filter(|&p| p != id) {
                     for at in self.net.set_state(id, peer, Default::default(), now) {
                         self.arrivals.push((at, id, peer));

@@ -85,6 +85,15 @@ impl Network {
         link.set(state, now, &mut self.rng)
     }
 
+    /// Machine `from` died: what its partitions held dies with it, as in a real run, where the
+    /// held messages are in the sender's process. Its sends are left unreceived with no
+    /// `dropped` line, which `analyze` explains by the kill.
+    pub fn sender_died(&mut self, from: u32) {
+        for to in 0..self.machines {
+            self.link(from, to).discard_held();
+        }
+    }
+
     /// The oldest message in flight on `from -> to`: the one that arrives next on that link.
     pub fn arrive(&mut self, from: u32, to: u32) -> Packet {
         let (_, packet) = self
@@ -161,6 +170,32 @@ mod tests {
         assert_eq!(
             net.send(0, packet(1, 9), 0),
             Route::Dropped(DropReason::Partition)
+        );
+    }
+
+    #[test]
+    fn what_a_held_partition_holds_dies_with_its_sender_and_the_heal_releases_nothing() {
+        let mut net = Network::new(3, 10, 0, 1);
+        let hold = LinkState {
+            block: Some(PartitionMode::Hold),
+            ..LinkState::default()
+        };
+        net.set_state(0, 1, hold, 0);
+        net.set_state(2, 1, hold, 0);
+        assert_eq!(net.send(1, packet(0, 1), 0), Route::Held);
+        assert_eq!(net.send(1, packet(2, 7), 0), Route::Held);
+        net.sender_died(0);
+        assert_eq!(
+            net.pending_to(1, 0),
+            1,
+            "only the live sender's message is left"
+        );
+        assert!(net
+            .set_state(0, 1, LinkState::default(), 1_000_000)
+            .is_empty());
+        assert_eq!(
+            net.set_state(2, 1, LinkState::default(), 1_000_000).len(),
+            1
         );
     }
 

@@ -9,6 +9,9 @@
 //! engines, and 1 receives the first messages of 0's link in link order. Every fault begins and
 //! ends half a tick of machine 0 away from its ticks (67 ms real at speedup 2.5), and so does the
 //! run's end, half a second after machine 1's last tick. The run takes 7 s.
+//!
+//! And both lose what a hold partition held at a sender killed during it: the partition holds
+//! in the sender's process, so the heal delivers none of it and `analyze` counts it lost at death.
 
 use std::path::Path;
 use std::time::Duration;
@@ -153,4 +156,106 @@ fn one_links_delay_jitter_and_partitions_give_the_same_order_and_drops_in_the_re
         real.received, twin.received,
         "machine 1 received other messages or in another order"
     );
+}
+
+/// Machine 0 sends to 1 through a partition in hold mode and is killed during it, for good; the
+/// partition heals after. Every change falls half a tick of machine 0 away from its ticks.
+const KILLED_DURING_HOLD: &str = r#"
+machines = 2
+duration_s = 7.5
+speedup = 2.5
+[clock]
+rates = [3, 1]
+[events]
+die = 3
+[[fault]]
+kind = "partition"
+at_s = 2.5
+machines = [0, 1]
+duration_s = 2
+mode = "hold"
+[[fault]]
+kind = "kill"
+at_s = 3.5
+machine = 0
+"#;
+
+/// Run [`KILLED_DURING_HOLD`] on `engine` into `dir/held-engine`; returns the clocks of machine
+/// 0's sends to 1 while the partition held them, and the clocks machine 1 received from 0.
+fn run_killed_during_hold(dir: &Path, engine: &str) -> (Vec<u64>, Vec<u64>) {
+    let scenario = util::scenario(dir, "held.toml", KILLED_DURING_HOLD);
+    let out = dir.join(format!("held-{engine}"));
+    Logiclock::run(scenario)
+        .args(["--engine", engine])
+        .seed(SEED)
+        .quiet()
+        .out(&out)
+        .timeout(Duration::from_secs(40))
+        .finish()
+        .success();
+    let files = RunFiles::read(&out);
+    let mut held = Vec::new();
+    let mut partitioned = false;
+    for line in &files.logs[0] {
+        match &line.event {
+            Event::Fault {
+                kind: logiclock::log_format::FaultKind::Partition,
+                ..
+            } => partitioned = true,
+            Event::Send { lamport, to, .. } if partitioned && to.contains(&1) => {
+                held.push(*lamport)
+            }
+            _ => {}
+        }
+    }
+    let received = files.logs[1]
+        .iter()
+        .filter_map(|line| match &line.event {
+            Event::Recv {
+                from: 0, msg_clock, ..
+            } => Some(*msg_clock),
+            _ => None,
+        })
+        .collect();
+    let analyze = Logiclock::analyze(&out).finish();
+    assert_eq!(
+        analyze.code(),
+        Some(0),
+        "analyze fails the {engine} run:\n{}",
+        analyze.describe()
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let link = summary["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["from"] == 0 && l["to"] == 1)
+        .expect("the link 0 -> 1 is in the summary");
+    assert_eq!(
+        link["lost"], 0,
+        "{engine}: a message of 0 -> 1 is unexplained"
+    );
+    assert!(
+        link["lost_at_death"].as_u64().unwrap() >= held.len() as u64,
+        "{engine}: the held messages are not lost with their sender: {link}"
+    );
+    (held, received)
+}
+
+#[test]
+fn a_message_held_at_a_sender_killed_during_a_hold_partition_is_lost_with_it_in_both_engines() {
+    let tmp = tempfile::tempdir().unwrap();
+    for engine in ["sim", "real"] {
+        let (held, received) = run_killed_during_hold(tmp.path(), engine);
+        assert!(
+            !held.is_empty(),
+            "{engine}: machine 0 sent nothing during the partition"
+        );
+        let delivered: Vec<&u64> = held.iter().filter(|c| received.contains(c)).collect();
+        assert!(
+            delivered.is_empty(),
+            "{engine}: machine 1 received {delivered:?}, held at machine 0 when it was killed"
+        );
+    }
 }

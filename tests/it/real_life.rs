@@ -1,5 +1,6 @@
-//! Real life: a disk that fills up, scenario "files" that are a FIFO, a device or far too
-//! large, and a name too long for a directory (runs racing for a directory are in `racing.rs`).
+//! Real life: a disk that fills up (during a run, or under `analyze`), scenario "files" that
+//! are a FIFO, a device or far too large, and a name too long for a directory (runs racing for a
+//! directory are in `racing.rs`).
 //!
 //! The full-disk tests mount a 200 KiB tmpfs when they can (as root); where mounting is not
 //! permitted they inject the same failure through the machines' test-only log limit
@@ -270,5 +271,106 @@ fn a_name_too_long_for_a_directory_is_refused_as_the_key_name() {
             done.describe()
         );
         assert!(!tmp.path().join("runs").exists(), "nothing is created");
+    }
+}
+
+/// A short twin run whose analysis writes every kind of output (summary, report, CSV, plots).
+const SHORT: &str = "machines = 3\nduration_s = 20\nseed = 3\n[clock]\nrates = [6, 4, 2]\n";
+
+/// Every file in `dir` by name, with its bytes.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// Fill the file system of `filler` until `room` bytes (give or take a page) are left.
+fn fill_leaving(filler: &Path, room: u64) {
+    use std::io::Write;
+    let mut file = std::fs::File::create(filler).unwrap();
+    let chunk = vec![0u8; 4096];
+    let mut len = 0u64;
+    while let Ok(n) = file.write(&chunk) {
+        if n == 0 {
+            break;
+        }
+        len += n as u64;
+    }
+    drop(file);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(filler)
+        .unwrap();
+    file.set_len(len.saturating_sub(room)).unwrap();
+}
+
+#[test]
+fn analyze_on_a_full_disk_leaves_no_output_empty_or_cut_short_and_the_logs_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "short.toml", SHORT);
+    let reference = tmp.path().join("reference");
+    Logiclock::run(&scenario)
+        .args(["--engine", "sim"])
+        .quiet()
+        .out(&reference)
+        .finish()
+        .success();
+    let run_files = files(&reference);
+    Logiclock::analyze(&reference).finish().success();
+    // What a whole analysis writes: every output found after a failed one must be one of these.
+    let whole = files(&reference);
+    let outputs: u64 = whole
+        .iter()
+        .filter(|(name, _)| !run_files.contains_key(*name))
+        .map(|(_, bytes)| bytes.len() as u64)
+        .sum();
+    assert!(outputs > 16_384, "the outputs are {outputs} bytes");
+
+    let disk_dir = tmp.path().join("disk");
+    let disk = Tmpfs::mount(&disk_dir, "2m");
+    match &disk {
+        Some(_) => eprintln!("full disk: a real 2 MiB tmpfs"),
+        None => eprintln!("full disk: cannot mount a tmpfs here; a read-only run directory"),
+    }
+    // No room at all, then room for some outputs and not all: a file is cut off mid-write.
+    for room in [0, outputs / 2] {
+        let run = disk_dir.join(format!("run-{room}"));
+        std::fs::create_dir_all(&run).unwrap();
+        for (name, bytes) in &run_files {
+            std::fs::write(run.join(name), bytes).unwrap();
+        }
+        let filler = disk_dir.join("filler");
+        if disk.is_some() {
+            fill_leaving(&filler, room);
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        let done = Logiclock::analyze(&run).finish();
+        assert_eq!(done.code(), Some(1), "room {room}\n{}", done.describe());
+        assert!(
+            done.stderr
+                .contains(&format!("failed to write {}/", run.display())),
+            "the error names the file\n{}",
+            done.describe()
+        );
+        assert!(!done.stderr.contains("panicked"), "{}", done.describe());
+        for (name, bytes) in files(&run) {
+            match run_files.get(&name) {
+                Some(before) => assert!(before == &bytes, "{name} was changed by analyze"),
+                None => assert!(
+                    whole.get(&name) == Some(&bytes),
+                    "room {room}: {name} is left empty or partial ({} bytes)",
+                    bytes.len()
+                ),
+            }
+        }
+        let _ = std::fs::remove_file(&filler);
     }
 }

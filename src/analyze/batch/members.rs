@@ -256,10 +256,7 @@ pub fn write_files(dir: &Path, aggregate: &Aggregate) -> Result<Vec<PathBuf>, An
     let mut written = Vec::new();
     for (name, text) in AGGREGATE_FILES.iter().zip(contents) {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|source| AnalyzeError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        crate::analyze::error::write_output(&path, text.as_bytes())?;
         written.push(path);
     }
     Ok(written)

@@ -1,8 +1,6 @@
 //! What every plot of a run is drawn on: the picture, its font, the machines' colours, and the
 //! whole-number ticks of a count axis.
 
-use std::path::Path;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -18,12 +16,13 @@ pub(super) fn colour(i: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-/// A white picture of `size` pixels at `path`.
+/// A white picture of `size` pixels, drawn into `svg` (in memory: the file is written whole
+/// afterwards, so a full disk never leaves half a picture).
 pub(super) fn root(
-    path: &Path,
+    svg: &mut String,
     size: (u32, u32),
 ) -> Result<DrawingArea<SVGBackend<'_>, Shift>, DrawError> {
-    let root = SVGBackend::new(path, size).into_drawing_area();
+    let root = SVGBackend::with_string(svg, size).into_drawing_area();
     root.fill(&WHITE)?;
     Ok(root)
 }

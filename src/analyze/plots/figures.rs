@@ -17,8 +17,7 @@ use plotters::prelude::*;
 use super::canvas::{colour, count_labels, root, whole, FONT};
 use super::histogram::histogram;
 use super::marks::{fault_marks, Mark};
-use crate::analyze::error::AnalyzeError;
-use crate::analyze::error::DrawError;
+use crate::analyze::error::{write_output, AnalyzeError, DrawError};
 use crate::analyze::run::analyzer::Analysis;
 
 /// Height of every plot; the width is the plot's plus its legend's.
@@ -95,20 +94,23 @@ pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, Strin
             marks: &marks,
             labels: &labels,
         };
+        let mut svg = String::new();
         chart
-            .draw(&path, &series(k))
+            .draw(&mut svg, &series(k))
             .map_err(|source| AnalyzeError::Plot {
                 path: path.clone(),
                 source,
             })?;
+        write_output(&path, svg.as_bytes())?;
         out.push((title, file.to_string()));
     }
     for (i, m) in s.machines.iter().enumerate() {
         let file = format!("jumps-machine-{}.svg", m.id);
         let title = format!("Jump sizes, machine {} (rate {}/s)", m.id, m.rate);
         let path = dir.join(&file);
+        let mut svg = String::new();
         histogram(
-            &path,
+            &mut svg,
             &title,
             &format!("machine {}", m.id),
             &m.jumps.histogram,
@@ -118,6 +120,7 @@ pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, Strin
             path: path.clone(),
             source,
         })?;
+        write_output(&path, svg.as_bytes())?;
         out.push((title, file));
     }
     Ok(out)
@@ -159,10 +162,10 @@ struct Chart<'a> {
 }
 
 impl Chart<'_> {
-    fn draw(&self, path: &Path, series: &[Series]) -> Result<(), DrawError> {
+    fn draw(&self, svg: &mut String, series: &[Series]) -> Result<(), DrawError> {
         let (rows, columns, column_px) = legend_shape(self.labels);
         let legend_px = columns * column_px + 20;
-        let root = root(path, (PLOT_WIDTH + legend_px, HEIGHT))?;
+        let root = root(svg, (PLOT_WIDTH + legend_px, HEIGHT))?;
         let (plot, legend_area) = root.split_horizontally(PLOT_WIDTH);
         let points = series.iter().flat_map(|(_, p)| p).filter(|p| !p.1.is_nan());
         let x_max = points.clone().map(|p| p.0).fold(0.0, f64::max).max(1e-3);

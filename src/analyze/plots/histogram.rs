@@ -5,8 +5,6 @@
 //! for a slow one), so a numeric x axis either crowds them under one wide block or spreads a
 //! tail over hundreds of empty slots: the bars are placed by rank, not by size.
 
-use std::path::Path;
-
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -16,16 +14,16 @@ use crate::analyze::error::DrawError;
 /// Bars narrower than this (pixels) get their labels turned upright, or every other one dropped.
 const LABEL_ROOM: f64 = 34.0;
 
-/// Draw `bins` (`[size, count]`, ascending size) as a bar chart into `path`.
+/// Draw `bins` (`[size, count]`, ascending size) as a bar chart into `svg`.
 pub fn histogram(
-    path: &Path,
+    svg: &mut String,
     title: &str,
     legend: &str,
     bins: &[[u64; 2]],
     color: RGBColor,
 ) -> Result<(), DrawError> {
     let size = (960, 540);
-    let root = root(path, size)?;
+    let root = root(svg, size)?;
     let k = bins.len().max(1);
     let top = bins.iter().map(|b| b[1]).max().unwrap_or(1).max(1) as f64;
     let y_max = (top * 1.12).max(top + 1.0);

@@ -221,10 +221,7 @@ pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
 }
 
 fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, AnalyzeError> {
-    std::fs::write(&path, bytes).map_err(|source| AnalyzeError::Write {
-        path: path.clone(),
-        source,
-    })?;
+    crate::analyze::error::write_output(&path, bytes)?;
     Ok(path)
 }
 

@@ -1,0 +1,58 @@
+//! Writing a file whole or not at all: the bytes go to a temporary file in the same directory,
+//! which is then renamed over the target. A failure (a full disk, a read-only directory) leaves
+//! the target as it was, never empty or cut short, and removes the temporary file.
+//!
+//! The manifest and every output of `analyze` are written this way, so that a reader never sees
+//! half a file and a full disk never leaves a 0-byte `summary.json` behind.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The temporary file `path` is written to first: `.NAME.tmp` beside it, hidden and on the
+/// same filesystem, so the rename is atomic.
+pub fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+/// Write `bytes` to `path` atomically (the module doc); on an error the temporary file is
+/// removed and `path` is untouched.
+pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = temporary(path);
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Best effort: a failed removal leaves a hidden temporary, never a damaged target.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_replaces_the_file_whole_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        std::fs::write(&path, "old").unwrap();
+        write(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert!(!temporary(&path).exists());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_file_as_it_was_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clock.svg");
+        std::fs::write(&path, "old").unwrap();
+        // A directory where the temporary goes: the write fails before the rename.
+        std::fs::create_dir(temporary(&path)).unwrap();
+        assert!(write(&path, b"new").is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        std::fs::remove_dir(temporary(&path)).unwrap();
+    }
+}
