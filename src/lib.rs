@@ -5,6 +5,7 @@
 //!   (`report/`) and plots (`plots/`), several runs compared (`batch/`);
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs and carried out;
 //! - [`sweep`]: the `--sweep KEY=V1,V2,...` argument;
+//! - [`command`]: the whole `logiclock` command, which `src/main.rs` calls;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
 //! - [`args`]: the command line validated into one request per command;
 //! - [`exit`]: how every command ends ([`exit::Exit`]) and the error `main` prints once;
@@ -33,6 +34,7 @@ pub mod analyze;
 pub mod args;
 pub mod batch;
 pub mod cli;
+pub mod command;
 pub mod control;
 pub mod diagram;
 pub mod diff;
