@@ -30,16 +30,18 @@
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 //! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
 
-pub mod analyze;
-pub mod args;
-pub mod batch;
-pub mod cli;
+#![warn(unreachable_pub)]
+
+pub(crate) mod analyze;
+pub(crate) mod args;
+pub(crate) mod batch;
+pub(crate) mod cli;
 pub mod command;
-pub mod control;
+pub(crate) mod control;
 pub mod diagram;
 pub mod diff;
-pub mod exit;
-pub mod export;
+pub(crate) mod exit;
+pub(crate) mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
@@ -49,12 +51,12 @@ pub mod run;
 pub mod runlog;
 pub mod scenario;
 pub mod sim;
-pub mod stdout;
-pub mod supervisor;
-pub mod sweep;
-pub mod timeline;
+pub(crate) mod stdout;
+pub(crate) mod supervisor;
+pub(crate) mod sweep;
+pub(crate) mod timeline;
 
-pub use scenario::fault;
+pub(crate) use scenario::fault;
 
 /// Exit code of every command for bad input: a scenario, flag, directory or log it cannot use.
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub(crate) const EXIT_BAD_INPUT: u8 = 2;

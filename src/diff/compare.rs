@@ -90,7 +90,7 @@ fn at<'a>(ticks: &'a [TickRecord], k: &mut usize, tick: u64) -> Option<&'a TickR
 }
 
 /// Compare machine `id`'s ticks in two runs; each list is in tick order.
-pub fn compare(id: u32, a: &[TickRecord], b: &[TickRecord]) -> MachineAgreement {
+pub(crate) fn compare(id: u32, a: &[TickRecord], b: &[TickRecord]) -> MachineAgreement {
     let last = |ticks: &[TickRecord]| ticks.last().map_or(0, |t| t.tick);
     let end = last(a).min(last(b));
     let (mut i, mut j) = (0, 0);

@@ -10,15 +10,15 @@
 //! - [`signal`]: the signal that stopped a run ([`Stop`]);
 //! - [`error`]: why a run could not be carried out ([`RunError`]), with its exit code.
 
-pub mod dir;
-pub mod error;
-pub mod estimate;
-pub mod manifest;
+pub(crate) mod dir;
+pub(crate) mod error;
+pub(crate) mod estimate;
+pub(crate) mod manifest;
 pub mod options;
-pub mod report;
-pub mod signal;
+pub(crate) mod report;
+pub(crate) mod signal;
 
-pub use error::RunError;
+pub(crate) use error::RunError;
 pub use options::RunOptions;
-pub use report::RunReport;
-pub use signal::Stop;
+pub(crate) use report::RunReport;
+pub(crate) use signal::Stop;

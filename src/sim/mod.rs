@@ -39,18 +39,14 @@
 //!   [`crate::run`], shared with the real engine);
 //! - [`write`]: the log files.
 
-pub mod engine;
+pub(crate) mod engine;
 mod faults;
-pub mod machine;
-pub mod network;
-pub mod run;
-pub mod write;
+pub(crate) mod machine;
+pub(crate) mod network;
+pub(crate) mod run;
+pub(crate) mod write;
 
-pub use engine::{Engine, SimOutcome};
 pub use run::run;
-pub use write::EPOCH;
-
-pub use crate::model::Lines;
 
 #[cfg(doc)]
 use crate::scenario::Scenario;

@@ -5,7 +5,7 @@ use super::signal::Stop;
 
 /// A request to stop the run before its deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopRequest {
+pub(crate) enum StopRequest {
     /// Stop every machine in order (answer `stop`, drain, exit), for this reason.
     Once(StopCause),
     /// A second signal: kill every machine still running, at once.
@@ -14,7 +14,7 @@ pub enum StopRequest {
 
 /// What asked for an orderly stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopCause {
+pub(crate) enum StopCause {
     /// SIGINT or SIGTERM.
     Signal(Stop),
     /// A machine died and the scenario says to stop the run then (`on_machine_exit = "stop"`).
@@ -24,7 +24,7 @@ pub enum StopCause {
 impl StopRequest {
     /// The request after a signal: the first signal asks for an orderly stop (and outranks a
     /// machine's death), the next forces it.
-    pub fn on_signal(current: Option<&StopRequest>, stop: Stop) -> StopRequest {
+    pub(crate) fn on_signal(current: Option<&StopRequest>, stop: Stop) -> StopRequest {
         match current {
             None | Some(StopRequest::Once(StopCause::MachineDied(_))) => {
                 StopRequest::Once(StopCause::Signal(stop))
@@ -37,7 +37,7 @@ impl StopRequest {
 
     /// The request after a machine died under the `stop` policy: an orderly stop, unless a stop
     /// is already under way.
-    pub fn on_death(current: Option<&StopRequest>, why: String) -> StopRequest {
+    pub(crate) fn on_death(current: Option<&StopRequest>, why: String) -> StopRequest {
         match current {
             None => StopRequest::Once(StopCause::MachineDied(why)),
             Some(request) => request.clone(),
@@ -45,7 +45,7 @@ impl StopRequest {
     }
 
     /// The signal that asked for the stop, if one did.
-    pub fn signal(&self) -> Option<Stop> {
+    pub(crate) fn signal(&self) -> Option<Stop> {
         match self {
             StopRequest::Once(StopCause::Signal(stop)) | StopRequest::Twice(stop) => Some(*stop),
             StopRequest::Once(StopCause::MachineDied(_)) => None,
@@ -53,7 +53,7 @@ impl StopRequest {
     }
 
     /// The manifest's reason for the run's end.
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             StopRequest::Once(StopCause::MachineDied(why)) => format!("stopped early: {why}"),
             StopRequest::Once(StopCause::Signal(stop)) | StopRequest::Twice(stop) => {

@@ -16,7 +16,7 @@ use super::canvas::{count_labels, root, whole, FONT};
 const LABEL_ROOM: f64 = 34.0;
 
 /// Draw `bins` (`[size, count]`, ascending size) as a bar chart into `path`.
-pub fn histogram(
+pub(super) fn histogram(
     path: &Path,
     title: &str,
     legend: &str,

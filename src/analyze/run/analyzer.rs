@@ -26,7 +26,7 @@ enum Side {
 
 /// How to analyze.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Real microseconds between drift samples; default: the fastest machine's tick interval.
     pub step_us: Option<u64>,
     /// The time series (CSV and plots) keep between this many and twice this many rows.
@@ -44,7 +44,7 @@ impl Default for Options {
 
 /// The result for one run directory.
 #[derive(Debug, Clone)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     pub summary: Summary,
     /// Sampled series: clock per machine, then queue per machine, then drift per machine.
     pub table: TimeTable,
@@ -52,7 +52,7 @@ pub struct Analysis {
 
 /// Running state of the analysis of one run.
 #[derive(Debug)]
-pub struct Analyzer {
+pub(crate) struct Analyzer {
     t0: i64,
     step_us: u64,
     ids: Vec<u32>,
@@ -78,7 +78,7 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// Set up for the machines of `manifest`; records are then fed by machine index (manifest order).
-    pub fn new(manifest: &Manifest, options: &Options) -> Result<Analyzer, String> {
+    pub(crate) fn new(manifest: &Manifest, options: &Options) -> Result<Analyzer, String> {
         let t0 = parse_micros(&manifest.started_at)
             .ok_or_else(|| format!("manifest.json: bad started_at {:?}", manifest.started_at))?;
         let n = manifest.machines.len();
@@ -169,7 +169,7 @@ impl Analyzer {
     }
 
     /// Take the next line (in system-time order) of the machine at index `m`.
-    pub fn feed(&mut self, m: usize, rec: &Line) -> Result<(), String> {
+    pub(crate) fn feed(&mut self, m: usize, rec: &Line) -> Result<(), String> {
         self.lines += 1;
         self.last_ts = self.last_ts.max(rec.timestamp);
         self.drift
@@ -279,7 +279,7 @@ impl Analyzer {
         }
     }
 
-    pub fn finish(mut self, run_dir: &str) -> Result<Analysis, String> {
+    pub(crate) fn finish(mut self, run_dir: &str) -> Result<Analysis, String> {
         let n = self.ids.len();
         // Receives whose send never came.
         for f in 0..n {
