@@ -1,5 +1,13 @@
 //! logiclock: run and study a scale model of a small asynchronous distributed system.
 //!
+//! # Public API
+//! Everything is `pub(crate)` by default (`unreachable_pub` warns otherwise), so dead code
+//! shows. What stays public is what the package's other crates use: [`command::main`] for the
+//! binary, and for the tests, benches and examples the log contract ([`log_format`]),
+//! [`manifest`], the reader ([`runlog`]), [`scenario`], the [`model`], the twin ([`sim::run`]
+//! with [`run::RunOptions`]) and a few constants and helpers in [`palette`], [`diagram`],
+//! [`machine`] and [`diff`].
+//!
 //! # Layout
 //! - [`analyze`]: `logiclock analyze`: one run checked and measured (`run/`), its report
 //!   (`report/`) and plots (`plots/`), several runs compared (`batch/`);
