@@ -9,11 +9,11 @@ use crate::run::{dir as run_dir, RunOptions};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
 
 /// Where run directories go unless `--out` says otherwise.
-pub const RUNS_ROOT: &str = "runs";
+pub(crate) const RUNS_ROOT: &str = "runs";
 
 /// A command line, validated.
 #[derive(Debug)]
-pub enum Request {
+pub(crate) enum Request {
     /// The hidden machine subcommand: its configuration comes over stdin.
     Machine,
     /// One run of a scenario (boxed: a scenario is large beside the other requests).
@@ -28,14 +28,14 @@ pub enum Request {
 
 /// One run: its scenario with the flags applied, and where it goes.
 #[derive(Debug)]
-pub struct RunRequest {
+pub(crate) struct RunRequest {
     pub scenario: Scenario,
     pub options: RunOptions,
 }
 
 /// Why a command line cannot be carried out; every one is bad input (exit 2).
 #[derive(Debug, thiserror::Error)]
-pub enum ArgsError {
+pub(crate) enum ArgsError {
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
     #[error("--sweep {key} conflicts with {flag}")]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The temporary file `path` is written to first: `.NAME.tmp` beside it, hidden and on the
 /// same filesystem, so the rename is atomic.
-pub fn temporary(path: &Path) -> PathBuf {
+pub(crate) fn temporary(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -20,7 +20,7 @@ pub fn temporary(path: &Path) -> PathBuf {
 
 /// Write `bytes` to `path` atomically (the module doc); on an error the temporary file is
 /// removed and `path` is untouched.
-pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = temporary(path);
     let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {

@@ -18,7 +18,7 @@ use crate::sweep::Sweep;
 
 /// One run of a batch.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlannedRun {
+pub(crate) struct PlannedRun {
     /// Directory name inside the batch directory, e.g. `events.die=6-seed42`.
     pub label: String,
     pub seed: u64,
@@ -27,7 +27,7 @@ pub struct PlannedRun {
 }
 
 /// The runs of a batch: every sweep value (or the scenario as it is) times `seeds`.
-pub fn plan(seeds: &[u64], sweep: Option<&Sweep>) -> Vec<PlannedRun> {
+pub(crate) fn plan(seeds: &[u64], sweep: Option<&Sweep>) -> Vec<PlannedRun> {
     let settings: Vec<Option<(String, toml::Value)>> = match sweep {
         None => vec![None],
         Some(s) => s
@@ -54,7 +54,7 @@ pub fn plan(seeds: &[u64], sweep: Option<&Sweep>) -> Vec<PlannedRun> {
 }
 
 /// The seeds of `repeat` runs: consecutive from `first`, or drawn at random.
-pub fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
+pub(crate) fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
     match first {
         Some(first) => (0..u64::from(repeat))
             .map(|i| first.wrapping_add(i))
@@ -67,7 +67,7 @@ pub fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
 
 impl PlannedRun {
     /// What the run's manifest records of its place in the batch.
-    pub fn member(&self) -> BatchMember {
+    pub(crate) fn member(&self) -> BatchMember {
         let (key, value) = match &self.set {
             Some((key, value)) => (Some(key.clone()), Some(json_value(value))),
             None => (None, None),
@@ -91,7 +91,7 @@ fn json_value(value: &toml::Value) -> serde_json::Value {
 
 /// A batch of runs, each with its own directory inside `dir`, every scenario already loaded.
 #[derive(Debug)]
-pub struct BatchRequest {
+pub(crate) struct BatchRequest {
     /// The batch directory asked for, claimed the way `naming` says.
     pub dir: PathBuf,
     pub naming: Naming,
@@ -105,7 +105,7 @@ pub struct BatchRequest {
 /// Carry out the runs of `request` one after the other, printing each summary and then one
 /// line per run. A signal ends the batch after the run it stopped; the batch exits with its
 /// worst run's code.
-pub fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
+pub(crate) fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> Outcome {
     run_dir::check_out(&request.dir).map_err(RunError::from)?;
     // The whole batch must fit, or nothing starts (and no batch directory is made).
     let total =
@@ -182,7 +182,7 @@ fn exit_in_batch(error: &RunError) -> Exit {
 /// tolerances, from the same code), under its summary; returns whether they passed (`None`
 /// when the run was interrupted or not clean, and so not checked). The run's exit code stays
 /// the run's own (did every machine run and stop cleanly?); `analyze` exits 1 on a failed check.
-pub fn print_checks(report: &RunReport) -> Option<bool> {
+pub(crate) fn print_checks(report: &RunReport) -> Option<bool> {
     if report.exit() != Exit::Clean {
         // Interrupted or not clean: the summary above already says why.
         return None;
@@ -207,7 +207,7 @@ pub fn print_checks(report: &RunReport) -> Option<bool> {
 
 /// Carry out one run with the engine its options name, once its logs are known to fit (see
 /// [`estimate::check`]).
-pub fn run_one(
+pub(crate) fn run_one(
     runtime: &tokio::runtime::Runtime,
     scenario: Scenario,
     options: RunOptions,

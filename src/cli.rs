@@ -5,18 +5,18 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 /// Name of the hidden subcommand the supervisor runs its machine processes with.
-pub const MACHINE_SUBCOMMAND: &str = "__machine";
+pub(crate) const MACHINE_SUBCOMMAND: &str = "__machine";
 
 /// Run and study a scale model of a small asynchronous distributed system with Lamport clocks.
 #[derive(Debug, Parser)]
 #[command(name = "logiclock", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run a scenario: one process per model machine, talking over TCP on loopback.
     Run(RunArgs),
     /// Check and measure run directories: report.md, summary.json, CSV series and SVG plots.
@@ -37,7 +37,7 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario file (TOML), e.g. configs/default.toml.
     pub scenario: PathBuf,
     /// Run directory [default: runs/<name>-<time>-seed<seed>].
@@ -74,7 +74,7 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct AnalyzeArgs {
+pub(crate) struct AnalyzeArgs {
     /// Run directories written by `logiclock run`.
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
@@ -90,7 +90,7 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct DiagramArgs {
+pub(crate) struct DiagramArgs {
     /// Run directory written by `logiclock run`.
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
@@ -106,7 +106,7 @@ pub struct DiagramArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum)]
     pub format: crate::export::Format,
@@ -120,7 +120,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The reference run (e.g. the `--engine sim` twin).
     #[arg(value_name = "RUN_A")]
     pub a: PathBuf,

@@ -18,7 +18,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 /// What one machine needs to know before it listens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MachineConfig {
+pub(crate) struct MachineConfig {
     pub id: u32,
     pub machines: u32,
     /// Ticks per model second.
@@ -49,7 +49,7 @@ pub struct MachineConfig {
 /// Supervisor to machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum ToMachine {
+pub(crate) enum ToMachine {
     Config(MachineConfig),
     /// Listening address of every machine, indexed by id; `None` for a machine that is gone.
     Peers {
@@ -78,7 +78,7 @@ pub enum ToMachine {
 /// Machine to supervisor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum FromMachine {
+pub(crate) enum FromMachine {
     Listening {
         addr: SocketAddr,
     },
@@ -112,10 +112,10 @@ pub enum FromMachine {
 
 /// Exit code of a machine that could not write its log; distinct from 1 (any other failure)
 /// and from a panic's 101, so that a supervisor or a person reading `$?` can tell.
-pub const EXIT_LOG_FAILED: u8 = 3;
+pub(crate) const EXIT_LOG_FAILED: u8 = 3;
 
 /// Write one control message as a JSON line and flush it.
-pub async fn send<W: AsyncWrite + Unpin, M: Serialize>(
+pub(crate) async fn send<W: AsyncWrite + Unpin, M: Serialize>(
     out: &mut W,
     msg: &M,
 ) -> std::io::Result<()> {
@@ -126,7 +126,7 @@ pub async fn send<W: AsyncWrite + Unpin, M: Serialize>(
 }
 
 /// Read the next control message; `Ok(None)` at end of input.
-pub async fn recv<R: AsyncBufRead + Unpin, M: for<'de> Deserialize<'de>>(
+pub(crate) async fn recv<R: AsyncBufRead + Unpin, M: for<'de> Deserialize<'de>>(
     input: &mut R,
 ) -> std::io::Result<Option<M>> {
     let mut line = String::new();
@@ -146,11 +146,11 @@ pub async fn recv<R: AsyncBufRead + Unpin, M: for<'de> Deserialize<'de>>(
 mod hex_u128 {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format!("{value:032x}"))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
         let text = String::deserialize(d)?;
         u128::from_str_radix(&text, 16).map_err(serde::de::Error::custom)
     }

@@ -83,7 +83,7 @@ impl Failed {
 }
 
 /// What every command returns.
-pub type Outcome = Result<Exit, Failed>;
+pub(crate) type Outcome = Result<Exit, Failed>;
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,19 @@
 //! logiclock: run and study a scale model of a small asynchronous distributed system.
 //!
+//! # Public API
+//! Everything is `pub(crate)` by default (`unreachable_pub` warns otherwise), so dead code
+//! shows. What stays public is what the package's other crates use: [`command::main`] for the
+//! binary, and for the tests, benches and examples the log contract ([`log_format`]),
+//! [`manifest`], the reader ([`runlog`]), [`scenario`], the [`model`], the twin ([`sim::run`]
+//! with [`run::RunOptions`]) and a few constants and helpers in [`palette`], [`diagram`],
+//! [`machine`] and [`diff`].
+//!
 //! # Layout
 //! - [`analyze`]: `logiclock analyze`: one run checked and measured (`run/`), its report
 //!   (`report/`) and plots (`plots/`), several runs compared (`batch/`);
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs and carried out;
 //! - [`sweep`]: the `--sweep KEY=V1,V2,...` argument;
+//! - [`command`]: the whole `logiclock` command, which `src/main.rs` calls;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;
 //! - [`args`]: the command line validated into one request per command;
 //! - [`exit`]: how every command ends ([`exit::Exit`]) and the error `main` prints once;
@@ -30,16 +39,19 @@
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 //! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
 
-pub mod analyze;
-pub mod args;
-pub mod atomic_file;
-pub mod batch;
-pub mod cli;
-pub mod control;
+#![warn(unreachable_pub)]
+
+pub(crate) mod analyze;
+pub(crate) mod args;
+pub(crate) mod atomic_file;
+pub(crate) mod batch;
+pub(crate) mod cli;
+pub mod command;
+pub(crate) mod control;
 pub mod diagram;
 pub mod diff;
-pub mod exit;
-pub mod export;
+pub(crate) mod exit;
+pub(crate) mod export;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;
@@ -49,12 +61,12 @@ pub mod run;
 pub mod runlog;
 pub mod scenario;
 pub mod sim;
-pub mod stdout;
-pub mod supervisor;
-pub mod sweep;
-pub mod timeline;
+pub(crate) mod stdout;
+pub(crate) mod supervisor;
+pub(crate) mod sweep;
+pub(crate) mod timeline;
 
-pub use scenario::fault;
+pub(crate) use scenario::fault;
 
 /// Exit code of every command for bad input: a scenario, flag, directory or log it cannot use.
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub(crate) const EXIT_BAD_INPUT: u8 = 2;

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Print `text` to standard output as `print!` does, without a panic when the reader is gone.
-pub fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     if CLOSED.load(Ordering::Relaxed) {
         return;
     }
@@ -32,7 +32,7 @@ pub fn print(text: &str) {
 }
 
 /// `Ok` for a broken pipe (the reader is gone: stop writing, quietly), the error otherwise.
-pub fn quiet_if_gone(error: std::io::Error) -> std::io::Result<()> {
+pub(crate) fn quiet_if_gone(error: std::io::Error) -> std::io::Result<()> {
     if error.kind() == ErrorKind::BrokenPipe {
         CLOSED.store(true, Ordering::Relaxed);
         Ok(())
@@ -43,7 +43,7 @@ pub fn quiet_if_gone(error: std::io::Error) -> std::io::Result<()> {
 
 /// A writer on standard output for a whole file's worth of output (`--out -`); a reader that goes
 /// away ends the writing without an error.
-pub fn write_all(
+pub(crate) fn write_all(
     fill: impl FnOnce(&mut Box<dyn Write>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     if CLOSED.load(Ordering::Relaxed) {

@@ -2,7 +2,7 @@
 
 /// One parameter swept over several values.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sweep {
+pub(crate) struct Sweep {
     /// A scenario key path, e.g. `events.die` or `clock.max_rate`.
     pub key: String,
     pub values: Vec<toml::Value>,
@@ -11,7 +11,7 @@ pub struct Sweep {
 /// Why a `--sweep` argument cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid --sweep {arg:?}: {why} (expected KEY=V1,V2,..., e.g. events.die=4,6,10)")]
-pub struct SweepError {
+pub(crate) struct SweepError {
     arg: String,
     why: String,
 }
@@ -62,7 +62,7 @@ impl std::str::FromStr for Sweep {
 }
 
 /// A value as it appears in a run's directory name: `6`, `0.5`, `[1,2,3]`.
-pub fn label(value: &toml::Value) -> String {
+pub(crate) fn label(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => s.clone(),
         other => other.to_string().replace([' ', '"'], ""),

@@ -16,7 +16,7 @@ use crate::exit::Exit;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
-pub struct Request {
+pub(crate) struct Request {
     pub dirs: Vec<PathBuf>,
     pub options: Options,
     pub plots: bool,
@@ -30,7 +30,7 @@ enum Given {
 }
 
 /// Run the command; errors are printed to stderr, results to stdout.
-pub fn run(request: &Request) -> Exit {
+pub(crate) fn run(request: &Request) -> Exit {
     let mut exit = Exit::Clean;
     let mut loose = Vec::new();
     for given in plan(&request.dirs) {

@@ -62,7 +62,7 @@ impl AnalyzeError {
 
 /// Write one output file of `analyze` whole or not at all ([`crate::atomic_file`]): a full
 /// disk never leaves it empty or cut short; the error names the file.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), AnalyzeError> {
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<(), AnalyzeError> {
     crate::atomic_file::write(path, bytes).map_err(|source| AnalyzeError::Write {
         path: path.to_path_buf(),
         source,

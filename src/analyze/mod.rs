@@ -5,12 +5,12 @@
 //! `summary.json` and CSV ([`report`]) and SVG plots ([`plots`]); several runs and batches are
 //! compared by [`batch`]; [`command`] runs it all for the CLI.
 
-pub mod batch;
-pub mod command;
-pub mod error;
-pub mod plots;
-pub mod report;
-pub mod run;
+pub(crate) mod batch;
+pub(crate) mod command;
+pub(crate) mod error;
+pub(crate) mod plots;
+pub(crate) mod report;
+pub(crate) mod run;
 
-pub use error::{AnalyzeError, DrawError, LayoutError};
-pub use run::{analyze_dir, Analysis, Options, Summary};
+pub(crate) use error::AnalyzeError;
+pub(crate) use run::{analyze_dir, Options, Summary};

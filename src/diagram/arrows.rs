@@ -23,7 +23,7 @@ pub struct Arrow {
 
 /// The arrow of each message of `messages` that was both sent and received, and is in flight
 /// for some of `window`.
-pub fn message_arrows(
+pub(crate) fn message_arrows(
     timeline: &Timeline,
     messages: &[Message],
     lanes: &[Lane],
@@ -93,7 +93,7 @@ fn message_arrow(
 
 /// For each drop (from, to, t) in `window`: a stub from the sender toward the recipient, cut
 /// off before it gets there, at most about half a lane gap `gap` long.
-pub fn drop_stubs(
+pub(crate) fn drop_stubs(
     timeline: &Timeline,
     drops: &[(u32, u32, f64)],
     lanes: &[Lane],
@@ -127,7 +127,7 @@ mod tests {
     use super::*;
     use crate::log_format::Event;
     use crate::runlog::Line;
-    use crate::timeline::MachineInfo;
+    use crate::timeline::event::MachineInfo;
 
     /// Machine 0 sends to machine 1 at 1 s; machine 1 receives at 3 s.
     fn one_message() -> (Timeline, Message) {

@@ -6,7 +6,7 @@ use crate::timeline::{self, TimelineError};
 
 /// What to draw, and where.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     pub run_dir: PathBuf,
     /// Window start, seconds since the run start.
     pub from: Option<f64>,
@@ -17,7 +17,7 @@ pub struct Request {
 }
 
 /// Draw the diagram of `request`; returns the file written (`-`: standard output).
-pub fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
+pub(crate) fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
     let timeline = timeline::load(&request.run_dir)?;
     timeline::print_warnings(&timeline);
     let window = super::choose_window(&timeline, request.from, request.to)?;

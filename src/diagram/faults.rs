@@ -9,7 +9,7 @@ use crate::timeline::Timeline;
 
 /// The marks of a run, times in seconds since the run start.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Marks {
+pub(crate) struct Marks {
     /// (machine, t): a machine killed or found dead; its line ends here.
     pub deaths: Vec<(u32, f64)>,
     /// (machine, t): a machine started again; its line resumes here.
@@ -21,7 +21,7 @@ pub struct Marks {
 
 /// A fault that lasted: shaded on `machine`'s line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FaultSpan {
+pub(crate) struct FaultSpan {
     pub machine: u32,
     /// `pause`, `delay` or `partition`.
     pub kind: String,
@@ -48,7 +48,7 @@ fn pause_span(timeline: &Timeline, machine: u32, logged_us: i64) -> Option<(f64,
 }
 
 /// Read the marks of `timeline`; a span still open at the end lasts to `end_s`.
-pub fn marks(timeline: &Timeline, end_s: f64) -> Marks {
+pub(crate) fn marks(timeline: &Timeline, end_s: f64) -> Marks {
     let mut marks = Marks::default();
     let mut last_clock: Vec<f64> = vec![0.0; timeline.machines.len()];
     let mut started = vec![false; timeline.machines.len()];

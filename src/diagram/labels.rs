@@ -8,7 +8,7 @@ use crate::timeline::Timeline;
 use super::window::Window;
 
 /// "Space-time diagram of <run directory name>".
-pub fn title(timeline: &Timeline) -> String {
+pub(crate) fn title(timeline: &Timeline) -> String {
     let run = timeline.dir.file_name().map_or_else(
         || timeline.dir.display().to_string(),
         |n| n.to_string_lossy().into(),
@@ -17,7 +17,7 @@ pub fn title(timeline: &Timeline) -> String {
 }
 
 /// How many of the run's clock events the window shows (`shown`), and when the window is.
-pub fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
+pub(crate) fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
     let clock_events = timeline
         .events
         .iter()
@@ -32,7 +32,7 @@ pub fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
 }
 
 /// "machine 1 · send · lamport 12 · vc [3,12,0] · t=1.234567 s".
-pub fn hover(e: &Line, t: f64) -> String {
+pub(crate) fn hover(e: &Line, t: f64) -> String {
     let mut text = format!(
         "machine {} · {} · lamport {}",
         e.machine,
@@ -64,7 +64,7 @@ pub fn hover(e: &Line, t: f64) -> String {
 }
 
 /// Round tick positions (1, 2 or 5 times a power of ten) across the window, with labels.
-pub fn axis_ticks(window: Window) -> Vec<(f64, String)> {
+pub(crate) fn axis_ticks(window: Window) -> Vec<(f64, String)> {
     let span = window.to_s - window.from_s;
     let raw = span / 8.0;
     let power = 10f64.powf(raw.log10().floor());

@@ -33,17 +33,17 @@ pub struct Lane {
 }
 
 /// Distance between lanes, px, for `machines` machines.
-pub fn lane_gap(machines: usize) -> f64 {
+pub(crate) fn lane_gap(machines: usize) -> f64 {
     (LANES_HEIGHT / machines.max(1) as f64).clamp(MIN_LANE_GAP, LANE_GAP)
 }
 
 /// y of the time axis below `machines` lanes `gap` apart.
-pub fn axis_y(machines: usize, gap: f64) -> f64 {
+pub(crate) fn axis_y(machines: usize, gap: f64) -> f64 {
     FIRST_LANE + gap * (machines.max(1) - 1) as f64 + AXIS_BELOW
 }
 
 /// One lane per machine of `timeline`, `gap` apart, alive as `marks` say, inside `window`.
-pub fn lanes(timeline: &Timeline, marks: &Marks, window: Window, gap: f64) -> Vec<Lane> {
+pub(crate) fn lanes(timeline: &Timeline, marks: &Marks, window: Window, gap: f64) -> Vec<Lane> {
     timeline
         .machines
         .iter()
@@ -64,7 +64,7 @@ pub fn lanes(timeline: &Timeline, marks: &Marks, window: Window, gap: f64) -> Ve
 }
 
 /// The lane of machine `id`, if the manifest lists it.
-pub fn lane_of<'a>(timeline: &Timeline, lanes: &'a [Lane], id: u32) -> Option<&'a Lane> {
+pub(crate) fn lane_of<'a>(timeline: &Timeline, lanes: &'a [Lane], id: u32) -> Option<&'a Lane> {
     timeline.machine_index(id).map(|i| &lanes[i])
 }
 

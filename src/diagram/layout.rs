@@ -85,7 +85,7 @@ pub struct Dot {
 }
 
 /// Place the events of `timeline` inside `window`.
-pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layout {
+pub(crate) fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layout {
     let lane_gap = lane_gap(timeline.machines.len());
     // A fault span still open at the end lasts to the last line, or to the window's end.
     let end_s = timeline

@@ -11,7 +11,7 @@ use super::paint::{colour, drop_cross, shade_colour};
 const ROW: &str = r##"<g class="legend" font-size="12" fill="#3c4043">"##;
 
 /// The two rows of the legend, below the axis caption.
-pub fn legend(s: &mut String, layout: &Layout) {
+pub(crate) fn legend(s: &mut String, layout: &Layout) {
     let y = layout.axis_y + 70.0;
     events_row(s, y, layout.labels);
     faults_row(s, y + 22.0);

@@ -5,18 +5,18 @@
 //! geometry, in the dimensions of [`geometry`]), with the text of [`labels`];
 //! [`svg`] renders a layout as text, with its [`legend`] and the marks both draw ([`paint`]); [`command`] runs it for the CLI.
 
-pub mod arrows;
-pub mod command;
-pub mod faults;
-pub mod geometry;
-pub mod labels;
-pub mod lanes;
-pub mod layout;
-pub mod legend;
-pub mod paint;
+pub(crate) mod arrows;
+pub(crate) mod command;
+pub(crate) mod faults;
+pub(crate) mod geometry;
+pub(crate) mod labels;
+pub(crate) mod lanes;
+pub(crate) mod layout;
+pub(crate) mod legend;
+pub(crate) mod paint;
 pub mod svg;
-pub mod window;
+pub(crate) mod window;
 
-pub use command::{diagram, Request};
-pub use layout::{layout, Layout};
-pub use window::{choose_window, Window, DEFAULT_EVENTS};
+pub(crate) use command::{diagram, Request};
+pub(crate) use layout::layout;
+pub(crate) use window::choose_window;

@@ -4,12 +4,12 @@
 use std::fmt::Write;
 
 /// The colour of the machine at manifest index `i`: the one the plots and the terminal give it.
-pub fn colour(i: usize) -> String {
+pub(crate) fn colour(i: usize) -> String {
     crate::palette::hex(i)
 }
 
 /// The red cross of a dropped message, centred on (`x`, `y`); the legend shows it too.
-pub fn drop_cross(s: &mut String, x: f64, y: f64) {
+pub(crate) fn drop_cross(s: &mut String, x: f64, y: f64) {
     let _ = write!(
         s,
         r##"<path d="M{:.1},{:.1} l8,8 M{:.1},{:.1} l-8,8" stroke="#d93025" stroke-width="2"/>"##,
@@ -21,7 +21,7 @@ pub fn drop_cross(s: &mut String, x: f64, y: f64) {
 }
 
 /// Fill of a fault span of `kind` (`pause`, `delay` or `partition`).
-pub fn shade_colour(kind: &str) -> &'static str {
+pub(crate) fn shade_colour(kind: &str) -> &'static str {
     match kind {
         "pause" => "#fbbc04",
         "delay" => "#4285f4",

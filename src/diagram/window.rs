@@ -7,36 +7,36 @@ use crate::timeline::{Timeline, TimelineError};
 use super::geometry::{PLOT_LEFT, PLOT_RIGHT};
 
 /// Clock events in the default window.
-pub const DEFAULT_EVENTS: usize = 150;
+pub(crate) const DEFAULT_EVENTS: usize = 150;
 
 /// A time window, seconds since the run start.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Window {
+pub(crate) struct Window {
     pub from_s: f64,
     pub to_s: f64,
 }
 
 impl Window {
     /// Whether `t` (seconds since the run start) is inside the window.
-    pub fn contains(&self, t: f64) -> bool {
+    pub(crate) fn contains(&self, t: f64) -> bool {
         (self.from_s..=self.to_s).contains(&t)
     }
 
     /// Where `t` (seconds since the run start) falls on the plot, which spans the window: px
     /// from the picture's left edge.
-    pub fn x(&self, t: f64) -> f64 {
+    pub(crate) fn x(&self, t: f64) -> f64 {
         PLOT_LEFT + (t - self.from_s) / (self.to_s - self.from_s) * (PLOT_RIGHT - PLOT_LEFT)
     }
 
     /// Where `t`, moved inside the window first, falls on the plot.
-    pub fn clipped_x(&self, t: f64) -> f64 {
+    pub(crate) fn clipped_x(&self, t: f64) -> f64 {
         self.x(t.clamp(self.from_s, self.to_s))
     }
 }
 
 /// The window for `--from`/`--to`: each missing end is filled in. A missing start is the run
 /// start; a missing end is just after the [`DEFAULT_EVENTS`]th clock event from the start.
-pub fn choose_window(
+pub(crate) fn choose_window(
     timeline: &Timeline,
     from: Option<f64>,
     to: Option<f64>,

@@ -74,7 +74,7 @@ impl MachineAgreement {
 }
 
 /// `part / whole`, `None` when there is no whole.
-pub fn share(part: u64, whole: u64) -> Option<f64> {
+pub(crate) fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
@@ -88,7 +88,7 @@ fn at<'a>(ticks: &'a [TickRecord], k: &mut usize, tick: u64) -> Option<&'a TickR
 }
 
 /// Compare machine `id`'s ticks in two runs; each list is in tick order.
-pub fn compare(id: u32, a: &[TickRecord], b: &[TickRecord]) -> MachineAgreement {
+pub(crate) fn compare(id: u32, a: &[TickRecord], b: &[TickRecord]) -> MachineAgreement {
     let last = |ticks: &[TickRecord]| ticks.last().map_or(0, |t| t.tick);
     let end = last(a).min(last(b));
     let (mut i, mut j) = (0, 0);

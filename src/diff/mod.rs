@@ -5,7 +5,7 @@
 //!   refusing runs of different scenarios or seeds;
 //! - [`report`]: the figures side by side, the terminal table and `diff.json`.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod report;
 pub mod runs;
 
@@ -14,8 +14,7 @@ use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
 
-pub use report::{DiffReport, DIFF_VERSION};
-pub use runs::DiffError;
+pub(crate) use runs::DiffError;
 
 /// Name of the file `diff` writes into the second run's directory by default.
 pub const DIFF_FILE: &str = "diff.json";

@@ -7,7 +7,7 @@ use crate::timeline::{self, TimelineError};
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// ShiViz log (vector clocks); several runs become several executions.
     Shiviz,
     /// Chrome/Perfetto trace-event JSON (ui.perfetto.dev, chrome://tracing).
@@ -18,7 +18,7 @@ pub enum Format {
 
 impl Format {
     /// The file written into the run directory when `--out` is not given.
-    pub fn default_file(self) -> &'static str {
+    pub(crate) fn default_file(self) -> &'static str {
         match self {
             Format::Shiviz => "shiviz.log",
             Format::Perfetto => "trace.json",
@@ -29,7 +29,7 @@ impl Format {
 
 /// What to export, and where.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     pub format: Format,
     pub run_dirs: Vec<PathBuf>,
     /// Output file, `-` for standard output [default: `<run>/<format's file>`].
@@ -37,7 +37,7 @@ pub struct Request {
 }
 
 /// Export the runs of `request`; returns the file written (`-`: standard output).
-pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
+pub(crate) fn export(request: &Request) -> Result<PathBuf, TimelineError> {
     let first = request
         .run_dirs
         .first()
@@ -86,10 +86,10 @@ pub fn export(request: &Request) -> Result<PathBuf, TimelineError> {
 }
 
 /// The `--out` that means standard output, as in every Unix tool.
-pub const STDOUT: &str = "-";
+pub(crate) const STDOUT: &str = "-";
 
 /// Whether `path` is [`STDOUT`].
-pub fn is_stdout(path: &Path) -> bool {
+pub(crate) fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == STDOUT
 }
 

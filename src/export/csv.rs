@@ -12,7 +12,7 @@ use super::detail::detail;
 use super::perfetto::push_list;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 15] = [
+pub(crate) const COLUMNS: [&str; 15] = [
     "machine",
     "line",
     "timestamp",
@@ -31,7 +31,7 @@ pub const COLUMNS: [&str; 15] = [
 ];
 
 /// Write every line of `timeline` as one row (`ts_us`: µs since the run start).
-pub fn write(timeline: &Timeline, out: &mut impl Write) -> std::io::Result<()> {
+pub(crate) fn write(timeline: &Timeline, out: &mut impl Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(COLUMNS)?;
     for e in &timeline.events {

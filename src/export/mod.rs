@@ -6,11 +6,11 @@
 //! text of the fields without a column); [`command`] runs them for
 //! the CLI.
 
-pub mod command;
-pub mod csv;
+pub(crate) mod command;
+pub(crate) mod csv;
 mod detail;
-pub mod perfetto;
-pub mod shiviz;
+pub(crate) mod perfetto;
+pub(crate) mod shiviz;
 mod trace_events;
 
-pub use command::{export, Format, Request};
+pub(crate) use command::{export, Format, Request};

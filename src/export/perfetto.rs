@@ -47,12 +47,12 @@ struct Child {
 }
 
 /// Process id of machine `id` (trace viewers treat pid 0 specially).
-pub fn pid(id: u32) -> u32 {
+pub(crate) fn pid(id: u32) -> u32 {
     id + 1
 }
 
 /// Write the trace of `timeline`, with a flow for every message of `messages` that was received.
-pub fn write(
+pub(crate) fn write(
     timeline: &Timeline,
     messages: &[Message],
     out: &mut impl Write,

@@ -14,18 +14,18 @@ use crate::runlog::Line;
 use crate::timeline::{Timeline, TimelineError};
 
 /// ShiViz's log parsing regular expression for this file.
-pub const LOG_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
+pub(crate) const LOG_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
 /// ShiViz's multiple-executions delimiter, for a file of several runs.
-pub const DELIMITER_REGEX: &str = r"=== (?<trace>.*) ===";
+pub(crate) const DELIMITER_REGEX: &str = r"=== (?<trace>.*) ===";
 
 /// ShiViz host name of machine `id`.
-pub fn host(id: u32) -> String {
+pub(crate) fn host(id: u32) -> String {
     format!("machine-{id}")
 }
 
 /// Check that every clock event has a vector clock that ShiViz accepts: the machine's own entry
 /// starts at 1 and grows by exactly 1 per event.
-pub fn check(timeline: &Timeline) -> Result<(), TimelineError> {
+pub(crate) fn check(timeline: &Timeline) -> Result<(), TimelineError> {
     let mut own = vec![0u64; timeline.machines.len()];
     for e in timeline.events.iter().filter(|e| e.event.is_clock_event()) {
         let path = timeline.log_of(e.machine);
@@ -61,7 +61,7 @@ pub fn check(timeline: &Timeline) -> Result<(), TimelineError> {
 /// other run shares (`batch-a/seed5`, `batch-b/seed5`), with ` (2)`, ` (3)` for a run given twice.
 ///
 /// ShiViz (`js/model/parser.js`) refuses a file in which two executions have the same label.
-pub fn labels(dirs: &[&Path]) -> Vec<String> {
+pub(crate) fn labels(dirs: &[&Path]) -> Vec<String> {
     let parts: Vec<Vec<String>> = dirs
         .iter()
         .map(|d| {
@@ -108,7 +108,7 @@ pub fn labels(dirs: &[&Path]) -> Vec<String> {
 }
 
 /// Write `runs` (a label and a checked timeline each) as one ShiViz log.
-pub fn write(runs: &[(String, &Timeline)], out: &mut impl Write) -> std::io::Result<()> {
+pub(crate) fn write(runs: &[(String, &Timeline)], out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "{LOG_REGEX}")?;
     writeln!(out, "{}", if runs.len() > 1 { DELIMITER_REGEX } else { "" })?;
     let mut clock = String::with_capacity(128);

@@ -18,13 +18,13 @@ use crate::log_format::{Event, FaultKind};
 
 /// The messages the machine's main flow waits for.
 #[derive(Debug)]
-pub enum Control {
+pub(crate) enum Control {
     Peers(Vec<Option<SocketAddr>>),
     Start(u64),
 }
 
 /// The control channel as the machine's phases see it.
-pub struct ControlChannel {
+pub(crate) struct ControlChannel {
     /// Cancelled by `stop`, or by the end of stdin (the supervisor is gone).
     pub stop: CancellationToken,
     /// `peers` and `start`, in the order they came.
@@ -39,7 +39,7 @@ pub struct ControlChannel {
 }
 
 /// The receiving ends a link task needs from the control channel.
-pub struct LinkEnds {
+pub(crate) struct LinkEnds {
     pub state: watch::Receiver<Setting>,
     pub commands: mpsc::UnboundedReceiver<LinkCommand>,
 }
@@ -47,7 +47,7 @@ pub struct LinkEnds {
 impl ControlChannel {
     /// Start reading the control channel: `stop` or the end of stdin cancel `stop`; faults are
     /// applied there; the rest comes to `forwarded`.
-    pub fn follow(
+    pub(crate) fn follow(
         me: Identity,
         stdin: BufReader<tokio::io::Stdin>,
         out: &mpsc::UnboundedSender<FromMachine>,
@@ -89,7 +89,7 @@ impl ControlChannel {
 
     /// The next of `peers` and `start`; `None` once stopped or when the supervisor is gone
     /// (which also closes the channel). `biased`: a stop wins.
-    pub async fn next(&mut self) -> Option<Control> {
+    pub(crate) async fn next(&mut self) -> Option<Control> {
         tokio::select! {
             biased;
             _ = self.stop.cancelled() => None,
@@ -99,7 +99,7 @@ impl ControlChannel {
 }
 
 /// Where the commands go.
-pub struct Targets {
+pub(crate) struct Targets {
     pub me: Identity,
     pub stop: CancellationToken,
     pub out: mpsc::UnboundedSender<FromMachine>,
@@ -112,7 +112,7 @@ pub struct Targets {
 }
 
 /// Read control messages until stdin ends (the supervisor is gone: stop by ourselves).
-pub async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
+pub(crate) async fn read(mut stdin: BufReader<tokio::io::Stdin>, targets: Targets) {
     let link_commands = Arc::new(targets.link_commands);
     loop {
         match control::recv::<_, ToMachine>(&mut stdin).await {

@@ -21,7 +21,7 @@ use crate::model::clock::peers_of;
 type Connection = Framed<TcpStream, MessageCodec>;
 
 /// The listen phase: bind the machine's port and tell the supervisor where it is.
-pub async fn listen(
+pub(crate) async fn listen(
     config: &MachineConfig,
     out: &mpsc::UnboundedSender<FromMachine>,
 ) -> anyhow::Result<TcpListener> {
@@ -38,7 +38,7 @@ pub async fn listen(
 }
 
 /// The accept loop's ends: what peers send, who has connected, and how to stop accepting.
-pub struct Accepting {
+pub(crate) struct Accepting {
     pub inbox: mpsc::UnboundedReceiver<Incoming>,
     /// Each peer that completed its handshake.
     pub connected: mpsc::UnboundedReceiver<u32>,
@@ -48,7 +48,7 @@ pub struct Accepting {
 
 impl Accepting {
     /// Accept peers' connections until the machine stops; one reader task each, on `readers`.
-    pub fn spawn(
+    pub(crate) fn spawn(
         listener: TcpListener,
         me: Identity,
         stop: &CancellationToken,
@@ -78,10 +78,8 @@ impl Accepting {
 }
 
 /// This machine's side of the mesh: one link task and outbox per peer.
-pub struct Mesh {
-    /// Peer ids, ascending.
-    pub peers: Vec<u32>,
-    /// One queue per peer, in the order of `peers`.
+pub(crate) struct Mesh {
+    /// One queue per peer, in ascending order of peer id.
     pub outboxes: Vec<mpsc::UnboundedSender<Outgoing>>,
     pub writers: TaskTracker,
 }
@@ -89,7 +87,7 @@ pub struct Mesh {
 /// The mesh phase: once the supervisor has told us where the peers listen, dial each, start its
 /// link task, wait until each has dialed us too, and say `mesh_ready`. A stop cuts it short;
 /// stopped before the addresses came, the machine has no link tasks at all.
-pub async fn mesh(
+pub(crate) async fn mesh(
     config: &MachineConfig,
     me: Identity,
     control: &mut ControlChannel,
@@ -132,11 +130,7 @@ pub async fn mesh(
             let _ = out.send(FromMachine::MeshReady);
         }
     }
-    Ok(Mesh {
-        peers,
-        outboxes,
-        writers,
-    })
+    Ok(Mesh { outboxes, writers })
 }
 
 /// Dial every peer that is there (all of them, unless this is a restart after which some peer

@@ -25,7 +25,7 @@ use crate::model::{Fate, Link, Wire};
 /// How the machine sends to one peer from an instant on: a message queued before `since` still
 /// goes by the setting before, as in the twin, however late the link task sees the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Setting {
+pub(crate) struct Setting {
     /// The link's state from `since` on.
     pub state: LinkState,
     /// When the machine was told of it.
@@ -34,7 +34,7 @@ pub struct Setting {
 
 impl Setting {
     /// `state`, from now on.
-    pub fn now(state: LinkState) -> Setting {
+    pub(crate) fn now(state: LinkState) -> Setting {
         Setting {
             state,
             since: Instant::now(),
@@ -52,7 +52,7 @@ impl Setting {
 /// fails the peer is gone: messages are dropped (and logged) until a [`LinkCommand::Connect`]
 /// brings a connection to the peer's next process. [`LinkCommand::Gone`] says the same when the
 /// supervisor learns of a death before a write fails.
-pub async fn link_loop(
+pub(crate) async fn link_loop(
     framed: Option<Framed<TcpStream, MessageCodec>>,
     peer: u32,
     mut outbox: mpsc::UnboundedReceiver<Outgoing>,
@@ -243,8 +243,8 @@ mod tests {
     use tokio::net::TcpListener;
 
     use super::*;
-    use crate::fault::PartitionMode;
     use crate::machine::log_writer::LogSink;
+    use crate::model::link::PartitionMode;
 
     /// Both ends of a loopback connection speaking the wire codec.
     async fn connection() -> (

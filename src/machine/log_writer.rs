@@ -20,12 +20,12 @@ use crate::model::LineSink;
 /// Test-only: a machine's log "fills the disk" once it would grow beyond this many bytes (the
 /// line that crosses it is written in part, then fails with `ENOSPC`, as on a real full disk).
 /// For tests where no small file system can be mounted; never set it otherwise.
-pub const TEST_LOG_LIMIT_ENV: &str = "LOGICLOCK_TEST_LOG_LIMIT_BYTES";
+pub(crate) const TEST_LOG_LIMIT_ENV: &str = "LOGICLOCK_TEST_LOG_LIMIT_BYTES";
 
 /// Why a machine cannot write its log: the run directory and the operating system's error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot write its log in {}: {error}", dir.display())]
-pub struct LogFailure {
+pub(crate) struct LogFailure {
     pub dir: PathBuf,
     /// The error as the operating system says it ("No space left on device").
     pub error: String,
@@ -63,7 +63,7 @@ struct Open {
 /// A write that fails (a full disk) is cut back to the last whole line, and the sink takes no
 /// more lines: a log never ends mid-line, and [`LogSink::failed`] tells the machine to stop.
 #[derive(Debug, Clone)]
-pub struct LogSink {
+pub(crate) struct LogSink {
     path: PathBuf,
     open: Arc<Mutex<Open>>,
     failure: Arc<OnceLock<LogFailure>>,
@@ -74,7 +74,7 @@ pub struct LogSink {
 
 impl LogSink {
     /// Create the log file at `path`; a file already there is an error (another run's log).
-    pub fn create(path: &Path) -> std::io::Result<LogSink> {
+    pub(crate) fn create(path: &Path) -> std::io::Result<LogSink> {
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -85,7 +85,7 @@ impl LogSink {
     /// Open the log file at `path` to add to it (a restarted machine goes on with its log).
     /// A last line cut short by the previous process's death is removed first, so the new lines
     /// start on a line of their own.
-    pub fn append(path: &Path) -> std::io::Result<LogSink> {
+    pub(crate) fn append(path: &Path) -> std::io::Result<LogSink> {
         let text = std::fs::read(path)?;
         let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let file = std::fs::OpenOptions::new().append(true).open(path)?;
@@ -116,17 +116,17 @@ impl LogSink {
     /// Make sure every line is with the operating system. Lines are written through, so this
     /// only guards against a future buffered writer. (No fsync: it can stall the tick loop for
     /// milliseconds, and data the OS holds survives this process dying.)
-    pub fn flush(&self) -> std::io::Result<()> {
+    pub(crate) fn flush(&self) -> std::io::Result<()> {
         self.lock().file.flush()
     }
 
     /// Why the log could not be written, once a write has failed.
-    pub fn failure(&self) -> Option<LogFailure> {
+    pub(crate) fn failure(&self) -> Option<LogFailure> {
         self.failure.get().cloned()
     }
 
     /// Wait until a write fails, and say why.
-    pub async fn failed(&self) -> LogFailure {
+    pub(crate) async fn failed(&self) -> LogFailure {
         self.failed.cancelled().await;
         self.failure()
             .expect("the failure is set before the token is cancelled")
@@ -134,7 +134,7 @@ impl LogSink {
 
     /// Say (through [`LogSink::share_reached`]) once the log holds `share` bytes: this
     /// machine's share of `--max-log-size`. The log takes lines on: the run stops in order.
-    pub fn set_share(&self, share: Option<u64>) {
+    pub(crate) fn set_share(&self, share: Option<u64>) {
         let mut open = self.lock();
         open.share = share;
         if share.is_some_and(|share| open.len >= share) {
@@ -143,7 +143,7 @@ impl LogSink {
     }
 
     /// Wait until the log holds its share of `--max-log-size`.
-    pub async fn share_reached(&self) {
+    pub(crate) async fn share_reached(&self) {
         self.share_reached.cancelled().await;
     }
 
@@ -212,24 +212,24 @@ impl LogSink {
 /// One machine's log as its tasks write to it: its id and its sink, cheap to clone into every
 /// task that has something to log.
 #[derive(Debug, Clone)]
-pub struct MachineLog {
+pub(crate) struct MachineLog {
     machine: u32,
     sink: LogSink,
 }
 
 impl MachineLog {
     /// Machine `machine`'s lines, written to `sink`.
-    pub fn new(machine: u32, sink: LogSink) -> MachineLog {
+    pub(crate) fn new(machine: u32, sink: LogSink) -> MachineLog {
         MachineLog { machine, sink }
     }
 
     /// Write `event` now, as one line.
-    pub fn write(&self, event: Event) {
+    pub(crate) fn write(&self, event: Event) {
         self.write_back(event);
     }
 
     /// Write `event` now, as one line, and hand it back.
-    pub fn write_back(&self, event: Event) -> Event {
+    pub(crate) fn write_back(&self, event: Event) -> Event {
         self.sink
             .write_event(SystemTime::now(), self.machine, event)
     }

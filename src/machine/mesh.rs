@@ -26,15 +26,15 @@ use super::wire::{Message, MessageCodec, WireError};
 use crate::log_format::Event;
 
 /// How long a new connection has to send its hello.
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long dialing a peer may take, retries included.
-pub const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a writer may take to flush and close its connection at shutdown.
-pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Who this machine is, as the handshake proves it.
 #[derive(Debug, Clone, Copy)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub id: u32,
     pub machines: u32,
     pub secret: u128,
@@ -42,7 +42,7 @@ pub struct Identity {
 
 /// A model message waiting in a machine's inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incoming {
+pub(crate) struct Incoming {
     pub from: u32,
     pub lamport: u64,
     pub vc: Vec<u64>,
@@ -50,7 +50,7 @@ pub struct Incoming {
 
 /// A model message on its way to one peer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     pub msg: Message,
     /// When the tick loop sent it; a link delay counts from here.
     pub queued: tokio::time::Instant,
@@ -58,7 +58,7 @@ pub struct Outgoing {
 
 /// What a link task is told about its peer from outside its connection.
 #[derive(Debug)]
-pub enum LinkCommand {
+pub(crate) enum LinkCommand {
     /// The peer was restarted: this is a connection to its new process.
     Connect(Framed<TcpStream, MessageCodec>),
     /// The peer is known dead: stop writing to its socket; drop (and log) what comes.
@@ -67,7 +67,7 @@ pub enum LinkCommand {
 
 /// Why the mesh could not be built.
 #[derive(Debug, thiserror::Error)]
-pub enum MeshError {
+pub(crate) enum MeshError {
     #[error("failed to connect to machine {peer} at {addr}: {source}")]
     Dial {
         peer: u32,
@@ -89,7 +89,7 @@ pub enum MeshError {
 /// connections wait for their hello at once, each with a buffer of one frame at most, and a
 /// connection beyond that is closed at once; refusals are logged a few at a time with a periodic
 /// count.
-pub async fn accept_loop(
+pub(crate) async fn accept_loop(
     listener: TcpListener,
     me: Identity,
     inbox: mpsc::UnboundedSender<Incoming>,
@@ -280,7 +280,7 @@ async fn serve_incoming(
 }
 
 /// Connect to `peer` at `addr` and send the hello; retries until [`DIAL_TIMEOUT`].
-pub async fn dial(
+pub(crate) async fn dial(
     addr: SocketAddr,
     me: Identity,
     peer: u32,

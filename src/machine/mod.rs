@@ -14,18 +14,18 @@
 //! - [`process`]: the machine's life from `config` to `stopped`, phase by phase, driven by the
 //!   control channel.
 
-pub mod commands;
-pub mod connect;
-pub mod link;
-pub mod log_writer;
-pub mod mesh;
-pub mod process;
+pub(crate) mod commands;
+pub(crate) mod connect;
+pub(crate) mod link;
+pub(crate) mod log_writer;
+pub(crate) mod mesh;
+pub(crate) mod process;
 pub mod refusals;
-pub mod restore;
-pub mod shutdown;
-pub mod status;
-pub mod tick;
+pub(crate) mod restore;
+pub(crate) mod shutdown;
+pub(crate) mod status;
+pub(crate) mod tick;
 pub mod ticker;
 pub mod wire;
 
-pub use process::main;
+pub(crate) use process::main;

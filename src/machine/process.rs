@@ -26,7 +26,7 @@ use crate::model::machine::StopReport;
 use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     // If the supervisor dies, a machine it had paused (SIGSTOP, a fault or Ctrl-Z) is woken, so
     // that it sees its control pipe close and stops cleanly like the others (else the kernel's
     // SIGHUP to a stopped, orphaned process group kills it mid-log). Asked here, after exec,

@@ -10,7 +10,7 @@ use crate::runlog::{read_log_lines, RunLogError};
 
 /// What a restarted machine takes over from its previous incarnation's log.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Restored {
+pub(crate) struct Restored {
     pub clock: LamportClock,
     /// The last vector clock logged; empty if none was.
     pub vc: Vec<u64>,
@@ -20,7 +20,7 @@ pub struct Restored {
 impl Restored {
     /// Read the last clock value and tick number from machine `id`'s log. A last line cut short
     /// by the kill is ignored (the log writer removes it before the new lines).
-    pub fn from_log(path: &std::path::Path, id: u32) -> Result<Restored, RunLogError> {
+    pub(crate) fn from_log(path: &std::path::Path, id: u32) -> Result<Restored, RunLogError> {
         let (lines, _cut) = read_log_lines(path, id)?;
         let mut restored = Restored::default();
         for line in lines {

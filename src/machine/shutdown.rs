@@ -28,10 +28,10 @@ use crate::model::machine::stop_line;
 use crate::model::machine::StopReport;
 
 /// How long, after it stops ticking, a machine waits for its peers to close their connections.
-pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What the shutdown phase stops and waits for.
-pub struct Shutdown {
+pub(crate) struct Shutdown {
     /// How this machine sends to each peer, by peer id.
     pub links: Arc<Vec<watch::Sender<Setting>>>,
     /// Cancels the accept loop.
@@ -47,7 +47,7 @@ pub struct Shutdown {
 
 impl Shutdown {
     /// Stop everything in order, then write the `stop` line; returns what it says.
-    pub async fn run(self, outcome: TickOutcome) -> StopReport {
+    pub(crate) async fn run(self, outcome: TickOutcome) -> StopReport {
         // Stop: every link back to normal, so held messages go out; our writers close their
         // connections; then read every peer's connection to its end.
         for link in self.links.iter() {
@@ -105,10 +105,10 @@ mod tests {
         let (_, max_rss_kb) = resource_usage();
         assert!(max_rss_kb > 0, "a running process holds some memory");
     }
-    use crate::fault::PartitionMode;
     use crate::machine::log_writer::LogSink;
     use crate::machine::mesh::Incoming;
     use crate::machine::tick::LiveStatus;
+    use crate::model::link::PartitionMode;
     use crate::model::{Machine, MachineSpec, Waiting};
     use tokio::sync::mpsc;
 

@@ -14,17 +14,17 @@ use super::tick::LiveStatus;
 use crate::control::FromMachine;
 
 /// How often the machine reports its status to the supervisor and flushes its log.
-pub const STATUS_EVERY: Duration = Duration::from_millis(100);
+pub(crate) const STATUS_EVERY: Duration = Duration::from_millis(100);
 
 /// The running reporter task.
-pub struct Reporter {
+pub(crate) struct Reporter {
     done: CancellationToken,
     task: JoinHandle<()>,
 }
 
 impl Reporter {
     /// Start reporting `status` on `out` and flushing `sink`.
-    pub fn spawn(
+    pub(crate) fn spawn(
         status: Arc<LiveStatus>,
         out: mpsc::UnboundedSender<FromMachine>,
         sink: LogSink,
@@ -35,7 +35,7 @@ impl Reporter {
     }
 
     /// Stop reporting, and wait until a report or flush under way is finished.
-    pub async fn stop(self) {
+    pub(crate) async fn stop(self) {
         self.done.cancel();
         let _ = self.task.await;
     }

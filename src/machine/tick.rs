@@ -22,14 +22,14 @@ use crate::model::{Machine, Schedule, Waiting};
 
 /// The tick loop's latest figures, read by the status reporter.
 #[derive(Debug, Default)]
-pub struct LiveStatus {
+pub(crate) struct LiveStatus {
     pub tick: AtomicU64,
     pub lamport: AtomicU64,
     pub queue: AtomicU64,
 }
 
 /// One machine's tick loop and everything it owns.
-pub struct TickLoop {
+pub(crate) struct TickLoop {
     /// The model machine: clocks, die, last tick and counters (restored after a restart).
     pub machine: Machine,
     pub period: Duration,
@@ -47,7 +47,7 @@ pub struct TickLoop {
 
 /// What the tick loop leaves behind when it stops.
 #[derive(Debug)]
-pub struct TickOutcome {
+pub(crate) struct TickOutcome {
     /// The model machine as the last tick left it.
     pub machine: Machine,
     /// The inbox, still receiving until every peer's connection ends.
@@ -60,7 +60,7 @@ impl TickLoop {
     /// once. If `start` has passed (a restarted machine), the first tick is the next slot of
     /// that schedule and the slots missed since the machine's last tick are logged as skipped.
     /// The outboxes are dropped on return, which lets the writers close their connections.
-    pub async fn run(mut self, start: Instant, stop: CancellationToken) -> TickOutcome {
+    pub(crate) async fn run(mut self, start: Instant, stop: CancellationToken) -> TickOutcome {
         let mut schedule =
             Schedule::new(start, self.period, self.machine.last_tick()).until(self.run_ns);
         loop {

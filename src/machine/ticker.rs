@@ -93,7 +93,10 @@ mod kernel {
     /// How early a long wait wakes to spin: at 6 ticks/s this is 0.6% of a core.
     const SPIN: Duration = Duration::from_millis(1);
 
-    pub async fn sleep_until(fd: &AsyncFd<TimerFd>, deadline: Instant) -> std::io::Result<()> {
+    pub(super) async fn sleep_until(
+        fd: &AsyncFd<TimerFd>,
+        deadline: Instant,
+    ) -> std::io::Result<()> {
         let now = Instant::now();
         let Some(wait) = deadline
             .checked_duration_since(now)

@@ -92,14 +92,16 @@ impl VectorClock {
     }
 }
 
-/// Whether event `a` happened before event `b`, by their vector clocks.
-pub fn happened_before(a: &[u64], b: &[u64]) -> bool {
+/// Whether event `a` happened before event `b`, by their vector clocks: the tests' oracle (the
+/// analysis checks causality its own way).
+#[cfg(test)]
+pub(crate) fn happened_before(a: &[u64], b: &[u64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x <= y) && a != b
 }
 
 /// What a tick with an empty queue does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DieAction {
+pub(crate) enum DieAction {
     /// Send one message, stamped with one clock value, to each of these peers.
     Send(Vec<u32>),
     /// An internal event.
@@ -111,7 +113,7 @@ pub enum DieAction {
 /// With `k` peers, rolls `1..=k` send to the roll-th peer alone and roll `k + 1` sends to all
 /// peers; higher rolls are internal events. With three machines this is the assignment's rule:
 /// 1 to one peer, 2 to the other, 3 to both.
-pub fn choose_action(roll: u32, peers: &[u32]) -> DieAction {
+pub(crate) fn choose_action(roll: u32, peers: &[u32]) -> DieAction {
     let k = peers.len() as u32;
     match roll {
         r if r >= 1 && r <= k => DieAction::Send(vec![peers[(r - 1) as usize]]),
@@ -121,7 +123,7 @@ pub fn choose_action(roll: u32, peers: &[u32]) -> DieAction {
 }
 
 /// The peers of machine `id` among `machines` machines, in ascending order.
-pub fn peers_of(id: u32, machines: u32) -> Vec<u32> {
+pub(crate) fn peers_of(id: u32, machines: u32) -> Vec<u32> {
     (0..machines).filter(|&p| p != id).collect()
 }
 

@@ -10,7 +10,7 @@
 //! [`SCHEME`], is recorded in every run's manifest (`scenario.dice`).
 
 /// Name and version of the scheme, as the manifest records it.
-pub const SCHEME: &str = "splitmix64-slot v1";
+pub(crate) const SCHEME: &str = "splitmix64-slot v1";
 
 /// The odd constant of SplitMix64's sequence (2^64 / golden ratio).
 const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -25,7 +25,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// One machine's die: `faces` faces, rolls drawn per slot from the seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dice {
+pub(crate) struct Dice {
     key: u64,
     faces: u32,
     /// 2^64 mod faces: the low words below it are the biased zone Lemire's method rejects.
@@ -34,7 +34,7 @@ pub struct Dice {
 
 impl Dice {
     /// The die of machine `machine` in a run seeded `seed` (the same in every process of it).
-    pub fn new(seed: u64, machine: u32, faces: u32) -> Dice {
+    pub(crate) fn new(seed: u64, machine: u32, faces: u32) -> Dice {
         let key = mix(mix(seed.wrapping_add(GAMMA)) ^ u64::from(machine).wrapping_mul(GAMMA));
         let faces = faces.max(1);
         Dice {
@@ -45,7 +45,7 @@ impl Dice {
     }
 
     /// The roll for slot `slot` (its tick number), uniform over `1..=faces`.
-    pub fn roll(&self, slot: u64) -> u32 {
+    pub(crate) fn roll(&self, slot: u64) -> u32 {
         let faces = u64::from(self.faces);
         let counter = mix(slot.wrapping_mul(GAMMA) ^ self.key);
         let mut attempt = 0u64;

@@ -29,7 +29,7 @@ use crate::log_format::DropReason;
 
 /// How a machine treats the messages it sends to one peer; the normal state is the default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkState {
+pub(crate) struct LinkState {
     /// Real microseconds each message is held.
     pub delay_us: u64,
     /// Up to this many more real microseconds, drawn per message.
@@ -51,7 +51,7 @@ pub enum PartitionMode {
 
 /// A point in an engine's time: virtual nanoseconds in the twin, a `tokio` instant in a real
 /// machine.
-pub trait Moment: Copy + Ord {
+pub(crate) trait Moment: Copy + Ord {
     /// This moment plus `us` microseconds.
     fn plus_us(self, us: u64) -> Self;
 }
@@ -70,7 +70,7 @@ impl Moment for tokio::time::Instant {
 }
 
 /// Where a link's jitter comes from: a draw from `0..=max_us`, called only when `max_us > 0`.
-pub trait Jitter {
+pub(crate) trait Jitter {
     /// A jitter in microseconds, at most `max_us`.
     fn draw(&mut self, max_us: u64) -> u64;
 }
@@ -83,7 +83,7 @@ impl<R: Rng> Jitter for R {
 
 /// The wire under a link: what every message takes before any fault.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Wire {
+pub(crate) struct Wire {
     /// Real microseconds each message takes.
     pub latency_us: u64,
     /// Up to this many more real microseconds, drawn per message.
@@ -92,7 +92,7 @@ pub struct Wire {
 
 /// What the link did with a message put on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fate<T, M> {
+pub(crate) enum Fate<T, M> {
     /// It is on its way and leaves the link at this time.
     Release(T),
     /// A partition in hold mode keeps it until it lifts.
@@ -104,7 +104,7 @@ pub enum Fate<T, M> {
 /// One direction of a link: its setting, the messages on their way (oldest first, with their
 /// release times) and the messages a partition holds.
 #[derive(Debug)]
-pub struct Link<T, M> {
+pub(crate) struct Link<T, M> {
     wire: Wire,
     setting: LinkState,
     /// Release time of the latest message put on the way.
@@ -115,7 +115,7 @@ pub struct Link<T, M> {
 
 impl<T: Moment, M> Link<T, M> {
     /// A link in its normal setting over `wire`.
-    pub fn new(wire: Wire) -> Self {
+    pub(crate) fn new(wire: Wire) -> Self {
         Link {
             wire,
             setting: LinkState::default(),
@@ -126,12 +126,12 @@ impl<T: Moment, M> Link<T, M> {
     }
 
     /// The link's current setting.
-    pub fn setting(&self) -> LinkState {
+    pub(crate) fn setting(&self) -> LinkState {
         self.setting
     }
 
     /// Put `msg`, sent at `sent`, on the link; a release needs jitter from `jitter`.
-    pub fn send(&mut self, msg: M, sent: T, jitter: &mut impl Jitter) -> Fate<T, M> {
+    pub(crate) fn send(&mut self, msg: M, sent: T, jitter: &mut impl Jitter) -> Fate<T, M> {
         match self.setting.block {
             Some(PartitionMode::Drop) => Fate::Dropped {
                 msg,
@@ -147,7 +147,7 @@ impl<T: Moment, M> Link<T, M> {
 
     /// Set the link to `setting` at `now`. When no partition blocks it any more, what it held is
     /// put on its way, oldest first; their release times are returned in that order.
-    pub fn set(&mut self, setting: LinkState, now: T, jitter: &mut impl Jitter) -> Vec<T> {
+    pub(crate) fn set(&mut self, setting: LinkState, now: T, jitter: &mut impl Jitter) -> Vec<T> {
         self.setting = setting;
         if setting.block.is_some() {
             return Vec::new();
@@ -171,17 +171,17 @@ impl<T: Moment, M> Link<T, M> {
     }
 
     /// When the next message on its way leaves the link, if one is on its way.
-    pub fn next_release(&self) -> Option<T> {
+    pub(crate) fn next_release(&self) -> Option<T> {
         self.on_way.front().map(|(at, _)| *at)
     }
 
     /// The next message on its way and its release time, whether or not it is due.
-    pub fn pop_next(&mut self) -> Option<(T, M)> {
+    pub(crate) fn pop_next(&mut self) -> Option<(T, M)> {
         self.on_way.pop_front()
     }
 
     /// The next message on its way if it is due at `now`.
-    pub fn pop_due(&mut self, now: T) -> Option<M> {
+    pub(crate) fn pop_due(&mut self, now: T) -> Option<M> {
         match self.on_way.front() {
             Some((at, _)) if *at <= now => self.on_way.pop_front().map(|(_, msg)| msg),
             _ => None,
@@ -190,18 +190,18 @@ impl<T: Moment, M> Link<T, M> {
 
     /// Discard what a partition holds: the sender's process died, and what it held died with
     /// it (the real link task runs in the sender's process). Returns how many were discarded.
-    pub fn discard_held(&mut self) -> usize {
+    pub(crate) fn discard_held(&mut self) -> usize {
         std::mem::take(&mut self.held).len()
     }
 
     /// Every message still on the link, on its way then held, oldest first.
-    pub fn pending(&self) -> impl Iterator<Item = &M> {
+    pub(crate) fn pending(&self) -> impl Iterator<Item = &M> {
         self.on_way.iter().map(|(_, msg)| msg).chain(&self.held)
     }
 
     /// Take every message still on the link, on its way then held, oldest first: at the end, when
     /// no time is left to wait for.
-    pub fn drain(&mut self) -> impl Iterator<Item = M> + '_ {
+    pub(crate) fn drain(&mut self) -> impl Iterator<Item = M> + '_ {
         let held = std::mem::take(&mut self.held);
         self.on_way.drain(..).map(|(_, msg)| msg).chain(held)
     }

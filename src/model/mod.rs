@@ -9,15 +9,16 @@
 //! - [`link`]: one direction of a link: release times, FIFO, delay and jitter, partitions;
 //! - [`sink`]: where log lines go ([`LineSink`]), which both engines' writers implement.
 
-pub mod clock;
-pub mod dice;
-pub mod link;
+pub(crate) mod clock;
+pub(crate) mod dice;
+pub(crate) mod link;
 pub mod machine;
-pub mod schedule;
-pub mod sink;
-pub mod step;
+pub(crate) mod schedule;
+pub(crate) mod sink;
+pub(crate) mod step;
 
-pub use link::{Fate, Jitter, Link, Moment, Wire};
-pub use machine::{Counts, Machine, MachineSpec, Tick, Waiting};
-pub use schedule::{Due, Schedule, TimePoint};
-pub use sink::{LineSink, Lines};
+pub(crate) use link::{Fate, Link, Wire};
+pub(crate) use machine::Waiting;
+pub use machine::{Machine, MachineSpec};
+pub use schedule::Schedule;
+pub(crate) use sink::LineSink;

@@ -70,7 +70,7 @@ pub struct Schedule<T> {
 
 /// The last tick of a run lasting `run_ns` with ticks `period_ns` apart: the tick due at the end
 /// itself does not run, so this is the number of ticks due before `run_ns`.
-pub fn last_tick(run_ns: u64, period_ns: u64) -> u64 {
+pub(crate) fn last_tick(run_ns: u64, period_ns: u64) -> u64 {
     let period_ns = period_ns.max(1);
     let last = run_ns.div_ceil(period_ns);
     // A period rounded to whole nanoseconds (half a nanosecond off at most) drifts by up to

@@ -2,13 +2,13 @@
 //!
 //! The real machine writes each line through to its file as it happens
 //! (`machine/log_writer.rs`); the twin buffers every machine's lines (`sim/write.rs`) or keeps
-//! them in memory ([`Lines`]). Both take the model's [`Event`]s as they are: nothing is
+//! them in memory (`Lines`, for tests). Both take the model's [`Event`]s as they are: nothing is
 //! flattened, nothing is handed over on the side.
 
 use crate::log_format::Event;
 
 /// A writer of log lines.
-pub trait LineSink {
+pub(crate) trait LineSink {
     /// When a line happens: the wall clock for a real machine, virtual nanoseconds for the twin.
     type At;
 
@@ -24,10 +24,12 @@ pub trait LineSink {
     }
 }
 
-/// A sink that keeps every line in memory (virtual time), for tests and tools.
+/// A sink that keeps every line in memory (virtual time), for tests.
+#[cfg(test)]
 #[derive(Debug, Default)]
-pub struct Lines(pub Vec<(u64, u32, Event)>);
+pub(crate) struct Lines(pub Vec<(u64, u32, Event)>);
 
+#[cfg(test)]
 impl LineSink for Lines {
     type At = u64;
 

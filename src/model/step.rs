@@ -10,7 +10,7 @@ use super::dice::Dice;
 
 /// What one tick does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step<M> {
+pub(crate) enum Step<M> {
     /// Take this message from the queue (the receive rule).
     Receive(M),
     /// The queue was empty: the die chose this action.
@@ -19,7 +19,7 @@ pub enum Step<M> {
 
 /// Decide the tick of slot `slot`: `waiting` is the message at the head of the queue, if any.
 /// The die is rolled only when nothing is waiting.
-pub fn decide<M>(waiting: Option<M>, dice: &Dice, slot: u64, peers: &[u32]) -> Step<M> {
+pub(crate) fn decide<M>(waiting: Option<M>, dice: &Dice, slot: u64, peers: &[u32]) -> Step<M> {
     match waiting {
         Some(msg) => Step::Receive(msg),
         None => Step::Act(choose_action(dice.roll(slot), peers)),

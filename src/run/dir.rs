@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The file that marks a directory as one run's; created exclusively, left in place.
-pub const CLAIM_FILE: &str = ".logiclock-run";
+pub(crate) const CLAIM_FILE: &str = ".logiclock-run";
 
 /// Why the run directory cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +38,7 @@ pub enum RunDirError {
 
 /// Which directory a claim may end up with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Naming {
+pub(crate) enum Naming {
     /// This one (`--out`): a new directory or an empty one, else an error.
     Exact,
     /// This one or, when it is taken, the next free of `<path>-2`, `<path>-3`, ... (the default
@@ -49,7 +49,7 @@ pub enum Naming {
 /// The default run directory: `<root>/<name>-<UTC time>-seed<seed>`. Claimed with
 /// [`Naming::NextFree`], which moves on to `-2`, `-3` from this base name when it is taken: a
 /// name already suffixed is never suffixed again (`-2-2`).
-pub fn default_path(root: &Path, name: &str, seed: u64) -> PathBuf {
+pub(crate) fn default_path(root: &Path, name: &str, seed: u64) -> PathBuf {
     let stamp: String = crate::log_format::timestamp::format_seconds(SystemTime::now())
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -59,7 +59,7 @@ pub fn default_path(root: &Path, name: &str, seed: u64) -> PathBuf {
 
 /// Refuse an `--out` that exists and is not a directory (a file, `/dev/stdout`, a FIFO) before
 /// anything else looks at it.
-pub fn check_out(out: &Path) -> Result<(), RunDirError> {
+pub(crate) fn check_out(out: &Path) -> Result<(), RunDirError> {
     match std::fs::metadata(out) {
         Ok(meta) if !meta.is_dir() => Err(RunDirError::NotADirectory(out.to_owned())),
         _ => Ok(()),
@@ -67,7 +67,7 @@ pub fn check_out(out: &Path) -> Result<(), RunDirError> {
 }
 
 /// Claim the directory of one run: `out` exactly, or else the default path under `root`.
-pub fn claim_run(
+pub(crate) fn claim_run(
     out: Option<&Path>,
     root: &Path,
     name: &str,
@@ -84,7 +84,7 @@ pub fn claim_run(
 
 /// Claim `path` (creating its parents if needed), or with [`Naming::NextFree`] the next free
 /// name after it; returns the directory claimed.
-pub fn claim(path: &Path, naming: Naming) -> Result<PathBuf, RunDirError> {
+pub(crate) fn claim(path: &Path, naming: Naming) -> Result<PathBuf, RunDirError> {
     let create_error = |source| RunDirError::Create {
         path: path.to_owned(),
         source,

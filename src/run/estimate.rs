@@ -25,15 +25,15 @@ use crate::manifest::{Engine, Estimate};
 use crate::scenario::Scenario;
 
 /// Bytes of an average log line without its vector clock (measured: see the module doc).
-pub const LINE_BYTES_WITHOUT_CLOCK: u64 = 140;
+pub(crate) const LINE_BYTES_WITHOUT_CLOCK: u64 = 140;
 
 /// Test-only: the free bytes the check sees, instead of the file system's figure, for tests that
 /// fill a small disk on purpose (as the machines' [`crate::machine::log_layer::TEST_LOG_LIMIT_ENV`]);
 /// never set it otherwise.
-pub const TEST_FREE_BYTES_ENV: &str = "LOGICLOCK_TEST_FREE_BYTES";
+pub(crate) const TEST_FREE_BYTES_ENV: &str = "LOGICLOCK_TEST_FREE_BYTES";
 
 /// From this many bytes on, `run` prints the estimate before it starts (1 GB).
-pub const LARGE_BYTES: u64 = 1_000_000_000;
+pub(crate) const LARGE_BYTES: u64 = 1_000_000_000;
 
 impl Estimate {
     /// The logs of one run of `scenario` by `engine`.
@@ -110,7 +110,12 @@ pub struct TooLarge {
 
 /// Check `estimate` (of `runs` runs) against the free space where `target` will be created:
 /// refuse it when it does not fit; print it to standard error when it is large (unless `quiet`).
-pub fn check(estimate: Estimate, runs: usize, target: &Path, quiet: bool) -> Result<(), TooLarge> {
+pub(crate) fn check(
+    estimate: Estimate,
+    runs: usize,
+    target: &Path,
+    quiet: bool,
+) -> Result<(), TooLarge> {
     let path = existing_ancestor(target);
     // Free space unknown (a file system statvfs cannot read): nothing to refuse on.
     if let Some(free) = free_bytes(&path) {

@@ -15,14 +15,14 @@ use crate::scenario::Scenario;
 
 /// Builds the manifest of one run: the engine and the batch provenance come from its options.
 #[derive(Debug, Clone)]
-pub struct ManifestBuilder {
+pub(crate) struct ManifestBuilder {
     pub engine: Engine,
     pub batch: Option<BatchMember>,
 }
 
 /// How a run ended, as its engine saw it.
 #[derive(Debug, Clone)]
-pub struct Ending {
+pub(crate) struct Ending {
     /// RFC 3339, as `started_at`.
     pub ended_at: String,
     /// Every machine stopped on request (or by a kill fault) and exited 0.
@@ -35,7 +35,7 @@ pub struct Ending {
 
 impl ManifestBuilder {
     /// The builder for a run carried out with `options`.
-    pub fn new(options: &RunOptions) -> ManifestBuilder {
+    pub(crate) fn new(options: &RunOptions) -> ManifestBuilder {
         ManifestBuilder {
             engine: options.engine,
             batch: options.batch.clone(),
@@ -43,7 +43,7 @@ impl ManifestBuilder {
     }
 
     /// The manifest of a run whose machines are ready, before its outcome is known.
-    pub fn start(
+    pub(crate) fn start(
         &self,
         scenario: Scenario,
         started_at: String,
@@ -66,7 +66,7 @@ impl ManifestBuilder {
 }
 
 /// Fill in how the run ended.
-pub fn finish(manifest: &mut Manifest, ending: Ending) {
+pub(crate) fn finish(manifest: &mut Manifest, ending: Ending) {
     manifest.outcome = Some(RunOutcome {
         ended_at: ending.ended_at,
         clean: ending.clean,
@@ -77,7 +77,7 @@ pub fn finish(manifest: &mut Manifest, ending: Ending) {
 }
 
 /// Write the manifest into the run directory (atomically: see [`Manifest::write`]).
-pub fn write(manifest: &Manifest, run_dir: &Path) -> Result<(), RunError> {
+pub(crate) fn write(manifest: &Manifest, run_dir: &Path) -> Result<(), RunError> {
     manifest
         .write(run_dir)
         .map_err(|source| RunError::Manifest {

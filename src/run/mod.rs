@@ -12,16 +12,16 @@
 //! - [`error`]: why a run could not be carried out ([`RunError`]), with its exit code.
 
 pub mod cap;
-pub mod dir;
-pub mod error;
-pub mod estimate;
-pub mod manifest;
+pub(crate) mod dir;
+pub(crate) mod error;
+pub(crate) mod estimate;
+pub(crate) mod manifest;
 pub mod options;
-pub mod report;
-pub mod signal;
+pub(crate) mod report;
+pub(crate) mod signal;
 
 pub use cap::LogCap;
-pub use error::{RunError, SetupError};
+pub(crate) use error::{RunError, SetupError};
 pub use options::RunOptions;
-pub use report::RunReport;
-pub use signal::Stop;
+pub(crate) use report::RunReport;
+pub(crate) use signal::Stop;

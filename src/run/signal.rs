@@ -43,7 +43,7 @@ impl Stop {
 ///
 /// Listening installs a handler whatever the inherited disposition: a run started in the
 /// background by a script inherits SIGINT as ignored, and must still stop on it.
-pub struct Stops {
+pub(crate) struct Stops {
     interrupt: Signal,
     terminate: Signal,
     hangup: Signal,
@@ -51,7 +51,7 @@ pub struct Stops {
 
 impl Stops {
     /// Listen for SIGINT, SIGTERM and SIGHUP (inside a tokio runtime).
-    pub fn listen() -> std::io::Result<Stops> {
+    pub(crate) fn listen() -> std::io::Result<Stops> {
         Ok(Stops {
             interrupt: signal(SignalKind::interrupt())?,
             terminate: signal(SignalKind::terminate())?,
@@ -60,7 +60,7 @@ impl Stops {
     }
 
     /// The next stop signal; `None` once no more can come. Cancel-safe.
-    pub async fn recv(&mut self) -> Option<Stop> {
+    pub(crate) async fn recv(&mut self) -> Option<Stop> {
         tokio::select! {
             Some(()) = self.interrupt.recv() => Some(Stop::Interrupt),
             Some(()) = self.terminate.recv() => Some(Stop::Terminate),
@@ -73,14 +73,14 @@ impl Stops {
 /// A stop asked for by a signal, for a synchronous engine (the twin) to look at between events.
 ///
 /// A task of the current tokio runtime listens; dropping the watch ends it.
-pub struct StopWatch {
+pub(crate) struct StopWatch {
     stop: Arc<AtomicU8>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl StopWatch {
     /// Start listening (inside a tokio runtime).
-    pub fn start() -> std::io::Result<StopWatch> {
+    pub(crate) fn start() -> std::io::Result<StopWatch> {
         let mut stops = Stops::listen()?;
         let stop = Arc::new(AtomicU8::new(0));
         let seen = Arc::clone(&stop);
@@ -94,7 +94,7 @@ impl StopWatch {
     }
 
     /// The signal that asked for a stop, once one has.
-    pub fn stop(&self) -> Option<Stop> {
+    pub(crate) fn stop(&self) -> Option<Stop> {
         match self.stop.load(Ordering::Relaxed) {
             1 => Some(Stop::Interrupt),
             2 => Some(Stop::Terminate),

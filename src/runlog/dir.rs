@@ -9,15 +9,14 @@ use super::error::RunLogError;
 
 /// A run directory with its manifest read and its logs found.
 #[derive(Debug)]
-pub struct RunDir {
-    pub dir: PathBuf,
+pub(crate) struct RunDir {
     pub manifest: Manifest,
     /// One log per machine of the manifest, in manifest order.
     pub logs: Vec<PathBuf>,
 }
 
 /// Whether `name` is a plain file name: one normal path component, no `..`, no `/`.
-pub fn plain_file_name(name: &str) -> bool {
+pub(crate) fn plain_file_name(name: &str) -> bool {
     let mut parts = Path::new(name).components();
     matches!(
         (parts.next(), parts.next()),
@@ -27,7 +26,7 @@ pub fn plain_file_name(name: &str) -> bool {
 }
 
 /// Open a run directory: read `manifest.json` and find each machine's log.
-pub fn open_run(dir: &Path) -> Result<RunDir, RunLogError> {
+pub(crate) fn open_run(dir: &Path) -> Result<RunDir, RunLogError> {
     if let Err(source) = std::fs::metadata(dir) {
         return Err(RunLogError::Read {
             path: dir.to_owned(),
@@ -87,11 +86,7 @@ pub fn open_run(dir: &Path) -> Result<RunDir, RunLogError> {
         }
         logs.push(log);
     }
-    Ok(RunDir {
-        dir: dir.to_owned(),
-        manifest,
-        logs,
-    })
+    Ok(RunDir { manifest, logs })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::log_format::FaultPhase;
 
 /// A lasting fault: its begin and, unless it was still going on, its end.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Paired<T> {
+pub(crate) struct Paired<T> {
     /// Index of the begin among the paired items, and its time.
     pub begin: (usize, T),
     /// Index of the end among the paired items, and its time; `None` while it goes on.
@@ -17,7 +17,7 @@ pub struct Paired<T> {
 /// Pair the begins and ends of `items` (each under a key, in time order): an end closes the open
 /// span of its key; a second begin while its key is open (the other direction of a partition),
 /// an end with none open and an instant change nothing. Spans in the order of their begins.
-pub fn pair_spans<K: PartialEq, T: Copy>(
+pub(crate) fn pair_spans<K: PartialEq, T: Copy>(
     items: impl IntoIterator<Item = (K, FaultPhase, T)>,
 ) -> Vec<Paired<T>> {
     let mut spans: Vec<Paired<T>> = Vec::new();

@@ -14,7 +14,7 @@ use super::flat::FlatLine;
 use crate::log_format::timestamp::parse_micros;
 
 /// Largest queue length a line may give.
-pub const MAX_QUEUE: u64 = 100_000_000;
+pub(crate) const MAX_QUEUE: u64 = 100_000_000;
 
 /// One log line as every reader sees it.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,13 +15,13 @@ use super::line::Line;
 use super::read::read_log;
 
 /// Lines handed from a reader thread to the merge at a time.
-pub const BATCH: usize = 8_192;
+pub(crate) const BATCH: usize = 8_192;
 
 /// Batches a reader may run ahead of the merge.
 const AHEAD: usize = 4;
 
 /// A record with a system time, µs since the Unix epoch, to merge by.
-pub trait Timed {
+pub(crate) trait Timed {
     fn ts(&self) -> i64;
 }
 
@@ -38,7 +38,7 @@ type Input<T> = (Batches<T>, Sender<Vec<T>>);
 
 /// Read every log of `run` (on one thread per log) and hand its lines to `sink` with the manifest
 /// index of their machine, in time order. Returns the warnings of the logs, in manifest order.
-pub fn merge_run<S>(run: &RunDir, mut sink: S) -> Result<Vec<Warning>, RunLogError>
+pub(crate) fn merge_run<S>(run: &RunDir, mut sink: S) -> Result<Vec<Warning>, RunLogError>
 where
     S: FnMut(usize, Line) -> Result<(), RunLogError>,
 {
@@ -59,7 +59,7 @@ where
 
 /// Like [`merge_run`], lending each line to `sink`: a reader that keeps no line (the analysis)
 /// leaves them to be freed by the threads that read them.
-pub fn merge_run_each<S>(run: &RunDir, mut sink: S) -> Result<Vec<Warning>, RunLogError>
+pub(crate) fn merge_run_each<S>(run: &RunDir, mut sink: S) -> Result<Vec<Warning>, RunLogError>
 where
     S: FnMut(usize, &mut Line) -> Result<(), RunLogError>,
 {

@@ -11,7 +11,7 @@ use super::pairing::{LinkPairing, Pending, Settled};
 /// One message: its send and its receive, as indices into the caller's lines (either may be
 /// missing: a message never received, a receive whose send line is lost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Message {
+pub(crate) struct Message {
     pub from: u32,
     pub to: u32,
     /// The Lamport value the message carried.
@@ -22,7 +22,7 @@ pub struct Message {
 
 /// Every message of `lines` (in time order), in the order of their sends (receives without a
 /// send last); a message's `send` and `recv` index `lines`.
-pub fn pair_messages(lines: &[Line]) -> Vec<Message> {
+pub(crate) fn pair_messages(lines: &[Line]) -> Vec<Message> {
     let mut links: HashMap<(u32, u32), LinkPairing> = HashMap::new();
     let mut messages = Vec::new();
     let mut settle = |from: u32, to: u32, outcome: Settled| {

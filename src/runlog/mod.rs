@@ -8,24 +8,24 @@
 //! warnings are values the commands print.
 
 pub mod compat;
-pub mod dir;
-pub mod error;
-pub mod faults;
+pub(crate) mod dir;
+pub(crate) mod error;
+pub(crate) mod faults;
 mod flat;
-pub mod line;
-pub mod lines;
-pub mod merge;
-pub mod messages;
-pub mod pairing;
-pub mod read;
+pub(crate) mod line;
+pub(crate) mod lines;
+pub(crate) mod merge;
+pub(crate) mod messages;
+pub(crate) mod pairing;
+pub(crate) mod read;
 #[cfg(test)]
 mod roundtrip;
 
-pub use dir::{open_run, RunDir};
-pub use error::{RunLogError, Warning};
+pub(crate) use dir::open_run;
+pub(crate) use error::{RunLogError, Warning};
 pub use line::Line;
 pub use lines::read_log_lines;
-pub use merge::{merge_run, merge_run_each, Timed};
-pub use messages::{pair_messages, Message};
-pub use pairing::{LinkPairing, Pending, Settled};
-pub use read::read_log;
+pub(crate) use merge::{merge_run, merge_run_each};
+pub(crate) use messages::{pair_messages, Message};
+pub(crate) use pairing::{LinkPairing, Pending, Settled};
+pub(crate) use read::read_log;

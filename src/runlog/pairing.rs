@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 
 /// A message sent and not yet received.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Pending {
+pub(crate) struct Pending {
     pub clock: u64,
     pub ts: i64,
     /// Line of the send (or receive) in its machine's log.
@@ -26,7 +26,7 @@ pub struct Pending {
 
 /// What one send or receive settled.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Settled {
+pub(crate) enum Settled {
     /// A receive matched its send.
     Matched { send: Pending, recv: Pending },
     /// A send that the receiver skipped over: it was never received.
@@ -37,7 +37,7 @@ pub enum Settled {
 
 /// Counts and queues of one link.
 #[derive(Debug, Default, Clone)]
-pub struct LinkPairing {
+pub(crate) struct LinkPairing {
     pub sent: u64,
     pub received: u64,
     pub lost: u64,
@@ -54,7 +54,7 @@ pub struct LinkPairing {
 
 impl LinkPairing {
     /// A message was sent on this link.
-    pub fn send(&mut self, msg: Pending, out: &mut impl FnMut(Settled)) {
+    pub(crate) fn send(&mut self, msg: Pending, out: &mut impl FnMut(Settled)) {
         self.sent += 1;
         if let Some(k) = self.drops.iter().position(|d| d.clock == msg.clock) {
             self.drops.swap_remove(k);
@@ -87,7 +87,7 @@ impl LinkPairing {
     }
 
     /// A message was received on this link.
-    pub fn recv(&mut self, msg: Pending, out: &mut impl FnMut(Settled)) {
+    pub(crate) fn recv(&mut self, msg: Pending, out: &mut impl FnMut(Settled)) {
         while let Some(&send) = self.sends.front() {
             if send.clock < msg.clock {
                 self.sends.pop_front();
@@ -108,7 +108,7 @@ impl LinkPairing {
     }
 
     /// The sender logged the message with clock `msg.clock` as dropped: it will never arrive.
-    pub fn drop_msg(&mut self, msg: Pending) {
+    pub(crate) fn drop_msg(&mut self, msg: Pending) {
         let found = match self.sends.binary_search_by_key(&msg.clock, |p| p.clock) {
             Ok(k) => Some(k),
             // Clocks on a link only increase in a correct log; search a broken one too.
@@ -124,23 +124,23 @@ impl LinkPairing {
     }
 
     /// `count` of the messages reported lost were lost with a dead machine instead.
-    pub fn reclassify_lost(&mut self, count: u64) {
+    pub(crate) fn reclassify_lost(&mut self, count: u64) {
         self.lost -= count;
         self.lost_at_death += count;
     }
 
     /// Drops whose send never came: at the end of the run, they match no send.
-    pub fn take_pending_drops(&mut self) -> Vec<Pending> {
+    pub(crate) fn take_pending_drops(&mut self) -> Vec<Pending> {
         std::mem::take(&mut self.drops)
     }
 
     /// Sends not received (yet): at the end of the run, the messages left in the queue or lost.
-    pub fn pending_sends(&self) -> impl Iterator<Item = &Pending> {
+    pub(crate) fn pending_sends(&self) -> impl Iterator<Item = &Pending> {
         self.sends.iter()
     }
 
     /// Receives still waiting for their send: at the end of the run, unmatched.
-    pub fn take_pending_recvs(&mut self) -> Vec<Pending> {
+    pub(crate) fn take_pending_recvs(&mut self) -> Vec<Pending> {
         self.unmatched += self.recvs.len() as u64;
         self.recvs.drain(..).collect()
     }
@@ -149,7 +149,7 @@ impl LinkPairing {
 impl Settled {
     /// System time from send to receive of a matched message (0 if the receive's timestamp is
     /// not later).
-    pub fn delay_us(&self) -> Option<u64> {
+    pub(crate) fn delay_us(&self) -> Option<u64> {
         match self {
             Settled::Matched { send, recv } => Some(u64::try_from(recv.ts - send.ts).unwrap_or(0)),
             _ => None,

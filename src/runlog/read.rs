@@ -15,7 +15,7 @@ use super::line::{parse_line, Line, LineError};
 
 /// Read the log at `path` of machine `machine`, handing each line to `each` until it returns
 /// `false`. Returns the warning of a cut last line, if any.
-pub fn read_log(
+pub(crate) fn read_log(
     path: &Path,
     machine: u32,
     mut each: impl FnMut(Line) -> bool,

@@ -10,17 +10,17 @@
 //! - [`limits`]: the bounds every value must keep;
 //! - [`fault`]: `[[fault]]` entries, validated, and the supervisor's timeline of fault actions.
 
-pub mod fault;
-pub mod limits;
-pub mod model;
-pub mod raw;
-pub mod validate;
+pub(crate) mod fault;
+pub(crate) mod limits;
+pub(crate) mod model;
+pub(crate) mod raw;
+pub(crate) mod validate;
 
 #[cfg(test)]
 mod tests;
 
 pub use limits::*;
-pub use model::{random_seed, ExitPolicy, RateSpec, Scenario, Tolerance};
-pub use raw::{
-    Overrides, RawClock, RawEvents, RawNetwork, RawScenario, RawTolerance, ScenarioError,
-};
+pub(crate) use model::{random_seed, ExitPolicy, Tolerance};
+pub use model::{RateSpec, Scenario};
+pub use raw::Overrides;
+pub(crate) use raw::ScenarioError;

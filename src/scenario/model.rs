@@ -117,18 +117,18 @@ impl Scenario {
 }
 
 /// Real seconds a machine has to answer `stop`, when the scenario does not say.
-pub fn default_stop_grace_s() -> f64 {
+pub(crate) fn default_stop_grace_s() -> f64 {
     10.0
 }
 
 /// The simulated link latency when the scenario gives none: the delay from a tick to an idle
 /// peer's inbox on loopback (`cargo bench --bench loopback`: p50 95-99 µs).
-pub fn default_latency_us() -> u64 {
+pub(crate) fn default_latency_us() -> u64 {
     100
 }
 
 /// A seed drawn at random, at most [`super::limits::MAX_SEED`], so that jq, pandas and TOML read
 /// the recorded seed back exactly.
-pub fn random_seed() -> u64 {
+pub(crate) fn random_seed() -> u64 {
     rand::random::<u64>() >> (64 - 53)
 }

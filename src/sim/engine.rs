@@ -42,11 +42,11 @@ struct Entry {
 
 /// A fault action as it fell due, for the manifest: `(virtual ns, kind, phase, machines, detail,
 /// outcome)`; the outcome says whether it was done or why it no longer applied.
-pub type FaultDone = (u64, FaultKind, FaultPhase, Vec<u32>, String, FaultOutcome);
+pub(crate) type FaultDone = (u64, FaultKind, FaultPhase, Vec<u32>, String, FaultOutcome);
 
 /// How the simulated run ended.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SimOutcome {
+pub(crate) struct SimOutcome {
     /// Virtual nanoseconds the run lasted.
     pub end_ns: u64,
     pub faults: Vec<FaultDone>,
@@ -57,7 +57,7 @@ pub struct SimOutcome {
 }
 
 /// The simulation of one scenario.
-pub struct Engine {
+pub(crate) struct Engine {
     pub(super) machines: Vec<SimMachine>,
     /// Each machine's incarnation while it lives: who a message can reach.
     pub(super) reach: Vec<Option<u32>>,
@@ -72,7 +72,7 @@ pub struct Engine {
 
 impl Engine {
     /// Set up `scenario`: rates drawn as the supervisor draws them, every first tick at time 0.
-    pub fn new(scenario: &Scenario) -> Engine {
+    pub(crate) fn new(scenario: &Scenario) -> Engine {
         let n = scenario.machines;
         let end_ns = scenario.real_duration().as_nanos() as u64;
         let machines: Vec<SimMachine> = (0..n)
@@ -123,7 +123,7 @@ impl Engine {
     }
 
     /// Each machine's rate and tick period in virtual nanoseconds.
-    pub fn periods(&self) -> Vec<(u32, u64)> {
+    pub(crate) fn periods(&self) -> Vec<(u32, u64)> {
         self.machines
             .iter()
             .map(|m| (m.model.identity().rate, m.model.identity().period_ns))
@@ -133,7 +133,7 @@ impl Engine {
     /// Run to the end: `start` lines at 0, every event before the end, `stop` lines at the end.
     /// A sink that halts (see [`LineSink::halted`]) ends the run at the next event boundary:
     /// the end is then the instant of the last event carried out.
-    pub fn run<S: LineSink<At = u64>>(mut self, sink: &mut S) -> SimOutcome {
+    pub(crate) fn run<S: LineSink<At = u64>>(mut self, sink: &mut S) -> SimOutcome {
         for m in &self.machines {
             sink.line(0, m.id(), m.model.start_line());
         }
@@ -238,8 +238,8 @@ impl Engine {
 mod tests {
     use super::*;
     use crate::log_format::Event;
+    use crate::model::sink::Lines;
     use crate::scenario::Overrides;
-    use crate::sim::Lines;
 
     fn scenario(text: &str) -> Scenario {
         Scenario::parse(text, std::path::Path::new("t.toml"), &Overrides::default()).unwrap()

@@ -12,7 +12,7 @@ use crate::model::{Machine, MachineSpec, Schedule, Waiting};
 
 /// Where a machine is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Life {
+pub(crate) enum Life {
     Running,
     /// Frozen by a pause fault: no ticks, but its inbox fills.
     Paused,
@@ -21,11 +21,11 @@ pub enum Life {
 }
 
 /// A message the network will deliver: `(arrival time, from, to)`.
-pub type Arrival = (u64, u32, u32);
+pub(crate) type Arrival = (u64, u32, u32);
 
 /// One simulated machine.
 #[derive(Debug)]
-pub struct SimMachine {
+pub(crate) struct SimMachine {
     /// The model: clocks, die, last tick, counters, start and stop lines.
     pub model: Machine,
     /// The tick schedule in virtual nanoseconds, from 0.
@@ -39,7 +39,7 @@ pub struct SimMachine {
 impl SimMachine {
     /// The machine `who`, its schedule starting at virtual time 0 and ending, by the end rule
     /// of [`crate::model::schedule`], at `run_ns`.
-    pub fn new(who: MachineSpec, run_ns: u64) -> Self {
+    pub(crate) fn new(who: MachineSpec, run_ns: u64) -> Self {
         SimMachine {
             schedule: Schedule::new(0, Duration::from_nanos(who.period_ns), 0).until(run_ns),
             model: Machine::new(who),
@@ -50,18 +50,18 @@ impl SimMachine {
     }
 
     /// The machine's id.
-    pub fn id(&self) -> u32 {
+    pub(crate) fn id(&self) -> u32 {
         self.model.identity().id
     }
 
     /// The slot (from 0) a resumed or restarted machine joins its schedule at: the first one
     /// due at or after virtual time `now`.
-    pub fn next_slot(&mut self, now: u64) -> u64 {
+    pub(crate) fn next_slot(&mut self, now: u64) -> u64 {
         self.schedule.join_at(now) - 1
     }
 
     /// Start the machine again after a kill: the model's next incarnation, an empty inbox.
-    pub fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         self.model.restart();
         self.inbox.clear();
         self.life = Life::Running;
@@ -70,7 +70,7 @@ impl SimMachine {
 
     /// Run the tick due at virtual time `now`. `reach[p]` is peer `p`'s incarnation while it
     /// lives. Messages put in flight are pushed onto `arrivals`.
-    pub fn tick<S: LineSink<At = u64>>(
+    pub(crate) fn tick<S: LineSink<At = u64>>(
         &mut self,
         now: u64,
         reach: &[Option<u32>],

@@ -43,16 +43,12 @@
 mod cut;
 pub mod engine;
 mod faults;
-pub mod machine;
-pub mod network;
-pub mod run;
-pub mod write;
+pub(crate) mod machine;
+pub(crate) mod network;
+pub(crate) mod run;
+pub(crate) mod write;
 
-pub use engine::{Engine, SimOutcome};
 pub use run::run;
-pub use write::EPOCH;
-
-pub use crate::model::Lines;
 
 #[cfg(doc)]
 use crate::scenario::Scenario;

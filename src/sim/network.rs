@@ -21,7 +21,7 @@ const NETWORK_STREAM: u64 = u64::MAX;
 
 /// A message on its way.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Packet {
+pub(crate) struct Packet {
     pub from: u32,
     pub lamport: u64,
     pub vc: Vec<u64>,
@@ -31,7 +31,7 @@ pub struct Packet {
 
 /// What the network did with a message handed to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// It arrives at this virtual time (nanoseconds).
     Arrives(u64),
     /// A partition in hold mode keeps it.
@@ -42,7 +42,7 @@ pub enum Route {
 
 /// Every directed link between `machines` machines.
 #[derive(Debug)]
-pub struct Network {
+pub(crate) struct Network {
     machines: u32,
     rng: ChaCha8Rng,
     links: Vec<Link<u64, Packet>>,
@@ -50,7 +50,7 @@ pub struct Network {
 
 impl Network {
     /// A network with the scenario's latency and jitter (real microseconds), seeded by `seed`.
-    pub fn new(machines: u32, latency_us: u64, jitter_us: u64, seed: u64) -> Network {
+    pub(crate) fn new(machines: u32, latency_us: u64, jitter_us: u64, seed: u64) -> Network {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(NETWORK_STREAM);
         let wire = Wire {
@@ -69,7 +69,7 @@ impl Network {
     }
 
     /// Put `packet` on the link `from -> to` at virtual time `now`.
-    pub fn send(&mut self, to: u32, packet: Packet, now: u64) -> Route {
+    pub(crate) fn send(&mut self, to: u32, packet: Packet, now: u64) -> Route {
         let link = &mut self.links[(packet.from * self.machines + to) as usize];
         match link.send(packet, now, &mut self.rng) {
             Fate::Release(at) => Route::Arrives(at),
@@ -80,7 +80,7 @@ impl Network {
 
     /// Set how `from` sends to `to` from virtual time `now`. A partition that heals lets its
     /// held messages go, in order; their arrival times are returned, oldest first.
-    pub fn set_state(&mut self, from: u32, to: u32, state: LinkState, now: u64) -> Vec<u64> {
+    pub(crate) fn set_state(&mut self, from: u32, to: u32, state: LinkState, now: u64) -> Vec<u64> {
         let link = &mut self.links[(from * self.machines + to) as usize];
         link.set(state, now, &mut self.rng)
     }
@@ -88,14 +88,14 @@ impl Network {
     /// Machine `from` died: what its partitions held dies with it, as in a real run, where the
     /// held messages are in the sender's process. Its sends are left unreceived with no
     /// `dropped` line, which `analyze` explains by the kill.
-    pub fn sender_died(&mut self, from: u32) {
+    pub(crate) fn sender_died(&mut self, from: u32) {
         for to in 0..self.machines {
             self.link(from, to).discard_held();
         }
     }
 
     /// The oldest message in flight on `from -> to`: the one that arrives next on that link.
-    pub fn arrive(&mut self, from: u32, to: u32) -> Packet {
+    pub(crate) fn arrive(&mut self, from: u32, to: u32) -> Packet {
         let (_, packet) = self
             .link(from, to)
             .pop_next()
@@ -104,7 +104,7 @@ impl Network {
     }
 
     /// Messages to `to`, sent to its current incarnation, still in flight or held.
-    pub fn pending_to(&self, to: u32, incarnation: u32) -> u64 {
+    pub(crate) fn pending_to(&self, to: u32, incarnation: u32) -> u64 {
         (0..self.machines)
             .map(|from| &self.links[(from * self.machines + to) as usize])
             .flat_map(Link::pending)
@@ -116,7 +116,7 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fault::PartitionMode;
+    use crate::model::link::PartitionMode;
 
     fn packet(from: u32, lamport: u64) -> Packet {
         Packet {

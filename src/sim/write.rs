@@ -14,13 +14,13 @@ use crate::run::signal::StopWatch;
 use crate::run::{RunError, Stop};
 
 /// Unix time (seconds) of virtual time 0: 2026-01-01T00:00:00Z.
-pub const EPOCH: u64 = 1_767_225_600;
+pub(crate) const EPOCH: u64 = 1_767_225_600;
 
 /// Bytes buffered per log file before a write.
 const BUFFER: usize = 256 * 1024;
 
 /// RFC 3339 UTC with microseconds of virtual time `ns`, as a real machine's log layer writes it.
-pub fn timestamp(ns: u64) -> String {
+pub(crate) fn timestamp(ns: u64) -> String {
     let mut out = String::new();
     Stamper::default().write(micros(ns), &mut out);
     out

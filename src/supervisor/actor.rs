@@ -54,7 +54,7 @@ const OVERDUE_BOUND: Duration = Duration::from_secs(5);
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
 /// Run `scenario`: spawn the machines, connect them, let them tick, stop them, report.
-pub async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, RunError> {
+pub(crate) async fn run(scenario: Scenario, options: RunOptions) -> Result<RunReport, RunError> {
     slot::check_ports(&scenario)?;
     let run_dir = run_dir::claim_run(
         options.out.as_deref(),

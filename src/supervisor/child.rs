@@ -19,7 +19,7 @@ const OUTPUT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Something a machine process did.
 #[derive(Debug)]
-pub enum ChildEvent {
+pub(crate) enum ChildEvent {
     /// A control message from the machine.
     Message(FromMachine),
     /// Its control output was not a valid message.
@@ -30,8 +30,7 @@ pub enum ChildEvent {
 
 /// The supervisor's side of one machine process.
 #[derive(Debug)]
-pub struct Child {
-    pub id: u32,
+pub(crate) struct Child {
     pub pid: u32,
     /// To the task that writes the machine's stdin; `None` once closed.
     inbox: Option<mpsc::UnboundedSender<ToMachine>>,
@@ -42,7 +41,7 @@ impl Child {
     /// Start machine `id` as a child process in its own process group (so a Ctrl-C in the
     /// terminal reaches only the supervisor, which stops the machines in order). Its stderr goes
     /// to `machine-<id>.stderr` in `run_dir`; its events go to `events`, tagged with its id.
-    pub fn spawn<E: Send + 'static>(
+    pub(crate) fn spawn<E: Send + 'static>(
         id: u32,
         run_dir: &Path,
         events: mpsc::UnboundedSender<E>,
@@ -107,7 +106,6 @@ impl Child {
         tokio::spawn(write_stdin(stdin, messages));
 
         Ok(Child {
-            id,
             pid,
             inbox: Some(inbox),
             kill: Some(kill),
@@ -116,7 +114,7 @@ impl Child {
 
     /// Queue a control message for the machine; never waits. A machine that is gone cannot take
     /// it, which its exit event reports.
-    pub fn send(&self, msg: ToMachine) {
+    pub(crate) fn send(&self, msg: ToMachine) {
         if let Some(inbox) = &self.inbox {
             let _ = inbox.send(msg);
         }
@@ -124,12 +122,12 @@ impl Child {
 
     /// Close the control channel once the queued messages are written: the machine stops by
     /// itself when it sees its stdin closed.
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         self.inbox = None;
     }
 
     /// Kill the process (SIGKILL); its exit event follows.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(kill) = self.kill.take() {
             let _ = kill.send(());
         }
@@ -170,6 +168,6 @@ fn process_title(id: u32, run_dir: &Path) -> String {
 }
 
 /// How a process ended by itself, in the manifest's terms.
-pub fn end_of(status: &ExitStatus) -> MachineEnd {
+pub(crate) fn end_of(status: &ExitStatus) -> MachineEnd {
     MachineEnd::from_os(status.code(), status.signal())
 }

@@ -30,7 +30,7 @@ const FALLBACK_SIZE: Size = Size { rows: 24, cols: 80 };
 /// The live view: a progress line, a summary line and the machines, redrawn in place to fit the
 /// terminal. Hidden with `--quiet` or when stderr is not a terminal; then only a few plain
 /// progress notes are printed.
-pub struct LiveView {
+pub(crate) struct LiveView {
     /// One progress bar whose message is the whole view, so indicatif redraws it as one block
     /// and prints notes above it.
     bar: ProgressBar,
@@ -42,7 +42,7 @@ pub struct LiveView {
 }
 
 impl LiveView {
-    pub fn new(rates: &[u32], total: Duration, speedup: f64, quiet: bool) -> LiveView {
+    pub(crate) fn new(rates: &[u32], total: Duration, speedup: f64, quiet: bool) -> LiveView {
         let live = !quiet && std::io::stderr().is_terminal();
         let target = if live {
             // Twice the supervisor's redraw rate, so that no redraw of its is rate-limited away.
@@ -80,14 +80,14 @@ impl LiveView {
     }
 
     /// A plain note (set-up steps, warnings): above the live view, or on stderr.
-    pub fn note(&self, text: &str) {
+    pub(crate) fn note(&self, text: &str) {
         if !self.quiet {
             self.warn(text);
         }
     }
 
     /// Something the user must see even with `--quiet`: a machine died, a fault went wrong.
-    pub fn warn(&self, text: &str) {
+    pub(crate) fn warn(&self, text: &str) {
         if self.live {
             self.bar.println(text);
         } else {
@@ -96,7 +96,7 @@ impl LiveView {
     }
 
     /// A machine's latest figures.
-    pub fn machine(&mut self, id: u32, tick: u64, lamport: u64, queue: u64) {
+    pub(crate) fn machine(&mut self, id: u32, tick: u64, lamport: u64, queue: u64) {
         if let Some(m) = self.machines.get_mut(id as usize) {
             m.figures = Some(Figures {
                 tick,
@@ -112,7 +112,7 @@ impl LiveView {
     }
 
     /// A machine stopped on request, with its final figures.
-    pub fn machine_stopped(&mut self, id: u32, report: &StopReport) {
+    pub(crate) fn machine_stopped(&mut self, id: u32, report: &StopReport) {
         if let Some(m) = self.machines.get_mut(id as usize) {
             m.figures = Some(Figures {
                 tick: report.ticks,
@@ -124,18 +124,18 @@ impl LiveView {
     }
 
     /// A machine killed by a `kill` fault.
-    pub fn machine_killed(&mut self, id: u32) {
+    pub(crate) fn machine_killed(&mut self, id: u32) {
         self.set_phase(id, Phase::KilledByFault);
     }
 
     /// A machine that died unplanned, and how.
-    pub fn machine_died(&mut self, id: u32, how: &str) {
+    pub(crate) fn machine_died(&mut self, id: u32, how: &str) {
         self.set_phase(id, Phase::Died(how.to_owned()));
     }
 
     /// A fault carried out at `model_s` model seconds (its time in the scenario): a note that
     /// says when, and the machines' new phases.
-    pub fn fault(&mut self, model_s: f64, action: &FaultAction, detail: &str) {
+    pub(crate) fn fault(&mut self, model_s: f64, action: &FaultAction, detail: &str) {
         self.note(&format!("fault at {model_s:.1} s model: {detail}"));
         match *action {
             FaultAction::Kill(id) => self.set_phase(id, Phase::KilledByFault),
@@ -147,14 +147,14 @@ impl LiveView {
     }
 
     /// Real time elapsed since the tick loops started; redraws the view.
-    pub fn elapsed(&mut self, elapsed: Duration) {
+    pub(crate) fn elapsed(&mut self, elapsed: Duration) {
         self.clock.elapsed = elapsed;
         self.draw();
     }
 
     /// Stop drawing, and leave the view's last state on the terminal as plain lines, so what
     /// follows (the summary) starts on a line of its own.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if !self.live || self.bar.is_finished() {
             return;
         }
@@ -216,7 +216,7 @@ fn terminal_size() -> Option<Size> {
 }
 
 /// The end-of-run summary printed on stdout: one row per machine and the run directory.
-pub fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String {
+pub(crate) fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String {
     let mut out = String::new();
     out.push_str("machine  rate  ticks  skipped  lamport    sent    recv  queue  exit\n");
     let exits = manifest

@@ -14,7 +14,7 @@ use crate::manifest::{FaultCause, FaultOutcome, FaultRecord};
 
 /// What carrying out one fault action came to.
 #[derive(Debug)]
-pub enum Carried {
+pub(crate) enum Carried {
     /// Done; the manifest records it.
     Done(FaultRecord),
     /// Nothing to do: the machine is not in a state the action applies to; the record says why.
@@ -26,7 +26,7 @@ pub enum Carried {
 }
 
 /// Carry out one fault action and tell the machines it concerns.
-pub fn carry_out<E: Send + 'static>(
+pub(crate) fn carry_out<E: Send + 'static>(
     slots: &mut [Slot],
     spawner: &Spawner<E>,
     action: FaultAction,
@@ -122,7 +122,7 @@ fn done(record: (FaultKind, FaultPhase, Vec<u32>, String)) -> Carried {
 }
 
 /// `action`, due now, recorded as not applicable because of `why`.
-pub fn not_applicable(action: &FaultAction, why: String) -> Carried {
+pub(crate) fn not_applicable(action: &FaultAction, why: String) -> Carried {
     let record = record_now(applies::planned(action), FaultOutcome::NotApplicable(why));
     Carried::NotApplicable(record)
 }
@@ -164,7 +164,7 @@ fn condition(state: MachineState) -> Condition {
 }
 
 /// Put `action` into the time-ordered `timeline` at real offset `at`, after those due as early.
-pub fn schedule(
+pub(crate) fn schedule(
     timeline: &mut VecDeque<(Duration, FaultAction)>,
     at: Duration,
     action: FaultAction,
@@ -175,7 +175,7 @@ pub fn schedule(
 
 /// Tell every live machine but `id` that `id` is gone (`kind` `kill` or `died`), so they stop
 /// writing to it at once and log what they drop.
-pub fn tell_others(slots: &[Slot], id: u32, kind: FaultKind, detail: &str) {
+pub(crate) fn tell_others(slots: &[Slot], id: u32, kind: FaultKind, detail: &str) {
     for (peer, slot) in (0u32..).zip(slots) {
         if peer != id && slot.state.live() {
             slot.child.send(ToMachine::Fault {
@@ -191,7 +191,7 @@ pub fn tell_others(slots: &[Slot], id: u32, kind: FaultKind, detail: &str) {
 }
 
 /// A restarted machine listens: tell it where its live peers are, and tell them to dial it.
-pub fn rejoin_listening(slots: &[Slot], id: u32, addr: SocketAddr) {
+pub(crate) fn rejoin_listening(slots: &[Slot], id: u32, addr: SocketAddr) {
     let addrs: Vec<Option<SocketAddr>> = slots
         .iter()
         .map(|s| s.addr.filter(|_| s.in_mesh()))

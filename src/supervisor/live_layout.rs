@@ -22,14 +22,14 @@ const BAR: usize = 30;
 
 /// The terminal's size in character cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Size {
+pub(crate) struct Size {
     pub rows: usize,
     pub cols: usize,
 }
 
 /// The run's time so far, for the progress line.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Clock {
+pub(crate) struct Clock {
     pub elapsed: Duration,
     pub total: Duration,
     /// Model seconds per real second.
@@ -38,7 +38,7 @@ pub struct Clock {
 
 /// A machine's latest reported figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Figures {
+pub(crate) struct Figures {
     pub tick: u64,
     pub lamport: u64,
     pub queue: u64,
@@ -46,7 +46,7 @@ pub struct Figures {
 
 /// Where a machine is in its life, as the live view tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Spawned, not ticking yet (also a restarted machine on its way back into the mesh).
     Starting,
     Ticking,
@@ -87,7 +87,7 @@ impl Phase {
 
 /// What the live view knows of one machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MachineView {
+pub(crate) struct MachineView {
     pub id: u32,
     pub rate: u32,
     /// Its latest figures, once it has reported any.
@@ -97,7 +97,7 @@ pub struct MachineView {
 
 /// How a piece of a line is to be colored; the display picks the colors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tint {
+pub(crate) enum Tint {
     Plain,
     /// The colour of machine `id`.
     Machine(u32),
@@ -109,18 +109,19 @@ pub enum Tint {
 
 /// A piece of a line in one tint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tinted {
+pub(crate) struct Tinted {
     pub tint: Tint,
     pub text: String,
 }
 
 /// One line of the view.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ViewLine(pub Vec<Tinted>);
+pub(crate) struct ViewLine(pub Vec<Tinted>);
 
 impl ViewLine {
-    /// The line's text without colors.
-    pub fn plain(&self) -> String {
+    /// The line's text without colors (the tests read the view through it).
+    #[cfg(test)]
+    pub(crate) fn plain(&self) -> String {
         self.0.iter().map(|s| s.text.as_str()).collect()
     }
 
@@ -148,7 +149,7 @@ impl ViewLine {
 
 /// The view for a terminal of `size`: at most `size.rows - 1` lines (the cursor's row stays
 /// free), each at most `size.cols - 1` characters wide.
-pub fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<ViewLine> {
+pub(crate) fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec<ViewLine> {
     let budget = size.rows.saturating_sub(1).max(1);
     let width = size.cols.saturating_sub(1).max(1);
     let mut lines = vec![progress(width, clock)];

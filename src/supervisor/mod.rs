@@ -16,15 +16,15 @@
 //! Options, the run directory, the manifest builder, the report and the error of a run are the
 //! run layer's ([`crate::run`]), shared with the twin.
 
-pub mod actor;
-pub mod child;
-pub mod display;
-pub mod faults;
-pub mod live_layout;
-pub mod report;
-pub mod signal;
-pub mod slot;
-pub mod state;
-pub mod stop;
+pub(crate) mod actor;
+pub(crate) mod child;
+pub(crate) mod display;
+pub(crate) mod faults;
+pub(crate) mod live_layout;
+pub(crate) mod report;
+pub(crate) mod signal;
+pub(crate) mod slot;
+pub(crate) mod state;
+pub(crate) mod stop;
 
-pub use actor::run;
+pub(crate) use actor::run;

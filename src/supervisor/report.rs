@@ -10,7 +10,7 @@ use crate::run::manifest::Ending;
 use crate::scenario::Scenario;
 
 /// The manifest's machines of a run whose machines all listen.
-pub fn machines(scenario: &Scenario, slots: &[Slot]) -> Vec<MachineEntry> {
+pub(crate) fn machines(scenario: &Scenario, slots: &[Slot]) -> Vec<MachineEntry> {
     (0u32..)
         .zip(slots)
         .map(|(id, s)| {
@@ -25,7 +25,7 @@ pub fn machines(scenario: &Scenario, slots: &[Slot]) -> Vec<MachineEntry> {
 
 /// Each machine's restarts, filled into `machines` (the manifest names each machine's first
 /// process; later ones are its restarts).
-pub fn restarts(machines: &mut [MachineEntry], slots: &[Slot]) {
+pub(crate) fn restarts(machines: &mut [MachineEntry], slots: &[Slot]) {
     for (entry, slot) in machines.iter_mut().zip(slots) {
         if slot.earlier.is_empty() {
             continue;
@@ -39,7 +39,7 @@ pub fn restarts(machines: &mut [MachineEntry], slots: &[Slot]) {
 }
 
 /// How the run ended, now, after every machine stopped.
-pub fn ending(slots: &[Slot], reason: String, faults: Vec<FaultRecord>) -> Ending {
+pub(crate) fn ending(slots: &[Slot], reason: String, faults: Vec<FaultRecord>) -> Ending {
     Ending {
         ended_at: crate::log_format::timestamp::format_system(SystemTime::now()),
         clean: slots.iter().all(Slot::clean),

@@ -13,11 +13,11 @@ use tokio::sync::mpsc;
 
 // The signal a run stops on is the run layer's: the twin's report carries the same type.
 use crate::run::signal::Stops;
-pub use crate::run::Stop;
+pub(crate) use crate::run::Stop;
 
 /// A signal the supervisor reacts to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Received {
+pub(crate) enum Received {
     /// Stop the run (in order; a second one forces it).
     Stop(Stop),
     /// SIGTSTP (Ctrl-Z): pause the machines with the supervisor until `fg`.
@@ -28,7 +28,7 @@ pub enum Received {
 ///
 /// Listening for SIGTSTP replaces its default action (stop this process only, while the machines,
 /// in process groups of their own, keep ticking): the actor stops them first, then itself.
-pub fn listen<E: Send + 'static>(
+pub(crate) fn listen<E: Send + 'static>(
     events: mpsc::UnboundedSender<E>,
     wrap: fn(Received) -> E,
 ) -> std::io::Result<()> {
@@ -50,13 +50,13 @@ pub fn listen<E: Send + 'static>(
 }
 
 /// Send `sig` to process `pid`; false if it failed (the process is gone).
-pub fn send(pid: u32, sig: Signal) -> bool {
+pub(crate) fn send(pid: u32, sig: Signal) -> bool {
     kill(as_pid(pid), sig).is_ok()
 }
 
 /// Send `sig` to the process group led by `pid` (each machine leads its own); false if it failed
 /// (the group is gone).
-pub fn send_group(pid: u32, sig: Signal) -> bool {
+pub(crate) fn send_group(pid: u32, sig: Signal) -> bool {
     killpg(as_pid(pid), sig).is_ok()
 }
 
@@ -64,7 +64,7 @@ pub fn send_group(pid: u32, sig: Signal) -> bool {
 /// then. SIGSTOP rather than SIGTSTP, as nextest does: it cannot be caught, so it does not come
 /// back to our own SIGTSTP listener, and putting SIGTSTP's default action back would take an
 /// `unsafe` `sigaction` under tokio's handler. The shell sees the job stopped all the same.
-pub fn stop_self() {
+pub(crate) fn stop_self() {
     // Raising a valid signal cannot fail.
     let _ = raise(Signal::SIGSTOP);
 }

@@ -17,7 +17,7 @@ use crate::scenario::Scenario;
 
 /// One model machine: its current process and what is known of it.
 #[derive(Debug)]
-pub struct Slot {
+pub(crate) struct Slot {
     pub child: Child,
     pub rate: u32,
     pub state: MachineState,
@@ -34,7 +34,7 @@ pub struct Slot {
 
 impl Slot {
     /// A just-spawned process of a machine.
-    pub fn new(child: Child, rate: u32) -> Slot {
+    pub(crate) fn new(child: Child, rate: u32) -> Slot {
         Slot {
             child,
             rate,
@@ -48,18 +48,18 @@ impl Slot {
     }
 
     /// Apply `input` to the state; an illegal input leaves it unchanged.
-    pub fn apply(&mut self, input: Input) -> Result<MachineState, Illegal> {
+    pub(crate) fn apply(&mut self, input: Input) -> Result<MachineState, Illegal> {
         self.state = self.state.on(input)?;
         Ok(self.state)
     }
 
     /// Stopped on request and exited 0, or killed on purpose by a fault.
-    pub fn clean(&self) -> bool {
+    pub(crate) fn clean(&self) -> bool {
         self.state.clean(self.report.is_some())
     }
 
     /// Why the process failed, if it did: what it said, or how it ended.
-    pub fn failed(&self) -> Option<String> {
+    pub(crate) fn failed(&self) -> Option<String> {
         match (&self.failure, self.state.end()) {
             (Some(failure), _) => Some(failure.clone()),
             (None, end) => end.map(|end| end.to_string()),
@@ -67,7 +67,7 @@ impl Slot {
     }
 
     /// A restarted process that is not back in the mesh yet.
-    pub fn rejoining(&self) -> bool {
+    pub(crate) fn rejoining(&self) -> bool {
         self.incarnation > 0
             && matches!(
                 self.state,
@@ -76,12 +76,12 @@ impl Slot {
     }
 
     /// Live and in the mesh: peers may dial it.
-    pub fn in_mesh(&self) -> bool {
+    pub(crate) fn in_mesh(&self) -> bool {
         self.state.live() && !self.rejoining()
     }
 
     /// SIGKILL the process; false if it is already gone or being killed.
-    pub fn kill(&mut self, by: Killer) -> bool {
+    pub(crate) fn kill(&mut self, by: Killer) -> bool {
         if self.apply(Input::Kill(by)).is_err() {
             return false;
         }
@@ -90,7 +90,7 @@ impl Slot {
     }
 
     /// SIGSTOP a running process; false if it is not running.
-    pub fn pause(&mut self) -> bool {
+    pub(crate) fn pause(&mut self) -> bool {
         if self.state != MachineState::Running || !signal::send(self.child.pid, Signal::SIGSTOP) {
             return false;
         }
@@ -98,7 +98,7 @@ impl Slot {
     }
 
     /// SIGCONT a paused process; false if it was not paused.
-    pub fn resume(&mut self) -> bool {
+    pub(crate) fn resume(&mut self) -> bool {
         if self.apply(Input::Resume).is_err() {
             return false;
         }
@@ -106,7 +106,7 @@ impl Slot {
     }
 
     /// Tell the process to stop, resuming it first if a fault paused it.
-    pub fn ask_stop(&mut self) {
+    pub(crate) fn ask_stop(&mut self) {
         self.resume();
         if self.apply(Input::AskStop).is_ok() {
             self.child.send(ToMachine::Stop);
@@ -116,7 +116,7 @@ impl Slot {
 
 /// Starts machine processes of one run, the first ones and restarts alike.
 #[derive(Debug)]
-pub struct Spawner<E> {
+pub(crate) struct Spawner<E> {
     pub scenario: Scenario,
     pub run_dir: PathBuf,
     /// Proves a connection belongs to this run; only the supervisor and its machines know it.
@@ -129,7 +129,7 @@ pub struct Spawner<E> {
 
 impl<E: Send + 'static> Spawner<E> {
     /// Start a process for machine `id` and queue its configuration.
-    pub fn spawn(&self, id: u32, rate: u32, incarnation: u32) -> std::io::Result<Child> {
+    pub(crate) fn spawn(&self, id: u32, rate: u32, incarnation: u32) -> std::io::Result<Child> {
         let child = Child::spawn(id, &self.run_dir, self.events.clone(), self.wrap)?;
         let config = MachineConfig {
             id,
@@ -151,7 +151,7 @@ impl<E: Send + 'static> Spawner<E> {
 }
 
 /// Check that every port the scenario fixes can be bound, before anything starts.
-pub fn check_ports(scenario: &Scenario) -> Result<(), RunError> {
+pub(crate) fn check_ports(scenario: &Scenario) -> Result<(), RunError> {
     for (id, &port) in (0u32..).zip(&scenario.ports) {
         if port != 0 {
             let addr = SocketAddr::new(scenario.host, port);

@@ -15,7 +15,7 @@ use crate::manifest::MachineEnd;
 
 /// Where one machine process is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MachineState {
+pub(crate) enum MachineState {
     /// Started and sent its configuration; not listening yet.
     Spawned,
     /// Listening; not yet connected to every peer.
@@ -38,7 +38,7 @@ pub enum MachineState {
 
 /// Who kills a machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Killer {
+pub(crate) enum Killer {
     /// A `kill` fault of the scenario, on purpose.
     Fault,
     /// The supervisor, because the machine did not stop in time.
@@ -47,7 +47,7 @@ pub enum Killer {
 
 /// Something that happens to a machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     /// It reported its listening address.
     Listened,
     /// It reported its mesh connected.
@@ -71,14 +71,14 @@ pub enum Input {
 /// A transition the machine's state does not allow; the state stays as it was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("failed to apply {input:?} to a machine in state {from:?}")]
-pub struct Illegal {
+pub(crate) struct Illegal {
     pub from: MachineState,
     pub input: Input,
 }
 
 impl MachineState {
     /// The state after `input`, or why `input` cannot happen now.
-    pub fn on(self, input: Input) -> Result<MachineState, Illegal> {
+    pub(crate) fn on(self, input: Input) -> Result<MachineState, Illegal> {
         use MachineState as S;
         let next = match (self, input) {
             (S::Exited(_), _) => None,
@@ -104,12 +104,12 @@ impl MachineState {
     }
 
     /// Its process has not ended yet.
-    pub fn live(self) -> bool {
+    pub(crate) fn live(self) -> bool {
         !matches!(self, MachineState::Exited(_))
     }
 
     /// How its process ended, if it has.
-    pub fn end(self) -> Option<MachineEnd> {
+    pub(crate) fn end(self) -> Option<MachineEnd> {
         match self {
             MachineState::Exited(how) => Some(how),
             _ => None,
@@ -117,7 +117,7 @@ impl MachineState {
     }
 
     /// Stopped on request and exited 0 with its final report, or killed on purpose by a fault.
-    pub fn clean(self, reported: bool) -> bool {
+    pub(crate) fn clean(self, reported: bool) -> bool {
         match self {
             MachineState::Exited(MachineEnd::KilledByFault) => true,
             MachineState::Exited(MachineEnd::Exited { code: 0 }) => reported,

@@ -6,7 +6,7 @@ use crate::run::LogCap;
 
 /// A request to stop the run before its deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopRequest {
+pub(crate) enum StopRequest {
     /// Stop every machine in order (answer `stop`, drain, exit), for this reason.
     Once(StopCause),
     /// A second signal: kill every machine still running, at once.
@@ -15,7 +15,7 @@ pub enum StopRequest {
 
 /// What asked for an orderly stop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopCause {
+pub(crate) enum StopCause {
     /// SIGINT or SIGTERM.
     Signal(Stop),
     /// A machine died and the scenario says to stop the run then (`on_machine_exit = "stop"`).
@@ -27,7 +27,7 @@ pub enum StopCause {
 impl StopRequest {
     /// The request after a signal: the first signal asks for an orderly stop (and outranks a
     /// machine's death), the next forces it.
-    pub fn on_signal(current: Option<&StopRequest>, stop: Stop) -> StopRequest {
+    pub(crate) fn on_signal(current: Option<&StopRequest>, stop: Stop) -> StopRequest {
         match current {
             None | Some(StopRequest::Once(StopCause::MachineDied(_) | StopCause::LogCap(_))) => {
                 StopRequest::Once(StopCause::Signal(stop))
@@ -40,7 +40,7 @@ impl StopRequest {
 
     /// The request after a machine died under the `stop` policy: an orderly stop, unless a stop
     /// is already under way.
-    pub fn on_death(current: Option<&StopRequest>, why: String) -> StopRequest {
+    pub(crate) fn on_death(current: Option<&StopRequest>, why: String) -> StopRequest {
         match current {
             None => StopRequest::Once(StopCause::MachineDied(why)),
             Some(request) => request.clone(),
@@ -49,7 +49,7 @@ impl StopRequest {
 
     /// The request after a machine's log reached its share of `cap`: an orderly stop, unless a
     /// stop is already under way.
-    pub fn on_log_cap(current: Option<&StopRequest>, cap: LogCap) -> StopRequest {
+    pub(crate) fn on_log_cap(current: Option<&StopRequest>, cap: LogCap) -> StopRequest {
         match current {
             None => StopRequest::Once(StopCause::LogCap(cap)),
             Some(request) => request.clone(),
@@ -58,12 +58,12 @@ impl StopRequest {
 
     /// A planned stop short of the duration that leaves the run not clean although every machine
     /// stopped in order: the log size cap (exit 1, see `exit.rs`).
-    pub fn short_of_the_end(&self) -> bool {
+    pub(crate) fn short_of_the_end(&self) -> bool {
         matches!(self, StopRequest::Once(StopCause::LogCap(_)))
     }
 
     /// The signal that asked for the stop, if one did.
-    pub fn signal(&self) -> Option<Stop> {
+    pub(crate) fn signal(&self) -> Option<Stop> {
         match self {
             StopRequest::Once(StopCause::Signal(stop)) | StopRequest::Twice(stop) => Some(*stop),
             StopRequest::Once(StopCause::MachineDied(_) | StopCause::LogCap(_)) => None,
@@ -71,7 +71,7 @@ impl StopRequest {
     }
 
     /// The manifest's reason for the run's end.
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             StopRequest::Once(StopCause::MachineDied(why)) => format!("stopped early: {why}"),
             StopRequest::Once(StopCause::LogCap(cap)) => cap.reason(),

@@ -8,7 +8,7 @@ use crate::exit::Exit;
 
 /// An error that stops a diagram or an export.
 #[derive(Debug, thiserror::Error)]
-pub enum TimelineError {
+pub(crate) enum TimelineError {
     /// The run directory or one of its logs could not be read (names the file and line).
     #[error(transparent)]
     Input(#[from] RunLogError),
@@ -35,7 +35,7 @@ pub enum TimelineError {
 impl TimelineError {
     /// How the command exits for this error: 2 for bad input, 1 for a failed write (as in
     /// `analyze`).
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             TimelineError::Write { .. } => Exit::NotClean,
             _ => Exit::BadInput,

@@ -7,7 +7,7 @@ use crate::runlog::Line;
 
 /// A run directory read into memory.
 #[derive(Debug, Clone)]
-pub struct Timeline {
+pub(crate) struct Timeline {
     /// The run directory.
     pub dir: PathBuf,
     /// Log file of each machine, indexed like [`Timeline::machines`].
@@ -29,7 +29,7 @@ pub struct Timeline {
 
 /// One machine of the run, as the manifest describes it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MachineInfo {
+pub(crate) struct MachineInfo {
     pub id: u32,
     /// Ticks per model second.
     pub rate: u32,
@@ -38,7 +38,7 @@ pub struct MachineInfo {
 }
 
 /// Print the warnings of the run's logs to stderr, as every command does.
-pub fn print_warnings(timeline: &Timeline) {
+pub(crate) fn print_warnings(timeline: &Timeline) {
     for warning in &timeline.warnings {
         eprintln!("warning: {warning}");
     }
@@ -46,17 +46,17 @@ pub fn print_warnings(timeline: &Timeline) {
 
 impl Timeline {
     /// Seconds from the run start to `ts_us`.
-    pub fn seconds(&self, ts_us: i64) -> f64 {
+    pub(crate) fn seconds(&self, ts_us: i64) -> f64 {
         (ts_us - self.origin_us) as f64 / 1e6
     }
 
     /// Index into [`Timeline::machines`] of machine `id`.
-    pub fn machine_index(&self, id: u32) -> Option<usize> {
+    pub(crate) fn machine_index(&self, id: u32) -> Option<usize> {
         self.machines.iter().position(|m| m.id == id)
     }
 
     /// The log file of machine `id` (for error messages).
-    pub fn log_of(&self, id: u32) -> PathBuf {
+    pub(crate) fn log_of(&self, id: u32) -> PathBuf {
         self.machine_index(id)
             .map(|i| self.logs[i].clone())
             .unwrap_or_else(|| self.dir.clone())

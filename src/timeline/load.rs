@@ -9,7 +9,7 @@ use crate::runlog::{self, RunLogError};
 use super::event::{MachineInfo, Timeline};
 
 /// Read the run directory `dir`: its manifest and every line of every machine log.
-pub fn load(dir: &Path) -> Result<Timeline, RunLogError> {
+pub(crate) fn load(dir: &Path) -> Result<Timeline, RunLogError> {
     let run = runlog::open_run(dir)?;
     let manifest_path = dir.join(crate::log_format::MANIFEST_FILE);
     let origin_us =

@@ -4,11 +4,11 @@
 //! whose [`crate::runlog::pair_messages`] pairs each send with its receive; [`error`] says why a
 //! run could not be read or written.
 
-pub mod error;
-pub mod event;
-pub mod load;
+pub(crate) mod error;
+pub(crate) mod event;
+pub(crate) mod load;
 
-pub use crate::runlog::{pair_messages, Message};
-pub use error::TimelineError;
-pub use event::{print_warnings, MachineInfo, Timeline};
-pub use load::load;
+pub(crate) use crate::runlog::{pair_messages, Message};
+pub(crate) use error::TimelineError;
+pub(crate) use event::{print_warnings, Timeline};
+pub(crate) use load::load;

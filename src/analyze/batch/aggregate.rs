@@ -36,13 +36,13 @@ const METRICS: [Metric; 9] = [
 ];
 
 /// The metric the batch plot shows against the swept value.
-pub const HEADLINE: usize = 1;
+pub(crate) const HEADLINE: usize = 1;
 
 /// The metrics printed on the terminal (the files have all of them), to stay within 100 columns.
 const TERMINAL_METRICS: [usize; 5] = [0, 1, 3, 4, 7];
 
 /// One run of an aggregate: its summary and, in a sweep, the swept value it ran with.
-pub struct Member<'a> {
+pub(crate) struct Member<'a> {
     /// The run's name: its directory's last component (`seed12`).
     pub name: String,
     pub swept: Option<Value>,
@@ -53,7 +53,7 @@ pub struct Member<'a> {
 type Samples = (Vec<(usize, usize)>, std::collections::BTreeSet<usize>);
 
 /// Mean and sample standard deviation (0 for a single value).
-pub fn mean_sd(values: &[f64]) -> (f64, f64) {
+pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
     if values.is_empty() {
         return (0.0, 0.0);
@@ -69,7 +69,7 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
 
 /// The aggregate of a set of runs.
 #[derive(Debug, Clone, Serialize)]
-pub struct Aggregate {
+pub(crate) struct Aggregate {
     /// The swept key (`events.die`), when the runs came from a sweep.
     pub swept_key: Option<String>,
     pub runs: usize,
@@ -83,7 +83,7 @@ pub struct Aggregate {
 
 /// One group: the machines of one configured rate in the runs of one swept value.
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub(crate) struct Group {
     /// The swept value as text ([`label`]).
     pub swept_value: Option<String>,
     pub rate: u32,
@@ -97,7 +97,7 @@ pub struct Group {
 
 /// Mean and sample standard deviation over a group; `sd` is absent for a single sample.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct Stat {
+pub(crate) struct Stat {
     pub mean: f64,
     pub sd: Option<f64>,
 }
@@ -114,7 +114,7 @@ impl Stat {
 
 /// The order of swept values: none first, then numbers by value (`total_cmp`, so any two
 /// compare), then every other value by its text.
-pub fn value_order(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+pub(crate) fn value_order(a: Option<&Value>, b: Option<&Value>) -> Ordering {
     let rank = |v: Option<&Value>| match v {
         None => (0, 0.0),
         Some(Value::Number(n)) => (1, n.as_f64().unwrap_or(f64::NAN)),
@@ -128,7 +128,7 @@ pub fn value_order(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 
 /// A swept value as a table, a CSV cell and the plot show it: a string as it is, anything else
 /// as compact JSON (`6`, `0.5`, `[1,2,3]`, `true`).
-pub fn label(value: &Value) -> String {
+pub(crate) fn label(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -136,7 +136,7 @@ pub fn label(value: &Value) -> String {
 }
 
 /// Group `members` by swept value, then rate.
-pub fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate {
+pub(crate) fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate {
     let mut keys: Vec<Option<Value>> = members.iter().map(|m| m.swept.clone()).collect();
     keys.sort_by(|a, b| value_order(a.as_ref(), b.as_ref()));
     keys.dedup();
@@ -232,7 +232,7 @@ impl Aggregate {
     }
 
     /// The terminal table: the main metrics, compact, within 100 columns.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let headers = self.headers(&TERMINAL_METRICS);
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
         format!(
@@ -243,7 +243,7 @@ impl Aggregate {
     }
 
     /// `aggregate.md`: every metric.
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         let all: Vec<usize> = (0..METRICS.len()).collect();
         let headers = self.headers(&all);
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -257,7 +257,7 @@ impl Aggregate {
     /// `aggregate.csv`: one row per group, a mean and an sd column per metric (sd empty for n = 1),
     /// quoted where a cell needs it (a swept value with a comma), so every row has the header's
     /// columns.
-    pub fn csv(&self) -> String {
+    pub(crate) fn csv(&self) -> String {
         let mut header = ["swept_key", "swept_value", "rate", "runs", "n"]
             .map(String::from)
             .to_vec();

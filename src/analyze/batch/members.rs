@@ -11,7 +11,7 @@ use crate::analyze::AnalyzeError;
 use crate::manifest::{BatchMember, Manifest};
 
 /// The aggregate files written into a batch directory.
-pub const AGGREGATE_FILES: [&str; 4] = [
+pub(crate) const AGGREGATE_FILES: [&str; 4] = [
     "aggregate.md",
     "aggregate.json",
     "aggregate.csv",
@@ -20,7 +20,7 @@ pub const AGGREGATE_FILES: [&str; 4] = [
 
 /// A batch directory's entries: its runs, and what is in it but not of it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct BatchDir {
+pub(crate) struct BatchDir {
     /// Its runs, sorted by swept value (numbers by value), then seed, then name; a run whose
     /// manifest is missing or damaged is one of them (and fails when analyzed).
     pub runs: Vec<PathBuf>,
@@ -33,7 +33,7 @@ pub struct BatchDir {
 /// key most of the records name); in a batch made before the record, every run with a manifest.
 /// A subdirectory with logs or a run's claim file but no readable manifest is a run that
 /// failed; anything else is foreign.
-pub fn batch_runs(dir: &Path) -> Option<BatchDir> {
+pub(crate) fn batch_runs(dir: &Path) -> Option<BatchDir> {
     use crate::log_format::MANIFEST_FILE;
     if dir.join(MANIFEST_FILE).exists() {
         return None;
@@ -127,7 +127,7 @@ fn looks_like_a_run(dir: &Path) -> bool {
 
 /// What a set of runs varied: the swept key, and each run's value of it and seed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Swept {
+pub(crate) struct Swept {
     /// The key every run was swept over, if they share one.
     pub key: Option<String>,
     /// Each run's value of `key` (all `None` without a key).
@@ -142,7 +142,7 @@ impl Swept {
     /// than the seed) whose value differs between the runs is the swept key, named as the block
     /// names it (`die`, where the scenario file says `events.die`), and each run's own value of
     /// it is its value; with no such field, or several, the runs are grouped by rate only.
-    pub fn of(runs: &[PathBuf]) -> Swept {
+    pub(crate) fn of(runs: &[PathBuf]) -> Swept {
         let manifests: Vec<Option<Manifest>> =
             runs.iter().map(|dir| Manifest::read(dir).ok()).collect();
         let records: Vec<Option<&BatchMember>> = manifests
@@ -227,7 +227,7 @@ fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 /// The members of an aggregate of `runs` (directory, summary), with their swept values.
-pub fn members<'a>(
+pub(crate) fn members<'a>(
     swept: &Swept,
     runs: &'a [(PathBuf, crate::analyze::Summary)],
 ) -> Vec<Member<'a>> {
@@ -245,7 +245,7 @@ pub fn members<'a>(
 }
 
 /// Write `aggregate.md`, `.json`, `.csv` and `.svg` into the batch directory `dir`.
-pub fn write_files(dir: &Path, aggregate: &Aggregate) -> Result<Vec<PathBuf>, AnalyzeError> {
+pub(crate) fn write_files(dir: &Path, aggregate: &Aggregate) -> Result<Vec<PathBuf>, AnalyzeError> {
     let json = serde_json::to_string_pretty(aggregate).expect("the aggregate serializes");
     let contents = [
         aggregate.markdown(),

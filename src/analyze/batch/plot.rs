@@ -19,7 +19,7 @@ fn colour(k: usize) -> String {
 }
 
 /// The SVG text of the batch plot.
-pub fn svg(agg: &Aggregate) -> String {
+pub(crate) fn svg(agg: &Aggregate) -> String {
     let xs = x_values(agg);
     let scale = Scale::fit(agg, xs.len());
     let x_name = agg

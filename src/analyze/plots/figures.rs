@@ -31,7 +31,10 @@ const LEGEND_TOP: u32 = 60;
 type Series = (usize, Vec<(f64, f64)>);
 
 /// Draw every plot of `analysis` into `dir`; returns `(title, file name)` per plot.
-pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, String)>, AnalyzeError> {
+pub(crate) fn write_plots(
+    dir: &Path,
+    analysis: &Analysis,
+) -> Result<Vec<(String, String)>, AnalyzeError> {
     let s = &analysis.summary;
     let n = s.machines.len();
     let speedup = if s.scenario.speedup > 0.0 {

@@ -15,7 +15,7 @@ use crate::analyze::error::DrawError;
 const LABEL_ROOM: f64 = 34.0;
 
 /// Draw `bins` (`[size, count]`, ascending size) as a bar chart into `svg`.
-pub fn histogram(
+pub(super) fn histogram(
     svg: &mut String,
     title: &str,
     legend: &str,

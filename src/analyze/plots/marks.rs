@@ -9,7 +9,7 @@ use crate::runlog::faults::pair_spans;
 
 /// A fault drawn on a time plot: a span (`to` set) or an instant, in seconds since the start.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mark {
+pub(super) struct Mark {
     pub from: f64,
     pub to: Option<f64>,
     pub label: String,
@@ -19,7 +19,7 @@ pub struct Mark {
 /// The marks of a run's fault records: a pause to its resume, a delay or partition from its
 /// begin to its end (one span for both directions of a partition), kills and restarts as instants;
 /// times in model seconds (real seconds times `speedup`), the end `end_s` already so.
-pub fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mark> {
+pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mark> {
     // What a lasting fault is paired under: its kind (a resume ends a pause) and its machines in
     // either order (both directions of a partition are one span).
     let lasting = |f: &FaultSummary| {

@@ -3,8 +3,8 @@
 //! they are all drawn on ([`canvas`]).
 
 mod canvas;
-pub mod figures;
+pub(crate) mod figures;
 mod histogram;
 mod marks;
 
-pub use figures::write_plots;
+pub(crate) use figures::write_plots;

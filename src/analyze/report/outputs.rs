@@ -15,10 +15,10 @@ use crate::analyze::run::analyzer::Analysis;
 use crate::analyze::run::summary::{Summary, Verdict};
 
 /// Output file names inside the run directory.
-pub const SUMMARY_FILE: &str = "summary.json";
-pub const REPORT_FILE: &str = "report.md";
+pub(crate) const SUMMARY_FILE: &str = "summary.json";
+pub(crate) const REPORT_FILE: &str = "report.md";
 /// CSV series: `(file, first column of the table, what)`.
-pub const CSV_FILES: [(&str, &str); 3] = [
+pub(crate) const CSV_FILES: [(&str, &str); 3] = [
     ("clock.csv", "logical clock"),
     ("queue.csv", "queue length (messages)"),
     ("drift.csv", "drift (clock units)"),
@@ -27,7 +27,7 @@ pub const CSV_FILES: [(&str, &str); 3] = [
 /// The verdict as text: one line per check, offences under the failed ones, each followed by
 /// the offending line itself when `quotes` has it.
 /// The verdict in one or two lines: PASS or FAIL, the failed checks, and the timing figures.
-pub fn verdict_line(v: &Verdict) -> String {
+pub(crate) fn verdict_line(v: &Verdict) -> String {
     let failed: Vec<&str> = v
         .checks
         .iter()
@@ -48,7 +48,7 @@ pub fn verdict_line(v: &Verdict) -> String {
     out
 }
 
-pub fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> String {
+pub(crate) fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> String {
     let mut out = format!("checks: {}\n", if v.passed { "PASS" } else { "FAIL" });
     for c in &v.checks {
         let status = if c.passed { "ok  " } else { "FAIL" };
@@ -91,7 +91,7 @@ pub fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> St
 }
 
 /// The text of the offending lines of failed checks, read back from the logs.
-pub fn quote_offences(dir: &Path, v: &Verdict) -> BTreeMap<(String, u64), String> {
+pub(crate) fn quote_offences(dir: &Path, v: &Verdict) -> BTreeMap<(String, u64), String> {
     let mut wanted: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
     for o in v.checks.iter().flat_map(|c| &c.first) {
         if let Some(line) = o.line {
@@ -131,7 +131,7 @@ fn heading(s: &Summary) -> String {
 }
 
 /// The terminal summary of one run.
-pub fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String {
+pub(crate) fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String {
     let mut out = heading(s) + "\n";
     out += &verdict_text(&s.verdict, quotes);
     out += "machines (rate, achieved and clock per model second; delays in real ms)\n";
@@ -158,7 +158,7 @@ pub fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) -> String
 }
 
 /// `report.md`: the same tables, and the plots embedded.
-pub fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
+pub(crate) fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
     let mut out = format!("# logiclock analysis\n\n{}\n\n", heading(s));
     out += "## Checks\n\n";
     for c in &s.verdict.checks {
@@ -226,7 +226,7 @@ fn write(path: PathBuf, bytes: &[u8]) -> Result<PathBuf, AnalyzeError> {
 }
 
 /// Write `summary.json`, `report.md` and the CSV series into `dir`; returns the files written.
-pub fn write_outputs(
+pub(crate) fn write_outputs(
     dir: &Path,
     analysis: &Analysis,
     plots: &[(String, String)],

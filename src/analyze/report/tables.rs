@@ -7,7 +7,7 @@ use crate::analyze::run::causality::Causality;
 use crate::analyze::run::summary::Summary;
 
 /// A table rendered either aligned for the terminal or as Markdown.
-pub fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
     let mut out = String::new();
     if markdown {
         let _ = writeln!(out, "| {} |", headers.join(" | "));

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use crate::analyze::run::summary::Verdict;
 
 /// The terminal width `analyze` keeps to.
-pub const WIDTH: usize = 100;
+pub(crate) const WIDTH: usize = 100;
 
 /// `analyze -q`: one line per run, its verdict and the checks that failed.
-pub fn verdict_line(dir: &str, v: &Verdict) -> String {
+pub(crate) fn verdict_line(dir: &str, v: &Verdict) -> String {
     if v.passed {
         return format!("{dir}: PASS\n");
     }
@@ -29,7 +29,7 @@ pub fn verdict_line(dir: &str, v: &Verdict) -> String {
 /// Fit `text` into [`WIDTH`] columns. A table (consecutive indented lines of one length, as
 /// [`super::tables::table`] writes them, right-aligned) loses its rightmost whole columns, the same
 /// on every row, and says so; any other long line is wrapped at words.
-pub fn fit(text: &str) -> String {
+pub(crate) fn fit(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;

@@ -28,7 +28,7 @@ enum Side {
 
 /// How to analyze.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Real microseconds between drift samples; default: the fastest machine's tick interval.
     pub step_us: Option<u64>,
     /// The time series (CSV and plots) keep between this many and twice this many rows.
@@ -46,7 +46,7 @@ impl Default for Options {
 
 /// The result for one run directory.
 #[derive(Debug, Clone)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     pub summary: Summary,
     /// Sampled series: clock per machine, then queue per machine, then drift per machine.
     pub table: TimeTable,
@@ -54,7 +54,7 @@ pub struct Analysis {
 
 /// Running state of the analysis of one run.
 #[derive(Debug)]
-pub struct Analyzer {
+pub(crate) struct Analyzer {
     t0: i64,
     step_us: u64,
     ids: Vec<u32>,
@@ -80,7 +80,7 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// Set up for the machines of `manifest`; records are then fed by machine index (manifest order).
-    pub fn new(manifest: &Manifest, options: &Options) -> Result<Analyzer, LayoutError> {
+    pub(crate) fn new(manifest: &Manifest, options: &Options) -> Result<Analyzer, LayoutError> {
         let t0 = parse_micros(&manifest.started_at)
             .ok_or_else(|| LayoutError::StartedAt(manifest.started_at.clone()))?;
         let n = manifest.machines.len();
@@ -171,7 +171,7 @@ impl Analyzer {
     }
 
     /// Take the next line (in system-time order) of the machine at index `m`.
-    pub fn feed(&mut self, m: usize, rec: &Line) -> Result<(), LayoutError> {
+    pub(crate) fn feed(&mut self, m: usize, rec: &Line) -> Result<(), LayoutError> {
         self.lines += 1;
         self.last_ts = self.last_ts.max(rec.timestamp);
         self.drift
@@ -280,7 +280,7 @@ impl Analyzer {
     }
 
     /// Settle what is still pending, run the end-of-run checks and compute the figures.
-    pub fn finish(mut self, run_dir: &str) -> Result<Analysis, LayoutError> {
+    pub(crate) fn finish(mut self, run_dir: &str) -> Result<Analysis, LayoutError> {
         let n = self.ids.len();
         // Receives whose send never came.
         for f in 0..n {

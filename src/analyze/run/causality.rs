@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// The clock events (internal, send, receive) of one machine, in log order.
 #[derive(Debug, Default, Clone)]
-pub struct MachineEvents {
+pub(crate) struct MachineEvents {
     pub id: u32,
     /// Lamport value after each event.
     pub lamport: Vec<u64>,
@@ -28,7 +28,7 @@ pub struct MachineEvents {
 
 impl MachineEvents {
     /// Empty event lists for machine `id` of a run of `machines` machines.
-    pub fn new(id: u32, machines: usize) -> MachineEvents {
+    pub(crate) fn new(id: u32, machines: usize) -> MachineEvents {
         MachineEvents {
             id,
             lamport: Vec::new(),
@@ -37,7 +37,7 @@ impl MachineEvents {
     }
 
     /// Add the next event; a vector of the wrong length (a format 1 log has none) is refused.
-    pub fn push(&mut self, lamport: u64, vc: &[u64]) -> bool {
+    pub(crate) fn push(&mut self, lamport: u64, vc: &[u64]) -> bool {
         if vc.len() != self.knows.len() {
             return false;
         }
@@ -84,7 +84,7 @@ pub struct Causality {
 }
 
 /// Compute the causality figures of the events of every machine of a run.
-pub fn causality(machines: &[MachineEvents]) -> Causality {
+pub(crate) fn causality(machines: &[MachineEvents]) -> Causality {
     let m = machines.len();
     let mut per: Vec<MachineCausality> = machines
         .iter()

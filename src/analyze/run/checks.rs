@@ -18,11 +18,11 @@ use crate::runlog::Line;
 use crate::scenario::Tolerance;
 
 /// Offences listed per check (all are counted).
-pub const LISTED: usize = 10;
+pub(crate) const LISTED: usize = 10;
 
 /// The checks, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckId {
+pub(crate) enum CheckId {
     Lamport,
     Matching,
     Lost,
@@ -100,7 +100,7 @@ fn entry((id, file): &(u32, String), line: Option<u64>, message: String) -> Offe
 
 /// Running checks over the records of all machines.
 #[derive(Debug, Clone)]
-pub struct Checks {
+pub(crate) struct Checks {
     /// `(machine id, log file name)` per machine index.
     machines: Vec<(u32, String)>,
     state: Vec<MachineCheck>,
@@ -112,7 +112,7 @@ pub struct Checks {
 }
 
 impl Checks {
-    pub fn new(machines: Vec<(u32, String)>) -> Checks {
+    pub(crate) fn new(machines: Vec<(u32, String)>) -> Checks {
         Checks {
             state: vec![MachineCheck::default(); machines.len()],
             machines,
@@ -124,29 +124,29 @@ impl Checks {
     }
 
     /// Judge timing against `tolerance` (the scenario's).
-    pub fn with_tolerance(mut self, tolerance: Tolerance) -> Checks {
+    pub(crate) fn with_tolerance(mut self, tolerance: Tolerance) -> Checks {
         self.tolerance = tolerance;
         self
     }
 
     /// The tolerance timing is judged against.
-    pub fn tolerance(&self) -> Tolerance {
+    pub(crate) fn tolerance(&self) -> Tolerance {
         self.tolerance
     }
 
     /// Record machine `machine`'s achieved-rate error (relative), for the `rate` check's note.
-    pub fn rate_error(&mut self, machine: usize, error: f64) {
+    pub(crate) fn rate_error(&mut self, machine: usize, error: f64) {
         self.state[machine].rate_error = Some(error);
     }
 
     /// Judge skipped ticks against the run's planned faults.
-    pub fn with_faults(mut self, faults: FaultPlan) -> Checks {
+    pub(crate) fn with_faults(mut self, faults: FaultPlan) -> Checks {
         self.faults = faults;
         self
     }
 
     /// Count a departure a planned fault explains; listed like an offence, but the check passes.
-    pub fn expect(
+    pub(crate) fn expect(
         &mut self,
         check: CheckId,
         machine: usize,
@@ -163,7 +163,7 @@ impl Checks {
 
     /// Turn every offence of `check` into an expected departure, with `why` as the first entry:
     /// for a run cut short, whose messages in flight are not losses.
-    pub fn excuse(&mut self, check: CheckId, why: &str) {
+    pub(crate) fn excuse(&mut self, check: CheckId, why: &str) {
         let tally = &mut self.tallies[check as usize];
         if tally.offences == 0 {
             return;
@@ -180,7 +180,7 @@ impl Checks {
     }
 
     /// Count an offence; the message is only built for the first [`LISTED`] of a check.
-    pub fn offend(
+    pub(crate) fn offend(
         &mut self,
         check: CheckId,
         machine: usize,
@@ -197,7 +197,7 @@ impl Checks {
     }
 
     /// Check the clock and tick rules on one record of machine `machine`.
-    pub fn observe(&mut self, machine: usize, rec: &Line) {
+    pub(crate) fn observe(&mut self, machine: usize, rec: &Line) {
         let state = self.state[machine];
         let line = Some(rec.line);
         let (tick, lamport, expected) = match rec.event {
@@ -279,7 +279,7 @@ impl Checks {
     }
 
     /// The verdict: every check with its offence count and first offences.
-    pub fn verdict(mut self) -> Verdict {
+    pub(crate) fn verdict(mut self) -> Verdict {
         let (skipped_note, skipped_beyond) = self.skipped_figure();
         let skips = std::mem::take(&mut self.skips);
         let tolerated = if skipped_beyond {

@@ -22,7 +22,7 @@ use super::summary::MachineDrift;
 use crate::analyze::error::LayoutError;
 
 /// Most sample instants one run may have (a guard against wild timestamps).
-pub const MAX_SAMPLES: u64 = 50_000_000;
+pub(crate) const MAX_SAMPLES: u64 = 50_000_000;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
@@ -35,7 +35,7 @@ struct Acc {
 
 /// The sampler: call [`Drift::advance`] before applying each record, [`Drift::finish`] at the end.
 #[derive(Debug, Clone)]
-pub struct Drift {
+pub(crate) struct Drift {
     t0: i64,
     step: i64,
     next: i64,
@@ -51,7 +51,7 @@ pub struct Drift {
 
 /// What the sampler found.
 #[derive(Debug, Clone)]
-pub struct DriftResult {
+pub(crate) struct DriftResult {
     pub samples: u64,
     pub machines: Vec<MachineDrift>,
     /// Columns: clock per machine, then queue per machine, then drift per machine.
@@ -60,7 +60,7 @@ pub struct DriftResult {
 
 impl Drift {
     /// Sample `machines` clocks every `step_us` from `t0` (microseconds since the epoch).
-    pub fn new(t0: i64, step_us: u64, machines: usize, max_rows: usize) -> Drift {
+    pub(crate) fn new(t0: i64, step_us: u64, machines: usize, max_rows: usize) -> Drift {
         Drift {
             t0,
             step: step_us.max(1) as i64,
@@ -81,7 +81,7 @@ impl Drift {
     }
 
     /// Leave machine `i` out while it is inside one of `dead[i]`.
-    pub fn with_dead(mut self, dead: Vec<Vec<TimeSpan>>) -> Drift {
+    pub(crate) fn with_dead(mut self, dead: Vec<Vec<TimeSpan>>) -> Drift {
         self.dead = dead;
         self.dead.resize(self.acc.len(), Vec::new());
         self
@@ -89,7 +89,7 @@ impl Drift {
 
     /// Machine `i` stopped at `ts` (its `stop` line): its series end there. Its clock is final,
     /// so it still counts in the figures (the highest clock, its own final drift).
-    pub fn stop(&mut self, i: usize, ts: i64) {
+    pub(crate) fn stop(&mut self, i: usize, ts: i64) {
         if let Some(at) = self.stopped.get_mut(i) {
             at.get_or_insert(ts);
         }
@@ -106,7 +106,12 @@ impl Drift {
 
     /// Take the samples at every instant before `ts`; `clocks` and `queues` hold the state then.
     #[inline]
-    pub fn advance(&mut self, ts: i64, clocks: &[u64], queues: &[u64]) -> Result<(), LayoutError> {
+    pub(crate) fn advance(
+        &mut self,
+        ts: i64,
+        clocks: &[u64],
+        queues: &[u64],
+    ) -> Result<(), LayoutError> {
         if ts <= self.next {
             return Ok(());
         }
@@ -168,7 +173,7 @@ impl Drift {
 
     /// Take the samples up to `end` (the last record) and the final state; `rates` and `ids`
     /// label the machines.
-    pub fn finish(
+    pub(crate) fn finish(
         mut self,
         end: i64,
         clocks: &[u64],

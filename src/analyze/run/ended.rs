@@ -7,11 +7,11 @@
 use std::fmt;
 
 /// The manifest's reason for a run that ran to its end.
-pub const COMPLETED: &str = "completed";
+pub(crate) const COMPLETED: &str = "completed";
 
 /// How far one machine got, as the `ended` check needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MachineProgress {
+pub(crate) struct MachineProgress {
     pub id: u32,
     /// Configured ticks per model second.
     pub rate: u32,
@@ -26,7 +26,7 @@ pub struct MachineProgress {
 
 /// One reason the run did not run to its end.
 #[derive(Debug, Clone, PartialEq)]
-pub enum NotEnded {
+pub(crate) enum NotEnded {
     /// The manifest has no outcome; `running`: the machines that logged no `stop` either.
     NoOutcome { running: Vec<u32> },
     /// The manifest's outcome says it was interrupted (`interrupted by SIGINT`).
@@ -45,7 +45,7 @@ pub enum NotEnded {
 
 impl NotEnded {
     /// The machine index the offence is listed under (the run's, machine 0's, for the manifest).
-    pub fn index(&self) -> usize {
+    pub(crate) fn index(&self) -> usize {
         match self {
             NotEnded::Short { index, .. } => *index,
             _ => 0,
@@ -89,7 +89,7 @@ impl fmt::Display for NotEnded {
 
 /// The last tick a machine at `rate` reaches in `duration_s` model seconds, counting the tick at
 /// the run's very end or not (the engines may differ by that one tick; see [`allowed_short`]).
-pub fn scheduled_last_tick(rate: u32, duration_s: f64) -> u64 {
+pub(crate) fn scheduled_last_tick(rate: u32, duration_s: f64) -> u64 {
     // A hair below a whole product is that whole (60 s x 3 ticks/s computed as 179.99999...).
     (duration_s * f64::from(rate) + 1e-6).floor() as u64
 }
@@ -97,12 +97,12 @@ pub fn scheduled_last_tick(rate: u32, duration_s: f64) -> u64 {
 /// Ticks a machine may fall short of its schedule and still have run to the end: the share of
 /// slots the `[tolerance] skipped` allows, and at least one (the tick at the very end, which
 /// one end rule runs and the other does not).
-pub fn allowed_short(expected: u64, skipped_tolerance: f64) -> u64 {
+pub(crate) fn allowed_short(expected: u64, skipped_tolerance: f64) -> u64 {
     ((expected as f64 * skipped_tolerance).floor() as u64).max(1)
 }
 
 /// Every reason the run did not run to its end (none: it did).
-pub fn not_ended(
+pub(crate) fn not_ended(
     outcome_reason: Option<&str>,
     duration_s: f64,
     skipped_tolerance: f64,

@@ -13,18 +13,18 @@ use crate::runlog::compat::phase_from_prose;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
 /// (the machine logs its skip at its first tick after waking, or after a restart's set-up).
-pub const SKIP_SLACK_US: i64 = 1_000_000;
+pub(crate) const SKIP_SLACK_US: i64 = 1_000_000;
 
 /// A span of system time, microseconds since the Unix epoch, `to` excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeSpan {
+pub(crate) struct TimeSpan {
     pub from: i64,
     pub to: i64,
 }
 
 impl TimeSpan {
     /// Whether the instant `t` falls inside the span.
-    pub fn contains(self, t: i64) -> bool {
+    pub(crate) fn contains(self, t: i64) -> bool {
         t >= self.from && t < self.to
     }
 
@@ -36,7 +36,7 @@ impl TimeSpan {
 
 /// What the faults did to one machine.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct MachineFaults {
+pub(crate) struct MachineFaults {
     /// Paused (pause..resume) or dead (kill..restart, or kill..end of run).
     pub down: Vec<TimeSpan>,
     /// Dead (kill..restart, or kill..end of run): no clock, drawn and measured as absent.
@@ -53,7 +53,7 @@ pub struct MachineFaults {
 
 /// The run's faults, per machine index (manifest order).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FaultPlan {
+pub(crate) struct FaultPlan {
     pub machines: Vec<MachineFaults>,
     /// Every record, times relative to the run start, for the reports and plots.
     pub records: Vec<FaultSummary>,
@@ -62,7 +62,7 @@ pub struct FaultPlan {
 impl FaultPlan {
     /// Read the faults of `manifest`, whose run started at `t0` (µs) and whose last log line is
     /// not known yet (open windows end at `i64::MAX`).
-    pub fn new(manifest: &Manifest, t0: i64) -> FaultPlan {
+    pub(crate) fn new(manifest: &Manifest, t0: i64) -> FaultPlan {
         let ids: Vec<u32> = manifest.machines.iter().map(|m| m.id).collect();
         let mut machines = vec![MachineFaults::default(); ids.len()];
         let mut records = Vec::new();
@@ -159,7 +159,7 @@ impl FaultPlan {
 
     /// Why a `skipped` line of machine `m` at `ts` is expected, if it falls in (or just after) a
     /// planned pause or death, or a pause by job control.
-    pub fn skip_cause(&self, m: usize, ts: i64) -> Option<FaultCause> {
+    pub(crate) fn skip_cause(&self, m: usize, ts: i64) -> Option<FaultCause> {
         let f = self.machines.get(m)?;
         let near = |s: &TimeSpan| ts >= s.from && ts <= s.to.saturating_add(SKIP_SLACK_US);
         if f.down.iter().any(near) {
@@ -174,19 +174,19 @@ impl FaultPlan {
     /// Whether a fault explains machine `m`'s ticks ending before the run's: it died and was
     /// not restarted (a planned `kill`, or killed from outside), or it was down (paused or
     /// killed) until the end.
-    pub fn ends_early(&self, m: usize) -> bool {
+    pub(crate) fn ends_early(&self, m: usize) -> bool {
         self.machines.get(m).is_some_and(|f| {
             (f.died && !f.restarted) || f.down.iter().chain(&f.dead).any(|s| s.to == i64::MAX)
         })
     }
 
     /// Per machine index, the spans it was dead (for the drift sampler).
-    pub fn dead_spans(&self) -> Vec<Vec<TimeSpan>> {
+    pub(crate) fn dead_spans(&self) -> Vec<Vec<TimeSpan>> {
         self.machines.iter().map(|f| f.dead.clone()).collect()
     }
 
     /// Microseconds machine `m` was dead (not merely paused) between `a` and `b`.
-    pub fn dead_within(&self, m: usize, a: i64, b: i64) -> i64 {
+    pub(crate) fn dead_within(&self, m: usize, a: i64, b: i64) -> i64 {
         self.machines
             .get(m)
             .map_or(0, |f| f.dead.iter().map(|s| s.overlap(a, b)).sum())

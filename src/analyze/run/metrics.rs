@@ -15,7 +15,7 @@ use crate::log_format::{EnumCount, Event, EventKind};
 use crate::runlog::Line;
 
 /// How many of the biggest jumps are kept.
-pub const BIGGEST: usize = 5;
+pub(crate) const BIGGEST: usize = 5;
 /// Jump sizes below this are counted in a flat array, the rest in a map.
 const SMALL_JUMPS: usize = 4_096;
 /// Whether the summary counts events of `kind` under their own name; the rest are `other`.
@@ -39,7 +39,7 @@ fn counted_alone(kind: EventKind) -> bool {
 
 /// The running figures of one machine.
 #[derive(Debug, Clone)]
-pub struct MachineMetrics {
+pub(crate) struct MachineMetrics {
     pub id: u32,
     pub rate: u32,
     pub interval_us: f64,
@@ -69,7 +69,7 @@ pub struct MachineMetrics {
 }
 
 impl MachineMetrics {
-    pub fn new(id: u32, rate: u32, interval_us: f64) -> MachineMetrics {
+    pub(crate) fn new(id: u32, rate: u32, interval_us: f64) -> MachineMetrics {
         MachineMetrics {
             id,
             rate,
@@ -99,17 +99,17 @@ impl MachineMetrics {
     }
 
     /// The clock after the last clock event (0 before the first).
-    pub fn clock(&self) -> u64 {
+    pub(crate) fn clock(&self) -> u64 {
         self.clock
     }
 
     /// Queue length seen by the last tick, or the stop queue once stopped.
-    pub fn queue_now(&self) -> u64 {
+    pub(crate) fn queue_now(&self) -> u64 {
         self.queue_now
     }
 
     /// Take one line of this machine; `t0` is the run start (microseconds).
-    pub fn observe(&mut self, rec: &Line, t0: i64) {
+    pub(crate) fn observe(&mut self, rec: &Line, t0: i64) {
         self.lines += 1;
         self.kinds[rec.event.kind().index()] += 1;
         match rec.event {
@@ -139,19 +139,13 @@ impl MachineMetrics {
     }
 
     /// System time of the last clock event, if any.
-    pub fn last_clock_ts(&self) -> Option<i64> {
+    pub(crate) fn last_clock_ts(&self) -> Option<i64> {
         self.last_clock_ts
     }
 
     /// Number of its last tick (0 before any).
-    pub fn last_tick(&self) -> u64 {
+    pub(crate) fn last_tick(&self) -> u64 {
         self.last_tick_no
-    }
-
-    /// Ticks run, and the system times of the first and the last one.
-    pub fn tick_span(&self) -> Option<(u64, i64, i64)> {
-        self.first_tick_ts
-            .map(|first| (self.ticks, first, self.last_tick_ts))
     }
 
     fn tick(&mut self, rec: &Line, tick: u64, lamport: u64, queue: u64, t0: i64) {
@@ -201,12 +195,12 @@ impl MachineMetrics {
     }
 
     /// A message this machine received waited `delay_us` from send to receive.
-    pub fn add_delay(&mut self, delay_us: u64) {
+    pub(crate) fn add_delay(&mut self, delay_us: u64) {
         self.delay.add(delay_us);
     }
 
     /// The figures, with times relative to the run start `t0`.
-    pub fn summary(&self, t0: i64) -> MachineSummary {
+    pub(crate) fn summary(&self, t0: i64) -> MachineSummary {
         let mut events: BTreeMap<String, u64> = BTreeMap::new();
         let mut other = 0;
         for kind in <EventKind as strum::IntoEnumIterator>::iter() {

@@ -3,19 +3,19 @@
 //! [`stats`]), judges whether it ran to its end ([`ended`]), settles each message ([`settle`])
 //! in the light of the planned faults ([`faults`]), and sums it all up in a [`Summary`].
 
-pub mod analyzer;
-pub mod causality;
-pub mod checks;
-pub mod drift;
-pub mod ended;
-pub mod faults;
-pub mod metrics;
-pub mod pipeline;
-pub mod settle;
-pub mod stats;
-pub mod summary;
-pub mod vectors;
+pub(crate) mod analyzer;
+pub(crate) mod causality;
+pub(crate) mod checks;
+pub(crate) mod drift;
+pub(crate) mod ended;
+pub(crate) mod faults;
+pub(crate) mod metrics;
+pub(crate) mod pipeline;
+pub(crate) mod settle;
+pub(crate) mod stats;
+pub(crate) mod summary;
+pub(crate) mod vectors;
 
-pub use analyzer::{Analysis, Options};
-pub use pipeline::analyze_dir;
-pub use summary::Summary;
+pub(crate) use analyzer::Options;
+pub(crate) use pipeline::analyze_dir;
+pub(crate) use summary::Summary;

@@ -10,12 +10,12 @@ use crate::analyze::error::{AnalyzeError, LayoutError};
 
 /// The checks of the run in `dir`, as `analyze` judges them, writing nothing: what `logiclock
 /// run` prints when a run ends.
-pub fn check_dir(dir: &Path) -> Result<super::summary::Verdict, AnalyzeError> {
+pub(crate) fn check_dir(dir: &Path) -> Result<super::summary::Verdict, AnalyzeError> {
     analyze_dir(dir, &Options::default()).map(|(analysis, _)| analysis.summary.verdict)
 }
 
 /// Read and analyze one run directory; also returns the warnings of its logs (a cut last line).
-pub fn analyze_dir(
+pub(crate) fn analyze_dir(
     dir: &Path,
     options: &Options,
 ) -> Result<(Analysis, Vec<Warning>), AnalyzeError> {

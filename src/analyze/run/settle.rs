@@ -7,7 +7,7 @@ use super::metrics::MachineMetrics;
 use crate::runlog::{LinkPairing, Pending, Settled};
 
 /// What accounting for the unreceived messages at the end of a run reads and updates.
-pub struct Unreceived<'a> {
+pub(crate) struct Unreceived<'a> {
     pub ids: &'a [u32],
     pub faults: &'a FaultPlan,
     /// Per machine: its stop line's (queue, line number), if it wrote one.
@@ -27,7 +27,7 @@ impl Unreceived<'_> {
     /// back) went down with it. The rest must be its stop queue (a queue is processed in arrival
     /// order, so what is left is the latest); extra ones are lost with their sender when it died
     /// (the latest it sent first: still in its buffers), otherwise lost, earliest first.
-    pub fn settle(&mut self) -> Vec<u64> {
+    pub(crate) fn settle(&mut self) -> Vec<u64> {
         let n = self.ids.len();
         let mut left = vec![0u64; n * n];
         for t in 0..n {
@@ -117,7 +117,7 @@ impl Unreceived<'_> {
 
 /// What settling a send or receive needs from the analyzer, and how many messages it found
 /// lost with a dead machine.
-pub struct Settle<'a> {
+pub(crate) struct Settle<'a> {
     pub ids: &'a [u32],
     pub checks: &'a mut Checks,
     pub metrics: &'a mut [MachineMetrics],
@@ -128,7 +128,7 @@ pub struct Settle<'a> {
 
 impl Settle<'_> {
     /// Record what a send or receive settled on link `from -> to` (machine indexes).
-    pub fn settle(&mut self, outcome: Settled, from: usize, to: usize) {
+    pub(crate) fn settle(&mut self, outcome: Settled, from: usize, to: usize) {
         let (f, t) = (self.ids[from], self.ids[to]);
         match outcome {
             matched @ Settled::Matched { .. } => {

@@ -12,7 +12,7 @@ const EXACT: u64 = 1 << (SUB_BITS + 1);
 /// (exact too when a bucket holds one distinct value); memory grows with the number of distinct
 /// buckets, not with the number of values.
 #[derive(Debug, Default, Clone)]
-pub struct LogHistogram {
+pub(crate) struct LogHistogram {
     /// Bucket floor -> (count, smallest value seen in the bucket).
     buckets: BTreeMap<u64, (u64, u64)>,
     count: u64,
@@ -21,7 +21,7 @@ pub struct LogHistogram {
 }
 
 impl LogHistogram {
-    pub fn add(&mut self, value: u64) {
+    pub(crate) fn add(&mut self, value: u64) {
         let bucket = self.buckets.entry(Self::floor(value)).or_insert((0, value));
         bucket.0 += 1;
         bucket.1 = bucket.1.min(value);
@@ -39,15 +39,15 @@ impl LogHistogram {
         (value >> shift) << shift
     }
 
-    pub fn count(&self) -> u64 {
+    pub(crate) fn count(&self) -> u64 {
         self.count
     }
 
-    pub fn max(&self) -> u64 {
+    pub(crate) fn max(&self) -> u64 {
         self.max
     }
 
-    pub fn mean(&self) -> f64 {
+    pub(crate) fn mean(&self) -> f64 {
         if self.count == 0 {
             0.0
         } else {
@@ -57,7 +57,7 @@ impl LogHistogram {
 
     /// Nearest-rank percentile (`q` in 0..=1): the smallest value with at least `q` of the
     /// values at or below it (above [`EXACT`], the smallest value seen in its bucket); 0 when empty.
-    pub fn percentile(&self, q: f64) -> u64 {
+    pub(crate) fn percentile(&self, q: f64) -> u64 {
         let rank = ((q * self.count as f64).ceil() as u64).max(1);
         let mut seen = 0;
         for &(n, smallest) in self.buckets.values() {
@@ -72,7 +72,7 @@ impl LogHistogram {
 
 /// Running least-squares fit of `y = a + b x`.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct LeastSquares {
+pub(crate) struct LeastSquares {
     n: f64,
     sx: f64,
     sy: f64,
@@ -81,7 +81,7 @@ pub struct LeastSquares {
 }
 
 impl LeastSquares {
-    pub fn add(&mut self, x: f64, y: f64) {
+    pub(crate) fn add(&mut self, x: f64, y: f64) {
         self.n += 1.0;
         self.sx += x;
         self.sy += y;
@@ -90,7 +90,7 @@ impl LeastSquares {
     }
 
     /// The slope `b`, 0 with fewer than two distinct `x`.
-    pub fn slope(&self) -> f64 {
+    pub(crate) fn slope(&self) -> f64 {
         let den = self.n * self.sxx - self.sx * self.sx;
         if self.n < 2.0 || den.abs() < f64::EPSILON {
             0.0
@@ -104,7 +104,7 @@ impl LeastSquares {
 /// twice `max_rows` are held, every other row is dropped and the stride doubles. The memory is
 /// bounded and the rows stay evenly spaced.
 #[derive(Debug, Clone)]
-pub struct TimeTable {
+pub(crate) struct TimeTable {
     max_rows: usize,
     stride: u64,
     offered: u64,
@@ -113,7 +113,7 @@ pub struct TimeTable {
 }
 
 impl TimeTable {
-    pub fn new(max_rows: usize) -> TimeTable {
+    pub(crate) fn new(max_rows: usize) -> TimeTable {
         TimeTable {
             max_rows: max_rows.max(2),
             stride: 1,
@@ -124,7 +124,7 @@ impl TimeTable {
     }
 
     /// Offer the next regular row; it is kept if it falls on the current stride.
-    pub fn offer(&mut self, time: f64, values: &[f64]) {
+    pub(crate) fn offer(&mut self, time: f64, values: &[f64]) {
         let keep = self.offered.is_multiple_of(self.stride);
         self.offered += 1;
         if !keep {
@@ -148,7 +148,7 @@ impl TimeTable {
     }
 
     /// Add a last row (the end of the run) whatever the stride.
-    pub fn push_last(&mut self, time: f64, values: &[f64]) {
+    pub(crate) fn push_last(&mut self, time: f64, values: &[f64]) {
         if self.times.last() != Some(&time) {
             self.times.push(time);
             self.rows.push(values.to_vec());
@@ -156,7 +156,7 @@ impl TimeTable {
     }
 
     /// Column `col` as `(time, value)` points.
-    pub fn column(&self, col: usize) -> Vec<(f64, f64)> {
+    pub(crate) fn column(&self, col: usize) -> Vec<(f64, f64)> {
         self.times
             .iter()
             .zip(&self.rows)

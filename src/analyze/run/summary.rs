@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::log_format::{FaultKind, FaultPhase};
 
 /// Version of the `summary.json` layout.
-pub const SUMMARY_VERSION: u32 = 1;
+pub(crate) const SUMMARY_VERSION: u32 = 1;
 
 /// Everything `analyze` found in one run directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

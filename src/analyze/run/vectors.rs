@@ -12,7 +12,7 @@ use crate::runlog::Line;
 
 /// Vector state of a run's analysis.
 #[derive(Debug)]
-pub struct Vectors {
+pub(crate) struct Vectors {
     /// Each machine's last vector (by machine index; entries by machine id).
     last: Vec<Vec<u64>>,
     /// Vectors of messages sent and not yet received, by (from id, to id, Lamport value).
@@ -24,7 +24,7 @@ pub struct Vectors {
 
 impl Vectors {
     /// For machines with these ids, in manifest order (vectors are indexed by id).
-    pub fn new(ids: &[u32]) -> Vectors {
+    pub(crate) fn new(ids: &[u32]) -> Vectors {
         let width = ids.iter().map(|&id| id as usize + 1).max().unwrap_or(0);
         Vectors {
             last: vec![vec![0; width]; ids.len()],
@@ -38,7 +38,7 @@ impl Vectors {
     }
 
     /// Check one record of the machine at index `m` (id `id`) against the vector rules.
-    pub fn observe(&mut self, m: usize, id: u32, rec: &Line, checks: &mut Checks) {
+    pub(crate) fn observe(&mut self, m: usize, id: u32, rec: &Line, checks: &mut Checks) {
         let (lamport, vc, message) = match &rec.event {
             Event::Internal { lamport, vc, .. } | Event::Send { lamport, vc, .. } => {
                 (*lamport, vc, None)
@@ -127,7 +127,7 @@ impl Vectors {
     }
 
     /// The causality figures, when every clock event carried a vector.
-    pub fn finish(self) -> Option<Causality> {
+    pub(crate) fn finish(self) -> Option<Causality> {
         if self.missing || self.events.iter().all(|e| e.lamport.is_empty()) {
             return None;
         }

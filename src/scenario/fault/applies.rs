@@ -8,7 +8,7 @@ use super::timeline::FaultAction;
 
 /// What a machine is doing when a fault action concerning it falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Condition {
+pub(crate) enum Condition {
     /// Ticking, or about to tick (set up, not yet started).
     Running,
     /// Frozen by a `pause` fault.
@@ -29,7 +29,7 @@ impl Condition {
 
 /// Why `action` does not apply to a machine in `condition`, or `None` when it does. Link
 /// changes always apply (a dead sender's link is set for its next process).
-pub fn not_applicable(action: &FaultAction, condition: Condition) -> Option<String> {
+pub(crate) fn not_applicable(action: &FaultAction, condition: Condition) -> Option<String> {
     use Condition::{Dead, Paused, Running};
     let (id, applies) = match *action {
         FaultAction::Kill(id) => (id, condition != Dead),
@@ -43,7 +43,7 @@ pub fn not_applicable(action: &FaultAction, condition: Condition) -> Option<Stri
 
 /// The record of `action` when it did not apply: its kind and phase, its machine, and what was
 /// planned.
-pub fn planned(action: &FaultAction) -> (FaultKind, FaultPhase, Vec<u32>, String) {
+pub(crate) fn planned(action: &FaultAction) -> (FaultKind, FaultPhase, Vec<u32>, String) {
     let (kind, phase, id, what) = match *action {
         FaultAction::Kill(id) => (FaultKind::Kill, FaultPhase::Instant, id, "kill"),
         FaultAction::Restart(id) => (FaultKind::Restart, FaultPhase::Instant, id, "restart"),

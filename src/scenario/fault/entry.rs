@@ -9,7 +9,7 @@ use crate::scenario::limits::MAX_DURATION_S;
 /// Validate the faults of a scenario with `machines` machines lasting `duration_s`, in file order
 /// (the first bad entry is the one named), and sort them by time.
 /// An error is `(key, message)`, the key like `fault[2].machine`.
-pub fn validate(
+pub(crate) fn validate(
     raw: Vec<RawFault>,
     machines: u32,
     duration_s: f64,
@@ -42,7 +42,7 @@ pub(super) struct Entry {
 
 impl Entry {
     /// Check `fault`: its start first, then the keys of its kind, each in the order written.
-    pub fn check(&self, fault: RawFault) -> Result<Fault, KeyError> {
+    pub(super) fn check(&self, fault: RawFault) -> Result<Fault, KeyError> {
         let at_s = self.at_s(&fault)?;
         match fault {
             RawFault::Kill {

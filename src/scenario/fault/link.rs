@@ -9,7 +9,7 @@ use crate::model::link::LinkState;
 /// Set how machine `from` sends to machine `to`: one direction of a delay or partition,
 /// beginning or ending.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LinkChange {
+pub(crate) struct LinkChange {
     pub from: u32,
     pub to: u32,
     /// How `from` sends to `to` from now on.
@@ -25,7 +25,7 @@ pub struct LinkChange {
 impl LinkChange {
     /// The change of the link `from` -> `to` to `state`, of fault kind `kind` in `phase`, noted
     /// `note`.
-    pub fn new(
+    pub(crate) fn new(
         (from, to): (u32, u32),
         state: LinkState,
         (kind, phase): (FaultKind, FaultPhase),
@@ -43,7 +43,7 @@ impl LinkChange {
 
     /// The change that puts `state` on the link `from` -> `to`, noted "`what` begins", and the
     /// one that puts that link back to normal, noted "`what` `ends`".
-    pub fn begin_and_end(
+    pub(crate) fn begin_and_end(
         (from, to): (u32, u32),
         kind: FaultKind,
         state: LinkState,
@@ -62,7 +62,7 @@ impl LinkChange {
     }
 
     /// The `fault` line machine `from` writes when the change reaches it: it names the peer.
-    pub fn line(&self) -> Event {
+    pub(crate) fn line(&self) -> Event {
         Event::Fault {
             kind: self.kind,
             phase: self.phase,
@@ -73,7 +73,7 @@ impl LinkChange {
 
     /// The manifest's record of the change: its kind, phase, the machines it concerns (sender
     /// first) and its detail.
-    pub fn record(&self) -> (FaultKind, FaultPhase, Vec<u32>, String) {
+    pub(crate) fn record(&self) -> (FaultKind, FaultPhase, Vec<u32>, String) {
         let detail = format!("machine {}: {}", self.from, self.note);
         (self.kind, self.phase, vec![self.from, self.to], detail)
     }

@@ -9,7 +9,7 @@ const RESUMED: &str = "this machine was paused and is now resumed";
 
 /// A kill, restart, pause or resume, as carried out on machine `id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MachineChange {
+pub(crate) enum MachineChange {
     /// Killed (SIGKILL).
     Killed(u32),
     /// Started again as its `incarnation`th process, OS process `pid` (0 in the simulation,
@@ -24,7 +24,7 @@ pub enum MachineChange {
 impl MachineChange {
     /// The manifest's record of the change: its kind, phase, the one machine it concerns and its
     /// detail.
-    pub fn record(&self) -> (FaultKind, FaultPhase, Vec<u32>, String) {
+    pub(crate) fn record(&self) -> (FaultKind, FaultPhase, Vec<u32>, String) {
         let (kind, id, what) = match *self {
             MachineChange::Killed(id) => (FaultKind::Kill, id, "killed (SIGKILL)".to_owned()),
             MachineChange::Restarted {
@@ -50,7 +50,7 @@ impl MachineChange {
     /// The `fault` line the change has a machine write, if any. A kill's is written by every
     /// other live machine (it names the dead one, in the words of the record); a resume's by the
     /// resumed machine itself (it names no peer); a pause or restart has none.
-    pub fn line(&self) -> Option<Event> {
+    pub(crate) fn line(&self) -> Option<Event> {
         match *self {
             MachineChange::Killed(id) => Some(Event::Fault {
                 kind: FaultKind::Kill,

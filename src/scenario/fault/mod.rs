@@ -10,17 +10,16 @@
 //!   ([`MachineChange`]);
 //! - [`applies`]: whether a machine fault still applies when due, and why not, for both engines.
 
-pub mod applies;
+pub(crate) mod applies;
 mod entry;
-pub mod link;
-pub mod machine;
-pub mod spec;
-pub mod timeline;
+pub(crate) mod link;
+pub(crate) mod machine;
+pub(crate) mod spec;
+pub(crate) mod timeline;
 
-pub use crate::model::link::{LinkState, PartitionMode};
-pub use applies::{not_applicable, Condition};
-pub use entry::validate;
-pub use link::LinkChange;
-pub use machine::MachineChange;
-pub use spec::{Fault, RawFault, MAX_DELAY_MS};
-pub use timeline::{timeline, FaultAction};
+pub(crate) use crate::model::link::LinkState;
+pub(crate) use applies::Condition;
+pub(crate) use entry::validate;
+pub(crate) use machine::MachineChange;
+pub(crate) use spec::{Fault, RawFault};
+pub(crate) use timeline::{timeline, FaultAction};

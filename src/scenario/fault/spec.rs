@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::link::PartitionMode;
 
 /// Longest delay a link may be given, in model milliseconds.
-pub const MAX_DELAY_MS: f64 = 60_000.0;
+pub(crate) const MAX_DELAY_MS: f64 = 60_000.0;
 
 /// A `[[fault]]` table as written.
 #[derive(Debug, Clone, Deserialize)]

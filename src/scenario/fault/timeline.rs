@@ -11,7 +11,7 @@ use crate::model::link::{LinkState, PartitionMode};
 
 /// One thing done at a point of the run, by the supervisor or in the simulation.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FaultAction {
+pub(crate) enum FaultAction {
     Kill(u32),
     /// Start a killed machine again; it rejoins the mesh with its clock restored from its log.
     Restart(u32),
@@ -28,7 +28,7 @@ impl From<LinkChange> for FaultAction {
 }
 
 /// The actions for `faults`, at real offsets from the start, in time order.
-pub fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, FaultAction)> {
+pub(crate) fn timeline(faults: &[Fault], speedup: f64) -> Vec<(Duration, FaultAction)> {
     let real = |model_s: f64| Duration::from_secs_f64(model_s / speedup);
     let real_us = |model_ms: f64| (model_ms * 1000.0 / speedup).round() as u64;
     let mut steps = Vec::new();
