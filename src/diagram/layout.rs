@@ -95,15 +95,48 @@ pub struct Dot {
     pub label: Option<String>,
 }
 
+/// What a diagram needs of the whole run besides the lines it draws: the time of its last line,
+/// its marks and how many clock events it has. A streamed diagram reads them as it goes
+/// ([`super::command`]); [`layout`] reads them from the timeline's lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Seconds from the run start to its last line (`None`: no line).
+    pub end_s: Option<f64>,
+    pub marks: faults::Marks,
+    pub clock_events: usize,
+}
+
 /// Place the events of `timeline` inside `window`.
 pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layout {
-    let lane_gap = lane_gap(timeline.machines.len());
-    // A fault span still open at the end lasts to the last line, or to the window's end.
     let end_s = timeline
         .events
         .last()
-        .map_or(window.to_s, |e| timeline.seconds(e.timestamp));
-    let marks = faults::marks(timeline, end_s.max(window.to_s));
+        .map(|e| timeline.seconds(e.timestamp));
+    // A fault span still open at the end lasts to the last line, or to the window's end.
+    let marks = faults::marks(timeline, end_s.unwrap_or(window.to_s).max(window.to_s));
+    let clock_events = timeline
+        .events
+        .iter()
+        .filter(|e| e.event.is_clock_event())
+        .count();
+    let overview = Overview {
+        end_s,
+        marks,
+        clock_events,
+    };
+    layout_of(timeline, messages, window, overview)
+}
+
+/// Place the events of `timeline` inside `window`, with what `overview` says of the whole run:
+/// `timeline` need only hold the clock events in the window and the ends of `messages`.
+pub fn layout_of(
+    timeline: &Timeline,
+    messages: &[Message],
+    window: Window,
+    overview: Overview,
+) -> Layout {
+    let lane_gap = lane_gap(timeline.machines.len());
+    let marks = overview.marks;
     let lanes = lanes(timeline, &marks, window, lane_gap);
     let in_window: Vec<&Line> = timeline
         .events
@@ -116,7 +149,7 @@ pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layo
         width: WIDTH,
         height: axis_y + BELOW_AXIS,
         title: title(timeline),
-        subtitle: subtitle(timeline, in_window.len(), window),
+        subtitle: subtitle(timeline, overview.clock_events, in_window.len(), window),
         dots: dots(timeline, &in_window, &lanes, window, labels),
         arrows: message_arrows(timeline, messages, &lanes, window),
         ticks: axis_ticks(window)

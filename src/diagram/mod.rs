@@ -16,5 +16,5 @@ pub mod svg;
 pub mod window;
 
 pub use command::{diagram, Request};
-pub use layout::{layout, Layout};
-pub use window::{choose_window, Window, DEFAULT_EVENTS};
+pub use layout::{layout, layout_of, Layout, Overview};
+pub use window::{choose_window, Window, WindowScan, DEFAULT_EVENTS};
