@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 
 use crate::exit::{Exit, Failed, Outcome};
+use crate::manifest::Estimate;
 use crate::manifest::{BatchMember, Engine};
 use crate::run::dir::{self as run_dir, Naming, RunDirError};
-use crate::run::estimate::{self, Estimate};
+use crate::run::estimate;
 use crate::run::{RunError, RunOptions, RunReport};
 use crate::scenario::Scenario;
 use crate::supervisor;
@@ -185,9 +186,9 @@ pub fn print_checks(report: &RunReport) -> Option<bool> {
         // Interrupted or not clean: the summary above already says why.
         return None;
     }
-    match crate::analyze::pipeline::check_dir(&report.run_dir) {
+    match crate::analyze::run::pipeline::check_dir(&report.run_dir) {
         Ok(verdict) => {
-            crate::stdout::print(&crate::analyze::report::verdict_line(&verdict));
+            crate::stdout::print(&crate::analyze::report::outputs::verdict_line(&verdict));
             if !verdict.passed {
                 crate::stdout::print(&format!(
                     "the offending lines: logiclock analyze {}\n",

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fault::LinkState;
 use crate::log_format::{FaultKind, FaultPhase};
+use crate::model::machine::StopReport;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 /// What one machine needs to know before it listens.
@@ -24,6 +25,9 @@ pub struct MachineConfig {
     pub rate: u32,
     /// Real time between ticks, nanoseconds.
     pub interval_ns: u64,
+    /// Real time the run lasts from its start, nanoseconds: the machine's own end
+    /// ([`crate::model::schedule`]'s end rule), kept even when the stop comes late.
+    pub run_ns: u64,
     pub seed: u64,
     pub die: u32,
     /// Address to listen on (port 0: the system chooses).
@@ -104,19 +108,6 @@ pub enum FromMachine {
 /// and from a panic's 101, so that a supervisor or a person reading `$?` can tell.
 pub const EXIT_LOG_FAILED: u8 = 3;
 
-/// A machine's final figures, as in its `stop` log line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StopReport {
-    pub lamport: u64,
-    pub queue: u64,
-    pub ticks: u64,
-    pub skipped: u64,
-    pub sent: u64,
-    pub received: u64,
-    pub cpu_ms: u64,
-    pub max_rss_kb: u64,
-}
-
 /// Write one control message as a JSON line and flush it.
 pub async fn send<W: AsyncWrite + Unpin, M: Serialize>(
     out: &mut W,
@@ -170,6 +161,7 @@ mod tests {
             machines: 3,
             rate: 6,
             interval_ns: 1_000_000,
+            run_ns: 1_000_000_000,
             seed: u64::MAX,
             die: 10,
             listen: "127.0.0.1:0".parse().unwrap(),

@@ -1,7 +1,8 @@
 //! logiclock: run and study a scale model of a small asynchronous distributed system.
 //!
 //! # Layout
-//! - [`analyze`]: `logiclock analyze`: checks, metrics, reports and plots of run directories;
+//! - [`analyze`]: `logiclock analyze`: one run checked and measured (`run/`), its report
+//!   (`report/`) and plots (`plots/`), several runs compared (`batch/`);
 //! - [`batch`]: repeated runs and parameter sweeps, planned as a list of runs and carried out;
 //! - [`sweep`]: the `--sweep KEY=V1,V2,...` argument;
 //! - [`cli`]: command-line definitions, including the hidden machine subcommand's name;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::control::StopReport;
+use crate::model::machine::StopReport;
 use crate::scenario::Scenario;
 
 /// Version of the manifest layout. 2: a machine's end ([`MachineEnd`]) is a tagged object, no
@@ -32,12 +32,20 @@ pub struct Manifest {
     /// The lines and bytes its logs were expected to reach, estimated before it started; absent
     /// in runs made before the estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimate: Option<crate::run::estimate::Estimate>,
+    pub estimate: Option<Estimate>,
     /// System time the tick loops were told to start at, RFC 3339.
     pub started_at: String,
     pub machines: Vec<MachineEntry>,
     /// Filled in when the run has ended.
     pub outcome: Option<Outcome>,
+}
+
+/// What a run (or a batch) will write into its logs, estimated before it starts by
+/// [`crate::run::estimate`] and recorded in the manifest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub lines: u64,
+    pub bytes: u64,
 }
 
 /// A run's place in its batch, recorded when it runs: what the aggregate groups it by.
@@ -132,6 +140,28 @@ pub struct FaultRecord {
     /// Why it happened: the scenario's plan (left out of the file), or job control.
     #[serde(default, skip_serializing_if = "FaultCause::is_planned")]
     pub cause: FaultCause,
+    /// Whether it was done (left out of the file) or no longer applied when due, and why.
+    #[serde(default, skip_serializing_if = "FaultOutcome::is_done")]
+    pub outcome: FaultOutcome,
+}
+
+/// What became of a fault action when it fell due.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultOutcome {
+    /// Carried out.
+    #[default]
+    Done,
+    /// Not carried out, with the reason: it no longer applied (a kill or a pause of a dead
+    /// machine), or the run ended first.
+    NotApplicable(String),
+}
+
+impl FaultOutcome {
+    /// It was carried out: the default, which the manifest leaves out.
+    pub fn is_done(&self) -> bool {
+        *self == FaultOutcome::Done
+    }
 }
 
 /// Why a fault record's action happened.
@@ -314,7 +344,7 @@ impl From<EndOnDisk> for MachineEnd {
 
 #[cfg(test)]
 mod tests {
-    use super::{FaultCause, FaultRecord, MachineEnd};
+    use super::{FaultCause, FaultOutcome, FaultRecord, MachineEnd};
     use crate::log_format::{FaultKind, FaultPhase};
 
     #[test]
@@ -326,6 +356,7 @@ mod tests {
             machines: vec![2],
             detail: "machine 2 paused (SIGSTOP)".into(),
             cause: FaultCause::Planned,
+            outcome: Default::default(),
         };
         let planned = serde_json::to_string(&record).unwrap();
         assert!(!planned.contains("cause"), "{planned}");
@@ -337,6 +368,27 @@ mod tests {
         let job = serde_json::to_string(&record).unwrap();
         assert!(job.contains(r#""cause":"job_control""#), "{job}");
         assert_eq!(serde_json::from_str::<FaultRecord>(&job).unwrap(), record);
+    }
+
+    #[test]
+    fn a_fault_that_did_not_apply_is_written_with_its_reason_and_a_done_one_without_outcome() {
+        let mut record = FaultRecord {
+            at: "2026-01-01T00:00:05Z".into(),
+            kind: FaultKind::Kill,
+            phase: Some(FaultPhase::Instant),
+            machines: vec![1],
+            detail: "kill of machine 1 planned".into(),
+            cause: FaultCause::Planned,
+            outcome: FaultOutcome::Done,
+        };
+        assert!(!serde_json::to_string(&record).unwrap().contains("outcome"));
+        record.outcome = FaultOutcome::NotApplicable("machine 1 is dead".into());
+        let json = serde_json::to_string(&record).unwrap();
+        assert!(
+            json.contains(r#""outcome":{"not_applicable":"machine 1 is dead"}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<FaultRecord>(&json).unwrap(), record);
     }
 
     fn read(json: &str) -> MachineEnd {

@@ -7,11 +7,11 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::aggregate::{self, Aggregate};
-use super::aggregate_batch::{self, batch_runs, BatchDir, Swept};
-use super::analyzer::Options;
-use super::summary::Summary;
-use super::{pipeline, plots, report, terminal, AnalyzeError};
+use super::batch::aggregate::{self, Aggregate};
+use super::batch::members::{self, batch_runs, BatchDir, Swept};
+use super::report::{outputs, terminal};
+use super::run::{pipeline, Options, Summary};
+use super::{plots, AnalyzeError};
 use crate::exit::Exit;
 
 /// What the user asked for.
@@ -68,13 +68,13 @@ pub fn run(request: &Request) -> Exit {
             );
         }
         let agg = aggregate_of(&analyzed);
-        match aggregate_batch::write_files(&dir, &agg) {
+        match members::write_files(&dir, &agg) {
             Ok(_) => {
                 if !request.quiet {
                     crate::stdout::print(&terminal::fit(&agg.text()));
                     crate::stdout::print(&format!(
                         "wrote {} in {}\n\n",
-                        aggregate_batch::AGGREGATE_FILES.join(", "),
+                        members::AGGREGATE_FILES.join(", "),
                         dir.display()
                     ));
                 }
@@ -152,7 +152,7 @@ fn ended(result: Result<Summary, AnalyzeError>, exit: &mut Exit) -> Option<Summa
 fn aggregate_of(runs: &[(PathBuf, Summary)]) -> Aggregate {
     let dirs: Vec<PathBuf> = runs.iter().map(|(d, _)| d.clone()).collect();
     let swept = Swept::of(&dirs);
-    let members = aggregate_batch::members(&swept, runs);
+    let members = members::members(&swept, runs);
     aggregate::aggregate(swept.key, &members)
 }
 
@@ -167,7 +167,7 @@ fn analyze_run(dir: &Path, request: &Request) -> Result<Summary, AnalyzeError> {
         } else {
             Vec::new()
         };
-        report::write_outputs(dir, &analysis, &drawn)?;
+        outputs::write_outputs(dir, &analysis, &drawn)?;
         Ok(analysis)
     });
     result.map(|analysis| {
@@ -175,7 +175,7 @@ fn analyze_run(dir: &Path, request: &Request) -> Result<Summary, AnalyzeError> {
         let quotes = if s.verdict.passed {
             Default::default()
         } else {
-            report::quote_offences(dir, &s.verdict)
+            outputs::quote_offences(dir, &s.verdict)
         };
         if request.quiet {
             crate::stdout::print(&terminal::verdict_line(
@@ -183,13 +183,13 @@ fn analyze_run(dir: &Path, request: &Request) -> Result<Summary, AnalyzeError> {
                 &s.verdict,
             ));
         } else {
-            crate::stdout::print(&terminal::fit(&report::terminal(&s, &quotes)));
+            crate::stdout::print(&terminal::fit(&outputs::terminal(&s, &quotes)));
             crate::stdout::print(&format!(
                 "{}\n",
                 terminal::fit(&format!(
                     "wrote {}, {} and CSV series{} in {}",
-                    report::REPORT_FILE,
-                    report::SUMMARY_FILE,
+                    outputs::REPORT_FILE,
+                    outputs::SUMMARY_FILE,
                     if request.plots { ", SVG plots" } else { "" },
                     dir.display()
                 ))

@@ -3,8 +3,8 @@
 
 use crate::timeline::{Message, Timeline};
 
+use super::geometry::{DOT_RADIUS, PLOT_LEFT, PLOT_RIGHT};
 use super::lanes::{lane_of, Lane};
-use super::layout::{DOT_RADIUS, PLOT_LEFT, PLOT_RIGHT};
 use super::window::Window;
 
 /// One message, from (x1, y1) to (x2, y2); an end outside the window is on the window's edge.

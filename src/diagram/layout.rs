@@ -9,22 +9,11 @@ use crate::timeline::{Message, Timeline};
 
 use super::arrows::{drop_stubs, message_arrows, Arrow};
 use super::faults::{self, Span};
+use super::geometry::{LABEL_GAP, LABEL_LIMIT, WIDTH};
 use super::labels::{axis_ticks, hover, subtitle, title};
 use super::lanes::{axis_y, lane_gap, lane_of, lanes, Lane};
 use super::window::Window;
 
-/// Picture width, px.
-pub const WIDTH: f64 = 1200.0;
-/// Left edge of the plot (room for the lane labels).
-pub const PLOT_LEFT: f64 = 170.0;
-/// Right edge of the plot.
-pub const PLOT_RIGHT: f64 = WIDTH - 40.0;
-/// Lamport values are written beside the dots when the window holds at most this many events.
-pub const LABEL_LIMIT: usize = 90;
-/// Lamport values, and lane names on two lines, need this much room between lanes.
-pub const LABEL_GAP: f64 = 40.0;
-/// Radius of send and receive dots (internal dots are smaller).
-pub const DOT_RADIUS: f64 = 6.5;
 /// Room under the time axis for its caption and the legend.
 const BELOW_AXIS: f64 = 110.0;
 

@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
-use super::layout::{Layout, DOT_RADIUS, PLOT_LEFT};
-use super::svg::{colour, drop_cross, shade_colour};
+use super::geometry::{DOT_RADIUS, PLOT_LEFT};
+use super::layout::Layout;
+use super::paint::{colour, drop_cross, shade_colour};
 
 /// The opening tag of a legend row.
 const ROW: &str = r##"<g class="legend" font-size="12" fill="#3c4043">"##;

@@ -2,16 +2,18 @@
 //!
 //! [`window`] picks the time window; [`faults`] reads deaths, restarts, fault spans and drops;
 //! [`layout`] places lanes ([`lanes`]), dots, arrows ([`arrows`]) and those marks (pure
-//! geometry), with the text of [`labels`];
-//! [`svg`] renders a layout as text; [`command`] runs it for the CLI.
+//! geometry, in the dimensions of [`geometry`]), with the text of [`labels`];
+//! [`svg`] renders a layout as text, with its [`legend`] and the marks both draw ([`paint`]); [`command`] runs it for the CLI.
 
 pub mod arrows;
 pub mod command;
 pub mod faults;
+pub mod geometry;
 pub mod labels;
 pub mod lanes;
 pub mod layout;
 pub mod legend;
+pub mod paint;
 pub mod svg;
 pub mod window;
 

@@ -6,19 +6,14 @@
 use std::fmt::Write;
 
 use super::arrows::Arrow;
+use super::geometry::{DOT_RADIUS, LABEL_GAP, PLOT_LEFT, PLOT_RIGHT};
 use super::lanes::Lane;
-use super::layout::{
-    Dot, DotKind, Layout, Marker, Shade, DOT_RADIUS, LABEL_GAP, PLOT_LEFT, PLOT_RIGHT,
-};
+use super::layout::{Dot, DotKind, Layout, Marker, Shade};
 use super::legend::legend;
+use super::paint::{colour, drop_cross, shade_colour};
 
 /// Colour of the machine lines.
 pub const LANE_COLOUR: &str = "#3c4043";
-
-/// The colour of the machine at manifest index `i`: the one the plots and the terminal give it.
-pub fn colour(i: usize) -> String {
-    crate::palette::hex(i)
-}
 
 /// The SVG document of `layout`.
 pub fn render(layout: &Layout) -> String {
@@ -248,18 +243,6 @@ fn drop_stub(s: &mut String, a: &Arrow) {
     let _ = writeln!(s, "<title>{}</title></g>", escape(&a.title));
 }
 
-/// The red cross of a dropped message, centred on (`x`, `y`); the legend shows it too.
-pub(super) fn drop_cross(s: &mut String, x: f64, y: f64) {
-    let _ = write!(
-        s,
-        r##"<path d="M{:.1},{:.1} l8,8 M{:.1},{:.1} l-8,8" stroke="#d93025" stroke-width="2"/>"##,
-        x - 4.0,
-        y - 4.0,
-        x + 4.0,
-        y - 4.0,
-    );
-}
-
 /// A dot per clock event with its hover title, and its Lamport value above it when labelled.
 fn dots(s: &mut String, layout: &Layout) {
     s.push_str("<g class=\"events\">\n");
@@ -304,15 +287,6 @@ fn event_dot(s: &mut String, d: &Dot) {
             r#"<circle class="internal" cx="{x:.1}" cy="{y:.1}" r="4.5" fill="{c}" fill-opacity="0.35" stroke="{c}" stroke-opacity="0.5"><title>{title}</title></circle>"#
         ),
     };
-}
-
-/// Fill of a fault span of `kind` (`pause`, `delay` or `partition`).
-pub(super) fn shade_colour(kind: &str) -> &'static str {
-    match kind {
-        "pause" => "#fbbc04",
-        "delay" => "#4285f4",
-        _ => "#ea4335",
-    }
 }
 
 /// Text safe inside SVG elements and attributes.

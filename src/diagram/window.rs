@@ -4,7 +4,7 @@
 
 use crate::timeline::{Timeline, TimelineError};
 
-use super::layout::{PLOT_LEFT, PLOT_RIGHT};
+use super::geometry::{PLOT_LEFT, PLOT_RIGHT};
 
 /// Clock events in the default window.
 pub const DEFAULT_EVENTS: usize = 150;

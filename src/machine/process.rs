@@ -20,8 +20,9 @@ use super::shutdown::Shutdown;
 use super::status::Reporter;
 use super::tick::{LiveStatus, TickLoop, TickOutcome};
 use super::ticker::Timer;
-use crate::control::{self, FromMachine, MachineConfig, StopReport, ToMachine};
+use crate::control::{self, FromMachine, MachineConfig, ToMachine};
 use crate::log_format::{self, Event};
+use crate::model::machine::StopReport;
 use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
@@ -179,6 +180,7 @@ async fn run_logged(
     let tick_loop = TickLoop {
         machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick),
         period: Duration::from_nanos(config.interval_ns),
+        run_ns: config.run_ns,
         timer: Timer::precise().context("failed to create the tick timer")?,
         inbox,
         outboxes: mesh.outboxes,

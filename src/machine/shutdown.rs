@@ -22,10 +22,10 @@ use super::link::Setting;
 use super::log_writer::MachineLog;
 use super::status::Reporter;
 use super::tick::TickOutcome;
-use crate::control::StopReport;
 use crate::fault::LinkState;
 use crate::log_format::Event;
 use crate::model::machine::stop_line;
+use crate::model::machine::StopReport;
 
 /// How long, after it stops ticking, a machine waits for its peers to close their connections.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);

@@ -33,6 +33,8 @@ pub struct TickLoop {
     /// The model machine: clocks, die, last tick and counters (restored after a restart).
     pub machine: Machine,
     pub period: Duration,
+    /// How long the run lasts from its start: the loop's own end, by the schedule's end rule.
+    pub run_ns: u64,
     /// What the loop sleeps on between ticks: [`Timer::precise`], or tokio's in paused tests.
     pub timer: Timer,
     pub inbox: mpsc::UnboundedReceiver<Incoming>,
@@ -53,13 +55,21 @@ pub struct TickOutcome {
 }
 
 impl TickLoop {
-    /// Tick on the schedule that starts at `start` until `stop` is cancelled. If `start` has
-    /// passed (a restarted machine), the first tick is the next slot of that schedule and the
-    /// slots missed since the machine's last tick are logged as skipped. The outboxes are
-    /// dropped on return, which lets the writers close their connections.
+    /// Tick on the schedule that starts at `start` until its end (the last tick the run
+    /// holds), then wait until `stop` is cancelled; a stop before the end ends the ticking at
+    /// once. If `start` has passed (a restarted machine), the first tick is the next slot of
+    /// that schedule and the slots missed since the machine's last tick are logged as skipped.
+    /// The outboxes are dropped on return, which lets the writers close their connections.
     pub async fn run(mut self, start: Instant, stop: CancellationToken) -> TickOutcome {
-        let mut schedule = Schedule::new(start, self.period, self.machine.last_tick());
+        let mut schedule =
+            Schedule::new(start, self.period, self.machine.last_tick()).until(self.run_ns);
         loop {
+            if schedule.over() {
+                // The machine's own end: a supervisor late to say stop (stalled, stopped, or
+                // busy) cannot make it tick past the run.
+                stop.cancelled().await;
+                break;
+            }
             tokio::select! {
                 biased;
                 _ = stop.cancelled() => break,
@@ -74,7 +84,9 @@ impl TickLoop {
                     }
                 }
             }
-            let due = schedule.due(Instant::now());
+            let Some(due) = schedule.due(Instant::now()) else {
+                continue;
+            };
             self.tick(due.tick, due.late.as_micros() as u64);
             self.status.tick.store(due.tick, Ordering::Relaxed);
             self.status
@@ -168,6 +180,7 @@ mod tests {
                     incarnation: 0,
                 }),
                 period: Duration::from_millis(10),
+                run_ns: u64::MAX,
                 timer: Timer::Tokio,
                 inbox,
                 outboxes: senders,

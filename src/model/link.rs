@@ -23,9 +23,31 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
-use crate::fault::{LinkState, PartitionMode};
 use crate::log_format::DropReason;
+
+/// How a machine treats the messages it sends to one peer; the normal state is the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkState {
+    /// Real microseconds each message is held.
+    pub delay_us: u64,
+    /// Up to this many more real microseconds, drawn per message.
+    pub jitter_us: u64,
+    /// Messages are held or dropped while this is set.
+    pub block: Option<PartitionMode>,
+}
+
+/// What a partition does with the messages that try to cross it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionMode {
+    /// Keep them, and deliver them in order when the partition heals.
+    #[default]
+    Hold,
+    /// Discard them; the sender logs each one as `dropped`.
+    Drop,
+}
 
 /// A point in an engine's time: virtual nanoseconds in the twin, a `tokio` instant in a real
 /// machine.

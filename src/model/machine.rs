@@ -5,11 +5,25 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::clock::{peers_of, Action, LamportClock, VectorClock};
 use super::dice::Dice;
 use super::step::{decide, Step};
-use crate::control::StopReport;
 use crate::log_format::{Event, FORMAT_VERSION};
+
+/// A machine's final figures, as in its `stop` log line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StopReport {
+    pub lamport: u64,
+    pub queue: u64,
+    pub ticks: u64,
+    pub skipped: u64,
+    pub sent: u64,
+    pub received: u64,
+    pub cpu_ms: u64,
+    pub max_rss_kb: u64,
+}
 
 /// Who a machine is and how it ticks: what both engines know before its first tick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

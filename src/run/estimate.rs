@@ -20,9 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-use crate::manifest::Engine;
+use crate::manifest::{Engine, Estimate};
 use crate::scenario::Scenario;
 
 /// Bytes of an average log line without its vector clock (measured: see the module doc).
@@ -35,13 +33,6 @@ pub const TEST_FREE_BYTES_ENV: &str = "LOGICLOCK_TEST_FREE_BYTES";
 
 /// From this many bytes on, `run` prints the estimate before it starts (1 GB).
 pub const LARGE_BYTES: u64 = 1_000_000_000;
-
-/// What a run (or a batch) will write into its logs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Estimate {
-    pub lines: u64,
-    pub bytes: u64,
-}
 
 impl Estimate {
     /// The logs of one run of `scenario` by `engine`.

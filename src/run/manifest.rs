@@ -5,11 +5,10 @@
 use std::path::Path;
 
 use super::error::RunError;
-use super::estimate::Estimate;
 use super::options::RunOptions;
 use crate::log_format;
 use crate::manifest::{
-    BatchMember, Engine, FaultRecord, MachineEntry, MachineExit, Manifest, Outcome,
+    BatchMember, Engine, Estimate, FaultRecord, MachineEntry, MachineExit, Manifest, Outcome,
     MANIFEST_VERSION,
 };
 use crate::scenario::Scenario;

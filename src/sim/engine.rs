@@ -2,14 +2,15 @@
 //! scenario in virtual time. Synchronous and pure but for the [`LineSink`] it writes lines to.
 
 use crate::log_format::{FaultKind, FaultPhase};
+use crate::manifest::FaultOutcome;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::machine::{Arrival, Life, SimMachine};
 use super::network::Network;
-use crate::control::StopReport;
 use crate::fault;
 use crate::fault::Action;
+use crate::model::machine::StopReport;
 use crate::model::LineSink;
 
 use crate::model::machine::stop_line;
@@ -39,8 +40,9 @@ struct Entry {
     tag: u64,
 }
 
-/// A fault action carried out, for the manifest: `(virtual ns, kind, machines, detail)`.
-pub type FaultDone = (u64, FaultKind, FaultPhase, Vec<u32>, String);
+/// A fault action as it fell due, for the manifest: `(virtual ns, kind, phase, machines, detail,
+/// outcome)`; the outcome says whether it was done or why it no longer applied.
+pub type FaultDone = (u64, FaultKind, FaultPhase, Vec<u32>, String, FaultOutcome);
 
 /// How the simulated run ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,18 +74,22 @@ impl Engine {
     /// Set up `scenario`: rates drawn as the supervisor draws them, every first tick at time 0.
     pub fn new(scenario: &Scenario) -> Engine {
         let n = scenario.machines;
+        let end_ns = scenario.real_duration().as_nanos() as u64;
         let machines: Vec<SimMachine> = (0..n)
             .zip(scenario.machine_rates())
             .map(|(id, rate)| {
-                SimMachine::new(MachineSpec {
-                    id,
-                    machines: n,
-                    rate,
-                    period_ns: scenario.tick_interval(rate).as_nanos().max(1) as u64,
-                    die: scenario.die,
-                    seed: scenario.seed,
-                    incarnation: 0,
-                })
+                SimMachine::new(
+                    MachineSpec {
+                        id,
+                        machines: n,
+                        rate,
+                        period_ns: scenario.tick_interval(rate).as_nanos().max(1) as u64,
+                        die: scenario.die,
+                        seed: scenario.seed,
+                        incarnation: 0,
+                    },
+                    end_ns,
+                )
             })
             .collect();
         let timeline = fault::timeline(&scenario.faults, scenario.speedup)
@@ -94,7 +100,7 @@ impl Engine {
             reach: vec![Some(0); n as usize],
             net: Network::new(n, scenario.latency_us, scenario.jitter_us, scenario.seed),
             queue: BinaryHeap::new(),
-            end_ns: scenario.real_duration().as_nanos() as u64,
+            end_ns,
             sends: 0,
             arrivals: Vec::new(),
             faults: Vec::new(),
@@ -176,8 +182,10 @@ impl Engine {
 
     pub(super) fn schedule_tick(&mut self, id: u32, slot: u64) {
         let m = &self.machines[id as usize];
+        // The end rule is the schedule's, as in a real machine: the tick due at the end does
+        // not run.
         let at = m.schedule.due_time(slot + 1);
-        if at < self.end_ns {
+        if m.schedule.holds(slot + 1) {
             self.queue.push(Reverse(Entry {
                 at,
                 kind: Kind::Tick,

@@ -3,19 +3,24 @@
 
 use super::engine::Engine;
 use super::machine::Life;
-use crate::fault::{Action, MachineChange};
+use crate::fault::{applies, Action, Condition, MachineChange};
+use crate::manifest::FaultOutcome;
 use crate::model::LineSink;
 
 impl Engine {
     /// Carry out fault action `index` of the timeline, as the supervisor and machines would.
     pub(super) fn fault<S: LineSink<At = u64>>(&mut self, now: u64, index: usize, sink: &mut S) {
         let action = self.timeline[index].1.clone();
+        if let Some(why) = self.not_applicable(&action) {
+            let (kind, phase, machines, detail) = applies::planned(&action);
+            let outcome = FaultOutcome::NotApplicable(why);
+            self.faults
+                .push((now, kind, phase, machines, detail, outcome));
+            return;
+        }
         let (kind, phase, machines, detail) = match action {
             Action::Kill(id) => {
                 let m = &mut self.machines[id as usize];
-                if m.life == Life::Dead {
-                    return;
-                }
                 m.life = Life::Dead;
                 m.generation += 1;
                 m.inbox.clear();
@@ -33,9 +38,6 @@ impl Engine {
             Action::Restart(id) => {
                 let count = self.machines.len() as u32;
                 let m = &mut self.machines[id as usize];
-                if m.life != Life::Dead {
-                    return;
-                }
                 m.restart();
                 let (incarnation, slot) = (m.model.identity().incarnation, m.next_slot(now));
                 self.reach[id as usize] = Some(incarnation);
@@ -60,18 +62,12 @@ impl Engine {
             }
             Action::Pause(id) => {
                 let m = &mut self.machines[id as usize];
-                if m.life != Life::Running {
-                    return;
-                }
                 m.life = Life::Paused;
                 m.generation += 1;
                 MachineChange::Paused(id).record()
             }
             Action::Resume(id) => {
                 let m = &mut self.machines[id as usize];
-                if m.life != Life::Paused {
-                    return;
-                }
                 m.life = Life::Running;
                 let slot = m.next_slot(now);
                 let change = MachineChange::Resumed(id);
@@ -93,6 +89,21 @@ impl Engine {
                 change.record()
             }
         };
-        self.faults.push((now, kind, phase, machines, detail));
+        self.faults
+            .push((now, kind, phase, machines, detail, FaultOutcome::Done));
+    }
+
+    /// Why `action` no longer applies to its machine, by the rule both engines share.
+    fn not_applicable(&self, action: &Action) -> Option<String> {
+        let id = match *action {
+            Action::Kill(id) | Action::Restart(id) | Action::Pause(id) | Action::Resume(id) => id,
+            Action::Link(_) => return None,
+        };
+        let condition = match self.machines[id as usize].life {
+            Life::Running => Condition::Running,
+            Life::Paused => Condition::Paused,
+            Life::Dead => Condition::Dead,
+        };
+        applies::not_applicable(action, condition)
     }
 }

@@ -37,10 +37,11 @@ pub struct SimMachine {
 }
 
 impl SimMachine {
-    /// The machine `who`, its schedule starting at virtual time 0.
-    pub fn new(who: MachineSpec) -> Self {
+    /// The machine `who`, its schedule starting at virtual time 0 and ending, by the end rule
+    /// of [`crate::model::schedule`], at `run_ns`.
+    pub fn new(who: MachineSpec, run_ns: u64) -> Self {
         SimMachine {
-            schedule: Schedule::new(0, Duration::from_nanos(who.period_ns), 0),
+            schedule: Schedule::new(0, Duration::from_nanos(who.period_ns), 0).until(run_ns),
             model: Machine::new(who),
             inbox: VecDeque::new(),
             life: Life::Running,
@@ -78,7 +79,10 @@ impl SimMachine {
         arrivals: &mut Vec<Arrival>,
     ) {
         let id = self.id();
-        let due = self.schedule.due(now);
+        let Some(due) = self.schedule.due(now) else {
+            // Past the run's end: the engine schedules no such tick.
+            return;
+        };
         let head = self.inbox.pop_front();
         let left = self.inbox.len() as u64;
         let waiting = head.as_ref().map(|msg| Waiting {

@@ -68,13 +68,14 @@ fn manifest_of(
     let faults = outcome
         .faults
         .iter()
-        .map(|(at, kind, phase, machines, detail)| FaultRecord {
+        .map(|(at, kind, phase, machines, detail, outcome)| FaultRecord {
             at: timestamp(*at),
             kind: *kind,
             phase: Some(*phase),
             machines: machines.clone(),
             detail: detail.clone(),
             cause: FaultCause::Planned,
+            outcome: outcome.clone(),
         })
         .collect();
     let mut manifest = builder.start(scenario, timestamp(0), machines);

@@ -7,9 +7,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::live_layout::{self, Clock, Figures, Line, MachineView, Phase, Size, Tint};
-use crate::control::StopReport;
 use crate::fault::Action;
-use crate::manifest::Manifest;
+use crate::manifest::{FaultOutcome, Manifest};
+use crate::model::machine::StopReport;
 use crate::palette;
 
 /// The one place colors are chosen: the SGR parameters for a piece of the view, if any. A
@@ -240,6 +240,12 @@ pub fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String {
         }
     }
     if let Some(outcome) = &manifest.outcome {
+        // Either engine: a fault that did not apply is said once more where the run is summed up.
+        for fault in &outcome.faults {
+            if let FaultOutcome::NotApplicable(why) = &fault.outcome {
+                out.push_str(&format!("fault not applicable: {}: {why}\n", fault.detail));
+            }
+        }
         out.push_str(&format!(
             "run {}: {}\n",
             if outcome.clean { "clean" } else { "NOT clean" },

@@ -7,18 +7,18 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use super::slot::{Slot, Spawner};
-use super::state::Killer;
+use super::state::{Killer, MachineState};
 use crate::control::ToMachine;
-use crate::fault::{Action, MachineChange};
-use crate::manifest::{FaultCause, FaultRecord};
+use crate::fault::{applies, Action, Condition, MachineChange};
+use crate::manifest::{FaultCause, FaultOutcome, FaultRecord};
 
 /// What carrying out one fault action came to.
 #[derive(Debug)]
 pub enum Carried {
     /// Done; the manifest records it.
     Done(FaultRecord),
-    /// Nothing to do: the machine is not in a state the action applies to.
-    NotApplicable,
+    /// Nothing to do: the machine is not in a state the action applies to; the record says why.
+    NotApplicable(FaultRecord),
     /// A restart whose kill has not been reported yet: try again shortly.
     RetryLater,
     /// The action could not be carried out.
@@ -31,10 +31,19 @@ pub fn carry_out<E: Send + 'static>(
     spawner: &Spawner<E>,
     action: Action,
 ) -> Carried {
+    if let Some(id) = machine_of(&action) {
+        let state = slots[id as usize].state;
+        if matches!(action, Action::Restart(_)) && matches!(state, MachineState::Killing(_)) {
+            return Carried::RetryLater;
+        }
+        if let Some(why) = applies::not_applicable(&action, condition(state)) {
+            return not_applicable(&action, why);
+        }
+    }
     match action {
         Action::Kill(id) => {
             if !slots[id as usize].kill(Killer::Fault) {
-                return Carried::NotApplicable;
+                return not_applicable(&action, format!("machine {id} is dead"));
             }
             let change = MachineChange::Killed(id);
             if let Some(Event::Fault { kind, detail, .. }) = change.line() {
@@ -44,9 +53,6 @@ pub fn carry_out<E: Send + 'static>(
         }
         Action::Restart(id) => {
             let slot = &slots[id as usize];
-            if slot.state.live() {
-                return Carried::RetryLater;
-            }
             let (rate, incarnation) = (slot.rate, slot.incarnation + 1);
             let child = match spawner.spawn(id, rate, incarnation) {
                 Ok(child) => child,
@@ -67,14 +73,15 @@ pub fn carry_out<E: Send + 'static>(
         }
         Action::Pause(id) => {
             if !slots[id as usize].pause() {
-                return Carried::NotApplicable;
+                // Running by the shared rule, but not ticking yet: a restart still rejoining.
+                return not_applicable(&action, format!("machine {id} is not ticking yet"));
             }
             done(MachineChange::Paused(id).record())
         }
         Action::Resume(id) => {
             let slot = &mut slots[id as usize];
             if !slot.resume() {
-                return Carried::NotApplicable;
+                return not_applicable(&action, format!("machine {id} is not paused"));
             }
             let change = MachineChange::Resumed(id);
             if let Some(Event::Fault {
@@ -110,15 +117,47 @@ pub fn carry_out<E: Send + 'static>(
 }
 
 /// A fault carried out now, recorded as `kind` in `phase`, concerning `machines`, with `detail`.
-fn done((kind, phase, machines, detail): (FaultKind, FaultPhase, Vec<u32>, String)) -> Carried {
-    Carried::Done(FaultRecord {
+fn done(record: (FaultKind, FaultPhase, Vec<u32>, String)) -> Carried {
+    Carried::Done(record_now(record, FaultOutcome::Done))
+}
+
+/// `action`, due now, recorded as not applicable because of `why`.
+pub fn not_applicable(action: &Action, why: String) -> Carried {
+    let record = record_now(applies::planned(action), FaultOutcome::NotApplicable(why));
+    Carried::NotApplicable(record)
+}
+
+fn record_now(
+    (kind, phase, machines, detail): (FaultKind, FaultPhase, Vec<u32>, String),
+    outcome: FaultOutcome,
+) -> FaultRecord {
+    FaultRecord {
         at: humantime::format_rfc3339_micros(SystemTime::now()).to_string(),
         kind,
         phase: Some(phase),
         machines,
         detail,
         cause: FaultCause::Planned,
-    })
+        outcome,
+    }
+}
+
+/// The machine a kill, restart, pause or resume concerns; `None` for a link change.
+fn machine_of(action: &Action) -> Option<u32> {
+    match *action {
+        Action::Kill(id) | Action::Restart(id) | Action::Pause(id) | Action::Resume(id) => Some(id),
+        Action::Link(_) => None,
+    }
+}
+
+/// What a machine in `state` is, as the shared rule of [`applies`] sees it: a process being
+/// killed is dead already; one setting up (a restart rejoining) or stopping is running.
+fn condition(state: MachineState) -> Condition {
+    match state {
+        MachineState::Paused => Condition::Paused,
+        MachineState::Killing(_) | MachineState::Exited(_) => Condition::Dead,
+        _ => Condition::Running,
+    }
 }
 
 /// Put `action` into the time-ordered `timeline` at real offset `at`, after those due as early.

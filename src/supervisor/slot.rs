@@ -10,7 +10,8 @@ use tokio::sync::mpsc;
 use super::child::{Child, ChildEvent};
 use super::signal;
 use super::state::{Illegal, Input, Killer, MachineState};
-use crate::control::{MachineConfig, StopReport, ToMachine};
+use crate::control::{MachineConfig, ToMachine};
+use crate::model::machine::StopReport;
 use crate::run::RunError;
 use crate::scenario::Scenario;
 
@@ -133,6 +134,7 @@ impl<E: Send + 'static> Spawner<E> {
             machines: self.scenario.machines,
             rate,
             interval_ns: self.scenario.tick_interval(rate).as_nanos() as u64,
+            run_ns: self.scenario.real_duration().as_nanos() as u64,
             seed: self.scenario.seed,
             die: self.scenario.die,
             listen: SocketAddr::new(self.scenario.host, self.scenario.ports[id as usize]),

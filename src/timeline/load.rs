@@ -80,6 +80,8 @@ pub fn open(dir: &Path) -> Result<Opened, RunLogError> {
         Some(outcome) => outcome
             .faults
             .iter()
+            // A fault that did not apply changed nothing the timeline shows.
+            .filter(|f| f.outcome.is_done())
             .map(|f| {
                 let at = parse_micros(&f.at).ok_or_else(|| RunLogError::Manifest {
                     path: manifest_path.clone(),

@@ -75,6 +75,7 @@ fn write_fault_run(dir: &Path, run: Fixture, faults: &[Planned], killed: Option<
                     // link faults say where they begin and end, as the supervisor writes them
                     detail: format!("{kind} of {machines:?} begins"),
                     cause: FaultCause::Planned,
+                    outcome: Default::default(),
                 })
                 .collect(),
             exits: (0..3)

@@ -279,6 +279,7 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
         machines: vec![2],
         detail: detail.into(),
         cause: FaultCause::Planned,
+        outcome: Default::default(),
     };
     let faults = vec![
         record(260, FaultKind::Pause, "machine 2 paused (SIGSTOP)"),

@@ -12,6 +12,61 @@ use logiclock::runlog::Line;
 use crate::cmd::{send_signal, Logiclock, Running};
 use crate::util::{self, RunFiles};
 
+/// Five faults, one of each kind, in 2 s (`scheduled_faults_are_logged_and_...`; also in the
+/// real-vs-twin agreement of `fault_records`).
+pub const SCHEDULED_FAULTS: &str = r#"
+duration_s = 40
+speedup = 20
+seed = 24
+[clock]
+rates = [4, 4, 6]
+[events]
+die = 5
+[[fault]]
+kind = "pause"
+at_s = 4
+machine = 2
+duration_s = 5
+[[fault]]
+kind = "delay"
+at_s = 12
+from = 0
+to = 1
+delay_ms = 1000
+duration_s = 6
+[[fault]]
+kind = "partition"
+at_s = 20
+machines = [0, 2]
+duration_s = 5
+mode = "drop"
+[[fault]]
+kind = "partition"
+at_s = 27
+machines = [1, 2]
+duration_s = 4
+[[fault]]
+kind = "kill"
+at_s = 35
+machine = 1
+"#;
+
+/// A kill and a restart 8 model seconds later, in 2 s.
+pub const RESTART: &str = r#"
+duration_s = 40
+speedup = 20
+seed = 31
+[clock]
+rates = [4, 5, 6]
+[events]
+die = 5
+[[fault]]
+kind = "kill"
+at_s = 10
+machine = 1
+restart_after_s = 8
+"#;
+
 /// Start `scenario` and wait until its manifest exists (the machines are about to tick).
 fn start(tmp: &Path, scenario: &str) -> (Running, PathBuf) {
     let path = util::scenario(tmp, "faults.toml", scenario);
@@ -184,45 +239,7 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
 fn scheduled_faults_are_logged_and_every_message_is_accounted_for() {
     let tmp = tempfile::tempdir().unwrap();
     let speedup = 20.0;
-    let (child, out) = start(
-        tmp.path(),
-        r#"
-duration_s = 40
-speedup = 20
-seed = 24
-[clock]
-rates = [4, 4, 6]
-[events]
-die = 5
-[[fault]]
-kind = "pause"
-at_s = 4
-machine = 2
-duration_s = 5
-[[fault]]
-kind = "delay"
-at_s = 12
-from = 0
-to = 1
-delay_ms = 1000
-duration_s = 6
-[[fault]]
-kind = "partition"
-at_s = 20
-machines = [0, 2]
-duration_s = 5
-mode = "drop"
-[[fault]]
-kind = "partition"
-at_s = 27
-machines = [1, 2]
-duration_s = 4
-[[fault]]
-kind = "kill"
-at_s = 35
-machine = 1
-"#,
-    );
+    let (child, out) = start(tmp.path(), SCHEDULED_FAULTS);
     let done = child.finish();
     assert_eq!(
         done.code(),
@@ -302,23 +319,7 @@ machine = 1
 #[test]
 fn a_killed_machine_restarts_with_its_clock_restored_and_rejoins() {
     let tmp = tempfile::tempdir().unwrap();
-    let (child, out) = start(
-        tmp.path(),
-        r#"
-duration_s = 40
-speedup = 20
-seed = 31
-[clock]
-rates = [4, 5, 6]
-[events]
-die = 5
-[[fault]]
-kind = "kill"
-at_s = 10
-machine = 1
-restart_after_s = 8
-"#,
-    );
+    let (child, out) = start(tmp.path(), RESTART);
     let done = child.finish();
     assert_eq!(done.code(), Some(0), "{}", done.describe());
     let files = RunFiles::read(&out);

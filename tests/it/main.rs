@@ -102,3 +102,12 @@ mod terminal;
 
 // Issue 16's edges: a run too large for its disk, duplicate sweep values, names, hosts, outputs.
 mod edges;
+
+// The end of a run: one end rule, kept by each machine even when the supervisor is late.
+mod run_end;
+
+// Faults done or recorded, never dropped, and the same fault records from both engines.
+mod fault_records;
+
+// No circle of imports between the files or folders of `src/`, read from the source.
+mod import_cycles;

@@ -269,6 +269,7 @@ fn a_killed_machine_has_no_point_after_its_death() {
                 machines: vec![1],
                 detail: "machine 1 killed".into(),
                 cause: FaultCause::Planned,
+                outcome: Default::default(),
             }],
             exits: (0..3)
                 .map(|id| MachineExit {

@@ -73,6 +73,7 @@ fn tables_give_model_time_where_the_scenario_does() {
                 machines: vec![1],
                 detail: "machine 1 killed".into(),
                 cause: FaultCause::Planned,
+                outcome: Default::default(),
             }],
             exits: vec![MachineExit {
                 id: 1,

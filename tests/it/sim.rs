@@ -120,13 +120,9 @@ fn analyze_passes_on_the_twin_of_the_fault_scenario() {
     assert_eq!(files.manifest.outcome.as_ref().unwrap().faults.len(), 9);
 }
 
-#[test]
-fn a_restarted_twin_machine_keeps_its_clock_and_schedule_and_partitions_drop() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = scenario(
-        tmp.path(),
-        "restart.toml",
-        r#"
+/// A kill with a restart and a partition in drop mode (also in the real-vs-twin agreement of
+/// `fault_records`).
+pub const RESTART_AND_PARTITION: &str = r#"
 machines = 3
 duration_s = 30
 seed = 11
@@ -146,8 +142,12 @@ at_s = 10
 machines = [0, 2]
 duration_s = 10
 mode = "drop"
-"#,
-    );
+"#;
+
+#[test]
+fn a_restarted_twin_machine_keeps_its_clock_and_schedule_and_partitions_drop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = scenario(tmp.path(), "restart.toml", RESTART_AND_PARTITION);
     let dir = tmp.path().join("run");
     sim(tmp.path(), &config, &dir, &[]);
     analyze_passes(tmp.path(), &dir);

@@ -1,8 +1,34 @@
 //! One `[[fault]]` entry checked against the run: its start, the machines it names, and the keys of
-//! its kind. An error is `(key, message)`, the key like `fault[2].machine`.
+//! its kind; and every entry of a scenario so checked, in file order. An error is
+//! `(key, message)`, the key like `fault[2].machine`.
 
-use super::spec::{Fault, PartitionMode, RawFault, MAX_DELAY_MS};
+use super::spec::{Fault, RawFault, MAX_DELAY_MS};
+use crate::model::link::PartitionMode;
 use crate::scenario::limits::MAX_DURATION_S;
+
+/// Validate the faults of a scenario with `machines` machines lasting `duration_s`, in file order
+/// (the first bad entry is the one named), and sort them by time.
+/// An error is `(key, message)`, the key like `fault[2].machine`.
+pub fn validate(
+    raw: Vec<RawFault>,
+    machines: u32,
+    duration_s: f64,
+) -> Result<Vec<Fault>, (String, String)> {
+    let mut faults = raw
+        .into_iter()
+        .enumerate()
+        .map(|(n, fault)| {
+            let entry = Entry {
+                n,
+                machines,
+                duration_s,
+            };
+            entry.check(fault)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    faults.sort_by(|a, b| a.at_s().total_cmp(&b.at_s()));
+    Ok(faults)
+}
 
 /// Why an entry is refused: the key, like `fault[2].machine`, and what is wrong with it.
 pub(super) type KeyError = (String, String);

@@ -3,21 +3,8 @@
 //! what a change comes to wherever it is carried out (the sending machine's `fault` line and the
 //! manifest's record).
 
-use serde::{Deserialize, Serialize};
-
-use super::spec::PartitionMode;
 use crate::log_format::{Event, FaultKind, FaultPhase};
-
-/// How a machine treats the messages it sends to one peer; the normal state is the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkState {
-    /// Real microseconds each message is held.
-    pub delay_us: u64,
-    /// Up to this many more real microseconds, drawn per message.
-    pub jitter_us: u64,
-    /// Messages are held or dropped while this is set.
-    pub block: Option<PartitionMode>,
-}
+use crate::model::link::LinkState;
 
 /// Set how machine `from` sends to machine `to`: one direction of a delay or partition,
 /// beginning or ending.
@@ -99,6 +86,7 @@ mod tests {
     use super::super::spec::Fault;
     use super::super::timeline::{timeline, Action};
     use super::*;
+    use crate::model::link::PartitionMode;
 
     /// The link actions of `faults`' timeline at speedup 1, with their real offsets in seconds.
     fn link_steps(faults: &[Fault]) -> Vec<(f64, Action)> {

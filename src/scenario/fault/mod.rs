@@ -7,15 +7,20 @@
 //! - [`link`]: a link's [`LinkState`], and a link fault's [`LinkChange`]s as both engines carry
 //!   them out;
 //! - [`machine`]: a kill, restart, pause or resume as both engines record and log it
-//!   ([`MachineChange`]).
+//!   ([`MachineChange`]);
+//! - [`applies`]: whether a machine fault still applies when due, and why not, for both engines.
 
+pub mod applies;
 mod entry;
 pub mod link;
 pub mod machine;
 pub mod spec;
 pub mod timeline;
 
-pub use link::{LinkChange, LinkState};
+pub use crate::model::link::{LinkState, PartitionMode};
+pub use applies::{not_applicable, Condition};
+pub use entry::validate;
+pub use link::LinkChange;
 pub use machine::MachineChange;
-pub use spec::{validate, Fault, PartitionMode, RawFault, MAX_DELAY_MS};
+pub use spec::{Fault, RawFault, MAX_DELAY_MS};
 pub use timeline::{timeline, Action};

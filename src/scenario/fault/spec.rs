@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::entry::Entry;
+use crate::model::link::PartitionMode;
 
 /// Longest delay a link may be given, in model milliseconds.
 pub const MAX_DELAY_MS: f64 = 60_000.0;
@@ -40,17 +40,6 @@ pub enum RawFault {
         #[serde(default)]
         mode: PartitionMode,
     },
-}
-
-/// What a partition does with the messages that try to cross it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartitionMode {
-    /// Keep them, and deliver them in order when the partition heals.
-    #[default]
-    Hold,
-    /// Discard them; the sender logs each one as `dropped`.
-    Drop,
 }
 
 /// A validated fault.
@@ -90,7 +79,7 @@ pub enum Fault {
 
 impl Fault {
     /// When the fault begins, in model seconds from the start.
-    fn at_s(&self) -> f64 {
+    pub(super) fn at_s(&self) -> f64 {
         match self {
             Fault::Kill { at_s, .. }
             | Fault::Pause { at_s, .. }
@@ -100,32 +89,9 @@ impl Fault {
     }
 }
 
-/// Validate the faults of a scenario with `machines` machines lasting `duration_s`, in file order
-/// (the first bad entry is the one named), and sort them by time.
-/// An error is `(key, message)`, the key like `fault[2].machine`.
-pub fn validate(
-    raw: Vec<RawFault>,
-    machines: u32,
-    duration_s: f64,
-) -> Result<Vec<Fault>, (String, String)> {
-    let mut faults = raw
-        .into_iter()
-        .enumerate()
-        .map(|(n, fault)| {
-            let entry = Entry {
-                n,
-                machines,
-                duration_s,
-            };
-            entry.check(fault)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    faults.sort_by(|a, b| a.at_s().total_cmp(&b.at_s()));
-    Ok(faults)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::entry::validate;
     use super::*;
 
     fn parse(text: &str) -> Result<Vec<Fault>, (String, String)> {

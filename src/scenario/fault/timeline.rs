@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use crate::log_format::FaultKind;
 
-use super::link::{LinkChange, LinkState};
-use super::spec::{Fault, PartitionMode};
+use super::link::LinkChange;
+use super::spec::Fault;
+use crate::model::link::{LinkState, PartitionMode};
 
 /// One thing done at a point of the run, by the supervisor or in the simulation.
 #[derive(Debug, Clone, PartialEq)]

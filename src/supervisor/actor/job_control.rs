@@ -80,6 +80,7 @@ impl Supervisor {
                 machines: vec![id],
                 detail: format!("machine {id} {what}"),
                 cause: FaultCause::JobControl,
+                outcome: Default::default(),
             });
         }
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::plots::{count_labels, root, whole, FONT};
+use super::canvas::{count_labels, root, whole, FONT};
 
 /// Bars narrower than this (pixels) get their labels turned upright, or every other one dropped.
 const LABEL_ROOM: f64 = 34.0;

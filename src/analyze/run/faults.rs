@@ -74,7 +74,8 @@ impl FaultPlan {
         let mut down = Vec::new();
         let mut dead = Vec::new();
         let mut suspended = Vec::new();
-        for record in &outcome.faults {
+        // A fault that did not apply changed nothing: no span, no mark.
+        for record in outcome.faults.iter().filter(|f| f.outcome.is_done()) {
             let Some(at) = parse_micros(&record.at) else {
                 continue;
             };
@@ -217,6 +218,7 @@ mod tests {
                     machines: vec![id],
                     detail: format!("{kind} {id}"),
                     cause: FaultCause::Planned,
+                    outcome: Default::default(),
                 })
                 .collect(),
             exits: exits

@@ -3,7 +3,7 @@
 
 use plotters::style::{RGBColor, BLACK};
 
-use super::summary::FaultSummary;
+use crate::analyze::run::summary::FaultSummary;
 use crate::log_format::FaultKind;
 use crate::runlog::faults::pair_spans;
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::summary::Verdict;
+use crate::analyze::run::summary::Verdict;
 
 /// The terminal width `analyze` keeps to.
 pub const WIDTH: usize = 100;

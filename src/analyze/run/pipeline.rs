@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::runlog::{self, RunLogError, Warning};
 
 use super::analyzer::{Analysis, Analyzer, Options};
-use super::error::AnalyzeError;
+use crate::analyze::error::AnalyzeError;
 
 /// The checks of the run in `dir`, as `analyze` judges them, writing nothing: what `logiclock
 /// run` prints when a run ends.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::aggregate::{value_order, Aggregate, Member};
-use super::AnalyzeError;
+use crate::analyze::AnalyzeError;
 use crate::manifest::{BatchMember, Manifest};
 
 /// The aggregate files written into a batch directory.
@@ -227,7 +227,10 @@ fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 /// The members of an aggregate of `runs` (directory, summary), with their swept values.
-pub fn members<'a>(swept: &Swept, runs: &'a [(PathBuf, super::Summary)]) -> Vec<Member<'a>> {
+pub fn members<'a>(
+    swept: &Swept,
+    runs: &'a [(PathBuf, crate::analyze::Summary)],
+) -> Vec<Member<'a>> {
     runs.iter()
         .zip(&swept.values)
         .map(|((_, summary), value)| Member {
@@ -244,7 +247,7 @@ pub fn write_files(dir: &Path, aggregate: &Aggregate) -> Result<Vec<PathBuf>, An
         aggregate.markdown(),
         json + "\n",
         aggregate.csv(),
-        super::aggregate_plot::svg(aggregate),
+        super::plot::svg(aggregate),
     ];
     let mut written = Vec::new();
     for (name, text) in AGGREGATE_FILES.iter().zip(contents) {

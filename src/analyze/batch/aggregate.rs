@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use serde::Serialize;
 
-use super::summary::Summary;
-use super::tables::{speedup, table};
+use crate::analyze::report::tables::{speedup, table};
+use crate::analyze::run::summary::Summary;
 
 /// The metrics compared, with how to read each from a machine of a summary.
 type Metric = (&'static str, fn(&Summary, usize) -> f64);

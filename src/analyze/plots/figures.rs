@@ -1,6 +1,6 @@
 //! SVG plots (plotters, SVG backend only: no system fonts or libraries): clock, queue and drift
 //! against model time for all machines, and a jump-size histogram per machine
-//! ([`super::plots_hist`]). Planned faults are marked on the time plots ([`super::plots_marks`]).
+//! ([`super::histogram`]). Planned faults are marked on the time plots ([`super::marks`]).
 //!
 //! Time is model time (real seconds since the start times the speedup), the time of the
 //! scenario's rates and faults; the title states the speedup and the real duration. A machine
@@ -14,13 +14,12 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::analyzer::Analysis;
-use super::error::AnalyzeError;
-use super::plots_hist::histogram;
-use super::plots_marks::{fault_marks, Mark};
-use crate::palette;
+use super::canvas::{colour, count_labels, root, whole, FONT};
+use super::histogram::histogram;
+use super::marks::{fault_marks, Mark};
+use crate::analyze::error::AnalyzeError;
+use crate::analyze::run::analyzer::Analysis;
 
-pub(super) const FONT: &str = "sans-serif";
 /// Height of every plot; the width is the plot's plus its legend's.
 const HEIGHT: u32 = 540;
 const PLOT_WIDTH: u32 = 800;
@@ -30,37 +29,6 @@ const LEGEND_ROW: u32 = 18;
 const LEGEND_TOP: u32 = 60;
 
 type Series = (usize, Vec<(f64, f64)>);
-
-/// The colour of the machine at manifest index `i`.
-pub(super) fn colour(i: usize) -> RGBColor {
-    let (r, g, b) = palette::rgb(i);
-    RGBColor(r, g, b)
-}
-
-/// A white picture of `size` pixels at `path`.
-pub(super) fn root(
-    path: &Path,
-    size: (u32, u32),
-) -> Result<DrawingArea<SVGBackend<'_>, Shift>, String> {
-    let root = SVGBackend::new(path, size).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    Ok(root)
-}
-
-/// A tick label of a count axis: whole numbers only (plotters may offer halves on a short axis).
-pub(super) fn whole(y: &f64) -> String {
-    if y.fract().abs() < 1e-9 {
-        format!("{y:.0}")
-    } else {
-        String::new()
-    }
-}
-
-/// How many ticks to ask of plotters on a count axis spanning `range`: never more than one per
-/// whole unit, so its "nice" step is at least 1.
-pub(super) fn count_labels(range: f64) -> usize {
-    (range.floor() as usize + 1).clamp(2, 10)
-}
 
 /// Draw every plot of `analysis` into `dir`; returns `(title, file name)` per plot.
 pub fn write_plots(dir: &Path, analysis: &Analysis) -> Result<Vec<(String, String)>, AnalyzeError> {

@@ -5,14 +5,14 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use super::analyzer::Analysis;
-use super::error::AnalyzeError;
-use super::summary::{Summary, Verdict};
 use super::tables::{
     causality_line, causality_rows, drift_rows, fault_rows, gap_rows, link_rows, machine_rows,
     table, CAUSALITY_HEADERS, DRIFT_HEADERS, FAULT_HEADERS, GAP_HEADERS, LINK_HEADERS,
     MACHINE_HEADERS,
 };
+use crate::analyze::error::AnalyzeError;
+use crate::analyze::run::analyzer::Analysis;
+use crate::analyze::run::summary::{Summary, Verdict};
 
 /// Output file names inside the run directory.
 pub const SUMMARY_FILE: &str = "summary.json";

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::causality::Causality;
-use super::summary::Summary;
+use crate::analyze::run::causality::Causality;
+use crate::analyze::run::summary::Summary;
 
 /// A table rendered either aligned for the terminal or as Markdown.
 pub fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
@@ -39,7 +39,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
 }
 
 /// The run's speedup: model seconds per real second (1 when the manifest has none).
-pub(super) fn speedup(s: &Summary) -> f64 {
+pub(crate) fn speedup(s: &Summary) -> f64 {
     if s.scenario.speedup > 0.0 {
         s.scenario.speedup
     } else {
