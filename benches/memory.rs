@@ -1,12 +1,17 @@
 //! Benchmark of the reading commands' memory: runs of the twin (`benches/common/twin_run.rs`) at
 //! 3 and 64 machines and a few sizes, each read by the release binary's `analyze`, `diagram` and
 //! `export` (every format) as a child process, one at a time; prints each child's peak resident
-//! memory (`wait4`'s `ru_maxrss`) against the run's lines. Run with
+//! memory (`wait4`'s `ru_maxrss`) against the run's lines. The runs are written by the binary
+//! too (`run --engine sim`), and lines are counted through a small buffer: a child started by
+//! `vfork` inherits its parent's peak in `ru_maxrss`, so the bench itself must stay small (reading
+//! a log whole here once made every command seem to need 104 MiB). `LOGICLOCK_BENCH_BIN` measures
+//! another build of the binary. Run with
 //! `cargo bench --bench memory` (250k and 1M lines, about two minutes on two cores);
 //! `cargo bench --bench memory -- --big` adds the 4M-line runs. `LOGICLOCK_BENCH_SIZES`
 //! (e.g. `100000,500000`) chooses the sizes instead, `LOGICLOCK_BENCH_MACHINES` (e.g. `64`) the
 //! machine counts.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -38,7 +43,9 @@ fn main() {
         Err(_) if big => vec![250_000, 1_000_000, 4_000_000],
         Err(_) => vec![250_000, 1_000_000],
     };
-    let binary = env!("CARGO_BIN_EXE_logiclock");
+    let binary = std::env::var("LOGICLOCK_BENCH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_logiclock").to_string());
+    let binary = binary.as_str();
     println!(
         "{:>8} {:>10} {:<16} {:>10} {:>8}",
         "machines", "lines", "command", "peak MiB", "wall s"
@@ -62,7 +69,7 @@ fn main() {
         for &lines in &sizes {
             let dir = tempfile::tempdir().expect("failed to create a temporary directory");
             let run = dir.path().join("run");
-            let written = twin_run::write_run(&run, lines, &rates);
+            let written = write_run(binary, dir.path(), &run, lines, &rates);
             for (name, args) in COMMANDS {
                 let out = dir.path().join("out");
                 let started = Instant::now();
@@ -77,6 +84,41 @@ fn main() {
             }
         }
     }
+}
+
+/// Write the twin's run of about `lines` lines with `rates` into `run` with the binary (the
+/// scenario file goes into `dir`); returns the lines written.
+fn write_run(binary: &str, dir: &Path, run: &Path, lines: u64, rates: &[u32]) -> u64 {
+    let scenario = dir.join("bench.toml");
+    std::fs::write(&scenario, twin_run::scenario_text(lines, rates))
+        .expect("failed to write the scenario");
+    let status = Command::new(binary)
+        .args(["run", "--engine", "sim", "--quiet", "--out"])
+        .arg(run)
+        .arg(&scenario)
+        .stdout(Stdio::null())
+        .status()
+        .expect("failed to start logiclock run");
+    assert!(status.success(), "logiclock run failed: {status}");
+    std::fs::read_dir(run)
+        .expect("the run directory exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
+        .map(|e| {
+            let file = std::fs::File::open(e.path()).expect("failed to open a log");
+            let mut reader = BufReader::with_capacity(64 * 1024, file);
+            let (mut count, mut buf) = (0, Vec::new());
+            while reader
+                .read_until(b'\n', &mut buf)
+                .expect("failed to read a log")
+                > 0
+            {
+                count += 1;
+                buf.clear();
+            }
+            count
+        })
+        .sum()
 }
 
 /// Run the binary with `args`, the run directory and (but for `analyze`) `--out out`; returns

@@ -198,3 +198,115 @@ impl Drawn {
         (timeline, self.messages)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::MachineInfo;
+
+    fn line(machine: u32, timestamp: i64, event: Event) -> Line {
+        Line {
+            machine,
+            line: 1,
+            timestamp,
+            event,
+        }
+    }
+
+    /// Two machines for 10 s: machine 0 ticks every 0.1 s and sends every other tick to machine
+    /// 1, which receives each message 0.25 s later; machine 1 ticks every 0.1 s too.
+    fn run() -> Timeline {
+        let mut events = Vec::new();
+        for k in 0..100u64 {
+            let ts = k as i64 * 100_000;
+            let vc = vec![k + 1, 0];
+            if k % 2 == 0 {
+                events.push(line(
+                    0,
+                    ts,
+                    Event::Send {
+                        tick: k,
+                        lamport: k + 1,
+                        to: vec![1],
+                        vc,
+                        late_us: 0,
+                    },
+                ));
+                let recv = Event::Recv {
+                    tick: k,
+                    lamport: k + 2,
+                    from: 0,
+                    msg_clock: k + 1,
+                    queue: 0,
+                    vc: vec![k + 1, k + 1],
+                    late_us: 0,
+                };
+                events.push(line(1, ts + 250_000, recv));
+            } else {
+                events.push(line(
+                    0,
+                    ts,
+                    Event::Internal {
+                        tick: k,
+                        lamport: k + 1,
+                        vc,
+                        late_us: 0,
+                    },
+                ));
+            }
+            events.push(line(
+                1,
+                ts + 50_000,
+                Event::Internal {
+                    tick: k,
+                    lamport: k,
+                    vc: vec![0, k],
+                    late_us: 0,
+                },
+            ));
+        }
+        events.sort_by_key(|e| e.timestamp);
+        let machine = |id| MachineInfo {
+            id,
+            rate: 10,
+            interval_us: 100_000.0,
+        };
+        Timeline {
+            dir: "run".into(),
+            logs: vec!["machine-0.log".into(), "machine-1.log".into()],
+            machines: vec![machine(0), machine(1)],
+            origin_us: 0,
+            speedup: 1.0,
+            events,
+            warnings: Vec::new(),
+            faults: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_streamed_diagram_keeps_only_the_window_and_draws_the_same_picture() {
+        let full = run();
+        let window = Window {
+            from_s: 0.5,
+            to_s: 1.0,
+        };
+        let whole = super::super::layout(&full, &timeline::pair_messages(&full.events), window);
+        let mut drawn = Drawn::new(window);
+        for e in full.events.clone() {
+            drawn.line(&full, e);
+        }
+        let overview = Overview::of(&full, window);
+        let (kept, messages) = drawn.finish(full.clone());
+        assert_eq!(
+            super::super::layout_of(&kept, &messages, window, overview),
+            whole
+        );
+        // Of 250 lines: the window's clock events and the sends before it of messages received in it.
+        assert!(
+            kept.events.len() < full.events.len() / 3,
+            "{} lines kept",
+            kept.events.len()
+        );
+        assert!(!messages.is_empty());
+    }
+}

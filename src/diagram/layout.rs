@@ -95,25 +95,31 @@ pub struct Overview {
     pub clock_events: usize,
 }
 
+impl Overview {
+    /// The overview of a run read into `timeline`, for a diagram of `window`.
+    pub fn of(timeline: &Timeline, window: Window) -> Overview {
+        let end_s = timeline
+            .events
+            .last()
+            .map(|e| timeline.seconds(e.timestamp));
+        // A fault span still open at the end lasts to the last line, or to the window's end.
+        let marks = faults::marks(timeline, end_s.unwrap_or(window.to_s).max(window.to_s));
+        let clock_events = timeline
+            .events
+            .iter()
+            .filter(|e| e.event.is_clock_event())
+            .count();
+        Overview {
+            end_s,
+            marks,
+            clock_events,
+        }
+    }
+}
+
 /// Place the events of `timeline` inside `window`.
 pub fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layout {
-    let end_s = timeline
-        .events
-        .last()
-        .map(|e| timeline.seconds(e.timestamp));
-    // A fault span still open at the end lasts to the last line, or to the window's end.
-    let marks = faults::marks(timeline, end_s.unwrap_or(window.to_s).max(window.to_s));
-    let clock_events = timeline
-        .events
-        .iter()
-        .filter(|e| e.event.is_clock_event())
-        .count();
-    let overview = Overview {
-        end_s,
-        marks,
-        clock_events,
-    };
-    layout_of(timeline, messages, window, overview)
+    layout_of(timeline, messages, window, Overview::of(timeline, window))
 }
 
 /// Place the events of `timeline` inside `window`, with what `overview` says of the whole run:
