@@ -2,9 +2,10 @@
 //!
 //! The first reading chooses the window ([`super::WindowScan`]), counts the clock events and
 //! reads the marks of faults; the second keeps only the clock events inside the window and the
-//! sends and receives of the messages in flight during it (paired as they come, each line held
-//! only until its messages are settled). Memory grows with the window and the messages in
-//! flight, not with the run.
+//! sends and receives of the messages in flight during it (paired as they come, each line that
+//! could be drawn held only until its messages are settled). Memory grows with the window and
+//! the messages in flight (a queue that grows all run long, as a slow machine's can, is paired
+//! at 32 bytes a message), not otherwise with the run.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -78,7 +79,8 @@ struct Drawn {
     window: Window,
     index: usize,
     kept: BTreeMap<usize, Line>,
-    /// Sends and receives whose messages are not all settled: the line and how many are left.
+    /// Sends (up to the window's end) and receives (from its start) whose messages are not all
+    /// settled: the line and how many are left.
     pending: HashMap<usize, (Line, usize)>,
     links: HashMap<(u32, u32), Link>,
     /// The messages drawn, with their ends as run indices.
@@ -121,7 +123,8 @@ impl Drawn {
                     let link = self.links.entry((from, to)).or_default();
                     link.send(msg, &mut |o| settled.push((from, to, o)));
                 }
-                if !to.is_empty() {
+                // A message sent after the window is not drawn: its line is not kept.
+                if !to.is_empty() && timeline.seconds(ts) <= self.window.to_s {
                     self.pending.insert(index, (e.clone(), to.len()));
                 }
             }
@@ -135,7 +138,10 @@ impl Drawn {
                 };
                 let link = self.links.entry((from, to)).or_default();
                 link.recv(msg, &mut |o| settled.push((from, to, o)));
-                self.pending.insert(index, (e.clone(), 1));
+                // Nor one received before it.
+                if timeline.seconds(ts) >= self.window.from_s {
+                    self.pending.insert(index, (e.clone(), 1));
+                }
             }
             _ => {}
         }
