@@ -1,7 +1,9 @@
 //! Benchmark of `logiclock analyze`: a run of about 1,000,000 log lines written by the twin
 //! (`benches/common/twin_run.rs`), analyzed by the real binary (checks, metrics, plots, all outputs written) a few times; prints lines per
 //! second, wall time and the child's peak memory. Run with `cargo bench --bench analyze`.
-//! `LOGICLOCK_BENCH_LINES` changes the size, `LOGICLOCK_BENCH_RATES` (e.g. `3,3,3`) the rates.
+//! `LOGICLOCK_BENCH_LINES` changes the size, `LOGICLOCK_BENCH_RATES` (e.g. `3,3,3`) the rates,
+//! `LOGICLOCK_BENCH_BIN` the binary measured. The peak memory printed includes the bench's own
+//! (a child started by `vfork` inherits it in `ru_maxrss`); `benches/memory.rs` measures memory.
 
 use std::process::Command;
 use std::time::Instant;
@@ -42,7 +44,10 @@ fn main() {
         rates,
         started.elapsed().as_secs_f64()
     );
-    let binary = env!("CARGO_BIN_EXE_logiclock");
+    // `LOGICLOCK_BENCH_BIN`: another build, to compare two builds in one sitting.
+    let binary = std::env::var("LOGICLOCK_BENCH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_logiclock").to_string());
+    let binary = binary.as_str();
     let mut walls = Vec::new();
     let mut peak_kb = 0;
     for round in 1..=ROUNDS {

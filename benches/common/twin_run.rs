@@ -1,7 +1,8 @@
 //! The run the analysis and export benchmarks (and `examples/synth_run.rs`) measure: the twin
 //! (`--engine sim`) of a three-machine scenario sized to about a given number of log lines.
 //!
-//! Rates 1, 3 and 6 ticks per model second at speedup 1,000, a 10-sided die and a 150 us link:
+//! Rates 1, 3 and 6 ticks per model second at speedup 1,000, a 10-sided die (one face per machine
+//! beyond ten) and a 150 us link:
 //! one line per tick, so a run of `lines` lines lasts `lines / (1 + 3 + 6)` model seconds.
 
 use std::path::Path;
@@ -14,19 +15,9 @@ pub const RATES: [u32; 3] = [1, 3, 6];
 
 /// Simulate about `lines` log lines of the benchmark scenario with `rates` into `dir` (which must
 /// not exist yet); returns the number of lines written.
+#[allow(dead_code)]
 pub fn write_run(dir: &Path, lines: u64, rates: &[u32]) -> u64 {
-    let per_second: u64 = rates.iter().map(|&r| u64::from(r)).sum();
-    let duration_s = (lines / per_second.max(1)).max(1);
-    let machines = rates.len();
-    let rates = rates
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let text = format!(
-        "name = \"bench\"\nmachines = {machines}\nduration_s = {duration_s}\nspeedup = 1000.0\n\
-         seed = 1\n[clock]\nrates = [{rates}]\n[events]\ndie = 10\n[network]\nlatency_us = 150\n",
-    );
+    let text = scenario_text(lines, rates);
     let scenario = Scenario::parse(&text, Path::new("bench.toml"), &Overrides::default())
         .expect("the benchmark scenario is valid");
     let options = RunOptions {
@@ -45,4 +36,23 @@ pub fn write_run(dir: &Path, lines: u64, rates: &[u32]) -> u64 {
             text.iter().filter(|&&b| b == b'\n').count() as u64
         })
         .sum()
+}
+
+/// The benchmark scenario's TOML for about `lines` log lines with `rates`.
+#[allow(dead_code)]
+pub fn scenario_text(lines: u64, rates: &[u32]) -> String {
+    let per_second: u64 = rates.iter().map(|&r| u64::from(r)).sum();
+    let duration_s = (lines / per_second.max(1)).max(1);
+    let machines = rates.len();
+    // A die has at least one face per machine (10 unless there are more machines).
+    let die = machines.max(10);
+    let rates = rates
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "name = \"bench\"\nmachines = {machines}\nduration_s = {duration_s}\nspeedup = 1000.0\n\
+         seed = 1\n[clock]\nrates = [{rates}]\n[events]\ndie = {die}\n[network]\nlatency_us = 150\n",
+    )
 }

@@ -5,6 +5,7 @@
 use crate::log_format::Event;
 use crate::log_format::FaultKind;
 use crate::runlog::faults::pair_spans;
+use crate::runlog::Line;
 use crate::timeline::Timeline;
 
 /// The marks of a run, times in seconds since the run start.
@@ -48,18 +49,63 @@ fn pause_span(timeline: &Timeline, machine: u32, logged_us: i64) -> Option<(f64,
 }
 
 /// Read the marks of `timeline`; a span still open at the end lasts to `end_s`.
+// Only the tests read a whole timeline's marks at once; the command streams them (MarksReader).
+#[cfg(test)]
 pub(crate) fn marks(timeline: &Timeline, end_s: f64) -> Marks {
-    let mut marks = Marks::default();
-    let mut last_clock: Vec<f64> = vec![0.0; timeline.machines.len()];
-    let mut started = vec![false; timeline.machines.len()];
-    // Pause spans with the index of their line, drawn in line order with the link spans.
-    let mut pauses: Vec<(usize, FaultSpan)> = Vec::new();
-    // Each delay or partition line, under (machine, kind, peer), with its index and time.
-    let mut links = Vec::new();
+    let mut reader = MarksReader::new(timeline);
     for (index, e) in timeline.events.iter().enumerate() {
+        reader.line(timeline, index, e);
+    }
+    reader.finish(end_s)
+}
+
+/// The marks read line by line, as a run is streamed: what they need of the lines read so far.
+#[derive(Debug)]
+pub(crate) struct MarksReader {
+    marks: Marks,
+    last_clock: Vec<f64>,
+    started: Vec<bool>,
+    /// Pause spans with the index of their line, drawn in line order with the link spans.
+    pauses: Vec<(usize, FaultSpan)>,
+    /// Each delay or partition line, under (machine, kind, peer), with its index and time.
+    links: Vec<LinkLine>,
+    /// The detail of each delay or partition line, by its place in `links`.
+    details: Vec<String>,
+}
+
+/// A delay or partition line: (machine, kind, peer), its phase, (index, t).
+type LinkLine = (
+    (u32, FaultKind, Option<u32>),
+    crate::log_format::FaultPhase,
+    (usize, f64),
+);
+
+impl MarksReader {
+    /// A reader for the run of `timeline` (its lines are given to [`MarksReader::line`]).
+    pub(crate) fn new(timeline: &Timeline) -> MarksReader {
+        MarksReader {
+            marks: Marks::default(),
+            last_clock: vec![0.0; timeline.machines.len()],
+            started: vec![false; timeline.machines.len()],
+            pauses: Vec::new(),
+            links: Vec::new(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Read line `e`, the `index`th of the run in time order.
+    pub(crate) fn line(&mut self, timeline: &Timeline, index: usize, e: &Line) {
+        let MarksReader {
+            marks,
+            last_clock,
+            started,
+            pauses,
+            links,
+            details,
+        } = self;
         let t = timeline.seconds(e.timestamp);
         let Some(slot) = timeline.machine_index(e.machine) else {
-            continue;
+            return;
         };
         match &e.event {
             Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. } => {
@@ -111,6 +157,7 @@ pub(crate) fn marks(timeline: &Timeline, end_s: f64) -> Marks {
                     }
                     FaultKind::Delay | FaultKind::Partition => {
                         links.push(((e.machine, *kind, *peer), *phase, (index, t)));
+                        details.push(detail.clone());
                     }
                     FaultKind::Resume | FaultKind::Restart => {}
                 }
@@ -124,27 +171,37 @@ pub(crate) fn marks(timeline: &Timeline, end_s: f64) -> Marks {
             | Event::Unknown => {}
         }
     }
-    // A link span is drawn where it ends (one still going on: after all, in the order it began).
-    let mut spans = pauses;
-    for span in pair_spans(links.iter().copied()) {
-        let (first, (begin, from_s)) = span.begin;
-        let ((machine, kind, _), _, _) = links[first];
-        let Event::Fault { detail, .. } = &timeline.events[begin].event else {
-            unreachable!("link spans begin on fault lines");
-        };
-        let (at, to_s) = span
-            .end
-            .map_or((usize::MAX, end_s), |(_, (end, to_s))| (end, to_s));
-        let span = FaultSpan {
-            machine,
-            kind: kind.to_string(),
-            from_s,
-            to_s,
-            detail: detail.clone(),
-        };
-        spans.push((at, span));
+
+    /// The marks, once every line is read; a span still open at the end lasts to `end_s`.
+    pub(crate) fn finish(self, end_s: f64) -> Marks {
+        let MarksReader {
+            mut marks,
+            pauses,
+            links,
+            details,
+            ..
+        } = self;
+        // A link span is drawn where it ends (one still going on: after all, in the order it
+        // began).
+        let mut spans = pauses;
+        for span in pair_spans(links.iter().copied()) {
+            let (first, (_, from_s)) = span.begin;
+            let ((machine, kind, _), _, _) = links[first];
+            let detail = &details[first];
+            let (at, to_s) = span
+                .end
+                .map_or((usize::MAX, end_s), |(_, (end, to_s))| (end, to_s));
+            let span = FaultSpan {
+                machine,
+                kind: kind.to_string(),
+                from_s,
+                to_s,
+                detail: detail.clone(),
+            };
+            spans.push((at, span));
+        }
+        spans.sort_by_key(|&(at, _)| at);
+        marks.spans = spans.into_iter().map(|(_, span)| span).collect();
+        marks
     }
-    spans.sort_by_key(|&(at, _)| at);
-    marks.spans = spans.into_iter().map(|(_, span)| span).collect();
-    marks
 }

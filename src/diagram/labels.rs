@@ -16,13 +16,13 @@ pub(crate) fn title(timeline: &Timeline) -> String {
     format!("Space-time diagram of {run}")
 }
 
-/// How many of the run's clock events the window shows (`shown`), and when the window is.
-pub(crate) fn subtitle(timeline: &Timeline, shown: usize, window: Window) -> String {
-    let clock_events = timeline
-        .events
-        .iter()
-        .filter(|e| e.event.is_clock_event())
-        .count();
+/// How many of the run's `clock_events` the window shows (`shown`), and when the window is.
+pub(crate) fn subtitle(
+    timeline: &Timeline,
+    clock_events: usize,
+    shown: usize,
+    window: Window,
+) -> String {
     format!(
         "{shown} of {clock_events} clock events, {:.3} s to {:.3} s after the run start (system time; model time runs {}× faster) · hover a dot for its clocks",
         window.from_s,

@@ -84,15 +84,58 @@ pub struct Dot {
     pub label: Option<String>,
 }
 
+/// What a diagram needs of the whole run besides the lines it draws: the time of its last line,
+/// its marks and how many clock events it has. A streamed diagram reads them as it goes
+/// ([`super::command`]); [`layout`] reads them from the timeline's lines.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Overview {
+    /// Seconds from the run start to its last line (`None`: no line).
+    pub end_s: Option<f64>,
+    pub marks: faults::Marks,
+    pub clock_events: usize,
+}
+
+impl Overview {
+    /// The overview of a run read into `timeline`, for a diagram of `window`.
+    // Only the tests lay out a whole timeline; the command streams (`layout_of`).
+    #[cfg(test)]
+    pub(crate) fn of(timeline: &Timeline, window: Window) -> Overview {
+        let end_s = timeline
+            .events
+            .last()
+            .map(|e| timeline.seconds(e.timestamp));
+        // A fault span still open at the end lasts to the last line, or to the window's end.
+        let marks = faults::marks(timeline, end_s.unwrap_or(window.to_s).max(window.to_s));
+        let clock_events = timeline
+            .events
+            .iter()
+            .filter(|e| e.event.is_clock_event())
+            .count();
+        Overview {
+            end_s,
+            marks,
+            clock_events,
+        }
+    }
+}
+
 /// Place the events of `timeline` inside `window`.
+// Only the tests lay out a whole timeline; the command streams (`layout_of`).
+#[cfg(test)]
 pub(crate) fn layout(timeline: &Timeline, messages: &[Message], window: Window) -> Layout {
+    layout_of(timeline, messages, window, Overview::of(timeline, window))
+}
+
+/// Place the events of `timeline` inside `window`, with what `overview` says of the whole run:
+/// `timeline` need only hold the clock events in the window and the ends of `messages`.
+pub(crate) fn layout_of(
+    timeline: &Timeline,
+    messages: &[Message],
+    window: Window,
+    overview: Overview,
+) -> Layout {
     let lane_gap = lane_gap(timeline.machines.len());
-    // A fault span still open at the end lasts to the last line, or to the window's end.
-    let end_s = timeline
-        .events
-        .last()
-        .map_or(window.to_s, |e| timeline.seconds(e.timestamp));
-    let marks = faults::marks(timeline, end_s.max(window.to_s));
+    let marks = overview.marks;
     let lanes = lanes(timeline, &marks, window, lane_gap);
     let in_window: Vec<&Line> = timeline
         .events
@@ -105,7 +148,7 @@ pub(crate) fn layout(timeline: &Timeline, messages: &[Message], window: Window) 
         width: WIDTH,
         height: axis_y + BELOW_AXIS,
         title: title(timeline),
-        subtitle: subtitle(timeline, in_window.len(), window),
+        subtitle: subtitle(timeline, overview.clock_events, in_window.len(), window),
         dots: dots(timeline, &in_window, &lanes, window, labels),
         arrows: message_arrows(timeline, messages, &lanes, window),
         ticks: axis_ticks(window)

@@ -18,5 +18,4 @@ pub mod svg;
 pub(crate) mod window;
 
 pub(crate) use command::{diagram, Request};
-pub(crate) use layout::layout;
-pub(crate) use window::choose_window;
+pub(crate) use layout::layout_of;

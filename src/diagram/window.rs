@@ -2,7 +2,7 @@
 //! [`DEFAULT_EVENTS`] clock events from the start, so that a long run stays readable. The plot
 //! spans the window: [`Window::x`] is where a time falls on it.
 
-use crate::timeline::{Timeline, TimelineError};
+use crate::timeline::TimelineError;
 
 use super::geometry::{PLOT_LEFT, PLOT_RIGHT};
 
@@ -34,67 +34,90 @@ impl Window {
     }
 }
 
-/// The window for `--from`/`--to`: each missing end is filled in. A missing start is the run
-/// start; a missing end is just after the [`DEFAULT_EVENTS`]th clock event from the start.
-pub(crate) fn choose_window(
-    timeline: &Timeline,
+/// What choosing the window needs of a run's clock events, read one at a time in time order:
+/// the first [`DEFAULT_EVENTS`] from the start, the first and last, and whether one falls in a
+/// window given in full.
+#[derive(Debug, Clone)]
+pub(crate) struct WindowScan {
     from: Option<f64>,
     to: Option<f64>,
-) -> Result<Window, TimelineError> {
-    for (flag, value) in [("--from", from), ("--to", to)] {
-        if let Some(v) = value {
-            if !v.is_finite() || v < 0.0 {
-                return Err(TimelineError::Usage(format!(
-                    "{flag} must be a number of seconds from the run start (0 or more), not {v}"
-                )));
-            }
+    /// Times of the first clock events at or after the start, at most [`DEFAULT_EVENTS`].
+    first: Vec<f64>,
+    earliest: f64,
+    latest: f64,
+    /// A clock event fell in `from..=to` (when both are given).
+    inside: bool,
+}
+
+impl WindowScan {
+    /// A scan for the window of `--from`/`--to`.
+    pub(crate) fn new(from: Option<f64>, to: Option<f64>) -> WindowScan {
+        WindowScan {
+            from,
+            to,
+            first: Vec::new(),
+            earliest: f64::INFINITY,
+            latest: f64::NEG_INFINITY,
+            inside: false,
         }
     }
-    let from_s = from.unwrap_or(0.0);
-    let to_s = match to {
-        Some(to) => to,
-        None => {
-            let times: Vec<f64> = timeline
-                .events
-                .iter()
-                .filter(|e| e.event.is_clock_event())
-                .map(|e| timeline.seconds(e.timestamp))
-                .filter(|&t| t >= from_s)
-                .take(DEFAULT_EVENTS)
-                .collect();
-            match (times.first(), times.last()) {
+
+    /// The next clock event, at `t` seconds since the run start.
+    pub(crate) fn clock_event(&mut self, t: f64) {
+        let from_s = self.from.unwrap_or(0.0);
+        if t >= from_s && self.first.len() < DEFAULT_EVENTS {
+            self.first.push(t);
+        }
+        if let Some(to_s) = self.to {
+            self.inside |= (from_s..=to_s).contains(&t);
+        }
+        self.earliest = self.earliest.min(t);
+        self.latest = self.latest.max(t);
+    }
+
+    /// The window, once every clock event is read.
+    pub(crate) fn window(self) -> Result<Window, TimelineError> {
+        for (flag, value) in [("--from", self.from), ("--to", self.to)] {
+            if let Some(v) = value {
+                if !v.is_finite() || v < 0.0 {
+                    return Err(TimelineError::Usage(format!(
+                        "{flag} must be a number of seconds from the run start (0 or more), not {v}"
+                    )));
+                }
+            }
+        }
+        let from_s = self.from.unwrap_or(0.0);
+        let to_s = match self.to {
+            Some(to) => to,
+            None => match (self.first.first(), self.first.last()) {
                 (Some(&first), Some(&last)) => {
                     // A little room after the last dot: 2% of the span, at least 1 ms.
                     last + ((last - first.min(from_s)) * 0.02).max(1e-3)
                 }
                 _ => from_s + 1.0,
-            }
+            },
+        };
+        if to_s <= from_s {
+            return Err(TimelineError::Usage(format!(
+                "the window is empty: --to {to_s} s is not after --from {from_s} s"
+            )));
         }
-    };
-    if to_s <= from_s {
-        return Err(TimelineError::Usage(format!(
-            "the window is empty: --to {to_s} s is not after --from {from_s} s"
-        )));
-    }
-    let window = Window { from_s, to_s };
-    let times = || {
-        timeline
-            .events
-            .iter()
-            .filter(|e| e.event.is_clock_event())
-            .map(|e| timeline.seconds(e.timestamp))
-    };
-    if !times().any(|t| window.contains(t)) {
-        let (first, last) = times().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {
-            (a.min(t), b.max(t))
-        });
-        return Err(TimelineError::Usage(if first.is_finite() {
-            format!(
-                "the window {from_s} s to {to_s} s holds no clock event: the run's clock events lie between {first:.3} s and {last:.3} s"
-            )
+        // Without `--to`, the first events from the start lie inside the window they chose.
+        let inside = if self.to.is_some() {
+            self.inside
         } else {
-            "the run has no clock event to draw".to_string()
-        }));
+            !self.first.is_empty()
+        };
+        if !inside {
+            let (first, last) = (self.earliest, self.latest);
+            return Err(TimelineError::Usage(if first.is_finite() {
+                format!(
+                    "the window {from_s} s to {to_s} s holds no clock event: the run's clock events lie between {first:.3} s and {last:.3} s"
+                )
+            } else {
+                "the run has no clock event to draw".to_string()
+            }));
+        }
+        Ok(Window { from_s, to_s })
     }
-    Ok(window)
 }

@@ -58,29 +58,43 @@ pub(crate) fn export(request: &Request) -> Result<PathBuf, TimelineError> {
         .out
         .clone()
         .unwrap_or_else(|| first.join(request.format.default_file()));
-    let mut timelines = Vec::with_capacity(request.run_dirs.len());
-    for dir in &request.run_dirs {
-        let t = timeline::load(dir)?;
+    if request.format == Format::Perfetto {
+        // The trace's slices and flows look ahead to later lines: the run is read into memory.
+        let t = timeline::load(first)?;
         timeline::print_warnings(&t);
-        if request.format == Format::Shiviz {
-            super::shiviz::check(&t)?;
-        }
-        timelines.push(t);
+        write_file(&path, |out| {
+            super::perfetto::write(&t, &timeline::pair_messages(&t.events), out)
+        })?;
+        return Ok(path);
+    }
+    // ShiViz and CSV stream each run twice: once to check it (a damaged log or a clock ShiViz
+    // refuses stops the export before the file is created), once to write it; memory does not
+    // grow with the run.
+    let mut runs = Vec::with_capacity(request.run_dirs.len());
+    for dir in &request.run_dirs {
+        let mut run = timeline::open(dir)?;
+        let mut check = super::shiviz::Check::new(&run.timeline);
+        let shiviz = request.format == Format::Shiviz;
+        let Ok(()) = run.each(|t, e| {
+            if shiviz {
+                check.line(t, &e);
+            }
+            Ok::<(), std::convert::Infallible>(())
+        })?;
+        timeline::print_warnings(&run.timeline);
+        check.finish()?;
+        runs.push(run);
     }
     write_file(&path, |out| match request.format {
         Format::Shiviz => {
-            let dirs: Vec<&Path> = timelines.iter().map(|t| t.dir.as_path()).collect();
-            let runs: Vec<(String, &timeline::Timeline)> = super::shiviz::labels(&dirs)
-                .into_iter()
-                .zip(&timelines)
-                .collect();
-            super::shiviz::write(&runs, out)
+            let dirs: Vec<PathBuf> = runs.iter().map(|r| r.timeline.dir.clone()).collect();
+            let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+            let mut labelled: Vec<(String, timeline::Opened)> =
+                super::shiviz::labels(&dirs).into_iter().zip(runs).collect();
+            super::shiviz::write(&mut labelled, out)
         }
-        Format::Perfetto => {
-            let t = &timelines[0];
-            super::perfetto::write(t, &timeline::pair_messages(&t.events), out)
-        }
-        Format::Csv => super::csv::write(&timelines[0], out),
+        Format::Csv => super::csv::write(&mut runs[0], out),
+        Format::Perfetto => unreachable!("the Perfetto trace is written above"),
     })?;
     Ok(path)
 }

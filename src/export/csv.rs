@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::log_format::timestamp::format_micros;
 use crate::log_format::Event;
 use crate::runlog::Line;
-use crate::timeline::Timeline;
+use crate::timeline::{Opened, Timeline};
 
 use super::detail::detail;
 use super::perfetto::push_list;
@@ -30,13 +30,12 @@ pub(crate) const COLUMNS: [&str; 15] = [
     "detail",
 ];
 
-/// Write every line of `timeline` as one row (`ts_us`: µs since the run start).
-pub(crate) fn write(timeline: &Timeline, out: &mut impl Write) -> std::io::Result<()> {
+/// Write every line of the run as one row (`ts_us`: µs since the run start), as it is read.
+pub(crate) fn write(run: &mut Opened, out: &mut impl Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(COLUMNS)?;
-    for e in &timeline.events {
-        csv.write_record(row(e, timeline.origin_us))?;
-    }
+    run.each(|timeline: &Timeline, e| csv.write_record(row(&e, timeline.origin_us)))
+        .map_err(std::io::Error::other)??;
     csv.flush()
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::log_format::Event;
 use crate::runlog::Line;
-use crate::timeline::{Timeline, TimelineError};
+use crate::timeline::{Opened, Timeline, TimelineError};
 
 /// ShiViz's log parsing regular expression for this file.
 pub(crate) const LOG_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
@@ -23,38 +23,63 @@ pub(crate) fn host(id: u32) -> String {
     format!("machine-{id}")
 }
 
-/// Check that every clock event has a vector clock that ShiViz accepts: the machine's own entry
-/// starts at 1 and grows by exactly 1 per event.
-pub(crate) fn check(timeline: &Timeline) -> Result<(), TimelineError> {
-    let mut own = vec![0u64; timeline.machines.len()];
-    for e in timeline.events.iter().filter(|e| e.event.is_clock_event()) {
-        let path = timeline.log_of(e.machine);
+/// The check that every clock event has a vector clock that ShiViz accepts: the machine's own
+/// entry starts at 1 and grows by exactly 1 per event. Fed line by line, as the run is read.
+#[derive(Debug)]
+pub(crate) struct Check {
+    /// The own entry of each machine's last clock event, by manifest index.
+    own: Vec<u64>,
+    /// The first line that fails, if any.
+    failed: Option<TimelineError>,
+}
+
+impl Check {
+    /// A check of the run of `timeline`.
+    pub(crate) fn new(timeline: &Timeline) -> Check {
+        Check {
+            own: vec![0; timeline.machines.len()],
+            failed: None,
+        }
+    }
+
+    /// Check line `e` (lines other than clock events pass); only the first failure is kept.
+    pub(crate) fn line(&mut self, timeline: &Timeline, e: &Line) {
+        if self.failed.is_some() || !e.event.is_clock_event() {
+            return;
+        }
+        let path = || timeline.log_of(e.machine);
         let vc = e.event.vc().unwrap_or_default();
         if vc.is_empty() {
-            return Err(TimelineError::NoVectorClocks {
-                path,
+            self.failed = Some(TimelineError::NoVectorClocks {
+                path: path(),
                 what: "the ShiViz export",
             });
+            return;
         }
         let slot = timeline
             .machine_index(e.machine)
             .expect("events come from the manifest's machines");
         let found = vc.get(e.machine as usize).copied();
-        if found != Some(own[slot] + 1) {
-            return Err(TimelineError::Clock {
-                path,
+        if found != Some(self.own[slot] + 1) {
+            self.failed = Some(TimelineError::Clock {
+                path: path(),
                 line: e.line,
                 message: format!(
                     "vector clock {:?}: entry {} should be {} (one more than at the previous event)",
                     vc,
                     e.machine,
-                    own[slot] + 1
+                    self.own[slot] + 1
                 ),
             });
+            return;
         }
-        own[slot] += 1;
+        self.own[slot] += 1;
     }
-    Ok(())
+
+    /// The first failure, if any.
+    pub(crate) fn finish(self) -> Result<(), TimelineError> {
+        self.failed.map_or(Ok(()), Err)
+    }
 }
 
 /// The execution labels of several runs: the shortest ending of each directory's path that no
@@ -107,21 +132,27 @@ pub(crate) fn labels(dirs: &[&Path]) -> Vec<String> {
     labels
 }
 
-/// Write `runs` (a label and a checked timeline each) as one ShiViz log.
-pub(crate) fn write(runs: &[(String, &Timeline)], out: &mut impl Write) -> std::io::Result<()> {
+/// Write `runs` (a label and a checked run each) as one ShiViz log, each run's lines streamed
+/// as they are read.
+pub(crate) fn write(runs: &mut [(String, Opened)], out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "{LOG_REGEX}")?;
-    writeln!(out, "{}", if runs.len() > 1 { DELIMITER_REGEX } else { "" })?;
+    let several = runs.len() > 1;
+    writeln!(out, "{}", if several { DELIMITER_REGEX } else { "" })?;
     let mut clock = String::with_capacity(128);
-    for (label, timeline) in runs {
-        if runs.len() > 1 {
+    for (label, run) in runs.iter_mut() {
+        if several {
             writeln!(out, "=== {label} ===")?;
         }
-        for e in timeline.events.iter().filter(|e| e.event.is_clock_event()) {
-            write_event(out, timeline, e)?;
+        run.each(|timeline, e| {
+            if !e.event.is_clock_event() {
+                return Ok(());
+            }
+            write_event(out, timeline, &e)?;
             clock.clear();
-            vector_clock(&mut clock, e);
-            writeln!(out, "{} {clock}", host(e.machine))?;
-        }
+            vector_clock(&mut clock, &e);
+            writeln!(out, "{} {clock}", host(e.machine))
+        })
+        .map_err(std::io::Error::other)??;
     }
     Ok(())
 }

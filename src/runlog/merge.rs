@@ -14,8 +14,20 @@ use super::error::{RunLogError, Warning};
 use super::line::Line;
 use super::read::read_log;
 
-/// Lines handed from a reader thread to the merge at a time.
+/// Lines handed from a reader thread to the merge at a time, at most.
 pub(crate) const BATCH: usize = 8_192;
+
+/// Lines of one batch summed over the logs: with many machines each reader's batches shrink, so
+/// that the lines held ahead of the merge (about `AHEAD + 2` batches per log) stay bounded
+/// whatever the number of machines (at 64 machines a line with its vector clock is about 700
+/// bytes: full batches held 1-2 GB).
+const LINES_PER_ROUND: usize = 3 * BATCH;
+
+/// The batch of each reader of a run of `logs` logs: [`BATCH`] for up to three logs, fewer lines
+/// (at least 64) for more.
+fn batch_size(logs: usize) -> usize {
+    (LINES_PER_ROUND / logs.max(1)).clamp(64, BATCH)
+}
 
 /// Batches a reader may run ahead of the merge.
 const AHEAD: usize = 4;
@@ -66,11 +78,12 @@ where
     std::thread::scope(|scope| {
         let mut readers = Vec::with_capacity(run.logs.len());
         let mut inputs = Vec::with_capacity(run.logs.len());
+        let batch = batch_size(run.logs.len());
         for (path, machine) in run.logs.iter().zip(&run.manifest.machines) {
             let (tx, rx) = sync_channel(AHEAD);
             let (back_tx, back_rx) = channel();
             let id = machine.id;
-            readers.push(scope.spawn(move || stream(path, id, tx, back_rx)));
+            readers.push(scope.spawn(move || stream(path, id, batch, tx, back_rx)));
             inputs.push((rx, back_tx));
         }
         // `merge` owns the channels: on an early error they are dropped and the readers stop.
@@ -88,6 +101,7 @@ where
 fn stream(
     path: &std::path::Path,
     machine: u32,
+    size: usize,
     out: SyncSender<Result<Vec<Line>, RunLogError>>,
     back: Receiver<Vec<Line>>,
 ) -> Option<Warning> {
@@ -96,12 +110,12 @@ fn stream(
             used.clear();
             used
         }
-        Err(_) => Vec::with_capacity(BATCH),
+        Err(_) => Vec::with_capacity(size),
     };
     let mut batch = fresh(&back);
     let result = read_log(path, machine, |line| {
         batch.push(line);
-        if batch.len() == BATCH {
+        if batch.len() >= size {
             let full = std::mem::replace(&mut batch, fresh(&back));
             return out.send(Ok(full)).is_ok();
         }
@@ -270,6 +284,15 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn many_machines_read_smaller_batches_so_the_lines_ahead_stay_bounded() {
+        assert_eq!(batch_size(1), BATCH);
+        assert_eq!(batch_size(3), BATCH);
+        assert_eq!(batch_size(64), 384);
+        assert_eq!(batch_size(100_000), 64);
+        assert!(64 * (AHEAD + 2) * batch_size(64) <= 2 * LINES_PER_ROUND * (AHEAD + 2));
     }
 
     #[test]

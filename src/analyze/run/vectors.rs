@@ -1,11 +1,11 @@
 //! Vector clocks in the analysis: the line-by-line vector rules, the check that a receive's
-//! vector dominates its send's, and the events kept for the causality figures.
+//! vector dominates its send's, and the events counted for the causality figures.
 //!
 //! Logs of format 1 carry no vectors; for them nothing is checked and no causality is computed.
 
 use std::collections::HashMap;
 
-use super::causality::{causality, Causality, MachineEvents};
+use super::causality::{Causality, CausalityCounter};
 use super::checks::{CheckId, Checks};
 use crate::log_format::Event;
 use crate::runlog::Line;
@@ -17,7 +17,8 @@ pub(crate) struct Vectors {
     last: Vec<Vec<u64>>,
     /// Vectors of messages sent and not yet received, by (from id, to id, Lamport value).
     in_flight: HashMap<(u32, u32, u64), Vec<u64>>,
-    events: Vec<MachineEvents>,
+    /// The causality figures, counted as the clock events come.
+    causality: CausalityCounter,
     /// A clock event without a vector was seen: no causality figures.
     missing: bool,
 }
@@ -29,10 +30,7 @@ impl Vectors {
         Vectors {
             last: vec![vec![0; width]; ids.len()],
             in_flight: HashMap::new(),
-            events: ids
-                .iter()
-                .map(|&id| MachineEvents::new(id, width))
-                .collect(),
+            causality: CausalityCounter::new(ids),
             missing: false,
         }
     }
@@ -122,16 +120,16 @@ impl Vectors {
                 self.in_flight.insert((id, dest, lamport), vc.clone());
             }
         }
-        self.events[m].push(lamport, vc);
+        self.causality.push(m, lamport, vc);
         self.last[m] = vc.clone();
     }
 
     /// The causality figures, when every clock event carried a vector.
     pub(crate) fn finish(self) -> Option<Causality> {
-        if self.missing || self.events.iter().all(|e| e.lamport.is_empty()) {
+        if self.missing || self.causality.events() == 0 {
             return None;
         }
-        Some(causality(&self.events))
+        Some(self.causality.finish())
     }
 }
 
