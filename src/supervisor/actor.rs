@@ -4,8 +4,8 @@
 //! It never waits on a machine: messages to a machine are queued to that machine's writer task
 //! ([`super::child`]), so a machine that stops reading cannot stall signals or deadlines.
 //!
-//! What it does about one machine's message or exit is in `news`; about Ctrl-Z and `fg`, in
-//! `job_control`.
+//! What it does about one machine's message or exit is in `news`; about a fault action that falls
+//! due, in `faults_due`; about Ctrl-Z and `fg`, in `job_control`.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -16,7 +16,6 @@ use tokio::time::Instant;
 
 use super::child::ChildEvent;
 use super::display::LiveView;
-use super::faults::{self, Carried};
 use super::report;
 use super::signal::{self, Received};
 use super::slot::{self, Slot, Spawner};
@@ -24,12 +23,13 @@ use super::state::{Input, Killer, MachineState};
 use super::stop::StopRequest;
 use crate::control::ToMachine;
 use crate::fault::{self, FaultAction};
-use crate::manifest::{FaultOutcome, FaultRecord};
+use crate::manifest::FaultRecord;
 use crate::run::manifest::{self, ManifestBuilder};
 use crate::run::LogCap;
 use crate::run::{dir as run_dir, RunError, RunOptions, RunReport, SetupError};
 use crate::scenario::Scenario;
 
+mod faults_due;
 mod job_control;
 mod news;
 
@@ -46,10 +46,6 @@ fn start_delay(machines: u32) -> Duration {
 /// How long a machine that answered `stop` may take to drain and exit (its own drain bound,
 /// 5 s, plus a margin) before it is killed.
 const DRAIN_GRACE: Duration = Duration::from_secs(8);
-/// How long to wait before trying a restart again when the kill's exit is not reported yet.
-const RETRY_RESTART: Duration = Duration::from_millis(20);
-/// How long, at the end of the run, a restart still due may wait for its kill's exit.
-const OVERDUE_BOUND: Duration = Duration::from_secs(5);
 /// How often the elapsed-time line is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
@@ -335,66 +331,6 @@ impl Supervisor {
             if which(slot.state) && slot.kill(Killer::Supervisor) {
                 self.view.warn(&format!("machine {id} {why}: killing it"));
             }
-        }
-    }
-
-    /// Carry out one fault action, due `at` after the start, and record it.
-    fn carry_out(&mut self, at: Duration, action: FaultAction) {
-        let retry = action.clone();
-        match faults::carry_out(&mut self.slots, &self.spawner, action) {
-            Carried::Done(record) => {
-                let model_s = at.as_secs_f64() * self.spawner.scenario.speedup;
-                self.view.fault(model_s, &retry, &record.detail);
-                self.fault_log.push(record);
-            }
-            Carried::NotApplicable(record) => self.not_applicable(at, record),
-            Carried::RetryLater => {
-                let again = Instant::now().saturating_duration_since(self.started) + RETRY_RESTART;
-                faults::schedule(&mut self.timeline, again, retry);
-            }
-            Carried::Failed(why) => self.view.warn(&why),
-        }
-    }
-
-    /// Record a fault action, due `at` after the start, that did not apply; say so and why.
-    fn not_applicable(&mut self, at: Duration, record: FaultRecord) {
-        let model_s = at.as_secs_f64() * self.spawner.scenario.speedup;
-        if let FaultOutcome::NotApplicable(why) = &record.outcome {
-            self.view.note(&format!(
-                "fault at {model_s:.1} s model: {}: not applicable, {why}",
-                record.detail
-            ));
-        }
-        self.fault_log.push(record);
-    }
-
-    /// The run reached its end with fault actions still to carry out (all are due before the
-    /// end: the supervisor was late to them, or a restart waited for its kill's exit): carry
-    /// out each now, a restart once its kill's exit is reported, or record why not.
-    async fn overdue_faults(&mut self) {
-        let bound = Instant::now() + OVERDUE_BOUND;
-        while self.stop.is_none() {
-            let Some((at, action)) = self.timeline.pop_front() else {
-                return;
-            };
-            if let FaultAction::Restart(id) = action {
-                let killing =
-                    |s: &Self| matches!(s.slots[id as usize].state, MachineState::Killing(_));
-                while killing(self) && self.stop.is_none() {
-                    match tokio::time::timeout_at(bound, self.events.recv()).await {
-                        Ok(Some(event)) => self.dispatch(event),
-                        Ok(None) | Err(_) => break,
-                    }
-                }
-                if killing(self) {
-                    let why = format!("the run ended before machine {id}'s kill was reported");
-                    if let Carried::NotApplicable(record) = faults::not_applicable(&action, why) {
-                        self.not_applicable(at, record);
-                    }
-                    continue;
-                }
-            }
-            self.carry_out(at, action);
         }
     }
 
