@@ -6,9 +6,7 @@
 //! Records are compared by kind, machines and outcome, never by time (real timing differs).
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
-
-use nix::sys::signal::Signal;
+use std::time::Duration;
 
 use logiclock::log_format::{Event, FaultKind};
 use logiclock::manifest::{FaultCause, FaultOutcome, Manifest};
@@ -107,22 +105,9 @@ fn a_restart_due_while_the_supervisor_is_stalled_across_the_end_is_carried_out_w
         .out(&out)
         .timeout(Duration::from_secs(40))
         .spawn();
-    util::wait_for_manifest(&out);
-    let started = Manifest::read(&out).unwrap().started_at;
-    let started = humantime::parse_rfc3339(&started).unwrap();
-    let at = |real_s: f64| {
-        let when = started + Duration::from_secs_f64(real_s);
-        if let Ok(wait) = when.duration_since(SystemTime::now()) {
-            // The stall's length is what is under test, not a wait for something to happen.
-            std::thread::sleep(wait);
-        }
-    };
     // The host stalls the supervisor from 1.2 s to 2.6 s: the restart (due at 1.9 s) and the
     // end (2 s) both fall due while it cannot act.
-    at(1.2);
-    run.signal(Signal::SIGSTOP);
-    at(2.6);
-    run.signal(Signal::SIGCONT);
+    util::stall_between(&run, &out, 1.2, 2.6);
     let finished = run.finish().success();
     assert_eq!(
         records(&out),

@@ -2,9 +2,7 @@
 //! kept by each real machine even when its supervisor is late, and by the twin alike.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
-
-use nix::sys::signal::Signal;
+use std::time::Duration;
 
 use logiclock::log_format::Event;
 
@@ -46,25 +44,10 @@ fn the_machines_stop_ticking_at_their_end_slot_while_the_supervisor_is_stopped_a
         .out(&out)
         .timeout(Duration::from_secs(40))
         .spawn();
-    util::wait_for_manifest(&out);
-    let started = logiclock::manifest::Manifest::read(&out)
-        .unwrap()
-        .started_at;
-    let started = humantime::parse_rfc3339(&started).unwrap();
     // Stop the supervisor 1.5 s into the 2 s run and keep it stopped until 1.5 s after the end:
     // its stop comes 1.5 s late (15 model seconds: 15, 30 and 75 ticks more, if the machines
     // had no end of their own).
-    let at = |real_s: f64| {
-        let when = started + Duration::from_secs_f64(real_s);
-        if let Ok(wait) = when.duration_since(SystemTime::now()) {
-            // The stall's length is what is under test, not a wait for something to happen.
-            std::thread::sleep(wait);
-        }
-    };
-    at(1.5);
-    run.signal(Signal::SIGSTOP);
-    at(3.5);
-    run.signal(Signal::SIGCONT);
+    util::stall_between(&run, &out, 1.5, 3.5);
     let done = run.finish().success();
     assert_eq!(
         last_ticks(&out),

@@ -228,6 +228,26 @@ pub fn wait_for_manifest(dir: &Path) {
     }
 }
 
+/// Once the run in `dir` has started, stop the process `run` (a `logiclock run`) with SIGSTOP
+/// from `from_s` to `to_s` real seconds after the run's start: a host stalling the supervisor.
+pub fn stall_between(run: &crate::cmd::Running, dir: &Path, from_s: f64, to_s: f64) {
+    use nix::sys::signal::Signal;
+    wait_for_manifest(dir);
+    let started = Manifest::read(dir).unwrap().started_at;
+    let started = humantime::parse_rfc3339(&started).unwrap();
+    let at = |real_s: f64| {
+        let when = started + Duration::from_secs_f64(real_s);
+        if let Ok(wait) = when.duration_since(std::time::SystemTime::now()) {
+            // The stall's length is what is under test, not a wait for something to happen.
+            std::thread::sleep(wait);
+        }
+    };
+    at(from_s);
+    run.signal(Signal::SIGSTOP);
+    at(to_s);
+    run.signal(Signal::SIGCONT);
+}
+
 /// Poll `ready` every 10 ms until it holds; after `bound`, fail the test saying what it waited for.
 #[track_caller]
 pub fn wait_until(what: &str, bound: Duration, mut ready: impl FnMut() -> bool) {
