@@ -144,20 +144,26 @@ fn a_run_without_an_outcome_is_named_in_progress_not_lossy() {
     assert!(report.contains("IN PROGRESS OR INTERRUPTED"), "{report}");
 }
 
-#[test]
-fn an_interrupted_run_is_not_counted_clean_in_a_batch() {
-    let tmp = tempfile::tempdir().unwrap();
-    let batch = tmp.path().join("batch");
+/// A twin batch of two twenty-second default runs (seeds 11 and 12) in `tmp`/batch.
+pub(crate) fn twin_batch_of_two(tmp: &Path) -> PathBuf {
+    let batch = tmp.join("batch");
     Logiclock::run("configs/default.toml")
         .duration(20.0)
         .seed(11)
         .args(["--engine", "sim", "--repeat", "2"])
         .quiet()
         .out(&batch)
-        .current_dir(tmp.path())
+        .current_dir(tmp)
         .timeout(TIMEOUT)
         .finish()
         .success();
+    batch
+}
+
+#[test]
+fn an_interrupted_run_is_not_counted_clean_in_a_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = twin_batch_of_two(tmp.path());
     // The second run as Ctrl-C leaves it: the supervisor records why it ended.
     let manifest = batch.join("seed12").join("manifest.json");
     let mut json: serde_json::Value =

@@ -204,17 +204,7 @@ fn a_completed_run_whose_machines_fall_short_of_their_schedule_fails_ended_namin
 #[test]
 fn a_batch_with_one_cut_member_counts_it_failed_and_names_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let batch = tmp.path().join("batch");
-    Logiclock::run("configs/default.toml")
-        .duration(20.0)
-        .seed(11)
-        .args(["--engine", "sim", "--repeat", "2"])
-        .quiet()
-        .out(&batch)
-        .current_dir(tmp.path())
-        .timeout(TIMEOUT)
-        .finish()
-        .success();
+    let batch = crate::batch_analyze::twin_batch_of_two(tmp.path());
     // The second member as a SIGKILL of its supervisor leaves it: no outcome, though every
     // machine wrote its stop line.
     let manifest = batch.join("seed12").join("manifest.json");
