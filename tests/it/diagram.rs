@@ -57,7 +57,7 @@ fn a_hand_made_run_has_its_dots_arrows_and_clocks() {
     assert_eq!(count(&svg, "stroke-dasharray"), 0, "nothing clipped");
     assert!(svg.contains(">machine 1</text>") && svg.contains(">rate 2/s</text>"));
     assert!(svg.contains(
-        "<title>machine 1 · recv · lamport 5 · vc [2,3,2] · from 2 (msg clock 4) · queue 0 · t=0.400000 s</title>"
+        "<title>machine 1 · recv · lamport 5 · vc [2,3,2] · from 2 (msg clock 4) · queue 0 · t=0.400000 model s (0.400000 real s)</title>"
     ));
     assert!(svg.contains("<title>message machine 0 → machine 2 · lamport 2"));
     // Few events: the Lamport values are written beside the dots.

@@ -117,3 +117,6 @@ mod import_cycles;
 
 // The twin's stops: signals, a full disk, the log size cap.
 mod twin_stop;
+
+// One time base: model seconds in every output and flag, real seconds beside, units named.
+mod time_base;
