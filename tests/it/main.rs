@@ -120,3 +120,6 @@ mod twin_stop;
 
 // One time base: model seconds in every output and flag, real seconds beside, units named.
 mod time_base;
+
+// The README's DuckDB recipe, run by real DuckDB on a log longer than its default sample.
+mod duckdb;
