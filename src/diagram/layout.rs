@@ -244,7 +244,7 @@ fn shades(timeline: &Timeline, spans: &[FaultSpan], lanes: &[Lane], window: Wind
                 y: lane_of(timeline, lanes, s.machine)?.y,
                 kind: s.kind.clone(),
                 title: format!(
-                    "machine {}: {} · {:.3} s to {:.3} s",
+                    "machine {}: {} · model second {:.3} to {:.3}",
                     s.machine, s.detail, s.from_s, s.to_s
                 ),
             })

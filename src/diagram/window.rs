@@ -112,7 +112,7 @@ impl WindowScan {
             let (first, last) = (self.earliest, self.latest);
             return Err(TimelineError::Usage(if first.is_finite() {
                 format!(
-                    "the window {from_s} s to {to_s} s (model seconds) holds no clock event: the run's clock events lie between {first:.3} s and {last:.3} s"
+                    "the window from model second {from_s} to {to_s} holds no clock event: the run's clock events lie between model seconds {first:.3} and {last:.3}"
                 )
             } else {
                 "the run has no clock event to draw".to_string()

@@ -299,7 +299,9 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
     let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
     assert_eq!(count(&svg, "class=\"fault-span pause\""), 1, "{svg}");
     assert!(
-        svg.contains("machine 2: this machine was paused and is now resumed · 0.260 s to 0.330 s"),
+        svg.contains(
+            "machine 2: this machine was paused and is now resumed · model second 0.260 to 0.330"
+        ),
         "{svg}"
     );
 }
