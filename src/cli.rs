@@ -94,10 +94,10 @@ pub(crate) struct DiagramArgs {
     /// Run directory written by `logiclock run`.
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
-    /// Window start, seconds since the run start [default: 0].
+    /// Window start, model seconds since the run start [default: 0].
     #[arg(long, value_name = "SECONDS")]
     pub from: Option<f64>,
-    /// Window end, seconds since the run start [default: just after the first 150 events].
+    /// Window end, model seconds since the run start [default: just after the first 150 events].
     #[arg(long, value_name = "SECONDS")]
     pub to: Option<f64>,
     /// SVG file to write, `-` for standard output [default: RUN_DIR/diagram.svg].

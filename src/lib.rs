@@ -34,6 +34,7 @@
 //! - [`machine`]: one model machine process: wire format, mesh, tick loop, log writer;
 //! - [`runlog`]: the one reader of run directories: manifest, lines, merge, pairing, warnings;
 //! - [`stdout`]: standard output that may be a pipe closed early, printed to without a panic;
+//! - [`timebase`]: the one conversion of timestamps to model (and real) seconds since the start;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
@@ -64,6 +65,7 @@ pub mod sim;
 pub(crate) mod stdout;
 pub(crate) mod supervisor;
 pub(crate) mod sweep;
+pub(crate) mod timebase;
 pub(crate) mod timeline;
 
 pub(crate) use scenario::fault;

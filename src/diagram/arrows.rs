@@ -44,8 +44,8 @@ fn message_arrow(
 ) -> Option<Arrow> {
     let (send, recv) = (&timeline.events[m.send?], &timeline.events[m.recv?]);
     let (ts, tr) = (
-        timeline.seconds(send.timestamp),
-        timeline.seconds(recv.timestamp),
+        timeline.model_seconds(send.timestamp),
+        timeline.model_seconds(recv.timestamp),
     );
     if tr < window.from_s || ts > window.to_s {
         return None;

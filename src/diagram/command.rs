@@ -22,9 +22,9 @@ use super::window::{Window, WindowScan};
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
     pub run_dir: PathBuf,
-    /// Window start, seconds since the run start.
+    /// Window start, model seconds since the run start.
     pub from: Option<f64>,
-    /// Window end, seconds since the run start.
+    /// Window end, model seconds since the run start.
     pub to: Option<f64>,
     /// Output file, `-` for standard output [default: `<run>/diagram.svg`].
     pub out: Option<PathBuf>,
@@ -38,7 +38,7 @@ pub(crate) fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
     let (mut clock_events, mut index, mut last_ts) = (0, 0, None);
     let Ok(()) = run.each(|t, e| {
         if e.event.is_clock_event() {
-            scan.clock_event(t.seconds(e.timestamp));
+            scan.clock_event(t.model_seconds(e.timestamp));
             clock_events += 1;
         }
         marks.line(t, index, &e);
@@ -48,7 +48,7 @@ pub(crate) fn diagram(request: &Request) -> Result<PathBuf, TimelineError> {
     })?;
     timeline::print_warnings(&run.timeline);
     let window = scan.window()?;
-    let end_s = last_ts.map(|ts| run.timeline.seconds(ts));
+    let end_s = last_ts.map(|ts| run.timeline.model_seconds(ts));
     let overview = Overview {
         end_s,
         // A fault span still open at the end lasts to the last line, or to the window's end.
@@ -124,7 +124,7 @@ impl Drawn {
                     link.send(msg, &mut |o| settled.push((from, to, o)));
                 }
                 // A message sent after the window is not drawn: its line is not kept.
-                if !to.is_empty() && timeline.seconds(ts) <= self.window.to_s {
+                if !to.is_empty() && timeline.model_seconds(ts) <= self.window.to_s {
                     self.pending.insert(index, (e.clone(), to.len()));
                 }
             }
@@ -139,13 +139,13 @@ impl Drawn {
                 let link = self.links.entry((from, to)).or_default();
                 link.recv(msg, &mut |o| settled.push((from, to, o)));
                 // Nor one received before it.
-                if timeline.seconds(ts) >= self.window.from_s {
+                if timeline.model_seconds(ts) >= self.window.from_s {
                     self.pending.insert(index, (e.clone(), 1));
                 }
             }
             _ => {}
         }
-        if e.event.is_clock_event() && self.window.contains(timeline.seconds(ts)) {
+        if e.event.is_clock_event() && self.window.contains(timeline.model_seconds(ts)) {
             self.kept.insert(index, e);
         }
         for (from, to, outcome) in settled {
@@ -157,7 +157,10 @@ impl Drawn {
     fn settle(&mut self, timeline: &Timeline, from: u32, to: u32, outcome: Settled) {
         let ends = match outcome {
             Settled::Matched { send, recv } => {
-                let (ts, tr) = (timeline.seconds(send.ts), timeline.seconds(recv.ts));
+                let (ts, tr) = (
+                    timeline.model_seconds(send.ts),
+                    timeline.model_seconds(recv.ts),
+                );
                 if !(tr < self.window.from_s || ts > self.window.to_s) {
                     self.messages.push(Message {
                         from,

@@ -8,7 +8,7 @@ use crate::runlog::faults::pair_spans;
 use crate::runlog::Line;
 use crate::timeline::Timeline;
 
-/// The marks of a run, times in seconds since the run start.
+/// The marks of a run, times in model seconds since the run start.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Marks {
     /// (machine, t): a machine killed or found dead; its line ends here.
@@ -31,7 +31,7 @@ pub(crate) struct FaultSpan {
     pub detail: String,
 }
 
-/// When the supervisor paused `machine` and resumed it, seconds since the run start, for the
+/// When the supervisor paused `machine` and resumed it, model seconds since the run start, for the
 /// pause the machine logged at `logged_us`: the manifest's last pause of it before then, and the
 /// resume after that pause (`None` when the manifest has no such pair: a run that did not end).
 fn pause_span(timeline: &Timeline, machine: u32, logged_us: i64) -> Option<(f64, f64)> {
@@ -45,7 +45,10 @@ fn pause_span(timeline: &Timeline, machine: u32, logged_us: i64) -> Option<(f64,
     let resumed = of(FaultKind::Resume)
         .map(|&(at, _)| at)
         .find(|&at| at >= paused)?;
-    Some((timeline.seconds(paused), timeline.seconds(resumed)))
+    Some((
+        timeline.model_seconds(paused),
+        timeline.model_seconds(resumed),
+    ))
 }
 
 /// Read the marks of `timeline`; a span still open at the end lasts to `end_s`.
@@ -103,7 +106,7 @@ impl MarksReader {
             links,
             details,
         } = self;
-        let t = timeline.seconds(e.timestamp);
+        let t = timeline.model_seconds(e.timestamp);
         let Some(slot) = timeline.machine_index(e.machine) else {
             return;
         };

@@ -24,15 +24,18 @@ pub(crate) fn subtitle(
     window: Window,
 ) -> String {
     format!(
-        "{shown} of {clock_events} clock events, {:.3} s to {:.3} s after the run start (system time; model time runs {}× faster) · hover a dot for its clocks",
+        "{shown} of {clock_events} clock events, {:.3} s to {:.3} s after the run start in model time ({:.3} s to {:.3} s real; speedup {}) · hover a dot for its clocks",
         window.from_s,
         window.to_s,
+        window.from_s / timeline.speedup,
+        window.to_s / timeline.speedup,
         timeline.speedup
     )
 }
 
-/// "machine 1 · send · lamport 12 · vc [3,12,0] · t=1.234567 s".
-pub(crate) fn hover(e: &Line, t: f64) -> String {
+/// "machine 1 · send · lamport 12 · vc [3,12,0] · t=74.074020 model s (1.234567 real s)", from
+/// the model and the real seconds since the run start.
+pub(crate) fn hover(e: &Line, t_model_s: f64, t_real_s: f64) -> String {
     let mut text = format!(
         "machine {} · {} · lamport {}",
         e.machine,
@@ -59,7 +62,9 @@ pub(crate) fn hover(e: &Line, t: f64) -> String {
         )),
         _ => {}
     }
-    text.push_str(&format!(" · t={t:.6} s"));
+    text.push_str(&format!(
+        " · t={t_model_s:.6} model s ({t_real_s:.6} real s)"
+    ));
     text
 }
 

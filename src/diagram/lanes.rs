@@ -68,7 +68,7 @@ pub(crate) fn lane_of<'a>(timeline: &Timeline, lanes: &'a [Lane], id: u32) -> Op
     timeline.machine_index(id).map(|i| &lanes[i])
 }
 
-/// The stretches (from, to), seconds, in which machine `id` was alive: from the start to each
+/// The stretches (from, to), model seconds, in which machine `id` was alive: from the start to each
 /// death, and again from each restart; the last one open to the window's end.
 fn alive(id: u32, marks: &Marks, window: Window) -> Vec<(f64, f64)> {
     let mut changes: Vec<(f64, bool)> = marks

@@ -1,5 +1,5 @@
 //! Placing a diagram, as a sequence of steps: lanes, one per machine ([`super::lanes`]); a dot
-//! per clock event in the window (x by system time); an arrow per message from its send to its
+//! per clock event in the window (x by model time since the run start); an arrow per message from its send to its
 //! receive, clipped at the window's edges ([`super::arrows`]); the marks of faults; the text
 //! around them ([`super::labels`]).
 
@@ -27,7 +27,7 @@ pub struct Layout {
     pub lanes: Vec<Lane>,
     pub dots: Vec<Dot>,
     pub arrows: Vec<Arrow>,
-    /// Axis ticks: x and label (seconds).
+    /// Axis ticks: x and label (model seconds).
     pub ticks: Vec<(f64, String)>,
     /// y of the time axis.
     pub axis_y: f64,
@@ -103,7 +103,7 @@ impl Overview {
         let end_s = timeline
             .events
             .last()
-            .map(|e| timeline.seconds(e.timestamp));
+            .map(|e| timeline.model_seconds(e.timestamp));
         // A fault span still open at the end lasts to the last line, or to the window's end.
         let marks = faults::marks(timeline, end_s.unwrap_or(window.to_s).max(window.to_s));
         let clock_events = timeline
@@ -140,7 +140,9 @@ pub(crate) fn layout_of(
     let in_window: Vec<&Line> = timeline
         .events
         .iter()
-        .filter(|e| e.event.is_clock_event() && window.contains(timeline.seconds(e.timestamp)))
+        .filter(|e| {
+            e.event.is_clock_event() && window.contains(timeline.model_seconds(e.timestamp))
+        })
         .collect();
     let labels = in_window.len() <= LABEL_LIMIT && lane_gap >= LABEL_GAP;
     let axis_y = axis_y(lanes.len(), lane_gap);
@@ -180,7 +182,7 @@ fn dots(
         .iter()
         .filter_map(|e| {
             let lane = lane_of(timeline, lanes, e.machine)?;
-            let t = timeline.seconds(e.timestamp);
+            let t = timeline.model_seconds(e.timestamp);
             // Only clock events are in `events`; anything else would be drawn as internal.
             let kind = match e.event {
                 Event::Send { .. } => DotKind::Send,
@@ -201,7 +203,7 @@ fn dots(
                 y: lane.y,
                 kind,
                 colour: lane.colour,
-                title: hover(e, t),
+                title: hover(e, t, timeline.real_seconds(e.timestamp)),
                 label,
             })
         })
@@ -242,7 +244,7 @@ fn shades(timeline: &Timeline, spans: &[FaultSpan], lanes: &[Lane], window: Wind
                 y: lane_of(timeline, lanes, s.machine)?.y,
                 kind: s.kind.clone(),
                 title: format!(
-                    "machine {}: {} · {:.3} s to {:.3} s",
+                    "machine {}: {} · model second {:.3} to {:.3}",
                     s.machine, s.detail, s.from_s, s.to_s
                 ),
             })

@@ -78,7 +78,7 @@ fn axis(s: &mut String, layout: &Layout) {
     }
     let _ = writeln!(
         s,
-        r##"<line x1="{PLOT_LEFT}" y1="{y:.1}" x2="{PLOT_RIGHT}" y2="{y:.1}" stroke="#9aa0a6" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="#3c4043">seconds since the run start (system time)</text>"##,
+        r##"<line x1="{PLOT_LEFT}" y1="{y:.1}" x2="{PLOT_RIGHT}" y2="{y:.1}" stroke="#9aa0a6" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="#3c4043">model seconds since the run start (real seconds × speedup)</text>"##,
         (PLOT_LEFT + PLOT_RIGHT) / 2.0,
         layout.axis_y + 40.0,
         y = layout.axis_y

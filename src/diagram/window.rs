@@ -9,7 +9,7 @@ use super::geometry::{PLOT_LEFT, PLOT_RIGHT};
 /// Clock events in the default window.
 pub(crate) const DEFAULT_EVENTS: usize = 150;
 
-/// A time window, seconds since the run start.
+/// A time window, model seconds since the run start (real seconds times the speedup).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Window {
     pub from_s: f64,
@@ -17,12 +17,12 @@ pub(crate) struct Window {
 }
 
 impl Window {
-    /// Whether `t` (seconds since the run start) is inside the window.
+    /// Whether `t` (model seconds since the run start) is inside the window.
     pub(crate) fn contains(&self, t: f64) -> bool {
         (self.from_s..=self.to_s).contains(&t)
     }
 
-    /// Where `t` (seconds since the run start) falls on the plot, which spans the window: px
+    /// Where `t` (model seconds since the run start) falls on the plot, which spans the window: px
     /// from the picture's left edge.
     pub(crate) fn x(&self, t: f64) -> f64 {
         PLOT_LEFT + (t - self.from_s) / (self.to_s - self.from_s) * (PLOT_RIGHT - PLOT_LEFT)
@@ -62,7 +62,7 @@ impl WindowScan {
         }
     }
 
-    /// The next clock event, at `t` seconds since the run start.
+    /// The next clock event, at `t` model seconds since the run start.
     pub(crate) fn clock_event(&mut self, t: f64) {
         let from_s = self.from.unwrap_or(0.0);
         if t >= from_s && self.first.len() < DEFAULT_EVENTS {
@@ -81,7 +81,7 @@ impl WindowScan {
             if let Some(v) = value {
                 if !v.is_finite() || v < 0.0 {
                     return Err(TimelineError::Usage(format!(
-                        "{flag} must be a number of seconds from the run start (0 or more), not {v}"
+                        "{flag} must be a number of model seconds from the run start (0 or more), not {v}"
                     )));
                 }
             }
@@ -99,7 +99,7 @@ impl WindowScan {
         };
         if to_s <= from_s {
             return Err(TimelineError::Usage(format!(
-                "the window is empty: --to {to_s} s is not after --from {from_s} s"
+                "the window is empty: --to {to_s} model s is not after --from {from_s} model s"
             )));
         }
         // Without `--to`, the first events from the start lie inside the window they chose.
@@ -112,7 +112,7 @@ impl WindowScan {
             let (first, last) = (self.earliest, self.latest);
             return Err(TimelineError::Usage(if first.is_finite() {
                 format!(
-                    "the window {from_s} s to {to_s} s holds no clock event: the run's clock events lie between {first:.3} s and {last:.3} s"
+                    "the window from model second {from_s} to {to_s} holds no clock event: the run's clock events lie between model seconds {first:.3} and {last:.3}"
                 )
             } else {
                 "the run has no clock event to draw".to_string()

@@ -1,22 +1,26 @@
 //! One flat CSV table of every line of every machine, in system-time order, for pandas and
-//! spreadsheets. Written with the `csv` crate, which quotes a field only when it must.
+//! spreadsheets. Written with the `csv` crate, which quotes a field only when it must. Column
+//! names are plain identifiers with their unit (`t_model_s`, `t_real_s`, `late_real_us`), so SQL
+//! and pandas take them unquoted.
 
 use std::io::Write;
 
 use crate::log_format::timestamp::format_micros;
 use crate::log_format::Event;
 use crate::runlog::Line;
+use crate::timebase::TimeBase;
 use crate::timeline::{Opened, Timeline};
 
 use super::detail::detail;
 use super::perfetto::push_list;
 
 /// The columns, in order.
-pub(crate) const COLUMNS: [&str; 15] = [
+pub(crate) const COLUMNS: [&str; 16] = [
     "machine",
     "line",
     "timestamp",
-    "ts_us",
+    "t_model_s",
+    "t_real_s",
     "event",
     "tick",
     "lamport",
@@ -25,22 +29,23 @@ pub(crate) const COLUMNS: [&str; 15] = [
     "from",
     "msg_clock",
     "queue",
-    "late_us",
+    "late_real_us",
     "peer",
     "detail",
 ];
 
-/// Write every line of the run as one row (`ts_us`: µs since the run start), as it is read.
+/// Write every line of the run as one row (`t_model_s`, `t_real_s`: seconds since the run
+/// start), as it is read.
 pub(crate) fn write(run: &mut Opened, out: &mut impl Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(COLUMNS)?;
-    run.each(|timeline: &Timeline, e| csv.write_record(row(&e, timeline.origin_us)))
+    run.each(|timeline: &Timeline, e| csv.write_record(row(&e, timeline.time_base())))
         .map_err(std::io::Error::other)??;
     csv.flush()
 }
 
-/// The fields of line `e`; `origin_us` is the run start.
-fn row(e: &Line, origin_us: i64) -> [String; 15] {
+/// The fields of line `e`; `base` is the run's start and speedup.
+fn row(e: &Line, base: TimeBase) -> [String; 16] {
     let opt = |value: Option<u64>| value.map_or_else(String::new, |v| v.to_string());
     let list = |items: &[u64]| {
         let mut text = String::new();
@@ -84,7 +89,8 @@ fn row(e: &Line, origin_us: i64) -> [String; 15] {
         e.machine.to_string(),
         e.line.to_string(),
         format_micros(e.timestamp),
-        (e.timestamp - origin_us).to_string(),
+        format!("{:.6}", base.model_s(e.timestamp)),
+        format!("{:.6}", base.real_s(e.timestamp)),
         e.event.name().to_string(),
         opt(e.event.tick()),
         opt(lamport),

@@ -157,17 +157,22 @@ pub(crate) fn write(runs: &mut [(String, Opened)], out: &mut impl Write) -> std:
     Ok(())
 }
 
-/// The event line: what happened, the Lamport clock, the tick and the time.
+/// The event line: what happened, the Lamport clock, the tick and the time (`t_model_s`, model
+/// seconds since the run start as on every other output, and `t_real_s` beside it).
 fn write_event(out: &mut impl Write, timeline: &Timeline, e: &Line) -> std::io::Result<()> {
     let lamport = e.event.lamport().unwrap_or(0);
     let tick = e.event.tick().unwrap_or(0);
-    let t = timeline.seconds(e.timestamp);
+    let t = format!(
+        "t_model_s={:.6} t_real_s={:.6}",
+        timeline.model_seconds(e.timestamp),
+        timeline.real_seconds(e.timestamp)
+    );
     match &e.event {
         Event::Send { to, .. } => {
             let to: Vec<String> = to.iter().copied().map(host).collect();
             writeln!(
                 out,
-                "send to {} lamport={lamport} tick={tick} t={t:.6}s",
+                "send to {} lamport={lamport} tick={tick} {t}",
                 to.join(",")
             )
         }
@@ -178,10 +183,10 @@ fn write_event(out: &mut impl Write, timeline: &Timeline, e: &Line) -> std::io::
             ..
         } => writeln!(
             out,
-            "recv from {} msg_clock={msg_clock} lamport={lamport} queue={queue} tick={tick} t={t:.6}s",
+            "recv from {} msg_clock={msg_clock} lamport={lamport} queue={queue} tick={tick} {t}",
             host(*from)
         ),
-        _ => writeln!(out, "internal lamport={lamport} tick={tick} t={t:.6}s"),
+        _ => writeln!(out, "internal lamport={lamport} tick={tick} {t}"),
     }
 }
 

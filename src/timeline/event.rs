@@ -45,9 +45,19 @@ pub(crate) fn print_warnings(timeline: &Timeline) {
 }
 
 impl Timeline {
-    /// Seconds from the run start to `ts_us`.
-    pub(crate) fn seconds(&self, ts_us: i64) -> f64 {
-        (ts_us - self.origin_us) as f64 / 1e6
+    /// The run's time base: its start and speedup.
+    pub(crate) fn time_base(&self) -> crate::timebase::TimeBase {
+        crate::timebase::TimeBase::new(self.origin_us, self.speedup)
+    }
+
+    /// Model seconds from the run start to `ts_us` (what every output shows).
+    pub(crate) fn model_seconds(&self, ts_us: i64) -> f64 {
+        self.time_base().model_s(ts_us)
+    }
+
+    /// Real (system) seconds from the run start to `ts_us`.
+    pub(crate) fn real_seconds(&self, ts_us: i64) -> f64 {
+        self.time_base().real_s(ts_us)
     }
 
     /// Index into [`Timeline::machines`] of machine `id`.

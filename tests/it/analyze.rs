@@ -153,7 +153,7 @@ fn hand_made_run_gives_the_hand_computed_figures() {
     assert_eq!(m[0]["events"]["other"], 2);
     assert_eq!(m[0]["events"]["send"], 3);
     assert_eq!(m[0]["achieved_rate"], 2.0);
-    assert_eq!(m[0]["delay_us"]["count"], 0);
+    assert_eq!(m[0]["delay_real_us"]["count"], 0);
     // machines 1 and 2 only receive: jumps 0->2, 2->4; empty queue all run; 0.5 s delays
     for i in [1, 2] {
         assert_eq!(m[i]["jumps"]["histogram"], serde_json::json!([[2, 2]]));
@@ -163,27 +163,29 @@ fn hand_made_run_gives_the_hand_computed_figures() {
         assert_eq!(m[i]["queue"]["max"], 0);
         assert_eq!(m[i]["queue"]["mean"], 0.0);
         assert_eq!(m[i]["queue"]["p95"], 0);
-        assert_eq!(m[i]["delay_us"]["p50"], 500_000);
-        assert_eq!(m[i]["delay_us"]["max"], 500_000);
+        assert_eq!(m[i]["delay_real_us"]["p50"], 500_000);
+        assert_eq!(m[i]["delay_real_us"]["max"], 500_000);
         assert_eq!(m[i]["events"]["recv"], 2);
         assert_eq!(m[i]["events"]["internal"], 0);
     }
     assert_eq!(m[2]["queue"]["at_stop"], 1);
     // drift every 0.5 s (machine 0's interval): clocks (0,0,0) (1,0,0) (2,2,2) (3,2,2) (4,4,4) (4,4,4)
     let d = &s["drift"];
-    assert_eq!(d["step_us"], 500_000);
+    assert_eq!(d["step_real_us"], 500_000);
     assert_eq!(d["samples"], 6);
     assert_eq!(d["machines"][1]["max_drift"], -1);
-    assert_eq!(d["machines"][1]["max_drift_at_s"], 0.5);
+    assert_eq!(d["machines"][1]["max_drift_at_model_s"], 0.5);
+    assert_eq!(d["machines"][1]["max_drift_at_real_s"], 0.5, "speedup 1");
     assert_eq!(d["machines"][1]["final_drift"], 0);
     assert_eq!(d["machines"][0]["max_drift"], 0);
-    let slope = d["machines"][2]["slope_per_s"].as_f64().unwrap();
+    let slope = d["machines"][2]["slope_per_model_s"].as_f64().unwrap();
     assert!((slope - 0.5 / 4.375).abs() < 1e-9, "{slope}");
     let drift_csv = std::fs::read_to_string(dir.join("drift.csv")).unwrap();
     assert_eq!(
         drift_csv,
-        "t_s,machine_0,machine_1,machine_2\n0.000000,0,0,0\n0.500000,0,-1,-1\n1.000000,0,0,0\n\
-         1.500000,0,-1,-1\n2.000000,0,0,0\n2.500000,0,0,0\n"
+        "t_model_s,t_real_s,machine_0,machine_1,machine_2\n0.000000,0.000000,0,0,0\n\
+         0.500000,0.500000,0,-1,-1\n1.000000,1.000000,0,0,0\n1.500000,1.500000,0,-1,-1\n\
+         2.000000,2.000000,0,0,0\n2.500000,2.500000,0,0,0\n"
     );
     // links: 0->1 two sent, two received; 0->2 three sent, two received, one left in the queue
     let links: Vec<(u64, u64, u64, u64, u64)> = s["links"]

@@ -159,7 +159,8 @@ fn a_fault_run_that_went_as_planned_passes_with_its_faults_explained() {
     let faults = s["faults"].as_array().unwrap();
     assert_eq!(faults.len(), 5);
     assert_eq!(faults[2]["kind"], "kill");
-    assert_eq!(faults[2]["at_s"], 1.2);
+    assert_eq!(faults[2]["at_model_s"], 1.2);
+    assert_eq!(faults[2]["at_real_s"], 1.2, "speedup 1");
     assert_eq!(faults[2]["machines"], serde_json::json!([1]));
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(

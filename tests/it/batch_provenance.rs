@@ -23,7 +23,7 @@ fn analyze(batch: &Path) -> serde_json::Value {
 fn samples_by_die(json: &serde_json::Value) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = Vec::new();
     for g in json["groups"].as_array().unwrap() {
-        let value = g["swept_value"].as_str().unwrap().to_owned();
+        let value = crate::batch_analyze::swept_label(&g["swept_value"]);
         let n = g["n"].as_u64().unwrap();
         match out.last_mut() {
             Some((last, total)) if *last == value => *total += n,

@@ -57,7 +57,7 @@ fn a_hand_made_run_has_its_dots_arrows_and_clocks() {
     assert_eq!(count(&svg, "stroke-dasharray"), 0, "nothing clipped");
     assert!(svg.contains(">machine 1</text>") && svg.contains(">rate 2/s</text>"));
     assert!(svg.contains(
-        "<title>machine 1 · recv · lamport 5 · vc [2,3,2] · from 2 (msg clock 4) · queue 0 · t=0.400000 s</title>"
+        "<title>machine 1 · recv · lamport 5 · vc [2,3,2] · from 2 (msg clock 4) · queue 0 · t=0.400000 model s (0.400000 real s)</title>"
     ));
     assert!(svg.contains("<title>message machine 0 → machine 2 · lamport 2"));
     // Few events: the Lamport values are written beside the dots.
@@ -299,7 +299,9 @@ fn a_pause_is_shaded_from_when_the_supervisor_paused_the_machine_to_its_resume()
     let svg = diagram(&run, &tmp.path().join("d.svg"), &[]);
     assert_eq!(count(&svg, "class=\"fault-span pause\""), 1, "{svg}");
     assert!(
-        svg.contains("machine 2: this machine was paused and is now resumed · 0.260 s to 0.330 s"),
+        svg.contains(
+            "machine 2: this machine was paused and is now resumed · model second 0.260 to 0.330"
+        ),
         "{svg}"
     );
 }

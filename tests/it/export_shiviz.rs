@@ -43,19 +43,19 @@ fn shiviz_golden_file_of_a_hand_made_run() {
     let text = export("shiviz", &run, &tmp.path().join("g.log"));
     let expected = r#"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})
 
-internal lamport=1 tick=1 t=0.100000s
+internal lamport=1 tick=1 t_model_s=0.100000 t_real_s=0.100000
 machine-0 {"machine-0": 1}
-internal lamport=1 tick=1 t=0.150000s
+internal lamport=1 tick=1 t_model_s=0.150000 t_real_s=0.150000
 machine-1 {"machine-1": 1}
-send to machine-1,machine-2 lamport=2 tick=2 t=0.200000s
+send to machine-1,machine-2 lamport=2 tick=2 t_model_s=0.200000 t_real_s=0.200000
 machine-0 {"machine-0": 2}
-recv from machine-0 msg_clock=2 lamport=3 queue=0 tick=1 t=0.250000s
+recv from machine-0 msg_clock=2 lamport=3 queue=0 tick=1 t_model_s=0.250000 t_real_s=0.250000
 machine-2 {"machine-0": 2, "machine-2": 1}
-recv from machine-0 msg_clock=2 lamport=3 queue=0 tick=2 t=0.300000s
+recv from machine-0 msg_clock=2 lamport=3 queue=0 tick=2 t_model_s=0.300000 t_real_s=0.300000
 machine-1 {"machine-0": 2, "machine-1": 2}
-send to machine-1 lamport=4 tick=2 t=0.350000s
+send to machine-1 lamport=4 tick=2 t_model_s=0.350000 t_real_s=0.350000
 machine-2 {"machine-0": 2, "machine-2": 2}
-recv from machine-2 msg_clock=4 lamport=5 queue=0 tick=3 t=0.400000s
+recv from machine-2 msg_clock=4 lamport=5 queue=0 tick=3 t_model_s=0.400000 t_real_s=0.400000
 machine-1 {"machine-0": 2, "machine-1": 3, "machine-2": 2}
 "#;
     assert_eq!(text, expected);

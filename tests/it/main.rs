@@ -117,3 +117,9 @@ mod import_cycles;
 
 // The twin's stops: signals, a full disk, the log size cap.
 mod twin_stop;
+
+// One time base: model seconds in every output and flag, real seconds beside, units named.
+mod time_base;
+
+// The README's DuckDB recipe, run by real DuckDB on a log longer than its default sample.
+mod duckdb;

@@ -9,16 +9,14 @@ use serde_json::Value;
 
 use serde::Serialize;
 
-use crate::analyze::report::tables::{speedup, table};
+use crate::analyze::report::tables::table;
 use crate::analyze::run::summary::Summary;
 
 /// The metrics compared, with how to read each from a machine of a summary.
 type Metric = (&'static str, fn(&Summary, usize) -> f64);
 
 const METRICS: [Metric; 9] = [
-    ("clock/model s", |s, i| {
-        s.machines[i].clock_per_s / speedup(s)
-    }),
+    ("clock/model s", |s, i| s.machines[i].clock_per_model_s),
     ("jump mean", |s, i| s.machines[i].jumps.mean),
     ("jump max", |s, i| s.machines[i].jumps.max as f64),
     ("jumps>1 %", |s, i| {
@@ -27,12 +25,26 @@ const METRICS: [Metric; 9] = [
     ("queue mean", |s, i| s.machines[i].queue.mean),
     ("queue max", |s, i| s.machines[i].queue.max as f64),
     ("delay p50 ms", |s, i| {
-        s.machines[i].delay_us.p50 as f64 / 1e3
+        s.machines[i].delay_real_us.p50 as f64 / 1e3
     }),
     ("max drift", |s, i| s.drift.machines[i].max_drift as f64),
     ("drift slope /model s", |s, i| {
-        s.drift.machines[i].slope_per_s / speedup(s)
+        s.drift.machines[i].slope_per_model_s
     }),
+];
+
+/// The metrics' names in `aggregate.csv`'s header: plain identifiers with their unit, in the
+/// order of [`METRICS`], so SQL and pandas take them unquoted.
+const METRIC_COLUMNS: [&str; METRICS.len()] = [
+    "clock_per_model_s",
+    "jump_mean",
+    "jump_max",
+    "jumps_above_1_pct",
+    "queue_mean",
+    "queue_max",
+    "delay_p50_real_ms",
+    "drift_max",
+    "drift_slope_per_model_s",
 ];
 
 /// The metric the batch plot shows against the swept value.
@@ -84,8 +96,8 @@ pub(crate) struct Aggregate {
 /// One group: the machines of one configured rate in the runs of one swept value.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Group {
-    /// The swept value as text ([`label`]).
-    pub swept_value: Option<String>,
+    /// The swept value with its type (a number stays a number in `aggregate.json`).
+    pub swept_value: Option<Value>,
     pub rate: u32,
     /// Runs contributing to the group.
     pub runs: usize,
@@ -166,7 +178,7 @@ pub(crate) fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Ag
                 })
                 .collect();
             groups.push(Group {
-                swept_value: key.as_ref().map(label),
+                swept_value: key.clone(),
                 rate,
                 runs: runs.len(),
                 n: samples.len(),
@@ -202,7 +214,7 @@ impl Aggregate {
             .map(|g| {
                 let mut row: Vec<String> = Vec::new();
                 if self.swept_key.is_some() {
-                    row.push(g.swept_value.clone().unwrap_or_default());
+                    row.push(g.swept_value.as_ref().map(label).unwrap_or_default());
                 }
                 row.extend([g.rate.to_string(), g.runs.to_string(), g.n.to_string()]);
                 row.extend(
@@ -254,22 +266,23 @@ impl Aggregate {
         )
     }
 
-    /// `aggregate.csv`: one row per group, a mean and an sd column per metric (sd empty for n = 1),
+    /// `aggregate.csv`: one row per group, a mean and an sd column per metric (sd empty for n = 1;
+    /// headers `<metric>_mean`, `<metric>_sd` from [`METRIC_COLUMNS`]),
     /// quoted where a cell needs it (a swept value with a comma), so every row has the header's
     /// columns.
     pub(crate) fn csv(&self) -> String {
         let mut header = ["swept_key", "swept_value", "rate", "runs", "n"]
             .map(String::from)
             .to_vec();
-        for (name, _) in METRICS {
-            header.push(format!("{name} mean"));
-            header.push(format!("{name} sd"));
+        for name in METRIC_COLUMNS {
+            header.push(format!("{name}_mean"));
+            header.push(format!("{name}_sd"));
         }
         let mut rows = vec![header];
         for g in &self.groups {
             let mut row = vec![
                 self.swept_key.clone().unwrap_or_default(),
-                g.swept_value.clone().unwrap_or_default(),
+                g.swept_value.as_ref().map(label).unwrap_or_default(),
                 g.rate.to_string(),
                 g.runs.to_string(),
                 g.n.to_string(),

@@ -249,7 +249,7 @@ fn write_point(out: &mut String, agg: &Aggregate, scale: &Scale, x: f64, g: &Gro
 
 fn x_label(agg: &Aggregate, g: &Group) -> String {
     match (&agg.swept_key, &g.swept_value) {
-        (Some(_), Some(v)) => v.clone(),
+        (Some(_), Some(v)) => super::aggregate::label(v),
         _ => g.rate.to_string(),
     }
 }

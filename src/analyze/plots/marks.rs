@@ -45,9 +45,9 @@ pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> 
             let (color, label) = span_look(f);
             let to = span
                 .end
-                .map_or(end_s, |(_, last)| faults[last].at_s * speedup);
+                .map_or(end_s, |(_, last)| faults[last].at_real_s * speedup);
             let mark = Mark {
-                from: f.at_s * speedup,
+                from: f.at_real_s * speedup,
                 to: Some(to),
                 label,
                 color,
@@ -67,7 +67,7 @@ pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> 
         };
         let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
         let mark = Mark {
-            from: f.at_s * speedup,
+            from: f.at_real_s * speedup,
             to: None,
             label: format!("{} m{}", f.kind, ids.join(",")),
             color,
@@ -99,7 +99,8 @@ mod tests {
     fn f(at_s: f64, kind: &str, machines: &[u32], detail: &str) -> FaultSummary {
         let kind = kind.parse().unwrap();
         FaultSummary {
-            at_s,
+            at_model_s: at_s,
+            at_real_s: at_s,
             kind,
             phase: crate::runlog::compat::phase_from_prose(kind, detail),
             machines: machines.to_vec(),

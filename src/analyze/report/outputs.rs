@@ -17,7 +17,8 @@ use crate::analyze::run::summary::{Summary, Verdict};
 /// Output file names inside the run directory.
 pub(crate) const SUMMARY_FILE: &str = "summary.json";
 pub(crate) const REPORT_FILE: &str = "report.md";
-/// CSV series: `(file, first column of the table, what)`.
+/// CSV series: `(file, what a machine's cell holds)`; the columns are `t_model_s` and
+/// `t_real_s` (seconds since the run start), then `machine_<id>` per machine.
 pub(crate) const CSV_FILES: [(&str, &str); 3] = [
     ("clock.csv", "logical clock"),
     ("queue.csv", "queue length (messages)"),
@@ -139,7 +140,7 @@ pub(crate) fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) ->
     let _ = writeln!(
         out,
         "drift = clock - highest living clock, sampled every {} real us ({} samples)",
-        s.drift.step_us, s.drift.samples
+        s.drift.step_real_us, s.drift.samples
     );
     out += &table(&DRIFT_HEADERS, &drift_rows(s), false);
     out += "biggest jumps\n";
@@ -192,7 +193,7 @@ pub(crate) fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
     let _ = write!(
         out,
         "\n## Drift\n\nDrift = the machine's clock minus the highest clock at the same instant, sampled every {} real us ({} samples), machines only while alive; at = model seconds since the start; slope = least-squares fit of drift against time, per model second.\n\n",
-        s.drift.step_us, s.drift.samples
+        s.drift.step_real_us, s.drift.samples
     );
     out += &table(&DRIFT_HEADERS, &drift_rows(s), true);
     out += "\n## Biggest jumps\n\n";
@@ -236,14 +237,19 @@ pub(crate) fn write_outputs(
     let mut files = vec![write(dir.join(SUMMARY_FILE), &json)?];
     files.push(write(dir.join(REPORT_FILE), markdown(s, plots).as_bytes())?);
     let n = s.machines.len();
+    // The table's times are real seconds since the start; model seconds go first, as on the plots.
+    let base = crate::timebase::TimeBase::new(0, s.scenario.speedup);
     for (k, (file, _)) in CSV_FILES.iter().enumerate() {
         let mut csv = csv::Writer::from_writer(Vec::new());
-        let header = std::iter::once("t_s".to_owned())
+        let header = ["t_model_s", "t_real_s"]
+            .into_iter()
+            .map(str::to_owned)
             .chain(s.machines.iter().map(|m| format!("machine_{}", m.id)));
         let mut record: Vec<String> = header.collect();
         let mut written = csv.write_record(&record);
         for (t, row) in analysis.table.times.iter().zip(&analysis.table.rows) {
             record.clear();
+            record.push(format!("{:.6}", base.model_of_real(*t)));
             record.push(format!("{t:.6}"));
             // A dead machine has no value: an empty cell.
             let cells = row[k * n..(k + 1) * n].iter();

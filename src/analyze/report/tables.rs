@@ -38,21 +38,11 @@ pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> S
     out
 }
 
-/// The run's speedup: model seconds per real second (1 when the manifest has none).
-pub(crate) fn speedup(s: &Summary) -> f64 {
-    if s.scenario.speedup > 0.0 {
-        s.scenario.speedup
-    } else {
-        1.0
-    }
-}
-
 pub(super) fn ms(us: u64) -> String {
     format!("{:.3}", us as f64 / 1e3)
 }
 
 pub(super) fn machine_rows(s: &Summary) -> Vec<Vec<String>> {
-    let speedup = speedup(s);
     s.machines
         .iter()
         .map(|m| {
@@ -67,16 +57,16 @@ pub(super) fn machine_rows(s: &Summary) -> Vec<Vec<String>> {
                 ),
                 m.final_clock.to_string(),
                 // the scenario's rates are per model second: so is the clock's
-                format!("{:.2}", m.clock_per_s / speedup),
+                format!("{:.2}", m.clock_per_model_s),
                 format!("{:.3}", m.jumps.mean),
                 m.jumps.max.to_string(),
                 format!("{:.1}%", 100.0 * m.jumps.share_above_1),
                 m.queue.max.to_string(),
                 format!("{:.3}", m.queue.mean),
                 m.queue.p95.to_string(),
-                ms(m.delay_us.p50),
-                ms(m.delay_us.p95),
-                ms(m.delay_us.max),
+                ms(m.delay_real_us.p50),
+                ms(m.delay_real_us.p95),
+                ms(m.delay_real_us.max),
             ]
         })
         .collect()
@@ -102,7 +92,6 @@ pub(super) const MACHINE_HEADERS: [&str; 16] = [
 ];
 
 pub(super) fn drift_rows(s: &Summary) -> Vec<Vec<String>> {
-    let speedup = speedup(s);
     s.drift
         .machines
         .iter()
@@ -111,9 +100,9 @@ pub(super) fn drift_rows(s: &Summary) -> Vec<Vec<String>> {
                 d.id.to_string(),
                 d.rate.to_string(),
                 d.max_drift.to_string(),
-                format!("{:.3}", d.max_drift_at_s * speedup),
+                format!("{:.3}", d.max_drift_at_model_s),
                 d.final_drift.to_string(),
-                format!("{:.3}", d.slope_per_s / speedup),
+                format!("{:.3}", d.slope_per_model_s),
             ]
         })
         .collect()
@@ -160,14 +149,13 @@ pub(super) const LINK_HEADERS: [&str; 9] = [
 ];
 
 pub(super) fn fault_rows(s: &Summary) -> Vec<Vec<String>> {
-    let speedup = speedup(s);
     s.faults
         .iter()
         .map(|f| {
             let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
             vec![
-                format!("{:.3}", f.at_s * speedup),
-                format!("{:.3}", f.at_s),
+                format!("{:.3}", f.at_model_s),
+                format!("{:.3}", f.at_real_s),
                 f.kind.to_string(),
                 ids.join(", "),
                 f.detail.clone(),
@@ -231,7 +219,6 @@ pub(super) fn causality_line(c: &Causality) -> String {
 }
 
 pub(super) fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
-    let speedup = speedup(s);
     s.machines
         .iter()
         .flat_map(|m| {
@@ -240,7 +227,7 @@ pub(super) fn gap_rows(s: &Summary) -> Vec<Vec<String>> {
                     m.id.to_string(),
                     g.size.to_string(),
                     format!("{} -> {}", g.from, g.to),
-                    format!("{:.3}", g.at_s * speedup),
+                    format!("{:.3}", g.at_model_s),
                     g.tick.to_string(),
                     g.event.clone(),
                     g.line.to_string(),

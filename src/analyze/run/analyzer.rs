@@ -16,6 +16,7 @@ use crate::log_format::timestamp::parse_micros;
 use crate::log_format::Event;
 use crate::runlog::Line;
 use crate::runlog::{LinkPairing, Pending};
+use crate::timebase::TimeBase;
 
 use super::settle::{Settle, Unreceived};
 
@@ -55,6 +56,8 @@ pub(crate) struct Analysis {
 /// Running state of the analysis of one run.
 #[derive(Debug)]
 pub(crate) struct Analyzer {
+    /// The run's start and speedup: every time of the summary goes through it.
+    base: TimeBase,
     t0: i64,
     step_us: u64,
     ids: Vec<u32>,
@@ -95,8 +98,10 @@ impl Analyzer {
             .fold(f64::INFINITY, f64::min);
         let step = options.step_us.unwrap_or(fastest.ceil().max(1.0) as u64);
         let s = &manifest.scenario;
-        let faults = FaultPlan::new(manifest, t0);
+        let base = TimeBase::new(t0, s.speedup);
+        let faults = FaultPlan::new(manifest, base);
         Ok(Analyzer {
+            base,
             t0,
             step_us: step,
             ids: manifest.machines.iter().map(|m| m.id).collect(),
@@ -116,7 +121,7 @@ impl Analyzer {
             .with_faults(faults.clone())
             .with_tolerance(manifest.scenario.tolerance),
             links: vec![LinkPairing::default(); n * n],
-            drift: Drift::new(t0, step, n, options.max_rows).with_dead(faults.dead_spans()),
+            drift: Drift::new(base, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],
             queues: vec![0; n],
             stops: vec![None; n],
@@ -130,7 +135,7 @@ impl Analyzer {
                 name: s.name.clone(),
                 seed: s.seed,
                 speedup: s.speedup,
-                duration_s: s.duration_s,
+                duration_model_s: s.duration_s,
                 machines: n as u32,
                 started_at: manifest.started_at.clone(),
             },
@@ -178,7 +183,7 @@ impl Analyzer {
             .advance(rec.timestamp, &self.clocks, &self.queues)?;
         self.checks.observe(m, rec);
         self.vectors.observe(m, self.ids[m], rec, &mut self.checks);
-        self.metrics[m].observe(rec, self.t0);
+        self.metrics[m].observe(rec, self.base);
         let n = self.ids.len();
         match rec.event {
             Event::Send {
@@ -273,7 +278,7 @@ impl Analyzer {
             .collect();
         ended::not_ended(
             self.outcome_reason.as_deref(),
-            self.scenario.duration_s,
+            self.scenario.duration_model_s,
             self.checks.tolerance().skipped,
             &machines,
         )
@@ -322,14 +327,15 @@ impl Analyzer {
             self.checks
                 .excuse(CheckId::Lost, "in flight when the run was cut short");
         }
-        let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.t0)).collect();
+        let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.base)).collect();
         for (i, m) in machines.iter_mut().enumerate() {
-            // Clock per second of its life: the time it lay dead does not count.
+            // Clock per model second of its life: the time it lay dead does not count.
             if let Some(last) = self.metrics[i].last_clock_ts() {
                 let dead = self.faults.dead_within(i, self.t0, last);
                 let alive = last - self.t0 - dead;
                 if dead > 0 && alive > 0 {
-                    m.clock_per_s = m.final_clock as f64 / (alive as f64 / 1e6);
+                    m.clock_per_model_s =
+                        m.final_clock as f64 / self.base.model_of_real(alive as f64 / 1e6);
                 }
             }
             let Some(achieved) = m.achieved_rate else {
@@ -375,7 +381,7 @@ impl Analyzer {
                 verdict: self.checks.verdict(),
                 machines,
                 drift: super::summary::DriftSummary {
-                    step_us: self.step_us,
+                    step_real_us: self.step_us,
                     samples: drift.samples,
                     machines: drift.machines,
                 },

@@ -20,6 +20,7 @@ use super::faults::TimeSpan;
 use super::stats::{LeastSquares, TimeTable};
 use super::summary::MachineDrift;
 use crate::analyze::error::LayoutError;
+use crate::timebase::TimeBase;
 
 /// Most sample instants one run may have (a guard against wild timestamps).
 pub(crate) const MAX_SAMPLES: u64 = 50_000_000;
@@ -36,6 +37,8 @@ struct Acc {
 /// The sampler: call [`Drift::advance`] before applying each record, [`Drift::finish`] at the end.
 #[derive(Debug, Clone)]
 pub(crate) struct Drift {
+    /// The run's start and speedup.
+    base: TimeBase,
     t0: i64,
     step: i64,
     next: i64,
@@ -59,9 +62,11 @@ pub(crate) struct DriftResult {
 }
 
 impl Drift {
-    /// Sample `machines` clocks every `step_us` from `t0` (microseconds since the epoch).
-    pub(crate) fn new(t0: i64, step_us: u64, machines: usize, max_rows: usize) -> Drift {
+    /// Sample `machines` clocks every `step_us` (real) from the start of `base`.
+    pub(crate) fn new(base: TimeBase, step_us: u64, machines: usize, max_rows: usize) -> Drift {
+        let t0 = base.origin_us;
         Drift {
+            base,
             t0,
             step: step_us.max(1) as i64,
             next: t0,
@@ -147,7 +152,8 @@ impl Drift {
                 acc.worst = drift;
                 acc.worst_at = t;
             }
-            acc.fit.add(secs, drift as f64);
+            // Fitted against model time: the slope is per model second, like the rates.
+            acc.fit.add(self.base.model_of_real(secs), drift as f64);
             acc.last = Some(drift);
             if !self.drawn(i, t) {
                 self.row[i] = f64::NAN;
@@ -210,9 +216,10 @@ impl Drift {
                     id,
                     rate,
                     max_drift,
-                    max_drift_at_s: (at - self.t0) as f64 / 1e6,
+                    max_drift_at_model_s: self.base.model_s(at),
+                    max_drift_at_real_s: self.base.real_s(at),
                     final_drift,
-                    slope_per_s: acc.fit.slope(),
+                    slope_per_model_s: acc.fit.slope(),
                 }
             })
             .collect();
@@ -237,7 +244,7 @@ mod tests {
     fn drift_at_given_instants_by_hand() {
         // Two machines, samples every second from t0 = 0.
         // m0: clock 1 at 0.5 s, 2 at 1.5 s, 3 at 2.5 s; m1: clock 5 at 1.0 s (exactly on an instant).
-        let mut d = Drift::new(0, 1_000_000, 2, 100);
+        let mut d = Drift::new(TimeBase::new(0, 1.0), 1_000_000, 2, 100);
         let mut clocks = [0u64, 0];
         let queues = [0u64, 0];
         for (ts, m, clock) in [
@@ -259,10 +266,11 @@ mod tests {
             vec![(0.0, 0.0), (1.0, -4.0), (2.0, -3.0), (2.5, -2.0)]
         );
         assert_eq!(r.machines[0].max_drift, -4);
-        assert_eq!(r.machines[0].max_drift_at_s, 1.0);
+        assert_eq!(r.machines[0].max_drift_at_real_s, 1.0);
+        assert_eq!(r.machines[0].max_drift_at_model_s, 1.0, "speedup 1");
         assert_eq!(r.machines[0].final_drift, -2);
         // least squares through (0,0), (1,-4), (2,-3): slope -1.5
-        assert!((r.machines[0].slope_per_s + 1.5).abs() < 1e-12);
+        assert!((r.machines[0].slope_per_model_s + 1.5).abs() < 1e-12);
         assert_eq!((r.machines[1].max_drift, r.machines[1].final_drift), (0, 0));
     }
 
@@ -277,7 +285,7 @@ mod tests {
                 to: 3_500_000,
             }],
         ];
-        let mut d = Drift::new(0, 1_000_000, 2, 100).with_dead(dead);
+        let mut d = Drift::new(TimeBase::new(0, 1.0), 1_000_000, 2, 100).with_dead(dead);
         let mut clocks = [0u64, 0];
         let queues = [0u64, 0];
         for (ts, m, clock) in [
@@ -312,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_stopped_machine_is_not_drawn_but_its_final_clock_counts() {
-        let mut d = Drift::new(0, 1_000_000, 2, 100);
+        let mut d = Drift::new(TimeBase::new(0, 1.0), 1_000_000, 2, 100);
         let mut clocks = [0u64, 0];
         let queues = [0u64, 0];
         d.advance(500_000, &clocks, &queues).unwrap();
@@ -344,7 +352,7 @@ mod tests {
 
     #[test]
     fn wild_timestamps_are_refused() {
-        let mut d = Drift::new(0, 1, 1, 10);
+        let mut d = Drift::new(TimeBase::new(0, 1.0), 1, 1, 10);
         let err = d.advance(i64::MAX / 2, &[0], &[0]).unwrap_err();
         assert!(
             matches!(

@@ -10,6 +10,7 @@ use crate::runlog::faults::pair_spans;
 use super::summary::FaultSummary;
 use crate::log_format::timestamp::parse_micros;
 use crate::runlog::compat::phase_from_prose;
+use crate::timebase::TimeBase;
 
 /// Real microseconds after a fault window during which a `skipped` line is still its doing
 /// (the machine logs its skip at its first tick after waking, or after a restart's set-up).
@@ -60,9 +61,9 @@ pub(crate) struct FaultPlan {
 }
 
 impl FaultPlan {
-    /// Read the faults of `manifest`, whose run started at `t0` (µs) and whose last log line is
-    /// not known yet (open windows end at `i64::MAX`).
-    pub(crate) fn new(manifest: &Manifest, t0: i64) -> FaultPlan {
+    /// Read the faults of `manifest`, whose run started at the start of `base`, and whose last
+    /// log line is not known yet (open windows end at `i64::MAX`).
+    pub(crate) fn new(manifest: &Manifest, base: TimeBase) -> FaultPlan {
         let ids: Vec<u32> = manifest.machines.iter().map(|m| m.id).collect();
         let mut machines = vec![MachineFaults::default(); ids.len()];
         let mut records = Vec::new();
@@ -80,7 +81,8 @@ impl FaultPlan {
                 continue;
             };
             records.push(FaultSummary {
-                at_s: (at - t0) as f64 / 1e6,
+                at_model_s: base.model_s(at),
+                at_real_s: base.real_s(at),
                 kind: record.kind,
                 // Set by the writer, or by the run log reader for an older manifest.
                 phase: record
@@ -256,7 +258,7 @@ mod tests {
             &[],
         );
         let t0 = parse_micros(&m.started_at).unwrap();
-        let plan = FaultPlan::new(&m, t0);
+        let plan = FaultPlan::new(&m, TimeBase::new(t0, m.scenario.speedup));
         let s = |a: i64, b: i64| TimeSpan {
             from: t0 + a * 1_000_000,
             to: t0 + b * 1_000_000,
@@ -269,7 +271,12 @@ mod tests {
         assert_eq!(plan.machines[0].dead[0].to, i64::MAX);
         assert!(plan.machines[1].died && plan.machines[1].restarted);
         assert_eq!(plan.machines[0].down[0].to, i64::MAX);
-        assert_eq!(plan.records[0].at_s, 5.0);
+        assert_eq!(plan.records[0].at_real_s, 5.0);
+        assert_eq!(
+            plan.records[0].at_model_s,
+            5.0 * m.scenario.speedup,
+            "model seconds"
+        );
         assert!(plan.skip_cause(2, t0 + 13_500_000).is_some());
         assert!(plan.skip_cause(2, t0 + 14_500_000).is_none());
         assert!(plan.skip_cause(1, t0 + 19_000_000).is_none());
@@ -288,7 +295,7 @@ mod tests {
             f.cause = FaultCause::JobControl;
         }
         let t0 = parse_micros(&m.started_at).unwrap();
-        let plan = FaultPlan::new(&m, t0);
+        let plan = FaultPlan::new(&m, TimeBase::new(t0, m.scenario.speedup));
         let span = TimeSpan {
             from: t0 + 5_000_000,
             to: t0 + 7_000_000,
@@ -305,7 +312,7 @@ mod tests {
     #[test]
     fn an_exit_that_says_killed_explains_a_death_and_a_crash_does_not() {
         let m = manifest(&[], &[(0, "killed by signal 9"), (1, "exit 101")]);
-        let plan = FaultPlan::new(&m, 0);
+        let plan = FaultPlan::new(&m, TimeBase::new(0, 1.0));
         assert!(plan.machines[0].died);
         assert!(!plan.machines[1].died);
         assert_eq!(plan.machines[0].killed_at, None);

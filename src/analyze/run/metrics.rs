@@ -13,6 +13,7 @@ use super::stats::LogHistogram;
 use super::summary::{DelaySummary, Gap, JumpSummary, MachineSummary, QueueSummary};
 use crate::log_format::{EnumCount, Event, EventKind};
 use crate::runlog::Line;
+use crate::timebase::TimeBase;
 
 /// How many of the biggest jumps are kept.
 pub(crate) const BIGGEST: usize = 5;
@@ -108,20 +109,20 @@ impl MachineMetrics {
         self.queue_now
     }
 
-    /// Take one line of this machine; `t0` is the run start (microseconds).
-    pub(crate) fn observe(&mut self, rec: &Line, t0: i64) {
+    /// Take one line of this machine; `base` is the run's start and speedup.
+    pub(crate) fn observe(&mut self, rec: &Line, base: TimeBase) {
         self.lines += 1;
         self.kinds[rec.event.kind().index()] += 1;
         match rec.event {
             Event::Internal { tick, lamport, .. } | Event::Send { tick, lamport, .. } => {
-                self.tick(rec, tick, lamport, 0, t0)
+                self.tick(rec, tick, lamport, 0, base)
             }
             Event::Recv {
                 tick,
                 lamport,
                 queue,
                 ..
-            } => self.tick(rec, tick, lamport, queue, t0),
+            } => self.tick(rec, tick, lamport, queue, base),
             Event::Skipped { count, .. } => self.skipped = self.skipped.saturating_add(count),
             Event::Stop { queue, .. } => {
                 self.stop_queue = Some(queue);
@@ -148,7 +149,7 @@ impl MachineMetrics {
         self.last_tick_no
     }
 
-    fn tick(&mut self, rec: &Line, tick: u64, lamport: u64, queue: u64, t0: i64) {
+    fn tick(&mut self, rec: &Line, tick: u64, lamport: u64, queue: u64, base: TimeBase) {
         self.ticks += 1;
         if self.first_tick_ts.is_none() {
             self.first_tick_ts = Some(rec.timestamp);
@@ -175,7 +176,8 @@ impl MachineMetrics {
                 size: jump,
                 from: self.clock,
                 to: lamport,
-                at_s: (rec.timestamp - t0) as f64 / 1e6,
+                at_model_s: base.model_s(rec.timestamp),
+                at_real_s: base.real_s(rec.timestamp),
                 tick,
                 line: rec.line,
                 event: rec.event.name().to_owned(),
@@ -199,8 +201,8 @@ impl MachineMetrics {
         self.delay.add(delay_us);
     }
 
-    /// The figures, with times relative to the run start `t0`.
-    pub(crate) fn summary(&self, t0: i64) -> MachineSummary {
+    /// The figures, with times relative to the start of `base`, rates per model second.
+    pub(crate) fn summary(&self, base: TimeBase) -> MachineSummary {
         let mut events: BTreeMap<String, u64> = BTreeMap::new();
         let mut other = 0;
         for kind in <EventKind as strum::IntoEnumIterator>::iter() {
@@ -224,8 +226,8 @@ impl MachineMetrics {
             }
             _ => None,
         };
-        let clock_per_s = match self.last_clock_ts {
-            Some(ts) if ts > t0 => self.clock as f64 / ((ts - t0) as f64 / 1e6),
+        let clock_per_model_s = match self.last_clock_ts {
+            Some(ts) if ts > base.origin_us => self.clock as f64 / base.model_s(ts),
             _ => 0.0,
         };
         let histogram: Vec<[u64; 2]> = self
@@ -251,13 +253,13 @@ impl MachineMetrics {
             id: self.id,
             rate: self.rate,
             achieved_rate,
-            interval_us: self.interval_us,
+            interval_real_us: self.interval_us,
             lines: self.lines,
             events,
             ticks: self.ticks,
             skipped: self.skipped,
             final_clock: self.clock,
-            clock_per_s,
+            clock_per_model_s,
             jumps: JumpSummary {
                 count: self.ticks,
                 mean: ratio(self.jump_sum as f64, self.ticks),
@@ -272,7 +274,7 @@ impl MachineMetrics {
                 p95,
                 at_stop: self.stop_queue,
             },
-            delay_us: DelaySummary {
+            delay_real_us: DelaySummary {
                 count: self.delay.count(),
                 p50: self.delay.percentile(0.5),
                 p95: self.delay.percentile(0.95),

@@ -1,4 +1,8 @@
 //! The figures of one analyzed run, as written to `summary.json` (every figure, for scripts).
+//!
+//! Every time field names its unit ([`crate::timebase`]): `_model_s` for model seconds (the
+//! scenario's time, as every table and plot shows it), `_real_s` and `_real_us` for system time;
+//! an instant has both, model first.
 
 use std::collections::BTreeMap;
 
@@ -6,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::log_format::{FaultKind, FaultPhase};
 
-/// Version of the `summary.json` layout.
-pub(crate) const SUMMARY_VERSION: u32 = 1;
+/// Version of the `summary.json` layout. 2: times in model seconds beside real ones, each field
+/// named by its unit (`at_model_s`, `at_real_s`, `clock_per_model_s`, `delay_real_us`, ...).
+pub(crate) const SUMMARY_VERSION: u32 = 2;
 
 /// Everything `analyze` found in one run directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,8 +39,10 @@ pub struct Summary {
 /// One fault action, as the manifest records it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultSummary {
-    /// System time since the run start, seconds.
-    pub at_s: f64,
+    /// Model seconds since the run start.
+    pub at_model_s: f64,
+    /// Real (system) seconds since the run start.
+    pub at_real_s: f64,
     pub kind: FaultKind,
     /// Whether the fault begins, ends or is an instant.
     pub phase: FaultPhase,
@@ -47,8 +54,10 @@ pub struct FaultSummary {
 pub struct ScenarioInfo {
     pub name: String,
     pub seed: u64,
+    /// Model seconds per real second.
     pub speedup: f64,
-    pub duration_s: f64,
+    /// The scenario's `duration_s`: model seconds.
+    pub duration_model_s: f64,
     pub machines: u32,
     pub started_at: String,
 }
@@ -104,7 +113,7 @@ pub struct MachineSummary {
     /// Ticks run per model second between the first and the last tick; `None` with < 2 ticks.
     pub achieved_rate: Option<f64>,
     /// Real microseconds between ticks.
-    pub interval_us: f64,
+    pub interval_real_us: f64,
     pub lines: u64,
     /// Lines per event name; unknown names are counted under `other`.
     pub events: BTreeMap<String, u64>,
@@ -114,12 +123,12 @@ pub struct MachineSummary {
     pub skipped: u64,
     /// Logical clock after the last clock event.
     pub final_clock: u64,
-    /// Final clock over real seconds from the run start to the last clock event.
-    pub clock_per_s: f64,
+    /// Final clock over model seconds from the run start to the last clock event (alive).
+    pub clock_per_model_s: f64,
     pub jumps: JumpSummary,
     pub queue: QueueSummary,
     /// Queueing delay of the messages this machine received, real microseconds.
-    pub delay_us: DelaySummary,
+    pub delay_real_us: DelaySummary,
 }
 
 /// Jumps: increases of the clock from one clock event to the next (the first one from 0).
@@ -141,8 +150,10 @@ pub struct Gap {
     pub size: u64,
     pub from: u64,
     pub to: u64,
-    /// Real seconds since the run start.
-    pub at_s: f64,
+    /// Model seconds since the run start.
+    pub at_model_s: f64,
+    /// Real (system) seconds since the run start.
+    pub at_real_s: f64,
     pub tick: u64,
     pub line: u64,
     /// The event that made the jump (`recv` for any jump above 1 in a correct run).
@@ -171,7 +182,7 @@ pub struct DelaySummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DriftSummary {
     /// Real microseconds between sample instants.
-    pub step_us: u64,
+    pub step_real_us: u64,
     /// Number of sample instants.
     pub samples: u64,
     pub machines: Vec<MachineDrift>,
@@ -184,13 +195,15 @@ pub struct MachineDrift {
     pub rate: u32,
     /// The most negative drift seen (the furthest behind).
     pub max_drift: i64,
-    /// When, in real seconds since the run start.
-    pub max_drift_at_s: f64,
+    /// When, in model seconds since the run start.
+    pub max_drift_at_model_s: f64,
+    /// When, in real (system) seconds since the run start.
+    pub max_drift_at_real_s: f64,
     /// Drift after the last event of the run.
     pub final_drift: i64,
-    /// Least-squares slope of drift against real time, clock units per real second
+    /// Least-squares slope of drift against model time, clock units per model second
     /// (negative: falling behind).
-    pub slope_per_s: f64,
+    pub slope_per_model_s: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

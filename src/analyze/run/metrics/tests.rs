@@ -15,7 +15,7 @@ fn rec(ts: i64, line: u64, event: Event) -> Line {
 fn jumps_and_queue_by_hand() {
     // clock 1, 2 (send), 7 (recv of 6, queue 2), 8 (recv of 3, queue 1), 9 (recv 0 left), 10
     let mut m = MachineMetrics::new(0, 2, 500_000.0);
-    let t0 = 0;
+    let t0 = TimeBase::new(0, 1.0);
     let events = [
         Event::Start {
             format: 1,
@@ -93,7 +93,8 @@ fn jumps_and_queue_by_hand() {
     assert!((s.jumps.share_above_1 - 1.0 / 6.0).abs() < 1e-12);
     assert_eq!(s.jumps.biggest[0].size, 5);
     assert_eq!(s.jumps.biggest[0].line, 4);
-    assert_eq!(s.jumps.biggest[0].at_s, 1.5);
+    assert_eq!(s.jumps.biggest[0].at_real_s, 1.5);
+    assert_eq!(s.jumps.biggest[0].at_model_s, 1.5, "speedup 1");
     // queue per tick: 0 0 2 1 0 0
     assert_eq!((s.queue.max, s.queue.p95), (2, 2));
     assert!((s.queue.mean - 0.5).abs() < 1e-12);
@@ -102,7 +103,7 @@ fn jumps_and_queue_by_hand() {
     // ticks 1..6 at 0.5 s steps from t=0.5 s to 3.0 s: exactly the configured 2 per second
     assert!((s.achieved_rate.unwrap() - 2.0).abs() < 1e-9);
     // clock 10 at 3.0 s
-    assert!((s.clock_per_s - 10.0 / 3.0).abs() < 1e-9);
+    assert!((s.clock_per_model_s - 10.0 / 3.0).abs() < 1e-9);
 }
 
 #[test]
@@ -120,11 +121,38 @@ fn an_empty_queue_all_run_gives_zeros() {
                     late_us: 0,
                 },
             ),
-            0,
+            TimeBase::new(0, 1.0),
         );
     }
-    let s = m.summary(0);
+    let s = m.summary(TimeBase::new(0, 1.0));
     assert_eq!((s.queue.max, s.queue.p95, s.queue.mean), (0, 0, 0.0));
-    assert_eq!(s.delay_us.count, 0);
+    assert_eq!(s.delay_real_us.count, 0);
     assert_eq!(s.jumps.share_above_1, 0.0);
+}
+
+#[test]
+fn at_speedup_60_times_and_the_clock_rate_are_per_model_second() {
+    // clock 1 then 4 (a jump of 3) at 0.5 and 1.0 real s: model seconds 30 and 60.
+    let base = TimeBase::new(0, 60.0);
+    let mut m = MachineMetrics::new(0, 2, 8_333.0);
+    for (t, lamport) in [(500_000, 1), (1_000_000, 4)] {
+        let tick = lamport;
+        m.observe(
+            &rec(
+                t,
+                lamport,
+                Event::Internal {
+                    tick,
+                    lamport,
+                    vc: vec![],
+                    late_us: 0,
+                },
+            ),
+            base,
+        );
+    }
+    let s = m.summary(base);
+    let gap = &s.jumps.biggest[0];
+    assert_eq!((gap.size, gap.at_real_s, gap.at_model_s), (3, 1.0, 60.0));
+    assert!((s.clock_per_model_s - 4.0 / 60.0).abs() < 1e-12);
 }
