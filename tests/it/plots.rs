@@ -231,10 +231,11 @@ fn a_jump_histogram_has_one_labelled_bar_per_jump_size() {
     assert_eq!(sizes(1), ["1", "2"], "machine 1 jumps by 1 and 2");
     for m in 0..2 {
         let svg = read(&dir, &format!("jumps-machine-{m}.svg"));
+        // every machine's figure has the run's scale: a slot for each size up to the largest
         assert_eq!(
             x_labels(&svg),
-            sizes(m),
-            "machine {m}: labels under the bars"
+            ["1", "2"],
+            "machine {m}: labels under the slots"
         );
         let colour = logiclock::palette::hex(m);
         let bars = tags(&svg, "rect")
@@ -347,4 +348,90 @@ fn sixty_four_machines_get_sixty_four_colours_and_a_legend_that_fits() {
         .collect();
     assert_eq!(colours.len(), 64, "series colours: {colours:?}");
     assert_legend_inside_and_off_the_data(&svg, "clock.svg of 64 machines");
+}
+
+/// The fill colours' bars of `svg` left of its legend (a legend's swatches are not bars): the
+/// centre x of each, in drawing order.
+fn bars_left_of_legend(svg: &str, colour: &str) -> Vec<f64> {
+    let right = if svg.contains("fill=\"none\" stroke=\"#000000\"") {
+        legend_box(svg).0
+    } else {
+        f64::INFINITY
+    };
+    tags(svg, "rect")
+        .into_iter()
+        .filter(|t| attr(t, "fill").is_some_and(|f| f.eq_ignore_ascii_case(colour)))
+        .map(|t| num(t, "x") + num(t, "width") / 2.0)
+        .filter(|&x| x < right)
+        .collect()
+}
+
+/// The centre x of each label under the x axis, by its text.
+fn x_label_positions(svg: &str) -> Vec<(String, f64)> {
+    let height = num(tags(svg, "svg")[0], "height");
+    texts(svg)
+        .into_iter()
+        .filter(|(tag, _)| {
+            attr(tag, "text-anchor") == Some("middle")
+                && attr(tag, "dy") == Some("0.76em")
+                && num(tag, "y") > height / 2.0
+        })
+        .map(|(tag, text)| (text, num(tag, "x")))
+        .collect()
+}
+
+#[test]
+fn jump_histograms_show_sizes_that_never_occurred_as_empty_slots() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Machine 1 jumps by 1 and by 3 (receives clock 4 at clock 2), never by 2.
+    let run = Fixture::new(2)
+        .duration(5.0)
+        .line(0, 0, start(1, 2))
+        .line(0, 1000, internal(1, 1))
+        .line(0, 2000, internal(2, 2))
+        .line(0, 3000, internal(3, 3))
+        .line(0, 3400, send(4, 4, &[1]))
+        .line(0, 5000, internal(5, 5))
+        .line(0, 5010, stop(5, 0, 5, 0))
+        .line(1, 0, start(1, 2))
+        .line(1, 1000, internal(1, 1))
+        .line(1, 2000, internal(2, 2))
+        .line(1, 3500, recv(3, 5, 0, 4))
+        .line(1, 4000, internal(4, 6))
+        .line(1, 5000, internal(5, 7))
+        .line(1, 5010, stop(7, 0, 5, 0));
+    let dir = run.write(tmp.path().join("run"));
+    assert_ne!(analyze(&[&dir]).code(), Some(2));
+    let colour = logiclock::palette::hex(1);
+    for file in ["jumps-machine-1.svg", "jumps.svg"] {
+        let svg = read(&dir, file);
+        let labels = x_label_positions(&svg);
+        let texts: Vec<&str> = labels.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["1", "2", "3"], "{file}: a slot for size 2 too");
+        let bars = bars_left_of_legend(&svg, &colour);
+        assert_eq!(bars.len(), 2, "{file}: machine 1's bars {bars:?}");
+        // the axis is numeric: size 3 stands one slot further from 2 than 2 from 1
+        let slot = labels[1].1 - labels[0].1;
+        assert!((labels[2].1 - labels[1].1 - slot).abs() < 1.5, "{labels:?}");
+        // each bar stands in its size's slot, and none in size 2's
+        for (bar, size) in bars.iter().zip([0, 2]) {
+            assert!(
+                (bar - labels[size].1).abs() < slot / 2.0,
+                "{file}: bar at {bar} not over size {} at {}",
+                size + 1,
+                labels[size].1
+            );
+        }
+    }
+    // one scale for all machines: the same count ticks on each machine's figure
+    assert_eq!(
+        y_labels(&read(&dir, "jumps-machine-0.svg")),
+        y_labels(&read(&dir, "jumps-machine-1.svg"))
+    );
+    // the combined figure shows machine 0 too, in its colour
+    let both = read(&dir, "jumps.svg");
+    assert_eq!(
+        bars_left_of_legend(&both, &logiclock::palette::hex(0)).len(),
+        1
+    );
 }
