@@ -79,6 +79,7 @@ fn x_labels(svg: &str) -> Vec<String> {
             attr(tag, "text-anchor") == Some("middle")
                 && attr(tag, "dy") == Some("0.76em")
                 && num(tag, "y") > height / 2.0
+                && attr(tag, "transform").is_none()
         })
         .map(|(_, text)| text)
         .collect()
@@ -375,6 +376,7 @@ fn x_label_positions(svg: &str) -> Vec<(String, f64)> {
             attr(tag, "text-anchor") == Some("middle")
                 && attr(tag, "dy") == Some("0.76em")
                 && num(tag, "y") > height / 2.0
+                && attr(tag, "transform").is_none()
         })
         .map(|(tag, text)| (text, num(tag, "x")))
         .collect()
@@ -433,5 +435,76 @@ fn jump_histograms_show_sizes_that_never_occurred_as_empty_slots() {
     assert_eq!(
         bars_left_of_legend(&both, &logiclock::palette::hex(0)).len(),
         1
+    );
+}
+
+/// The length of a polyline, pixels.
+fn length(points: &[(f64, f64)]) -> f64 {
+    points
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+        .sum()
+}
+
+#[test]
+fn machines_with_equal_clocks_stay_visible_on_top_of_each_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    // machines 0 and 1 tick alike: their clock lines coincide
+    let dir = quiet_run(20).write(tmp.path().join("run"));
+    assert_ne!(analyze(&[&dir]).code(), Some(2));
+    let svg = read(&dir, "clock.svg");
+    let colours = series_colours(&svg);
+    let line = |m: usize| -> Vec<Vec<(f64, f64)>> {
+        tags(&svg, "polyline")
+            .into_iter()
+            .filter(|t| attr(t, "stroke-width") == Some("2"))
+            .filter(|t| attr(t, "stroke").is_some_and(|s| s.eq_ignore_ascii_case(&colours[m])))
+            .map(points)
+            .collect()
+    };
+    let (under, over) = (line(0), line(1));
+    assert_eq!(under.len(), 1, "machine 0 is one unbroken line");
+    let drawn: f64 = over.iter().map(|p| length(p)).sum();
+    let whole = length(&under[0]);
+    // machine 1 is drawn over machine 0 in dashes: machine 0 shows in the gaps
+    assert!(
+        over.len() > 10 && drawn < 0.8 * whole,
+        "machine 1: {} pieces, {drawn:.0} of {whole:.0} px drawn",
+        over.len()
+    );
+}
+
+#[test]
+fn an_all_zero_drift_is_drawn_clear_of_the_time_axis() {
+    let tmp = tempfile::tempdir().unwrap();
+    // three machines ticking alike: every drift is 0 all the time
+    let mut run = Fixture::new(3).duration(10.0);
+    for m in 0..3u32 {
+        run = run.line(m, 0, start(1, 3));
+        for s in 1..=10u64 {
+            run = run.line(m, s * 1000, internal(s, s));
+        }
+        run = run.line(m, 10_010, stop(10, 0, 10, 0));
+    }
+    let dir = run.write(tmp.path().join("run"));
+    assert_eq!(analyze(&[&dir]).code(), Some(0));
+    let svg = read(&dir, "drift.svg");
+    let ys: Vec<f64> = all_series_points(&svg).iter().map(|p| p.1).collect();
+    assert!(!ys.is_empty());
+    let height = num(tags(&svg, "svg")[0], "height");
+    // the time axis's labels sit just under it
+    let axis_labels = texts(&svg)
+        .into_iter()
+        .filter(|(tag, _)| {
+            attr(tag, "dy") == Some("0.76em")
+                && num(tag, "y") > height / 2.0
+                && attr(tag, "transform").is_none()
+        })
+        .map(|(tag, _)| num(tag, "y"))
+        .fold(f64::INFINITY, f64::min);
+    let lowest = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert!(
+        lowest < axis_labels - 30.0,
+        "the zero line at y {lowest} sits on the axis (labels at y {axis_labels})"
     );
 }

@@ -6,7 +6,8 @@
 //! jumps; where the rarest sizes would be flatter than a few pixels beside the commonest (a
 //! count below 1/[`LOG_FROM`] of the tallest), it is logarithmic, so the tail stays visible.
 //! The combined figure groups the machines' bars side by side in each slot (stacks them for
-//! many machines), in the machines' colours.
+//! many machines), in the machines' colours; a stack on a log axis is as tall as its total and
+//! shared among the machines by their counts.
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -162,6 +163,7 @@ impl Histogram<'_> {
             1.0 / self.machines.len().max(1) as f64
         };
         for size in 1..=scale.max_size {
+            let total: u64 = self.machines.iter().map(|(_, b)| count(b, size)).sum();
             let mut below = 0u64;
             for (k, &(i, bins)) in self.machines.iter().enumerate() {
                 let n = count(bins, size);
@@ -174,10 +176,18 @@ impl Histogram<'_> {
                     (size as f64 - 0.4 + 0.8 * width * k as f64, 0, n)
                 };
                 below += n;
-                let bar = [
-                    (left, scale.y(from as f64)),
-                    (left + 0.8 * width, scale.y(to as f64)),
-                ];
+                // A stack on a log axis: the bar is as tall as its total, and each machine's
+                // share of its height is its share of the count (a log axis would squash the
+                // upper segments).
+                let y = |c: u64| {
+                    if stacked && scale.log {
+                        let floor = scale.y_floor();
+                        floor + (scale.y(total as f64) - floor) * c as f64 / total as f64
+                    } else {
+                        scale.y(c as f64)
+                    }
+                };
+                let bar = [(left, y(from)), (left + 0.8 * width, y(to))];
                 chart.draw_series(std::iter::once(Rectangle::new(bar, colour(i).filled())))?;
             }
         }
