@@ -2,6 +2,8 @@
 //! host did to the machine, and what to do about it. A timing failure is the host's, not the
 //! student's model: the text says so and names the ways out the README describes.
 
+use crate::run::fidelity::FAITHFUL_SPEEDUP;
+
 /// How one machine's schedule was kept, as the checks saw it in its log.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Stalls {
@@ -47,7 +49,12 @@ pub(crate) fn timing_advice(machine: u32, stalls: Stalls, speedup: f64) -> Strin
             lateness(stalls.max_late_us)
         )
     };
-    let slower = if speedup > 1.0 {
+    let slower = if speedup > FAITHFUL_SPEEDUP {
+        format!(
+            "lower --speedup (this run: {speedup}, beyond {FAITHFUL_SPEEDUP}, the highest \
+             measured faithful)"
+        )
+    } else if speedup > 1.0 {
         format!("lower --speedup (this run: {speedup})")
     } else {
         "lower the rates".to_owned()
@@ -82,7 +89,7 @@ mod tests {
         for needle in [
             "the host stalled machine 2: 8 slot(s) skipped in 2 stall(s), the longest 5 slot(s)",
             "up to 1.2 ms late",
-            "lower --speedup (this run: 600)",
+            "lower --speedup (this run: 600, beyond 200, the highest measured faithful)",
             "--engine sim",
             "[tolerance]",
             "chrt --fifo",
