@@ -114,6 +114,7 @@ pub(crate) fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> O
         }));
     estimate::check(total, request.runs.len(), &request.dir, request.quiet)
         .map_err(RunError::from)?;
+    warn_speedup(request.runs.iter().map(|(_, s)| s), request.engine);
     let dir =
         run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
@@ -215,6 +216,7 @@ pub(crate) fn run_one(
     if let Some(out) = &options.out {
         run_dir::check_out(out)?;
     }
+    warn_speedup(std::iter::once(&scenario), options.engine);
     let target = options.out.as_deref().unwrap_or(&options.runs_root);
     estimate::check(
         Estimate::of(&scenario, options.engine).capped(options.max_log_size),
@@ -223,6 +225,18 @@ pub(crate) fn run_one(
         options.quiet,
     )?;
     carry_out(runtime, scenario, options)
+}
+
+/// Warn, before anything starts, of each distinct speedup of `scenarios` beyond the range
+/// measured faithful (the manifest of each run records it too).
+fn warn_speedup<'a>(scenarios: impl Iterator<Item = &'a Scenario>, engine: Engine) {
+    let mut warned: Vec<String> = Vec::new();
+    for w in scenarios.filter_map(|s| crate::run::fidelity::speedup_warning(s, engine)) {
+        if !warned.contains(&w.message) {
+            eprintln!("warning: {}", w.message);
+            warned.push(w.message);
+        }
+    }
 }
 
 /// Carry out one run with the engine its options name: real processes, or the simulated twin.

@@ -33,6 +33,11 @@ pub struct Manifest {
     /// in runs made before the estimate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Estimate>,
+    /// The warning `run` gave before it started a real run faster than measured faithful;
+    /// absent when it gave none, and in runs made before the warning (an added optional field:
+    /// older manifests read as they are, so the version stays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup_warning: Option<SpeedupWarning>,
     /// System time the tick loops were told to start at, RFC 3339.
     pub started_at: String,
     pub machines: Vec<MachineEntry>,
@@ -46,6 +51,16 @@ pub struct Manifest {
 pub struct Estimate {
     pub lines: u64,
     pub bytes: u64,
+}
+
+/// A speedup beyond the range measured faithful ([`crate::run::fidelity`]), as warned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeedupWarning {
+    pub speedup: f64,
+    /// The highest speedup measured faithful, the limit warned against.
+    pub faithful_up_to: f64,
+    /// The warning as printed.
+    pub message: String,
 }
 
 /// A run's place in its batch, recorded when it runs: what the aggregate groups it by.

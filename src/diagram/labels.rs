@@ -1,19 +1,28 @@
 //! The diagram's text: its title and subtitle, a dot's hover title and the time axis's round
 //! tick labels.
 
+use crate::analyze::plots::title::run_title;
 use crate::log_format::Event;
 use crate::runlog::Line;
 use crate::timeline::Timeline;
 
 use super::window::Window;
 
-/// "Space-time diagram of <run directory name>".
+/// "Space-time diagram of <run directory name>: scenario default, seed 42 · rates ... · engine"
+/// (the run named as in every figure, [`crate::analyze::plots::title`]); the directory name
+/// alone when the manifest cannot be read again.
 pub(crate) fn title(timeline: &Timeline) -> String {
     let run = timeline.dir.file_name().map_or_else(
         || timeline.dir.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
-    format!("Space-time diagram of {run}")
+    match crate::manifest::Manifest::read(&timeline.dir) {
+        Ok(manifest) => format!(
+            "Space-time diagram of {run}: {}",
+            run_title(&manifest, None).line()
+        ),
+        Err(_) => format!("Space-time diagram of {run}"),
+    }
 }
 
 /// How many of the run's `clock_events` the window shows (`shown`), and when the window is.

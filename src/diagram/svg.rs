@@ -51,9 +51,13 @@ fn header(s: &mut String, layout: &Layout) {
     }
     s.push_str("</defs>\n");
     let _ = writeln!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
+    // The title names the run (scenario, seed, rates, engine): on a narrow picture its font
+    // shrinks to fit (a bold sans-serif letter is about 0.6 em wide on average).
+    let chars = layout.title.chars().count().max(1) as f64;
+    let size = (20.0f64).min((w - 40.0) / (0.6 * chars)).max(11.0);
     let _ = writeln!(
         s,
-        r##"<text x="20" y="32" font-size="20" font-weight="bold" fill="#202124">{}</text>"##,
+        r##"<text x="20" y="32" font-size="{size:.1}" font-weight="bold" fill="#202124">{}</text>"##,
         escape(&layout.title)
     );
     let _ = writeln!(

@@ -50,6 +50,7 @@ impl ManifestBuilder {
         machines: Vec<MachineEntry>,
     ) -> Manifest {
         let estimate = Some(Estimate::of(&scenario, self.engine));
+        let speedup_warning = super::fidelity::speedup_warning(&scenario, self.engine);
         Manifest {
             manifest_version: MANIFEST_VERSION,
             log_format: log_format::FORMAT_VERSION,
@@ -58,6 +59,7 @@ impl ManifestBuilder {
             scenario,
             batch: self.batch.clone(),
             estimate,
+            speedup_warning,
             started_at,
             machines,
             outcome: None,

@@ -6,6 +6,7 @@
 //! - [`cap`]: `--max-log-size`, a cap on a run's log bytes ([`LogCap`]);
 //! - [`dir`]: claiming the run directory (created and claimed exclusively, next free `-2`, `-3`);
 //! - [`estimate`]: the lines and bytes a run will write, checked against the free space;
+//! - [`fidelity`]: a speedup beyond the range measured faithful, warned before a run starts;
 //! - [`manifest`]: the one builder of `manifest.json`, with the engine as a field;
 //! - [`report`]: what a run returns ([`RunReport`]) and how it exits;
 //! - [`signal`]: the signal that stopped a run ([`Stop`]);
@@ -15,6 +16,7 @@ pub mod cap;
 pub(crate) mod dir;
 pub(crate) mod error;
 pub(crate) mod estimate;
+pub(crate) mod fidelity;
 pub(crate) mod manifest;
 pub mod options;
 pub(crate) mod report;

@@ -150,6 +150,7 @@ impl Fixture {
             logiclock_version: "test".into(),
             batch: None,
             estimate: None,
+            speedup_warning: None,
             scenario: Scenario {
                 name: self.name.clone(),
                 machines: n as u32,

@@ -46,6 +46,12 @@ mod analyze_faults;
 // The SVG plots of analyze, parsed: count axes, histograms, dead machines, legends, colours.
 mod plots;
 
+// Every figure names its run: scenario, seed, rates, engine; a twin's says "ideal time".
+mod figure_titles;
+
+// Timing verdicts that help: a FAIL's advice, and the warning before too high a speedup.
+mod timing_advice;
+
 // The Markdown tables of analyze's report: model time where the scenario gives it.
 mod report_tables;
 

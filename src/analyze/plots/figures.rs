@@ -11,22 +11,20 @@
 
 use std::path::Path;
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::canvas::{colour, count_labels, root, whole, FONT};
-use super::histogram::histogram;
+use super::canvas::{colour, count_labels, dash, header, root, whole, FONT, HEADER};
+use super::histogram::{Bins, Histogram, Scale};
+use super::legend::{draw_legend, legend_shape, Swatch};
 use super::marks::{fault_marks, Mark};
+use super::title::run_title;
 use crate::analyze::error::{write_output, AnalyzeError, DrawError};
 use crate::analyze::run::analyzer::Analysis;
+use crate::manifest::Engine;
 
 /// Height of every plot; the width is the plot's plus its legend's.
-const HEIGHT: u32 = 540;
+const HEIGHT: u32 = 600;
 const PLOT_WIDTH: u32 = 800;
-/// One legend row, pixels.
-const LEGEND_ROW: u32 = 18;
-/// Room above and below the legend (the title, the x axis), pixels.
-const LEGEND_TOP: u32 = 60;
 
 type Series = (usize, Vec<(f64, f64)>);
 
@@ -63,8 +61,24 @@ pub(crate) fn write_plots(
             }
         })
         .collect();
-    let when = format!("speedup {speedup}: {end_real:.1} real s");
+    // The manifest again, through the one reader: the engine and rates are not in the summary.
+    let manifest = crate::runlog::open_run(dir)?.manifest;
+    let run = run_title(&manifest, Some(end_real)).line();
+    let when = match manifest.engine {
+        Engine::Real => format!("speedup {speedup}: {end_real:.1} real s"),
+        Engine::Sim => "twin, ideal time".to_owned(),
+    };
     let mut out = Vec::new();
+    let mut write = |file: &str, title: String, svg: Result<String, DrawError>| {
+        let path = dir.join(file);
+        let svg = svg.map_err(|source| AnalyzeError::Plot {
+            path: path.clone(),
+            source,
+        })?;
+        write_output(&path, svg.as_bytes())?;
+        out.push((title, file.to_owned()));
+        Ok::<(), AnalyzeError>(())
+    };
     for (k, file, what, y, steps) in [
         (
             0,
@@ -88,43 +102,52 @@ pub(crate) fn write_plots(
             false,
         ),
     ] {
-        let path = dir.join(file);
         let title = format!("{what} against model time ({when})");
         let chart = Chart {
             title: &title,
+            subtitle: &run,
             y_desc: y,
             steps,
             marks: &marks,
             labels: &labels,
         };
         let mut svg = String::new();
-        chart
-            .draw(&mut svg, &series(k))
-            .map_err(|source| AnalyzeError::Plot {
-                path: path.clone(),
-                source,
-            })?;
-        write_output(&path, svg.as_bytes())?;
-        out.push((title, file.to_string()));
+        let drawn = chart.draw(&mut svg, &series(k)).map(|()| svg);
+        write(file, title, drawn)?;
     }
-    for (i, m) in s.machines.iter().enumerate() {
-        let file = format!("jumps-machine-{}.svg", m.id);
+    let bins: Vec<Bins<'_>> = s
+        .machines
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i, m.jumps.histogram.as_slice()))
+        .collect();
+    // One scale for every machine's figure (the grouped figure's), another for the stacked.
+    let each = Scale::of(&bins, false);
+    let title = "Jump sizes of all machines".to_owned();
+    let mut svg = String::new();
+    let drawn = Histogram {
+        title: &title,
+        subtitle: &run,
+        machines: &bins,
+        labels: &labels,
+        scale: Scale::of(&bins, Histogram::stacked(n)),
+    }
+    .draw(&mut svg)
+    .map(|()| svg);
+    write("jumps.svg", title, drawn)?;
+    for (m, one) in s.machines.iter().zip(bins.chunks(1)) {
         let title = format!("Jump sizes, machine {} (rate {}/s)", m.id, m.rate);
-        let path = dir.join(&file);
         let mut svg = String::new();
-        histogram(
-            &mut svg,
-            &title,
-            &format!("machine {}", m.id),
-            &m.jumps.histogram,
-            colour(i),
-        )
-        .map_err(|source| AnalyzeError::Plot {
-            path: path.clone(),
-            source,
-        })?;
-        write_output(&path, svg.as_bytes())?;
-        out.push((title, file));
+        let drawn = Histogram {
+            title: &title,
+            subtitle: &run,
+            machines: one,
+            labels: &labels,
+            scale: each,
+        }
+        .draw(&mut svg)
+        .map(|()| svg);
+        write(&format!("jumps-machine-{}.svg", m.id), title, drawn)?;
     }
     Ok(out)
 }
@@ -157,6 +180,8 @@ fn segments(pts: &[(f64, f64)], steps: bool) -> Vec<Vec<(f64, f64)>> {
 /// One time plot of all machines.
 struct Chart<'a> {
     title: &'a str,
+    /// The line naming the run.
+    subtitle: &'a str,
     y_desc: &'a str,
     /// Draw as steps (counts that hold between samples).
     steps: bool,
@@ -166,29 +191,29 @@ struct Chart<'a> {
 
 impl Chart<'_> {
     fn draw(&self, svg: &mut String, series: &[Series]) -> Result<(), DrawError> {
-        let (rows, columns, column_px) = legend_shape(self.labels);
+        let (rows, columns, column_px) = legend_shape(self.labels, HEIGHT - HEADER);
         let legend_px = columns * column_px + 20;
         let root = root(svg, (PLOT_WIDTH + legend_px, HEIGHT))?;
-        let (plot, legend_area) = root.split_horizontally(PLOT_WIDTH);
+        let body = header(&root, self.title, self.subtitle)?;
+        let (plot, legend_area) = body.split_horizontally(PLOT_WIDTH);
         let points = series.iter().flat_map(|(_, p)| p).filter(|p| !p.1.is_nan());
         let x_max = points.clone().map(|p| p.0).fold(0.0, f64::max).max(1e-3);
-        let y_min = points.clone().map(|p| p.1).fold(0.0, f64::min);
-        let y_max = points.map(|p| p.1).fold(0.0, f64::max);
-        let pad = ((y_max - y_min) * 0.05).max(0.5);
-        let (y_min, y_max) = (
-            if y_min < 0.0 { y_min - pad } else { 0.0 },
-            if y_max > 0.0 { y_max + pad } else { 1.0 },
-        );
+        let lowest = points.clone().map(|p| p.1).fold(0.0, f64::min);
+        let highest = points.map(|p| p.1).fold(0.0, f64::max);
+        // Padded on both sides, so a line along 0 (an all-zero drift) is not hidden in the axis.
+        let pad = ((highest - lowest) * 0.05).max(0.5);
+        let (y_min, y_max) = (lowest - pad, highest.max(0.5) + pad);
+        // No tick below the data's own range (no -1 on a clock axis).
+        let data_min = if lowest >= 0.0 { 0.0 } else { y_min };
         // Faults are labelled in a band under the data, clear of the lines.
-        let data_min = y_min;
         let band = if self.marks.is_empty() {
             0.0
         } else {
             0.16 * (y_max - y_min)
         };
+        let label_y = y_min;
         let y_min = y_min - band;
         let mut chart = ChartBuilder::on(&plot)
-            .caption(self.title, (FONT, 20))
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(80)
@@ -223,73 +248,49 @@ impl Chart<'_> {
                     )))
                     .map(|_| ()),
             }?;
-            let y = data_min - band * (0.1 + 0.3 * (k % 3) as f64);
+            let y = label_y - band * (0.1 + 0.3 * (k % 3) as f64);
             chart.draw_series(std::iter::once(Text::new(
                 mark.label.clone(),
                 (mark.from + 0.004 * x_max, y),
                 (FONT, 13).into_font().color(&mark.color),
             )))?;
         }
+        // Dashes are measured in pixels: from data to pixels and back, linearly on both axes.
+        let (a, b) = (
+            chart.backend_coord(&(0.0, y_min)),
+            chart.backend_coord(&(x_max, y_max)),
+        );
+        let (sx, sy) = (
+            f64::from(b.0 - a.0) / x_max,
+            f64::from(b.1 - a.1) / (y_max - y_min),
+        );
+        let to_px =
+            |&(x, y): &(f64, f64)| (f64::from(a.0) + x * sx, f64::from(a.1) + (y - y_min) * sy);
+        let to_data = |(px, py): (f64, f64)| {
+            (
+                (px - f64::from(a.0)) / sx,
+                y_min + (py - f64::from(a.1)) / sy,
+            )
+        };
         for (i, pts) in series {
             let color = colour(*i);
             for segment in segments(pts, self.steps) {
-                chart.draw_series(LineSeries::new(segment, color.stroke_width(2)))?;
+                let px: Vec<(f64, f64)> = segment.iter().map(to_px).collect();
+                for piece in dash(*i).cut(&px) {
+                    let piece = piece.into_iter().map(to_data);
+                    chart.draw_series(LineSeries::new(piece, color.stroke_width(2)))?;
+                }
             }
         }
-        draw_legend(&legend_area, self.labels, rows, column_px)?;
+        draw_legend(&legend_area, self.labels, (rows, column_px), Swatch::Line)?;
         Ok(root.present()?)
     }
-}
-
-/// Rows per legend column, columns, and the width of a column (pixels) for `labels`.
-fn legend_shape(labels: &[String]) -> (u32, u32, u32) {
-    let rows = ((HEIGHT - 2 * LEGEND_TOP) / LEGEND_ROW).max(1);
-    let n = labels.len().max(1) as u32;
-    let columns = n.div_ceil(rows);
-    let rows = n.div_ceil(columns);
-    let chars = labels.iter().map(|l| l.len()).max().unwrap_or(0) as u32;
-    (rows, columns, 34 + 8 * chars)
-}
-
-/// The legend: a framed box of `labels` in their machines' colours, column by column.
-fn draw_legend(
-    area: &DrawingArea<SVGBackend<'_>, Shift>,
-    labels: &[String],
-    rows: u32,
-    column_px: u32,
-) -> Result<(), DrawError> {
-    let columns = (labels.len() as u32).div_ceil(rows.max(1)).max(1);
-    let (x0, y0) = (6i32, LEGEND_TOP as i32);
-    let (w, h) = (
-        (columns * column_px) as i32,
-        (rows * LEGEND_ROW + 10) as i32,
-    );
-    area.draw(&Rectangle::new(
-        [(x0, y0), (x0 + w, y0 + h)],
-        WHITE.mix(0.85).filled(),
-    ))?;
-    area.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], BLACK))?;
-    for (i, label) in labels.iter().enumerate() {
-        let (col, row) = (i as u32 / rows, i as u32 % rows);
-        let x = x0 + 8 + (col * column_px) as i32;
-        let y = y0 + 5 + (row * LEGEND_ROW + LEGEND_ROW / 2) as i32;
-        let color = colour(i);
-        area.draw(&PathElement::new(
-            vec![(x, y), (x + 20, y)],
-            color.stroke_width(4),
-        ))?;
-        area.draw(&Text::new(
-            label.clone(),
-            (x + 26, y - 7),
-            (FONT, 13).into_font().color(&BLACK),
-        ))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::plots::legend::{LEGEND_ROW, LEGEND_TOP};
 
     #[test]
     fn series_break_where_a_machine_is_dead_and_counts_step() {
@@ -308,8 +309,8 @@ mod tests {
     #[test]
     fn sixty_four_labels_fit_in_the_height() {
         let labels: Vec<String> = (0..64).map(|i| format!("m{i} r6")).collect();
-        let (rows, columns, _) = legend_shape(&labels);
+        let (rows, columns, _) = legend_shape(&labels, HEIGHT - HEADER);
         assert!(rows * columns >= 64);
-        assert!(rows * LEGEND_ROW + 10 + LEGEND_TOP <= HEIGHT);
+        assert!(rows * LEGEND_ROW + 10 + LEGEND_TOP <= HEIGHT - HEADER);
     }
 }

@@ -46,6 +46,10 @@ pub(crate) fn verdict_line(v: &Verdict) -> String {
         }
     }
     out.push('\n');
+    // One piece of advice, the first failed timing check's: the ways out are the same.
+    if let Some(advice) = v.checks.iter().find_map(|c| c.advice.as_ref()) {
+        let _ = writeln!(out, "why and what to do: {advice}");
+    }
     out
 }
 
@@ -67,6 +71,9 @@ pub(crate) fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>
         let _ = writeln!(out, "  {status} {:<9}{}{count}", c.name, c.rule);
         if let Some(note) = &c.note {
             let _ = writeln!(out, "         {note}");
+        }
+        if let Some(advice) = &c.advice {
+            let _ = writeln!(out, "         why and what to do: {advice}");
         }
         for o in &c.expected_first {
             let at = o.line.map_or(format!("machine {}", o.machine), |l| {

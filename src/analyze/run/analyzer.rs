@@ -119,7 +119,8 @@ impl Analyzer {
                     .collect(),
             )
             .with_faults(faults.clone())
-            .with_tolerance(manifest.scenario.tolerance),
+            .with_tolerance(manifest.scenario.tolerance)
+            .with_speedup(manifest.scenario.speedup),
             links: vec![LinkPairing::default(); n * n],
             drift: Drift::new(base, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],

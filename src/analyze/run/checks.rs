@@ -10,6 +10,11 @@
 //! departures are counted as tolerated and the figure is given in the check's note. `logiclock
 //! run` prints this same verdict at the end of a run.
 
+mod advice;
+mod figures;
+
+use advice::{timing_advice, Stalls};
+
 use super::faults::FaultPlan;
 use super::summary::{Check, Offence, Verdict};
 use crate::log_format::Event;
@@ -82,8 +87,8 @@ struct Tally {
 struct MachineCheck {
     clock: u64,
     last_tick: u64,
-    /// Ticks skipped that no fault explains.
-    skipped: u64,
+    /// Ticks skipped that no fault explains, and how.
+    stalls: Stalls,
     /// Relative error of the achieved rate, once known.
     rate_error: Option<f64>,
 }
@@ -109,6 +114,8 @@ pub(crate) struct Checks {
     tolerance: Tolerance,
     /// Skipped lines no fault explains: offences only if a machine skipped beyond tolerance.
     skips: Tally,
+    /// The run's speedup, for the advice on a timing failure.
+    speedup: f64,
 }
 
 impl Checks {
@@ -120,7 +127,14 @@ impl Checks {
             faults: FaultPlan::default(),
             tolerance: Tolerance::default(),
             skips: Tally::default(),
+            speedup: 1.0,
         }
+    }
+
+    /// Advise on timing failures for a run at `speedup`.
+    pub(crate) fn with_speedup(mut self, speedup: f64) -> Checks {
+        self.speedup = speedup;
+        self
     }
 
     /// Judge timing against `tolerance` (the scenario's).
@@ -200,15 +214,26 @@ impl Checks {
     pub(crate) fn observe(&mut self, machine: usize, rec: &Line) {
         let state = self.state[machine];
         let line = Some(rec.line);
-        let (tick, lamport, expected) = match rec.event {
-            Event::Internal { tick, lamport, .. } => (tick, lamport, state.clock + 1),
-            Event::Send { tick, lamport, .. } => (tick, lamport, state.clock + 1),
+        let (tick, lamport, expected, late_us) = match rec.event {
+            Event::Internal {
+                tick,
+                lamport,
+                late_us,
+                ..
+            }
+            | Event::Send {
+                tick,
+                lamport,
+                late_us,
+                ..
+            } => (tick, lamport, state.clock + 1, late_us),
             Event::Recv {
                 tick,
                 lamport,
                 msg_clock,
+                late_us,
                 ..
-            } => (tick, lamport, state.clock.max(msg_clock) + 1),
+            } => (tick, lamport, state.clock.max(msg_clock) + 1, late_us),
             Event::Skipped { first, count } => {
                 let message = || {
                     format!(
@@ -227,7 +252,7 @@ impl Checks {
                         format!("{}: {why}", message())
                     });
                 } else {
-                    self.state[machine].skipped += count;
+                    self.state[machine].stalls.skip(count);
                     self.skips.offences += 1;
                     if self.skips.first.len() < LISTED {
                         let entry = entry(&self.machines[machine], line, message());
@@ -276,11 +301,13 @@ impl Checks {
         }
         self.state[machine].clock = lamport;
         self.state[machine].last_tick = tick;
+        self.state[machine].stalls.tick(late_us);
     }
 
     /// The verdict: every check with its offence count and first offences.
     pub(crate) fn verdict(mut self) -> Verdict {
-        let (skipped_note, skipped_beyond) = self.skipped_figure();
+        let (skipped_note, beyond) = self.skipped_figure();
+        let skipped_beyond = beyond.is_some();
         let skips = std::mem::take(&mut self.skips);
         let tolerated = if skipped_beyond {
             let tally = &mut self.tallies[CheckId::Skipped as usize];
@@ -293,6 +320,12 @@ impl Checks {
             skips.offences
         };
         let rate_note = self.rate_figure();
+        let advice = |i: usize| {
+            let stalls = self.state[i].stalls;
+            timing_advice(self.machines[i].0, stalls, self.speedup)
+        };
+        let skipped_advice = beyond.map(advice);
+        let rate_advice = self.rate_worst().map(advice);
         let checks: Vec<Check> = ALL
             .iter()
             .zip(self.tallies)
@@ -314,69 +347,18 @@ impl Checks {
                     CheckId::Rate => rate_note.clone(),
                     _ => None,
                 },
+                advice: match id {
+                    _ if tally.offences == 0 => None,
+                    CheckId::Skipped => skipped_advice.clone(),
+                    CheckId::Rate => rate_advice.clone(),
+                    _ => None,
+                },
             })
             .collect();
         Verdict {
             passed: checks.iter().all(|c| c.passed),
             checks,
         }
-    }
-}
-
-impl Checks {
-    /// The machine that skipped the largest share of its slots, in words, and whether that
-    /// share is beyond the tolerance.
-    fn skipped_figure(&self) -> (String, bool) {
-        let share = |s: &MachineCheck| s.skipped as f64 / s.last_tick.max(1) as f64;
-        let worst = self
-            .state
-            .iter()
-            .enumerate()
-            .max_by(|a, b| share(a.1).total_cmp(&share(b.1)));
-        let limit = self.tolerance.skipped;
-        let Some((i, s)) = worst.filter(|(_, s)| s.skipped > 0) else {
-            return (
-                format!("no slot skipped (tolerance {})", percent(limit)),
-                false,
-            );
-        };
-        let beyond = share(s) > limit;
-        let note = format!(
-            "machine {} skipped {} of {} tick slots ({}), {} the {} tolerance",
-            self.machines[i].0,
-            s.skipped,
-            s.last_tick,
-            percent(share(s)),
-            if beyond { "beyond" } else { "within" },
-            percent(limit)
-        );
-        (note, beyond)
-    }
-
-    /// The largest achieved-rate error, in words; `None` when no rate was measured.
-    fn rate_figure(&self) -> Option<String> {
-        let (i, error) = self
-            .state
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| Some((i, s.rate_error?)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        Some(format!(
-            "largest rate error {} (machine {}), tolerance {}",
-            percent(error),
-            self.machines[i].0,
-            percent(self.tolerance.rate)
-        ))
-    }
-}
-
-/// A share as a percentage with enough digits to tell small shares apart.
-fn percent(share: f64) -> String {
-    let p = share * 100.0;
-    if p == 0.0 || p >= 1.0 {
-        format!("{p:.1}%")
-    } else {
-        format!("{p:.3}%")
     }
 }
 

@@ -210,6 +210,7 @@ mod tests {
             scenario: crate::scenario::Scenario::default(),
             batch: None,
             estimate: None,
+            speedup_warning: None,
             started_at: "2026-01-01T00:00:00Z".into(),
             machines: (0..3)
                 .map(|id| MachineEntry::new(id, 1, 1e6, ([127, 0, 0, 1], 0).into(), 0))

@@ -93,6 +93,9 @@ pub struct Check {
     /// The timing figure judged against the tolerance, in words (timing checks only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// On a failed timing check: what the host did to the machine and what to do about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
