@@ -94,10 +94,19 @@ fn a_batch_directory_is_analyzed_run_by_run_and_aggregated_by_swept_value() {
     let md = std::fs::read_to_string(batch.join("aggregate.md")).unwrap();
     assert!(md.contains("| events.die | rate | runs | n |"), "{md}");
     let csv = std::fs::read_to_string(batch.join("aggregate.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + groups.len());
+    let relative = json["relative_groups"].as_array().unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + groups.len() + relative.len(),
+        "a row per group, by rate and by relative rate"
+    );
     let svg = std::fs::read_to_string(batch.join("aggregate.svg")).unwrap();
-    assert!(svg.contains("jump mean by events.die"), "{svg}");
-    assert!(svg.contains(">4</text>") && svg.contains(">10</text>"));
+    let texts = crate::util::svg_texts(&svg);
+    assert!(
+        texts.iter().any(|t| t == "jump mean by events.die"),
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t == "4") && texts.iter().any(|t| t == "10"));
     assert!(done.stdout.contains("by events.die, then configured rate;"));
 }
 

@@ -306,3 +306,14 @@ pub fn alive(pid: u32) -> bool {
         Err(_) => false,
     }
 }
+
+/// The text of every `<text>` element of an SVG, trimmed (plotters writes it on its own line).
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("</text>")
+        .filter_map(|part| {
+            let start = part.rfind("<text")?;
+            let open = part[start..].find('>')?;
+            Some(part[start + open + 1..].trim().to_string())
+        })
+        .collect()
+}
