@@ -1,0 +1,134 @@
+//! The configurations among the runs compared: runs whose scenarios agree on every key but the
+//! seed, and that ran on the same engine, form one group. A group is named by what differs
+//! between the groups: the one key that does (`events.die=10`), the scenario names when several
+//! keys do and the names tell the groups apart (`default`, `low-variance`), else every key that
+//! differs with its value.
+
+use serde_json::Value;
+
+use super::inputs::Run;
+use crate::analyze::batch::aggregate::label;
+use crate::analyze::batch::members::{leaf, leaves};
+
+/// A configuration and the runs (indices into the runs given) that ran it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Config {
+    /// What tells it from the others (`events.die=10`, `default`).
+    pub name: String,
+    /// Its scenario's name.
+    pub scenario: String,
+    /// The keys that differ between the groups, with this group's values, as a scenario file
+    /// names them.
+    pub differs: Vec<(String, Value)>,
+    pub runs: Vec<usize>,
+}
+
+/// What identifies a configuration: the manifest's scenario block without its seed, and the
+/// engine.
+fn identity(run: &Run) -> Value {
+    let mut value = serde_json::to_value(&run.manifest.scenario).expect("a scenario serializes");
+    if let Value::Object(map) = &mut value {
+        map.remove("seed");
+        map.insert(
+            "engine".into(),
+            serde_json::to_value(run.manifest.engine).expect("an engine serializes"),
+        );
+    }
+    value
+}
+
+/// The configurations of `runs`, in the order their first runs were given.
+pub(crate) fn configs(runs: &[Run]) -> Vec<Config> {
+    let mut found: Vec<(Value, Vec<usize>)> = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        let id = identity(run);
+        match found.iter_mut().find(|(v, _)| *v == id) {
+            Some((_, members)) => members.push(i),
+            None => found.push((id, vec![i])),
+        }
+    }
+    let ids: Vec<&Value> = found.iter().map(|(v, _)| v).collect();
+    let differing = differing_paths(&ids);
+    let names: Vec<String> = found
+        .iter()
+        .map(|(_, members)| runs[members[0]].manifest.scenario.name.clone())
+        .collect();
+    let distinct_names = {
+        let mut n = names.clone();
+        n.sort();
+        n.dedup();
+        n.len() == names.len()
+    };
+    found
+        .iter()
+        .zip(&names)
+        .map(|((id, members), scenario)| {
+            let differs: Vec<(String, Value)> = differing
+                .iter()
+                .map(|path| {
+                    let value = leaf(id, path).cloned().unwrap_or(Value::Null);
+                    (file_key(path), value)
+                })
+                .collect();
+            let pairs: Vec<String> = differs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", label(v)))
+                .collect();
+            let name = match pairs.len() {
+                0 => scenario.clone(),
+                1 => pairs[0].clone(),
+                _ if distinct_names => scenario.clone(),
+                _ => pairs.join(", "),
+            };
+            Config {
+                name,
+                scenario: scenario.clone(),
+                differs,
+                runs: members.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The dotted paths (other than the scenario's name) whose values differ between `ids`.
+fn differing_paths(ids: &[&Value]) -> Vec<String> {
+    let mut paths = Vec::new();
+    for id in ids {
+        leaves(id, String::new(), &mut paths);
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| p != "name")
+        .filter(|p| ids.iter().any(|id| leaf(id, p) != leaf(ids[0], p)))
+        .collect()
+}
+
+/// A manifest's scenario path as a scenario file names it (`die` -> `events.die`).
+fn file_key(path: &str) -> String {
+    match path {
+        "die" => "events.die".into(),
+        "rates.range.min" => "clock.min_rate".into(),
+        "rates.range.max" => "clock.max_rate".into(),
+        "rates.fixed" => "clock.rates".into(),
+        "host" | "ports" | "latency_us" | "jitter_us" => format!("network.{path}"),
+        "faults" => "[[fault]]".into(),
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_paths_that_differ_leave_out_the_name() {
+        let a = json!({"name": "a", "die": 10, "rates": {"range": {"min": 1, "max": 6}}});
+        let b = json!({"name": "b", "die": 5, "rates": {"range": {"min": 5, "max": 6}}});
+        assert_eq!(differing_paths(&[&a, &b]), ["die", "rates.range.min"]);
+        assert_eq!(file_key("rates.range.min"), "clock.min_rate");
+        assert_eq!(file_key("latency_us"), "network.latency_us");
+    }
+}
