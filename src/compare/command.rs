@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::inputs::{gather, InputError};
-use super::{configs, outputs, plot, table};
+use super::{configs, differs, outputs, plot, table};
 use crate::analyze::batch::provenance;
 use crate::analyze::error::write_output;
 use crate::exit::{Exit, Failed, Outcome};
@@ -25,7 +25,8 @@ pub(crate) fn run(request: &Request) -> Outcome {
     let runs = gather(&request.inputs).map_err(|e: InputError| Failed::new(Exit::BadInput, e))?;
     let groups = configs::configs(&runs);
     let manifests: Vec<_> = runs.iter().map(|r| &r.manifest).collect();
-    let comparison = table::compare(&runs, &groups, provenance::describe(&manifests));
+    let mut comparison = table::compare(&runs, &groups, provenance::describe(&manifests));
+    comparison.differences = differs::lines(&comparison);
     crate::stdout::print(&crate::analyze::report::terminal::fit(&outputs::terminal(
         &comparison,
     )));

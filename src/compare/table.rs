@@ -38,7 +38,8 @@ pub(crate) struct Comparison {
     pub groups: Vec<Group>,
     /// Per group, every machine first, then by rate, then by relative rate.
     pub rows: Vec<Row>,
-    /// Per metric, what differs between the groups, in words ([`super::differs`]).
+    /// Per metric, what differs between the groups, in words (`compare::differs`, filled in by
+    /// the command).
     pub differences: Vec<String>,
 }
 
@@ -104,7 +105,7 @@ pub(crate) fn compare(runs: &[Run], configs: &[Config], ran: String) -> Comparis
                 .count(),
         })
         .collect();
-    let mut comparison = Comparison {
+    Comparison {
         ran,
         metrics: metrics
             .iter()
@@ -113,9 +114,7 @@ pub(crate) fn compare(runs: &[Run], configs: &[Config], ran: String) -> Comparis
         groups,
         rows,
         differences: Vec::new(),
-    };
-    comparison.differences = super::differs::lines(&comparison);
-    comparison
+    }
 }
 
 /// The rows of `config` by the classes of `kind`.

@@ -317,3 +317,17 @@ pub fn svg_texts(svg: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// `logiclock run SCENARIO --engine sim ARGS... -q --out OUT` in `dir`, which must succeed: a
+/// run (or a batch, with `--repeat`) of the twin, done in well under a second.
+pub fn twin(dir: &Path, scenario: impl AsRef<Path>, out: &Path, args: &[&str]) {
+    crate::cmd::Logiclock::run(scenario)
+        .args(["--engine", "sim"])
+        .args(args)
+        .quiet()
+        .out(out)
+        .current_dir(dir)
+        .timeout(std::time::Duration::from_secs(60))
+        .finish()
+        .success();
+}

@@ -43,80 +43,68 @@ pub(crate) struct Metric {
     pub reduce: Reduce,
 }
 
+/// A metric, in one line of the table below.
+const fn m(
+    label: &'static str,
+    id: &'static str,
+    reduce: Reduce,
+    get: fn(&Summary, usize) -> f64,
+) -> Metric {
+    Metric {
+        label,
+        id,
+        get,
+        reduce,
+    }
+}
+
 /// Every figure compared, in table order.
 pub(crate) const METRICS: [Metric; 12] = [
-    Metric {
-        label: "clock/model s",
-        id: "clock_per_model_s",
-        get: |s, i| s.machines[i].clock_per_s / speedup(s),
-        reduce: Reduce::Mean,
-    },
-    Metric {
-        label: "jump mean",
-        id: "jump_mean_clock",
-        get: |s, i| s.machines[i].jumps.mean,
-        reduce: Reduce::Mean,
-    },
-    Metric {
-        label: "jump max",
-        id: "jump_max_clock",
-        get: |s, i| s.machines[i].jumps.max as f64,
-        reduce: Reduce::Max,
-    },
-    Metric {
-        label: "jumps>1 %",
-        id: "jumps_above_1_pct",
-        get: |s, i| 100.0 * s.machines[i].jumps.share_above_1,
-        reduce: Reduce::Mean,
-    },
-    Metric {
-        label: "queue mean",
-        id: "queue_mean_msgs",
-        get: |s, i| s.machines[i].queue.mean,
-        reduce: Reduce::Mean,
-    },
-    Metric {
-        label: "queue max",
-        id: "queue_max_msgs",
-        get: |s, i| s.machines[i].queue.max as f64,
-        reduce: Reduce::Max,
-    },
-    Metric {
-        label: "delay p50 ms",
-        id: "delay_p50_real_ms",
-        get: |s, i| s.machines[i].delay_us.p50 as f64 / 1e3,
-        reduce: Reduce::Mean,
-    },
-    Metric {
-        label: "max drift",
-        id: "drift_max_clock",
-        get: |s, i| s.drift.machines[i].max_drift as f64,
-        reduce: Reduce::Min,
-    },
-    Metric {
-        label: "drift slope /model s",
-        id: "drift_slope_clock_per_model_s",
-        get: |s, i| s.drift.machines[i].slope_per_s / speedup(s),
-        reduce: Reduce::Min,
-    },
-    Metric {
-        label: "final drift",
-        id: "drift_final_clock",
-        get: |s, i| s.drift.machines[i].final_drift as f64,
-        reduce: Reduce::Min,
-    },
-    Metric {
-        label: "skipped slots",
-        id: "skipped_slots",
-        get: |s, i| s.machines[i].skipped as f64,
-        reduce: Reduce::Sum,
-    },
-    Metric {
-        label: "queue at stop",
-        id: "queue_at_stop_msgs",
-        get: |s, i| s.machines[i].queue.at_stop.unwrap_or(0) as f64,
-        reduce: Reduce::Sum,
-    },
+    m(
+        "clock/model s",
+        "clock_per_model_s",
+        Reduce::Mean,
+        |s, i| s.machines[i].clock_per_s / speedup(s),
+    ),
+    m("jump mean", "jump_mean_clock", Reduce::Mean, |s, i| {
+        s.machines[i].jumps.mean
+    }),
+    m("jump max", "jump_max_clock", Reduce::Max, |s, i| {
+        s.machines[i].jumps.max as f64
+    }),
+    m("jumps>1 %", "jumps_above_1_pct", Reduce::Mean, |s, i| {
+        100.0 * s.machines[i].jumps.share_above_1
+    }),
+    m("queue mean", "queue_mean_msgs", Reduce::Mean, |s, i| {
+        s.machines[i].queue.mean
+    }),
+    m("queue max", "queue_max_msgs", Reduce::Max, |s, i| {
+        s.machines[i].queue.max as f64
+    }),
+    m("delay p50 ms", "delay_p50_real_ms", Reduce::Mean, |s, i| {
+        s.machines[i].delay_us.p50 as f64 / 1e3
+    }),
+    m("max drift", "drift_max_clock", Reduce::Min, |s, i| {
+        s.drift.machines[i].max_drift as f64
+    }),
+    m(
+        "drift slope /model s",
+        "drift_slope_clock_per_model_s",
+        Reduce::Min,
+        |s, i| s.drift.machines[i].slope_per_s / speedup(s),
+    ),
+    m("final drift", "drift_final_clock", Reduce::Min, |s, i| {
+        s.drift.machines[i].final_drift as f64
+    }),
+    m("skipped slots", "skipped_slots", Reduce::Sum, |s, i| {
+        s.machines[i].skipped as f64
+    }),
+    m(
+        "queue at stop",
+        "queue_at_stop_msgs",
+        Reduce::Sum,
+        |s, i| s.machines[i].queue.at_stop.unwrap_or(0) as f64,
+    ),
 ];
 
 /// The metric called `id`.
