@@ -69,14 +69,19 @@ pub(crate) fn line(label: &str, values: &[(&str, &Interval)]) -> String {
     )
 }
 
-/// A figure with three significant digits or two decimals, whichever is shorter to read.
+/// A figure with three significant digits or two decimals, whichever is shorter to read; a
+/// value that rounds to zero has no sign (`0.00`, not `-0.00`).
 pub(crate) fn number(x: f64) -> String {
-    if x == 0.0 || x.abs() >= 100.0 {
+    let s = if x == 0.0 || x.abs() >= 100.0 {
         format!("{x:.0}")
     } else if x.abs() >= 10.0 {
         format!("{x:.1}")
     } else {
         format!("{x:.2}")
+    };
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
     }
 }
 
@@ -103,6 +108,7 @@ mod tests {
             line("max drift", &[("a", &d), ("b", &e)]),
             "max drift: a -45.0 vs b -4.50 (90% nearer 0, CIs apart)"
         );
+        assert_eq!(number(-0.001), "0.00");
         let zero = iv(&[0.0, 0.0]);
         assert_eq!(
             line("skipped slots", &[("a", &zero), ("b", &zero)]),

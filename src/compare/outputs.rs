@@ -180,7 +180,9 @@ pub(crate) fn markdown(c: &Comparison) -> String {
     }
     let _ = write!(
         out,
-        "\n## Every machine\n\n{HOW}; (min..max) over the runs.\n\n{}",
+        "\n## Every machine\n\n{}{}; (min..max) over the runs.\n\n{}",
+        HOW[..1].to_uppercase(),
+        &HOW[1..],
         overall_table(c, true, true)
     );
     for (title, kind) in [

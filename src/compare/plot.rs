@@ -60,7 +60,7 @@ pub(crate) fn svg(c: &Comparison) -> Result<String, DrawError> {
     let names: Vec<&str> = c.groups.iter().map(|g| g.name.as_str()).collect();
     rate_chart::svg(&Figure {
         title: format!(
-            "{}: jump, queue and drift against rate (mean, 95% CI over runs)",
+            "{}: jump, queue and drift against rate (mean, 95% CI over runs; no bar: one run)",
             names.join(" vs ")
         ),
         subtitle: c.ran.clone(),
