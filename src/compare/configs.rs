@@ -1,8 +1,9 @@
 //! The configurations among the runs compared: runs whose scenarios agree on every key but the
 //! seed, and that ran on the same engine, form one group. A group is named by what differs
-//! between the groups: the one key that does (`events.die=10`), the scenario names when several
-//! keys do and the names tell the groups apart (`default`, `low-variance`), else every key that
-//! differs with its value.
+//! between the groups: the one key that does (`events.die=10`); when several do, the scenario
+//! name where it tells the group apart (`default`, `low-variance`), the keys that differ where
+//! every group has one name, and the name with what differs among the groups of that name where
+//! several share it (`m64 events.die=64`).
 
 use serde_json::Value;
 
@@ -53,45 +54,62 @@ pub(crate) fn configs(runs: &[Run]) -> Vec<Config> {
         .iter()
         .map(|(_, members)| runs[members[0]].manifest.scenario.name.clone())
         .collect();
-    let distinct_names = {
-        let mut n = names.clone();
-        n.sort();
-        n.dedup();
-        n.len() == names.len()
-    };
     found
         .iter()
-        .zip(&names)
-        .map(|((id, members), scenario)| {
-            let differs: Vec<(String, Value)> = differing
-                .iter()
-                .map(|path| {
-                    let value = leaf(id, path).cloned().unwrap_or(Value::Null);
-                    (file_key(path), value)
-                })
+        .enumerate()
+        .map(|(g, (id, members))| {
+            let pairs = |paths: &[String]| -> Vec<(String, Value)> {
+                paths
+                    .iter()
+                    .map(|path| {
+                        let value = leaf(id, path).cloned().unwrap_or(Value::Null);
+                        (file_key(path), value)
+                    })
+                    .collect()
+            };
+            // The groups of the same scenario name, and what differs among them.
+            let namesakes: Vec<&Value> = (0..found.len())
+                .filter(|&o| names[o] == names[g])
+                .map(|o| ids[o])
                 .collect();
-            let pairs: Vec<String> = differs
-                .iter()
-                .map(|(k, v)| format!("{k}={}", label(v)))
-                .collect();
-            let name = match pairs.len() {
-                0 => scenario.clone(),
-                1 => pairs[0].clone(),
-                _ if distinct_names => scenario.clone(),
-                _ => pairs.join(", "),
+            let within = pairs(&differing_paths(&namesakes));
+            let name = if differing.len() == 1 {
+                // One key tells every group apart: named by it, whatever the files are called.
+                shown(&pairs(&differing)).expect("one pair")
+            } else if namesakes.len() == ids.len() {
+                // One scenario: named by the keys its groups differ in (a sweep's value).
+                shown(&within).unwrap_or_else(|| names[g].clone())
+            } else if namesakes.len() == 1 {
+                names[g].clone()
+            } else {
+                format!("{} {}", names[g], shown(&within).unwrap_or_default())
             };
             Config {
                 name,
-                scenario: scenario.clone(),
-                differs,
+                scenario: names[g].clone(),
+                differs: pairs(&differing),
                 runs: members.clone(),
             }
         })
         .collect()
 }
 
-/// The dotted paths (other than the scenario's name) whose values differ between `ids`.
+/// `key=value` pairs joined by commas; `None` for none.
+fn shown(pairs: &[(String, Value)]) -> Option<String> {
+    let shown: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", label(v)))
+        .collect();
+    (!shown.is_empty()).then(|| shown.join(", "))
+}
+
+/// The dotted paths (other than the scenario's name) whose values differ between `ids`;
+/// automatic ports (all 0) differ only with the number of machines, which is named instead.
 fn differing_paths(ids: &[&Value]) -> Vec<String> {
+    let automatic = |v: Option<&Value>| {
+        v.and_then(Value::as_array)
+            .is_some_and(|ports| ports.iter().all(|p| p == 0))
+    };
     let mut paths = Vec::new();
     for id in ids {
         leaves(id, String::new(), &mut paths);
@@ -101,6 +119,7 @@ fn differing_paths(ids: &[&Value]) -> Vec<String> {
     paths
         .into_iter()
         .filter(|p| p != "name")
+        .filter(|p| !(p == "ports" && ids.iter().all(|id| automatic(leaf(id, p)))))
         .filter(|p| ids.iter().any(|id| leaf(id, p) != leaf(ids[0], p)))
         .collect()
 }
@@ -128,6 +147,8 @@ mod tests {
         let a = json!({"name": "a", "die": 10, "rates": {"range": {"min": 1, "max": 6}}});
         let b = json!({"name": "b", "die": 5, "rates": {"range": {"min": 5, "max": 6}}});
         assert_eq!(differing_paths(&[&a, &b]), ["die", "rates.range.min"]);
+        let (p3, p4) = (json!({"ports": [0, 0, 0]}), json!({"ports": [0, 0, 0, 0]}));
+        assert!(differing_paths(&[&p3, &p4]).is_empty(), "automatic ports");
         assert_eq!(file_key("rates.range.min"), "clock.min_rate");
         assert_eq!(file_key("latency_us"), "network.latency_us");
     }

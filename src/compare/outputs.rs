@@ -45,52 +45,82 @@ fn groups_table(c: &Comparison, markdown: bool) -> String {
                 .iter()
                 .map(|(k, v)| format!("{k}={}", crate::analyze::batch::aggregate::label(v)))
                 .collect();
-            let mut seeds = g.seeds.clone();
-            seeds.sort_unstable();
+            let seeds = g.seeds.iter().copied().collect();
             vec![
                 g.name.clone(),
                 g.scenario.clone(),
                 g.runs.len().to_string(),
                 g.passed.to_string(),
-                seeds
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                crate::analyze::batch::provenance::ranges(&seeds),
                 differs.join(", "),
             ]
         })
         .collect();
-    table(
-        &["group", "scenario", "runs", "passed", "seeds", "differs"],
-        &rows,
-        markdown,
-    )
+    let mut headers = vec!["group", "scenario", "runs", "passed", "seeds", "differs"];
+    let mut rows = rows;
+    if !markdown {
+        // On the terminal the name says what differs; compare.md lists every key.
+        headers.truncate(5);
+        rows.iter_mut().for_each(|r| r.truncate(5));
+    }
+    table(&headers, &rows, markdown)
 }
 
-/// Every machine of each run: one line per metric, one column per group.
+/// Groups beyond which the terminal's overall table gives `mean ±half`, to fit.
+const WIDE_GROUPS: usize = 3;
+
+/// The width the terminal tables keep to (as `analyze` does).
+const TERMINAL_WIDTH: usize = 100;
+
+/// Every machine of each run: one line per metric, one column per group; on the terminal in
+/// blocks of as many groups as fit its width.
 fn overall_table(c: &Comparison, markdown: bool, with_range: bool) -> String {
     let all: Vec<&Row> = c.rows_by(RateClass::All).collect();
-    let mut headers = vec!["metric (per run)"];
-    headers.extend(all.iter().map(|r| r.group.as_str()));
-    let rows: Vec<Vec<String>> = c
-        .metrics
+    let cell = |v: &Interval| {
+        if with_range {
+            format!("{} ({}..{})", ci_cell(v), number(v.min), number(v.max))
+        } else if all.len() > WIDE_GROUPS {
+            pm_cell(v)
+        } else {
+            ci_cell(v)
+        }
+    };
+    let label_width = c.metrics.iter().map(|[_, l]| l.len()).max().unwrap_or(0) + 2;
+    let width = |r: &Row| {
+        let cells = r.values.iter().map(|v| cell(v).chars().count());
+        cells.chain([r.group.chars().count()]).max().unwrap_or(0) + 2
+    };
+    let mut blocks: Vec<Vec<&Row>> = vec![Vec::new()];
+    let mut used = label_width;
+    for r in &all {
+        let w = width(r);
+        let block = blocks.last_mut().expect("one block at least");
+        if !markdown && !block.is_empty() && used + w > TERMINAL_WIDTH - 2 {
+            blocks.push(vec![r]);
+            used = label_width + w;
+        } else {
+            block.push(r);
+            used += w;
+        }
+    }
+    blocks
         .iter()
-        .enumerate()
-        .map(|(m, [_, label])| {
-            let mut row = vec![label.to_string()];
-            row.extend(all.iter().map(|r| {
-                let v = &r.values[m];
-                if with_range {
-                    format!("{} ({}..{})", ci_cell(v), number(v.min), number(v.max))
-                } else {
-                    ci_cell(v)
-                }
-            }));
-            row
+        .map(|block| {
+            let mut headers = vec!["metric (per run)"];
+            headers.extend(block.iter().map(|r| r.group.as_str()));
+            let rows: Vec<Vec<String>> = c
+                .metrics
+                .iter()
+                .enumerate()
+                .map(|(m, [_, label])| {
+                    let mut row = vec![label.to_string()];
+                    row.extend(block.iter().map(|r| cell(&r.values[m])));
+                    row
+                })
+                .collect();
+            table(&headers, &rows, markdown)
         })
-        .collect();
-    table(&headers, &rows, markdown)
+        .collect()
 }
 
 /// One grouping's rows: group, class, runs, machines, then the metrics `ids` (on the terminal,

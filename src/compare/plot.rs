@@ -58,10 +58,16 @@ pub(crate) fn svg(c: &Comparison) -> Result<String, DrawError> {
         })
         .collect();
     let names: Vec<&str> = c.groups.iter().map(|g| g.name.as_str()).collect();
+    let what = names.join(" vs ");
+    // Many or long names are in the legend; the title keeps to the picture's width.
+    let what = if what.chars().count() > 50 {
+        format!("{} groups", names.len())
+    } else {
+        what
+    };
     rate_chart::svg(&Figure {
         title: format!(
-            "{}: jump, queue and drift against rate (mean, 95% CI over runs; no bar: one run)",
-            names.join(" vs ")
+            "{what}: jump, queue and drift against rate (mean, 95% CI over runs; no bar: one run)"
         ),
         subtitle: c.ran.clone(),
         rows,

@@ -109,6 +109,16 @@ fn interval<'a>(json: &'a Value, row: &'a Value, id: &str) -> &'a Value {
     &row["values"][k]
 }
 
+/// The groups' names in `compare.json`, in order.
+fn group_names(json: &Value) -> Vec<&str> {
+    json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect()
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
 }
@@ -124,13 +134,11 @@ fn two_batches_compare_with_the_means_and_intervals_of_their_runs_own_figures() 
         assert!(out.join(file).is_file(), "{file}\n{}", done.describe());
     }
     let json = read_json(&out.join("compare.json"));
-    let names: Vec<&str> = json["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["default", "low-variance"], "named by scenario");
+    assert_eq!(
+        group_names(&json),
+        ["default", "low-variance"],
+        "named by scenario"
+    );
     for (group, dir) in [("default", &default), ("low-variance", &low)] {
         let runs = runs_of(dir);
         assert_eq!(runs.len(), 3);
@@ -326,4 +334,21 @@ fn an_empty_directory_or_a_damaged_manifest_is_refused_naming_it() {
         done.describe()
     );
     assert!(!tmp.path().join("cmp").exists(), "nothing written");
+}
+
+#[test]
+fn a_sweeps_groups_are_named_by_the_swept_key_and_value_in_value_order_within_100_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = crate::batch_analyze::sweep(tmp.path());
+    let done = compare(tmp.path(), &[&sweep]).finish().success();
+    let json = read_json(&tmp.path().join("cmp").join("compare.json"));
+    assert_eq!(group_names(&json), ["events.die=4", "events.die=10"]);
+    assert!(
+        done.stdout.contains("jump mean: events.die=4 "),
+        "{}",
+        done.stdout
+    );
+    for line in done.stdout.lines() {
+        assert!(line.chars().count() <= 100, "{line:?}");
+    }
 }

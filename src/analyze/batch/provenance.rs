@@ -46,7 +46,7 @@ pub(crate) fn describe(manifests: &[&Manifest]) -> String {
 }
 
 /// `seeds` as comma-separated ranges of consecutive values (`1-5, 9`).
-fn ranges(seeds: &BTreeSet<u64>) -> String {
+pub(crate) fn ranges(seeds: &BTreeSet<u64>) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut run: Option<(u64, u64)> = None;
     for &s in seeds {
