@@ -23,6 +23,21 @@ pub(crate) const FILES: [&str; 4] = ["compare.md", "compare.json", "compare.csv"
 /// Run the command: the table on standard output, warnings on standard error.
 pub(crate) fn run(request: &Request) -> Outcome {
     let runs = gather(&request.inputs).map_err(|e: InputError| Failed::new(Exit::BadInput, e))?;
+    for run in runs.iter().filter(|r| !r.summary.verdict.passed) {
+        let failed: Vec<&str> = run
+            .summary
+            .verdict
+            .checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.name.as_str())
+            .collect();
+        eprintln!(
+            "warning: {} failed its checks ({}): compared all the same",
+            run.dir.display(),
+            failed.join(", ")
+        );
+    }
     let groups = configs::configs(&runs);
     let manifests: Vec<_> = runs.iter().map(|r| &r.manifest).collect();
     let mut comparison = table::compare(&runs, &groups, provenance::describe(&manifests));

@@ -352,3 +352,26 @@ fn a_sweeps_groups_are_named_by_the_swept_key_and_value_in_value_order_within_10
         assert!(line.chars().count() <= 100, "{line:?}");
     }
 }
+
+#[test]
+fn a_run_that_failed_its_checks_is_compared_and_named_with_the_checks_it_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = crate::batch_analyze::twin_batch_of_two(tmp.path());
+    // The second run as Ctrl-C leaves it: it fails `ended`.
+    let manifest = batch.join("seed12").join("manifest.json");
+    let mut json = read_json(&manifest);
+    json["outcome"]["reason"] = "interrupted by SIGINT".into();
+    std::fs::write(&manifest, json.to_string()).unwrap();
+    let done = compare(tmp.path(), &[&batch]).finish().success();
+    assert!(
+        done.stderr.contains(&format!(
+            "warning: {} failed its checks (ended): compared all the same",
+            batch.join("seed12").display()
+        )),
+        "{}",
+        done.describe()
+    );
+    let json = read_json(&tmp.path().join("cmp").join("compare.json"));
+    assert_eq!(json["groups"][0]["passed"], 1);
+    assert_eq!(row(&json, "default", "all", None)["runs"], 2);
+}
