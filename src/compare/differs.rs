@@ -23,6 +23,40 @@ pub(crate) fn lines(c: &Comparison) -> Vec<String> {
         .collect()
 }
 
+/// The answer in one sentence: which metrics differ beyond their 95% CIs between the first
+/// group and another, and which do not at this number of runs.
+pub(crate) fn in_short(c: &Comparison) -> String {
+    let all: Vec<_> = c.rows_by(RateClass::All).collect();
+    let Some((base, rest)) = all.split_first() else {
+        return "nothing compared".into();
+    };
+    if rest.is_empty() {
+        return format!("one group ({}): nothing to compare it with", base.group);
+    }
+    let (mut apart, mut not) = (Vec::new(), Vec::new());
+    for (m, [_, label]) in c.metrics.iter().enumerate() {
+        let same = rest.iter().all(|r| r.values[m] == base.values[m]);
+        if rest.iter().any(|r| base.values[m].apart(&r.values[m])) {
+            apart.push(*label);
+        } else if !same {
+            not.push(*label);
+        }
+    }
+    let runs: Vec<String> = all.iter().map(|r| r.runs.to_string()).collect();
+    let list = |v: &[&str]| match v {
+        [] => "none".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    format!(
+        "in short: {} differ beyond their 95% CIs; {} are not told apart by {} runs (their CIs \
+         overlap)",
+        list(&apart),
+        list(&not),
+        runs.join(" and ")
+    )
+}
+
 /// The line of metric `label` over `(group, interval)`, the first the reference.
 pub(crate) fn line(label: &str, values: &[(&str, &Interval)]) -> String {
     let Some(((base_name, base), rest)) = values.split_first() else {

@@ -192,6 +192,7 @@ pub(crate) fn terminal(c: &Comparison) -> String {
     for line in &c.differences {
         let _ = writeln!(out, "  {line}");
     }
+    let _ = writeln!(out, "{}", super::differs::in_short(c));
     out
 }
 
@@ -208,6 +209,8 @@ pub(crate) fn markdown(c: &Comparison) -> String {
     for line in &c.differences {
         let _ = writeln!(out, "- {line}");
     }
+    let short = super::differs::in_short(c);
+    let _ = writeln!(out, "\n{}{}.", short[..1].to_uppercase(), &short[1..]);
     let _ = write!(
         out,
         "\n## Every machine\n\n{}{}; (min..max) over the runs.\n\n{}",

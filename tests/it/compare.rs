@@ -209,6 +209,11 @@ fn two_batches_compare_with_the_means_and_intervals_of_their_runs_own_figures() 
         );
     }
     assert!(md.contains("## What differs"), "{md}");
+    assert!(
+        done.stdout.contains("in short: ") && md.contains("In short: "),
+        "{}",
+        done.stdout
+    );
     let svg = std::fs::read_to_string(out.join("compare.svg")).unwrap();
     let texts = crate::util::svg_texts(&svg);
     assert!(
