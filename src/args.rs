@@ -24,6 +24,7 @@ pub(crate) enum Request {
     Diagram(crate::diagram::Request),
     Export(crate::export::Request),
     Diff(crate::diff::Request),
+    Compare(crate::compare::command::Request),
 }
 
 /// One run: its scenario with the flags applied, and where it goes.
@@ -58,6 +59,12 @@ impl TryFrom<Cli> for Request {
                 a: args.a,
                 b: args.b,
                 out: args.out,
+            }),
+            Command::Compare(args) => Request::Compare(crate::compare::command::Request {
+                inputs: args.inputs,
+                out: args
+                    .out
+                    .unwrap_or_else(|| PathBuf::from(RUNS_ROOT).join("compare")),
             }),
         })
     }

@@ -27,6 +27,8 @@ pub(crate) enum Command {
     Export(ExportArgs),
     /// Compare two runs of one scenario and seed (real and sim, two speedups): tick by tick.
     Diff(DiffArgs),
+    /// Compare configurations: runs and batches grouped by scenario and swept value, side by side.
+    Compare(CompareArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -129,5 +131,15 @@ pub(crate) struct DiffArgs {
     pub b: PathBuf,
     /// Where to write the comparison as JSON, `-` for standard output [default: RUN_B/diff.json].
     #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompareArgs {
+    /// Runs and batch directories (`run --repeat`/`--sweep`), in any mix.
+    #[arg(required = true, value_name = "RUN_OR_BATCH")]
+    pub inputs: Vec<PathBuf>,
+    /// Directory to write compare.md, .json, .csv and .svg into [default: runs/compare].
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }

@@ -24,6 +24,7 @@ pub fn main() -> ExitCode {
         Ok(Request::Diagram(request)) => wrote(crate::diagram::diagram(&request)),
         Ok(Request::Export(request)) => wrote(crate::export::export(&request)),
         Ok(Request::Diff(request)) => crate::diff::run(&request),
+        Ok(Request::Compare(request)) => crate::compare::command::run(&request),
         Err(e) => Err(Failed::new(Exit::BadInput, e)),
     };
     match outcome {

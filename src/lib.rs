@@ -39,6 +39,7 @@
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 //! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
+//! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
 
 #![warn(unreachable_pub)]
 
@@ -48,6 +49,7 @@ pub(crate) mod atomic_file;
 pub(crate) mod batch;
 pub(crate) mod cli;
 pub mod command;
+pub(crate) mod compare;
 pub(crate) mod control;
 pub mod diagram;
 pub mod diff;

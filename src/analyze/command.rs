@@ -153,7 +153,9 @@ fn aggregate_of(runs: &[(PathBuf, Summary)]) -> Aggregate {
     let dirs: Vec<PathBuf> = runs.iter().map(|(d, _)| d.clone()).collect();
     let swept = Swept::of(&dirs);
     let members = members::members(&swept, runs);
-    aggregate::aggregate(swept.key, &members)
+    let mut agg = aggregate::aggregate(swept.key, &members);
+    agg.ran = super::batch::provenance::describe_dirs(&dirs);
+    agg
 }
 
 /// Analyze one run directory, write its outputs and print its summary (or only its verdict).

@@ -101,10 +101,19 @@ fn a_batch_directory_is_analyzed_run_by_run_and_aggregated_by_swept_value() {
     let md = std::fs::read_to_string(batch.join("aggregate.md")).unwrap();
     assert!(md.contains("| events.die | rate | runs | n |"), "{md}");
     let csv = std::fs::read_to_string(batch.join("aggregate.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + groups.len());
+    let relative = json["relative_groups"].as_array().unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + groups.len() + relative.len(),
+        "a row per group, by rate and by relative rate"
+    );
     let svg = std::fs::read_to_string(batch.join("aggregate.svg")).unwrap();
-    assert!(svg.contains("jump mean by events.die"), "{svg}");
-    assert!(svg.contains(">4</text>") && svg.contains(">10</text>"));
+    let texts = crate::util::svg_texts(&svg);
+    assert!(
+        texts.iter().any(|t| t == "jump mean by events.die"),
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t == "4") && texts.iter().any(|t| t == "10"));
     assert!(done.stdout.contains("by events.die, then configured rate;"));
 }
 
@@ -229,5 +238,53 @@ fn analyze_output_fits_100_columns_and_quiet_prints_one_verdict_per_run() {
             line.ends_with("-seed11: PASS") || line.ends_with("-seed12: PASS"),
             "{line}"
         );
+    }
+}
+
+#[test]
+fn a_batch_aggregate_also_groups_by_relative_rate_and_draws_queue_and_drift_against_rate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = twin_batch_of_two(tmp.path());
+    Logiclock::analyze(&batch)
+        .arg("-q")
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("aggregate.json")).unwrap())
+            .unwrap();
+    // Each run's fastest machine (or machines) has relative rate 1.
+    let mut fastest = 0;
+    for run in ["seed11", "seed12"] {
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(batch.join(run).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let rates: Vec<u64> = manifest["machines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["rate"].as_u64().unwrap())
+            .collect();
+        let top = *rates.iter().max().unwrap();
+        fastest += rates.iter().filter(|&&r| r == top).count() as u64;
+    }
+    let relative = json["relative_groups"].as_array().unwrap();
+    let at_one: u64 = relative
+        .iter()
+        .filter(|g| g["relative_rate"] == 1.0)
+        .map(|g| g["n"].as_u64().unwrap())
+        .sum();
+    assert_eq!(at_one, fastest, "{json}");
+    let all: u64 = relative.iter().map(|g| g["n"].as_u64().unwrap()).sum();
+    assert_eq!(all, 6, "every machine of both runs in one relative group");
+    let svg = std::fs::read_to_string(batch.join("aggregate.svg")).unwrap();
+    let texts = crate::util::svg_texts(&svg);
+    for title in [
+        "jump mean by relative rate",
+        "queue mean by rate",
+        "max drift by relative rate",
+    ] {
+        assert!(texts.iter().any(|t| t == title), "{title}: {texts:?}");
     }
 }

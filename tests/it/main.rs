@@ -64,6 +64,9 @@ mod diagram;
 // `logiclock analyze BATCH_DIR`: a batch analyzed as a batch, grouped by what it varied.
 mod batch_analyze;
 
+// `logiclock compare`: configurations side by side, checked against each run's own figures.
+mod compare;
+
 // The same failure has the same exit code in every command.
 mod exits;
 

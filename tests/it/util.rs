@@ -306,3 +306,28 @@ pub fn alive(pid: u32) -> bool {
         Err(_) => false,
     }
 }
+
+/// The text of every `<text>` element of an SVG, trimmed (plotters writes it on its own line).
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("</text>")
+        .filter_map(|part| {
+            let start = part.rfind("<text")?;
+            let open = part[start..].find('>')?;
+            Some(part[start + open + 1..].trim().to_string())
+        })
+        .collect()
+}
+
+/// `logiclock run SCENARIO --engine sim ARGS... -q --out OUT` in `dir`, which must succeed: a
+/// run (or a batch, with `--repeat`) of the twin, done in well under a second.
+pub fn twin(dir: &Path, scenario: impl AsRef<Path>, out: &Path, args: &[&str]) {
+    crate::cmd::Logiclock::run(scenario)
+        .args(["--engine", "sim"])
+        .args(args)
+        .quiet()
+        .out(out)
+        .current_dir(dir)
+        .timeout(std::time::Duration::from_secs(60))
+        .finish()
+        .success();
+}

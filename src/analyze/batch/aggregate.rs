@@ -1,6 +1,7 @@
-//! Several runs side by side: each per-machine metric, grouped by what the batch varied (the swept
-//! key's value, then the configured rate), as the mean and the spread (sample standard deviation)
-//! over the machines of that group, with their number `n`.
+//! Several runs side by side: each per-machine metric ([`super::metric`]), grouped by what the
+//! batch varied (the swept key's value), then by the configured rate and, apart, by the rate
+//! relative to the fastest of its run ([`super::rates`]), as the mean and the spread (sample
+//! standard deviation) over the machines of that group, with their number `n`.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -9,43 +10,10 @@ use serde_json::Value;
 
 use serde::Serialize;
 
+use super::metric::METRICS;
+use super::rates::{classes, RateClass};
 use crate::analyze::report::tables::table;
 use crate::analyze::run::summary::Summary;
-
-/// The metrics compared, with how to read each from a machine of a summary.
-type Metric = (&'static str, fn(&Summary, usize) -> f64);
-
-const METRICS: [Metric; 9] = [
-    ("clock/model s", |s, i| s.machines[i].clock_per_model_s),
-    ("jump mean", |s, i| s.machines[i].jumps.mean),
-    ("jump max", |s, i| s.machines[i].jumps.max as f64),
-    ("jumps>1 %", |s, i| {
-        100.0 * s.machines[i].jumps.share_above_1
-    }),
-    ("queue mean", |s, i| s.machines[i].queue.mean),
-    ("queue max", |s, i| s.machines[i].queue.max as f64),
-    ("delay p50 ms", |s, i| {
-        s.machines[i].delay_real_us.p50 as f64 / 1e3
-    }),
-    ("max drift", |s, i| s.drift.machines[i].max_drift as f64),
-    ("drift slope /model s", |s, i| {
-        s.drift.machines[i].slope_per_model_s
-    }),
-];
-
-/// The metrics' names in `aggregate.csv`'s header: plain identifiers with their unit, in the
-/// order of [`METRICS`], so SQL and pandas take them unquoted.
-const METRIC_COLUMNS: [&str; METRICS.len()] = [
-    "clock_per_model_s",
-    "jump_mean",
-    "jump_max",
-    "jumps_above_1_pct",
-    "queue_mean",
-    "queue_max",
-    "delay_p50_real_ms",
-    "drift_max",
-    "drift_slope_per_model_s",
-];
 
 /// The metric the batch plot shows against the swept value.
 pub(crate) const HEADLINE: usize = 1;
@@ -63,6 +31,9 @@ pub(crate) struct Member<'a> {
 
 /// The (member, machine) samples of a group and the members they come from.
 type Samples = (Vec<(usize, usize)>, std::collections::BTreeSet<usize>);
+
+/// The aggregate's two groupings of machines: by configured rate, by relative rate.
+pub(crate) const GROUPINGS: [RateClass; 2] = [RateClass::Rate(0), RateClass::Relative(0)];
 
 /// Mean and sample standard deviation (0 for a single value).
 pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
@@ -84,21 +55,34 @@ pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
 pub(crate) struct Aggregate {
     /// The swept key (`events.die`), when the runs came from a sweep.
     pub swept_key: Option<String>,
+    /// What ran: scenarios, seeds, machines, engine ([`super::provenance`]).
+    pub ran: String,
     pub runs: usize,
     /// Runs whose checks all passed.
     pub passed: usize,
     /// The runs that failed a check (a cut run fails `ended`), by name.
     pub failed: Vec<String>,
     pub metrics: Vec<&'static str>,
+    /// By swept value, then configured rate.
     pub groups: Vec<Group>,
+    /// By swept value, then rate relative to the fastest machine of the run (binned to sixths).
+    pub relative_groups: Vec<Group>,
 }
 
-/// One group: the machines of one configured rate in the runs of one swept value.
+/// One group: the machines of one rate class in the runs of one swept value.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Group {
     /// The swept value with its type (a number stays a number in `aggregate.json`).
     pub swept_value: Option<Value>,
-    pub rate: u32,
+    #[serde(skip)]
+    pub class: RateClass,
+    /// The configured rate, in a group by rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u32>,
+    /// The relative rate bin's upper edge (rate / fastest rate of the run, in sixths), in a
+    /// group by relative rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relative_rate: Option<f64>,
     /// Runs contributing to the group.
     pub runs: usize,
     /// Machines (samples) in the group.
@@ -147,28 +131,51 @@ pub(crate) fn label(value: &Value) -> String {
     }
 }
 
-/// Group `members` by swept value, then rate.
+/// Group `members` by swept value, then rate (and apart, relative rate).
 pub(crate) fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Aggregate {
     let mut keys: Vec<Option<Value>> = members.iter().map(|m| m.swept.clone()).collect();
     keys.sort_by(|a, b| value_order(a.as_ref(), b.as_ref()));
     keys.dedup();
-    let mut groups = Vec::new();
-    for key in keys {
-        let mut by_rate: BTreeMap<u32, Samples> = BTreeMap::new();
-        for (r, m) in members.iter().enumerate().filter(|(_, m)| m.swept == key) {
-            for (i, machine) in m.summary.machines.iter().enumerate() {
-                let slot = by_rate.entry(machine.rate).or_default();
-                slot.0.push((r, i));
-                slot.1.insert(r);
-            }
+    let [groups, relative_groups] = GROUPINGS.map(|kind| {
+        keys.iter()
+            .flat_map(|key| grouped(members, key, kind))
+            .collect()
+    });
+    Aggregate {
+        swept_key,
+        ran: String::new(),
+        runs: members.len(),
+        passed: members.iter().filter(|m| m.summary.verdict.passed).count(),
+        failed: members
+            .iter()
+            .filter(|m| !m.summary.verdict.passed)
+            .map(|m| m.name.clone())
+            .collect(),
+        metrics: METRICS.iter().map(|m| m.label).collect(),
+        groups,
+        relative_groups,
+    }
+}
+
+/// The groups of the members of swept value `key`, by rate class of `kind`.
+fn grouped(members: &[Member<'_>], key: &Option<Value>, kind: RateClass) -> Vec<Group> {
+    let mut by_class: BTreeMap<RateClass, Samples> = BTreeMap::new();
+    for (r, m) in members.iter().enumerate().filter(|(_, m)| m.swept == *key) {
+        for (class, machines) in classes(m.summary, kind) {
+            let slot = by_class.entry(class).or_default();
+            slot.0.extend(machines.into_iter().map(|i| (r, i)));
+            slot.1.insert(r);
         }
-        for (rate, (samples, runs)) in by_rate {
+    }
+    by_class
+        .into_iter()
+        .map(|(class, (samples, runs))| {
             let values = METRICS
                 .iter()
-                .map(|(_, get)| {
+                .map(|metric| {
                     let v: Vec<f64> = samples
                         .iter()
-                        .map(|&(r, i)| get(members[r].summary, i))
+                        .map(|&(r, i)| (metric.get)(members[r].summary, i))
                         .collect();
                     let (mean, sd) = mean_sd(&v);
                     Stat {
@@ -177,46 +184,52 @@ pub(crate) fn aggregate(swept_key: Option<String>, members: &[Member<'_>]) -> Ag
                     }
                 })
                 .collect();
-            groups.push(Group {
+            Group {
                 swept_value: key.clone(),
-                rate,
+                class,
+                rate: matches!(class, RateClass::Rate(_)).then(|| class.x() as u32),
+                relative_rate: matches!(class, RateClass::Relative(_)).then(|| class.x()),
                 runs: runs.len(),
                 n: samples.len(),
                 values,
-            });
-        }
+            }
+        })
+        .collect()
+}
+
+impl Group {
+    /// The swept value as text ([`label`]), as tables, CSV cells and legends show it.
+    pub(crate) fn swept_label(&self) -> Option<String> {
+        self.swept_value.as_ref().map(label)
     }
-    Aggregate {
-        swept_key,
-        runs: members.len(),
-        passed: members.iter().filter(|m| m.summary.verdict.passed).count(),
-        failed: members
-            .iter()
-            .filter(|m| !m.summary.verdict.passed)
-            .map(|m| m.name.clone())
-            .collect(),
-        metrics: METRICS.iter().map(|(name, _)| *name).collect(),
-        groups,
+}
+
+/// The header of a grouping's rate column.
+fn class_header(relative: bool) -> &'static str {
+    if relative {
+        "rate/fastest"
+    } else {
+        "rate"
     }
 }
 
 impl Aggregate {
-    fn headers(&self, metrics: &[usize]) -> Vec<String> {
+    fn headers(&self, metrics: &[usize], relative: bool) -> Vec<String> {
         let mut h: Vec<String> = self.swept_key.iter().cloned().collect();
-        h.extend(["rate", "runs", "n"].map(String::from));
-        h.extend(metrics.iter().map(|&k| METRICS[k].0.to_string()));
+        h.extend([class_header(relative), "runs", "n"].map(String::from));
+        h.extend(metrics.iter().map(|&k| METRICS[k].label.to_string()));
         h
     }
 
-    fn rows(&self, metrics: &[usize], compact: bool) -> Vec<Vec<String>> {
-        self.groups
+    fn rows(&self, groups: &[Group], metrics: &[usize], compact: bool) -> Vec<Vec<String>> {
+        groups
             .iter()
             .map(|g| {
                 let mut row: Vec<String> = Vec::new();
                 if self.swept_key.is_some() {
-                    row.push(g.swept_value.as_ref().map(label).unwrap_or_default());
+                    row.push(g.swept_label().unwrap_or_default());
                 }
-                row.extend([g.rate.to_string(), g.runs.to_string(), g.n.to_string()]);
+                row.extend([g.class.label(), g.runs.to_string(), g.n.to_string()]);
                 row.extend(
                     metrics
                         .iter()
@@ -225,6 +238,11 @@ impl Aggregate {
                 row
             })
             .collect()
+    }
+
+    /// Both groupings: (relative?, groups).
+    fn groupings(&self) -> [(bool, &[Group]); 2] {
+        [(false, &self.groups), (true, &self.relative_groups)]
     }
 
     fn title(&self) -> String {
@@ -243,47 +261,69 @@ impl Aggregate {
         )
     }
 
+    /// What the second table groups by.
+    const RELATIVE_TITLE: &'static str =
+        "by rate relative to the fastest machine of its run (binned to sixths, upper edge)";
+
     /// The terminal table: the main metrics, compact, within 100 columns.
     pub(crate) fn text(&self) -> String {
-        let headers = self.headers(&TERMINAL_METRICS);
-        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        format!(
-            "{}\n{}",
-            self.title(),
-            table(&headers, &self.rows(&TERMINAL_METRICS, true), false)
-        )
+        let mut out = self.title();
+        for (relative, groups) in self.groupings() {
+            let headers = self.headers(&TERMINAL_METRICS, relative);
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            if relative {
+                out.push_str(&format!("\n{}", Self::RELATIVE_TITLE));
+            }
+            out.push('\n');
+            out.push_str(&table(
+                &headers,
+                &self.rows(groups, &TERMINAL_METRICS, true),
+                false,
+            ));
+        }
+        out
     }
 
     /// `aggregate.md`: every metric.
     pub(crate) fn markdown(&self) -> String {
         let all: Vec<usize> = (0..METRICS.len()).collect();
-        let headers = self.headers(&all);
-        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        format!(
-            "# Aggregate\n\n{}.\n\n{}",
-            self.title().replace('\n', ", "),
-            table(&headers, &self.rows(&all, false), true)
-        )
+        let mut out = format!("# Aggregate\n\n{}.\n\n", self.title().replace('\n', ", "));
+        for (relative, groups) in self.groupings() {
+            let headers = self.headers(&all, relative);
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            if relative {
+                out.push_str(&format!("\n{}:\n\n", Self::RELATIVE_TITLE));
+            }
+            out.push_str(&table(&headers, &self.rows(groups, &all, false), true));
+        }
+        out
     }
 
-    /// `aggregate.csv`: one row per group, a mean and an sd column per metric (sd empty for n = 1;
-    /// headers `<metric>_mean`, `<metric>_sd` from [`METRIC_COLUMNS`]),
-    /// quoted where a cell needs it (a swept value with a comma), so every row has the header's
-    /// columns.
+    /// `aggregate.csv`: one row per group (by rate, then by relative rate), a mean and an sd
+    /// column per metric (sd empty for n = 1), headers plain identifiers, quoted where a cell
+    /// needs it (a swept value with a comma), so every row has the header's columns.
     pub(crate) fn csv(&self) -> String {
-        let mut header = ["swept_key", "swept_value", "rate", "runs", "n"]
-            .map(String::from)
-            .to_vec();
-        for name in METRIC_COLUMNS {
-            header.push(format!("{name}_mean"));
-            header.push(format!("{name}_sd"));
+        let mut header = [
+            "swept_key",
+            "swept_value",
+            "rate_per_model_s",
+            "relative_rate",
+            "runs",
+            "n",
+        ]
+        .map(String::from)
+        .to_vec();
+        for metric in METRICS {
+            header.push(format!("{}_mean", metric.id));
+            header.push(format!("{}_sd", metric.id));
         }
         let mut rows = vec![header];
-        for g in &self.groups {
+        for g in self.groups.iter().chain(&self.relative_groups) {
             let mut row = vec![
                 self.swept_key.clone().unwrap_or_default(),
-                g.swept_value.as_ref().map(label).unwrap_or_default(),
-                g.rate.to_string(),
+                g.swept_label().unwrap_or_default(),
+                g.rate.map_or(String::new(), |r| r.to_string()),
+                g.relative_rate.map_or(String::new(), |r| format!("{r:.4}")),
                 g.runs.to_string(),
                 g.n.to_string(),
             ];

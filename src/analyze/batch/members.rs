@@ -205,7 +205,7 @@ fn differing_key(scenarios: &[Option<Value>]) -> Option<String> {
 }
 
 /// The dotted paths of every value in `value` that is not an object.
-fn leaves(value: &Value, path: String, out: &mut Vec<String>) {
+pub(crate) fn leaves(value: &Value, path: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (name, inner) in map {
@@ -222,7 +222,7 @@ fn leaves(value: &Value, path: String, out: &mut Vec<String>) {
 }
 
 /// The value at dotted `path` in `value`.
-fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+pub(crate) fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, name| v.get(name))
 }
 
@@ -247,12 +247,11 @@ pub(crate) fn members<'a>(
 /// Write `aggregate.md`, `.json`, `.csv` and `.svg` into the batch directory `dir`.
 pub(crate) fn write_files(dir: &Path, aggregate: &Aggregate) -> Result<Vec<PathBuf>, AnalyzeError> {
     let json = serde_json::to_string_pretty(aggregate).expect("the aggregate serializes");
-    let contents = [
-        aggregate.markdown(),
-        json + "\n",
-        aggregate.csv(),
-        super::plot::svg(aggregate),
-    ];
+    let svg = super::plot::svg(aggregate).map_err(|source| AnalyzeError::Plot {
+        path: dir.join(AGGREGATE_FILES[3]),
+        source,
+    })?;
+    let contents = [aggregate.markdown(), json + "\n", aggregate.csv(), svg];
     let mut written = Vec::new();
     for (name, text) in AGGREGATE_FILES.iter().zip(contents) {
         let path = dir.join(name);

@@ -17,10 +17,11 @@ pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], markdown: bool) -> S
         }
         return out;
     }
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    // Widths in characters, as `format!` pads (a `±` is two bytes, one column).
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.len());
+            *w = (*w).max(cell.chars().count());
         }
     }
     let line = |cells: Vec<&str>| {
