@@ -23,6 +23,8 @@ pub(crate) enum Command {
     Analyze(AnalyzeArgs),
     /// Draw a run's space-time diagram as SVG: a line per machine, arrows from sends to receives.
     Diagram(DiagramArgs),
+    /// Write a run's explorer: one HTML page (no server, no network) to see its causality.
+    Explore(ExploreArgs),
     /// Export a run for other tools: ShiViz, Perfetto/chrome://tracing, CSV.
     Export(ExportArgs),
     /// Compare two runs of one scenario and seed (real and sim, two speedups): tick by tick.
@@ -128,6 +130,22 @@ pub(crate) struct DiffArgs {
     #[arg(value_name = "RUN_B")]
     pub b: PathBuf,
     /// Where to write the comparison as JSON, `-` for standard output [default: RUN_B/diff.json].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExploreArgs {
+    /// Run directory written by `logiclock run`.
+    #[arg(value_name = "RUN_DIR")]
+    pub run_dir: PathBuf,
+    /// Window start, model seconds since the run start [default: the start].
+    #[arg(long, value_name = "SECONDS")]
+    pub from: Option<f64>,
+    /// Window end, model seconds since the run start [default: the end].
+    #[arg(long, value_name = "SECONDS")]
+    pub to: Option<f64>,
+    /// HTML file to write, `-` for standard output [default: RUN_DIR/explore.html].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

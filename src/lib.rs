@@ -36,6 +36,7 @@
 //! - [`stdout`]: standard output that may be a pipe closed early, printed to without a panic;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
+//! - [`explore`]: `logiclock explore`: one self-contained HTML page to see a run's causality;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 //! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
 
@@ -51,6 +52,7 @@ pub(crate) mod control;
 pub mod diagram;
 pub mod diff;
 pub(crate) mod exit;
+pub(crate) mod explore;
 pub(crate) mod export;
 pub mod log_format;
 pub mod machine;

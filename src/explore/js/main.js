@@ -1,0 +1,76 @@
+// main.js: the first paint, then either the page as a user sees it or, with `#selftest`, a run
+// of the page's own paths whose results go into <pre id="selftest"> as JSON for the tests:
+//   #selftest                  counts and timings
+//   #selftest=M:L[,M:L...]     select each event (machine M's log line L) by hit-testing it on
+//                              screen; its past, future and concurrent counts and its "why"
+//   #selftest=cuts:C[_C...]    judge each cut C (events per lane, `.`-separated) consistent
+//                              or not, and check the snaps give consistent cuts around it
+let blocked = 0;
+document.addEventListener("securitypolicyviolation", () => { blocked++; });
+const selftesting = location.hash.startsWith("#selftest");
+
+function selftest(arg, firstPaint) {
+  const out = { ok: true, events: N, machines: M, first_paint_ms: Math.round(firstPaint), requests: 0, blocked: 0 };
+  if (arg.startsWith("cuts:")) {
+    out.cuts = [];
+    out.snaps_ok = true;
+    for (const text of arg.slice(5).split("_").filter(Boolean)) {
+      const c = Int32Array.from(text.split(".").map(Number));
+      out.cuts.push(cutConsistent(c));
+      const down = snapDown(c), up = snapUp(c);
+      const ok = cutConsistent(down) && cutConsistent(up) && down.every((v, j) => v <= c[j] && up[j] >= c[j]);
+      if (!ok) out.snaps_ok = false;
+    }
+    out.ok = out.snaps_ok;
+  } else if (arg) {
+    out.selected = [];
+    const t0 = performance.now();
+    for (const ml of arg.split(",")) {
+      const [m, l] = ml.split(":").map(Number), i = eventAt(m, l);
+      const r = { m, l, found: i >= 0 };
+      if (i >= 0) {
+        // Through the user's path: put it on screen, hit-test its mark, select what was hit.
+        zoomTo(i, 20);
+        const hit = hitTest(px(X[i]), laneY[lane[i]]);
+        r.hit = hit === i;
+        select(hit);
+        const w = why(S.sel);
+        Object.assign(r, { past: S.causal.past, future: S.causal.future, concurrent: S.causal.concurrent, kind: w.rule, lamport: w.value, local: w.local, msg: w.msg === undefined ? null : w.msg, why: w.text, vc: w.vc });
+        if (w.send >= 0) r.send = { m: D.lanes[lane[w.send]].id, l: line[w.send] };
+      }
+      if (!r.found || !r.hit) out.ok = false;
+      out.selected.push(r);
+    }
+    out.select_ms = Math.round((performance.now() - t0) / Math.max(1, out.selected.length) * 1000) / 1000;
+    if (out.selected.length === 1) Object.assign(out, { past: out.selected[0].past, future: out.selected[0].future, concurrent: out.selected[0].concurrent });
+    render();
+  }
+  // Frames: pan and zoom at the whole-run and a close view, timed.
+  const frames = [];
+  for (let k = 0; k < 10; k++) { const t = performance.now(); pan(k % 2 ? 37 : -37); render(); frames.push(performance.now() - t); }
+  frames.sort((a, b) => a - b);
+  out.frame_p95_ms = Math.round(frames[Math.floor(frames.length * 0.95) - 0] * 100) / 100 || Math.round(frames[frames.length - 1] * 100) / 100;
+  out.requests = performance.getEntriesByType("resource").length;
+  out.blocked = blocked;
+  if (performance.memory) out.js_heap_mb = Math.round(performance.memory.usedJSHeapSize / 1048576);
+  const pre = $("selftest");
+  pre.textContent = JSON.stringify(out);
+  pre.hidden = false;
+}
+
+(function start() {
+  try {
+    document.getElementById("title").textContent = "logiclock explore · " + D.title;
+    layout();
+    loadHash(selftesting ? "" : location.hash);
+    controls();
+    render(); status();
+    const firstPaint = performance.now();
+    if (selftesting) selftest(decodeURIComponent(location.hash.replace(/^#selftest=?/, "")), firstPaint);
+  } catch (e) {
+    const pre = $("selftest");
+    pre.textContent = JSON.stringify({ ok: false, error: String(e && e.stack || e) });
+    pre.hidden = false;
+    throw e;
+  }
+})();
