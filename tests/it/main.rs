@@ -52,6 +52,12 @@ mod report_tables;
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;
 
+// Headless Chromium, found once for the tests that render pages and pictures.
+mod browser;
+
+// `logiclock explore`: the page's own self-test in headless Chromium against the logs' clocks.
+mod explore;
+
 // `logiclock diagram`, including its picture rendered by headless Chromium.
 mod diagram;
 
