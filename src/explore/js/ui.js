@@ -128,6 +128,7 @@ function controls() {
   }
   $("link").value = S.link;
   $("link").onchange = (e) => { S.link = e.target.value; redraw(); };
+  $("axis").value = S.axis;
   $("axis").onchange = (e) => { setAxis(e.target.value); redraw(); };
   [0, 1, 2].forEach((k) => { $("k" + k).checked = S.kinds[k]; $("k" + k).onchange = (e) => { S.kinds[k] = e.target.checked; redraw(); }; });
   $("fit").onclick = () => { [S.x0, S.x1] = extent(); redraw(); };

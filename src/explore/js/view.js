@@ -72,7 +72,7 @@ function nearTime(lanes, t) {
 
 // Lane background: the selection's past (blue), future (orange) and concurrent part (grey).
 function causalBands(m, y) {
-  const c = S.causal, ev = laneEv[m], h = laneH * 0.8;
+  const c = S.causal, ev = laneEv[m], h = Math.min(laneH * 0.8, 36);
   if (!c || !ev.length) return;
   const xAt = (p) => px(X[ev[Math.max(0, Math.min(ev.length - 1, p))]]);
   const band = (p0, p1, colour) => { if (p1 <= p0) return; ctx.fillStyle = colour; const a = xAt(p0) - 3, b = xAt(p1 - 1) + 3; ctx.fillRect(a, y - h / 2, Math.max(2, b - a), h); };
@@ -89,7 +89,7 @@ function marks(m, y, a, b) {
     // Zoomed out: one bar per pixel column, as tall as the log of its events.
     for (let x = GUTTER; x < W; x += 2) {
       const p0 = lowerBound(m, X, unpx(x)), p1 = lowerBound(m, X, unpx(x + 2));
-      if (p1 > p0) { const h = Math.min(laneH * 0.8, 2 + Math.log2(p1 - p0 + 1) * laneH / 14); ctx.fillRect(x, y - h / 2, 2, h); }
+      if (p1 > p0) { const h = Math.min(laneH * 0.45, 3 + Math.log2(p1 - p0 + 1) * 1.5); ctx.fillRect(x, y - h / 2, 2, h); }
     }
     return;
   }
