@@ -51,11 +51,13 @@ fn explore(run: &Path, extra: &[&str]) -> PathBuf {
 
 /// The self-test's JSON for `page` opened with the hash `#selftest=arg`.
 fn selftest(page: &Path, arg: &str) -> serde_json::Value {
+    selftest_hash(page, &format!("selftest={arg}"))
+}
+
+/// The self-test's JSON for `page` opened with the hash `#hash` (which holds `selftest`).
+fn selftest_hash(page: &Path, hash: &str) -> serde_json::Value {
     let scratch = page.parent().unwrap();
-    let dom = browser::dump_dom(
-        scratch,
-        &format!("file://{}#selftest={arg}", page.display()),
-    );
+    let dom = browser::dump_dom(scratch, &format!("file://{}#{hash}", page.display()));
     let json = dom
         .split("<pre id=\"selftest\">")
         .nth(1)
@@ -309,11 +311,16 @@ fn a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so() {
 }
 
 #[test]
-fn a_fault_run_and_a_64_machine_run_open_with_the_logs_causality() {
+fn fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality() {
     let tmp = tempfile::tempdir().unwrap();
     let faults = std::fs::read_to_string(crate::cmd::repo().join("configs/faults.toml")).unwrap();
     let many = "name = \"many\"\nmachines = 64\nduration_s = 4\nseed = 3\n[clock]\nmin_rate = 1\nmax_rate = 6\n[events]\ndie = 80\n";
-    for (name, text, events) in [("faults", faults.as_str(), 300), ("many", many, 200)] {
+    let runs = [
+        ("faults", faults.as_str(), 300),
+        ("restart", crate::sim::RESTART_AND_PARTITION, 300),
+        ("many", many, 200),
+    ];
+    for (name, text, events) in runs {
         let run = twin(tmp.path(), name, text);
         let page = explore(&run, &[]);
         let oracle = Oracle::read(&run);
@@ -491,4 +498,39 @@ fn the_page_draws_every_lane_in_the_machine_colours_of_the_other_outputs() {
             "no pixel of machine {machine}'s colour {colour:?}"
         );
     }
+}
+
+#[test]
+fn a_deep_link_reopens_its_axis_window_selection_filters_and_cut() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = twin(tmp.path(), "three", &three_machines(30));
+    let page = explore(&run, &[]);
+    let oracle = Oracle::read(&run);
+    let e = &oracle.lanes[2][20];
+    let cut = [10, 12, 14];
+    let link = format!(
+        "axis=lamport&v=10,50&sel=2:{}&hide=1&kinds=02&link=0-2&cut={}&selftest",
+        e.line,
+        cut.map(|c| c.to_string()).join(".")
+    );
+    let plain = selftest(&page, "");
+    assert_eq!(plain["view"]["axis"], "model", "{plain}");
+    let out = selftest_hash(&page, &link);
+    let view = &out["view"];
+    assert_eq!(view["axis"], "lamport", "{out}");
+    assert_eq!(view["axis_menu"], "lamport", "{out}");
+    assert_eq!(
+        (view["x0"].as_f64(), view["x1"].as_f64()),
+        (Some(10.0), Some(50.0))
+    );
+    assert_eq!(view["sel"], format!("2:{}", e.line));
+    assert_eq!(view["past"].as_u64(), Some(oracle.counts(e).0));
+    assert_eq!(view["hidden"], serde_json::json!([1]));
+    assert_eq!(view["kinds"], serde_json::json!([true, false, true]));
+    assert_eq!(view["link"], "0-2");
+    assert_eq!(view["cut"], serde_json::json!(cut));
+    assert_eq!(
+        view["cut_consistent"].as_bool(),
+        Some(oracle.consistent(&cut))
+    );
 }

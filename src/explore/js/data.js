@@ -22,6 +22,8 @@ const laneLen = new Int32Array(M);
     pos[i] = laneLen[m]++;
   }
 })();
+// The decoded columns replace the blob's: its arrays are let go (a million numbers each).
+D.dt = D.dlam = D.dtick = D.dline = D.lane = D.kind = null;
 // Events of each lane, in lane order.
 const laneEv = [];
 for (let m = 0; m < M; m++) laneEv.push(new Int32Array(laneLen[m]));
@@ -42,6 +44,7 @@ const outStart = new Int32Array(N + 1), outList = new Int32Array(D.src.filter((d
   const fill = outStart.slice(0, N);
   for (let i = 0; i < N; i++) if (src[i] >= 0) outList[fill[src[i]]++] = i;
 })();
+D.src = null;
 const orphan = new Map(D.orphan.map(([i, v]) => [i, v]));
 // For each lane position, the next receive at or after it (laneLen: none): the arrows of a
 // zoomed-out view pick one receive per column without reading every event.

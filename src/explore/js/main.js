@@ -5,12 +5,28 @@
 //                              screen; its past, future and concurrent counts and its "why"
 //   #selftest=cuts:C[_C...]    judge each cut C (events per lane, `.`-separated) consistent
 //                              or not, and check the snaps give consistent cuts around it
+//   #VIEW&selftest             open the deep link VIEW first and report the view it gave
 let blocked = 0;
 document.addEventListener("securitypolicyviolation", () => { blocked++; });
-const selftesting = location.hash.startsWith("#selftest");
+// The hash's self-test part (from `selftest` on) and the view before it.
+const hashParts = (() => {
+  const h = location.hash.replace(/^#/, ""), at = h.search(/(^|&)selftest/);
+  if (at < 0) return { view: h, test: null };
+  const start = at === 0 ? 0 : at + 1;
+  return { view: h.slice(0, at), test: decodeURIComponent(h.slice(start).replace(/^selftest=?/, "")) };
+})();
+const selftesting = hashParts.test !== null;
 
 function selftest(arg, firstPaint) {
   const out = { ok: true, events: N, machines: M, first_paint_ms: Math.round(firstPaint), requests: 0, blocked: 0 };
+  // The view the deep link opened, before the self-test moves it.
+  out.view = {
+    axis: S.axis, x0: S.x0, x1: S.x1, axis_menu: $("axis").value,
+    sel: S.sel >= 0 ? D.lanes[lane[S.sel]].id + ":" + line[S.sel] : null,
+    hidden: [...S.hidden].map((m) => D.lanes[m].id), kinds: S.kinds.slice(), link: S.link,
+    cut: S.cut ? Array.from(S.cut) : null, cut_consistent: S.cut ? cutConsistent(S.cut) : null,
+    past: S.causal ? S.causal.past : null,
+  };
   if (arg.startsWith("cuts:")) {
     out.cuts = [];
     out.snaps_ok = true;
@@ -62,11 +78,11 @@ function selftest(arg, firstPaint) {
   try {
     document.getElementById("title").textContent = "logiclock explore · " + D.title;
     layout();
-    loadHash(selftesting ? "" : location.hash);
+    loadHash(hashParts.view);
     controls();
     render(); status();
     const firstPaint = performance.now();
-    if (selftesting) selftest(decodeURIComponent(location.hash.replace(/^#selftest=?/, "")), firstPaint);
+    if (selftesting) selftest(hashParts.test, firstPaint);
   } catch (e) {
     const pre = $("selftest");
     pre.textContent = JSON.stringify({ ok: false, error: String(e && e.stack || e) });
