@@ -170,7 +170,8 @@ window.onmousemove = (e) => {
   if (!drag) return;
   const x = e.clientX - r.left;
   if (Math.abs(x - drag.x) > 3) drag.moved = true;
-  if (drag.moved && !drag.shift) { pan(x - drag.last); drag.last = x; }
+  if (drag.moved && drag.shift) moveCut(x, drag.y);
+  else if (drag.moved) { pan(x - drag.last); drag.last = x; }
 };
 window.onmouseup = (e) => {
   if (!drag) return;
