@@ -90,8 +90,10 @@ mod tests {
         assert!(page.contains("default-src 'none'"));
         assert!(page.contains(r#"<script type="application/json" id="data">{"n":0}</script>"#));
         assert!(page.contains("logiclock explore: run&lt;1&gt;"));
-        for remote in ["http://", "https://", "src=\"", "href=\""] {
+        for remote in ["http://", "https://", "src=\"", "url("] {
             assert!(!page.contains(remote), "{remote}");
         }
+        // Links in the page only move within it.
+        assert!(page.split("href=\"").skip(1).all(|rest| rest.starts_with('#')));
     }
 }
