@@ -94,6 +94,9 @@ mod tests {
             assert!(!page.contains(remote), "{remote}");
         }
         // Links in the page only move within it.
-        assert!(page.split("href=\"").skip(1).all(|rest| rest.starts_with('#')));
+        assert!(page
+            .split("href=\"")
+            .skip(1)
+            .all(|rest| rest.starts_with('#')));
     }
 }
