@@ -9,7 +9,7 @@ use crate::timeline::{self, TimelineError};
 /// Most clock events a page holds (a browser holds about 60 bytes an event, more at 64 lanes).
 pub(crate) const MAX_EVENTS: u64 = 5_000_000;
 /// Most events times lanes: the page keeps a vector clock per event.
-pub(crate) const MAX_CLOCK_ENTRIES: u64 = 64_000_000;
+pub(crate) const MAX_CLOCK_ENTRIES: u64 = 40_000_000;
 /// A smaller limit on events, for the tests of the refusal (hidden: not a user's knob).
 pub(crate) const MAX_EVENTS_ENV: &str = "LOGICLOCK_EXPLORE_MAX_EVENTS";
 

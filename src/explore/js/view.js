@@ -111,13 +111,15 @@ function arrowsOf(range) {
   for (const m of rows) total += range[m][1] - range[m][0];
   ctx.lineWidth = 1;
   if (total > (W - GUTTER) * 1.5) {
-    // Bundled: per receiving lane and 4-pixel column, the first receive's message stands for all.
-    ctx.globalAlpha = 0.35;
+    // Bundled: per receiving lane and column, the first receive's message stands for all; the
+    // columns widen and the arrows fade with the lanes, so 64 lanes stay a picture, not a wall.
+    const step = Math.max(4, rows.length / 2);
+    ctx.globalAlpha = Math.min(0.35, 3 / rows.length);
     for (const m of rows) {
       const ev = laneEv[m], nr = nextRecv[m];
-      for (let x = GUTTER; x < W; x += 4) {
+      for (let x = GUTTER; x < W; x += step) {
         const p = nr[lowerBound(m, X, unpx(x))];
-        if (p >= ev.length || X[ev[p]] >= unpx(x + 4)) continue;
+        if (p >= ev.length || X[ev[p]] >= unpx(x + step)) continue;
         const r = ev[p], s = src[r];
         if (s < 0 || laneY[lane[s]] < 0 || !linkShown(lane[s], m)) continue;
         ctx.strokeStyle = D.lanes[lane[s]].colour;
