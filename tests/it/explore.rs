@@ -163,6 +163,17 @@ fn fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality() {
 }
 
 #[test]
+fn a_real_run_on_loopback_opens_with_the_logs_causality() {
+    // Real processes: timestamps from four clocks of one host, receives that may share a
+    // microsecond with their send; the page's clocks must still be the logs'.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = crate::golden::real_run(tmp.path());
+    let page = explore(&run, &[]);
+    let oracle = Oracle::read(&run);
+    check_selection(&page, &oracle, &pick(&oracle, 300, 5));
+}
+
+#[test]
 fn a_window_holds_only_its_events_and_their_causality_inside_it() {
     let tmp = tempfile::tempdir().unwrap();
     let run = twin(tmp.path(), "three", &three_machines(60));
