@@ -106,17 +106,26 @@ function eventAt(id, ln) {
   return lo < ev.length && line[ev[lo]] === ln ? ev[lo] : -1;
 }
 
-// Fault spans (pause, delay, partition, dead from kill to restart) and instants, per lane.
+// Fault spans (pause, delay, partition; a machine dead from its kill or death to its restart)
+// and instants (kill, death, restart), per lane. A partition's two directions are one span.
 const faultSpans = [], faultMarks = [];
 (function faults() {
-  const group = { pause: "pause", resume: "pause", kill: "dead", died: "dead", restart: "dead", delay: "delay", partition: "partition" };
+  const group = { pause: "pause", resume: "pause", delay: "delay", partition: "partition" };
   const open = new Map();
   for (const [k, phase, lanes, t, detail] of D.faults) {
-    const key = group[k] + ":" + lanes.join(",");
+    if (k === "kill" || k === "died" || k === "restart") {
+      faultMarks.push({ kind: k, lanes, t, detail });
+      for (const m of lanes) {
+        const key = "dead:" + m;
+        if (k !== "restart" && !open.has(key)) open.set(key, { kind: "dead", lanes: [m], from: t, to: D.end_us, detail });
+        else if (k === "restart" && open.has(key)) { open.get(key).to = t; faultSpans.push(open.get(key)); open.delete(key); }
+      }
+      continue;
+    }
+    const key = group[k] + ":" + lanes.slice().sort((a, b) => a - b).join(",");
     if (phase === "begin" && !open.has(key)) open.set(key, { kind: group[k], lanes, from: t, to: D.end_us, detail });
     else if (phase === "end" && open.has(key)) { open.get(key).to = t; faultSpans.push(open.get(key)); open.delete(key); }
-    if (phase !== "begin" && phase !== "end") faultMarks.push({ kind: k, lanes, t, detail });
-    if (k === "kill" || k === "restart" || k === "died") faultMarks.push({ kind: k, lanes, t, detail });
+    else if (phase !== "begin" && phase !== "end") faultMarks.push({ kind: k, lanes, t, detail });
   }
   for (const s of open.values()) faultSpans.push(s);
 })();

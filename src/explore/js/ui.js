@@ -75,7 +75,9 @@ function redraw() {
   pending = true;
   requestAnimationFrame(() => { pending = false; draw(); });
 }
-function draw() { render(); status(); saveHash(); }
+let hashTimer = null;
+// The hash follows the view a moment after it settles (browsers limit history updates).
+function draw() { render(); status(); clearTimeout(hashTimer); hashTimer = setTimeout(saveHash, 250); }
 
 function status() {
   let s = N + " events · " + M + " machines · " + D.engine + (D.seed !== null ? " seed " + D.seed : "");
@@ -140,7 +142,7 @@ function controls() {
   $("info").onclick = (e) => { const j = e.target.dataset && e.target.dataset.ev; if (j !== undefined) { e.preventDefault(); select(+j); centreOn(+j); redraw(); } };
 }
 
-function cutAt(v) { S.cut = Int32Array.from(rows.length ? D.lanes.map((_, m) => lowerBound(m, X, v)) : []); redraw(); }
+function cutAt(v) { S.cut = Int32Array.from(D.lanes.map((_, m) => lowerBound(m, X, v))); redraw(); }
 
 // `tick 12`, `lamport 40`, `2:118` (machine 2's log line 118): select and show that event.
 function search(q) {
