@@ -85,7 +85,7 @@ mod diff;
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 
-// The same corrupt or cut inputs through analyze, diagram and export: one outcome each.
+// The same corrupt or cut inputs through analyze, diagram, export and explore: one outcome each.
 mod corrupt_input;
 
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.
