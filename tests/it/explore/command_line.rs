@@ -134,3 +134,19 @@ fn the_page_draws_every_lane_in_the_machine_colours_of_the_other_outputs() {
         );
     }
 }
+
+#[test]
+fn a_page_that_cannot_be_written_exits_1_as_in_analyze_export_and_diagram() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = twin(tmp.path(), "three", &three_machines(5));
+    // A directory where the file is to go: no write can succeed there, even as root.
+    std::fs::create_dir(run.join("explore.html")).unwrap();
+    Logiclock::new()
+        .arg("explore")
+        .arg(&run)
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(1)
+        .stderr_contains("failed to write")
+        .stderr_contains("explore.html");
+}
