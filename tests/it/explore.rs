@@ -21,6 +21,12 @@ fn check_selection(page: &Path, oracle: &Oracle, events: &[&Clocked]) -> serde_j
         .collect();
     let out = selftest(page, &arg.join(","));
     assert_eq!(out["ok"], true, "{out}");
+    // Each event was selected by a click on its mark; the wheel zoomed and `c` placed a cut.
+    assert_eq!(
+        (&out["wheel_zooms"], &out["key_cuts"]),
+        (&true.into(), &true.into()),
+        "{out}"
+    );
     let selected = out["selected"].as_array().unwrap();
     assert_eq!(selected.len(), events.len());
     for (e, got) in events.iter().zip(selected) {

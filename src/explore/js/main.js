@@ -47,9 +47,11 @@ function selftest(arg, firstPaint) {
       if (i >= 0) {
         // Through the user's path: put it on screen, hit-test its mark, select what was hit.
         zoomTo(i, 20);
-        const hit = hitTest(px(X[i]), laneY[lane[i]]);
-        r.hit = hit === i;
-        select(hit);
+        // A real click: the mouse pressed on the canvas and released over the window.
+        const box = canvas.getBoundingClientRect(), at = { clientX: box.left + px(X[i]), clientY: box.top + laneY[lane[i]], bubbles: true };
+        canvas.dispatchEvent(new MouseEvent("mousedown", at));
+        window.dispatchEvent(new MouseEvent("mouseup", at));
+        r.hit = S.sel === i;
         const w = why(S.sel);
         Object.assign(r, { past: S.causal.past, future: S.causal.future, concurrent: S.causal.concurrent, kind: w.rule, lamport: w.value, local: w.local, msg: w.msg === undefined ? null : w.msg, why: w.text, vc: w.vc });
         if (w.send >= 0) r.send = { m: D.lanes[lane[w.send]].id, l: line[w.send] };
@@ -74,6 +76,13 @@ function selftest(arg, firstPaint) {
   };
   out.frame_p95_ms = frames(40);
   if (N > 0) { zoomTo(laneEv[0].length ? laneEv[0][laneEv[0].length >> 1] : 0, 50); out.frame_close_p95_ms = frames(40); }
+  // The wheel zooms in around the mouse, and `c` places a cut there.
+  const before = S.x1 - S.x0, box = canvas.getBoundingClientRect();
+  canvas.dispatchEvent(new WheelEvent("wheel", { deltaY: -300, clientX: box.left + W / 2, clientY: box.top + H / 2, bubbles: true, cancelable: true }));
+  out.wheel_zooms = S.x1 - S.x0 < before;
+  window.dispatchEvent(new KeyboardEvent("keydown", { key: "c", bubbles: true }));
+  out.key_cuts = S.cut !== null && S.cut.length === M;
+  if (!out.wheel_zooms || !out.key_cuts) out.ok = false;
   out.requests = performance.getEntriesByType("resource").length;
   out.blocked = blocked;
   if (performance.memory) out.js_heap_mb = Math.round(performance.memory.usedJSHeapSize / 1048576);

@@ -165,7 +165,9 @@ function zoom(factor, atX) {
 }
 function pan(dx) { const d = dx / (W - GUTTER) * (S.x1 - S.x0); S.x0 -= d; S.x1 -= d; redraw(); }
 let drag = null;
-canvas.onmousedown = (e) => { drag = { x: e.offsetX, y: e.offsetY, last: e.offsetX, moved: false, shift: e.shiftKey }; };
+// Mouse positions on the canvas, from the client coordinates every mouse event has.
+const at = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+canvas.onmousedown = (e) => { const [x, y] = at(e); drag = { x, y, last: x, moved: false, shift: e.shiftKey }; };
 window.onmousemove = (e) => {
   const r = canvas.getBoundingClientRect();
   S.mouseX = e.clientX - r.left;
@@ -193,7 +195,7 @@ function moveCut(x, y) {
 canvas.addEventListener("wheel", (e) => {
   e.preventDefault();
   if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) pan(-(e.deltaX || e.deltaY));
-  else zoom(Math.exp(e.deltaY * (e.ctrlKey ? 0.01 : 0.002)), e.offsetX);
+  else zoom(Math.exp(e.deltaY * (e.ctrlKey ? 0.01 : 0.002)), at(e)[0]);
 }, { passive: false });
 window.onkeydown = (e) => {
   if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT") return;
