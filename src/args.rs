@@ -160,6 +160,7 @@ fn explore(args: ExploreArgs) -> crate::explore::Request {
         run_dir: args.run_dir,
         from: args.from,
         to: args.to,
+        machines: args.machines,
         out: args.out,
     }
 }

@@ -145,6 +145,9 @@ pub(crate) struct ExploreArgs {
     /// Window end, model seconds since the run start [default: the end].
     #[arg(long, value_name = "SECONDS")]
     pub to: Option<f64>,
+    /// Only these machines, by id (`0,2,5`) [default: all].
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub machines: Vec<u32>,
     /// HTML file to write, `-` for standard output [default: RUN_DIR/explore.html].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

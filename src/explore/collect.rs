@@ -55,6 +55,8 @@ pub(crate) struct Drop {
 /// What a run gives the page.
 #[derive(Debug, Default)]
 pub(crate) struct Collected {
+    /// The machines in the page: indices into the timeline's machines, one lane each.
+    pub kept: Vec<usize>,
     pub columns: Columns,
     pub drops: Vec<Drop>,
     /// Clock events in the window, counted on after the limit stopped the keeping.
@@ -80,16 +82,22 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
-    /// A collector of the clock events of `timeline` between `from_us` and `to_us`.
-    pub(crate) fn new(timeline: &Timeline, from_us: i64, to_us: i64, limit: u64) -> Collector {
-        let lanes: HashMap<u32, u8> = timeline
-            .machines
+    /// A collector of the clock events of `timeline` between `from_us` and `to_us`, on the
+    /// machines at `kept` (indices into the timeline's machines, one lane each, in order).
+    pub(crate) fn new(
+        timeline: &Timeline,
+        kept: Vec<usize>,
+        (from_us, to_us): (i64, i64),
+        limit: u64,
+    ) -> Collector {
+        let lanes: HashMap<u32, u8> = kept
             .iter()
             .enumerate()
-            .map(|(i, m)| (m.id, i as u8))
+            .map(|(lane, &i)| (timeline.machines[i].id, lane as u8))
             .collect();
         let mut out = Collected::default();
         out.columns.base = vec![vec![0; lanes.len()]; lanes.len()];
+        out.kept = kept;
         Collector {
             from_us,
             to_us,
@@ -131,11 +139,13 @@ impl Collector {
                 lamport,
                 reason,
             } => {
-                if (self.from_us..=self.to_us).contains(&t_us) {
-                    let to = to.first().and_then(|id| self.lanes.get(id)).copied();
+                let to_lane = to.first().and_then(|id| self.lanes.get(id)).copied();
+                if let (true, Some(to_lane)) =
+                    ((self.from_us..=self.to_us).contains(&t_us), to_lane)
+                {
                     self.out.drops.push(Drop {
                         lane,
-                        to: to.unwrap_or(lane),
+                        to: to_lane,
                         t_us,
                         lamport: *lamport,
                         reason: *reason,
@@ -235,8 +245,8 @@ impl Collector {
                 }
             }
             Settled::Lost(send) => {
-                if send.index != usize::MAX {
-                    let to = self.lanes.get(&to).copied().unwrap_or(0);
+                // A message to a machine left out of the page is not drawn.
+                if let (true, Some(&to)) = (send.index != usize::MAX, self.lanes.get(&to)) {
                     self.out.columns.lost.push((send.index, to));
                 }
             }
@@ -342,7 +352,7 @@ mod tests {
 
     fn collect(from_us: i64, to_us: i64, limit: u64) -> (Collected, bool) {
         let t = timeline();
-        let mut c = Collector::new(&t, from_us, to_us, limit);
+        let mut c = Collector::new(&t, vec![0, 1], (from_us, to_us), limit);
         for l in run() {
             c.line(&t, &l);
         }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::collect::Collector;
-use crate::timeline::{self, TimelineError};
+use crate::timeline::{self, Timeline, TimelineError};
 
 /// Most clock events a page holds (a browser holds about 60 bytes an event, more at 64 lanes).
 pub(crate) const MAX_EVENTS: u64 = 5_000_000;
@@ -21,6 +21,8 @@ pub(crate) struct Request {
     pub from: Option<f64>,
     /// Window end, model seconds since the run start.
     pub to: Option<f64>,
+    /// Only these machines (ids) [default: all].
+    pub machines: Vec<u32>,
     /// Output file, `-` for standard output [default: `<run>/explore.html`].
     pub out: Option<PathBuf>,
 }
@@ -43,13 +45,14 @@ pub(crate) fn explore(request: &Request) -> Result<PathBuf, TimelineError> {
         }
     };
     let (from_us, to_us) = window.unwrap_or((i64::MIN, i64::MAX));
-    let lanes = run.timeline.machines.len() as u64;
+    let kept = kept(&run.timeline, &request.machines)?;
+    let lanes = kept.len() as u64;
     let limit = std::env::var(MAX_EVENTS_ENV)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(MAX_EVENTS)
         .min(MAX_CLOCK_ENTRIES / lanes.max(1));
-    let mut collector = Collector::new(&run.timeline, from_us, to_us, limit);
+    let mut collector = Collector::new(&run.timeline, kept, (from_us, to_us), limit);
     let Ok(()) = run.each(|t, e| {
         collector.line(t, &e);
         Ok::<(), std::convert::Infallible>(())
@@ -76,13 +79,28 @@ pub(crate) fn explore(request: &Request) -> Result<PathBuf, TimelineError> {
     Ok(path)
 }
 
+/// The machines of `timeline` in the page: those with the ids in `ids` (all if none), as
+/// indices into its machines, in manifest order.
+fn kept(timeline: &Timeline, ids: &[u32]) -> Result<Vec<usize>, TimelineError> {
+    if let Some(&id) = ids.iter().find(|&&id| timeline.machine_index(id).is_none()) {
+        let all: Vec<String> = timeline.machines.iter().map(|m| m.id.to_string()).collect();
+        return Err(TimelineError::Usage(format!(
+            "--machines: the run has no machine {id} (its machines: {})",
+            all.join(", ")
+        )));
+    }
+    Ok((0..timeline.machines.len())
+        .filter(|&i| ids.is_empty() || ids.contains(&timeline.machines[i].id))
+        .collect())
+}
+
 /// The refusal of a run of `events` clock events, over `limit`, with a window of `fits_s` model
 /// seconds that would fit.
 fn too_large(events: u64, limit: u64, lanes: u64, fits_s: f64) -> String {
     format!(
         "the run has {events} clock events on {lanes} machines, more than the {limit} one page \
          can hold in a browser; explore a window of it with --from/--to in model seconds, \
-         e.g. --from 0 --to {:.3}",
+         e.g. --from 0 --to {:.3}, or some of its machines with --machines (e.g. --machines 0,1)",
         fits_s
     )
 }

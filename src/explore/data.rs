@@ -90,8 +90,12 @@ pub(crate) fn json(
     window: Option<(i64, i64)>,
 ) -> String {
     let c = &collected.columns;
-    let m = timeline.machines.len();
-    let lane_of = |id: u32| timeline.machine_index(id).map(|i| i as u8);
+    let kept = &collected.kept;
+    let m = kept.len();
+    let lane_of = |id: u32| {
+        let i = timeline.machine_index(id)?;
+        kept.iter().position(|&k| k == i).map(|lane| lane as u8)
+    };
     let src = c
         .src
         .iter()
@@ -113,10 +117,9 @@ pub(crate) fn json(
         },
         seed: manifest.map(|m| m.scenario.seed),
         speedup: timeline.speedup,
-        lanes: timeline
-            .machines
+        lanes: kept
             .iter()
-            .enumerate()
+            .map(|&i| (i, &timeline.machines[i]))
             .map(|(i, machine)| Lane {
                 id: machine.id,
                 rate: machine.rate,
@@ -124,6 +127,7 @@ pub(crate) fn json(
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
+                // The machine's colour in every output: by its place in the manifest.
                 colour: crate::palette::hex(i),
             })
             .collect(),

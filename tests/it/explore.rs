@@ -180,6 +180,54 @@ fn a_real_run_on_loopback_opens_with_the_logs_causality() {
 }
 
 #[test]
+fn some_machines_alone_keep_their_colours_and_the_causality_among_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "name = \"five\"\nmachines = 5\nduration_s = 30\nseed = 6\n[clock]\nmin_rate = 1\nmax_rate = 6\n[events]\ndie = 8\n";
+    let run = twin(tmp.path(), "five", text);
+    let page = explore(&run, &["--machines", "4,0,2"]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for id in [0usize, 2, 4] {
+        let lane = format!("\"id\":{id},\"rate\"");
+        let at = html.find(&lane).unwrap_or_else(|| panic!("no lane {id}"));
+        let colour = format!("\"colour\":\"{}\"", logiclock::palette::hex(id));
+        assert!(
+            html[at..at + 120].contains(&colour),
+            "machine {id} keeps its colour"
+        );
+    }
+    assert!(!html.contains("\"id\":1,\"rate\"") && !html.contains("\"id\":3,\"rate\""));
+    // The past of an event among the kept machines: what its full vector clock says of them.
+    let mut oracle = Oracle::read(&run);
+    for (id, lane) in oracle.lanes.iter_mut().enumerate() {
+        if ![0, 2, 4].contains(&id) {
+            lane.clear();
+        }
+    }
+    let events = pick(&oracle, 200, 6);
+    let arg: Vec<String> = events
+        .iter()
+        .map(|e| format!("{}:{}", e.machine, e.line))
+        .collect();
+    let out = selftest(&page, &arg.join(","));
+    assert_eq!(out["ok"], true, "{out}");
+    assert_eq!(out["events"].as_u64(), Some(oracle.all().count() as u64));
+    for (e, got) in events.iter().zip(out["selected"].as_array().unwrap()) {
+        let (past, future, concurrent) = oracle.counts(e);
+        let counts = (
+            got["past"].as_u64(),
+            got["future"].as_u64(),
+            got["concurrent"].as_u64(),
+        );
+        assert_eq!(
+            counts,
+            (Some(past), Some(future), Some(concurrent)),
+            "{got}"
+        );
+        assert_eq!(got["lamport"].as_u64(), Some(e.lamport), "{got}");
+    }
+}
+
+#[test]
 fn a_window_holds_only_its_events_and_their_causality_inside_it() {
     let tmp = tempfile::tempdir().unwrap();
     let run = twin(tmp.path(), "three", &three_machines(60));

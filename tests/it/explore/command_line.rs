@@ -62,16 +62,12 @@ fn a_run_too_large_for_a_page_is_refused_with_its_size_and_a_window_that_fits() 
         .exit_code(2)
         .stderr_contains(&format!("the run has {events} clock events"))
         .stderr_contains("more than the 100")
-        .stderr_contains("--from/--to in model seconds");
+        .stderr_contains("--from/--to in model seconds")
+        .stderr_contains("--machines");
     assert!(!run.join("explore.html").exists(), "{}", refused.describe());
     // The window it suggests fits.
-    let to = refused
-        .stderr
-        .split("--to ")
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned();
+    let to = refused.stderr.split("--from 0 --to ").nth(1).unwrap();
+    let to = to.split(',').next().unwrap().trim().to_owned();
     Logiclock::new()
         .arg("explore")
         .arg(&run)
@@ -149,4 +145,19 @@ fn a_page_that_cannot_be_written_exits_1_as_in_analyze_export_and_diagram() {
         .exit_code(1)
         .stderr_contains("failed to write")
         .stderr_contains("explore.html");
+}
+
+#[test]
+fn an_unknown_machine_is_refused_with_the_run_s_machines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = twin(tmp.path(), "three", &three_machines(5));
+    Logiclock::new()
+        .arg("explore")
+        .arg(&run)
+        .args(["--machines", "0,7"])
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("--machines: the run has no machine 7 (its machines: 0, 1, 2)");
+    assert!(!run.join("explore.html").exists());
 }
