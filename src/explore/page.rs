@@ -68,7 +68,7 @@ const BODY: &str = r#"<header id="bar">
 <canvas id="view"></canvas>
 <aside id="info"><p>Click an event: its causal past, future and the events concurrent with it.
 Drag to pan, wheel to zoom (shift: pan), keys ← → + − 0; c places a cut at the mouse,
-shift-click moves one lane's cut; click a machine's name to hide it.</p></aside>
+drag a lane's cut (or shift-click a lane) to move it there; untick a machine to hide it.</p></aside>
 <pre id="selftest" hidden></pre>
 "#;
 

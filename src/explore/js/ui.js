@@ -167,21 +167,26 @@ function pan(dx) { const d = dx / (W - GUTTER) * (S.x1 - S.x0); S.x0 -= d; S.x1 
 let drag = null;
 // Mouse positions on the canvas, from the client coordinates every mouse event has.
 const at = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
-canvas.onmousedown = (e) => { const [x, y] = at(e); drag = { x, y, last: x, moved: false, shift: e.shiftKey }; };
+canvas.onmousedown = (e) => {
+  const [x, y] = at(e);
+  // Pressed on a lane's cut: dragging moves that lane's cut, as shift-drag does anywhere.
+  const onCut = S.cut !== null && rows.some((m) => Math.abs(y - laneY[m]) <= laneH / 2 && Math.abs(x - cutX(m)) <= 5);
+  drag = { x, y, last: x, moved: false, shift: e.shiftKey, onCut };
+};
 window.onmousemove = (e) => {
   const r = canvas.getBoundingClientRect();
   S.mouseX = e.clientX - r.left;
   if (!drag) return;
   const x = e.clientX - r.left;
   if (Math.abs(x - drag.x) > 3) drag.moved = true;
-  if (drag.moved && drag.shift) moveCut(x, drag.y);
+  if (drag.moved && (drag.shift || drag.onCut)) moveCut(x, drag.y);
   else if (drag.moved) { pan(x - drag.last); drag.last = x; }
 };
 window.onmouseup = (e) => {
   if (!drag) return;
   const d = drag; drag = null;
   const r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
-  if (d.shift) { moveCut(x, d.y); return; }
+  if (d.shift || (d.onCut && d.moved)) { moveCut(x, d.y); return; }
   if (!d.moved) { select(hitTest(x, y)); redraw(); }
 };
 // Shift-click (or shift-drag) sets the cut of the lane under the mouse.
