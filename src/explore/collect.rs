@@ -43,7 +43,7 @@ pub(crate) struct Columns {
 
 /// A `dropped` line: the message a sender gave up on.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Drop {
+pub(crate) struct Dropped {
     pub lane: u8,
     pub to: u8,
     pub t_us: i64,
@@ -58,7 +58,7 @@ pub(crate) struct Collected {
     /// The machines in the page: indices into the timeline's machines, one lane each.
     pub kept: Vec<usize>,
     pub columns: Columns,
-    pub drops: Vec<Drop>,
+    pub drops: Vec<Dropped>,
     /// Clock events in the window, counted on after the limit stopped the keeping.
     pub events: u64,
     /// Time of the last line of the run, µs since its start.
@@ -143,7 +143,7 @@ impl Collector {
                 if let (true, Some(to_lane)) =
                     ((self.from_us..=self.to_us).contains(&t_us), to_lane)
                 {
-                    self.out.drops.push(Drop {
+                    self.out.drops.push(Dropped {
                         lane,
                         to: to_lane,
                         t_us,

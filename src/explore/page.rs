@@ -18,7 +18,7 @@ const STYLE: &str = include_str!("page.css");
 /// WebSocket); forms and the base URL are closed separately, as `default-src` does not cover
 /// them.
 pub(crate) const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; \
-     style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+     style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /// The page of a run titled `title`, with its data blob `json` (already safe inside `<script>`).
 pub(crate) fn html(title: &str, json: &str) -> String {
