@@ -40,18 +40,24 @@ function selftest(arg, firstPaint) {
     out.ok = out.snaps_ok;
   } else if (arg) {
     out.selected = [];
-    const t0 = performance.now();
+    const t0 = performance.now(), axis0 = S.axis;
     for (const ml of arg.split(",")) {
       const [m, l] = ml.split(":").map(Number), i = eventAt(m, l);
       const r = { m, l, found: i >= 0 };
       if (i >= 0) {
         // Through the user's path: put it on screen, hit-test its mark, select what was hit.
-        zoomTo(i, 20);
+        // Close enough that its lane neighbours are pixels apart; where one shares its time to
+        // the microsecond (a real run), on the Lamport axis, where a lane's values all differ.
+        zoomTo(i, 2);
+        const ev = laneEv[lane[i]], near = [ev[pos[i] - 1], ev[pos[i] + 1]].filter((j) => j !== undefined);
+        if (near.some((j) => Math.abs(px(X[j]) - px(X[i])) < 2)) { setAxis("lamport"); zoomTo(i, 2); }
+        r.axis = S.axis;
         // A real click: the mouse pressed on the canvas and released over the window.
         const box = canvas.getBoundingClientRect(), at = { clientX: box.left + px(X[i]), clientY: box.top + laneY[lane[i]], bubbles: true };
         canvas.dispatchEvent(new MouseEvent("mousedown", at));
         window.dispatchEvent(new MouseEvent("mouseup", at));
         r.hit = S.sel === i;
+        if (S.axis !== axis0) setAxis(axis0);
         const w = why(S.sel);
         Object.assign(r, { past: S.causal.past, future: S.causal.future, concurrent: S.causal.concurrent, kind: w.rule, lamport: w.value, local: w.local, msg: w.msg === undefined ? null : w.msg, why: w.text, vc: w.vc });
         if (w.send >= 0) r.send = { m: D.lanes[lane[w.send]].id, l: line[w.send] };
