@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::batch::{self, BatchRequest};
-use crate::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExportArgs, RunArgs};
+use crate::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExploreArgs, ExportArgs, RunArgs};
 use crate::run::{dir as run_dir, RunOptions};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
 
@@ -23,6 +23,7 @@ pub(crate) enum Request {
     Analyze(crate::analyze::command::Request),
     Diagram(crate::diagram::Request),
     Export(crate::export::Request),
+    Explore(crate::explore::Request),
     Diff(crate::diff::Request),
     Compare(crate::compare::command::Request),
 }
@@ -55,6 +56,7 @@ impl TryFrom<Cli> for Request {
             Command::Analyze(args) => Request::Analyze(analyze(args)?),
             Command::Diagram(args) => Request::Diagram(diagram(args)),
             Command::Export(args) => Request::Export(export(args)),
+            Command::Explore(args) => Request::Explore(explore(args)),
             Command::Diff(args) => Request::Diff(crate::diff::Request {
                 a: args.a,
                 b: args.b,
@@ -156,6 +158,16 @@ fn diagram(args: DiagramArgs) -> crate::diagram::Request {
         run_dir: args.run_dir,
         from: args.from,
         to: args.to,
+        out: args.out,
+    }
+}
+
+fn explore(args: ExploreArgs) -> crate::explore::Request {
+    crate::explore::Request {
+        run_dir: args.run_dir,
+        from: args.from,
+        to: args.to,
+        machines: args.machines,
         out: args.out,
     }
 }

@@ -23,6 +23,8 @@ pub(crate) enum Command {
     Analyze(AnalyzeArgs),
     /// Draw a run's space-time diagram as SVG: a line per machine, arrows from sends to receives.
     Diagram(DiagramArgs),
+    /// Write a run's explorer: one HTML page (no server, no network) to see its causality.
+    Explore(ExploreArgs),
     /// Export a run for other tools: ShiViz, Perfetto/chrome://tracing, CSV.
     Export(ExportArgs),
     /// Compare two runs of one scenario and seed (real and sim, two speedups): tick by tick.
@@ -141,5 +143,24 @@ pub(crate) struct CompareArgs {
     pub inputs: Vec<PathBuf>,
     /// Directory to write compare.md, .json, .csv and .svg into [default: runs/compare].
     #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExploreArgs {
+    /// Run directory written by `logiclock run`.
+    #[arg(value_name = "RUN_DIR")]
+    pub run_dir: PathBuf,
+    /// Window start, model seconds since the run start [default: the start].
+    #[arg(long, value_name = "SECONDS")]
+    pub from: Option<f64>,
+    /// Window end, model seconds since the run start [default: the end].
+    #[arg(long, value_name = "SECONDS")]
+    pub to: Option<f64>,
+    /// Only these machines, by id (`0,2,5`) [default: all].
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub machines: Vec<u32>,
+    /// HTML file to write, `-` for standard output [default: RUN_DIR/explore.html].
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -23,6 +23,7 @@ pub fn main() -> ExitCode {
         Ok(Request::Analyze(request)) => Ok(crate::analyze::command::run(&request)),
         Ok(Request::Diagram(request)) => wrote(crate::diagram::diagram(&request)),
         Ok(Request::Export(request)) => wrote(crate::export::export(&request)),
+        Ok(Request::Explore(request)) => wrote(crate::explore::explore(&request)),
         Ok(Request::Diff(request)) => crate::diff::run(&request),
         Ok(Request::Compare(request)) => crate::compare::command::run(&request),
         Err(e) => Err(Failed::new(Exit::BadInput, e)),

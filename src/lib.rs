@@ -37,6 +37,7 @@
 //! - [`timebase`]: the one conversion of timestamps to model (and real) seconds since the start;
 //! - [`timeline`]: a run's events merged in time order, sends paired with receives;
 //! - [`diagram`]: `logiclock diagram`: the space-time diagram of a run as SVG;
+//! - [`explore`]: `logiclock explore`: one self-contained HTML page to see a run's causality;
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 //! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
 //! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
@@ -54,6 +55,7 @@ pub(crate) mod control;
 pub mod diagram;
 pub mod diff;
 pub(crate) mod exit;
+pub(crate) mod explore;
 pub(crate) mod export;
 pub mod log_format;
 pub mod machine;

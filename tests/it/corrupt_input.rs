@@ -1,6 +1,6 @@
-//! The same corrupt or cut input given to `analyze`, `diagram` and `export`: every command reads
-//! run directories through the one reader, so each case has one outcome (exit code and message)
-//! whichever command meets it.
+//! The same corrupt or cut input given to `analyze`, `diagram`, `export` and `explore`: every
+//! command reads run directories through the one reader, so each case has one outcome (exit code
+//! and message) whichever command meets it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -12,10 +12,11 @@ use crate::golden::{fixture, golden_lines};
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The commands that read a run directory, as argument lists before the directory.
-const COMMANDS: [&[&str]; 3] = [
+const COMMANDS: [&[&str]; 4] = [
     &["analyze", "--quiet"],
     &["diagram"],
     &["export", "--format", "csv"],
+    &["explore"],
 ];
 
 /// Exit code of an input the commands accept: what the sound golden run gives (`analyze`'s

@@ -58,6 +58,12 @@ mod report_tables;
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;
 
+// Headless Chromium, found once for the tests that render pages and pictures.
+mod browser;
+
+// `logiclock explore`: the page's own self-test in headless Chromium against the logs' clocks.
+mod explore;
+
 // `logiclock diagram`, including its picture rendered by headless Chromium.
 mod diagram;
 
@@ -88,7 +94,7 @@ mod diff;
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 
-// The same corrupt or cut inputs through analyze, diagram and export: one outcome each.
+// The same corrupt or cut inputs through analyze, diagram, export and explore: one outcome each.
 mod corrupt_input;
 
 // Signals: Ctrl-C / SIGTERM to the supervisor, and a supervisor that dies.

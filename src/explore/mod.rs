@@ -1,0 +1,14 @@
+//! `logiclock explore`: one self-contained HTML page to look at a run's causality.
+//!
+//! [`collect`] reads a run through [`crate::timeline`] (so through [`crate::runlog`], with the
+//! errors every command gives) into compact columns of its clock events, messages, drops and
+//! faults; [`data`] writes them as the page's JSON blob; [`page`] wraps that blob, the hand-written
+//! script (`page.js`) and style (`page.css`) into one HTML file that makes no request; [`command`]
+//! runs it for the CLI and refuses runs too large for a browser.
+
+pub(crate) mod collect;
+pub(crate) mod command;
+pub(crate) mod data;
+pub(crate) mod page;
+
+pub(crate) use command::{explore, Request};
