@@ -117,3 +117,6 @@ mod import_cycles;
 
 // The twin's stops: signals, a full disk, the log size cap.
 mod twin_stop;
+
+// Sweeps: rate sets, grids of several keys, key suggestions, type errors in words (issue 17).
+mod sweeps;
