@@ -120,3 +120,6 @@ mod twin_stop;
 
 // Sweeps: rate sets, grids of several keys, key suggestions, type errors in words (issue 17).
 mod sweeps;
+
+// `analyze` in a shell: globs over a batch's own outputs, a terminal's width (issue 17).
+mod analyze_cli;
