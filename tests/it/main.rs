@@ -123,3 +123,6 @@ mod sweeps;
 
 // `analyze` in a shell: globs over a batch's own outputs, a terminal's width (issue 17).
 mod analyze_cli;
+
+// The live view of 64 machines on 80 x 24: legible values, legend, colours (issue 17).
+mod live_view;
