@@ -126,3 +126,6 @@ mod analyze_cli;
 
 // The live view of 64 machines on 80 x 24: legible values, legend, colours (issue 17).
 mod live_view;
+
+// Links to sections of the README, the lab notebook and the docs point at headings that exist.
+mod doc_links;
