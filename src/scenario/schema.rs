@@ -130,6 +130,29 @@ fn described(value: &toml::Value) -> String {
 /// `("machines", "must be a whole number, got the string \"3\"")`. Keys the schema does not
 /// know are left to serde, which names the keys allowed.
 pub(crate) fn check(table: &toml::Table) -> Result<(), (String, String)> {
+    for section in ["clock", "events", "network", "tolerance"] {
+        match table.get(section) {
+            None | Some(toml::Value::Table(_)) => {}
+            Some(other) => {
+                let why = format!(
+                    "must be a section ([{section}] with its keys under it), got {}",
+                    described(other)
+                );
+                return Err((section.to_owned(), why));
+            }
+        }
+    }
+    match table.get("fault") {
+        None => {}
+        Some(toml::Value::Array(items)) if items.iter().all(toml::Value::is_table) => {}
+        Some(other) => {
+            let why = format!(
+                "must be [[fault]] tables, one per fault, got {}",
+                described(other)
+            );
+            return Err(("fault".to_owned(), why));
+        }
+    }
     for &(key, kind) in KEYS {
         let (section, name) = key.rsplit_once('.').unwrap_or(("", key));
         let parent = if section.is_empty() {
@@ -227,6 +250,16 @@ mod tests {
                 "on_machine_exit = \"halt\"",
                 "on_machine_exit",
                 "must be one of \"continue\", \"stop\", got the string \"halt\"",
+            ),
+            (
+                "clock = 3",
+                "clock",
+                "must be a section ([clock] with its keys under it), got the whole number 3",
+            ),
+            (
+                "fault = 1",
+                "fault",
+                "must be [[fault]] tables, one per fault, got the whole number 1",
             ),
             (
                 "[[fault]]\nkind = \"kill\"\nat_s = \"x\"\nmachine = 1",
