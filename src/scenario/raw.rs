@@ -192,7 +192,7 @@ impl RawScenario {
         let parse_error = |e: toml::de::Error| {
             seed_too_large(text, &e, path).unwrap_or_else(|| ScenarioError::Parse {
                 path: path.to_owned(),
-                message: e.to_string().trim_end().to_owned(),
+                message: with_section_hint(e.to_string().trim_end()),
             })
         };
         // Types are checked on the table first, so a value of the wrong type is said in words
@@ -230,6 +230,25 @@ impl RawScenario {
             raw.speedup = Some(s);
         }
         Ok(raw)
+    }
+}
+
+/// serde's "unknown field `die`" for a key written outside its section, with where it goes:
+/// `` `die` is a key of [events]: write it under [events] ``.
+fn with_section_hint(message: &str) -> String {
+    let unknown = message
+        .split("unknown field `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next());
+    let meant = unknown.and_then(|key| {
+        let meant = super::schema::suggest(key)?;
+        let (section, name) = meant.rsplit_once('.')?;
+        (name == key)
+            .then(|| format!("`{key}` is a key of [{section}]: write it under [{section}]"))
+    });
+    match meant {
+        Some(hint) => format!("{message}\n{hint}"),
+        None => message.to_owned(),
     }
 }
 

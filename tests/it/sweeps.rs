@@ -130,3 +130,18 @@ fn a_value_of_the_wrong_type_is_said_in_plain_words_in_a_file_and_in_a_sweep() {
         .stderr_contains("`machines` must be a whole number, got the string \"four\"");
     assert!(!done.stderr.contains("i64"), "{}", done.describe());
 }
+
+#[test]
+fn a_key_written_outside_its_section_says_which_section_it_belongs_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "bad.toml", "machines = 3\ndie = 4\n");
+    Logiclock::run(&scenario)
+        .args(["--engine", "sim"])
+        .out(tmp.path().join("out"))
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("unknown field `die`")
+        .stderr_contains("`die` is a key of [events]: write it under [events]");
+}
