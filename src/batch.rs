@@ -145,6 +145,14 @@ pub(crate) fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> O
     let dir =
         run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
+    // A grid's labels name several keys: the column is as wide as the longest.
+    let width = request
+        .runs
+        .iter()
+        .map(|(run, _)| run.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(32);
     let mut rows = Vec::with_capacity(total);
     let mut exit = Exit::Clean;
     for (n, (run, scenario)) in request.runs.into_iter().enumerate() {
@@ -171,12 +179,12 @@ pub(crate) fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> O
                     (None, None) if report.clean() => "clean".to_owned(),
                     (None, None) => "NOT clean".to_owned(),
                 };
-                rows.push(format!("{:<32} {verdict}", run.label));
+                rows.push(format!("{:<width$} {verdict}", run.label));
                 report.exit()
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                rows.push(format!("{:<32} failed: {e}", run.label));
+                rows.push(format!("{:<width$} failed: {e}", run.label));
                 exit_in_batch(&e)
             }
         };

@@ -133,11 +133,11 @@ pub(crate) fn run(request: &Request) -> Exit {
             Ok(_) => {
                 if !request.quiet {
                     crate::stdout::print(&terminal::fit(&agg.text()));
-                    crate::stdout::print(&format!(
+                    crate::stdout::print(&terminal::fit(&format!(
                         "wrote {} in {}\n\n",
                         members::AGGREGATE_FILES.join(", "),
                         dir.display()
-                    ));
+                    )));
                 }
             }
             Err(e) => {

@@ -23,11 +23,21 @@ fn glob(dir: &Path) -> Vec<PathBuf> {
 fn analyze_batch_star_after_analyze_batch_skips_the_batch_outputs_and_exits_0() {
     let tmp = tempfile::tempdir().unwrap();
     let batch = crate::batch_analyze::sweep(tmp.path());
-    Logiclock::analyze(&batch)
+    let done = Logiclock::analyze(&batch)
         .arg("--no-plots")
+        .env("COLUMNS", "80")
         .timeout(TIMEOUT)
         .finish()
         .success();
+    let wide: Vec<&str> = done
+        .stdout
+        .lines()
+        .filter(|l| l.chars().count() > 80)
+        .collect();
+    assert!(
+        wide.is_empty(),
+        "a batch's lines over 80 columns: {wide:#?}"
+    );
     std::fs::create_dir(batch.join("notes")).unwrap();
     let done = Logiclock::analyze(glob(&batch)[0].clone())
         .args(&glob(&batch)[1..])
