@@ -105,8 +105,8 @@ fn column_ends(rows: &[Vec<char>]) -> Vec<usize> {
         .collect()
 }
 
-/// A table wider than `width`, as blocks of whole columns that each fit (a column wider than
-/// the width alone is left whole), every block after the first led by the first column.
+/// A table wider than `width`, as blocks of whole columns that each fit, every block after the
+/// first led by the first column; rows that do not part into such blocks are wrapped at words.
 fn wrap_table(rows: &[&str], width: usize) -> String {
     let chars: Vec<Vec<char>> = rows.iter().map(|r| r.chars().collect()).collect();
     let ends = column_ends(&chars);
@@ -128,6 +128,16 @@ fn wrap_table(rows: &[&str], width: usize) -> String {
         end = next;
     }
     blocks.push((start, end));
+    if blocks
+        .iter()
+        .any(|&(start, end)| first + end - start > width)
+    {
+        // Not columns that fit (text that only looks like a table): wrapped line by line.
+        return rows
+            .iter()
+            .map(|r| format!("{}\n", wrap(r, width)))
+            .collect();
+    }
     let mut out = String::new();
     for (b, &(start, end)) in blocks.iter().enumerate() {
         if b > 0 {
@@ -202,6 +212,22 @@ mod tests {
         let fitted = fit_to(&path, 80);
         assert!(fitted.lines().all(|l| l.chars().count() <= 80), "{fitted}");
         assert_eq!(fitted.matches('x').count(), 120, "nothing lost");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fitted_text_keeps_to_the_width_and_loses_no_character(
+            lines in proptest::collection::vec("( {0,3}[a-z0-9/.]{1,30}){1,12}", 1..8),
+            width in 40usize..120,
+        ) {
+            let text = lines.join("\n") + "\n";
+            let fitted = fit_to(&text, width);
+            for line in fitted.lines() {
+                proptest::prop_assert!(line.chars().count() <= width, "{line:?}");
+            }
+            let ink = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            proptest::prop_assert_eq!(ink(&fitted), ink(&text));
+        }
     }
 
     #[test]
