@@ -63,8 +63,8 @@ pub(crate) fn fit(text: &str) -> String {
 
 /// Fit `text` into `width` columns, losing nothing. A table (consecutive indented lines of one
 /// length, as [`super::tables::table`] writes them, right-aligned) too wide is wrapped by whole
-/// columns: its rightmost columns come in further blocks below, each led by the table's first
-/// column again, so every row can still be read by its label. Any other long line is wrapped at
+/// columns: its rightmost columns come in further blocks below, each led again by the columns
+/// that name the rows (`machine`; `from` and `to`), so every row can still be read by its label. Any other long line is wrapped at
 /// words (a word longer than the width, such as a path, is broken; a quoted log line, which is
 /// copied into other tools, is the one thing left whole).
 pub(crate) fn fit_to(text: &str, width: usize) -> String {
@@ -106,16 +106,28 @@ fn column_ends(rows: &[Vec<char>]) -> Vec<usize> {
 }
 
 /// A table wider than `width`, as blocks of whole columns that each fit, every block after the
-/// first led by the first column; rows that do not part into such blocks are wrapped at words.
+/// first led by the columns that name its rows; rows that do not part into such blocks are
+/// wrapped at words.
 fn wrap_table(rows: &[&str], width: usize) -> String {
     let chars: Vec<Vec<char>> = rows.iter().map(|r| r.chars().collect()).collect();
     let ends = column_ends(&chars);
-    let Some((&first, rest)) = ends.split_first() else {
+    if ends.is_empty() {
         return rows
             .iter()
             .map(|r| format!("{}\n", wrap(r, width)))
             .collect();
-    };
+    }
+    // The columns that lead every block: the fewest leading columns that tell the rows apart
+    // (`machine`; `from`, `to` for links; a swept value and a rate), within half the width.
+    let keyed = (1..=ends.len())
+        .find(|&k| {
+            let mut keys: Vec<&[char]> = chars[1..].iter().map(|r| &r[..ends[k - 1]]).collect();
+            keys.sort();
+            keys.windows(2).all(|w| w[0] != w[1])
+        })
+        .filter(|&k| ends[k - 1] <= width / 2)
+        .unwrap_or(1);
+    let (first, rest) = (ends[keyed - 1], &ends[keyed..]);
     // Blocks as (start, end) ranges of columns after the first.
     let mut blocks = Vec::new();
     let mut start = first;
@@ -204,6 +216,25 @@ mod tests {
         assert!(fitted.lines().all(|l| l.chars().count() <= DEFAULT_WIDTH));
         assert!(fitted.ends_with("short\n"));
         assert_eq!(fitted.matches("word").count(), 40, "nothing lost");
+    }
+
+    #[test]
+    fn a_wrapped_links_table_leads_each_block_with_from_and_to() {
+        let row =
+            |f: &str, t: &str, a: &str, b: &str| format!("  {f:>4}  {t:>2}  {a:>40}  {b:>40}");
+        let text = [
+            row("from", "to", "sent", "unmatched"),
+            row("0", "1", "5", "0"),
+            row("0", "2", "6", "1"),
+        ]
+        .join("\n");
+        let fitted = fit_to(&text, 80);
+        let words: Vec<Vec<&str>> = fitted
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(words[4], ["from", "to", "unmatched"], "{fitted}");
+        assert_eq!(words[6], ["0", "2", "1"], "{fitted}");
     }
 
     #[test]
