@@ -40,8 +40,8 @@ pub(crate) struct RunRequest {
 pub(crate) enum ArgsError {
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
-    #[error("--sweep {key} conflicts with {flag}")]
-    SweepConflict { key: String, flag: &'static str },
+    #[error("--sweep {key}: {why}")]
+    SweepConflict { key: String, why: String },
     #[error("--step-ms must be a positive number of milliseconds, not {0}")]
     StepMs(f64),
 }
@@ -81,7 +81,7 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
         set: vec![],
     };
     let scenario = Scenario::load(&args.scenario, &overrides)?;
-    if args.repeat == 1 && args.sweep.is_none() {
+    if args.repeat == 1 && args.sweep.is_empty() {
         let options = RunOptions {
             out: args.out,
             runs_root: PathBuf::from(RUNS_ROOT),
@@ -93,24 +93,35 @@ fn run(args: RunArgs) -> Result<Request, ArgsError> {
         return Ok(Request::Run(Box::new(RunRequest { scenario, options })));
     }
 
-    if let Some(sweep) = &args.sweep {
-        let flag = match sweep.key.as_str() {
-            "seed" => Some("--seed/--repeat (each run of a batch has its own seed)"),
-            "duration_s" if args.duration.is_some() => Some("--duration"),
-            "speedup" if args.speedup.is_some() => Some("--speedup"),
+    for (i, sweep) in args.sweep.iter().enumerate() {
+        let why = match sweep.key.as_str() {
+            "seed" => Some(
+                "a batch gives each run its own seed, set with --seed/--repeat (--seed 1 \
+                 --repeat 3 runs the seeds 1, 2 and 3, each with every swept value)"
+                    .to_owned(),
+            ),
+            "duration_s" if args.duration.is_some() => {
+                Some("--duration sets the same key; give one of the two".to_owned())
+            }
+            "speedup" if args.speedup.is_some() => {
+                Some("--speedup sets the same key; give one of the two".to_owned())
+            }
+            key if args.sweep[..i].iter().any(|s| s.key == key) => {
+                Some("the key is swept twice; give all its values in one --sweep".to_owned())
+            }
             _ => None,
         };
-        if let Some(flag) = flag {
+        if let Some(why) = why {
             let key = sweep.key.clone();
-            return Err(ArgsError::SweepConflict { key, flag });
+            return Err(ArgsError::SweepConflict { key, why });
         }
     }
     let seeds = batch::seeds(args.repeat, Some(scenario.seed));
     let mut runs = Vec::new();
-    for planned in batch::plan(&seeds, args.sweep.as_ref()) {
+    for planned in batch::plan(&seeds, &args.sweep) {
         let overrides = Overrides {
             seed: Some(planned.seed),
-            set: planned.set.iter().cloned().collect(),
+            set: planned.set.clone(),
             ..overrides.clone()
         };
         let scenario = Scenario::load(&args.scenario, &overrides)?;
@@ -228,6 +239,21 @@ mod tests {
         };
         let got: Vec<(u64, u32)> = batch.runs.iter().map(|(_, s)| (s.seed, s.die)).collect();
         assert_eq!(got, [(7, 4), (8, 4), (7, 8), (8, 8)]);
+    }
+
+    #[test]
+    fn a_key_swept_twice_is_refused() {
+        let path = scenario();
+        let argv = [
+            "run",
+            &path,
+            "--sweep",
+            "events.die=4",
+            "--sweep",
+            "events.die=8",
+        ];
+        let error = request(&argv).unwrap_err();
+        assert!(error.to_string().contains("swept twice"), "{error}");
     }
 
     #[test]

@@ -19,30 +19,38 @@ use crate::sweep::Sweep;
 /// One run of a batch.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PlannedRun {
-    /// Directory name inside the batch directory, e.g. `events.die=6-seed42`.
+    /// Directory name inside the batch directory, e.g. `events.die=6-seed42`, or
+    /// `events.die=6-machines=4-seed42` in a grid of two sweeps.
     pub label: String,
     pub seed: u64,
-    /// The swept key's value for this run.
-    pub set: Option<(String, toml::Value)>,
+    /// The swept keys' values for this run, one per `--sweep`, in the order given.
+    pub set: Vec<(String, toml::Value)>,
 }
 
-/// The runs of a batch: every sweep value (or the scenario as it is) times `seeds`.
-pub(crate) fn plan(seeds: &[u64], sweep: Option<&Sweep>) -> Vec<PlannedRun> {
-    let settings: Vec<Option<(String, toml::Value)>> = match sweep {
-        None => vec![None],
-        Some(s) => s
-            .values
-            .iter()
-            .map(|v| Some((s.key.clone(), v.clone())))
-            .collect(),
-    };
+/// The runs of a batch: every combination of the sweeps' values (the grid; the scenario as it
+/// is without a sweep) times `seeds`. The first sweep varies slowest.
+pub(crate) fn plan(seeds: &[u64], sweeps: &[Sweep]) -> Vec<PlannedRun> {
+    let mut settings: Vec<Vec<(String, toml::Value)>> = vec![Vec::new()];
+    for sweep in sweeps {
+        settings = settings
+            .into_iter()
+            .flat_map(|set| {
+                sweep.values.iter().map(move |v| {
+                    let mut set = set.clone();
+                    set.push((sweep.key.clone(), v.clone()));
+                    set
+                })
+            })
+            .collect();
+    }
     let mut runs = Vec::new();
     for set in &settings {
         for &seed in seeds {
-            let label = match set {
-                None => format!("seed{seed}"),
-                Some((key, value)) => format!("{key}={}-seed{seed}", crate::sweep::label(value)),
-            };
+            let mut label: String = set
+                .iter()
+                .map(|(key, value)| format!("{key}={}-", crate::sweep::label(value)))
+                .collect();
+            label.push_str(&format!("seed{seed}"));
             runs.push(PlannedRun {
                 label,
                 seed,
@@ -66,15 +74,35 @@ pub(crate) fn seeds(repeat: u32, first: Option<u64>) -> Vec<u64> {
 }
 
 impl PlannedRun {
-    /// What the run's manifest records of its place in the batch.
+    /// What the run's manifest records of its place in the batch: one sweep's key and value;
+    /// in a grid of several sweeps, the keys joined by commas with the list of their values
+    /// (what the aggregate groups by), and each key's value on its own in `swept`.
     pub(crate) fn member(&self) -> BatchMember {
-        let (key, value) = match &self.set {
-            Some((key, value)) => (Some(key.clone()), Some(json_value(value))),
-            None => (None, None),
+        let (key, value, swept) = match &self.set[..] {
+            [] => (None, None, Default::default()),
+            [(key, value)] => (
+                Some(key.clone()),
+                Some(json_value(value)),
+                Default::default(),
+            ),
+            grid => {
+                let keys: Vec<&str> = grid.iter().map(|(k, _)| k.as_str()).collect();
+                let values = grid.iter().map(|(_, v)| json_value(v)).collect();
+                let swept = grid
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json_value(v)))
+                    .collect();
+                (
+                    Some(keys.join(",")),
+                    Some(serde_json::Value::Array(values)),
+                    swept,
+                )
+            }
         };
         BatchMember {
             key,
             value,
+            swept,
             seed: self.seed,
         }
     }
@@ -118,6 +146,14 @@ pub(crate) fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> O
     let dir =
         run_dir::claim(&request.dir, request.naming).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let total = request.runs.len();
+    // A grid's labels name several keys: the column is as wide as the longest.
+    let width = request
+        .runs
+        .iter()
+        .map(|(run, _)| run.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(32);
     let mut rows = Vec::with_capacity(total);
     let mut exit = Exit::Clean;
     for (n, (run, scenario)) in request.runs.into_iter().enumerate() {
@@ -144,12 +180,12 @@ pub(crate) fn run(runtime: &tokio::runtime::Runtime, request: BatchRequest) -> O
                     (None, None) if report.clean() => "clean".to_owned(),
                     (None, None) => "NOT clean".to_owned(),
                 };
-                rows.push(format!("{:<32} {verdict}", run.label));
+                rows.push(format!("{:<width$} {verdict}", run.label));
                 report.exit()
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                rows.push(format!("{:<32} failed: {e}", run.label));
+                rows.push(format!("{:<width$} failed: {e}", run.label));
                 exit_in_batch(&e)
             }
         };
@@ -262,7 +298,7 @@ mod tests {
     #[test]
     fn every_sweep_value_runs_on_the_same_seeds() {
         let sweep: Sweep = "events.die=4,20".parse().unwrap();
-        let runs = plan(&seeds(3, Some(10)), Some(&sweep));
+        let runs = plan(&seeds(3, Some(10)), &[sweep]);
         let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -280,15 +316,40 @@ mod tests {
     #[test]
     fn a_run_records_its_swept_value_with_its_type_and_its_seed() {
         let sweep: Sweep = "speedup=0.5,2".parse().unwrap();
-        let runs = plan(&[7], Some(&sweep));
+        let runs = plan(&[7], &[sweep]);
         let member = runs[0].member();
         assert_eq!(member.key.as_deref(), Some("speedup"));
         assert_eq!(member.value, Some(serde_json::json!(0.5)));
         assert_eq!(member.seed, 7);
-        let repeat = plan(&[3], None)[0].member();
+        let repeat = plan(&[3], &[])[0].member();
         assert_eq!((repeat.key, repeat.value, repeat.seed), (None, None, 3));
+        assert!(member.swept.is_empty() && repeat.swept.is_empty());
         let list = json_value(&"v = [1, 2]".parse::<toml::Table>().unwrap()["v"]);
         assert_eq!(list, serde_json::json!([1, 2]));
+    }
+
+    #[test]
+    fn two_sweeps_run_as_a_grid_and_each_run_records_both_values() {
+        let die: Sweep = "events.die=4,10".parse().unwrap();
+        let machines: Sweep = "machines=3,4".parse().unwrap();
+        let runs = plan(&[1], &[die, machines]);
+        let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "events.die=4-machines=3-seed1",
+                "events.die=4-machines=4-seed1",
+                "events.die=10-machines=3-seed1",
+                "events.die=10-machines=4-seed1"
+            ]
+        );
+        let member = runs[2].member();
+        assert_eq!(member.key.as_deref(), Some("events.die,machines"));
+        assert_eq!(member.value, Some(serde_json::json!([10, 3])));
+        assert_eq!(
+            serde_json::Value::Object(member.swept),
+            serde_json::json!({"events.die": 10, "machines": 3})
+        );
     }
 
     #[test]

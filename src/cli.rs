@@ -63,10 +63,11 @@ pub(crate) struct RunArgs {
     /// --seed) and its own directory inside one batch directory.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub repeat: u32,
-    /// Run once per value of a scenario key (times --repeat), e.g. `events.die=4,6,10,20` or
-    /// `clock.max_rate=1,3,6`; every value runs on the same seeds.
+    /// Run once per value of a scenario key (times --repeat), e.g. `events.die=4,6,10,20`,
+    /// `clock.max_rate=1,3,6` or `'clock.rates=[1,2,3],[1,1,6]'`; every value runs on the same
+    /// seeds. Given several times, every combination runs (a grid).
     #[arg(long, value_name = "KEY=V1,V2,...")]
-    pub sweep: Option<crate::sweep::Sweep>,
+    pub sweep: Vec<crate::sweep::Sweep>,
     /// What runs the scenario: `real` processes on loopback, or `sim`, its deterministic
     /// ideal-time twin in virtual time.
     #[arg(long, value_enum, default_value_t = crate::manifest::Engine::Real)]

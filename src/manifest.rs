@@ -71,6 +71,10 @@ pub struct BatchMember {
     /// Its value for this run, with its type (a number stays a number; a TOML float NaN, which
     /// JSON cannot hold, is `null`).
     pub value: Option<serde_json::Value>,
+    /// In a grid of several sweeps (whose `key` is their keys joined by commas and `value` the
+    /// list of their values), each swept key's value with its type; empty otherwise.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub swept: serde_json::Map<String, serde_json::Value>,
     pub seed: u64,
 }
 

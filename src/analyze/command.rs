@@ -1,6 +1,8 @@
 //! `logiclock analyze RUN_DIR...`: analyze each directory, write its outputs, print the summaries
 //! and, for several runs, the aggregate table. A batch directory (made by `run --repeat` or
-//! `--sweep`) is analyzed run by run and its aggregate is written into it. Returns the worst
+//! `--sweep`) is analyzed run by run and its aggregate is written into it. What a shell's glob
+//! picks up besides runs (a batch's own `aggregate.*` files, a directory without a manifest or
+//! logs) is skipped with a note; a scenario file is an error that says to run it. Returns the worst
 //! [`Exit`] of its runs: a failed check is 1, as is an output that cannot be written (as in
 //! `export` and `diagram`), unreadable input is 2.
 
@@ -29,11 +31,70 @@ enum Given {
     Batch(PathBuf, BatchDir),
 }
 
+/// What a path given is, before it is analyzed.
+#[derive(Debug, PartialEq)]
+enum Entry {
+    /// A run or a batch, or a path that may be one (a missing path is said when analyzed).
+    Candidate,
+    /// A scenario file: given by mistake for the run it makes, which is an error.
+    Scenario,
+    /// Not a run and never one (a file such as a batch's `aggregate.md`, an empty directory):
+    /// skipped with a note, so that `analyze BATCH/*` works once the batch has its outputs.
+    Other(&'static str),
+}
+
+/// What `path` is: a run (or something analyze should try and report on), a scenario file, or
+/// something else a glob picked up.
+fn entry(path: &Path) -> Entry {
+    use crate::log_format::MANIFEST_FILE;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Entry::Candidate;
+    };
+    if meta.is_file() {
+        return if path.extension().is_some_and(|x| x == "toml") {
+            Entry::Scenario
+        } else {
+            Entry::Other("a file, not a run directory")
+        };
+    }
+    if !meta.is_dir()
+        || path.join(MANIFEST_FILE).exists()
+        || members::looks_like_a_run(path)
+        || batch_runs(path).is_some()
+    {
+        return Entry::Candidate;
+    }
+    Entry::Other("a directory without manifest.json or logs")
+}
+
 /// Run the command; errors are printed to stderr, results to stdout.
 pub(crate) fn run(request: &Request) -> Exit {
     let mut exit = Exit::Clean;
+    let mut dirs = Vec::new();
+    let mut skipped = 0;
+    for path in &request.dirs {
+        match entry(path) {
+            Entry::Candidate => dirs.push(path.clone()),
+            Entry::Scenario => {
+                eprintln!(
+                    "error: {} is a scenario file, not a run: run it first (logiclock run {0}), \
+                     then analyze the run directory it makes",
+                    path.display()
+                );
+                exit = exit.worst(Exit::BadInput);
+            }
+            Entry::Other(why) => {
+                eprintln!("note: {} is {why}: skipped", path.display());
+                skipped += 1;
+            }
+        }
+    }
+    if dirs.is_empty() && skipped > 0 {
+        eprintln!("error: nothing to analyze: none of the paths given is a run or a batch");
+        return exit.worst(Exit::BadInput);
+    }
     let mut loose = Vec::new();
-    for given in plan(&request.dirs) {
+    for given in plan(&dirs) {
         let (dir, batch) = match given {
             Given::Run(dir) => {
                 if let Some(summary) = ended(analyze_run(&dir, request), &mut exit) {
@@ -72,11 +133,11 @@ pub(crate) fn run(request: &Request) -> Exit {
             Ok(_) => {
                 if !request.quiet {
                     crate::stdout::print(&terminal::fit(&agg.text()));
-                    crate::stdout::print(&format!(
+                    crate::stdout::print(&terminal::fit(&format!(
                         "wrote {} in {}\n\n",
                         members::AGGREGATE_FILES.join(", "),
                         dir.display()
-                    ));
+                    )));
                 }
             }
             Err(e) => {

@@ -108,6 +108,7 @@ mod tests {
         let member = BatchMember {
             key: Some("events.die".into()),
             value: Some(serde_json::json!(6)),
+            swept: Default::default(),
             seed: 42,
         };
         let builder = ManifestBuilder::new(&options(Engine::Sim, Some(member.clone())));

@@ -7,6 +7,7 @@
 //! - [`raw`]: the file as written, command-line overrides, and [`ScenarioError`];
 //! - [`validate`]: raw to validated, key by key;
 //! - [`model`]: the validated [`Scenario`] and what follows from it (rates, intervals, die rolls);
+//! - [`schema`]: the type of every key, said in words when a value has the wrong one;
 //! - [`limits`]: the bounds every value must keep;
 //! - [`fault`]: `[[fault]]` entries, validated, and the supervisor's timeline of fault actions.
 
@@ -14,6 +15,7 @@ pub(crate) mod fault;
 pub(crate) mod limits;
 pub(crate) mod model;
 pub(crate) mod raw;
+pub(crate) mod schema;
 pub(crate) mod validate;
 
 #[cfg(test)]

@@ -192,16 +192,26 @@ impl RawScenario {
         let parse_error = |e: toml::de::Error| {
             seed_too_large(text, &e, path).unwrap_or_else(|| ScenarioError::Parse {
                 path: path.to_owned(),
-                message: e.to_string().trim_end().to_owned(),
+                message: with_section_hint(e.to_string().trim_end()),
             })
         };
+        // Types are checked on the table first, so a value of the wrong type is said in words
+        // ("must be a whole number, got the string "3""), not in serde's "expected i64".
+        let type_error = |(key, message)| ScenarioError::Invalid {
+            path: path.to_owned(),
+            key,
+            message,
+        };
+        let mut table: toml::Table = text.parse().map_err(parse_error)?;
+        super::schema::check(&table).map_err(type_error)?;
         // Parsed once as written, so errors point at the file's lines and columns.
         let mut raw: RawScenario = toml::from_str(text).map_err(parse_error)?;
         if !overrides.set.is_empty() {
-            let mut table: toml::Table = text.parse().map_err(parse_error)?;
             for (key, value) in &overrides.set {
                 set_key(&mut table, key, value.clone());
+                replace_rate_choice(&mut table, key);
             }
+            super::schema::check(&table).map_err(type_error)?;
             let keys: Vec<&str> = overrides.set.iter().map(|(k, _)| k.as_str()).collect();
             raw = table
                 .try_into()
@@ -220,6 +230,25 @@ impl RawScenario {
             raw.speedup = Some(s);
         }
         Ok(raw)
+    }
+}
+
+/// serde's "unknown field `die`" for a key written outside its section, with where it goes:
+/// `` `die` is a key of [events]: write it under [events] ``.
+fn with_section_hint(message: &str) -> String {
+    let unknown = message
+        .split("unknown field `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next());
+    let meant = unknown.and_then(|key| {
+        let meant = super::schema::suggest(key)?;
+        let (section, name) = meant.rsplit_once('.')?;
+        (name == key)
+            .then(|| format!("`{key}` is a key of [{section}]: write it under [{section}]"))
+    });
+    match meant {
+        Some(hint) => format!("{message}\n{hint}"),
+        None => message.to_owned(),
     }
 }
 
@@ -249,6 +278,22 @@ fn seed_too_large(text: &str, e: &toml::de::Error, path: &Path) -> Option<Scenar
             super::limits::MAX_SEED
         ),
     })
+}
+
+/// Rates are either fixed (`clock.rates`) or drawn from a range (`clock.min_rate`,
+/// `clock.max_rate`), never both: a value set for one way replaces the file's other way, so
+/// `--sweep 'clock.rates=[1,2,3],[1,1,6]'` runs on a scenario that draws its rates.
+fn replace_rate_choice(table: &mut toml::Table, key: &str) {
+    let other: &[&str] = match key {
+        "clock.rates" => &["min_rate", "max_rate"],
+        "clock.min_rate" | "clock.max_rate" => &["rates"],
+        _ => return,
+    };
+    if let Some(toml::Value::Table(clock)) = table.get_mut("clock") {
+        for name in other {
+            clock.remove(*name);
+        }
+    }
 }
 
 /// Set `key` (dotted path, e.g. `events.die`) in `table`, creating sub-tables as needed.

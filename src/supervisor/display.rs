@@ -14,13 +14,43 @@ use crate::palette;
 
 /// The one place colors are chosen: the SGR parameters for a piece of the view, if any. A
 /// machine's colour is its colour in the plots and the diagram ([`crate::palette`]), as an
-/// xterm 256-colour index.
+/// xterm 256-colour index, shown as the background of its id with black or white text on it,
+/// whichever reads better: legible on a dark terminal and on a light one alike, where the
+/// colour as text (dark blue on black, yellow on white) may not be. Everything else is in the
+/// terminal's own foreground, which its user chose to read.
 fn color(tint: Tint) -> Option<String> {
     match tint {
-        Tint::Plain => None,
-        Tint::Machine(id) => Some(format!("38;5;{}", palette::xterm(id as usize))),
-        Tint::BarDone => Some("37".into()),
+        Tint::Plain | Tint::BarDone => None,
+        Tint::Machine(id) => {
+            let id = id as usize;
+            Some(format!(
+                "1;48;5;{};38;5;{}",
+                palette::xterm(id),
+                text_on(palette::rgb(id))
+            ))
+        }
         Tint::BarLeft => Some("2".into()),
+    }
+}
+
+/// The xterm index of black (16) or white (231), whichever contrasts more with `background`
+/// (WCAG's contrast ratio of relative luminances).
+fn text_on((r, g, b): (u8, u8, u8)) -> u8 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+    let on_black = (luminance + 0.05) / 0.05;
+    let on_white = 1.05 / (luminance + 0.05);
+    if on_black >= on_white {
+        16
+    } else {
+        231
     }
 }
 
@@ -254,4 +284,46 @@ pub(crate) fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String 
     }
     out.push_str(&format!("run directory: {}\n", run_dir.display()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG's contrast ratio between two colours.
+    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let l = |(r, g, b): (u8, u8, u8)| {
+            let f = |c: u8| {
+                let c = f64::from(c) / 255.0;
+                if c <= 0.039_28 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+        };
+        let (x, y) = (l(a), l(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_machine_id_is_legible_on_its_colour_whatever_the_terminal_background() {
+        for id in 0..palette::COLOURS {
+            let text = match text_on(palette::rgb(id)) {
+                16 => (0, 0, 0),
+                231 => (255, 255, 255),
+                other => panic!("text colour {other}"),
+            };
+            let ratio = contrast(text, palette::rgb(id));
+            // WCAG AA for large or bold text; the id is bold.
+            assert!(ratio >= 3.0, "machine {id}: contrast {ratio:.2}");
+        }
+        assert_eq!(color(Tint::Plain), None);
+        assert_eq!(color(Tint::BarDone), None, "the terminal's own foreground");
+        assert_eq!(
+            color(Tint::Machine(0)).as_deref(),
+            Some("1;48;5;26;38;5;231")
+        );
+    }
 }

@@ -3,12 +3,15 @@
 //!
 //! - the progress line and a summary line come first, so they never scroll away;
 //! - one line per machine when every machine has a row (and the terminal is wide enough);
-//! - else several machines per row, in compact cells (`t` tick, `L` lamport, `q` queue);
+//! - else several machines per row, in compact cells (`3 t120 L131 q0`: each value after its
+//!   letter), with the letters' legend always on screen;
 //! - else the most notable machines (died, paused, killed, then the longest queues: the ones
 //!   falling behind) in cells, and one line counting the others.
 //!
-//! Every line is at most one column narrower than the terminal, so none wraps and the terminal
-//! never has to decide where the cursor goes after a full line.
+//! A paused machine's queue is shown as unknown (`q?`): frozen, it reports nothing, while its
+//! peers' messages keep arriving in its inbox. Every line is at most one column narrower than the
+//! terminal, so none wraps and the terminal never has to decide where the cursor goes after a
+//! full line.
 
 use std::time::Duration;
 
@@ -156,14 +159,19 @@ pub(crate) fn layout(size: Size, clock: &Clock, machines: &[MachineView]) -> Vec
     let body_rows = budget.saturating_sub(2);
     let per_row = ((width + GAP) / (CELL + GAP)).max(1);
     let body = if machines.len() <= body_rows && width >= FULL {
-        lines.push(summary(machines, false, width));
+        lines.push(summary(machines, false, width).0);
         machines.iter().map(full_line).collect()
-    } else if machines.len().div_ceil(per_row) <= body_rows {
-        lines.push(summary(machines, true, width));
-        grid(machines.iter(), per_row)
     } else {
-        lines.push(summary(machines, true, width));
-        notable(machines, body_rows, per_row)
+        // Cells need their legend: on the summary line when it fits there, else on its own.
+        let (line, legend) = summary(machines, true, width);
+        lines.push(line);
+        let body_rows = body_rows.saturating_sub(usize::from(legend.is_some()));
+        lines.extend(legend);
+        if machines.len().div_ceil(per_row) <= body_rows {
+            grid(machines.iter(), per_row)
+        } else {
+            notable(machines, body_rows, per_row)
+        }
     };
     lines.extend(body);
     lines.truncate(budget);
@@ -192,9 +200,13 @@ fn progress(width: usize, clock: &Clock) -> ViewLine {
     line
 }
 
+/// What the letters of a compact cell stand for.
+const LEGEND: &str = "t tick, L lamport, q queue (q? while paused)";
+
 /// One line for the whole run: how many machines are in which phase, the highest clock and the
-/// longest queue; in compact views, the cells' legend when it fits in `width`.
-fn summary(machines: &[MachineView], compact: bool, width: usize) -> ViewLine {
+/// longest queue; in compact views, with the cells' [`LEGEND`] when it fits in `width`, else
+/// the legend as a line of its own to show under it.
+fn summary(machines: &[MachineView], compact: bool, width: usize) -> (ViewLine, Option<ViewLine>) {
     let order = [
         Phase::Starting,
         Phase::Ticking,
@@ -213,70 +225,95 @@ fn summary(machines: &[MachineView], compact: bool, width: usize) -> ViewLine {
             (n > 0).then(|| format!("{n} {}", phase.word().to_lowercase()))
         })
         .collect();
-    let mut text = format!("{} machines: {}", machines.len(), counts.join(", "));
+    let counts = format!("{} machines: {}", machines.len(), counts.join(", "));
     let lamport = machines
         .iter()
         .filter_map(|m| m.figures)
         .map(|f| f.lamport)
         .max();
-    if let Some(lamport) = lamport {
-        text.push_str(&format!("  |  lamport max {lamport}"));
-    }
     let longest = machines
         .iter()
         .filter_map(|m| Some((m.figures?.queue, m.id)))
         .max_by_key(|&(queue, id)| (queue, std::cmp::Reverse(id)));
-    if let Some((queue, id)) = longest {
-        text.push_str(&format!("  |  queue max {queue} (machine {id})"));
-    }
-    const LEGEND: &str = "  |  t tick, L lamport, q queue";
-    if compact && text.len() + LEGEND.len() <= width {
+    // In words when they fit; else with the cells' letters (their legend is on screen then).
+    let [long, short] = [("  |  ", "lamport", "queue"), ("; ", "L", "q")].map(|(sep, l, q)| {
+        let mut text = counts.clone();
+        if let Some(lamport) = lamport {
+            text.push_str(&format!("{sep}{l} max {lamport}"));
+        }
+        if let Some((queue, id)) = longest {
+            text.push_str(&format!("{sep}{q} max {queue} (machine {id})"));
+        }
+        text
+    });
+    let mut text = if long.len() <= width || !compact {
+        long
+    } else {
+        short
+    };
+    let separator = "  |  ";
+    let mut legend = None;
+    if compact && text.len() + separator.len() + LEGEND.len() <= width {
+        text.push_str(separator);
         text.push_str(LEGEND);
+    } else if compact {
+        let mut own = ViewLine::default();
+        own.push(Tint::Plain, LEGEND);
+        legend = Some(own);
     }
     let mut line = ViewLine::default();
     line.push(Tint::Plain, text);
-    line
+    (line, legend)
 }
 
 /// A machine's own line, [`FULL`] columns (and for a machine that died, how):
-/// `machine  3  ticking   rate    6/s  tick     120  lamport     131  queue    0`.
+/// `machine  3  ticking   rate    6/s  tick     120  lamport     131  queue    0`. The machine's
+/// name is in its colour; the figures in the terminal's own.
 fn full_line(m: &MachineView) -> ViewLine {
-    let mut text = format!(
-        "machine {:>2}  {:<8}  rate {:>4}/s",
-        m.id,
-        m.phase.word(),
-        m.rate
-    );
+    let mut text = format!("  {:<8}  rate {:>4}/s", m.phase.word(), m.rate);
     if let Some(f) = m.figures {
+        let queue = match m.phase {
+            Phase::Paused => format!("{:>4}", "?"),
+            _ => short(f.queue, 4),
+        };
         text.push_str(&format!(
-            "  tick {}  lamport {}  queue {}",
+            "  tick {}  lamport {}  queue {queue}",
             short(f.tick, 7),
             short(f.lamport, 7),
-            short(f.queue, 4)
         ));
     }
     if let Phase::Died(how) = &m.phase {
         text.push_str(&format!("  ({how})"));
     }
     let mut line = ViewLine::default();
-    line.push(Tint::Machine(m.id), text);
+    line.push(Tint::Machine(m.id), format!("machine {:>2}", m.id));
+    line.push(Tint::Plain, text);
     line
 }
 
-/// A machine in a compact cell of [`CELL`] columns: ` 3 t    120 L    131 q   0`; a machine not
-/// ticking shows its phase in place of its tick.
-fn cell(m: &MachineView) -> String {
+/// A machine in a compact cell of [`CELL`] columns, each value right after its letter:
+/// ` 3 t120    L131    q0   `; a machine not ticking shows its phase in place of its tick, a
+/// paused one `q?` for its queue. The id is in the machine's colour, the figures in the
+/// terminal's own.
+fn cell(m: &MachineView) -> (String, String) {
     let f = m.figures.unwrap_or_default();
     let state = match m.phase {
-        Phase::Ticking => format!("t{}", short(f.tick, 6)),
+        Phase::Ticking => format!("t{}", left(f.tick, 6)),
         _ => format!("{:<7}", m.phase.word()),
     };
-    format!(
-        "{:>2} {state} L{} q{}",
-        m.id,
-        short(f.lamport, 6),
-        short(f.queue, 4)
+    let queue = match m.phase {
+        Phase::Paused => format!("{:<4}", "?"),
+        _ => left(f.queue, 4),
+    };
+    (
+        format!("{:>2}", m.id),
+        format!(" {state} L{} q{queue}", left(f.lamport, 6)),
     )
+}
+
+/// `value` left-aligned in `width` columns, shortened as [`short`] does.
+fn left(value: u64, width: usize) -> String {
+    format!("{:<width$}", short(value, width).trim_start())
 }
 
 /// `value` right-aligned in `width` columns, as `12k` or `3M` when its digits do not fit.
@@ -305,7 +342,9 @@ fn grid<'a>(machines: impl Iterator<Item = &'a MachineView>, per_row: usize) -> 
                 if i > 0 {
                     line.push(Tint::Plain, " ".repeat(GAP));
                 }
-                line.push(Tint::Machine(m.id), cell(m));
+                let (id, figures) = cell(m);
+                line.push(Tint::Machine(m.id), id);
+                line.push(Tint::Plain, figures);
             }
             line
         })

@@ -138,3 +138,15 @@ mod time_base;
 
 // The README's DuckDB recipe, run by real DuckDB on a log longer than its default sample.
 mod duckdb;
+
+// Sweeps: rate sets, grids of several keys, key suggestions, type errors in words (issue 17).
+mod sweeps;
+
+// `analyze` in a shell: globs over a batch's own outputs, a terminal's width (issue 17).
+mod analyze_cli;
+
+// The live view of 64 machines on 80 x 24: legible values, legend, colours (issue 17).
+mod live_view;
+
+// Links to sections of the README, the lab notebook and the docs point at headings that exist.
+mod doc_links;

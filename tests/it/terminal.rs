@@ -162,7 +162,12 @@ fn on_a_terminal_with_fewer_rows_than_machines_the_live_view_fits_and_the_summar
         let header = lines
             .iter()
             .any(|l| l.starts_with(&format!("{MANY} machines: {MANY} ticking")));
-        let cells = (0..MANY).all(|id| lines.iter().any(|l| l.contains(&format!("{id:>2} t "))));
+        // A ticking machine's cell: its id, then `t` and its tick right after the letter.
+        let ticking = |l: &String, id: u32| {
+            l.match_indices(&format!("{id:>2} t"))
+                .any(|(at, m)| l[at + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        };
+        let cells = (0..MANY).all(|id| lines.iter().any(|l| ticking(l, id)));
         seen_whole |= progress && header && cells;
     });
     let transcript = screen.transcript();

@@ -111,6 +111,15 @@ impl Stat {
 /// The order of swept values: none first, then numbers by value (`total_cmp`, so any two
 /// compare), then every other value by its text.
 pub(crate) fn value_order(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    // A grid's values are lists (`[10, 3]`): element by element, so 4 comes before 10.
+    if let (Some(Value::Array(x)), Some(Value::Array(y))) = (a, b) {
+        return x
+            .iter()
+            .zip(y)
+            .map(|(p, q)| value_order(Some(p), Some(q)))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| x.len().cmp(&y.len()));
+    }
     let rank = |v: Option<&Value>| match v {
         None => (0, 0.0),
         Some(Value::Number(n)) => (1, n.as_f64().unwrap_or(f64::NAN)),

@@ -118,7 +118,7 @@ fn batch_key(read: &[(PathBuf, Option<Option<String>>)]) -> Option<Option<String
 }
 
 /// A directory a run left without a manifest: its claim file or a machine log is there.
-fn looks_like_a_run(dir: &Path) -> bool {
+pub(crate) fn looks_like_a_run(dir: &Path) -> bool {
     dir.join(crate::run::dir::CLAIM_FILE).exists()
         || std::fs::read_dir(dir).is_ok_and(|mut entries| {
             entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "log")))

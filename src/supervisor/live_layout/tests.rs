@@ -85,14 +85,14 @@ fn sixty_four_machines_on_160_by_40_are_all_shown_six_to_a_row() {
     // Progress, summary, then 64 cells in rows of 6: 11 rows.
     assert_eq!(text.len(), 13, "{text:#?}");
     assert!(
-        text[1].ends_with("t tick, L lamport, q queue"),
+        text[1].ends_with("t tick, L lamport, q queue (q? while paused)"),
         "{}",
         text[1]
     );
     assert_eq!(
         text[2],
-        " 0 t   100 L   200 q   0   1 t   101 L   201 q   1   2 t   102 L   202 q   2   \
-         3 t   103 L   203 q   0   4 t   104 L   204 q   1   5 t   105 L   205 q   2"
+        " 0 t100    L200    q0      1 t101    L201    q1      2 t102    L202    q2      \
+         3 t103    L203    q0      4 t104    L204    q1      5 t105    L205    q2   "
     );
     assert_eq!(shown(&lines), (0..64).collect());
 }
@@ -111,20 +111,29 @@ fn on_80_by_24_the_dead_the_paused_and_the_longest_queues_are_shown_and_the_rest
     let lines = layout(size, &clock(), &machines);
     let text = plain(&lines);
     assert_eq!(text.len(), 23, "{text:#?}");
-    // 20 rows of 3 cells, then the count of the 4 others.
+    // The legend on a line of its own, 19 rows of 3 cells, then the count of the 7 others.
+    assert_eq!(
+        text[1],
+        "64 machines: 62 ticking, 1 paused, 1 died; L max 263; q max 70 (machine 40)"
+    );
+    assert_eq!(text[2], "t tick, L lamport, q queue (q? while paused)");
     let ids = shown(&lines);
-    assert_eq!(ids.len(), 60);
+    assert_eq!(ids.len(), 57);
     for id in [40, 62, 63] {
         assert!(ids.contains(&id), "machine {id} is shown: {text:#?}");
     }
-    assert_eq!(text[22], "... and 4 more machines (queues of 0 or less)");
+    assert_eq!(text[22], "... and 7 more machines (queues of 0 or less)");
     assert!(
-        text.iter().any(|l| l.contains("63 DIED    L   263")),
+        text.iter().any(|l| l.contains("63 DIED    L263    q0")),
         "{text:#?}"
     );
     assert!(
-        text.iter().any(|l| l.contains("62 paused  L   262")),
+        text.iter().any(|l| l.contains("40 t5      L9      q70")),
         "{text:#?}"
+    );
+    assert!(
+        text.iter().any(|l| l.contains("62 paused  L262    q?")),
+        "a paused machine's queue is unknown: {text:#?}"
     );
 }
 
@@ -145,6 +154,7 @@ fn a_paused_machine_s_line_says_it_is_paused() {
         "{}",
         text[3]
     );
+    assert!(text[3].ends_with("queue    ?"), "{}", text[3]);
     assert!(
         text[1].starts_with("3 machines: 2 ticking, 1 paused"),
         "{}",
@@ -220,4 +230,36 @@ proptest! {
             prop_assert_eq!(shown(&lines).len(), machines.len());
         }
     }
+}
+
+#[test]
+fn the_legend_is_on_screen_whenever_cells_are() {
+    for (rows, cols) in [(24, 80), (40, 160), (12, 60), (30, 100)] {
+        let text = plain(&layout(Size { rows, cols }, &clock(), &ticking(64)));
+        assert!(
+            text.iter()
+                .any(|l| l.contains("t tick, L lamport, q queue")),
+            "{rows}x{cols}: {text:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_cell_puts_each_value_right_after_its_letter() {
+    let mut machines = ticking(1);
+    machines[0].figures = Some(Figures {
+        tick: 56,
+        lamport: 69,
+        queue: 0,
+    });
+    let (id, figures) = cell(&machines[0]);
+    assert_eq!(format!("{id}{figures}"), " 0 t56     L69     q0   ");
+    assert_eq!(format!("{id}{figures}").chars().count(), CELL);
+    machines[0].figures = Some(Figures {
+        tick: 12_345_678,
+        lamport: 99,
+        queue: 123_456,
+    });
+    let (_, figures) = cell(&machines[0]);
+    assert_eq!(figures, " t12345k L99     q123k");
 }
