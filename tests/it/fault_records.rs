@@ -175,7 +175,7 @@ fn the_real_engine_and_the_twin_give_the_same_fault_records_on_every_fault_scena
         .expect("configs/faults.toml is readable");
     // (name, scenario, speedup to run it at: each real run lasts 2 s or less). The two
     // scenarios above are compared by their own tests.
-    let table: [(&str, &str, Option<&str>); 6] = [
+    let table: [(&str, &str, Option<&str>); 7] = [
         ("configs-faults", &faults_toml, Some("30")),
         ("scheduled", crate::faults::SCHEDULED_FAULTS, None),
         ("restart", crate::faults::RESTART, None),
@@ -190,6 +190,11 @@ fn the_real_engine_and_the_twin_give_the_same_fault_records_on_every_fault_scena
             Some("15"),
         ),
         ("kill-just-before-the-end", KILL_JUST_BEFORE_THE_END, None),
+        (
+            "killed-during-delay",
+            crate::link_agreement::KILLED_DURING_DELAY,
+            None,
+        ),
     ];
     let tmp = tempfile::tempdir().unwrap();
     for (name, scenario, speedup) in table {
