@@ -213,3 +213,45 @@ fn the_real_engine_and_the_twin_give_the_same_fault_records_on_every_fault_scena
         );
     }
 }
+
+/// Machine 1 killed at 2 s, restarted at 3 s, and paused 1 ms (model) later for 1 s: 0.25 ms
+/// real at speedup 4, while the new process is still rejoining the mesh (6 s model, 1.5 s real).
+pub const PAUSE_WHILE_REJOINING: &str = "machines = 3\nduration_s = 6\nspeedup = 4\nseed = 5\n\
+    [clock]\nrates = [2, 3, 4]\n\
+    [[fault]]\nkind = \"kill\"\nat_s = 2\nmachine = 1\nrestart_after_s = 1\n\
+    [[fault]]\nkind = \"pause\"\nat_s = 3.001\nmachine = 1\nduration_s = 1\n";
+
+#[test]
+fn a_pause_of_a_restarted_machine_still_rejoining_is_carried_out_in_both_engines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let expected = vec![
+        done(FaultKind::Kill, 1),
+        done(FaultKind::Restart, 1),
+        done(FaultKind::Pause, 1),
+        done(FaultKind::Resume, 1),
+    ];
+    for engine in ["sim", "real"] {
+        let (finished, records) = run(
+            tmp.path(),
+            "rejoining",
+            PAUSE_WHILE_REJOINING,
+            engine,
+            &["--quiet"],
+        );
+        assert_eq!(records, expected, "{engine}\n{}", finished.describe());
+        // The pause shows in the machine's log, and no tick runs while it holds.
+        let files = RunFiles::read(&tmp.path().join(format!("rejoining-{engine}")));
+        let paused = files.logs[1].iter().any(|l| {
+            matches!(
+                l.event,
+                Event::Fault {
+                    kind: FaultKind::Pause,
+                    ..
+                }
+            )
+        });
+        assert!(paused, "{engine}: machine 1's log has no pause line");
+        let analyze = Logiclock::analyze(tmp.path().join(format!("rejoining-{engine}"))).finish();
+        assert_eq!(analyze.code(), Some(0), "{engine}\n{}", analyze.describe());
+    }
+}
