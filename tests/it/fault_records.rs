@@ -255,3 +255,42 @@ fn a_pause_of_a_restarted_machine_still_rejoining_is_carried_out_in_both_engines
         assert_eq!(analyze.code(), Some(0), "{engine}\n{}", analyze.describe());
     }
 }
+
+/// A kill at 5 s with its restart at 6 s of a 20 s run (0.5 s and 0.6 s real at speedup 10).
+const KILL_AND_RESTART_EARLY: &str = "machines = 3\nduration_s = 20\nspeedup = 10\nseed = 2\n\
+    [clock]\nrates = [2, 3, 4]\n\
+    [[fault]]\nkind = \"kill\"\nat_s = 5\nmachine = 0\nrestart_after_s = 1\n";
+
+#[test]
+fn a_restart_due_when_ctrl_c_stops_the_run_is_recorded_not_done_with_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = util::scenario(tmp.path(), "ctrl-c.toml", KILL_AND_RESTART_EARLY);
+    let out = tmp.path().join("run");
+    let run = Logiclock::run(path)
+        .quiet()
+        .out(&out)
+        .timeout(Duration::from_secs(40))
+        .spawn();
+    // The supervisor is stalled from 0.3 s to 0.9 s real, across the kill and the restart, and
+    // finds Ctrl-C waiting as it wakes: whichever it takes first, the restart (whose kill's exit
+    // cannot be reported before the stop) is never carried out.
+    util::stall_and_signal(&run, &out, 0.3, 0.9, Some(nix::sys::signal::Signal::SIGINT));
+    let finished = run.finish();
+    assert_eq!(finished.code(), Some(130), "{}", finished.describe());
+    let records = records(&out);
+    let restart = records
+        .iter()
+        .find(|(kind, _, _)| *kind == FaultKind::Restart)
+        .unwrap_or_else(|| panic!("no restart record: {records:?}\n{}", finished.describe()));
+    match &restart.2 {
+        FaultOutcome::NotApplicable(why) => assert!(
+            why.contains("interrupted by SIGINT"),
+            "the record says why: {why}"
+        ),
+        other => panic!("the restart was {other:?}: {records:?}"),
+    }
+    assert!(
+        records.iter().any(|(kind, _, _)| *kind == FaultKind::Kill),
+        "the kill, due before the stop, is recorded: {records:?}"
+    );
+}
