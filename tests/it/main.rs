@@ -52,6 +52,9 @@ mod report_tables;
 // A small hand-made run with known clocks, for the diagram and export tests.
 mod golden;
 
+// `diff` and `export` outputs written whole or not at all on a full disk.
+mod atomic_outputs;
+
 // `logiclock diagram`, including its picture rendered by headless Chromium.
 mod diagram;
 
