@@ -17,6 +17,8 @@ pub(crate) struct Unreceived<'a> {
     /// `links[from * n + to]`, by machine index.
     pub links: &'a mut [LinkPairing],
     pub checks: &'a mut Checks,
+    /// The model second a twin's logs were all cut back to after a failed write, if they were.
+    pub cut_s: Option<f64>,
 }
 
 impl Unreceived<'_> {
@@ -73,6 +75,16 @@ impl Unreceived<'_> {
                         format!("no stop line: machine {to} was killed (fault)")
                     });
                     0
+                }
+                None if self.cut_s.is_some() => {
+                    // Every log ends at the cut's instant: the rest is its queue, in flight.
+                    let cut_s = self.cut_s.unwrap_or_default();
+                    if count > 0 {
+                        self.checks.expect(CheckId::Lost, t, None, || {
+                            format!("{count} message(s) to machine {to} in flight at the cut at {cut_s:.3} model s (every log was cut back to that instant after a failed write)")
+                        });
+                    }
+                    count
                 }
                 None => {
                     self.checks.offend(CheckId::Lost, t, None, || {
