@@ -56,7 +56,10 @@ impl Unreceived<'_> {
             }
             if with_death > 0 {
                 self.checks.expect(CheckId::Lost, t, None, || {
-                    format!("{with_death} message(s) to machine {to} were lost with it when it died (fault)")
+                    format!(
+                        "{with_death} message(s) to machine {to} were lost with it when it died {}",
+                        self.faults.machines[t].death()
+                    )
                 });
             }
             pending.sort_by_key(|&(ts, f, p)| (ts, f, p.clock));
@@ -72,7 +75,10 @@ impl Unreceived<'_> {
                 }
                 None if died => {
                     self.checks.expect(CheckId::Lost, t, None, || {
-                        format!("no stop line: machine {to} was killed (fault)")
+                        format!(
+                            "no stop line: machine {to} was {}",
+                            self.faults.machines[t].killed()
+                        )
                     });
                     0
                 }
@@ -103,7 +109,7 @@ impl Unreceived<'_> {
                     self.links[f * n + t].lost_at_death += 1;
                     let from = self.ids[f];
                     self.checks.expect(CheckId::Lost, f, Some(pending[k].2.line), || {
-                        format!("message {from}->{to} with clock {} never left machine {from}, which died (fault)", pending[k].2.clock)
+                        format!("message {from}->{to} with clock {} never left machine {from}, which died {}", pending[k].2.clock, sender.death())
                     });
                 }
             }
