@@ -4,8 +4,9 @@
 //!
 //! The manifest and every output of `analyze`, `diff`, `diagram` and `export` are written this
 //! way, so that a reader never sees half a file and a full disk never leaves a 0-byte
-//! `summary.json` behind. A target that exists and is not a plain file (`/dev/null`, a FIFO, a
-//! terminal) is written in place: it cannot be replaced, and it keeps no half file.
+//! `summary.json` behind. A streamed target that exists and is not a plain file (`/dev/null`, a
+//! FIFO, a terminal, a symbolic link such as `/dev/stdout`) is written in place, through the
+//! link: it cannot be replaced without breaking what it is.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -39,7 +40,9 @@ pub(crate) fn write_streamed(
     path: &Path,
     fill: impl FnOnce(&mut Box<dyn Write>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let plain = |p: &Path| std::fs::metadata(p).map_or(true, |m| m.is_file());
+    // Not `metadata`: `/dev/stdout` redirected to a file is a link to a plain file, and the
+    // rename would replace the link, not write the file.
+    let plain = |p: &Path| std::fs::symlink_metadata(p).map_or(true, |m| m.is_file());
     let in_place = !plain(path);
     let target = if in_place {
         path.to_owned()
@@ -114,5 +117,20 @@ mod tests {
             .file_type()
             .is_char_device());
         assert!(!Path::new("/dev/.null.tmp").exists());
+    }
+
+    #[test]
+    fn a_symbolic_link_is_written_through_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.csv");
+        std::fs::write(&file, "old").unwrap();
+        let link = dir.path().join("stdout");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        write_streamed(&link, |out| out.write_all(b"new")).unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
     }
 }
