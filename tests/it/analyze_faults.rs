@@ -333,12 +333,15 @@ fn a_machine_killed_from_outside_is_reported_by_analyze_as_unplanned_not_as_a_fa
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     for text in [&done.stdout, &report] {
         assert!(
-            !text.contains("machine 1 was killed (fault)") && !text.contains("died (fault)"),
+            !text.contains("machine 1 was killed (fault)")
+                && !text.contains("died (fault)")
+                && !text.contains("expected (fault)"),
             "a death nobody planned is called a fault:\n{text}"
         );
     }
     assert!(
-        report.contains("machine 1 was killed from outside (killed by signal 9 (SIGKILL)), not by a planned fault"),
+        report.contains("machine 1 was killed from outside (killed by signal 9 (SIGKILL)), not by a planned fault")
+            && report.contains("expected, no planned fault)"),
         "{report}"
     );
 }

@@ -76,6 +76,8 @@ struct Tally {
     first: Vec<Offence>,
     expected: u64,
     expected_first: Vec<Offence>,
+    /// Of `expected`, those no planned fault explains.
+    expected_unplanned: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -153,8 +155,33 @@ impl Checks {
         line: Option<u64>,
         message: impl FnOnce() -> String,
     ) {
+        self.expect_by(check, machine, line, false, message);
+    }
+
+    /// Count a departure something other than a planned fault explains (a machine killed from
+    /// outside, a run cut at one instant); listed like an offence, but the check passes.
+    pub(crate) fn expect_unplanned(
+        &mut self,
+        check: CheckId,
+        machine: usize,
+        line: Option<u64>,
+        message: impl FnOnce() -> String,
+    ) {
+        self.expect_by(check, machine, line, true, message);
+    }
+
+    /// Count an expected departure, explained by a planned fault or (`unplanned`) not.
+    pub(crate) fn expect_by(
+        &mut self,
+        check: CheckId,
+        machine: usize,
+        line: Option<u64>,
+        unplanned: bool,
+        message: impl FnOnce() -> String,
+    ) {
         let tally = &mut self.tallies[check as usize];
         tally.expected += 1;
+        tally.expected_unplanned += u64::from(unplanned);
         if tally.expected_first.len() < LISTED {
             let entry = entry(&self.machines[machine], line, message());
             tally.expected_first.push(entry);
@@ -169,6 +196,7 @@ impl Checks {
             return;
         }
         tally.expected += tally.offences;
+        tally.expected_unplanned += tally.offences;
         let first = std::mem::take(&mut tally.first);
         tally.offences = 0;
         for mut o in first {
@@ -304,6 +332,7 @@ impl Checks {
                 first: tally.first,
                 expected: tally.expected,
                 expected_first: tally.expected_first,
+                expected_unplanned: tally.expected_unplanned,
                 tolerated: if *id == CheckId::Skipped {
                     tolerated
                 } else {
