@@ -147,30 +147,9 @@ impl Checks {
         self
     }
 
-    /// Count a departure a planned fault explains; listed like an offence, but the check passes.
-    pub(crate) fn expect(
-        &mut self,
-        check: CheckId,
-        machine: usize,
-        line: Option<u64>,
-        message: impl FnOnce() -> String,
-    ) {
-        self.expect_by(check, machine, line, false, message);
-    }
-
-    /// Count a departure something other than a planned fault explains (a machine killed from
-    /// outside, a run cut at one instant); listed like an offence, but the check passes.
-    pub(crate) fn expect_unplanned(
-        &mut self,
-        check: CheckId,
-        machine: usize,
-        line: Option<u64>,
-        message: impl FnOnce() -> String,
-    ) {
-        self.expect_by(check, machine, line, true, message);
-    }
-
-    /// Count an expected departure, explained by a planned fault or (`unplanned`) not.
+    /// Count a departure a planned fault explains or (`unplanned`) something else does (a
+    /// machine killed from outside, a run cut at one instant); listed like an offence, but the
+    /// check passes.
     pub(crate) fn expect_by(
         &mut self,
         check: CheckId,
@@ -251,7 +230,7 @@ impl Checks {
                             "the machine was paused with the supervisor (Ctrl-Z, job control)"
                         }
                     };
-                    self.expect(CheckId::Skipped, machine, line, || {
+                    self.expect_by(CheckId::Skipped, machine, line, false, || {
                         format!("{}: {why}", message())
                     });
                 } else {

@@ -89,7 +89,7 @@ impl Unreceived<'_> {
                     // Every log ends at the cut's instant: the rest is its queue, in flight.
                     let cut_s = self.cut_s.unwrap_or_default();
                     if count > 0 {
-                        self.checks.expect_unplanned(CheckId::Lost, t, None, || {
+                        self.checks.expect_by(CheckId::Lost, t, None, true, || {
                             format!("{count} message(s) to machine {to} in flight at the cut at {cut_s:.3} model s (every log was cut back to that instant after a failed write)")
                         });
                     }
