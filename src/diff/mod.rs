@@ -67,7 +67,7 @@ pub fn run(request: &Request) -> Outcome {
         .map_err(stdout_error);
     }
     crate::stdout::write_all(|out| out.write_all(table.as_bytes())).map_err(stdout_error)?;
-    std::fs::write(&path, json).map_err(|source| {
+    crate::atomic_file::write_streamed(&path, |out| out.write_all(&json)).map_err(|source| {
         bad(DiffError::Write {
             path: path.clone(),
             source,

@@ -120,8 +120,5 @@ pub(crate) fn write_file(
     if is_stdout(path) {
         return crate::stdout::write_all(fill).map_err(write_error);
     }
-    let file = std::fs::File::create(path).map_err(write_error)?;
-    let mut out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 20, file));
-    fill(&mut out).map_err(write_error)?;
-    out.flush().map_err(write_error)
+    crate::atomic_file::write_streamed(path, fill).map_err(write_error)
 }

@@ -18,6 +18,11 @@
 //! - **A partition lifting** (a setting without a block) sends what it held, oldest first, at
 //!   that instant under the new setting. A change from one partition mode to the other keeps
 //!   what is held.
+//! - **Where a message is**: a fault's hold (a partition, a delay and its jitter) is in the
+//!   sender's process (the real link task), the wire is not: a message leaves the sender at
+//!   `sent + delay + delay jitter` (never before the previous one, first in, first out) and is on
+//!   the wire from then on. So when the sender dies, what a partition holds and what a delay has
+//!   not yet let go die with it; what is on the wire arrives.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -101,6 +106,14 @@ pub(crate) enum Fate<T, M> {
     Dropped { msg: M, reason: DropReason },
 }
 
+/// A message on its way: when it leaves the link, when it left (or leaves) the sender.
+#[derive(Debug)]
+struct OnWay<T, M> {
+    release: T,
+    leaves_sender: T,
+    msg: M,
+}
+
 /// One direction of a link: its setting, the messages on their way (oldest first, with their
 /// release times) and the messages a partition holds.
 #[derive(Debug)]
@@ -109,7 +122,11 @@ pub(crate) struct Link<T, M> {
     setting: LinkState,
     /// Release time of the latest message put on the way.
     last_release: Option<T>,
-    on_way: VecDeque<(T, M)>,
+    /// When the latest message put on the way leaves the sender for the wire.
+    last_leave: Option<T>,
+    /// Messages on their way, oldest first, with their release times and when they leave the
+    /// sender.
+    on_way: VecDeque<OnWay<T, M>>,
     held: VecDeque<M>,
 }
 
@@ -120,6 +137,7 @@ impl<T: Moment, M> Link<T, M> {
             wire,
             setting: LinkState::default(),
             last_release: None,
+            last_leave: None,
             on_way: VecDeque::new(),
             held: VecDeque::new(),
         }
@@ -165,45 +183,67 @@ impl<T: Moment, M> Link<T, M> {
         let fault_us = self.setting.delay_us + draw(self.setting.jitter_us);
         let at = sent.plus_us(wire_us + fault_us);
         let at = self.last_release.map_or(at, |last| at.max(last));
+        let leaves = sent.plus_us(fault_us);
+        let leaves = self.last_leave.map_or(leaves, |last| leaves.max(last));
         self.last_release = Some(at);
-        self.on_way.push_back((at, msg));
+        self.last_leave = Some(leaves);
+        self.on_way.push_back(OnWay {
+            release: at,
+            leaves_sender: leaves,
+            msg,
+        });
         at
     }
 
     /// When the next message on its way leaves the link, if one is on its way.
     pub(crate) fn next_release(&self) -> Option<T> {
-        self.on_way.front().map(|(at, _)| *at)
+        self.on_way.front().map(|way| way.release)
     }
 
     /// The next message on its way and its release time, whether or not it is due.
+    #[cfg(test)]
     pub(crate) fn pop_next(&mut self) -> Option<(T, M)> {
-        self.on_way.pop_front()
+        self.on_way.pop_front().map(|way| (way.release, way.msg))
     }
 
     /// The next message on its way if it is due at `now`.
     pub(crate) fn pop_due(&mut self, now: T) -> Option<M> {
         match self.on_way.front() {
-            Some((at, _)) if *at <= now => self.on_way.pop_front().map(|(_, msg)| msg),
+            Some(way) if way.release <= now => self.on_way.pop_front().map(|way| way.msg),
             _ => None,
         }
     }
 
-    /// Discard what a partition holds: the sender's process died, and what it held died with
-    /// it (the real link task runs in the sender's process). Returns how many were discarded.
-    pub(crate) fn discard_held(&mut self) -> usize {
-        std::mem::take(&mut self.held).len()
+    /// The sender's process died at `now`: what a partition holds and what a delay has not let
+    /// go by then die with it (the real link task runs in the sender's process); what is on the
+    /// wire goes on. Returns how many were discarded.
+    pub(crate) fn sender_died(&mut self, now: T) -> usize {
+        let mut gone = std::mem::take(&mut self.held).len();
+        // Leaving times only grow along the queue, so what is still in the sender is its tail.
+        while self
+            .on_way
+            .back()
+            .is_some_and(|way| way.leaves_sender > now)
+        {
+            self.on_way.pop_back();
+            gone += 1;
+        }
+        // A new process of the sender starts a new queue: it waits for none of the dead.
+        self.last_release = self.on_way.back().map(|way| way.release);
+        self.last_leave = self.on_way.back().map(|way| way.leaves_sender);
+        gone
     }
 
     /// Every message still on the link, on its way then held, oldest first.
     pub(crate) fn pending(&self) -> impl Iterator<Item = &M> {
-        self.on_way.iter().map(|(_, msg)| msg).chain(&self.held)
+        self.on_way.iter().map(|way| &way.msg).chain(&self.held)
     }
 
     /// Take every message still on the link, on its way then held, oldest first: at the end, when
     /// no time is left to wait for.
     pub(crate) fn drain(&mut self) -> impl Iterator<Item = M> + '_ {
         let held = std::mem::take(&mut self.held);
-        self.on_way.drain(..).map(|(_, msg)| msg).chain(held)
+        self.on_way.drain(..).map(|way| way.msg).chain(held)
     }
 }
 

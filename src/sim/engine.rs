@@ -151,13 +151,16 @@ impl Engine {
             match entry.kind {
                 Kind::Fault => self.fault(entry.at, entry.n as usize, sink),
                 Kind::Arrival => {
-                    let packet = self.net.arrive(entry.tag as u32, entry.machine);
-                    if self.reach[entry.machine as usize] == Some(packet.incarnation) {
+                    let packet = self.net.arrive(entry.tag as u32, entry.machine, entry.at);
+                    if let Some(packet) =
+                        packet.filter(|p| self.reach[entry.machine as usize] == Some(p.incarnation))
+                    {
                         self.machines[entry.machine as usize]
                             .inbox
                             .push_back(packet);
                     }
-                    // Otherwise the receiver died since: the message is lost with it.
+                    // Otherwise the receiver died since (the message is lost with it), or the
+                    // message died with its sender.
                 }
                 Kind::Tick => self.tick(entry, sink),
             }

@@ -25,7 +25,7 @@ impl Engine {
                 m.generation += 1;
                 m.inbox.clear();
                 self.reach[id as usize] = None;
-                self.net.sender_died(id);
+                self.net.sender_died(id, now);
                 let change = MachineChange::Killed(id);
                 if let Some(line) = change.line() {
                     for other in &self.machines {

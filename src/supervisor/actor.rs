@@ -95,6 +95,7 @@ pub(crate) async fn run(scenario: Scenario, options: RunOptions) -> Result<RunRe
         stop: None,
         timeline: timeline.into(),
         fault_log: Vec::new(),
+        restarts_waiting: Vec::new(),
         suspended: Duration::ZERO,
     };
     for (id, &rate) in (0u32..).zip(&rates) {
@@ -138,6 +139,8 @@ struct Supervisor {
     timeline: VecDeque<(Duration, FaultAction)>,
     /// What the faults did, for the manifest.
     fault_log: Vec<FaultRecord>,
+    /// Machines whose restart fell due and waits for its kill's exit (retried on the timeline).
+    restarts_waiting: Vec<u32>,
     /// How long the run has been suspended by job control (Ctrl-Z until `fg`), in all: the
     /// set-up and stop deadlines move by as much, since no machine could answer meanwhile.
     suspended: Duration,

@@ -32,11 +32,13 @@ pub(crate) fn carry_out<E: Send + 'static>(
     action: FaultAction,
 ) -> Carried {
     if let Some(id) = machine_of(&action) {
-        let state = slots[id as usize].state;
-        if matches!(action, FaultAction::Restart(_)) && matches!(state, MachineState::Killing(_)) {
+        let slot = &slots[id as usize];
+        if matches!(action, FaultAction::Restart(_))
+            && matches!(slot.state, MachineState::Killing(_))
+        {
             return Carried::RetryLater;
         }
-        if let Some(why) = applies::not_applicable(&action, condition(state)) {
+        if let Some(why) = applies::not_applicable(&action, condition(slot)) {
             return not_applicable(&action, why);
         }
     }
@@ -73,8 +75,8 @@ pub(crate) fn carry_out<E: Send + 'static>(
         }
         FaultAction::Pause(id) => {
             if !slots[id as usize].pause() {
-                // Running by the shared rule, but not ticking yet: a restart still rejoining.
-                return not_applicable(&action, format!("machine {id} is not ticking yet"));
+                // Running by the shared rule, but its process could not be stopped.
+                return not_applicable(&action, format!("machine {id} is not ticking"));
             }
             done(MachineChange::Paused(id).record())
         }
@@ -153,12 +155,15 @@ fn machine_of(action: &FaultAction) -> Option<u32> {
     }
 }
 
-/// What a machine in `state` is, as the shared rule of [`applies`] sees it: a process being
-/// killed is dead already; one setting up (a restart rejoining) or stopping is running.
-fn condition(state: MachineState) -> Condition {
-    match state {
-        MachineState::Paused => Condition::Paused,
+/// What the machine of `slot` is, as the shared rule of [`applies`] sees it: a process being
+/// killed is dead already; one setting up (a restart rejoining) or stopping is running, or
+/// paused if a pause fell due while it rejoined (as in the twin, where a restarted machine is
+/// running from the restart on).
+fn condition(slot: &Slot) -> Condition {
+    match slot.state {
         MachineState::Killing(_) | MachineState::Exited(_) => Condition::Dead,
+        MachineState::Paused => Condition::Paused,
+        _ if slot.pause_pending => Condition::Paused,
         _ => Condition::Running,
     }
 }

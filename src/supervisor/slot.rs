@@ -30,6 +30,8 @@ pub(crate) struct Slot {
     pub incarnation: u32,
     /// Processes of this machine before the current one (restarts), for the manifest.
     pub earlier: Vec<(u32, Option<SocketAddr>)>,
+    /// A `pause` fell due while this restarted process was rejoining: it is paused as it starts.
+    pub pause_pending: bool,
 }
 
 impl Slot {
@@ -44,6 +46,7 @@ impl Slot {
             failure: None,
             incarnation: 0,
             earlier: Vec::new(),
+            pause_pending: false,
         }
     }
 
@@ -89,16 +92,33 @@ impl Slot {
         true
     }
 
-    /// SIGSTOP a running process; false if it is not running.
+    /// SIGSTOP a running process; false if it is not running. A restarted process still
+    /// rejoining is running by the model (its schedule goes on, as in the twin) but not ticking
+    /// yet: it is paused as it starts ([`Slot::started`]).
     pub(crate) fn pause(&mut self) -> bool {
+        if self.rejoining() {
+            self.pause_pending = true;
+            return true;
+        }
         if self.state != MachineState::Running || !signal::send(self.child.pid, Signal::SIGSTOP) {
             return false;
         }
         self.apply(Input::Pause).is_ok()
     }
 
-    /// SIGCONT a paused process; false if it was not paused.
+    /// The process was told to start ticking: carry out a pause that fell due meanwhile.
+    pub(crate) fn started(&mut self) {
+        if std::mem::take(&mut self.pause_pending) {
+            self.pause();
+        }
+    }
+
+    /// SIGCONT a paused process; false if it was not paused. A pause still pending (the
+    /// process never started ticking) is called off.
     pub(crate) fn resume(&mut self) -> bool {
+        if std::mem::take(&mut self.pause_pending) {
+            return true;
+        }
         if self.apply(Input::Resume).is_err() {
             return false;
         }

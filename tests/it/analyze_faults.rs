@@ -307,3 +307,42 @@ fn a_restarted_machine_is_read_across_its_two_lives() {
     assert_eq!(check(&s, "skipped")["expected"], 2);
     assert!(out.stdout.contains("restart"), "the restart is listed");
 }
+
+#[test]
+fn a_machine_killed_from_outside_is_reported_by_analyze_as_unplanned_not_as_a_fault() {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = crate::util::scenario(
+        tmp.path(),
+        "outside.toml",
+        "duration_s = 120\nspeedup = 40\nseed = 21\n",
+    );
+    let out = tmp.path().join("run");
+    let run = Logiclock::run(scenario)
+        .quiet()
+        .out(&out)
+        .timeout(std::time::Duration::from_secs(40))
+        .spawn();
+    crate::util::wait_for_manifest(&out);
+    crate::util::wait_for_ticks(&out, 10);
+    let victim = Manifest::read(&out).unwrap().machines[1].pid;
+    kill(Pid::from_raw(victim as i32), Signal::SIGKILL).unwrap();
+    run.finish().exit_code(1);
+
+    let done = Logiclock::analyze(&out).finish();
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for text in [&done.stdout, &report] {
+        assert!(
+            !text.contains("machine 1 was killed (fault)")
+                && !text.contains("died (fault)")
+                && !text.contains("expected (fault)"),
+            "a death nobody planned is called a fault:\n{text}"
+        );
+    }
+    assert!(
+        report.contains("machine 1 was killed from outside (killed by signal 9 (SIGKILL)), not by a planned fault")
+            && report.contains("expected, no planned fault)"),
+        "{report}"
+    );
+}

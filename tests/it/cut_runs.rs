@@ -227,3 +227,47 @@ fn a_batch_with_one_cut_member_counts_it_failed_and_names_it() {
             .unwrap();
     assert_eq!(json["failed"], serde_json::json!(["seed12"]), "{json}");
 }
+
+/// Three machines at 100-300 ticks/s for a minute: about 5 MB of logs, cut by a 1 MB write limit
+/// per log a quarter of the way.
+const DISK_FULL_TWIN: &str = "machines = 3\nduration_s = 60\nseed = 7\n\
+    [clock]\nrates = [100, 200, 300]\n";
+
+#[test]
+fn a_twin_cut_by_a_full_disk_counts_its_unreceived_messages_in_flight_at_the_cut_and_fails_ended() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    Logiclock::run(util::scenario(tmp.path(), "full.toml", DISK_FULL_TWIN))
+        .args(["--engine", "sim"])
+        .quiet()
+        .out(&out)
+        .env("LOGICLOCK_TEST_LOG_LIMIT_BYTES", "1000000")
+        .finish()
+        .exit_code(1);
+    let analyzed = Logiclock::analyze(&out).finish();
+    assert_eq!(analyzed.code(), Some(1), "{}", analyzed.describe());
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("**FAIL** `ended`"), "{report}");
+    assert!(report.contains("**pass** `lost`"), "{report}");
+    // The cut is one model instant the manifest gives: what is unreceived was in flight then,
+    // not of an unknown fate, and no fault explains it.
+    assert!(
+        report.contains("in flight at the cut at")
+            && !report.contains("is unknown")
+            && !report.contains("expected (fault)"),
+        "{report}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let mut in_flight = 0;
+    for link in summary["links"].as_array().unwrap() {
+        assert_eq!(link["lost"], 0, "{link}");
+        assert_eq!(link["lost_at_death"], 0, "{link}");
+        let sent = link["sent"].as_u64().unwrap();
+        let received = link["received"].as_u64().unwrap();
+        let left = link["left_in_queue"].as_u64().unwrap();
+        assert_eq!(sent, received + left, "{link}");
+        in_flight += left;
+    }
+    assert!(in_flight > 0, "the cut caught no message in flight");
+}

@@ -10,8 +10,9 @@
 //! ends half a tick of machine 0 away from its ticks (67 ms real at speedup 2.5), and so does the
 //! run's end, half a second after machine 1's last tick. The run takes 7 s.
 //!
-//! And both lose what a hold partition held at a sender killed during it: the partition holds
-//! in the sender's process, so the heal delivers none of it and `analyze` counts it lost at death.
+//! And both lose what a hold partition or a delay held at a sender killed during it: both hold
+//! in the sender's process (its link task), so the heal or the delay's end delivers none of it
+//! and `analyze` counts it lost at death.
 
 use std::path::Path;
 use std::time::Duration;
@@ -180,11 +181,42 @@ at_s = 3.5
 machine = 0
 "#;
 
-/// Run [`KILLED_DURING_HOLD`] on `engine` into `dir/held-engine`; returns the clocks of machine
-/// 0's sends to 1 while the partition held them, and the clocks machine 1 received from 0.
-fn run_killed_during_hold(dir: &Path, engine: &str) -> (Vec<u64>, Vec<u64>) {
-    let scenario = util::scenario(dir, "held.toml", KILLED_DURING_HOLD);
-    let out = dir.join(format!("held-{engine}"));
+/// Machine 0 sends to 1 through a 3 s delay and is killed 1 s into it, for good: every message
+/// it sent during the delay is still in its link task when it dies. Every change falls half a
+/// tick of machine 0 away from its ticks.
+pub const KILLED_DURING_DELAY: &str = r#"
+machines = 2
+duration_s = 7.5
+speedup = 2.5
+[clock]
+rates = [3, 1]
+[events]
+die = 3
+[[fault]]
+kind = "delay"
+at_s = 2.5
+from = 0
+to = 1
+delay_ms = 3000
+duration_s = 4
+[[fault]]
+kind = "kill"
+at_s = 3.5
+machine = 0
+"#;
+
+/// Run `scenario` (named `name`) on `engine` into `dir/name-engine`; returns the clocks of
+/// machine 0's sends to 1 after its link fault of `kind` began, and the clocks machine 1
+/// received from 0. `analyze` must pass the run and explain every message of 0 -> 1.
+fn run_killed_during(
+    dir: &Path,
+    name: &str,
+    scenario: &str,
+    kind: logiclock::log_format::FaultKind,
+    engine: &str,
+) -> (Vec<u64>, Vec<u64>) {
+    let scenario = util::scenario(dir, &format!("{name}.toml"), scenario);
+    let out = dir.join(format!("{name}-{engine}"));
     Logiclock::run(scenario)
         .args(["--engine", engine])
         .seed(SEED)
@@ -195,16 +227,11 @@ fn run_killed_during_hold(dir: &Path, engine: &str) -> (Vec<u64>, Vec<u64>) {
         .success();
     let files = RunFiles::read(&out);
     let mut held = Vec::new();
-    let mut partitioned = false;
+    let mut faulted = false;
     for line in &files.logs[0] {
         match &line.event {
-            Event::Fault {
-                kind: logiclock::log_format::FaultKind::Partition,
-                ..
-            } => partitioned = true,
-            Event::Send { lamport, to, .. } if partitioned && to.contains(&1) => {
-                held.push(*lamport)
-            }
+            Event::Fault { kind: k, .. } if *k == kind => faulted = true,
+            Event::Send { lamport, to, .. } if faulted && to.contains(&1) => held.push(*lamport),
             _ => {}
         }
     }
@@ -247,7 +274,13 @@ fn run_killed_during_hold(dir: &Path, engine: &str) -> (Vec<u64>, Vec<u64>) {
 fn a_message_held_at_a_sender_killed_during_a_hold_partition_is_lost_with_it_in_both_engines() {
     let tmp = tempfile::tempdir().unwrap();
     for engine in ["sim", "real"] {
-        let (held, received) = run_killed_during_hold(tmp.path(), engine);
+        let (held, received) = run_killed_during(
+            tmp.path(),
+            "held",
+            KILLED_DURING_HOLD,
+            logiclock::log_format::FaultKind::Partition,
+            engine,
+        );
         assert!(
             !held.is_empty(),
             "{engine}: machine 0 sent nothing during the partition"
@@ -258,4 +291,33 @@ fn a_message_held_at_a_sender_killed_during_a_hold_partition_is_lost_with_it_in_
             "{engine}: machine 1 received {delivered:?}, held at machine 0 when it was killed"
         );
     }
+}
+
+#[test]
+fn a_message_held_by_a_delay_at_a_sender_killed_during_it_is_lost_with_it_in_both_engines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    for engine in ["sim", "real"] {
+        let (held, received) = run_killed_during(
+            tmp.path(),
+            "delayed",
+            KILLED_DURING_DELAY,
+            logiclock::log_format::FaultKind::Delay,
+            engine,
+        );
+        assert!(
+            !held.is_empty(),
+            "{engine}: machine 0 sent nothing during the delay"
+        );
+        let delivered: Vec<&u64> = held.iter().filter(|c| received.contains(c)).collect();
+        assert!(
+            delivered.is_empty(),
+            "{engine}: machine 1 received {delivered:?}, delayed at machine 0 when it was killed"
+        );
+        results.push((held, received));
+    }
+    assert_eq!(
+        results[0], results[1],
+        "the twin (left) and the real run (right) sent or received other messages on 0 -> 1"
+    );
 }

@@ -64,6 +64,9 @@ mod browser;
 // `logiclock explore`: the page's own self-test in headless Chromium against the logs' clocks.
 mod explore;
 
+// `diff` and `export` outputs written whole or not at all on a full disk.
+mod atomic_outputs;
+
 // `logiclock diagram`, including its picture rendered by headless Chromium.
 mod diagram;
 

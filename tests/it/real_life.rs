@@ -275,7 +275,8 @@ fn a_name_too_long_for_a_directory_is_refused_as_the_key_name() {
 }
 
 /// A short twin run whose analysis writes every kind of output (summary, report, CSV, plots).
-const SHORT: &str = "machines = 3\nduration_s = 20\nseed = 3\n[clock]\nrates = [6, 4, 2]\n";
+pub(crate) const SHORT: &str =
+    "machines = 3\nduration_s = 20\nseed = 3\n[clock]\nrates = [6, 4, 2]\n";
 
 /// Every file in `dir` by name, with its bytes.
 fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
@@ -291,7 +292,7 @@ fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 }
 
 /// Fill the file system of `filler` until `room` bytes (give or take a page) are left.
-fn fill_leaving(filler: &Path, room: u64) {
+pub(crate) fn fill_leaving(filler: &Path, room: u64) {
     use std::io::Write;
     let mut file = std::fs::File::create(filler).unwrap();
     let chunk = vec![0u8; 4096];

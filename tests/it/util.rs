@@ -231,6 +231,18 @@ pub fn wait_for_manifest(dir: &Path) {
 /// Once the run in `dir` has started, stop the process `run` (a `logiclock run`) with SIGSTOP
 /// from `from_s` to `to_s` real seconds after the run's start: a host stalling the supervisor.
 pub fn stall_between(run: &crate::cmd::Running, dir: &Path, from_s: f64, to_s: f64) {
+    stall_and_signal(run, dir, from_s, to_s, None);
+}
+
+/// [`stall_between`], with `signal` sent to the stopped process just before it is resumed: it
+/// finds the signal waiting as it wakes, with whatever else fell due meanwhile.
+pub fn stall_and_signal(
+    run: &crate::cmd::Running,
+    dir: &Path,
+    from_s: f64,
+    to_s: f64,
+    signal: Option<nix::sys::signal::Signal>,
+) {
     use nix::sys::signal::Signal;
     wait_for_manifest(dir);
     let started = Manifest::read(dir).unwrap().started_at;
@@ -245,6 +257,9 @@ pub fn stall_between(run: &crate::cmd::Running, dir: &Path, from_s: f64, to_s: f
     at(from_s);
     run.signal(Signal::SIGSTOP);
     at(to_s);
+    if let Some(signal) = signal {
+        run.signal(signal);
+    }
     run.signal(Signal::SIGCONT);
 }
 

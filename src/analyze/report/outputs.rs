@@ -12,7 +12,7 @@ use super::tables::{
 };
 use crate::analyze::error::AnalyzeError;
 use crate::analyze::run::analyzer::Analysis;
-use crate::analyze::run::summary::{Summary, Verdict};
+use crate::analyze::run::summary::{Check, Summary, Verdict};
 
 /// Output file names inside the run directory.
 pub(crate) const SUMMARY_FILE: &str = "summary.json";
@@ -53,6 +53,16 @@ pub(crate) fn verdict_line(v: &Verdict) -> String {
     out
 }
 
+/// How many departures a check expected and what explains them: `(fault)` only when planned
+/// faults explain them all (a machine killed from outside or a run cut short is no fault).
+fn expected_label(c: &Check) -> String {
+    match c.expected_unplanned {
+        0 => format!(" ({} expected (fault))", c.expected),
+        n if n == c.expected => format!(" ({} expected, no planned fault)", c.expected),
+        n => format!(" ({} expected, {n} of them no planned fault)", c.expected),
+    }
+}
+
 pub(crate) fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>) -> String {
     let mut out = format!("checks: {}\n", if v.passed { "PASS" } else { "FAIL" });
     for c in &v.checks {
@@ -63,7 +73,7 @@ pub(crate) fn verdict_text(v: &Verdict, quotes: &BTreeMap<(String, u64), String>
             format!(" ({} offences)", c.offences)
         };
         if c.expected > 0 {
-            let _ = write!(count, " ({} expected (fault))", c.expected);
+            count.push_str(&expected_label(c));
         }
         if c.tolerated > 0 {
             let _ = write!(count, " ({} tolerated)", c.tolerated);
@@ -181,7 +191,7 @@ pub(crate) fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
             } else {
                 format!(" ({} offences)", c.offences)
             } + &if c.expected > 0 {
-                format!(" ({} expected (fault))", c.expected)
+                expected_label(c)
             } else {
                 String::new()
             }

@@ -72,6 +72,8 @@ pub(crate) struct Analyzer {
     stops: Vec<Option<(u64, u64)>>,
     /// How the manifest says the run ended: `None` while it has no outcome.
     outcome_reason: Option<String>,
+    /// A twin's cut after a failed write ([`ended::twin_cut_s`]).
+    cut_s: Option<f64>,
     /// Per machine: `start` lines seen, and the time of the last one (a restart's).
     starts: Vec<(u32, i64)>,
     faults: FaultPlan,
@@ -127,6 +129,7 @@ impl Analyzer {
             queues: vec![0; n],
             stops: vec![None; n],
             outcome_reason: manifest.outcome.as_ref().map(|o| o.reason.clone()),
+            cut_s: ended::twin_cut_s(manifest),
             starts: vec![(0, i64::MIN); n],
             faults,
             vectors: Vectors::new(&manifest.machines.iter().map(|m| m.id).collect::<Vec<_>>()),
@@ -317,6 +320,7 @@ impl Analyzer {
             starts: &self.starts,
             links: &mut self.links,
             checks: &mut self.checks,
+            cut_s: self.cut_s,
         }
         .settle();
         let not_ended = self.not_ended();

@@ -81,6 +81,8 @@ struct Tally {
     first: Vec<Offence>,
     expected: u64,
     expected_first: Vec<Offence>,
+    /// Of `expected`, those no planned fault explains.
+    expected_unplanned: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -159,16 +161,20 @@ impl Checks {
         self
     }
 
-    /// Count a departure a planned fault explains; listed like an offence, but the check passes.
-    pub(crate) fn expect(
+    /// Count a departure a planned fault explains or (`unplanned`) something else does (a
+    /// machine killed from outside, a run cut at one instant); listed like an offence, but the
+    /// check passes.
+    pub(crate) fn expect_by(
         &mut self,
         check: CheckId,
         machine: usize,
         line: Option<u64>,
+        unplanned: bool,
         message: impl FnOnce() -> String,
     ) {
         let tally = &mut self.tallies[check as usize];
         tally.expected += 1;
+        tally.expected_unplanned += u64::from(unplanned);
         if tally.expected_first.len() < LISTED {
             let entry = entry(&self.machines[machine], line, message());
             tally.expected_first.push(entry);
@@ -183,6 +189,7 @@ impl Checks {
             return;
         }
         tally.expected += tally.offences;
+        tally.expected_unplanned += tally.offences;
         let first = std::mem::take(&mut tally.first);
         tally.offences = 0;
         for mut o in first {
@@ -248,7 +255,7 @@ impl Checks {
                             "the machine was paused with the supervisor (Ctrl-Z, job control)"
                         }
                     };
-                    self.expect(CheckId::Skipped, machine, line, || {
+                    self.expect_by(CheckId::Skipped, machine, line, false, || {
                         format!("{}: {why}", message())
                     });
                 } else {
@@ -337,6 +344,7 @@ impl Checks {
                 first: tally.first,
                 expected: tally.expected,
                 expected_first: tally.expected_first,
+                expected_unplanned: tally.expected_unplanned,
                 tolerated: if *id == CheckId::Skipped {
                     tolerated
                 } else {

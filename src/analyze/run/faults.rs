@@ -4,7 +4,7 @@
 //! skipped ticks are expected (and why: a planned fault, or job control pausing the whole run).
 
 use crate::log_format::{FaultKind, FaultPhase};
-use crate::manifest::{FaultCause, Manifest};
+use crate::manifest::{FaultCause, MachineEnd, Manifest};
 use crate::runlog::faults::pair_spans;
 
 use super::summary::FaultSummary;
@@ -50,6 +50,34 @@ pub(crate) struct MachineFaults {
     pub restarted: bool,
     /// Paused with the supervisor by job control (Ctrl-Z .. `fg`), not by the scenario.
     pub suspended: Vec<TimeSpan>,
+    /// How its last process was killed when no fault planned it (`kill -9` from outside, or the
+    /// supervisor after the stop grace): `None` for a planned kill, or no kill at all.
+    pub unplanned_end: Option<MachineEnd>,
+}
+
+impl MachineFaults {
+    /// What explains its death, as a check's message ends: `(fault)` for a planned kill, or how
+    /// its process was killed, which no fault of the scenario planned.
+    pub(crate) fn death(&self) -> String {
+        match self.unplanned_end {
+            None => "(fault)".to_owned(),
+            Some(end @ MachineEnd::Signaled { .. }) => {
+                format!("(killed from outside: {end}; not a planned fault)")
+            }
+            Some(end) => format!("({end}; not a planned fault)"),
+        }
+    }
+
+    /// How it was killed, as in "machine 1 was killed ...".
+    pub(crate) fn killed(&self) -> String {
+        match self.unplanned_end {
+            None => "killed (fault)".to_owned(),
+            Some(end @ MachineEnd::Signaled { .. }) => {
+                format!("killed from outside ({end}), not by a planned fault")
+            }
+            Some(end) => format!("{end}, not by a planned fault"),
+        }
+    }
 }
 
 /// The run's faults, per machine index (manifest order).
@@ -153,6 +181,9 @@ impl FaultPlan {
             if let Some(i) = ids.iter().position(|&id| id == exit.id) {
                 if exit.report.is_none() && exit.status.killed() {
                     machines[i].died = true;
+                    if exit.status != MachineEnd::KilledByFault {
+                        machines[i].unplanned_end = Some(exit.status);
+                    }
                 }
             }
         }

@@ -17,6 +17,8 @@ pub(crate) struct Unreceived<'a> {
     /// `links[from * n + to]`, by machine index.
     pub links: &'a mut [LinkPairing],
     pub checks: &'a mut Checks,
+    /// The model second a twin's logs were all cut back to after a failed write, if they were.
+    pub cut_s: Option<f64>,
 }
 
 impl Unreceived<'_> {
@@ -52,10 +54,15 @@ impl Unreceived<'_> {
                         .map(|p| (p.ts, f, *p)),
                 );
             }
+            let unplanned = self.faults.machines[t].unplanned_end.is_some();
             if with_death > 0 {
-                self.checks.expect(CheckId::Lost, t, None, || {
-                    format!("{with_death} message(s) to machine {to} were lost with it when it died (fault)")
-                });
+                self.checks
+                    .expect_by(CheckId::Lost, t, None, unplanned, || {
+                        format!(
+                        "{with_death} message(s) to machine {to} were lost with it when it died {}",
+                        self.faults.machines[t].death()
+                    )
+                    });
             }
             pending.sort_by_key(|&(ts, f, p)| (ts, f, p.clock));
             let count = pending.len() as u64;
@@ -69,10 +76,24 @@ impl Unreceived<'_> {
                     queue
                 }
                 None if died => {
-                    self.checks.expect(CheckId::Lost, t, None, || {
-                        format!("no stop line: machine {to} was killed (fault)")
-                    });
+                    self.checks
+                        .expect_by(CheckId::Lost, t, None, unplanned, || {
+                            format!(
+                                "no stop line: machine {to} was {}",
+                                self.faults.machines[t].killed()
+                            )
+                        });
                     0
+                }
+                None if self.cut_s.is_some() => {
+                    // Every log ends at the cut's instant: the rest is its queue, in flight.
+                    let cut_s = self.cut_s.unwrap_or_default();
+                    if count > 0 {
+                        self.checks.expect_by(CheckId::Lost, t, None, true, || {
+                            format!("{count} message(s) to machine {to} in flight at the cut at {cut_s:.3} model s (every log was cut back to that instant after a failed write)")
+                        });
+                    }
+                    count
                 }
                 None => {
                     self.checks.offend(CheckId::Lost, t, None, || {
@@ -90,8 +111,9 @@ impl Unreceived<'_> {
                     extra -= 1;
                     self.links[f * n + t].lost_at_death += 1;
                     let from = self.ids[f];
-                    self.checks.expect(CheckId::Lost, f, Some(pending[k].2.line), || {
-                        format!("message {from}->{to} with clock {} never left machine {from}, which died (fault)", pending[k].2.clock)
+                    let unplanned = sender.unplanned_end.is_some();
+                    self.checks.expect_by(CheckId::Lost, f, Some(pending[k].2.line), unplanned, || {
+                        format!("message {from}->{to} with clock {} never left machine {from}, which died {}", pending[k].2.clock, sender.death())
                     });
                 }
             }

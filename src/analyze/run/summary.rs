@@ -80,12 +80,16 @@ pub struct Check {
     /// How many offences were found (only the first few are listed).
     pub offences: u64,
     pub first: Vec<Offence>,
-    /// Departures from the rule that a planned fault explains (not offences).
+    /// Departures from the rule that a fault or the run's end explains (not offences).
     #[serde(default)]
     pub expected: u64,
     /// The first expected departures.
     #[serde(default)]
     pub expected_first: Vec<Offence>,
+    /// Of `expected`, those no planned fault explains: a machine killed from outside, a run cut
+    /// short (what it leaves is explained, not lost, but the scenario did not plan it).
+    #[serde(default)]
+    pub expected_unplanned: u64,
     /// Timing departures within the scenario's tolerance (`skipped`, `rate`): reported, not
     /// offences.
     #[serde(default)]

@@ -114,6 +114,29 @@ fn a_message_on_its_way_keeps_its_release_time_whatever_the_link_does_next() {
 }
 
 #[test]
+fn a_dying_sender_loses_what_its_delay_and_partition_hold_and_not_what_is_on_the_wire() {
+    let mut link = Link::new(WIRE);
+    let mut none = Draws::default();
+    // On the wire at once: sent at 0, leaves the sender at 0, released at 100 us.
+    assert_eq!(link.send(1, 0u64, &mut none), Fate::Release(100_000));
+    link.set(delayed(1_000, 0), 0, &mut none);
+    // Held by the delay until 1,010 us, then on the wire.
+    assert_eq!(link.send(2, 10_000, &mut none), Fate::Release(1_110_000));
+    // Held until 1,500 us.
+    assert_eq!(link.send(3, 500_000, &mut none), Fate::Release(1_600_000));
+    // The sender dies at 1,200 us: 2 has left it, 3 has not.
+    assert_eq!(link.sender_died(1_200_000), 1);
+    assert_eq!(link.pending().copied().collect::<Vec<_>>(), [1, 2]);
+    // A new process sends on a normal link, behind nothing that died.
+    link.set(LinkState::default(), 1_300_000, &mut none);
+    assert_eq!(link.send(4, 1_300_000, &mut none), Fate::Release(1_400_000));
+    link.set(cut(PartitionMode::Hold), 1_400_000, &mut none);
+    assert_eq!(link.send(5, 1_400_000, &mut none), Fate::Held);
+    assert_eq!(link.sender_died(1_500_000), 1);
+    assert_eq!(link.drain().collect::<Vec<_>>(), [1, 2, 4]);
+}
+
+#[test]
 fn a_real_link_counts_in_tokio_instants() {
     let sent = tokio::time::Instant::now();
     let mut link = Link::new(Wire::default());

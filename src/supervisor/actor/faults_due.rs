@@ -1,5 +1,7 @@
 //! Fault actions as they fall due: carried out and recorded, or recorded as not applicable with
-//! why; and, at the run's end, the actions the supervisor was late to, carried out before the stop.
+//! why; and, at the run's end, the actions the supervisor was late to, carried out before the stop,
+//! or, when the run stops early (Ctrl-C, a death under the stop policy, the log size cap), those
+//! that fell due and were not carried out recorded as not done, with why.
 
 use std::time::Duration;
 
@@ -10,6 +12,7 @@ use crate::fault::FaultAction;
 use crate::manifest::{FaultOutcome, FaultRecord};
 use crate::supervisor::faults::{self, Carried};
 use crate::supervisor::state::MachineState;
+use crate::supervisor::stop::StopRequest;
 
 /// How long to wait before trying a restart again when the kill's exit is not reported yet.
 const RETRY_RESTART: Duration = Duration::from_millis(20);
@@ -20,6 +23,9 @@ impl Supervisor {
     /// Carry out one fault action, due `at` after the start, and record it.
     pub(super) fn carry_out(&mut self, at: Duration, action: FaultAction) {
         let retry = action.clone();
+        if let FaultAction::Restart(id) = action {
+            self.restarts_waiting.retain(|&w| w != id);
+        }
         match faults::carry_out(&mut self.slots, &self.spawner, action) {
             Carried::Done(record) => {
                 let model_s = at.as_secs_f64() * self.spawner.scenario.speedup;
@@ -28,6 +34,9 @@ impl Supervisor {
             }
             Carried::NotApplicable(record) => self.not_applicable(at, record),
             Carried::RetryLater => {
+                if let FaultAction::Restart(id) = retry {
+                    self.restarts_waiting.push(id);
+                }
                 let again = Instant::now().saturating_duration_since(self.started) + RETRY_RESTART;
                 faults::schedule(&mut self.timeline, again, retry);
             }
@@ -75,5 +84,35 @@ impl Supervisor {
             }
             self.carry_out(at, action);
         }
+        self.cut_off_faults();
+    }
+
+    /// The run stops early: record each action that fell due and was not carried out (the
+    /// supervisor was late to it, or a restart waited for its kill's exit) as not done, with
+    /// why. Those not due yet never fell due, and are left out as in the twin.
+    fn cut_off_faults(&mut self) {
+        let Some(reason) = self.stop.as_ref().map(StopRequest::reason) else {
+            return;
+        };
+        let now = Instant::now().saturating_duration_since(self.started);
+        for (at, action) in std::mem::take(&mut self.timeline) {
+            let waiting = match action {
+                FaultAction::Restart(id) => self.restarts_waiting.contains(&id),
+                _ => false,
+            };
+            if at > now && !waiting {
+                continue;
+            }
+            let why = match action {
+                FaultAction::Restart(id) if waiting => {
+                    format!("the run ended before machine {id}'s kill was reported ({reason})")
+                }
+                _ => format!("the run ended before it was carried out ({reason})"),
+            };
+            if let Carried::NotApplicable(record) = faults::not_applicable(&action, why) {
+                self.not_applicable(at, record);
+            }
+        }
+        self.restarts_waiting.clear();
     }
 }

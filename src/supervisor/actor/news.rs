@@ -118,6 +118,7 @@ impl Supervisor {
                 let at_unix_us = self.start_at_unix_us;
                 if slot.apply(Input::Start).is_ok() {
                     slot.child.send(ToMachine::Start { at_unix_us });
+                    slot.started();
                     self.view.note(&format!("machine {id} rejoined the mesh"));
                 }
             }
