@@ -9,26 +9,50 @@ use crate::cmd::Logiclock;
 /// Overrides where the tests look for Chromium.
 pub const CHROMIUM_ENV: &str = "LOGICLOCK_CHROMIUM";
 
+/// Set (to anything) where a missing browser must fail the tests rather than skip them: `.ci/run`
+/// sets it, so CI never passes without having looked.
+pub const REQUIRE_ENV: &str = "LOGICLOCK_REQUIRE_BROWSER";
+
 /// The Chromium to run: `$LOGICLOCK_CHROMIUM`, else the first of `chromium`, `chromium-browser`,
-/// `google-chrome` on `PATH`; a test fails with how to install it when there is none.
-pub fn chromium() -> PathBuf {
+/// `google-chrome` on `PATH`.
+fn find() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(CHROMIUM_ENV) {
-        return PathBuf::from(path);
+        return Some(PathBuf::from(path));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    panic!(
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Why the browser tests cannot run here, with how to make them run.
+fn missing() -> String {
+    format!(
         "no Chromium on PATH (chromium, chromium-browser, google-chrome) and {CHROMIUM_ENV} unset: \
-         these tests render pages in headless Chromium; install it with \
-         `apt-get update && apt-get install -y chromium`"
+         these tests render pages in headless Chromium; install it (Debian/Ubuntu: \
+         `apt-get install chromium`, macOS: `brew install --cask chromium`) or point \
+         {CHROMIUM_ENV} at one"
     )
+}
+
+/// Whether a browser test can run here. Without a browser it prints why and the test returns
+/// early (skipped, on a laptop without Chromium), unless `$LOGICLOCK_REQUIRE_BROWSER` is set, as
+/// in CI, where it fails.
+pub fn available(test: &str) -> bool {
+    if find().is_some() {
+        return true;
+    }
+    if std::env::var_os(REQUIRE_ENV).is_some() {
+        panic!("{test}: {}", missing());
+    }
+    eprintln!("skipped {test}: {}", missing());
+    false
+}
+
+/// The Chromium to run; a test calls [`available`] first.
+pub fn chromium() -> PathBuf {
+    find().unwrap_or_else(|| panic!("{}", missing()))
 }
 
 /// Headless Chromium with a fresh profile in `scratch`, and `args` after the common flags.

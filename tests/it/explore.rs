@@ -74,6 +74,11 @@ fn check_selection(page: &Path, oracle: &Oracle, events: &[&Clocked]) -> serde_j
 
 #[test]
 fn a_thousand_random_events_have_the_causal_past_future_and_why_of_the_logs() {
+    if !crate::browser::available(
+        "a_thousand_random_events_have_the_causal_past_future_and_why_of_the_logs",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let run = twin(tmp.path(), "three", &three_machines(120));
     let page = explore(&run, &[]);
@@ -96,6 +101,11 @@ fn a_thousand_random_events_have_the_causal_past_future_and_why_of_the_logs() {
 
 #[test]
 fn a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so() {
+    if !crate::browser::available(
+        "a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let run = twin(tmp.path(), "three", &three_machines(60));
     let page = explore(&run, &[]);
@@ -152,6 +162,11 @@ fn a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so() {
 
 #[test]
 fn fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality() {
+    if !crate::browser::available(
+        "fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let faults = std::fs::read_to_string(crate::cmd::repo().join("configs/faults.toml")).unwrap();
     let many = "name = \"many\"\nmachines = 64\nduration_s = 4\nseed = 3\n[clock]\nmin_rate = 1\nmax_rate = 6\n[events]\ndie = 80\n";
@@ -170,6 +185,9 @@ fn fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality() {
 
 #[test]
 fn a_real_run_on_loopback_opens_with_the_logs_causality() {
+    if !crate::browser::available("a_real_run_on_loopback_opens_with_the_logs_causality") {
+        return;
+    }
     // Real processes: timestamps from four clocks of one host, receives that may share a
     // microsecond with their send; the page's clocks must still be the logs'.
     let tmp = tempfile::tempdir().unwrap();
@@ -181,6 +199,11 @@ fn a_real_run_on_loopback_opens_with_the_logs_causality() {
 
 #[test]
 fn some_machines_alone_keep_their_colours_and_the_causality_among_them() {
+    if !crate::browser::available(
+        "some_machines_alone_keep_their_colours_and_the_causality_among_them",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let text = "name = \"five\"\nmachines = 5\nduration_s = 30\nseed = 6\n[clock]\nmin_rate = 1\nmax_rate = 6\n[events]\ndie = 8\n";
     let run = twin(tmp.path(), "five", text);
@@ -229,6 +252,9 @@ fn some_machines_alone_keep_their_colours_and_the_causality_among_them() {
 
 #[test]
 fn a_window_holds_only_its_events_and_their_causality_inside_it() {
+    if !crate::browser::available("a_window_holds_only_its_events_and_their_causality_inside_it") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let run = twin(tmp.path(), "three", &three_machines(60));
     let page = explore(&run, &["--from", "20", "--to", "30"]);
@@ -273,6 +299,9 @@ fn check_selection_in_window(page: &Path, oracle: &Oracle) -> serde_json::Value 
 
 #[test]
 fn a_deep_link_reopens_its_axis_window_selection_filters_and_cut() {
+    if !crate::browser::available("a_deep_link_reopens_its_axis_window_selection_filters_and_cut") {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let run = twin(tmp.path(), "three", &three_machines(30));
     let page = explore(&run, &[]);

@@ -100,6 +100,11 @@ fn the_page_goes_to_standard_output_with_dash() {
 
 #[test]
 fn the_page_draws_every_lane_in_the_machine_colours_of_the_other_outputs() {
+    if !crate::browser::available(
+        "the_page_draws_every_lane_in_the_machine_colours_of_the_other_outputs",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let text = "name = \"five\"\nmachines = 5\nduration_s = 20\nseed = 5\n[clock]\nmin_rate = 1\nmax_rate = 6\n[events]\ndie = 6\n";
     let run = twin(tmp.path(), "five", text);
