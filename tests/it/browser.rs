@@ -16,7 +16,7 @@ pub const REQUIRE_ENV: &str = "LOGICLOCK_REQUIRE_BROWSER";
 /// The Chromium to run: `$LOGICLOCK_CHROMIUM`, else the first of `chromium`, `chromium-browser`,
 /// `google-chrome` on `PATH`.
 fn find() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(CHROMIUM_ENV) {
+    if let Some(path) = std::env::var_os(CHROMIUM_ENV).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(path));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
