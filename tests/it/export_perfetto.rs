@@ -252,7 +252,10 @@ fn perfetto_keeps_the_arrow_of_every_message_of_a_link_without_latency() {
             _ => false,
         })
         .count();
-    assert!(instant > 20, "few receives at their send's instant: {instant}");
+    assert!(
+        instant > 20,
+        "few receives at their send's instant: {instant}"
+    );
     let trace: serde_json::Value =
         serde_json::from_str(&export("perfetto", &run, &tmp.path().join("trace.json"))).unwrap();
     let events = trace["traceEvents"].as_array().unwrap();
