@@ -90,10 +90,9 @@ struct Send {
     recipients: u32,
     /// Messages not yet received, lost or dropped.
     open: u32,
-    /// Known once the send's slice is written.
+    /// Known once the send's slice is written; the flows received before that wait in
+    /// [`Flows::waiting`].
     layout: Option<Layout>,
-    /// Flows received before that.
-    waiting: Vec<Flow>,
 }
 
 /// A receive's slice not yet written: the flow it ends, and its send's start (ns).
@@ -116,6 +115,8 @@ pub(super) struct Flows {
     links: HashMap<(u32, u32), LinkPairing>,
     /// By (sender id, Lamport value of the send).
     sends: HashMap<(u32, u64), Send>,
+    /// Flows of sends whose slice is not written yet (at most one per machine).
+    waiting: HashMap<(u32, u64), Vec<Flow>>,
     /// Receives whose slice is not written yet, by their sequence number.
     open_recvs: HashMap<usize, Open>,
     /// Children whose send's slice is written: to be written now.
@@ -142,7 +143,6 @@ impl Flows {
                 recipients: to.len() as u32,
                 open: to.len() as u32,
                 layout: None,
-                waiting: Vec::new(),
             },
         );
         let msg = Pending {
@@ -206,7 +206,7 @@ impl Flows {
             return Vec::new();
         };
         let mut layout = Layout::new(ts, dur, send.recipients as usize);
-        let mut waiting = std::mem::take(&mut send.waiting);
+        let mut waiting = self.waiting.remove(&(from, lamport)).unwrap_or_default();
         let out = child_slices(&mut layout, &mut waiting)
             .into_iter()
             .map(|(flow, child)| ChildOut {
@@ -256,7 +256,11 @@ impl Flows {
                                 flow,
                                 child: layout.child(flow.recv_us),
                             }),
-                            None => s.waiting.push(flow),
+                            None => self
+                                .waiting
+                                .entry((from, send.clock))
+                                .or_default()
+                                .push(flow),
                         }
                     }
                 }
