@@ -4,9 +4,9 @@
 //! A run whose slow machines fall behind has hundreds of thousands of messages queued (a 64-machine
 //! twin run of 4M lines ends with 660k), each with a vector of one entry per machine: held as
 //! vectors they took 0.5 KB each, more than a gigabyte. So the vectors live in fixed-size slots:
-//! the first ones in memory, up to [`MEMORY_BUDGET`], the rest in an unlinked temporary file
-//! (the operating system's page cache holds it, not the analysis; only the slot number stays in
-//! memory). A freed slot is reused. Should the file fail (no temporary directory, a full disk),
+//! the first ones in memory, up to [`MEMORY_BUDGET`] (4 MiB: 8,192 vectors at 64 machines), the
+//! rest in an unlinked temporary file (the operating system's page cache holds it, not the
+//! analysis; only the slot number stays in memory). A freed slot is reused. Should the file fail (no temporary directory, a full disk),
 //! the vectors stay in memory as before: the checks never depend on it.
 
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 
 /// Bytes of vectors held in memory before the rest go to the file.
-pub(crate) const MEMORY_BUDGET: usize = 16 << 20;
+pub(crate) const MEMORY_BUDGET: usize = 4 << 20;
 
 /// A message: (sender id, recipient id, Lamport value of the send).
 type Key = (u32, u32, u64);
