@@ -58,16 +58,7 @@ pub(crate) fn export(request: &Request) -> Result<PathBuf, TimelineError> {
         .out
         .clone()
         .unwrap_or_else(|| first.join(request.format.default_file()));
-    if request.format == Format::Perfetto {
-        // The trace's slices and flows look ahead to later lines: the run is read into memory.
-        let t = timeline::load(first)?;
-        timeline::print_warnings(&t);
-        write_file(&path, |out| {
-            super::perfetto::write(&t, &timeline::pair_messages(&t.events), out)
-        })?;
-        return Ok(path);
-    }
-    // ShiViz and CSV stream each run twice: once to check it (a damaged log or a clock ShiViz
+    // Each format streams its run twice: once to check it (a damaged log or a clock ShiViz
     // refuses stops the export before the file is created), once to write it; memory does not
     // grow with the run.
     let mut runs = Vec::with_capacity(request.run_dirs.len());
@@ -94,7 +85,7 @@ pub(crate) fn export(request: &Request) -> Result<PathBuf, TimelineError> {
             super::shiviz::write(&mut labelled, out)
         }
         Format::Csv => super::csv::write(&mut runs[0], out),
-        Format::Perfetto => unreachable!("the Perfetto trace is written above"),
+        Format::Perfetto => super::perfetto::write(&mut runs[0], out),
     })?;
     Ok(path)
 }

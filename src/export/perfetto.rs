@@ -4,8 +4,8 @@
 //! Flows use the "v2" form (`bind_id` with `flow_out` on the sending slice and `flow_in` on the
 //! receiving one), which both chrome://tracing and the Perfetto UI read. A slice binds one flow,
 //! so a send to several machines gets one child slice per received message (`to machine-N`),
-//! each holding that message's flow and ending no later than that message's receive (see
-//! [`child_slices`]). The children's arguments (`message_to`, `message_lamport`) share no key with
+//! each holding that message's flow and ending before that message's receive (see
+//! [`flows`], which also says how the trace is streamed). The children's arguments (`message_to`, `message_lamport`) share no key with
 //! a receive's, because catapult merges both ends' arguments into the flow. Timestamps are µs
 //! since the run start. Each record is written with serde ([`super::trace_events`]).
 
@@ -13,13 +13,16 @@ use std::io::Write;
 
 use crate::log_format::Event;
 use crate::runlog::Line;
-use crate::timeline::{Message, Timeline};
+use crate::timeline::{Opened, Timeline};
 
 use super::detail::detail;
 use super::trace_events::{
-    Counter, DetailArgs, Header, Instant, MessageArgs, MessageSlice, Meta, NameArgs, OtherData,
-    SortArgs, TickArgs, TickSlice,
+    Counter, DetailArgs, Header, Instant, MessageArgs, MessageSlice, Meta, Micros, NameArgs,
+    OtherData, SortArgs, TickArgs, TickSlice,
 };
+use flows::{ChildOut, FlowIn, Flows};
+
+mod flows;
 
 /// The trace thread of every machine's clock events.
 const TID: u32 = 1;
@@ -31,69 +34,149 @@ const COUNTER_LAMPORT_KEY: &str = "clock";
 const COUNTER_QUEUE: &str = "queue";
 const COUNTER_QUEUE_KEY: &str = "length";
 
-/// One received message of a send: its recipient, flow id and receive time (µs since the start).
-#[derive(Debug, Clone, Copy)]
-struct Flow {
-    to: u32,
-    id: u64,
-    recv_us: i64,
-}
-
-/// A child slice of a send, in ns since the run start.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Child {
-    start_ns: i64,
-    end_ns: i64,
-}
-
 /// Process id of machine `id` (trace viewers treat pid 0 specially).
 pub(crate) fn pid(id: u32) -> u32 {
     id + 1
 }
 
-/// Write the trace of `timeline`, with a flow for every message of `messages` that was received.
-pub(crate) fn write(
-    timeline: &Timeline,
-    messages: &[Message],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    let (recv_flow, mut send_flows) = flows(timeline, messages);
-    let widths = slice_widths(timeline);
+/// Write the trace of the run `run` as its lines stream by, with a flow for every message that
+/// was received ([`flows`]).
+pub(crate) fn write(run: &mut Opened, out: &mut impl Write) -> std::io::Result<()> {
     let header = serde_json::to_string(&Header {
         display_time_unit: "ms",
         other_data: OtherData {
-            run: timeline.dir.display().to_string(),
+            run: run.timeline.dir.display().to_string(),
         },
     })?;
     // The records follow as the last member, an array written one record at a time.
     let open = header.strip_suffix('}').expect("a JSON object ends with }");
     writeln!(out, "{open},\"traceEvents\":[")?;
     let mut records = Records { out, first: true };
-    write_tracks(&mut records, timeline)?;
-    for (i, e) in timeline.events.iter().enumerate() {
-        let ts = e.timestamp - timeline.origin_us;
-        if !e.event.is_clock_event() {
-            // Peer connections are left out of the trace.
-            if !matches!(
-                e.event,
-                Event::PeerConnected { .. } | Event::PeerGone { .. }
-            ) {
-                let name = e.event.name();
-                write_instant(&mut records, e.machine, ts, name, detail(&e.event))?;
-            }
-            continue;
-        }
-        let slice = Slice {
-            event: e,
-            ts,
-            dur: widths[i],
-            flow_in: recv_flow[i],
-        };
-        write_slice(&mut records, &slice)?;
-        write_children(&mut records, &slice, &mut send_flows[i])?;
-        write_counters(&mut records, &slice)?;
+    write_tracks(&mut records, &run.timeline)?;
+    let mut stream = Stream {
+        flows: Flows::default(),
+        open: (0..run.timeline.machines.len()).map(|_| None).collect(),
+        seq: 0,
+    };
+    run.each(|timeline, e| stream.line(&mut records, timeline, e))
+        .map_err(std::io::Error::other)??;
+    for m in 0..stream.open.len() {
+        stream.close_slice(&mut records, &run.timeline, m, None)?;
     }
     records.out.write_all(b"\n]}\n")
+}
+
+/// A clock event whose slice waits for its machine's next clock event (which bounds its width).
+struct OpenSlice {
+    event: Line,
+    ts: i64,
+    seq: usize,
+}
+
+/// The state of the streamed trace.
+struct Stream {
+    flows: Flows,
+    /// Each machine's last clock event, by manifest index.
+    open: Vec<Option<OpenSlice>>,
+    /// Clock events seen.
+    seq: usize,
+}
+
+impl Stream {
+    /// Write what line `e` completes, and keep it if it is a clock event.
+    fn line(
+        &mut self,
+        records: &mut Records<'_, impl Write>,
+        timeline: &Timeline,
+        e: Line,
+    ) -> std::io::Result<()> {
+        let ts = e.timestamp - timeline.origin_us;
+        if !e.event.is_clock_event() {
+            match e.event {
+                // Peer connections are left out of the trace.
+                Event::PeerConnected { .. } | Event::PeerGone { .. } => {}
+                _ => {
+                    if let Event::Dropped {
+                        ref to, lamport, ..
+                    } = e.event
+                    {
+                        for &to in to {
+                            self.flows.dropped(e.machine, to, lamport, ts);
+                        }
+                    }
+                    let name = e.event.name();
+                    write_instant(records, e.machine, ts, name, detail(&e.event))?;
+                }
+            }
+            return Ok(());
+        }
+        let Some(m) = timeline.machine_index(e.machine) else {
+            return Ok(());
+        };
+        self.close_slice(records, timeline, m, Some(e.timestamp))?;
+        self.seq += 1;
+        match e.event {
+            Event::Send {
+                ref to, lamport, ..
+            } => self.flows.send(e.machine, lamport, ts, to, self.seq),
+            Event::Recv {
+                from, msg_clock, ..
+            } => self.flows.recv(from, e.machine, msg_clock, ts, self.seq),
+            _ => {}
+        }
+        self.write_children(records)?;
+        self.open[m] = Some(OpenSlice {
+            event: e,
+            ts,
+            seq: self.seq,
+        });
+        Ok(())
+    }
+
+    /// Write the open slice of machine `m`, now that its next clock event is at `next` (µs since
+    /// the epoch; `None`: the log has ended).
+    fn close_slice(
+        &mut self,
+        records: &mut Records<'_, impl Write>,
+        timeline: &Timeline,
+        m: usize,
+        next: Option<i64>,
+    ) -> std::io::Result<()> {
+        let Some(open) = self.open[m].take() else {
+            return Ok(());
+        };
+        let e = &open.event;
+        // Half the machine's tick interval, shortened so that it ends before the machine's next
+        // event (slices on one track must nest, not overlap).
+        let half = timeline.machines[m].interval_us / 2.0;
+        let gap = next.map_or(f64::INFINITY, |n| (n - e.timestamp) as f64 * 0.9);
+        let dur = half.min(gap).max(0.5);
+        let flow_in = self.flows.take_recv(open.seq).flow_in;
+        let slice = Slice {
+            event: e,
+            ts: open.ts,
+            dur,
+            flow_in,
+        };
+        write_slice(records, &slice)?;
+        if let Event::Send { lamport, .. } = e.event {
+            let children = self
+                .flows
+                .send_written(e.machine, lamport, open.ts as f64, dur);
+            for c in children {
+                write_child(records, &c)?;
+            }
+        }
+        write_counters(records, &slice)
+    }
+
+    /// Write the children the matching completed.
+    fn write_children(&mut self, records: &mut Records<'_, impl Write>) -> std::io::Result<()> {
+        for c in self.flows.take_children() {
+            write_child(records, &c)?;
+        }
+        Ok(())
+    }
 }
 
 /// The trace's records, written one after the other with a `,` line break between them.
@@ -113,32 +196,12 @@ impl<W: Write> Records<'_, W> {
     }
 }
 
-/// One clock event's slice: when it starts and lasts (µs) and the flow it receives (0: none).
+/// One clock event's slice: when it starts and lasts (µs) and the flow it receives.
 struct Slice<'a> {
     event: &'a Line,
     ts: i64,
     dur: f64,
-    flow_in: u64,
-}
-
-/// Flow ids (message index + 1, for every message with both ends): the flow each event
-/// receives (0: none), and the flows each event sends.
-fn flows(timeline: &Timeline, messages: &[Message]) -> (Vec<u64>, Vec<Vec<Flow>>) {
-    let events = &timeline.events;
-    let mut recv_flow = vec![0u64; events.len()];
-    let mut send_flows: Vec<Vec<Flow>> = vec![Vec::new(); events.len()];
-    for (i, m) in messages.iter().enumerate() {
-        if let (Some(s), Some(r)) = (m.send, m.recv) {
-            let id = i as u64 + 1;
-            recv_flow[r] = id;
-            send_flows[s].push(Flow {
-                to: m.to,
-                id,
-                recv_us: events[r].timestamp - timeline.origin_us,
-            });
-        }
-    }
-    (recv_flow, send_flows)
+    flow_in: Option<FlowIn>,
 }
 
 /// The metadata that names each machine's process and thread and orders the processes.
@@ -195,46 +258,49 @@ fn write_instant(
 /// A clock event's slice, with its arguments and the end of the flow it receives.
 fn write_slice(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> std::io::Result<()> {
     let e = slice.event;
+    let (mut ts, mut dur) = (Micros::Whole(slice.ts), to_the_ns(slice.dur));
+    if let Some(flow) = slice.flow_in {
+        // A receive at (or, by clock resolution, before) its send's start: 1 ns after it, so
+        // that Perfetto reads the flow's start first (see the module's doc).
+        let start_ns = slice.ts * 1_000;
+        let shift = flow.send_ns + 1 - start_ns;
+        if shift > 0 && (shift as f64) < dur * 1_000.0 {
+            ts = Micros::Frac(micros(start_ns + shift));
+            dur = to_the_ns(dur - shift as f64 / 1_000.0);
+        }
+    }
     records.write(&TickSlice {
         ph: "X",
         cat: "tick",
         name: e.event.name(),
         pid: pid(e.machine),
         tid: TID,
-        ts: slice.ts,
-        dur: to_the_ns(slice.dur),
+        ts,
+        dur,
         args: slice_args(e),
-        bind_id: (slice.flow_in != 0).then_some(slice.flow_in),
-        flow_in: (slice.flow_in != 0).then_some(true),
+        bind_id: slice.flow_in.map(|f| f.id),
+        flow_in: slice.flow_in.map(|_| true),
     })
 }
 
-/// A send's child slices, one per received message, each holding the start of that flow.
-fn write_children(
-    records: &mut Records<'_, impl Write>,
-    slice: &Slice<'_>,
-    flows: &mut [Flow],
-) -> std::io::Result<()> {
-    let p = pid(slice.event.machine);
-    let lamport = slice.event.event.lamport().unwrap_or(0);
-    for (flow, child) in child_slices(slice.ts as f64, slice.dur, flows) {
-        records.write(&MessageSlice {
-            ph: "X",
-            cat: "message",
-            name: format!("to machine-{}", flow.to),
-            pid: p,
-            tid: TID,
-            ts: micros(child.start_ns),
-            dur: micros(child.end_ns - child.start_ns),
-            bind_id: flow.id,
-            flow_out: true,
-            args: MessageArgs {
-                message_to: flow.to,
-                message_lamport: lamport,
-            },
-        })?;
-    }
-    Ok(())
+/// A send's child slice for one received message, holding the start of that message's flow.
+fn write_child(records: &mut Records<'_, impl Write>, c: &ChildOut) -> std::io::Result<()> {
+    let (flow, child) = (c.flow, c.child);
+    records.write(&MessageSlice {
+        ph: "X",
+        cat: "message",
+        name: format!("to machine-{}", flow.to),
+        pid: pid(c.from),
+        tid: TID,
+        ts: micros(child.start_ns),
+        dur: micros(child.end_ns - child.start_ns),
+        bind_id: flow.id,
+        flow_out: true,
+        args: MessageArgs {
+            message_to: flow.to,
+            message_lamport: c.lamport,
+        },
+    })
 }
 
 /// The counters at a clock event: the Lamport clock, and the queue length at a receive.
@@ -256,41 +322,6 @@ fn write_counters(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> s
     Ok(())
 }
 
-/// The child slices of a send at `ts` (µs) lasting `dur` (µs), one per flow of `flows`.
-///
-/// Both importers take flow ends in time order and drop or reverse an arrow whose `flow_in`
-/// slice starts before its `flow_out` slice ends (catapult's `flow_slice_ordering_error`,
-/// Perfetto's `flow_end_without_start`). So the children run in the order of their receives,
-/// one after the other inside the send's slice, and each ends no later than its own receive.
-fn child_slices(ts: f64, dur: f64, flows: &mut [Flow]) -> Vec<(Flow, Child)> {
-    flows.sort_by_key(|f| (f.recv_us, f.to));
-    let start = (ts * 1_000.0).round() as i64;
-    let end = start + (dur * 1_000.0).floor() as i64;
-    let share = (end - start) / flows.len().max(1) as i64;
-    let mut cursor = start;
-    flows
-        .iter()
-        .map(|&flow| {
-            let recv_ns = flow.recv_us * 1_000;
-            // A receive logged before its send (clock resolution) cannot be honoured; the
-            // child then has no width at the send's start.
-            let child_start = cursor.min(recv_ns).max(start);
-            let child_end = (child_start + share * 9 / 10)
-                .min(recv_ns)
-                .min(end)
-                .max(child_start);
-            cursor = child_end;
-            (
-                flow,
-                Child {
-                    start_ns: child_start,
-                    end_ns: child_end,
-                },
-            )
-        })
-        .collect()
-}
-
 /// A duration in µs rounded to the ns as decimal text rounds it (not as `x * 1000` rounds, which
 /// can differ by one ns at a half).
 fn to_the_ns(us: f64) -> f64 {
@@ -302,26 +333,6 @@ fn to_the_ns(us: f64) -> f64 {
 /// A time in ns as µs (three decimals, which JSON writes as the shortest number that reads back).
 fn micros(ns: i64) -> f64 {
     ns as f64 / 1_000.0
-}
-
-/// Width of each clock event's slice, µs: half the machine's tick interval, shortened so that it
-/// ends before the machine's next event (slices on one track must nest, not overlap).
-fn slice_widths(timeline: &Timeline) -> Vec<f64> {
-    let mut widths = vec![0.0; timeline.events.len()];
-    let mut next: Vec<Option<i64>> = vec![None; 64];
-    for (i, e) in timeline.events.iter().enumerate().rev() {
-        if !e.event.is_clock_event() {
-            continue;
-        }
-        let half = timeline
-            .machine_index(e.machine)
-            .map_or(1_000.0, |m| timeline.machines[m].interval_us / 2.0);
-        let slot = &mut next[e.machine as usize % 64];
-        let gap = slot.map_or(f64::INFINITY, |n| (n - e.timestamp) as f64 * 0.9);
-        widths[i] = half.min(gap).max(0.5);
-        *slot = Some(e.timestamp);
-    }
-    widths
 }
 
 /// The slice's arguments: clocks, tick and the message fields.

@@ -52,7 +52,7 @@ pub(super) struct TickSlice<'a> {
     pub name: &'a str,
     pub pid: u32,
     pub tid: u32,
-    pub ts: i64,
+    pub ts: Micros,
     /// µs, to the ns.
     pub dur: f64,
     pub args: TickArgs,
@@ -127,4 +127,12 @@ pub(super) struct Header {
 #[derive(Serialize)]
 pub(super) struct OtherData {
     pub run: String,
+}
+
+/// A time in µs: whole (written as an integer), or to the ns.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq)]
+#[serde(untagged)]
+pub(super) enum Micros {
+    Whole(i64),
+    Frac(f64),
 }

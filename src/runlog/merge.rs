@@ -29,8 +29,10 @@ fn batch_size(logs: usize) -> usize {
     (LINES_PER_ROUND / logs.max(1)).clamp(64, BATCH)
 }
 
-/// Batches a reader may run ahead of the merge.
-const AHEAD: usize = 4;
+/// Batches a reader may run ahead of the merge: two keep the readers busy (each batch is
+/// thousands of lines, or hundreds at many machines), and at 64 machines each more batch is
+/// 17 MB of lines held.
+const AHEAD: usize = 2;
 
 /// A record with a system time, µs since the Unix epoch, to merge by.
 pub(crate) trait Timed {

@@ -21,7 +21,9 @@ pub(crate) struct Message {
 }
 
 /// Every message of `lines` (in time order), in the order of their sends (receives without a
-/// send last); a message's `send` and `recv` index `lines`.
+/// send last); a message's `send` and `recv` index `lines`. The commands pair as they stream
+/// ([`super::pairing`]); this is for readers of a whole run held in memory.
+#[allow(dead_code)]
 pub(crate) fn pair_messages(lines: &[Line]) -> Vec<Message> {
     let mut links: HashMap<(u32, u32), LinkPairing> = HashMap::new();
     let mut messages = Vec::new();

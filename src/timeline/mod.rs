@@ -9,7 +9,9 @@ pub(crate) mod error;
 pub(crate) mod event;
 pub(crate) mod load;
 
+#[allow(unused_imports)]
 pub(crate) use crate::runlog::{pair_messages, Message};
 pub(crate) use error::TimelineError;
 pub(crate) use event::{print_warnings, Timeline};
+#[allow(unused_imports)]
 pub(crate) use load::{load, open, Opened};

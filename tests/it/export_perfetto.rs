@@ -167,3 +167,114 @@ fn perfetto_flows_of_a_real_multicast_run_all_start_before_they_end() {
         "the run should exchange many messages: {flows}"
     );
 }
+
+/// The flows Perfetto's JSON importer keeps: records sorted as its `TraceSorter` sorts them (by
+/// time in ns, then complete slices longest first, then the rest, then file order), each
+/// `flow_in` kept only when its `flow_out` came before (else `flow_end_without_start`).
+/// Returns (flows kept, flows dropped).
+fn perfetto_kept_flows(events: &[serde_json::Value]) -> (usize, usize) {
+    let ns = |v: &serde_json::Value| {
+        let us = v.as_f64().unwrap();
+        // Perfetto's CoerceToTs: whole µs exactly, else rounded to the ns.
+        if us == us.trunc() {
+            us as i64 * 1_000
+        } else {
+            (us * 1_000.0).round() as i64
+        }
+    };
+    let mut order: Vec<(i64, i64, usize)> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e["ph"] != "M")
+        .map(|(i, e)| {
+            let key = if e["ph"] == "X" {
+                i64::MAX - ns(&e["dur"])
+            } else {
+                i64::MAX
+            };
+            (ns(&e["ts"]), key, i)
+        })
+        .collect();
+    order.sort();
+    let mut started = std::collections::HashSet::new();
+    let (mut kept, mut dropped) = (0, 0);
+    for (_, _, i) in order {
+        let e = &events[i];
+        let Some(id) = e["bind_id"].as_u64() else {
+            continue;
+        };
+        if e["flow_out"] == true {
+            assert!(started.insert(id), "flow {id} starts twice");
+        } else if started.contains(&id) {
+            kept += 1;
+        } else {
+            dropped += 1;
+        }
+    }
+    (kept, dropped)
+}
+
+#[test]
+fn perfetto_keeps_the_arrow_of_every_message_of_a_link_without_latency() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = crate::util::scenario(
+        tmp.path(),
+        "instant.toml",
+        "name = \"instant\"\nmachines = 5\nduration_s = 20\nspeedup = 1.0\nseed = 3\n\
+         [clock]\nmin_rate = 1\nmax_rate = 6\n[events]\ndie = 10\n[network]\nlatency_us = 0\n",
+    );
+    let run = tmp.path().join("run");
+    Logiclock::run(&scenario)
+        .args(["--engine", "sim"])
+        .quiet()
+        .out(&run)
+        .finish()
+        .success();
+    let lines = read_logs(&run);
+    let recvs = lines
+        .iter()
+        .filter(|l| matches!(l.event, Event::Recv { .. }))
+        .count();
+    // Without latency, receives are logged at their send's very instant.
+    let sends: std::collections::HashSet<(u32, u64, i64)> = lines
+        .iter()
+        .filter_map(|l| match l.event {
+            Event::Send { lamport, .. } => Some((l.machine, lamport, l.timestamp)),
+            _ => None,
+        })
+        .collect();
+    let instant = lines
+        .iter()
+        .filter(|l| match l.event {
+            Event::Recv {
+                from, msg_clock, ..
+            } => sends.contains(&(from, msg_clock, l.timestamp)),
+            _ => false,
+        })
+        .count();
+    assert!(
+        instant > 20,
+        "few receives at their send's instant: {instant}"
+    );
+    let trace: serde_json::Value =
+        serde_json::from_str(&export("perfetto", &run, &tmp.path().join("trace.json"))).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    assert_eq!(
+        perfetto_kept_flows(events),
+        (recvs, 0),
+        "Perfetto keeps one arrow per receive"
+    );
+    assert_eq!(check_perfetto_viewer_rules(events), recvs);
+}
+
+#[test]
+fn perfetto_keeps_every_arrow_of_the_golden_and_a_real_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_golden(&tmp.path().join("golden"));
+    let text = export("perfetto", &run, &tmp.path().join("trace.json"));
+    let trace: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        perfetto_kept_flows(trace["traceEvents"].as_array().unwrap()),
+        (3, 0)
+    );
+}

@@ -29,13 +29,16 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-/// A recent event kept for ties: its Lamport value, its position on its machine (from 1) and
-/// the entries of its vector that were ahead of their machine when it came.
-#[derive(Debug, Clone)]
+/// A machine's recent events kept for ties: their Lamport values, oldest first (8 bytes an event:
+/// a machine that lags behind in Lamport value makes the others keep every event since), the
+/// position of the first (from 1; the others follow one by one), and the entries of their vectors
+/// that were ahead of their machine when they came (rare: a receive read before its send), by
+/// position.
+#[derive(Debug, Clone, Default)]
 struct Recent {
-    lamport: u64,
-    position: u64,
-    ahead: Option<Box<[(usize, u64)]>>,
+    lamports: VecDeque<u64>,
+    first: u64,
+    ahead: std::collections::HashMap<u64, Box<[(usize, u64)]>>,
 }
 
 /// The causality figures of a run, counted event by event.
@@ -52,7 +55,7 @@ pub(crate) struct CausalityCounter {
     /// smallest value first; dropped once `y` has that many events.
     ahead: Vec<BinaryHeap<Reverse<(u64, usize)>>>,
     /// Each machine's recent events, oldest first.
-    recent: Vec<VecDeque<Recent>>,
+    recent: Vec<Recent>,
     /// Each machine's last Lamport value (0 before its first event).
     last_lamport: Vec<u64>,
     /// Concurrent pairs with equal Lamport values, per machine.
@@ -69,7 +72,7 @@ impl CausalityCounter {
             knows_out: vec![0; m],
             known_in: vec![0; m],
             ahead: vec![BinaryHeap::new(); m],
-            recent: vec![VecDeque::new(); m],
+            recent: vec![Recent::default(); m],
             last_lamport: vec![0; m],
             ties: vec![0; m],
         }
@@ -102,11 +105,14 @@ impl CausalityCounter {
         }
         self.count_ties(j, lamport, position, vc);
         self.last_lamport[j] = lamport;
-        self.recent[j].push_back(Recent {
-            lamport,
-            position,
-            ahead: (!ahead.is_empty()).then(|| ahead.into_boxed_slice()),
-        });
+        let recent = &mut self.recent[j];
+        if recent.lamports.is_empty() {
+            recent.first = position;
+        }
+        recent.lamports.push_back(lamport);
+        if !ahead.is_empty() {
+            recent.ahead.insert(position, ahead.into_boxed_slice());
+        }
         self.forget_passed();
     }
 
@@ -118,15 +124,16 @@ impl CausalityCounter {
                 continue;
             }
             let recent = &self.recent[i];
-            let Ok(k) = recent.binary_search_by_key(&lamport, |r| r.lamport) else {
+            let Ok(k) = recent.lamports.binary_search(&lamport) else {
                 continue;
             };
-            let a = &recent[k];
+            let a_position = recent.first + k as u64;
             // `a` happened before `b`: `b` knows `a`'s position on `i`.
-            let a_before_b = vc.get(self.ids[i] as usize).copied().unwrap_or(0) >= a.position;
+            let a_before_b = vc.get(self.ids[i] as usize).copied().unwrap_or(0) >= a_position;
             // `b` happened before `a`: `a` knew more of `j` than had come, up to `b`.
-            let b_before_a = a
+            let b_before_a = recent
                 .ahead
+                .get(&a_position)
                 .iter()
                 .flat_map(|entries| entries.iter())
                 .any(|&(y, v)| y == j && v >= position);
@@ -156,8 +163,12 @@ impl CausalityCounter {
         }
         for (i, recent) in self.recent.iter_mut().enumerate() {
             let floor = if i == low.1 { second } else { low.0 };
-            while recent.front().is_some_and(|r| r.lamport <= floor) {
-                recent.pop_front();
+            while recent.lamports.front().is_some_and(|&l| l <= floor) {
+                recent.lamports.pop_front();
+                if !recent.ahead.is_empty() {
+                    recent.ahead.remove(&recent.first);
+                }
+                recent.first += 1;
             }
         }
     }

@@ -3,10 +3,9 @@
 //!
 //! Logs of format 1 carry no vectors; for them nothing is checked and no causality is computed.
 
-use std::collections::HashMap;
-
 use super::causality::{Causality, CausalityCounter};
 use super::checks::{CheckId, Checks};
+use super::in_flight::{InFlight, MEMORY_BUDGET};
 use crate::log_format::Event;
 use crate::runlog::Line;
 
@@ -16,7 +15,7 @@ pub(crate) struct Vectors {
     /// Each machine's last vector (by machine index; entries by machine id).
     last: Vec<Vec<u64>>,
     /// Vectors of messages sent and not yet received, by (from id, to id, Lamport value).
-    in_flight: HashMap<(u32, u32, u64), Vec<u64>>,
+    in_flight: InFlight,
     /// The causality figures, counted as the clock events come.
     causality: CausalityCounter,
     /// A clock event without a vector was seen: no causality figures.
@@ -29,7 +28,7 @@ impl Vectors {
         let width = ids.iter().map(|&id| id as usize + 1).max().unwrap_or(0);
         Vectors {
             last: vec![vec![0; width]; ids.len()],
-            in_flight: HashMap::new(),
+            in_flight: InFlight::new(width, MEMORY_BUDGET),
             causality: CausalityCounter::new(ids),
             missing: false,
         }
@@ -117,7 +116,7 @@ impl Vectors {
         }
         if let Event::Send { to, .. } = &rec.event {
             for &dest in to {
-                self.in_flight.insert((id, dest, lamport), vc.clone());
+                self.in_flight.insert((id, dest, lamport), vc);
             }
         }
         self.causality.push(m, lamport, vc);
