@@ -6,6 +6,7 @@
 //! - [`step`]: a tick's decision (receive, or roll the die);
 //! - [`schedule`]: when ticks fall due and which slots a late wake-up skips, over any time type;
 //! - [`machine`]: one machine's state and what one tick writes ([`Machine`]);
+//! - [`physical`]: each machine's physical clock, skewed, drifting and synchronised;
 //! - [`link`]: one direction of a link: release times, FIFO, delay and jitter, partitions;
 //! - [`sink`]: where log lines go ([`LineSink`]), which both engines' writers implement.
 
@@ -13,6 +14,7 @@ pub(crate) mod clock;
 pub(crate) mod dice;
 pub(crate) mod link;
 pub mod machine;
+pub mod physical;
 pub(crate) mod schedule;
 pub(crate) mod sink;
 pub(crate) mod step;
