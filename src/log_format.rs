@@ -19,16 +19,23 @@
 //!   to 4 read with the phase the reader infers from their kind and prose (see
 //!   [`crate::runlog::compat`]).
 //!
-//! The readers accept formats 1 to 5: a `dropped` line's `to` may be an integer or an array of one.
+//! - 6: `pt_us` (the machine's own physical clock, model microseconds since the run's start) and
+//!   `hlc` (the hybrid logical clock `[l, c]`) on `internal`, `send` and `recv` lines; `msg_hlc`
+//!   (what the message carried) and, when true, `offset_rejected` on `recv` lines. Lines of
+//!   formats 1 to 5 read without them, and `analyze` skips its HLC check on such runs.
+//!
+//! The readers accept formats 1 to 6: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
+mod hlc;
 mod kinds;
 pub mod timestamp;
+pub use hlc::Hlc;
 pub use kinds::{DropReason, FaultKind, FaultPhase};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -108,6 +115,12 @@ pub enum Event {
         vc: Vec<u64>,
         /// How late the tick ran against its schedule, in real microseconds.
         late_us: u64,
+        /// The machine's physical clock at the event, model microseconds (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pt_us: Option<u64>,
+        /// The hybrid logical clock after the event, `[l, c]` (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hlc: Option<Hlc>,
     },
     /// A tick with an empty queue whose die roll sent a message.
     Send {
@@ -120,6 +133,12 @@ pub enum Event {
         #[serde(default)]
         vc: Vec<u64>,
         late_us: u64,
+        /// The machine's physical clock at the event, model microseconds (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pt_us: Option<u64>,
+        /// The hybrid logical clock after the event, `[l, c]` (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hlc: Option<Hlc>,
     },
     /// A tick that took one message from the queue.
     Recv {
@@ -136,6 +155,20 @@ pub enum Event {
         #[serde(default)]
         vc: Vec<u64>,
         late_us: u64,
+        /// The machine's physical clock at the event, model microseconds (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pt_us: Option<u64>,
+        /// The hybrid logical clock after the event, `[l, c]` (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hlc: Option<Hlc>,
+        /// The hybrid logical clock the message carried (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msg_hlc: Option<Hlc>,
+        /// The message's `l` was ahead of this machine's physical clock by more than the
+        /// scenario's `max_offset_ms`: a real system (CockroachDB) would have rejected it.
+        /// Written only when true.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        offset_rejected: bool,
     },
     /// Ticks `first..first+count` were not run because the loop fell behind its schedule.
     Skipped { first: u64, count: u64 },
@@ -261,6 +294,25 @@ impl Event {
         }
     }
 
+    /// The hybrid logical clock after a tick event (`internal`, `send`, `recv`) of format 6
+    /// and up.
+    pub fn hlc(&self) -> Option<Hlc> {
+        match self {
+            Event::Internal { hlc, .. } | Event::Send { hlc, .. } | Event::Recv { hlc, .. } => *hlc,
+            _ => None,
+        }
+    }
+
+    /// The machine's physical clock at a tick event of format 6 and up, model microseconds.
+    pub fn pt_us(&self) -> Option<u64> {
+        match self {
+            Event::Internal { pt_us, .. }
+            | Event::Send { pt_us, .. }
+            | Event::Recv { pt_us, .. } => *pt_us,
+            _ => None,
+        }
+    }
+
     /// The logical clock after this event, for the events that carry one.
     pub fn lamport(&self) -> Option<u64> {
         match self {
@@ -321,6 +373,8 @@ mod tests {
                 to: vec![0, 1],
                 vc: vec![4, 0, 9],
                 late_us: 3,
+                pt_us: None,
+                hlc: None,
             },
         };
         let json: serde_json::Value = serde_json::to_value(&line).unwrap();

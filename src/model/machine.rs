@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::{peers_of, DieAction, LamportClock, VectorClock};
 use super::dice::Dice;
+use super::hlc::Hlc;
+use super::physical::{tick_time_us, PhysicalClock};
 use super::step::{decide, Step};
 use crate::log_format::{Event, FORMAT_VERSION};
 
@@ -41,6 +43,9 @@ pub struct MachineSpec {
     pub seed: u64,
     /// 0 for the machine's first process, 1 and up after a restart.
     pub incarnation: u32,
+    /// The machine's physical clock ([`PhysicalClock::perfect`] without a `[physical_clock]`
+    /// section).
+    pub physical: PhysicalClock,
 }
 
 /// The message at the head of a machine's queue when its tick runs.
@@ -49,6 +54,8 @@ pub struct Waiting<'a> {
     pub from: u32,
     pub lamport: u64,
     pub vc: &'a [u64],
+    /// The hybrid logical clock the message carries.
+    pub hlc: Hlc,
     /// Messages still queued behind it.
     pub left: u64,
 }
@@ -89,6 +96,8 @@ pub struct Machine {
     dice: Dice,
     clock: LamportClock,
     vclock: VectorClock,
+    /// The hybrid logical clock.
+    hlc: Hlc,
     /// Number of the last tick run (or skipped), 0 before the first.
     last_tick: u64,
     counts: Counts,
@@ -111,11 +120,24 @@ impl Machine {
             dice: Dice::new(who.seed, who.id, who.die),
             clock,
             vclock: VectorClock::restored(who.id, who.machines, vc),
+            hlc: Hlc::default(),
             last_tick,
             counts: Counts::default(),
             spare: Vec::with_capacity(who.machines as usize),
             who,
         }
+    }
+
+    /// This machine with its hybrid logical clock going on from `hlc` (restored, as the Lamport
+    /// clock is, from the log of its previous process).
+    pub fn with_hlc(mut self, hlc: Hlc) -> Machine {
+        self.hlc = hlc;
+        self
+    }
+
+    /// The hybrid logical clock.
+    pub fn hlc(&self) -> Hlc {
+        self.hlc
     }
 
     /// Start a new process of this machine after a kill: the next incarnation, new counters;
@@ -163,11 +185,16 @@ impl Machine {
         self.last_tick = tick;
         let mut vc = std::mem::take(&mut self.spare);
         vc.clear();
+        // The physical clock is read at the slot's due time, the same model time in both
+        // engines, never at the host's wall clock.
+        let pt = self.who.physical.read(tick_time_us(tick, self.who.rate));
         let event = match decide(waiting, &self.dice, tick, &self.peers) {
             Step::Receive(msg) => {
                 self.counts.received += 1;
                 let lamport = self.clock.receive(msg.lamport);
                 vc.extend_from_slice(self.vclock.receive(msg.vc));
+                self.hlc = self.hlc.receive(msg.hlc, pt);
+                let max_offset = self.who.physical.max_offset_us();
                 Event::Recv {
                     tick,
                     lamport,
@@ -176,28 +203,38 @@ impl Machine {
                     queue: msg.left,
                     vc,
                     late_us,
+                    pt_us: Some(pt),
+                    hlc: Some(self.hlc),
+                    msg_hlc: Some(msg.hlc),
+                    offset_rejected: max_offset > 0 && msg.hlc.l > pt.saturating_add(max_offset),
                 }
             }
             Step::Act(DieAction::Internal) => {
                 let lamport = self.clock.internal();
                 vc.extend_from_slice(self.vclock.tick());
+                self.hlc = self.hlc.local(pt);
                 Event::Internal {
                     tick,
                     lamport,
                     vc,
                     late_us,
+                    pt_us: Some(pt),
+                    hlc: Some(self.hlc),
                 }
             }
             Step::Act(DieAction::Send(to)) => {
                 self.counts.sent += to.len() as u64;
                 let lamport = self.clock.send();
                 vc.extend_from_slice(self.vclock.tick());
+                self.hlc = self.hlc.local(pt);
                 Event::Send {
                     tick,
                     lamport,
                     to,
                     vc,
                     late_us,
+                    pt_us: Some(pt),
+                    hlc: Some(self.hlc),
                 }
             }
         };
@@ -264,6 +301,7 @@ mod tests {
             die,
             seed: 1,
             incarnation: 0,
+            physical: PhysicalClock::perfect(),
         }
     }
 
@@ -275,6 +313,7 @@ mod tests {
             from: 1,
             lamport: 50,
             vc: &vc,
+            hlc: Hlc { l: 10, c: 4 },
             left: 2,
         };
         let tick = m.tick(1, 7, Some(waiting));
@@ -289,10 +328,58 @@ mod tests {
                 queue: 2,
                 vc: vec![1, 50, 0],
                 late_us: 7,
+                pt_us: Some(0),
+                hlc: Some(Hlc { l: 10, c: 5 }),
+                msg_hlc: Some(Hlc { l: 10, c: 4 }),
+                offset_rejected: false,
             }
         );
         assert!(tick.recipients().is_empty());
         assert_eq!(m.counts().received, 1);
+    }
+
+    #[test]
+    fn a_skewed_clock_stamps_pt_and_hlc_and_a_message_too_far_ahead_is_marked() {
+        use crate::model::physical::{PhysicalClockSpec, Spread};
+        let spec = PhysicalClockSpec {
+            skew_us: Spread::Fixed(vec![1_000, 0, 0]),
+            max_offset_us: 100_000,
+            ..PhysicalClockSpec::default()
+        };
+        let mut m = Machine::new(MachineSpec {
+            physical: spec.for_machine(1, 0),
+            ..who(10)
+        });
+        // Tick 2 is due at 250 ms true time: the clock reads 251 ms.
+        let ahead = |l| Waiting {
+            from: 1,
+            lamport: 1,
+            vc: &[0, 1, 0],
+            hlc: Hlc { l, c: 0 },
+            left: 0,
+        };
+        let tick = m.tick(2, 0, Some(ahead(351_001)));
+        let Event::Recv {
+            pt_us,
+            hlc,
+            offset_rejected,
+            ..
+        } = tick.event
+        else {
+            panic!("{:?}", tick.event);
+        };
+        assert_eq!(pt_us, Some(251_000));
+        assert_eq!(hlc, Some(Hlc { l: 351_001, c: 1 }));
+        assert!(offset_rejected, "101.001 ms ahead of a 100 ms bound");
+        let tick = m.tick(3, 0, Some(ahead(600_000)));
+        assert!(matches!(
+            tick.event,
+            Event::Recv {
+                offset_rejected: false,
+                ..
+            }
+        ));
+        assert_eq!(m.hlc(), Hlc { l: 600_000, c: 1 });
     }
 
     #[test]

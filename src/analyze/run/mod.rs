@@ -1,5 +1,5 @@
 //! One run analyzed: its lines fed in time order ([`pipeline`]) to the [`analyzer`], which checks
-//! them ([`checks`], [`vectors`], [`causality`]), measures them ([`metrics`], [`drift`],
+//! them ([`checks`], [`hlc`], [`vectors`], [`causality`]), measures them ([`metrics`], [`drift`],
 //! [`stats`]), judges whether it ran to its end ([`ended`]), settles each message ([`settle`])
 //! in the light of the planned faults ([`faults`]), and sums it all up in a [`Summary`].
 
@@ -9,6 +9,7 @@ pub(crate) mod checks;
 pub(crate) mod drift;
 pub(crate) mod ended;
 pub(crate) mod faults;
+pub(crate) mod hlc;
 pub(crate) mod metrics;
 pub(crate) mod pipeline;
 pub(crate) mod settle;

@@ -179,6 +179,8 @@ mod tests {
             to: vec![1],
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         };
         v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
         v.observe(
@@ -191,6 +193,8 @@ mod tests {
                     lamport: 1,
                     vc: vec![],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
                 &[0, 1],
             ),
@@ -204,6 +208,10 @@ mod tests {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         };
         v.observe(1, 1, &rec(2, recv, &[1, 2]), &mut c);
         assert_eq!(offences(c), 0);
@@ -222,6 +230,8 @@ mod tests {
             to: vec![1],
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         };
         v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
         let recv = Event::Recv {
@@ -232,6 +242,10 @@ mod tests {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         };
         // Forgot the message's entry for machine 0.
         v.observe(1, 1, &rec(1, recv, &[0, 1]), &mut c);
@@ -246,6 +260,8 @@ mod tests {
                     lamport: 2,
                     vc: vec![],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
                 &[3, 0],
             ),
@@ -268,6 +284,8 @@ mod tests {
                     lamport: 1,
                     vc: vec![],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
                 &[],
             ),

@@ -1,0 +1,218 @@
+//! The `hlc` check: every hybrid logical clock replayed line by line by the paper's rules
+//! (`crate::model::hlc`), like the Lamport check, and its bounds: `l >= pt`, `l - pt` never more
+//! than the largest clock offset seen (epsilon), `c` bounded.
+//!
+//! Epsilon is what the logs show: each clock event's offset is its `pt_us` minus the true model
+//! time of its tick (the slot's due time, `(tick - 1) * 10^6 / rate`), and epsilon is the largest
+//! offset minus the smallest. A real machine runs its tick up to one slot after its due time, so
+//! a message's `l` may come from a send whose slot is due up to one of the receiver's periods
+//! after the receive's: the `l - pt` bound allows the receiver's period on top of epsilon.
+//!
+//! `c` is bounded as the paper proves it (Theorem 3: `c <= N (epsilon + 1)` in clock ticks), here
+//! in the model's terms: a counter grows only while `l` stays ahead of the machines' physical
+//! clocks, so at most the events all machines can run in a window of `2 epsilon` plus a period
+//! and a granularity step, counted twice for a clock a synchronisation stepped back across it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::log_format::{Event, Hlc};
+use crate::model::physical::tick_time_us;
+use crate::runlog::Line;
+
+/// The hybrid clock's figures of a run, in `summary.json` (`clocks`) and the report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HlcSummary {
+    /// Whether the run's lines carry `hlc` (format 6 and up); if not, nothing below was checked.
+    pub checked: bool,
+    /// Largest physical clock offset minus smallest, over every clock event, model µs.
+    pub epsilon_us: u64,
+    /// Largest offset of a physical clock from true model time, either way, model µs.
+    pub max_offset_us: u64,
+    /// Largest `l - pt_us`, model µs.
+    pub max_l_minus_pt_us: u64,
+    /// Largest `c`.
+    pub max_c: u64,
+    /// The bound on `c` the run's figures give.
+    pub c_bound: u64,
+    /// Receives marked `offset_rejected` (a message ahead by more than `max_offset_ms`).
+    pub rejected_receives: u64,
+}
+
+/// What the check found wrong on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HlcOffence {
+    pub machine: usize,
+    pub line: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct MachineHlc {
+    hlc: Hlc,
+    rate: u32,
+}
+
+/// The check's running state over all machines' lines.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HlcCheck {
+    state: Vec<MachineHlc>,
+    offences: Vec<HlcOffence>,
+    figures: HlcSummary,
+    /// Smallest and largest physical clock offset seen, model µs.
+    offsets: Option<(i64, i64)>,
+    /// `(l - pt, receiver's period in µs, machine, line)` of the line with the largest excess.
+    worst: Option<(u64, u64, usize, u64)>,
+    /// Where the largest `c` was seen.
+    worst_c: Option<(usize, u64)>,
+    max_period_us: u64,
+    rates_sum: u64,
+    lines_without: u64,
+}
+
+impl HlcCheck {
+    pub(crate) fn new(machines: usize) -> HlcCheck {
+        HlcCheck {
+            state: vec![MachineHlc::default(); machines],
+            ..HlcCheck::default()
+        }
+    }
+
+    /// Replay one line of machine `machine`; offences go to the list [`HlcCheck::finish`] returns.
+    pub(crate) fn observe(&mut self, machine: usize, rec: &Line) {
+        let state = self.state[machine];
+        let (tick, pt, hlc, expected) = match &rec.event {
+            Event::Start { rate, .. } => {
+                // A restarted machine writes another start line at the same rate.
+                if state.rate == 0 {
+                    self.rates_sum += u64::from(*rate);
+                    let period = 1_000_000 / u64::from((*rate).max(1));
+                    self.max_period_us = self.max_period_us.max(period);
+                }
+                self.state[machine].rate = *rate;
+                return;
+            }
+            Event::Internal {
+                tick, pt_us, hlc, ..
+            }
+            | Event::Send {
+                tick, pt_us, hlc, ..
+            } => match (pt_us, hlc) {
+                (Some(pt), Some(hlc)) => (*tick, *pt, *hlc, state.hlc.local(*pt)),
+                _ => return self.lines_without += 1,
+            },
+            Event::Recv {
+                tick,
+                pt_us,
+                hlc,
+                msg_hlc,
+                offset_rejected,
+                ..
+            } => match (pt_us, hlc, msg_hlc) {
+                (Some(pt), Some(hlc), Some(msg)) => {
+                    self.figures.rejected_receives += u64::from(*offset_rejected);
+                    (*tick, *pt, *hlc, state.hlc.receive(*msg, *pt))
+                }
+                _ => return self.lines_without += 1,
+            },
+            _ => return,
+        };
+        self.figures.checked = true;
+        let offend = |offences: &mut Vec<HlcOffence>, message: String| {
+            offences.push(HlcOffence {
+                machine,
+                line: rec.line,
+                message,
+            })
+        };
+        if hlc != expected {
+            let rule = match &rec.event {
+                Event::Recv {
+                    msg_hlc: Some(m), ..
+                } => format!(
+                    "max([{}, {}], msg [{}, {}], pt {pt})",
+                    state.hlc.l, state.hlc.c, m.l, m.c
+                ),
+                _ => format!("max([{}, {}], pt {pt})", state.hlc.l, state.hlc.c),
+            };
+            offend(
+                &mut self.offences,
+                format!(
+                    "hlc [{}, {}], expected {rule} = [{}, {}]",
+                    hlc.l, hlc.c, expected.l, expected.c
+                ),
+            );
+        }
+        if hlc.l < pt {
+            offend(
+                &mut self.offences,
+                format!("hlc l {} is behind the physical clock pt_us {pt}", hlc.l),
+            );
+        }
+        let true_us = tick_time_us(tick, state.rate.max(1));
+        let offset = pt as i64 - true_us as i64;
+        self.offsets = Some(match self.offsets {
+            None => (offset, offset),
+            Some((low, high)) => (low.min(offset), high.max(offset)),
+        });
+        let figures = &mut self.figures;
+        figures.max_offset_us = figures.max_offset_us.max(offset.unsigned_abs());
+        let excess = hlc.l.saturating_sub(pt);
+        figures.max_l_minus_pt_us = figures.max_l_minus_pt_us.max(excess);
+        let period = 1_000_000 / u64::from(state.rate.max(1));
+        if self
+            .worst
+            .is_none_or(|(e, p, ..)| excess.saturating_sub(p) > e.saturating_sub(p))
+        {
+            self.worst = Some((excess, period, machine, rec.line));
+        }
+        if hlc.c > figures.max_c || self.worst_c.is_none() {
+            figures.max_c = figures.max_c.max(hlc.c);
+            self.worst_c = Some((machine, rec.line));
+        }
+        self.state[machine].hlc = hlc;
+    }
+
+    /// The figures, and the offences (the bounds judged now that epsilon is known). `granularity`
+    /// is the scenario's, in µs.
+    pub(crate) fn finish(mut self, granularity_us: u64) -> (HlcSummary, Vec<HlcOffence>) {
+        if !self.figures.checked {
+            return (self.figures, self.offences);
+        }
+        let (low, high) = self.offsets.unwrap_or_default();
+        let epsilon = high.saturating_sub(low).max(0) as u64;
+        self.figures.epsilon_us = epsilon;
+        if let Some((excess, period, machine, line)) = self.worst {
+            if excess > epsilon + period {
+                self.offences.push(HlcOffence {
+                    machine,
+                    line,
+                    message: format!(
+                        "l - pt_us = {excess} µs, beyond epsilon {epsilon} µs plus the receiver's \
+                         period {period} µs"
+                    ),
+                });
+            }
+        }
+        let window = 2 * epsilon + self.max_period_us + granularity_us.max(1);
+        let machines = self.state.len() as u64;
+        let bound = 2 * (self.rates_sum * window / 1_000_000 + 2 * machines);
+        self.figures.c_bound = bound;
+        if let Some((machine, line)) = self.worst_c.filter(|_| self.figures.max_c > bound) {
+            self.offences.push(HlcOffence {
+                machine,
+                line,
+                message: format!("c = {} exceeds its bound {bound}", self.figures.max_c),
+            });
+        }
+        (self.figures, self.offences)
+    }
+
+    /// Why the check did not run: `None` if it did.
+    pub(crate) fn skipped_because(&self) -> Option<String> {
+        (!self.figures.checked).then(|| {
+            "not checked: no line carries `hlc` (logs of format 5 or older, before hybrid \
+             logical clocks)"
+                .to_owned()
+        })
+    }
+}
