@@ -340,8 +340,8 @@ impl Checks {
         let hlc_note = hlc_skipped.unwrap_or_else(|| {
             format!(
                 "epsilon {} µs, max l - pt {} µs, max c {} (bound {}), {} receive(s) beyond                  max_offset",
-                clocks.epsilon_us,
-                clocks.max_l_minus_pt_us,
+                clocks.epsilon_model_us,
+                clocks.max_l_minus_pt_model_us,
                 clocks.max_c,
                 clocks.c_bound,
                 clocks.rejected_receives

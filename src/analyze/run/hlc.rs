@@ -25,11 +25,11 @@ pub struct HlcSummary {
     /// Whether the run's lines carry `hlc` (format 6 and up); if not, nothing below was checked.
     pub checked: bool,
     /// Largest physical clock offset minus smallest, over every clock event, model µs.
-    pub epsilon_us: u64,
+    pub epsilon_model_us: u64,
     /// Largest offset of a physical clock from true model time, either way, model µs.
-    pub max_offset_us: u64,
+    pub max_offset_model_us: u64,
     /// Largest `l - pt_us`, model µs.
-    pub max_l_minus_pt_us: u64,
+    pub max_l_minus_pt_model_us: u64,
     /// Largest `c`.
     pub max_c: u64,
     /// The bound on `c` the run's figures give.
@@ -155,9 +155,9 @@ impl HlcCheck {
             Some((low, high)) => (low.min(offset), high.max(offset)),
         });
         let figures = &mut self.figures;
-        figures.max_offset_us = figures.max_offset_us.max(offset.unsigned_abs());
+        figures.max_offset_model_us = figures.max_offset_model_us.max(offset.unsigned_abs());
         let excess = hlc.l.saturating_sub(pt);
-        figures.max_l_minus_pt_us = figures.max_l_minus_pt_us.max(excess);
+        figures.max_l_minus_pt_model_us = figures.max_l_minus_pt_model_us.max(excess);
         let period = 1_000_000 / u64::from(state.rate.max(1));
         if self
             .worst
@@ -180,7 +180,7 @@ impl HlcCheck {
         }
         let (low, high) = self.offsets.unwrap_or_default();
         let epsilon = high.saturating_sub(low).max(0) as u64;
-        self.figures.epsilon_us = epsilon;
+        self.figures.epsilon_model_us = epsilon;
         if let Some((excess, period, machine, line)) = self.worst {
             if excess > epsilon + period {
                 self.offences.push(HlcOffence {
@@ -286,7 +286,7 @@ mod tests {
         ]);
         assert_eq!(offences, vec![]);
         assert!(figures.checked);
-        assert_eq!((figures.epsilon_us, figures.max_c), (5_000, 3));
+        assert_eq!((figures.epsilon_model_us, figures.max_c), (5_000, 3));
     }
 
     #[test]
