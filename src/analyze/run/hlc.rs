@@ -36,6 +36,16 @@ pub struct HlcSummary {
     pub c_bound: u64,
     /// Receives marked `offset_rejected` (a message ahead by more than `max_offset_ms`).
     pub rejected_receives: u64,
+    /// Physical time against causality: consecutive events of one machine whose `pt_us` does
+    /// not increase (a clock stepped back by a sync, or a granularity coarser than the tick).
+    #[serde(default)]
+    pub pt_program_order_inversions: u64,
+    /// Messages received whose receive's `pt_us` is not after the send's.
+    #[serde(default)]
+    pub pt_message_inversions: u64,
+    /// Messages whose send and receive were both seen (the message inversions' denominator).
+    #[serde(default)]
+    pub messages_timed: u64,
 }
 
 /// What the check found wrong on one line.
@@ -50,6 +60,8 @@ pub(crate) struct HlcOffence {
 struct MachineHlc {
     hlc: Hlc,
     rate: u32,
+    /// The last clock event's physical clock.
+    pt: Option<u64>,
 }
 
 /// The check's running state over all machines' lines.
@@ -67,6 +79,9 @@ pub(crate) struct HlcCheck {
     max_period_us: u64,
     rates_sum: u64,
     lines_without: u64,
+    /// Sends not yet received by all their recipients: `(sender id, Lamport value)` -> (the
+    /// send's `pt_us`, recipients still to receive it). A sender's Lamport values are unique.
+    in_flight: std::collections::HashMap<(u32, u64), (u64, usize)>,
 }
 
 impl HlcCheck {
@@ -117,6 +132,7 @@ impl HlcCheck {
             _ => return,
         };
         self.figures.checked = true;
+        self.physical_order(machine, rec, pt);
         let offend = |offences: &mut Vec<HlcOffence>, message: String| {
             offences.push(HlcOffence {
                 machine,
@@ -170,6 +186,36 @@ impl HlcCheck {
             self.worst_c = Some((machine, rec.line));
         }
         self.state[machine].hlc = hlc;
+    }
+
+    /// Count physical time against the happened-before edges into this event: program order,
+    /// and the message a receive takes.
+    fn physical_order(&mut self, machine: usize, rec: &Line, pt: u64) {
+        let figures = &mut self.figures;
+        if self.state[machine].pt.is_some_and(|last| pt <= last) {
+            figures.pt_program_order_inversions += 1;
+        }
+        self.state[machine].pt = Some(pt);
+        match &rec.event {
+            Event::Send { lamport, to, .. } if !to.is_empty() => {
+                self.in_flight
+                    .insert((rec.machine, *lamport), (pt, to.len()));
+            }
+            Event::Recv {
+                from, msg_clock, ..
+            } => {
+                let key = (*from, *msg_clock);
+                if let Some((sent_pt, left)) = self.in_flight.get_mut(&key) {
+                    figures.messages_timed += 1;
+                    figures.pt_message_inversions += u64::from(pt <= *sent_pt);
+                    *left -= 1;
+                    if *left == 0 {
+                        self.in_flight.remove(&key);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The figures, and the offences (the bounds judged now that epsilon is known). `granularity`
@@ -287,6 +333,47 @@ mod tests {
         assert_eq!(offences, vec![]);
         assert!(figures.checked);
         assert_eq!((figures.epsilon_model_us, figures.max_c), (5_000, 3));
+        assert_eq!(figures.pt_program_order_inversions, 0);
+    }
+
+    #[test]
+    fn physical_time_against_causality_is_counted_per_edge() {
+        let send = |tick, pt, lamport| Event::Send {
+            tick,
+            lamport,
+            to: vec![0],
+            vc: vec![],
+            late_us: 0,
+            pt_us: Some(pt),
+            hlc: Some(Hlc { l: pt, c: 0 }),
+        };
+        let mut c = HlcCheck::new(2);
+        let mut line = |m: u32, n: u64, event: Event| {
+            let rec = Line {
+                machine: m,
+                line: n,
+                timestamp: 0,
+                event,
+            };
+            c.observe(m as usize, &rec);
+        };
+        line(1, 1, start());
+        line(0, 1, start());
+        // Machine 1's clock is 50 ms fast: its message arrives "before" it was sent.
+        line(1, 2, send(1, 50_000, 1));
+        line(0, 2, recv(1, 10_000, (50_000, 1), (50_000, 0)));
+        // A clock stepped back: machine 0's next event reads earlier.
+        line(0, 3, internal(2, 5_000, 50_000, 2));
+        line(1, 3, send(2, 150_000, 2));
+        let mut second = recv(3, 200_000, (200_000, 0), (150_000, 0));
+        if let Event::Recv { msg_clock, .. } = &mut second {
+            *msg_clock = 2;
+        }
+        line(0, 4, second);
+        let (figures, _) = c.finish(1);
+        assert_eq!(figures.messages_timed, 2);
+        assert_eq!(figures.pt_message_inversions, 1);
+        assert_eq!(figures.pt_program_order_inversions, 1);
     }
 
     #[test]
