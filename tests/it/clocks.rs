@@ -161,3 +161,45 @@ fn in_the_skewed_clocks_config_physical_time_inverts_messages_and_the_hybrid_clo
         "{clocks}"
     );
 }
+
+#[test]
+fn a_restarted_machine_goes_on_from_its_logged_hlc() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Machine 1 runs 1 s slow and hears from machine 0, 2 s fast: its l runs 3 s ahead of its
+    // pt, longer than it is down, so a restart that forgot its HLC would break the rules at once.
+    let config = scenario(
+        tmp.path(),
+        "restart.toml",
+        "machines = 3\nduration_s = 4\nspeedup = 4\n[clock]\nrates = [40, 60, 80]\n\
+         [physical_clock]\nskew_ms = [2000, -1000, 0]\n\
+         [[fault]]\nkind = \"kill\"\nat_s = 1.5\nmachine = 1\nrestart_after_s = 0.2\n",
+    );
+    let out = tmp.path().join("real");
+    Logiclock::run(&config)
+        .seed(2)
+        .quiet()
+        .out(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let lines = read_log(&out.join("machine-1.log"), 1);
+    let restart = lines
+        .iter()
+        .rposition(|l| matches!(l.event, Event::Start { incarnation: 1, .. }))
+        .expect("machine 1 restarted");
+    let first = lines[restart..]
+        .iter()
+        .find_map(|l| Some((l.event.hlc()?, l.event.pt_us()?)))
+        .expect("a clock event after the restart");
+    let before = lines[..restart]
+        .iter()
+        .rev()
+        .find_map(|l| l.event.hlc())
+        .expect("a clock event before the kill");
+    assert!(first.0 > before, "{first:?} after {before:?}");
+    let done = analyze(&out);
+    for check in ["lamport", "vector", "hlc"] {
+        let ok = format!("ok   {check}");
+        assert!(done.stdout.contains(&ok), "{}", done.describe());
+    }
+}
