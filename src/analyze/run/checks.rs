@@ -337,16 +337,7 @@ impl Checks {
         for o in offences {
             self.offend(CheckId::Hlc, o.machine, Some(o.line), || o.message);
         }
-        let hlc_note = hlc_skipped.unwrap_or_else(|| {
-            format!(
-                "epsilon {} µs, max l - pt {} µs, max c {} (bound {}), {} receive(s) beyond                  max_offset",
-                clocks.epsilon_model_us,
-                clocks.max_l_minus_pt_model_us,
-                clocks.max_c,
-                clocks.c_bound,
-                clocks.rejected_receives
-            )
-        });
+        let hlc_note = hlc_skipped.unwrap_or_else(|| clocks.note());
         let (skipped_note, beyond) = self.skipped_figure();
         let skipped_beyond = beyond.is_some();
         let skips = std::mem::take(&mut self.skips);
