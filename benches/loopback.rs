@@ -62,7 +62,15 @@ fn delays(count: u64, every: Duration) -> Vec<u64> {
                 sent_by_sender.lock().unwrap()[lamport as usize] = Some(Instant::now());
                 let vc = vec![lamport, 0, 0];
                 let from = 0;
-                outbox.send(Message::Clock { from, lamport, vc }).unwrap();
+                let hlc = logiclock::log_format::Hlc { l: lamport, c: 0 };
+                outbox
+                    .send(Message::Clock {
+                        from,
+                        lamport,
+                        hlc,
+                        vc,
+                    })
+                    .unwrap();
             }
             drop(outbox);
             link.await.unwrap();

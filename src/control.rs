@@ -44,6 +44,9 @@ pub(crate) struct MachineConfig {
     /// `log_cap_reached` (and ticks on until told to stop).
     #[serde(default)]
     pub log_share: Option<u64>,
+    /// The scenario's `[physical_clock]`; absent, the machine's physical clock reads true time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physical_clock: Option<crate::model::physical::PhysicalClockSpec>,
 }
 
 /// Supervisor to machine.
@@ -175,6 +178,10 @@ mod tests {
             run_dir: "/tmp/x".into(),
             incarnation: 2,
             log_share: Some(1_000_000),
+            physical_clock: Some(crate::model::physical::PhysicalClockSpec {
+                granularity_us: 1_000,
+                ..Default::default()
+            }),
         });
         let mut buf = Vec::new();
         send(&mut buf, &config).await.unwrap();

@@ -19,16 +19,23 @@
 //!   to 4 read with the phase the reader infers from their kind and prose (see
 //!   [`crate::runlog::compat`]).
 //!
-//! The readers accept formats 1 to 5: a `dropped` line's `to` may be an integer or an array of one.
+//! - 6: `pt_us` (the machine's own physical clock, model microseconds since the run's start) and
+//!   `hlc` (the hybrid logical clock `[l, c]`) on `internal`, `send` and `recv` lines; `msg_hlc`
+//!   (what the message carried) and, when true, `offset_rejected` on `recv` lines. Lines of
+//!   formats 1 to 5 read without them, and `analyze` skips its HLC check on such runs.
+//!
+//! The readers accept formats 1 to 6: a `dropped` line's `to` may be an integer or an array of one.
 
 use serde::{Deserialize, Serialize};
 
+mod hlc;
 mod kinds;
 pub mod timestamp;
+pub use hlc::Hlc;
 pub use kinds::{DropReason, FaultKind, FaultPhase};
 
 /// Version of the log format, written in every `start` line.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Oldest log format version the readers still accept (version 1 had no vector clocks).
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
@@ -108,6 +115,12 @@ pub enum Event {
         vc: Vec<u64>,
         /// How late the tick ran against its schedule, in real microseconds.
         late_us: u64,
+        /// The machine's physical clock at the event, model microseconds (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pt_us: Option<u64>,
+        /// The hybrid logical clock after the event, `[l, c]` (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hlc: Option<Hlc>,
     },
     /// A tick with an empty queue whose die roll sent a message.
     Send {
@@ -120,6 +133,12 @@ pub enum Event {
         #[serde(default)]
         vc: Vec<u64>,
         late_us: u64,
+        /// The machine's physical clock at the event, model microseconds (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pt_us: Option<u64>,
+        /// The hybrid logical clock after the event, `[l, c]` (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hlc: Option<Hlc>,
     },
     /// A tick that took one message from the queue.
     Recv {
@@ -136,6 +155,20 @@ pub enum Event {
         #[serde(default)]
         vc: Vec<u64>,
         late_us: u64,
+        /// The machine's physical clock at the event, model microseconds (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pt_us: Option<u64>,
+        /// The hybrid logical clock after the event, `[l, c]` (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hlc: Option<Hlc>,
+        /// The hybrid logical clock the message carried (format 6 and up).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        msg_hlc: Option<Hlc>,
+        /// The message's `l` was ahead of this machine's physical clock by more than the
+        /// scenario's `max_offset_ms`: a real system (CockroachDB) would have rejected it.
+        /// Written only when true.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        offset_rejected: bool,
     },
     /// Ticks `first..first+count` were not run because the loop fell behind its schedule.
     Skipped { first: u64, count: u64 },
@@ -261,6 +294,25 @@ impl Event {
         }
     }
 
+    /// The hybrid logical clock after a tick event (`internal`, `send`, `recv`) of format 6
+    /// and up.
+    pub fn hlc(&self) -> Option<Hlc> {
+        match self {
+            Event::Internal { hlc, .. } | Event::Send { hlc, .. } | Event::Recv { hlc, .. } => *hlc,
+            _ => None,
+        }
+    }
+
+    /// The machine's physical clock at a tick event of format 6 and up, model microseconds.
+    pub fn pt_us(&self) -> Option<u64> {
+        match self {
+            Event::Internal { pt_us, .. }
+            | Event::Send { pt_us, .. }
+            | Event::Recv { pt_us, .. } => *pt_us,
+            _ => None,
+        }
+    }
+
     /// The logical clock after this event, for the events that carry one.
     pub fn lamport(&self) -> Option<u64> {
         match self {
@@ -307,86 +359,4 @@ impl Event {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_send_line_has_the_contract_fields_at_top_level() {
-        let line = LogLine {
-            timestamp: "2026-01-01T00:00:00.000001Z".into(),
-            machine: 2,
-            event: Event::Send {
-                tick: 7,
-                lamport: 12,
-                to: vec![0, 1],
-                vc: vec![4, 0, 9],
-                late_us: 3,
-            },
-        };
-        let json: serde_json::Value = serde_json::to_value(&line).unwrap();
-        assert_eq!(json["event"], "send");
-        assert_eq!(json["machine"], 2);
-        assert_eq!(json["lamport"], 12);
-        assert_eq!(json["to"], serde_json::json!([0, 1]));
-        assert_eq!(json["vc"], serde_json::json!([4, 0, 9]));
-        let back: LogLine = serde_json::from_value(json).unwrap();
-        assert_eq!(back, line);
-    }
-
-    #[test]
-    fn format_1_lines_without_vector_clocks_still_read() {
-        let line: LogLine = serde_json::from_str(
-            r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"internal","tick":1,"lamport":1,"late_us":0}"#,
-        )
-        .unwrap();
-        assert_eq!(line.event.vc(), Some(&[][..]));
-        assert!(readable(1) && readable(FORMAT_VERSION) && !readable(FORMAT_VERSION + 1));
-    }
-
-    #[test]
-    fn unknown_event_names_are_read_as_unknown() {
-        let line: LogLine = serde_json::from_str(
-            r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"future_thing","x":1}"#,
-        )
-        .unwrap();
-        assert_eq!(line.event, Event::Unknown);
-    }
-
-    #[test]
-    fn a_format_2_dropped_line_with_a_bare_recipient_still_reads() {
-        let old: LogLine = serde_json::from_str(
-            r#"{"timestamp":"2026-01-01T00:00:00Z","machine":0,"event":"dropped","to":2,"lamport":5,"reason":"peer gone"}"#,
-        )
-        .unwrap();
-        let expected = Event::Dropped {
-            to: vec![2],
-            lamport: 5,
-            reason: DropReason::PeerGone,
-        };
-        assert_eq!(old.event, expected);
-        let written = serde_json::to_value(&old).unwrap();
-        assert_eq!(written["to"], serde_json::json!([2]));
-    }
-
-    #[test]
-    fn fault_kinds_and_drop_reasons_are_their_wire_strings() {
-        for kind in FaultKind::ALL {
-            let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{kind}\""));
-            assert_eq!(kind.as_str().parse::<FaultKind>(), Ok(kind));
-        }
-        for phase in FaultPhase::ALL {
-            let json = serde_json::to_string(&phase).unwrap();
-            assert_eq!(json, format!("\"{phase}\""));
-            assert_eq!(phase.as_str().parse::<FaultPhase>(), Ok(phase));
-        }
-        for reason in DropReason::ALL {
-            assert_eq!(
-                serde_json::to_string(&reason).unwrap(),
-                format!("\"{reason}\"")
-            );
-            assert_eq!(reason.as_str().parse::<DropReason>(), Ok(reason));
-        }
-        assert!("explode".parse::<FaultKind>().is_err());
-    }
-}
+mod tests;

@@ -239,6 +239,8 @@ mod tests {
                         to: vec![1],
                         vc,
                         late_us: 0,
+                        pt_us: None,
+                        hlc: None,
                     },
                 ));
                 let recv = Event::Recv {
@@ -249,6 +251,10 @@ mod tests {
                     queue: 0,
                     vc: vec![k + 1, k + 1],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
+                    msg_hlc: None,
+                    offset_rejected: false,
                 };
                 events.push(line(1, ts + 250_000, recv));
             } else {
@@ -260,6 +266,8 @@ mod tests {
                         lamport: k + 1,
                         vc,
                         late_us: 0,
+                        pt_us: None,
+                        hlc: None,
                     },
                 ));
             }
@@ -271,6 +279,8 @@ mod tests {
                     lamport: k,
                     vc: vec![0, k],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
             ));
         }

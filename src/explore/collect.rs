@@ -326,6 +326,8 @@ mod tests {
             to: vec![1],
             vc,
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         }
     }
 
@@ -338,6 +340,10 @@ mod tests {
             queue: 0,
             vc,
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         }
     }
 

@@ -263,6 +263,7 @@ mod tests {
             msg: Message::Clock {
                 from: 0,
                 lamport,
+                hlc: crate::log_format::Hlc::default(),
                 vc: vec![lamport, 0],
             },
             queued: Instant::now(),

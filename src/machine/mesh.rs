@@ -45,6 +45,7 @@ pub(crate) struct Identity {
 pub(crate) struct Incoming {
     pub from: u32,
     pub lamport: u64,
+    pub hlc: crate::log_format::Hlc,
     pub vc: Vec<u64>,
 }
 
@@ -260,9 +261,20 @@ async fn serve_incoming(
     let reason = loop {
         match framed.next().await {
             None => break "closed".to_owned(),
-            Some(Ok(Message::Clock { from, lamport, vc })) if from == peer => {
+            Some(Ok(Message::Clock {
+                from,
+                lamport,
+                hlc,
+                vc,
+            })) if from == peer => {
                 // The inbox lives as long as the machine; a send error means it is shutting down.
-                if shared.inbox.send(Incoming { from, lamport, vc }).is_err() {
+                let incoming = Incoming {
+                    from,
+                    lamport,
+                    hlc,
+                    vc,
+                };
+                if shared.inbox.send(incoming).is_err() {
                     break "inbox closed".to_owned();
                 }
             }

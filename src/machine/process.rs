@@ -186,9 +186,15 @@ async fn run_logged(
         die: config.die,
         seed: config.seed,
         incarnation: config.incarnation,
+        physical: config
+            .physical_clock
+            .as_ref()
+            .map(|p| p.for_machine(config.seed, config.id))
+            .unwrap_or_default(),
     };
     let tick_loop = TickLoop {
-        machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick),
+        machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick)
+            .with_hlc(restored.hlc),
         period: Duration::from_nanos(config.interval_ns),
         run_ns: config.run_ns,
         timer: Timer::precise().context("failed to create the tick timer")?,

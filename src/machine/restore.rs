@@ -4,7 +4,7 @@
 //! in stable storage) and the tick numbering goes on by schedule slot, the downtime being one
 //! `skipped` line.
 
-use crate::log_format::Event;
+use crate::log_format::{Event, Hlc};
 use crate::model::clock::LamportClock;
 use crate::runlog::{read_log_lines, RunLogError};
 
@@ -14,6 +14,8 @@ pub(crate) struct Restored {
     pub clock: LamportClock,
     /// The last vector clock logged; empty if none was.
     pub vc: Vec<u64>,
+    /// The last hybrid logical clock logged; zero if none was (a log of format 5 or older).
+    pub hlc: Hlc,
     pub last_tick: u64,
 }
 
@@ -29,6 +31,9 @@ impl Restored {
             }
             if let Some(vc) = line.event.vc().filter(|vc| !vc.is_empty()) {
                 restored.vc = vc.to_vec();
+            }
+            if let Some(hlc) = line.event.hlc() {
+                restored.hlc = hlc;
             }
             match line.event {
                 Event::Skipped { first, count } => {
@@ -60,7 +65,7 @@ mod tests {
             &path,
             concat!(
                 r#"{"timestamp":"2026-01-01T00:00:00.000001Z","machine":1,"event":"internal","tick":1,"lamport":1,"late_us":0}"#, "\n",
-                r#"{"timestamp":"2026-01-01T00:00:00.000002Z","machine":1,"event":"recv","tick":2,"lamport":9,"from":0,"msg_clock":8,"queue":0,"vc":[8,2,0],"late_us":0}"#, "\n",
+                r#"{"timestamp":"2026-01-01T00:00:00.000002Z","machine":1,"event":"recv","tick":2,"lamport":9,"from":0,"msg_clock":8,"queue":0,"vc":[8,2,0],"late_us":0,"pt_us":250000,"hlc":[260000,3],"msg_hlc":[260000,2]}"#, "\n",
                 r#"{"timestamp":"2026-01-01T00:00:00.000003Z","machine":1,"event":"skipped","first":3,"count":4}"#, "\n",
                 r#"{"timestamp":"2026-01-01T00:00:00.000004Z","machine":1,"event":"peer_gone","peer":0,"reason":"closed"}"#, "\n",
                 r#"{"timestamp":"2026-01-01T00:00:00.0000"#,
@@ -71,5 +76,6 @@ mod tests {
         assert_eq!(r.clock.value(), 9);
         assert_eq!(r.last_tick, 6);
         assert_eq!(r.vc, [8, 2, 0]);
+        assert_eq!(r.hlc, Hlc { l: 260_000, c: 3 });
     }
 }

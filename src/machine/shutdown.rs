@@ -166,6 +166,7 @@ mod tests {
             die: 1,
             seed: 1,
             incarnation: 0,
+            physical: crate::model::physical::PhysicalClock::perfect(),
         };
         let mut m = Machine::new(who);
         let vc = [0, 0];
@@ -173,6 +174,7 @@ mod tests {
             from: 1,
             lamport: 0,
             vc: &vc,
+            hlc: crate::log_format::Hlc::default(),
             left,
         };
         for tick in 1..=4 {
@@ -189,6 +191,7 @@ mod tests {
         Incoming {
             from: 1,
             lamport: 3,
+            hlc: crate::log_format::Hlc::default(),
             vc: vec![0, 3],
         }
     }

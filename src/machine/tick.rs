@@ -17,7 +17,7 @@ use super::log_writer::MachineLog;
 use super::mesh::{Incoming, Outgoing};
 use super::ticker::Timer;
 use super::wire::Message;
-use crate::log_format::Event;
+use crate::log_format::{Event, Hlc};
 use crate::model::{Machine, Schedule, Waiting};
 
 /// The tick loop's latest figures, read by the status reporter.
@@ -110,6 +110,7 @@ impl TickLoop {
             from: msg.from,
             lamport: msg.lamport,
             vc: &msg.vc,
+            hlc: msg.hlc,
             left,
         });
         let done = self.machine.tick(tick, late_us, waiting);
@@ -122,13 +123,13 @@ impl TickLoop {
             to, lamport, vc, ..
         } = &event
         {
-            self.send(to, *lamport, vc);
+            self.send(to, *lamport, self.machine.hlc(), vc);
         }
         self.machine.recycle(event);
     }
 
-    /// Queue a message with clocks `lamport` and `vc` for each peer of `to`.
-    fn send(&self, to: &[u32], lamport: u64, vc: &[u64]) {
+    /// Queue a message with clocks `lamport`, `hlc` and `vc` for each peer of `to`.
+    fn send(&self, to: &[u32], lamport: u64, hlc: Hlc, vc: &[u64]) {
         let queued = Instant::now();
         let me = self.machine.identity().id;
         for &peer in to {
@@ -137,6 +138,7 @@ impl TickLoop {
             let msg = Message::Clock {
                 from: me,
                 lamport,
+                hlc,
                 vc: vc.to_vec(),
             };
             // The link task lives until the outboxes close; it logs a message it cannot deliver
@@ -178,6 +180,7 @@ mod tests {
                     die,
                     seed: 1,
                     incarnation: 0,
+                    physical: crate::model::physical::PhysicalClock::perfect(),
                 }),
                 period: Duration::from_millis(10),
                 run_ns: u64::MAX,
@@ -199,6 +202,7 @@ mod tests {
                 .send(Incoming {
                     from: 1,
                     lamport,
+                    hlc: Hlc::default(),
                     vc: vec![0, lamport, 0],
                 })
                 .unwrap();

@@ -12,36 +12,43 @@
 //! | 10     | 16   | run secret, u128 big-endian                  |
 //! | clock: |      |                                              |
 //! | 6      | 8    | Lamport timestamp, u64 big-endian            |
-//! | 14     | 2    | n, entries of the vector clock, u16 big-endian |
-//! | 16     | 8 n  | vector clock, n x u64 big-endian, by machine id |
+//! | 14     | 8    | HLC `l`, model microseconds, u64 big-endian  |
+//! | 22     | 8    | HLC `c`, u64 big-endian                      |
+//! | 30     | 2    | n, entries of the vector clock, u16 big-endian |
+//! | 32     | 8 n  | vector clock, n x u64 big-endian, by machine id |
 //!
 //! A connection's first frame must be a hello naming this run (its secret) and this receiver;
 //! every later frame is a clock message. Version 1 had no vector clock (clock frames ended after
-//! the timestamp); a decoder refuses versions it does not know.
+//! the timestamp), version 2 no hybrid logical clock; a decoder refuses versions it does not know
+//! (every machine of a run is the same build).
 
 use bytes::{Buf, BufMut, BytesMut};
+
+use crate::log_format::Hlc;
 use tokio_util::codec::{Decoder, Encoder, LengthDelimitedCodec};
 
 /// Version byte of every frame.
-pub const WIRE_VERSION: u8 = 2;
+pub const WIRE_VERSION: u8 = 3;
 /// Largest frame body accepted, in bytes: a clock frame with a vector of 64 entries fits.
-pub const MAX_FRAME: usize = 16 + 8 * 64;
+pub const MAX_FRAME: usize = CLOCK_HEAD + 8 * 64;
 
 const KIND_HELLO: u8 = 1;
 const KIND_CLOCK: u8 = 2;
 const HELLO_LEN: usize = 26;
 /// A clock frame's length before its vector entries.
-const CLOCK_HEAD: usize = 16;
+const CLOCK_HEAD: usize = 32;
 
 /// A decoded frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// The first frame on a connection: who is calling whom, in which run.
     Hello { from: u32, to: u32, secret: u128 },
-    /// A model message carrying the sender's Lamport timestamp and vector clock.
+    /// A model message carrying the sender's Lamport timestamp, hybrid logical clock and vector
+    /// clock.
     Clock {
         from: u32,
         lamport: u64,
+        hlc: Hlc,
         vc: Vec<u64>,
     },
 }
@@ -122,12 +129,21 @@ impl Decoder for MessageCodec {
                 }
                 let from = body.get_u32();
                 let lamport = body.get_u64();
+                let hlc = Hlc {
+                    l: body.get_u64(),
+                    c: body.get_u64(),
+                };
                 let n = usize::from(body.get_u16());
                 if len != CLOCK_HEAD + 8 * n {
                     return Err(short(CLOCK_HEAD + 8 * n));
                 }
                 let vc = (0..n).map(|_| body.get_u64()).collect();
-                Ok(Some(Message::Clock { from, lamport, vc }))
+                Ok(Some(Message::Clock {
+                    from,
+                    lamport,
+                    hlc,
+                    vc,
+                }))
             }
             other => Err(WireError::Kind(other)),
         }
@@ -147,7 +163,12 @@ impl Encoder<Message> for MessageCodec {
                 body.put_u32(to);
                 body.put_u128(secret);
             }
-            Message::Clock { from, lamport, vc } => {
+            Message::Clock {
+                from,
+                lamport,
+                hlc,
+                vc,
+            } => {
                 let n = u16::try_from(vc.len()).map_err(|_| {
                     std::io::Error::new(
                         std::io::ErrorKind::InvalidInput,
@@ -160,6 +181,8 @@ impl Encoder<Message> for MessageCodec {
                 body.put_u8(KIND_CLOCK);
                 body.put_u32(from);
                 body.put_u64(lamport);
+                body.put_u64(hlc.l);
+                body.put_u64(hlc.c);
                 body.put_u16(n);
                 for entry in vc {
                     body.put_u64(entry);
@@ -187,14 +210,17 @@ mod tests {
         let buf = encode(Message::Clock {
             from: 2,
             lamport: 0x0102,
+            hlc: Hlc { l: 0x0607, c: 8 },
             vc: vec![3, 0x0405],
         });
         #[rustfmt::skip]
         let expected = [
-            0, 32,                  // length
-            2, 2,                   // version, kind
+            0, 48,                  // length
+            3, 2,                   // version, kind
             0, 0, 0, 2,             // sender
             0, 0, 0, 0, 0, 0, 1, 2, // lamport
+            0, 0, 0, 0, 0, 0, 6, 7, // hlc l
+            0, 0, 0, 0, 0, 0, 0, 8, // hlc c
             0, 2,                   // entries
             0, 0, 0, 0, 0, 0, 0, 3,
             0, 0, 0, 0, 0, 0, 4, 5,
@@ -207,6 +233,7 @@ mod tests {
         let full = encode(Message::Clock {
             from: 1,
             lamport: 99,
+            hlc: Hlc { l: 5, c: 1 },
             vc: vec![1, 2, 3],
         });
         for cut in 0..full.len() {
@@ -219,6 +246,7 @@ mod tests {
                 Some(Message::Clock {
                     from: 1,
                     lamport: 99,
+                    hlc: Hlc { l: 5, c: 1 },
                     vc: vec![1, 2, 3],
                 })
             );
@@ -245,21 +273,36 @@ mod tests {
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Version(1))
         ));
-        let mut buf = BytesMut::from(&[0, 6, 2, 7, 0, 0, 0, 0][..]);
+        let mut buf = BytesMut::from(&[0, 6, 3, 7, 0, 0, 0, 0][..]);
         assert!(matches!(
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Kind(7))
         ));
-        let mut buf = BytesMut::from(&[0, 7, 2, 2, 0, 0, 0, 0, 5][..]);
+        let mut buf = BytesMut::from(&[0, 7, 3, 2, 0, 0, 0, 0, 5][..]);
         assert!(matches!(
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Length { .. })
         ));
         // A vector longer than the frame says.
-        let mut buf = BytesMut::from(&[0, 16, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 9][..]);
+        let mut frame = vec![0, 32, 3, 2];
+        frame.extend([0; 28]);
+        frame.extend([0, 9]);
+        let mut buf = BytesMut::from(&frame[..]);
         assert!(matches!(
             MessageCodec::default().decode(&mut buf),
             Err(WireError::Length { .. })
+        ));
+        // A version 2 clock frame (no hybrid logical clock) is refused, not misread.
+        let mut buf = BytesMut::from(&[0, 16, 2, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0][..]);
+        assert!(matches!(
+            MessageCodec::default().decode(&mut buf),
+            Err(WireError::Version(2))
+        ));
+        // A version 3 clock frame cut before its hybrid logical clock ends.
+        let mut buf = BytesMut::from(&[0, 16, 3, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0][..]);
+        assert!(matches!(
+            MessageCodec::default().decode(&mut buf),
+            Err(WireError::Length { expected: 32, .. })
         ));
     }
 
@@ -270,9 +313,15 @@ mod tests {
             (
                 any::<u32>(),
                 any::<u64>(),
+                (any::<u64>(), any::<u64>()),
                 proptest::collection::vec(any::<u64>(), 0..64)
             )
-                .prop_map(|(from, lamport, vc)| Message::Clock { from, lamport, vc }),
+                .prop_map(|(from, lamport, hlc, vc)| Message::Clock {
+                    from,
+                    lamport,
+                    hlc: hlc.into(),
+                    vc
+                }),
         ]
     }
 

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::{peers_of, DieAction, LamportClock, VectorClock};
 use super::dice::Dice;
+use super::hlc::Hlc;
+use super::physical::{tick_time_us, PhysicalClock};
 use super::step::{decide, Step};
 use crate::log_format::{Event, FORMAT_VERSION};
 
@@ -41,6 +43,9 @@ pub struct MachineSpec {
     pub seed: u64,
     /// 0 for the machine's first process, 1 and up after a restart.
     pub incarnation: u32,
+    /// The machine's physical clock ([`PhysicalClock::perfect`] without a `[physical_clock]`
+    /// section).
+    pub physical: PhysicalClock,
 }
 
 /// The message at the head of a machine's queue when its tick runs.
@@ -49,6 +54,8 @@ pub struct Waiting<'a> {
     pub from: u32,
     pub lamport: u64,
     pub vc: &'a [u64],
+    /// The hybrid logical clock the message carries.
+    pub hlc: Hlc,
     /// Messages still queued behind it.
     pub left: u64,
 }
@@ -89,6 +96,8 @@ pub struct Machine {
     dice: Dice,
     clock: LamportClock,
     vclock: VectorClock,
+    /// The hybrid logical clock.
+    hlc: Hlc,
     /// Number of the last tick run (or skipped), 0 before the first.
     last_tick: u64,
     counts: Counts,
@@ -111,11 +120,24 @@ impl Machine {
             dice: Dice::new(who.seed, who.id, who.die),
             clock,
             vclock: VectorClock::restored(who.id, who.machines, vc),
+            hlc: Hlc::default(),
             last_tick,
             counts: Counts::default(),
             spare: Vec::with_capacity(who.machines as usize),
             who,
         }
+    }
+
+    /// This machine with its hybrid logical clock going on from `hlc` (restored, as the Lamport
+    /// clock is, from the log of its previous process).
+    pub fn with_hlc(mut self, hlc: Hlc) -> Machine {
+        self.hlc = hlc;
+        self
+    }
+
+    /// The hybrid logical clock.
+    pub fn hlc(&self) -> Hlc {
+        self.hlc
     }
 
     /// Start a new process of this machine after a kill: the next incarnation, new counters;
@@ -163,11 +185,16 @@ impl Machine {
         self.last_tick = tick;
         let mut vc = std::mem::take(&mut self.spare);
         vc.clear();
+        // The physical clock is read at the slot's due time, the same model time in both
+        // engines, never at the host's wall clock.
+        let pt = self.who.physical.read(tick_time_us(tick, self.who.rate));
         let event = match decide(waiting, &self.dice, tick, &self.peers) {
             Step::Receive(msg) => {
                 self.counts.received += 1;
                 let lamport = self.clock.receive(msg.lamport);
                 vc.extend_from_slice(self.vclock.receive(msg.vc));
+                self.hlc = self.hlc.receive(msg.hlc, pt);
+                let max_offset = self.who.physical.max_offset_us();
                 Event::Recv {
                     tick,
                     lamport,
@@ -176,28 +203,38 @@ impl Machine {
                     queue: msg.left,
                     vc,
                     late_us,
+                    pt_us: Some(pt),
+                    hlc: Some(self.hlc),
+                    msg_hlc: Some(msg.hlc),
+                    offset_rejected: max_offset > 0 && msg.hlc.l > pt.saturating_add(max_offset),
                 }
             }
             Step::Act(DieAction::Internal) => {
                 let lamport = self.clock.internal();
                 vc.extend_from_slice(self.vclock.tick());
+                self.hlc = self.hlc.local(pt);
                 Event::Internal {
                     tick,
                     lamport,
                     vc,
                     late_us,
+                    pt_us: Some(pt),
+                    hlc: Some(self.hlc),
                 }
             }
             Step::Act(DieAction::Send(to)) => {
                 self.counts.sent += to.len() as u64;
                 let lamport = self.clock.send();
                 vc.extend_from_slice(self.vclock.tick());
+                self.hlc = self.hlc.local(pt);
                 Event::Send {
                     tick,
                     lamport,
                     to,
                     vc,
                     late_us,
+                    pt_us: Some(pt),
+                    hlc: Some(self.hlc),
                 }
             }
         };
@@ -252,102 +289,4 @@ pub fn stop_line(report: &StopReport) -> Event {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn who(die: u32) -> MachineSpec {
-        MachineSpec {
-            id: 0,
-            machines: 3,
-            rate: 4,
-            period_ns: 250_000_000,
-            die,
-            seed: 1,
-            incarnation: 0,
-        }
-    }
-
-    #[test]
-    fn a_waiting_message_is_received_by_the_rules() {
-        let mut m = Machine::new(who(10));
-        let vc = [0, 50, 0];
-        let waiting = Waiting {
-            from: 1,
-            lamport: 50,
-            vc: &vc,
-            left: 2,
-        };
-        let tick = m.tick(1, 7, Some(waiting));
-        assert_eq!(tick.skipped, None);
-        assert_eq!(
-            tick.event,
-            Event::Recv {
-                tick: 1,
-                lamport: 51,
-                from: 1,
-                msg_clock: 50,
-                queue: 2,
-                vc: vec![1, 50, 0],
-                late_us: 7,
-            }
-        );
-        assert!(tick.recipients().is_empty());
-        assert_eq!(m.counts().received, 1);
-    }
-
-    #[test]
-    fn slots_passed_since_the_last_tick_are_one_skipped_line() {
-        let mut m = Machine::new(who(10));
-        m.tick(1, 0, None);
-        let tick = m.tick(5, 0, None);
-        assert_eq!(tick.skipped, Some(Event::Skipped { first: 2, count: 3 }));
-        assert_eq!(tick.event.tick(), Some(5));
-        assert_eq!((m.last_tick(), m.counts().skipped), (5, 3));
-        assert_eq!(m.clock().value(), 2, "skipped slots move no clock");
-    }
-
-    #[test]
-    fn with_the_smallest_die_every_tick_sends_to_its_recipients() {
-        let mut m = Machine::new(who(3));
-        for n in 1..=50 {
-            let tick = m.tick(n, 0, None);
-            let Event::Send { to, lamport, .. } = &tick.event else {
-                panic!("tick {n} did not send: {:?}", tick.event);
-            };
-            assert_eq!(tick.recipients(), to.as_slice());
-            assert!(to.iter().all(|p| [1, 2].contains(p)));
-            assert_eq!(*lamport, n);
-            m.recycle(tick.event);
-        }
-    }
-
-    #[test]
-    fn start_and_stop_lines_say_who_and_what() {
-        let mut m = Machine::restored(who(10), LamportClock::restored(40), &[40, 0, 0], 4);
-        m.restart();
-        assert_eq!(
-            m.start_line(),
-            Event::Start {
-                format: FORMAT_VERSION,
-                rate: 4,
-                interval_us: 250_000,
-                machines: 3,
-                incarnation: 1,
-            }
-        );
-        m.tick(10, 0, None);
-        let report = m.report(3, 12, 900);
-        assert_eq!((report.lamport, report.ticks, report.skipped), (41, 10, 5));
-        assert_eq!(
-            stop_line(&report),
-            Event::Stop {
-                lamport: 41,
-                queue: 3,
-                ticks: 10,
-                skipped: 5,
-                cpu_ms: 12,
-                max_rss_kb: 900,
-            }
-        );
-    }
-}
+mod tests;

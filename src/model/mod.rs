@@ -6,13 +6,17 @@
 //! - [`step`]: a tick's decision (receive, or roll the die);
 //! - [`schedule`]: when ticks fall due and which slots a late wake-up skips, over any time type;
 //! - [`machine`]: one machine's state and what one tick writes ([`Machine`]);
+//! - [`hlc`]: the hybrid logical clock's rules;
+//! - [`physical`]: each machine's physical clock, skewed, drifting and synchronised;
 //! - [`link`]: one direction of a link: release times, FIFO, delay and jitter, partitions;
 //! - [`sink`]: where log lines go ([`LineSink`]), which both engines' writers implement.
 
 pub(crate) mod clock;
 pub(crate) mod dice;
+pub mod hlc;
 pub(crate) mod link;
 pub mod machine;
+pub mod physical;
 pub(crate) mod schedule;
 pub(crate) mod sink;
 pub(crate) mod step;

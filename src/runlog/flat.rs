@@ -35,6 +35,11 @@ pub(super) struct FlatLine<'a> {
     pub(super) max_rss_kb: Option<u64>,
     /// Vector clock of a tick event (format 2 and up).
     pub(super) vc: Option<Vec<u64>>,
+    /// Physical clock and hybrid logical clocks of a tick event (format 6 and up).
+    pub(super) pt_us: Option<u64>,
+    pub(super) hlc: Option<crate::log_format::Hlc>,
+    pub(super) msg_hlc: Option<crate::log_format::Hlc>,
+    pub(super) offset_rejected: Option<bool>,
     pub(super) peer: Option<u32>,
     pub(super) incarnation: Option<u32>,
     // Text fields of the rarer events; `Cow` because they may hold escapes.

@@ -98,6 +98,8 @@ fn event(f: FlatLine<'_>) -> Result<Event, LineError> {
             lamport: need(f.lamport, name, "lamport")?,
             vc,
             late_us: need(f.late_us, name, "late_us")?,
+            pt_us: f.pt_us,
+            hlc: f.hlc,
         },
         EventKind::Send => Event::Send {
             tick: need(f.tick, name, "tick")?,
@@ -105,6 +107,8 @@ fn event(f: FlatLine<'_>) -> Result<Event, LineError> {
             to: need(f.to, name, "to")?.iter().collect(),
             vc,
             late_us: need(f.late_us, name, "late_us")?,
+            pt_us: f.pt_us,
+            hlc: f.hlc,
         },
         EventKind::Recv => Event::Recv {
             tick: need(f.tick, name, "tick")?,
@@ -114,6 +118,10 @@ fn event(f: FlatLine<'_>) -> Result<Event, LineError> {
             queue: need(f.queue, name, "queue")?,
             vc,
             late_us: need(f.late_us, name, "late_us")?,
+            pt_us: f.pt_us,
+            hlc: f.hlc,
+            msg_hlc: f.msg_hlc,
+            offset_rejected: f.offset_rejected.unwrap_or(false),
         },
         EventKind::Skipped => Event::Skipped {
             first: need(f.first, name, "first")?,
@@ -225,6 +233,10 @@ mod tests {
                 queue: 2,
                 vc: vec![1, 9],
                 late_us: 5,
+                pt_us: None,
+                hlc: None,
+                msg_hlc: None,
+                offset_rejected: false,
             }
         );
     }

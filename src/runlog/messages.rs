@@ -117,6 +117,8 @@ mod tests {
             to: to.to_vec(),
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         };
         line(from, ts, event)
     }
@@ -130,6 +132,10 @@ mod tests {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         };
         line(to, ts, event)
     }

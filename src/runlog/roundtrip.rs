@@ -27,6 +27,11 @@ fn vc() -> impl Strategy<Value = Vec<u64>> {
     proptest::collection::vec(any::<u64>(), 0..6)
 }
 
+/// A hybrid logical clock `[l, c]`.
+fn hlc() -> impl Strategy<Value = crate::log_format::Hlc> {
+    (any::<u64>(), any::<u64>()).prop_map(Into::into)
+}
+
 /// Any text, escapes and all.
 fn text() -> impl Strategy<Value = String> {
     any::<String>()
@@ -52,38 +57,64 @@ fn event() -> impl Strategy<Value = Event> {
                     incarnation,
                 }
             }),
-        (any::<u64>(), any::<u64>(), vc(), any::<u64>()).prop_map(
-            |(tick, lamport, vc, late_us)| Event::Internal {
+        (
+            any::<u64>(),
+            any::<u64>(),
+            vc(),
+            any::<u64>(),
+            any::<u64>(),
+            hlc()
+        )
+            .prop_map(|(tick, lamport, vc, late_us, pt_us, hlc)| Event::Internal {
                 tick,
                 lamport,
                 vc,
-                late_us
-            }
-        ),
+                late_us,
+                pt_us: Some(pt_us),
+                hlc: Some(hlc),
+            }),
         (any::<u64>(), any::<u64>(), ids(), vc(), any::<u64>()).prop_map(
             |(tick, lamport, to, vc, late_us)| Event::Send {
                 tick,
                 lamport,
                 to,
                 vc,
-                late_us
+                late_us,
+                pt_us: None,
+                hlc: None,
             }
         ),
         (
             (any::<u64>(), any::<u64>(), id(), any::<u64>()),
-            (0..=MAX_QUEUE, vc(), any::<u64>())
+            (0..=MAX_QUEUE, vc(), any::<u64>()),
+            (
+                proptest::option::of(any::<u64>()),
+                proptest::option::of(hlc()),
+                proptest::option::of(hlc()),
+                any::<bool>()
+            )
         )
-            .prop_map(|((tick, lamport, from, msg_clock), (queue, vc, late_us))| {
-                Event::Recv {
-                    tick,
-                    lamport,
-                    from,
-                    msg_clock,
-                    queue,
-                    vc,
-                    late_us,
+            .prop_map(
+                |(
+                    (tick, lamport, from, msg_clock),
+                    (queue, vc, late_us),
+                    (pt_us, hlc, msg_hlc, offset_rejected),
+                )| {
+                    Event::Recv {
+                        tick,
+                        lamport,
+                        from,
+                        msg_clock,
+                        queue,
+                        vc,
+                        late_us,
+                        pt_us,
+                        hlc,
+                        msg_hlc,
+                        offset_rejected,
+                    }
                 }
-            }),
+            ),
         (any::<u64>(), any::<u64>()).prop_map(|(first, count)| Event::Skipped { first, count }),
         (
             any::<u64>(),

@@ -68,6 +68,9 @@ pub struct Scenario {
     /// manifests written before per-slot dice, when each machine's rolls were one stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dice: Option<String>,
+    /// `[physical_clock]`: each machine's clock model; absent, every clock reads true time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physical_clock: Option<crate::model::physical::PhysicalClockSpec>,
 }
 
 /// How far a run's timing may stray from its schedule and still pass: beyond these a run fails

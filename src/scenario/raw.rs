@@ -130,6 +130,8 @@ pub struct RawScenario {
     pub network: RawNetwork,
     #[serde(default)]
     pub tolerance: RawTolerance,
+    /// `[physical_clock]`: absent, every machine's physical clock reads true time.
+    pub physical_clock: Option<RawPhysicalClock>,
     pub on_machine_exit: Option<ExitPolicy>,
     pub stop_grace_s: Option<f64>,
     /// `[[fault]]` tables.
@@ -143,6 +145,20 @@ pub struct RawScenario {
 pub struct RawTolerance {
     pub skipped: Option<f64>,
     pub rate: Option<f64>,
+}
+
+/// `[physical_clock]`: each machine's clock offset, drift, granularity and synchronisation.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhysicalClock {
+    pub skew_ms: Option<Vec<f64>>,
+    pub max_skew_ms: Option<f64>,
+    pub drift_ppm: Option<Vec<f64>>,
+    pub max_drift_ppm: Option<f64>,
+    pub granularity_us: Option<i64>,
+    pub sync_interval_s: Option<f64>,
+    pub sync_error_ms: Option<f64>,
+    pub max_offset_ms: Option<f64>,
 }
 
 /// `[clock]`

@@ -6,6 +6,7 @@
 
 mod clock;
 mod network;
+mod physical;
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +60,10 @@ impl Scenario {
         let die = die(raw.events.die, machines, invalid)?;
         let network = network::network(raw.network, machines, invalid)?;
         let tolerance = tolerance(raw.tolerance, invalid)?;
+        let physical_clock = raw
+            .physical_clock
+            .map(|p| physical::physical_clock(p, machines, invalid))
+            .transpose()?;
         let faults = fault::validate(raw.fault, machines, duration_s)
             .map_err(|(key, message)| invalid.at(&key, message))?;
         let grace = raw.stop_grace_s.unwrap_or_else(default_stop_grace_s);
@@ -81,6 +86,7 @@ impl Scenario {
             jitter_us: network.jitter_us,
             tolerance,
             dice: Some(crate::model::dice::SCHEME.to_owned()),
+            physical_clock,
         })
     }
 }

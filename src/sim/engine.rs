@@ -87,6 +87,11 @@ impl Engine {
                         die: scenario.die,
                         seed: scenario.seed,
                         incarnation: 0,
+                        physical: scenario
+                            .physical_clock
+                            .as_ref()
+                            .map(|p| p.for_machine(scenario.seed, id))
+                            .unwrap_or_default(),
                     },
                     end_ns,
                 )

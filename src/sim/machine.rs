@@ -89,6 +89,7 @@ impl SimMachine {
             from: msg.from,
             lamport: msg.lamport,
             vc: &msg.vc,
+            hlc: msg.hlc,
             left,
         });
         let done = self.model.tick(due.tick, 0, waiting);
@@ -101,10 +102,12 @@ impl SimMachine {
             to, lamport, vc, ..
         } = &event
         {
+            let hlc = self.model.hlc();
             for &peer in to {
                 let packet = |incarnation| Packet {
                     from: id,
                     lamport: *lamport,
+                    hlc,
                     vc: vc.clone(),
                     incarnation,
                 };

@@ -43,6 +43,8 @@
 mod cut;
 pub mod engine;
 mod faults;
+#[cfg(test)]
+mod hlc_props;
 pub(crate) mod machine;
 pub(crate) mod network;
 pub(crate) mod run;

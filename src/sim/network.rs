@@ -24,6 +24,8 @@ const NETWORK_STREAM: u64 = u64::MAX;
 pub(crate) struct Packet {
     pub from: u32,
     pub lamport: u64,
+    /// The sender's hybrid logical clock after the send.
+    pub hlc: crate::log_format::Hlc,
     pub vc: Vec<u64>,
     /// The receiver's incarnation when the message was sent; a restarted receiver never gets it.
     pub incarnation: u32,
@@ -121,6 +123,7 @@ mod tests {
         Packet {
             from,
             lamport,
+            hlc: crate::log_format::Hlc::default(),
             vc: vec![],
             incarnation: 0,
         }

@@ -164,6 +164,7 @@ impl<E: Send + 'static> Spawner<E> {
             run_dir: self.run_dir.clone(),
             incarnation,
             log_share: self.log_share,
+            physical_clock: self.scenario.physical_clock.clone(),
         };
         child.send(ToMachine::Config(config));
         Ok(child)

@@ -33,6 +33,8 @@ pub fn send(tick: u64, lamport: u64, to: &[u32]) -> Event {
         to: to.to_vec(),
         vc: Vec::new(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     }
 }
 
@@ -43,6 +45,8 @@ pub fn internal(tick: u64, lamport: u64) -> Event {
         lamport,
         vc: Vec::new(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     }
 }
 
@@ -56,6 +60,10 @@ pub fn recv(tick: u64, lamport: u64, from: u32, msg_clock: u64) -> Event {
         queue: 0,
         vc: Vec::new(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
+        msg_hlc: None,
+        offset_rejected: false,
     }
 }
 

@@ -63,7 +63,7 @@ fn corrupt_inputs_each_say_what_is_wrong() {
                     t.replacen(r#""format":1"#, r#""format":7"#, 1)
                 })
             },
-            "machine-2.log: log format 7, this build reads formats 1 to 5",
+            "machine-2.log: log format 7, this build reads formats 1 to 6",
         ),
         (
             "missing log",

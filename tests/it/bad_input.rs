@@ -153,3 +153,57 @@ fn a_taken_port_is_named_with_its_machine() {
     );
     assert!(!out.exists(), "nothing started");
 }
+
+#[test]
+fn impossible_physical_clocks_are_refused_naming_the_key_and_what_is_allowed() {
+    for (text, key, allowed) in [
+        (
+            "granularity_us = -1\n",
+            "physical_clock.granularity_us",
+            "allowed: 0 to",
+        ),
+        (
+            "drift_ppm = [0, 2000000, 0]\n",
+            "physical_clock.drift_ppm",
+            "allowed: -1000000 to 1000000 ppm",
+        ),
+        (
+            "max_drift_ppm = 1000001\n",
+            "physical_clock.max_drift_ppm",
+            "allowed: 0 to 1000000 ppm",
+        ),
+        (
+            "sync_interval_s = 0\n",
+            "physical_clock.sync_interval_s",
+            "allowed: more than 0",
+        ),
+        (
+            "sync_interval_s = 1\nsync_error_ms = 1500\n",
+            "physical_clock.sync_error_ms",
+            "no larger than the sync interval",
+        ),
+        (
+            "skew_ms = [1, 2]\n",
+            "physical_clock.skew_ms",
+            "exactly one per machine",
+        ),
+        (
+            "skew_ms = [0, 0, 0]\nmax_skew_ms = 5\n",
+            "physical_clock.skew_ms",
+            "together with physical_clock.max_skew_ms",
+        ),
+        (
+            "max_offset_ms = 0\n",
+            "physical_clock.max_offset_ms",
+            "allowed: more than 0",
+        ),
+    ] {
+        let (_tmp, done) = run_scenario(&format!("machines = 3\n[physical_clock]\n{text}"));
+        assert_eq!(done.code(), Some(2), "{text:?}\n{}", done.describe());
+        assert!(
+            done.stderr.contains(key) && done.stderr.contains(allowed),
+            "{text:?}\n{}",
+            done.describe()
+        );
+    }
+}

@@ -132,6 +132,7 @@ fn model_run(dir: &Path, skipped: &[u64]) -> std::path::PathBuf {
             die: 10,
             seed: 7,
             incarnation: 0,
+            physical: logiclock::model::physical::PhysicalClock::perfect(),
         });
         fixture = fixture.line(id, 0, m.start_line());
         for slot in (1..=40).filter(|k| id != 0 || !skipped.contains(k)) {

@@ -219,6 +219,8 @@ fn a_fixture_writes_lines_that_read_back_equal() {
         to: vec![1],
         vc: vec![1, 0],
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     };
     let old_send = Event::Send {
         tick: 2,
@@ -226,6 +228,8 @@ fn a_fixture_writes_lines_that_read_back_equal() {
         to: vec![1],
         vc: Vec::new(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     };
     let dir = Fixture::new(2)
         .rates([2, 3])

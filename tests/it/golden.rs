@@ -17,6 +17,8 @@ fn internal(tick: u64, lamport: u64, vc: [u64; 3]) -> Event {
         lamport,
         vc: vc.to_vec(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     }
 }
 
@@ -27,6 +29,8 @@ fn send(tick: u64, lamport: u64, to: &[u32], vc: [u64; 3]) -> Event {
         to: to.to_vec(),
         vc: vc.to_vec(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     }
 }
 
@@ -39,6 +43,10 @@ fn recv(tick: u64, lamport: u64, from: u32, msg_clock: u64, vc: [u64; 3]) -> Eve
         queue: 0,
         vc: vc.to_vec(),
         late_us: 0,
+        pt_us: None,
+        hlc: None,
+        msg_hlc: None,
+        offset_rejected: false,
     }
 }
 

@@ -94,6 +94,9 @@ mod export_perfetto;
 // `logiclock diff`: two runs of one scenario and seed compared tick by tick.
 mod diff;
 
+// Physical clocks with skew and drift, and hybrid logical clocks checked by analyze (issue 18).
+mod clocks;
+
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 

@@ -34,7 +34,8 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
     huge.write_all(&[0xff, 0xff, 1, 2, 3]).unwrap();
     // A well-formed hello from "machine 1" with the wrong secret (a process from another run).
     let mut other_run = TcpStream::connect(target).unwrap();
-    let mut hello = vec![0, 26, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0];
+    let version = logiclock::machine::wire::WIRE_VERSION;
+    let mut hello = vec![0, 26, version, 1, 0, 0, 0, 1, 0, 0, 0, 0];
     hello.extend_from_slice(&[7u8; 16]);
     other_run.write_all(&hello).unwrap();
     // The same from an older logiclock (wire version 1).

@@ -122,7 +122,14 @@ impl Analyzer {
             )
             .with_faults(faults.clone())
             .with_tolerance(manifest.scenario.tolerance)
-            .with_speedup(manifest.scenario.speedup),
+            .with_speedup(manifest.scenario.speedup)
+            .with_granularity(
+                manifest
+                    .scenario
+                    .physical_clock
+                    .as_ref()
+                    .map_or(1, |p| p.granularity_us),
+            ),
             links: vec![LinkPairing::default(); n * n],
             drift: Drift::new(base, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],
@@ -377,13 +384,14 @@ impl Analyzer {
                 })
             })
             .collect();
+        let (verdict, clocks) = self.checks.verdict_and_clocks();
         Ok(Analysis {
             summary: Summary {
                 summary_version: SUMMARY_VERSION,
                 run_dir: run_dir.to_owned(),
                 scenario: self.scenario,
                 lines: self.lines,
-                verdict: self.checks.verdict(),
+                verdict,
                 machines,
                 drift: super::summary::DriftSummary {
                     step_real_us: self.step_us,
@@ -393,6 +401,7 @@ impl Analyzer {
                 links,
                 faults: self.faults.records,
                 causality: self.vectors.finish(),
+                clocks: clocks.checked.then_some(clocks),
             },
             table: drift.table,
         })

@@ -16,6 +16,7 @@ mod figures;
 use advice::{timing_advice, Stalls};
 
 use super::faults::FaultPlan;
+use super::hlc::{HlcCheck, HlcSummary};
 use super::summary::{Check, Offence, Verdict};
 use crate::log_format::Event;
 use crate::manifest::FaultCause;
@@ -35,9 +36,10 @@ pub(crate) enum CheckId {
     Rate,
     Vector,
     Ended,
+    Hlc,
 }
 
-const ALL: [(CheckId, &str, &str); 7] = [
+const ALL: [(CheckId, &str, &str); 8] = [
     (
         CheckId::Lamport,
         "lamport",
@@ -72,6 +74,11 @@ const ALL: [(CheckId, &str, &str); 7] = [
         CheckId::Ended,
         "ended",
         "the run ran to its end: the manifest's outcome says completed (not missing, interrupted or stopped early) and every machine's last tick reaches its schedule for the run's duration (within tolerance, or a fault explains it)",
+    ),
+    (
+        CheckId::Hlc,
+        "hlc",
+        "hybrid logical clocks: internal/send [l, c] = max(l, pt) with c + 1 or 0, recv by the paper's receive rule; l >= pt_us, l - pt_us within epsilon (the largest clock offset seen) plus a period, c bounded",
     ),
 ];
 
@@ -118,19 +125,31 @@ pub(crate) struct Checks {
     skips: Tally,
     /// The run's speedup, for the advice on a timing failure.
     speedup: f64,
+    /// The hybrid logical clocks' replay and bounds.
+    hlc: HlcCheck,
+    /// The scenario's physical clock granularity, µs, for the bound on `c`.
+    granularity_us: u64,
 }
 
 impl Checks {
     pub(crate) fn new(machines: Vec<(u32, String)>) -> Checks {
         Checks {
             state: vec![MachineCheck::default(); machines.len()],
-            machines,
             tallies: vec![Tally::default(); ALL.len()],
             faults: FaultPlan::default(),
             tolerance: Tolerance::default(),
             skips: Tally::default(),
             speedup: 1.0,
+            hlc: HlcCheck::new(machines.len()),
+            granularity_us: 1,
+            machines,
         }
+    }
+
+    /// Bound the hybrid clocks' `c` with the scenario's physical clock granularity (µs).
+    pub(crate) fn with_granularity(mut self, granularity_us: u64) -> Checks {
+        self.granularity_us = granularity_us;
+        self
     }
 
     /// Advise on timing failures for a run at `speedup`.
@@ -219,6 +238,7 @@ impl Checks {
 
     /// Check the clock and tick rules on one record of machine `machine`.
     pub(crate) fn observe(&mut self, machine: usize, rec: &Line) {
+        self.hlc.observe(machine, rec);
         let state = self.state[machine];
         let line = Some(rec.line);
         let (tick, lamport, expected, late_us) = match rec.event {
@@ -312,7 +332,19 @@ impl Checks {
     }
 
     /// The verdict: every check with its offence count and first offences.
-    pub(crate) fn verdict(mut self) -> Verdict {
+    #[cfg(test)]
+    pub(crate) fn verdict(self) -> Verdict {
+        self.verdict_and_clocks().0
+    }
+
+    /// The verdict, and the hybrid clocks' figures (for `summary.json`'s `clocks`).
+    pub(crate) fn verdict_and_clocks(mut self) -> (Verdict, HlcSummary) {
+        let hlc_skipped = self.hlc.skipped_because();
+        let (clocks, offences) = std::mem::take(&mut self.hlc).finish(self.granularity_us);
+        for o in offences {
+            self.offend(CheckId::Hlc, o.machine, Some(o.line), || o.message);
+        }
+        let hlc_note = hlc_skipped.unwrap_or_else(|| clocks.note());
         let (skipped_note, beyond) = self.skipped_figure();
         let skipped_beyond = beyond.is_some();
         let skips = std::mem::take(&mut self.skips);
@@ -353,6 +385,7 @@ impl Checks {
                 note: match id {
                     CheckId::Skipped => Some(skipped_note.clone()),
                     CheckId::Rate => rate_note.clone(),
+                    CheckId::Hlc => Some(hlc_note.clone()),
                     _ => None,
                 },
                 advice: match id {
@@ -363,10 +396,11 @@ impl Checks {
                 },
             })
             .collect();
-        Verdict {
+        let verdict = Verdict {
             passed: checks.iter().all(|c| c.passed),
             checks,
-        }
+        };
+        (verdict, clocks)
     }
 }
 

@@ -1,8 +1,8 @@
 //! One run analyzed: its lines fed in time order ([`pipeline`]) to the [`analyzer`], which checks
-//! them ([`checks`], [`vectors`] with the vectors of the messages in flight in [`in_flight`],
-//! [`causality`]), measures them ([`metrics`], [`drift`], [`stats`]), judges whether it ran to
-//! its end ([`ended`]), settles each message ([`settle`]) in the light of the planned faults
-//! ([`faults`]), and sums it all up in a [`Summary`].
+//! them ([`checks`], [`hlc`], [`vectors`] with the vectors of the messages in flight in
+//! [`in_flight`], [`causality`]), measures them ([`metrics`], [`drift`], [`stats`]), judges
+//! whether it ran to its end ([`ended`]), settles each message ([`settle`]) in the light of the
+//! planned faults ([`faults`]), and sums it all up in a [`Summary`].
 
 pub(crate) mod analyzer;
 pub(crate) mod causality;
@@ -10,6 +10,7 @@ pub(crate) mod checks;
 pub(crate) mod drift;
 pub(crate) mod ended;
 pub(crate) mod faults;
+pub(crate) mod hlc;
 pub(crate) mod in_flight;
 pub(crate) mod metrics;
 pub(crate) mod pipeline;

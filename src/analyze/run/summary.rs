@@ -34,6 +34,9 @@ pub struct Summary {
     /// Concurrency from the vector clocks; absent for logs without them (format 1).
     #[serde(default)]
     pub causality: Option<super::causality::Causality>,
+    /// The hybrid logical clocks' figures (the `hlc` check); absent before format 6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clocks: Option<super::hlc::HlcSummary>,
 }
 
 /// One fault action, as the manifest records it.

@@ -178,6 +178,8 @@ mod tests {
             to: vec![1],
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         };
         v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
         v.observe(
@@ -190,6 +192,8 @@ mod tests {
                     lamport: 1,
                     vc: vec![],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
                 &[0, 1],
             ),
@@ -203,6 +207,10 @@ mod tests {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         };
         v.observe(1, 1, &rec(2, recv, &[1, 2]), &mut c);
         assert_eq!(offences(c), 0);
@@ -221,6 +229,8 @@ mod tests {
             to: vec![1],
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         };
         v.observe(0, 0, &rec(1, send, &[1, 0]), &mut c);
         let recv = Event::Recv {
@@ -231,6 +241,10 @@ mod tests {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         };
         // Forgot the message's entry for machine 0.
         v.observe(1, 1, &rec(1, recv, &[0, 1]), &mut c);
@@ -245,6 +259,8 @@ mod tests {
                     lamport: 2,
                     vc: vec![],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
                 &[3, 0],
             ),
@@ -267,6 +283,8 @@ mod tests {
                     lamport: 1,
                     vc: vec![],
                     late_us: 0,
+                    pt_us: None,
+                    hlc: None,
                 },
                 &[],
             ),

@@ -64,6 +64,8 @@ fn written_events_become_json_lines_with_timestamp_and_machine() {
         lamport: 1,
         vc: vec![0, 0, 0, 0, 1],
         late_us: 5,
+        pt_us: None,
+        hlc: None,
     });
     tracing::warn!("a diagnostic that does not belong in the model log");
     log.write(Event::Send {
@@ -72,6 +74,8 @@ fn written_events_become_json_lines_with_timestamp_and_machine() {
         to: vec![0, 3],
         vc: vec![0, 0, 0, 0, 2],
         late_us: 0,
+        pt_us: None,
+        hlc: None,
     });
     sink.flush().unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -104,6 +108,8 @@ fn every_event() -> Vec<Event> {
             lamport: 1,
             vc: vec![0, 1, 0],
             late_us: 12,
+            pt_us: None,
+            hlc: None,
         },
         Event::Send {
             tick: 2,
@@ -111,6 +117,8 @@ fn every_event() -> Vec<Event> {
             to: vec![0, 2],
             vc: vec![0, 2, 0],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         },
         Event::Recv {
             tick: 3,
@@ -120,6 +128,10 @@ fn every_event() -> Vec<Event> {
             queue: 4,
             vc: vec![0, 3, 5],
             late_us: 7,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         },
         Event::Skipped { first: 4, count: 2 },
         Event::PeerConnected {

@@ -36,6 +36,8 @@ fn a_correct_sequence_passes() {
             lamport: 1,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         },
         Event::Send {
             tick: 2,
@@ -43,6 +45,8 @@ fn a_correct_sequence_passes() {
             to: vec![1],
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         },
         Event::Recv {
             tick: 3,
@@ -52,6 +56,10 @@ fn a_correct_sequence_passes() {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         },
         Event::Recv {
             tick: 4,
@@ -61,6 +69,10 @@ fn a_correct_sequence_passes() {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         },
         Event::Stop {
             lamport: 11,
@@ -101,6 +113,8 @@ fn a_skip_during_a_pause_is_expected_and_one_outside_is_not() {
                 lamport: 1,
                 vc: vec![],
                 late_us: 0,
+                pt_us: None,
+                hlc: None,
             },
         ),
     );
@@ -116,6 +130,8 @@ fn a_skip_during_a_pause_is_expected_and_one_outside_is_not() {
                 lamport: 2,
                 vc: vec![],
                 late_us: 0,
+                pt_us: None,
+                hlc: None,
             },
         ),
     );
@@ -139,6 +155,8 @@ fn broken_rules_name_their_lines() {
             lamport: 2,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         },
         Event::Recv {
             tick: 2,
@@ -148,6 +166,10 @@ fn broken_rules_name_their_lines() {
             queue: 0,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
+            msg_hlc: None,
+            offset_rejected: false,
         },
         Event::Skipped { first: 3, count: 2 },
         Event::Internal {
@@ -155,12 +177,16 @@ fn broken_rules_name_their_lines() {
             lamport: 5,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         },
         Event::Internal {
             tick: 7,
             lamport: 6,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         },
         Event::Stop {
             lamport: 7,
@@ -197,6 +223,8 @@ fn skipped_slots_within_the_tolerance_pass_with_their_figure_and_beyond_it_fail(
             lamport: tick - skips,
             vc: vec![],
             late_us: 0,
+            pt_us: None,
+            hlc: None,
         }));
         feed(&events)
     };
