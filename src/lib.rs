@@ -41,6 +41,8 @@
 //! - [`export`]: `logiclock export`: ShiViz, Perfetto (trace-event JSON) and CSV files.
 //! - [`diff`]: `logiclock diff`: two runs of one scenario and seed compared tick by tick;
 //! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
+//! - [`foreign`]: logs that logiclock did not write (a student's own), read for `grade` and
+//!   `import`;
 
 #![warn(unreachable_pub)]
 
@@ -55,6 +57,7 @@ pub(crate) mod control;
 pub mod diagram;
 pub mod diff;
 pub(crate) mod exit;
+pub(crate) mod foreign;
 pub(crate) mod explore;
 pub(crate) mod export;
 pub mod log_format;
