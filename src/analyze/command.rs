@@ -250,14 +250,23 @@ fn analyze_run(dir: &Path, request: &Request) -> Result<Summary, AnalyzeError> {
             crate::stdout::print(&format!(
                 "{}\n",
                 terminal::fit(&format!(
-                    "wrote {}, {} and CSV series{} in {}",
+                    "wrote {}, {} and CSV series{} in {}\n{}",
                     outputs::REPORT_FILE,
                     outputs::SUMMARY_FILE,
                     if request.plots { ", SVG plots" } else { "" },
-                    dir.display()
+                    dir.display(),
+                    see_it(dir)
                 ))
             ));
         }
         s
     })
+}
+
+/// Where to look at a run next: its explorer and diagram, as the commands that write them.
+pub(crate) fn see_it(dir: &std::path::Path) -> String {
+    format!(
+        "see it: logiclock explore {0} (causality, in a browser); logiclock diagram {0}",
+        dir.display()
+    )
 }

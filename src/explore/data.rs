@@ -42,6 +42,12 @@ struct Blob<'a> {
     dlam: Vec<i64>,
     dtick: Vec<i64>,
     dline: Vec<i64>,
+    /// The hybrid logical clock, when every event has one: per-lane differences of `l` (model
+    /// µs) less the event's model time, and each event's `c`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dhl: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hc: Option<Vec<u64>>,
     /// For each receive: its index minus its send's, 0 without a send in the page.
     src: Vec<i64>,
     orphan: &'a [(usize, Vec<u64>)],
@@ -107,6 +113,7 @@ pub(crate) fn json(
             },
         )
         .collect();
+    let hlc = !c.hlc.is_empty() && c.hlc.len() == c.lane.len();
     let blob = Blob {
         format: DATA_FORMAT,
         title: title(timeline),
@@ -140,6 +147,17 @@ pub(crate) fn json(
         dlam: lane_deltas(&c.lane, c.lamport.iter().map(|&v| v as i64), m),
         dtick: lane_deltas(&c.lane, c.tick.iter().map(|&v| v as i64), m),
         dline: lane_deltas(&c.lane, c.line.iter().map(|&v| v as i64), m),
+        dhl: hlc.then(|| {
+            // `l` less the event's model time (floored, as the page does): near zero, and
+            // nearly constant along a lane, so its differences are a digit or two.
+            let residual = c
+                .hlc
+                .iter()
+                .zip(&c.t_us)
+                .map(|(h, &t)| h[0] as i64 - (t as f64 * timeline.speedup).floor() as i64);
+            lane_deltas(&c.lane, residual, m)
+        }),
+        hc: hlc.then(|| c.hlc.iter().map(|h| h[1]).collect()),
         src,
         orphan: &c.orphan_vc,
         lost: &c.lost,

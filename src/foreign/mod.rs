@@ -30,7 +30,9 @@ pub(crate) struct ForeignEvent {
 pub(crate) enum ForeignKind {
     Internal,
     /// A send to these machines (one line for a send to several).
-    Send { to: Vec<u32> },
+    Send {
+        to: Vec<u32>,
+    },
     /// A receive from `from`; `msg_clock` is the Lamport value the message carried (`None`
     /// where the format has none), `queue` the messages still waiting, when logged.
     Recv {

@@ -283,6 +283,10 @@ pub(crate) fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String 
         ));
     }
     out.push_str(&format!("run directory: {}\n", run_dir.display()));
+    out.push_str(&format!(
+        "next: logiclock analyze {0} (checks, plots); logiclock explore {0} (causality)\n",
+        run_dir.display()
+    ));
     out
 }
 

@@ -148,3 +148,26 @@ fn analyze_on_a_terminal_keeps_to_its_width() {
     assert!(wide.is_empty(), "lines over 72 columns: {wide:#?}");
     assert!(done.stdout.contains("max real ms"), "{}", done.stdout);
 }
+
+#[test]
+fn run_and_analyze_name_the_explorer_and_the_diagram_of_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = util::scenario(tmp.path(), "s.toml", "machines = 3\n");
+    let out = tmp.path().join("r");
+    Logiclock::run(&scenario)
+        .args(["--engine", "sim"])
+        .duration(3.0)
+        .out(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success()
+        .stdout_contains(&format!("logiclock analyze {}", out.display()))
+        .stdout_contains(&format!("logiclock explore {}", out.display()));
+    Logiclock::analyze(&out)
+        .env("COLUMNS", "400")
+        .timeout(TIMEOUT)
+        .finish()
+        .success()
+        .stdout_contains(&format!("logiclock explore {}", out.display()))
+        .stdout_contains(&format!("logiclock diagram {}", out.display()));
+}

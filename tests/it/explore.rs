@@ -4,6 +4,7 @@
 
 mod command_line;
 mod harness;
+mod hlc_axis;
 mod oracle;
 
 use std::path::Path;

@@ -17,6 +17,9 @@ const AXES = {
     return a;
   } },
 };
+// The hybrid logical clock, where the run has one: l in model seconds, c a fraction of the
+// microsecond below it (lexicographic order kept for c below 1000).
+if (hl) AXES.hlc = { name: "hybrid logical clock (l, model s)", unit: "s", of: () => { const a = new Float64Array(N); for (let i = 0; i < N; i++) a[i] = hl[i] / 1e6 + hc[i] * 1e-9; return a; } };
 const axisCache = {};
 function axisValues(name) { return axisCache[name] || (axisCache[name] = AXES[name].of()); }
 // The axis value of time `t_us` (drops, faults) on a time axis; null on the others.

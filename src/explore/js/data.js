@@ -10,20 +10,24 @@ const lane = Uint8Array.from(D.lane), kind = Uint8Array.from(D.kind);
 const tus = new Float64Array(N), lam = new Float64Array(N);
 const tick = new Float64Array(N), line = new Float64Array(N);
 const pos = new Int32Array(N);
+// The hybrid logical clock [l, c] of each event, when the run has one (log format 6 and up).
+const hl = D.dhl ? new Float64Array(N) : null, hc = D.hc ? Float64Array.from(D.hc) : null;
 const laneLen = new Int32Array(M);
 (function decode() {
-  const t = new Float64Array(M), l = new Float64Array(M), k = new Float64Array(M), n = new Float64Array(M);
+  const t = new Float64Array(M), l = new Float64Array(M), k = new Float64Array(M), n = new Float64Array(M), h = new Float64Array(M);
   for (let i = 0; i < N; i++) {
     const m = lane[i];
     tus[i] = t[m] += D.dt[i];
     lam[i] = l[m] += D.dlam[i];
     tick[i] = k[m] += D.dtick[i];
     line[i] = n[m] += D.dline[i];
+    // l comes as its difference from the event's model time (floored, as the writer does).
+    if (hl) hl[i] = (h[m] += D.dhl[i]) + Math.floor(tus[i] * D.speedup);
     pos[i] = laneLen[m]++;
   }
 })();
 // The decoded columns replace the blob's: its arrays are let go (a million numbers each).
-D.dt = D.dlam = D.dtick = D.dline = D.lane = D.kind = null;
+D.dt = D.dlam = D.dtick = D.dline = D.dhl = D.hc = D.lane = D.kind = null;
 // Events of each lane, in lane order.
 const laneEv = [];
 for (let m = 0; m < M; m++) laneEv.push(new Int32Array(laneLen[m]));

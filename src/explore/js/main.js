@@ -59,7 +59,7 @@ function selftest(arg, firstPaint) {
         r.hit = S.sel === i;
         if (S.axis !== axis0) setAxis(axis0);
         const w = why(S.sel);
-        Object.assign(r, { past: S.causal.past, future: S.causal.future, concurrent: S.causal.concurrent, kind: w.rule, lamport: w.value, local: w.local, msg: w.msg === undefined ? null : w.msg, why: w.text, vc: w.vc });
+        Object.assign(r, { past: S.causal.past, future: S.causal.future, concurrent: S.causal.concurrent, kind: w.rule, lamport: w.value, local: w.local, msg: w.msg === undefined ? null : w.msg, why: w.text, vc: w.vc, hlc: hl ? [hl[i], hc[i]] : null });
         if (w.send >= 0) r.send = { m: D.lanes[lane[w.send]].id, l: line[w.send] };
       }
       if (!r.found || !r.hit) out.ok = false;

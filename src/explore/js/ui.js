@@ -43,6 +43,10 @@ function info() {
   } else {
     h += "<br>vector <code>" + vec(w.before) + " + e" + m + " = " + vec(w.vc) + "</code>";
   }
+  if (hl) {
+    const s = kind[i] === RECV ? src[i] : -1;
+    h += "<br>hybrid <code>[" + hl[i] + ", " + hc[i] + "]</code>" + (s >= 0 ? " (the message carried [" + hl[s] + ", " + hc[s] + "])" : "");
+  }
   if (kind[i] === RECV) {
     h += "<br>message " + (w.send >= 0 ? "sent by " + link(w.send, where(w.send)) + " with clock " + w.msg : "whose send is not in this page");
   }
@@ -130,6 +134,7 @@ function controls() {
   }
   $("link").value = S.link;
   $("link").onchange = (e) => { S.link = e.target.value; redraw(); };
+  if (AXES.hlc) { const o = document.createElement("option"); o.value = "hlc"; o.textContent = "hybrid logical clock"; $("axis").append(o); }
   $("axis").value = S.axis;
   $("axis").onchange = (e) => { setAxis(e.target.value); redraw(); };
   [0, 1, 2].forEach((k) => { $("k" + k).checked = S.kinds[k]; $("k" + k).onchange = (e) => { S.kinds[k] = e.target.checked; redraw(); }; });

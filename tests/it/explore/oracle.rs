@@ -18,6 +18,8 @@ pub struct Clocked {
     pub vc: Vec<u64>,
     /// For a receive: the sender and the message's clock.
     pub from: Option<(u32, u64)>,
+    /// The hybrid logical clock `[l, c]` (log format 6 and up).
+    pub hlc: Option<[u64; 2]>,
 }
 
 /// The clock events of a run, per machine in log order, read from its logs.
@@ -48,6 +50,7 @@ impl Oracle {
                             lamport: l.event.lamport()?,
                             vc,
                             from,
+                            hlc: l.event.hlc().map(|h| [h.l, h.c]),
                         })
                     })
                     .collect()
