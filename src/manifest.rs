@@ -5,6 +5,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod imported;
+pub use imported::{Imported, ImportedFile, ImportedTimestamps};
+
 use crate::model::machine::StopReport;
 use crate::scenario::Scenario;
 
@@ -23,8 +26,13 @@ pub struct Manifest {
     /// What ran the scenario; manifests written before engines existed were real runs.
     #[serde(default)]
     pub engine: Engine,
-    /// The resolved scenario, seed included.
-    pub scenario: Scenario,
+    /// The resolved scenario, seed included; `null` for an imported run, whose scenario
+    /// (rates, seed, die, duration, speedup) logiclock cannot know.
+    pub scenario: Option<Scenario>,
+    /// Where an imported run's logs came from and what of it is unknown or derived; absent in
+    /// runs logiclock carried out (an added optional field: older manifests read as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Imported>,
     /// What a batch (`--repeat`, `--sweep`) set for this run; absent outside a batch and in
     /// batches run before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,18 +95,34 @@ pub enum Engine {
     Real,
     /// The ideal-time twin: a deterministic discrete-event simulation in one process.
     Sim,
+    /// Nothing logiclock ran: logs of another implementation, turned into a run directory by
+    /// `logiclock import` ([`Imported`] says from where). Not a choice of `run --engine`.
+    #[value(skip)]
+    Imported,
+}
+
+impl Engine {
+    /// Whether logiclock ran the scenario itself, so its rates and schedule are known.
+    pub fn ran_here(self) -> bool {
+        match self {
+            Engine::Real | Engine::Sim => true,
+            Engine::Imported => false,
+        }
+    }
 }
 
 /// One model machine of the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MachineEntry {
     pub id: u32,
-    /// Ticks per model second.
-    pub rate: u32,
-    /// Real microseconds between ticks.
-    pub interval_us: f64,
-    pub addr: SocketAddr,
-    pub pid: u32,
+    /// Ticks per model second; `null` when unknown (an imported run).
+    pub rate: Option<u32>,
+    /// Real microseconds between ticks; `null` when unknown (an imported run).
+    pub interval_us: Option<f64>,
+    /// Where it listened; `null` when unknown (an imported run).
+    pub addr: Option<SocketAddr>,
+    /// Its first process; `null` when unknown (an imported run).
+    pub pid: Option<u32>,
     /// Log file name, relative to the run directory.
     pub log: String,
     /// Later processes of this machine (restarts after a kill fault), in order.
@@ -111,10 +135,10 @@ impl MachineEntry {
     pub fn new(id: u32, rate: u32, interval_us: f64, addr: SocketAddr, pid: u32) -> MachineEntry {
         MachineEntry {
             id,
-            rate,
-            interval_us,
-            addr,
-            pid,
+            rate: Some(rate),
+            interval_us: Some(interval_us),
+            addr: Some(addr),
+            pid: Some(pid),
             log: crate::log_format::log_file_name(id),
             restarts: Vec::new(),
         }
@@ -214,6 +238,26 @@ pub struct MachineExit {
 }
 
 impl Manifest {
+    /// Model seconds per real second: the scenario's, or 1 for an imported run, whose
+    /// timestamps are read as they are.
+    pub fn speedup(&self) -> f64 {
+        self.scenario.as_ref().map_or(1.0, |s| s.speedup)
+    }
+
+    /// The scenario's seed; `None` for an imported run.
+    pub fn seed(&self) -> Option<u64> {
+        self.scenario.as_ref().map(|s| s.seed)
+    }
+
+    /// The scenario's name, or for an imported run `imported` and its source.
+    pub fn name(&self) -> String {
+        match (&self.scenario, &self.imported) {
+            (Some(s), _) => s.name.clone(),
+            (None, Some(i)) => format!("imported {}", i.source),
+            (None, None) => "unknown".to_owned(),
+        }
+    }
+
     /// Read the manifest of a run directory.
     pub fn read(run_dir: &Path) -> anyhow::Result<Manifest> {
         use anyhow::Context;

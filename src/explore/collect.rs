@@ -295,8 +295,8 @@ mod tests {
     fn timeline() -> Timeline {
         let machine = |id| MachineInfo {
             id,
-            rate: 1,
-            interval_us: 1e6,
+            rate: Some(1),
+            interval_us: Some(1e6),
         };
         Timeline {
             dir: "run".into(),

@@ -129,6 +129,9 @@ pub(crate) struct Checks {
     hlc: HlcCheck,
     /// The scenario's physical clock granularity, µs, for the bound on `c`.
     granularity_us: u64,
+    /// Why the timing checks (`skipped`, `rate`, `ended`) are skipped: an imported run has no
+    /// configured rates or schedule. They then pass with this as their note.
+    timing_unknown: Option<String>,
 }
 
 impl Checks {
@@ -142,8 +145,20 @@ impl Checks {
             speedup: 1.0,
             hlc: HlcCheck::new(machines.len()),
             granularity_us: 1,
+            timing_unknown: None,
             machines,
         }
+    }
+
+    /// Skip the timing checks, saying `why` in their notes (an imported run); `None` judges them.
+    pub(crate) fn with_timing_unknown(mut self, why: Option<String>) -> Checks {
+        self.timing_unknown = why;
+        self
+    }
+
+    /// Why the timing checks are skipped, when they are.
+    pub(crate) fn timing_unknown(&self) -> Option<&str> {
+        self.timing_unknown.as_deref()
     }
 
     /// Bound the hybrid clocks' `c` with the scenario's physical clock granularity (µs).
@@ -359,6 +374,13 @@ impl Checks {
             skips.offences
         };
         let rate_note = self.rate_figure();
+        let skipped_why = self.timing_unknown.take();
+        if skipped_why.is_some() {
+            // Nothing to judge ticks against: no offence, and the note says why.
+            for id in [CheckId::Skipped, CheckId::Rate, CheckId::Ended] {
+                self.tallies[id as usize] = Tally::default();
+            }
+        }
         let advice = |i: usize| {
             let stalls = self.state[i].stalls;
             timing_advice(self.machines[i].0, stalls, self.speedup)
@@ -377,12 +399,15 @@ impl Checks {
                 expected: tally.expected,
                 expected_first: tally.expected_first,
                 expected_unplanned: tally.expected_unplanned,
-                tolerated: if *id == CheckId::Skipped {
+                tolerated: if *id == CheckId::Skipped && skipped_why.is_none() {
                     tolerated
                 } else {
                     0
                 },
                 note: match id {
+                    CheckId::Skipped | CheckId::Rate | CheckId::Ended if skipped_why.is_some() => {
+                        skipped_why.clone()
+                    }
                     CheckId::Skipped => Some(skipped_note.clone()),
                     CheckId::Rate => rate_note.clone(),
                     CheckId::Hlc => Some(hlc_note.clone()),

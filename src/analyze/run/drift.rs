@@ -184,7 +184,7 @@ impl Drift {
         end: i64,
         clocks: &[u64],
         queues: &[u64],
-        ids: &[(u32, u32)],
+        ids: &[(u32, Option<u32>)],
     ) -> Result<DriftResult, LayoutError> {
         self.advance(end + 1, clocks, queues)?;
         let top = self.top(end, clocks);
@@ -257,7 +257,7 @@ mod tests {
             clocks[m] = clock;
         }
         let r = d
-            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 2)])
+            .finish(2_500_000, &clocks, &queues, &[(0, Some(1)), (1, Some(2))])
             .unwrap();
         // instants 0, 1, 2: clocks (0,0), (1,5), (2,5); drift m0: 0, -4, -3; m1: 0, 0, 0
         assert_eq!(r.samples, 3);
@@ -302,7 +302,7 @@ mod tests {
             clocks[m] = clock;
         }
         let r = d
-            .finish(4_200_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .finish(4_200_000, &clocks, &queues, &[(0, Some(1)), (1, Some(1))])
             .unwrap();
         let drift1: Vec<String> = r
             .table
@@ -331,7 +331,7 @@ mod tests {
         d.advance(2_500_000, &clocks, &queues).unwrap();
         clocks[0] = 2;
         let r = d
-            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .finish(2_500_000, &clocks, &queues, &[(0, Some(1)), (1, Some(1))])
             .unwrap();
         let clock1: Vec<String> = r
             .table

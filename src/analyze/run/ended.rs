@@ -26,7 +26,7 @@ pub(crate) fn twin_cut_s(manifest: &Manifest) -> Option<f64> {
     }
     let from = parse_micros(&manifest.started_at)?;
     let to = parse_micros(&outcome.ended_at)?;
-    Some((to - from) as f64 / 1e6 * manifest.scenario.speedup)
+    Some((to - from) as f64 / 1e6 * manifest.speedup())
 }
 
 /// How far one machine got, as the `ended` check needs it.
