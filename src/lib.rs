@@ -60,6 +60,7 @@ pub(crate) mod exit;
 pub(crate) mod explore;
 pub(crate) mod export;
 pub(crate) mod foreign;
+pub(crate) mod import;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;

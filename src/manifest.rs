@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 mod imported;
-pub use imported::{Imported, ImportedFile, ImportedTimestamps};
+pub use imported::{line_ranges, Imported, ImportedFile, ImportedTimestamps};
 
 use crate::model::machine::StopReport;
 use crate::scenario::Scenario;

@@ -148,12 +148,16 @@ impl Stream {
         let e = &open.event;
         // Half the machine's tick interval, shortened so that it ends before the machine's next
         // event (slices on one track must nest, not overlap).
-        // An imported run's interval is unknown: the gap to the next event bounds the slice.
+        // An imported run's interval is unknown: the gap to the next event bounds the slice,
+        // and its last slice lasts a millisecond.
         let half = timeline.machines[m]
             .interval_us
             .map_or(f64::INFINITY, |i| i / 2.0);
         let gap = next.map_or(f64::INFINITY, |n| (n - e.timestamp) as f64 * 0.9);
-        let dur = half.min(gap).max(0.5);
+        let dur = match half.min(gap) {
+            d if d.is_finite() => d.max(0.5),
+            _ => 1_000.0,
+        };
         let flow_in = self.flows.take_recv(open.seq).flow_in;
         let slice = Slice {
             event: e,

@@ -39,6 +39,19 @@ pub struct ImportedFile {
     pub machine: u32,
     /// The file read, as its path was given.
     pub source: String,
-    /// The line of the source file each line of the imported log came from, in order.
-    pub lines: Vec<u64>,
+    /// The source lines the imported log's lines came from, in order, as ranges `[first,
+    /// last]` of consecutive lines: line k of `machine-N.log` is the k-th line they cover.
+    pub lines: Vec<[u64; 2]>,
+}
+
+/// `lines` in order as ranges `[first, last]` of consecutive numbers (for [`ImportedFile`]).
+pub fn line_ranges(lines: &[u64]) -> Vec<[u64; 2]> {
+    let mut ranges: Vec<[u64; 2]> = Vec::new();
+    for &line in lines {
+        match ranges.last_mut() {
+            Some(last) if last[1].checked_add(1) == Some(line) => last[1] = line,
+            _ => ranges.push([line, line]),
+        }
+    }
+    ranges
 }

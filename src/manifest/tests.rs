@@ -128,3 +128,12 @@ fn the_imported_engine_is_no_choice_of_run() {
     );
     assert!(!super::Engine::Imported.ran_here() && super::Engine::Sim.ran_here());
 }
+
+#[test]
+fn source_lines_are_kept_as_ranges_of_consecutive_lines() {
+    use super::line_ranges;
+    assert_eq!(line_ranges(&[]), Vec::<[u64; 2]>::new());
+    assert_eq!(line_ranges(&[1, 2, 3, 4]), [[1, 4]]);
+    assert_eq!(line_ranges(&[2, 3, 7, 9, 10]), [[2, 3], [7, 7], [9, 10]]);
+    assert_eq!(line_ranges(&[5, 4]), [[5, 5], [4, 4]]);
+}
