@@ -263,3 +263,72 @@ fn import_never_overwrites_and_its_default_name_moves_on() {
     assert!(runs.join("imported-pair-7/manifest.json").is_file());
     assert!(runs.join("imported-pair-7-2/manifest.json").is_file());
 }
+
+/// `events` as CSV in `dir` (one `mN.csv` per machine): the documented columns, lists as
+/// `1;0;2`, with the Lamport column named `clock` as a student might.
+fn write_csv(dir: &Path, events: &[Vec<serde_json::Value>]) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let list = |v: &serde_json::Value| -> String {
+        v.as_array().map_or(String::new(), |a| {
+            a.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+    };
+    let cell = |v: &serde_json::Value| v.as_u64().map_or(String::new(), |n| n.to_string());
+    for (id, lines) in events.iter().enumerate() {
+        let mut text = "machine,event,clock,timestamp,to,from,msg_clock,queue,vc\n".to_owned();
+        for v in lines {
+            text += &format!(
+                "{},{},{},{},{},{},{},{},{}\n",
+                v["machine"],
+                v["event"].as_str().unwrap(),
+                v["lamport"],
+                v["timestamp"].as_str().unwrap(),
+                list(&v["to"]),
+                cell(&v["from"]),
+                cell(&v["msg_clock"]),
+                cell(&v["queue"]),
+                list(&v["vc"]),
+            );
+        }
+        std::fs::write(dir.join(format!("m{id}.csv")), text).unwrap();
+    }
+    dir.to_owned()
+}
+
+#[test]
+fn a_csv_submission_with_its_own_column_name_imports_by_field_mapping() {
+    let tmp = tempfile::tempdir().unwrap();
+    let events = clock_events(&twin(tmp.path()));
+    let src = write_csv(&tmp.path().join("csv"), &events);
+    let unmapped = tmp.path().join("unmapped");
+    let refused = import(tmp.path(), &src, Some(&unmapped));
+    assert_ne!(
+        refused.code(),
+        Some(0),
+        "no lamport column: {}",
+        refused.describe()
+    );
+    let run = tmp.path().join("mapped");
+    Logiclock::new()
+        .arg("import")
+        .arg(&src)
+        .args(["--field", "lamport=clock", "--out"])
+        .arg(&run)
+        .current_dir(tmp.path())
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    let manifest = std::fs::read_to_string(run.join("manifest.json")).unwrap();
+    assert!(manifest.contains(r#""format": "csv""#), "{manifest}");
+    Logiclock::analyze(&run)
+        .arg("--no-plots")
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    for name in ["lamport", "vector", "matching"] {
+        assert_eq!(check(&run, name)["passed"], true, "{name}");
+    }
+}
