@@ -85,7 +85,7 @@ pub(crate) fn run(request: &Request) -> Outcome {
 }
 
 /// Import `request.src`; returns the run directory written.
-fn import(request: &Request) -> Result<PathBuf, ImportError> {
+pub(super) fn import(request: &Request) -> Result<PathBuf, ImportError> {
     let src = &request.src;
     match std::fs::metadata(src) {
         Ok(meta) if meta.is_dir() => {}

@@ -10,3 +10,6 @@
 pub(crate) mod command;
 pub(crate) mod convert;
 pub(crate) mod write;
+
+#[cfg(test)]
+mod tests;
