@@ -8,7 +8,6 @@ use super::drift::Drift;
 use super::ended::{self, MachineProgress, NotEnded};
 use super::faults::FaultPlan;
 use super::metrics::MachineMetrics;
-use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::vectors::Vectors;
 use crate::analyze::error::LayoutError;
@@ -20,47 +19,13 @@ use crate::timebase::TimeBase;
 
 use super::settle::{Settle, Unreceived};
 
-/// Real microseconds between drift samples of a run whose tick intervals are unknown (an
-/// imported run): a tenth of a second of its timestamps.
-const UNKNOWN_INTERVAL_STEP_US: u64 = 100_000;
-
-/// Why the timing checks (`skipped`, `rate`, `ended`) cannot judge the run of `manifest`: an
-/// imported run has no configured rates, schedule or duration to hold its ticks against.
-fn timing_unknown(manifest: &Manifest) -> Option<String> {
-    (!manifest.engine.ran_here()).then(|| "skipped: imported: rates unknown".to_owned())
-}
+pub(crate) use super::pipeline::{Analysis, Options};
 
 /// Which end of a link a record is.
 #[derive(Debug, Clone, Copy)]
 enum Side {
     Send,
     Recv,
-}
-
-/// How to analyze.
-#[derive(Debug, Clone)]
-pub(crate) struct Options {
-    /// Real microseconds between drift samples; default: the fastest machine's tick interval.
-    pub step_us: Option<u64>,
-    /// The time series (CSV and plots) keep between this many and twice this many rows.
-    pub max_rows: usize,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            step_us: None,
-            max_rows: 1_000,
-        }
-    }
-}
-
-/// The result for one run directory.
-#[derive(Debug, Clone)]
-pub(crate) struct Analysis {
-    pub summary: Summary,
-    /// Sampled series: clock per machine, then queue per machine, then drift per machine.
-    pub table: TimeTable,
 }
 
 /// Running state of the analysis of one run.
@@ -103,16 +68,9 @@ impl Analyzer {
         for (i, m) in manifest.machines.iter().enumerate() {
             index_of[m.id as usize] = i;
         }
-        let fastest = manifest
-            .machines
-            .iter()
-            .filter_map(|m| m.interval_us)
-            .fold(f64::INFINITY, f64::min);
-        let step = options.step_us.unwrap_or(if fastest.is_finite() {
-            fastest.ceil().max(1.0) as u64
-        } else {
-            UNKNOWN_INTERVAL_STEP_US
-        });
+        let step = options
+            .step_us
+            .unwrap_or_else(|| super::drift::default_step_us(manifest));
         let s = manifest.scenario.as_ref();
         let base = TimeBase::new(t0, manifest.speedup());
         let faults = FaultPlan::new(manifest, base);
@@ -141,7 +99,7 @@ impl Analyzer {
                 s.and_then(|s| s.physical_clock.as_ref())
                     .map_or(1, |p| p.granularity_us),
             )
-            .with_timing_unknown(timing_unknown(manifest)),
+            .with_timing_unknown(ended::timing_unknown(manifest)),
             links: vec![LinkPairing::default(); n * n],
             drift: Drift::new(base, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],

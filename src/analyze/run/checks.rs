@@ -12,6 +12,10 @@
 
 mod advice;
 mod figures;
+mod rules;
+
+pub(crate) use rules::CheckId;
+use rules::ALL;
 
 use advice::{timing_advice, Stalls};
 
@@ -25,62 +29,6 @@ use crate::scenario::Tolerance;
 
 /// Offences listed per check (all are counted).
 pub(crate) const LISTED: usize = 10;
-
-/// The checks, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CheckId {
-    Lamport,
-    Matching,
-    Lost,
-    Skipped,
-    Rate,
-    Vector,
-    Ended,
-    Hlc,
-}
-
-const ALL: [(CheckId, &str, &str); 8] = [
-    (
-        CheckId::Lamport,
-        "lamport",
-        "internal/send = previous + 1, recv = max(previous, msg_clock) + 1, stop = last clock",
-    ),
-    (
-        CheckId::Matching,
-        "matching",
-        "every receive matches exactly one send (same link, same clock, FIFO order)",
-    ),
-    (
-        CheckId::Lost,
-        "lost",
-        "nothing lost: sent and never received = receivers' stop queues + dropped + lost with a killed machine",
-    ),
-    (
-        CheckId::Skipped,
-        "skipped",
-        "ticks numbered 1, 2, 3, ... but for skipped slots; skipped slots within tolerance",
-    ),
-    (
-        CheckId::Rate,
-        "rate",
-        "achieved tick rates within tolerance of the configured ones",
-    ),
-    (
-        CheckId::Vector,
-        "vector",
-        "vector clocks: own entry + 1 per event; a receive's vector = max(previous, the send's) + own 1, so it dominates the send's",
-    ),
-    (
-        CheckId::Ended,
-        "ended",
-        "the run ran to its end: the manifest's outcome says completed (not missing, interrupted or stopped early) and every machine's last tick reaches its schedule for the run's duration (within tolerance, or a fault explains it)",
-    ),
-    (
-        CheckId::Hlc,
-        "hlc",
-        "hybrid logical clocks: internal/send [l, c] = max(l, pt) with c + 1 or 0, recv by the paper's receive rule; l >= pt_us, l - pt_us within epsilon (the largest clock offset seen) plus a period, c bounded",
-    ),
-];
 
 #[derive(Debug, Default, Clone)]
 struct Tally {

@@ -25,6 +25,25 @@ use crate::timebase::TimeBase;
 /// Most sample instants one run may have (a guard against wild timestamps).
 pub(crate) const MAX_SAMPLES: u64 = 50_000_000;
 
+/// Real microseconds between drift samples of a run whose tick intervals are unknown (an
+/// imported run): a tenth of a second of its timestamps.
+const UNKNOWN_INTERVAL_STEP_US: u64 = 100_000;
+
+/// Real microseconds between drift samples unless told: the fastest machine's tick interval,
+/// or [`UNKNOWN_INTERVAL_STEP_US`] when no interval is known.
+pub(crate) fn default_step_us(manifest: &crate::manifest::Manifest) -> u64 {
+    let fastest = manifest
+        .machines
+        .iter()
+        .filter_map(|m| m.interval_us)
+        .fold(f64::INFINITY, f64::min);
+    if fastest.is_finite() {
+        fastest.ceil().max(1.0) as u64
+    } else {
+        UNKNOWN_INTERVAL_STEP_US
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     worst: i64,
