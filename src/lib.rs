@@ -43,6 +43,8 @@
 //! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
 //! - [`foreign`]: logs that logiclock did not write (a student's own), read for `grade` and
 //!   `import`;
+//! - [`import`]: `logiclock import`: foreign logs turned into a run directory whose manifest
+//!   says so, for every command that reads runs;
 
 #![warn(unreachable_pub)]
 
