@@ -169,3 +169,32 @@ fn csv_columns_in_any_order_and_json_array_cells_read() {
     assert_eq!(events[1].timestamp_us, Some(1_796_270_400_750_000));
     assert_eq!((events[0].line, events[1].line), (2, 3));
 }
+
+/// The examples of the README's "The format to hand to students", in their code blocks.
+fn readme_example(language: &str) -> String {
+    let readme = include_str!("../../../README.md");
+    let section = readme
+        .split("### The format to hand to students")
+        .nth(1)
+        .expect("the README has the section");
+    let block = section
+        .split(&format!("```{language}\n"))
+        .nth(1)
+        .expect("the section has the example");
+    block.split("```").next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_readmes_examples_read_without_a_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (language, name, events) in [("json", "m0.jsonl", 3), ("text", "m0.csv", 2)] {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, readme_example(language)).unwrap();
+        let logs = read_file(&path, &Mapping::default());
+        assert_eq!(logs[0].problems, [], "{name}");
+        assert_eq!(logs[0].events.len(), events, "{name}");
+    }
+    let path = tmp.path().join("map.toml");
+    std::fs::write(&path, readme_example("toml")).unwrap();
+    Mapping::from_file(&path).unwrap();
+}
