@@ -230,6 +230,66 @@ fn a_folder_says_which_machine_is_missing_and_still_reads_the_others() {
         .starts_with("cannot read the folder"));
 }
 
+#[test]
+fn a_log_of_unknown_event_names_says_which_names_it_saw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "{\"machine\":0,\"event\":\"message_sent\",\"to\":[1]}\n\
+                {\"machine\":0,\"event\":\"tick\"}\n";
+    let logs = read(tmp.path(), "m0.log", text.as_bytes());
+    let p = only_problem(&logs, None, "no clock event");
+    assert!(p.message.contains("\"message_sent\", \"tick\""), "{p:?}");
+    let mut mapping = Mapping::default();
+    mapping.add_flag("event.send=message_sent").unwrap();
+    mapping.add_flag("event.internal=tick").unwrap();
+    let logs = read_file(&tmp.path().join("m0.log"), &mapping);
+    assert_eq!((logs[0].events.len(), logs[0].problems.len()), (2, 0));
+}
+
+#[test]
+fn a_byte_order_mark_and_windows_line_ends_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("\u{feff}{}\r\n{}\r\n", GOOD.trim(), GOOD.trim());
+    let logs = read(tmp.path(), "m0.log", text.as_bytes());
+    assert_eq!(
+        (logs[0].events.len(), logs[0].problems.len()),
+        (2, 0),
+        "{logs:?}"
+    );
+    let csv = "\u{feff}machine,event,lamport,to,from,msg_clock\r\n0,internal,1,,,\r\n";
+    let logs = read(tmp.path(), "m0.csv", csv.as_bytes());
+    assert_eq!(
+        (logs[0].events.len(), logs[0].problems.len()),
+        (1, 0),
+        "{logs:?}"
+    );
+}
+
+#[test]
+fn an_empty_log_keeps_its_machine_and_a_run_directorys_exports_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("machine-0.log"), GOOD).unwrap();
+    std::fs::write(dir.join("machine-1.log"), "").unwrap();
+    std::fs::write(dir.join("shiviz.log"), "a {\"a\":1}\nx\n").unwrap();
+    let sub = read_submission(dir, &Mapping::default());
+    assert!(
+        sub.problems[0].message.starts_with("mixed formats"),
+        "{:?}",
+        sub.problems
+    );
+    assert_eq!(sub.logs.len(), 2, "host `a` is machine 0 again");
+    assert_eq!(sub.logs[1].machine, Some(1));
+    assert_eq!(sub.logs[1].problems[0].message, "empty");
+    std::fs::write(dir.join("manifest.json"), "{}").unwrap();
+    let sub = read_submission(dir, &Mapping::default());
+    assert_eq!(
+        sub.problems,
+        [],
+        "in a run directory, shiviz.log is its export"
+    );
+    assert_eq!(sub.logs.len(), 2);
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
     /// No content, however broken, makes a reader panic; every problem names the file.
