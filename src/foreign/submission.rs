@@ -222,6 +222,19 @@ fn read_text(path: &Path) -> Result<(Format, String), String> {
     if text.trim().is_empty() {
         return Err("empty".to_owned());
     }
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    if first.starts_with('[') {
+        return Err("a JSON array, not JSON lines: the format is one JSON object per line".into());
+    }
+    if first == "{" {
+        return Err(
+            "JSON spread over several lines: the format is one JSON object per line".into(),
+        );
+    }
     let format = detect(&text).ok_or_else(|| {
         "not a log in a known format: its first line is no JSON object, no ShiViz line and \
          no CSV header"

@@ -49,6 +49,18 @@ fn binary_junk_and_empty_files_are_one_problem_each() {
         None,
         "known format",
     );
+    let array = b"[\n  {\"machine\": 0, \"event\": \"internal\"}\n]\n";
+    only_problem(
+        &read(tmp.path(), "array.json", array),
+        None,
+        "a JSON array, not JSON lines",
+    );
+    let pretty = b"{\n  \"machine\": 0,\n  \"event\": \"internal\"\n}\n";
+    only_problem(
+        &read(tmp.path(), "pretty.json", pretty),
+        None,
+        "JSON spread over several",
+    );
 }
 
 #[test]
@@ -109,7 +121,8 @@ fn lines_that_are_not_json_and_a_truncated_last_line_are_line_problems() {
         "a.log",
         format!("{GOOD}not json at all\n{GOOD}").as_bytes(),
     );
-    only_problem(&logs, Some(2), "not JSON");
+    let p = only_problem(&logs, Some(2), "not JSON (expected ident at column 2)");
+    assert!(!p.message.contains("line 1"), "{p:?}");
     assert_eq!(logs[0].events.len(), 2);
     let cut = format!("{GOOD}{GOOD}{}", &GOOD[..20]);
     let logs = read(tmp.path(), "b.log", cut.as_bytes());
