@@ -107,8 +107,10 @@ pub(super) fn import(request: &Request) -> Result<PathBuf, ImportError> {
         .problems
         .iter()
         .chain(submission.logs.iter().flat_map(|log| &log.problems));
+    // A file that cannot be read as a whole makes the run impossible; a problem of the folder
+    // (a machine's log missing, mixed formats) or of one line is a warning, unless no log is left.
     let (fatal, warnings): (Vec<&Problem>, Vec<&Problem>) =
-        problems.partition(|p| p.line.is_none());
+        problems.partition(|p| p.line.is_none() && (p.file != *src || submission.logs.is_empty()));
     if let Some(p) = fatal.first() {
         return Err(ImportError::Unusable {
             file: p.file.clone(),
@@ -136,8 +138,13 @@ pub(super) fn import(request: &Request) -> Result<PathBuf, ImportError> {
         });
     }
     for p in warnings {
+        let left_out = if p.line.is_some() {
+            " (line left out)"
+        } else {
+            ""
+        };
         eprintln!(
-            "warning: {}: {} (line left out)",
+            "warning: {}: {}{left_out}",
             where_(&p.file, p.line),
             p.message
         );

@@ -239,6 +239,21 @@ fn import_refuses_a_missing_an_empty_and_a_junk_source() {
 }
 
 #[test]
+fn a_missing_machine_is_a_warning_and_the_logs_present_are_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let events = clock_events(&twin(tmp.path()));
+    let src = write_jsonl(&tmp.path().join("partial"), &events);
+    std::fs::remove_file(src.join("machine-1.jsonl")).unwrap();
+    let run = tmp.path().join("run");
+    import(tmp.path(), &src, Some(&run))
+        .success()
+        .stderr_contains("warning:")
+        .stderr_contains("machine 1");
+    assert!(run.join("machine-0.log").is_file() && run.join("machine-2.log").is_file());
+    assert!(!run.join("machine-1.log").exists());
+}
+
+#[test]
 fn import_never_overwrites_and_its_default_name_moves_on() {
     let tmp = tempfile::tempdir().unwrap();
     let events = clock_events(&twin(tmp.path()));
