@@ -83,7 +83,7 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct AnalyzeArgs {
-    /// Run directories written by `logiclock run`.
+    /// Run directories written by `logiclock run` (or `import`).
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
     /// Do not draw the SVG plots.
@@ -99,7 +99,7 @@ pub(crate) struct AnalyzeArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DiagramArgs {
-    /// Run directory written by `logiclock run`.
+    /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
     /// Window start, model seconds since the run start [default: 0].
@@ -152,7 +152,7 @@ pub(crate) struct CompareArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExploreArgs {
-    /// Run directory written by `logiclock run`.
+    /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
     /// Window start, model seconds since the run start [default: the start].

@@ -307,7 +307,12 @@ impl Checks {
         for o in offences {
             self.offend(CheckId::Hlc, o.machine, Some(o.line), || o.message);
         }
-        let hlc_note = hlc_skipped.unwrap_or_else(|| clocks.note());
+        let hlc_note = match (hlc_skipped, &self.timing_unknown) {
+            // Import writes no `hlc`: the format-5 reason would mislead.
+            (Some(_), Some(_)) => "not checked: an imported run's logs carry no `hlc`".to_owned(),
+            (Some(why), None) => why,
+            (None, _) => clocks.note(),
+        };
         let (skipped_note, beyond) = self.skipped_figure();
         let skipped_beyond = beyond.is_some();
         let skips = std::mem::take(&mut self.skips);

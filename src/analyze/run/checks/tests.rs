@@ -280,5 +280,9 @@ fn with_timing_unknown_the_timing_checks_pass_saying_why_and_the_clock_checks_st
     }
     assert!(!check("lamport").passed);
     assert_eq!(check("lamport").first[0].line, Some(3));
+    assert_eq!(
+        check("hlc").note.as_deref(),
+        Some("not checked: an imported run's logs carry no `hlc`")
+    );
     assert!(!v.passed);
 }
