@@ -139,11 +139,19 @@ pub(crate) fn read_submission(dir: &Path, mapping: &Mapping) -> Submission {
             _ => kept.push(log),
         }
     }
-    problems.extend(missing(&kept).into_iter().map(|id| {
-        folder_problem(format!(
-            "machine {id}'s log is missing (other logs name it)"
-        ))
-    }));
+    match missing(&kept).as_slice() {
+        few if few.len() <= 3 => problems.extend(few.iter().map(|id| {
+            folder_problem(format!(
+                "machine {id}'s log is missing (other logs name it)"
+            ))
+        })),
+        many => problems.push(folder_problem(format!(
+            "{} machines the logs name have no log (ids {} to {}): is a machine id wrong?",
+            many.len(),
+            many[0],
+            many[many.len() - 1]
+        ))),
+    }
     Submission {
         dir: dir.to_owned(),
         format,
