@@ -305,6 +305,7 @@ fn an_empty_log_keeps_its_machine_and_a_run_directorys_exports_are_skipped() {
     assert_eq!(sub.logs[1].machine, Some(1));
     assert_eq!(sub.logs[1].problems[0].message, "empty");
     std::fs::write(dir.join("manifest.json"), "{}").unwrap();
+    std::fs::write(dir.join("queue.csv"), "t,queue\n0,1\n").unwrap();
     let sub = read_submission(dir, &Mapping::default());
     assert_eq!(
         sub.problems,
