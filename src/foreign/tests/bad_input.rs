@@ -196,7 +196,7 @@ fn a_folder_says_which_machine_is_missing_and_still_reads_the_others() {
     std::fs::write(dir.join("machine-0.log"), send).unwrap();
     std::fs::write(dir.join("machine-1.log"), GOOD.replace(":0", ":1")).unwrap();
     for skipped in [
-        "manifest.json",
+        "summary.json",
         "report.md",
         "diagram.svg",
         ".hidden",
