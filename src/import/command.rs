@@ -27,7 +27,7 @@ pub(crate) enum ImportError {
     NoSource { dir: PathBuf, why: String },
     #[error("{}: no machine logs found to import", .0.display())]
     NoLogs(PathBuf),
-    #[error("{}: cannot import: {message}", where_(.file, *.line))]
+    #[error("{}: cannot import: {message}", place(.file, *.line))]
     Unusable {
         file: PathBuf,
         line: Option<u64>,
@@ -42,7 +42,7 @@ pub(crate) enum ImportError {
 }
 
 /// "file" or "file line N".
-fn where_(file: &Path, line: Option<u64>) -> String {
+fn place(file: &Path, line: Option<u64>) -> String {
     match line {
         Some(line) => format!("{} line {line}", file.display()),
         None => file.display().to_string(),
@@ -126,7 +126,7 @@ pub(super) fn import(request: &Request) -> Result<PathBuf, ImportError> {
         let why = match log.problems.first() {
             Some(p) => format!(
                 "no event could be read (first: {}: {})",
-                where_(&p.file, p.line),
+                place(&p.file, p.line),
                 p.message
             ),
             None => "no event could be read".to_owned(),
@@ -145,7 +145,7 @@ pub(super) fn import(request: &Request) -> Result<PathBuf, ImportError> {
         };
         eprintln!(
             "warning: {}: {}{left_out}",
-            where_(&p.file, p.line),
+            place(&p.file, p.line),
             p.message
         );
     }

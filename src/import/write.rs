@@ -13,10 +13,9 @@ use crate::manifest::{
     MANIFEST_VERSION,
 };
 use crate::model::LineSink;
-use crate::run::dir::RunDirError;
 
 /// What logiclock cannot know of an imported run, as the manifest lists it.
-pub(crate) const UNKNOWN: [&str; 7] = [
+const UNKNOWN: [&str; 7] = [
     "scenario: rates, seed, die, duration and speedup (`scenario` is null)",
     "each machine's rate and tick interval (`rate`, `interval_us` are null)",
     "each machine's address and process id (`addr`, `pid` are null)",
@@ -29,8 +28,6 @@ pub(crate) const UNKNOWN: [&str; 7] = [
 /// Why the run directory could not be written.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum WriteError {
-    #[error(transparent)]
-    RunDir(#[from] RunDirError),
     #[error("failed to write {}: {source}", path.display())]
     Write {
         path: PathBuf,
