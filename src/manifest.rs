@@ -16,6 +16,9 @@ use crate::scenario::Scenario;
 /// Version of the manifest layout. 2: a machine's end ([`MachineEnd`]) is a tagged object, no
 /// longer a text. 3: a fault record has a `phase` ([`FaultRecord::phase`]). Manifests of
 /// versions 1 and 2 are still read (the run log reader infers their records' phases).
+/// An imported run (`engine: "imported"`, with its `imported` record) has `null` for what it
+/// cannot know (`scenario`, a machine's `rate`, `interval_us`, `addr` and `pid`); every manifest
+/// written before reads as it is, so the version stays.
 pub const MANIFEST_VERSION: u32 = 3;
 
 /// The run manifest.
