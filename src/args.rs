@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use crate::batch::{self, BatchRequest};
-use crate::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExploreArgs, ExportArgs, RunArgs};
+use crate::cli::{
+    AnalyzeArgs, Cli, Command, DiagramArgs, ExploreArgs, ExportArgs, ImportArgs, RunArgs,
+};
 use crate::run::{dir as run_dir, RunOptions};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
 
@@ -26,6 +28,7 @@ pub(crate) enum Request {
     Explore(crate::explore::Request),
     Diff(crate::diff::Request),
     Compare(crate::compare::command::Request),
+    Import(crate::import::command::Request),
 }
 
 /// One run: its scenario with the flags applied, and where it goes.
@@ -44,6 +47,9 @@ pub(crate) enum ArgsError {
     SweepConflict { key: String, why: String },
     #[error("--step-ms must be a positive number of milliseconds, not {0}")]
     StepMs(f64),
+    /// A `--field` flag or `--map` file that does not map field names.
+    #[error("{0}")]
+    Mapping(String),
 }
 
 impl TryFrom<Cli> for Request {
@@ -68,8 +74,25 @@ impl TryFrom<Cli> for Request {
                     .out
                     .unwrap_or_else(|| PathBuf::from(RUNS_ROOT).join("compare")),
             }),
+            Command::Import(args) => Request::Import(import(args)?),
         })
     }
+}
+
+/// `import`: the field mapping of `--map`, then of each `--field`.
+fn import(args: ImportArgs) -> Result<crate::import::command::Request, ArgsError> {
+    let mut mapping = match &args.map {
+        Some(path) => crate::foreign::Mapping::from_file(path).map_err(ArgsError::Mapping)?,
+        None => crate::foreign::Mapping::default(),
+    };
+    for flag in &args.field {
+        mapping.add_flag(flag).map_err(ArgsError::Mapping)?;
+    }
+    Ok(crate::import::command::Request {
+        src: args.src,
+        out: args.out,
+        mapping,
+    })
 }
 
 /// `run`: the scenario loaded with the flags applied; a batch has every run's scenario loaded.

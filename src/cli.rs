@@ -31,6 +31,9 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// Compare configurations: runs and batches grouped by scenario and swept value, side by side.
     Compare(CompareArgs),
+    /// Turn logs of another implementation (JSON lines, CSV, ShiViz) into a run directory, so
+    /// analyze, diagram, explore and export read them.
+    Import(ImportArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -80,7 +83,7 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct AnalyzeArgs {
-    /// Run directories written by `logiclock run`.
+    /// Run directories written by `logiclock run` (or `import`).
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
     /// Do not draw the SVG plots.
@@ -96,7 +99,7 @@ pub(crate) struct AnalyzeArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DiagramArgs {
-    /// Run directory written by `logiclock run`.
+    /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
     /// Window start, model seconds since the run start [default: 0].
@@ -149,7 +152,7 @@ pub(crate) struct CompareArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExploreArgs {
-    /// Run directory written by `logiclock run`.
+    /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
     /// Window start, model seconds since the run start [default: the start].
@@ -164,4 +167,21 @@ pub(crate) struct ExploreArgs {
     /// HTML file to write, `-` for standard output [default: RUN_DIR/explore.html].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// Folder holding one log per machine (JSON lines, CSV, or ShiViz).
+    #[arg(value_name = "SRC_DIR")]
+    pub src: PathBuf,
+    /// Run directory to write, new or empty [default: runs/imported-<SRC_DIR's name>, or the
+    /// next free name].
+    #[arg(long, value_name = "RUN_DIR")]
+    pub out: Option<PathBuf>,
+    /// A field of the logs under another name, e.g. `--field lamport=clock` (repeatable).
+    #[arg(long, value_name = "OURS=THEIRS")]
+    pub field: Vec<String>,
+    /// A mapping file of field names (`--field` flags apply after it).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
 }

@@ -43,6 +43,8 @@
 //! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
 //! - [`foreign`]: logs that logiclock did not write (a student's own), read for `grade` and
 //!   `import`;
+//! - [`import`]: `logiclock import`: foreign logs turned into a run directory whose manifest
+//!   says so, for every command that reads runs;
 
 #![warn(unreachable_pub)]
 
@@ -60,6 +62,7 @@ pub(crate) mod exit;
 pub(crate) mod explore;
 pub(crate) mod export;
 pub(crate) mod foreign;
+pub(crate) mod import;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;

@@ -31,6 +31,9 @@ mod link_agreement;
 // `logiclock analyze` on hand-made runs with hand-computed answers, alone and several at once.
 mod analyze;
 
+// `logiclock import`: foreign logs of a twin run through every command, bad sources refused.
+mod import;
+
 // `logiclock analyze` on corrupt copies of the hand-made run: exit 2, a message each.
 mod analyze_corrupt;
 

@@ -9,6 +9,7 @@
 //! has its colour of [`crate::palette`], and the legend sits in its own column right of the plot,
 //! in as many columns as the machines need, so it never covers data nor leaves the picture.
 
+use crate::timeline::rate_text;
 use std::path::Path;
 
 use plotters::prelude::*;
@@ -55,9 +56,10 @@ pub(crate) fn write_plots(
         .iter()
         .map(|m| {
             if n <= 10 {
-                format!("machine {} (rate {}/s)", m.id, m.rate)
+                format!("machine {} ({})", m.id, rate_text(m.rate))
             } else {
-                format!("m{} r{}", m.id, m.rate)
+                let rate = m.rate.map_or("?".to_owned(), |r| r.to_string());
+                format!("m{} r{rate}", m.id)
             }
         })
         .collect();
@@ -67,6 +69,7 @@ pub(crate) fn write_plots(
     let when = match manifest.engine {
         Engine::Real => format!("speedup {speedup}: {end_real:.1} real s"),
         Engine::Sim => "twin, ideal time".to_owned(),
+        Engine::Imported => format!("imported: {end_real:.1} s of the logs' own timestamps"),
     };
     let mut out = Vec::new();
     let mut write = |file: &str, title: String, svg: Result<String, DrawError>| {
@@ -136,7 +139,7 @@ pub(crate) fn write_plots(
     .map(|()| svg);
     write("jumps.svg", title, drawn)?;
     for (m, one) in s.machines.iter().zip(bins.chunks(1)) {
-        let title = format!("Jump sizes, machine {} (rate {}/s)", m.id, m.rate);
+        let title = format!("Jump sizes, machine {} ({})", m.id, rate_text(m.rate));
         let mut svg = String::new();
         let drawn = Histogram {
             title: &title,
