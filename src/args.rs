@@ -10,8 +10,7 @@ use crate::cli::{
 use crate::run::{dir as run_dir, RunOptions};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
 
-/// Where run directories go unless `--out` says otherwise.
-pub(crate) const RUNS_ROOT: &str = "runs";
+use crate::run::dir::RUNS_ROOT;
 
 /// A command line, validated.
 #[derive(Debug)]

@@ -172,7 +172,7 @@ fn claim(request: &Request) -> Result<PathBuf, RunDirError> {
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "logs".to_owned());
-            let root = PathBuf::from(crate::args::RUNS_ROOT);
+            let root = PathBuf::from(crate::run::dir::RUNS_ROOT);
             run_dir::claim(&root.join(format!("imported-{name}")), Naming::NextFree)
         }
     }

@@ -19,7 +19,7 @@ use crate::timebase::TimeBase;
 
 use super::settle::{Settle, Unreceived};
 
-pub(crate) use super::pipeline::{Analysis, Options};
+pub(crate) use super::analysis::{Analysis, Options};
 
 /// Which end of a link a record is.
 #[derive(Debug, Clone, Copy)]

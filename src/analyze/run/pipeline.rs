@@ -5,36 +5,9 @@ use std::path::Path;
 
 use crate::runlog::{self, RunLogError, Warning};
 
+use super::analysis::{Analysis, Options};
 use super::analyzer::Analyzer;
-use super::stats::TimeTable;
-use super::summary::Summary;
 use crate::analyze::error::{AnalyzeError, LayoutError};
-
-/// How to analyze.
-#[derive(Debug, Clone)]
-pub(crate) struct Options {
-    /// Real microseconds between drift samples; default: the fastest machine's tick interval.
-    pub step_us: Option<u64>,
-    /// The time series (CSV and plots) keep between this many and twice this many rows.
-    pub max_rows: usize,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            step_us: None,
-            max_rows: 1_000,
-        }
-    }
-}
-
-/// The result for one run directory.
-#[derive(Debug, Clone)]
-pub(crate) struct Analysis {
-    pub summary: Summary,
-    /// Sampled series: clock per machine, then queue per machine, then drift per machine.
-    pub table: TimeTable,
-}
 
 /// The checks of the run in `dir`, as `analyze` judges them, writing nothing: what `logiclock
 /// run` prints when a run ends.
