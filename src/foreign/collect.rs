@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use super::{ForeignEvent, ForeignLog, Problem};
+use std::collections::BTreeSet;
+
+use super::record::Read;
+use super::{ForeignLog, Problem};
 
 /// The number a file's name ends in before its extensions (`machine-2.log`, `node2.jsonl`,
 /// `p2-Log.txt` has none); machine ids of files whose lines do not say.
@@ -20,6 +23,8 @@ pub(crate) struct Collector {
     log: ForeignLog,
     /// Lines naming another machine than the first event's: (first such line, its machine, count).
     strays: Option<(u64, u32, usize)>,
+    /// The first few names of the other events skipped, said when no clock event was found.
+    others: BTreeSet<String>,
 }
 
 impl Collector {
@@ -30,6 +35,7 @@ impl Collector {
                 ..ForeignLog::default()
             },
             strays: None,
+            others: BTreeSet::new(),
         }
     }
 
@@ -38,11 +44,15 @@ impl Collector {
         number_in_name(&self.log.file)
     }
 
-    /// A line read: an event, a line skipped (`Ok(None)`), or a problem with the line.
-    pub(crate) fn line(&mut self, line: u64, read: Result<Option<ForeignEvent>, String>) {
+    /// A line read: an event, another event (skipped), or a problem with the line.
+    pub(crate) fn line(&mut self, line: u64, read: Result<Read, String>) {
         match read {
-            Ok(None) => {}
-            Ok(Some(event)) => match self.log.events.first() {
+            Ok(Read::Other(name)) => {
+                if self.others.len() < 8 {
+                    self.others.insert(name);
+                }
+            }
+            Ok(Read::Event(event)) => match self.log.events.first() {
                 Some(first) if first.machine != event.machine => {
                     let strays = self.strays.get_or_insert((line, event.machine, 0));
                     strays.2 += 1;
@@ -75,6 +85,19 @@ impl Collector {
             );
             self.problem(Some(line), message);
             self.log.problems.sort_by_key(|p| p.line);
+        }
+        if self.log.events.is_empty() && self.log.problems.is_empty() {
+            let seen: Vec<String> = self.others.iter().map(|n| format!("{n:?}")).collect();
+            let message = if seen.is_empty() {
+                "no clock event (send, recv, internal) in this log".to_owned()
+            } else {
+                format!(
+                    "no clock event (send, recv, internal) in this log; its events are named {}: \
+                     map them with --field event.send=NAME",
+                    seen.join(", ")
+                )
+            };
+            self.problem(None, message);
         }
         self.log
     }

@@ -29,7 +29,12 @@ pub(crate) fn read(path: &Path, text: &str, mapping: &Mapping) -> ForeignLog {
             Err(e) if e.is_eof() && cut_short && i + 1 == count => {
                 Err("the last line is cut short (the file ends inside it)".to_owned())
             }
-            Err(e) => Err(format!("not JSON: {e}")),
+            Err(e) => {
+                // serde's own "at line 1 column N" counts within this one line.
+                let what = e.to_string();
+                let what = what.split(" at line ").next().unwrap_or_default();
+                Err(format!("not JSON ({what} at column {})", e.column()))
+            }
         };
         out.line(line, read);
     }

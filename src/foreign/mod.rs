@@ -78,7 +78,7 @@ mod write;
 
 pub(crate) use mapping::Mapping;
 pub(crate) use submission::{read_file, read_submission, Format, Submission};
-pub(crate) use write::{csv, jsonl, shiviz, JsonStyle};
+pub(crate) use write::{csv, jsonl, shiviz, write_submission, JsonStyle};
 
 #[cfg(test)]
 mod tests;

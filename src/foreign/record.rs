@@ -30,14 +30,21 @@ impl Record for serde_json::Map<String, Value> {
     }
 }
 
-/// The clock event of `record`, `Ok(None)` for any other event (skipped), or what is wrong with
+/// What a line is: a clock event, or another event (skipped), by its name.
+#[derive(Debug)]
+pub(crate) enum Read {
+    Event(ForeignEvent),
+    Other(String),
+}
+
+/// The clock event of `record`, the name of any other event (skipped), or what is wrong with
 /// it. `file_machine` is the machine the file's name gives, used when a line has no `machine`.
 pub(crate) fn event_of(
     record: &impl Record,
     mapping: &Mapping,
     line: u64,
     file_machine: Option<u32>,
-) -> Result<Option<ForeignEvent>, String> {
+) -> Result<Read, String> {
     let field = |ours: &'static str| Field {
         ours,
         theirs: mapping.field(ours),
@@ -54,7 +61,7 @@ pub(crate) fn event_of(
         }
     };
     let Some(kind) = mapping.kind(name) else {
-        return Ok(None);
+        return Ok(Read::Other(name.to_owned()));
     };
     let machine = field("machine");
     let machine = match record.get(machine.theirs) {
@@ -104,7 +111,7 @@ pub(crate) fn event_of(
             }
         }
     };
-    Ok(Some(ForeignEvent {
+    Ok(Read::Event(ForeignEvent {
         line,
         machine,
         kind,
@@ -156,7 +163,7 @@ impl Field<'_> {
 
     fn time(self, cell: Cell<'_>) -> Result<i64, String> {
         let micros = match cell {
-            Cell::Json(Value::String(s)) => rfc3339_micros(s),
+            Cell::Json(Value::String(s)) => rfc3339_micros(s).or_else(|| epoch_seconds_micros(s)),
             Cell::Json(Value::Number(n)) => epoch_seconds_micros(&n.to_string()),
             Cell::Json(_) => None,
             Cell::Text(s) => epoch_seconds_micros(s).or_else(|| rfc3339_micros(s)),

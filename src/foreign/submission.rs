@@ -39,11 +39,16 @@ pub(crate) struct Submission {
     pub problems: Vec<Problem>,
 }
 
+/// logiclock's exports into a run directory, skipped in a folder that has its manifest.
+const EXPORTS: [&str; 3] = ["shiviz.log", "events.csv", "trace.json"];
+
 /// Whether a file in a submission folder is not a log: hidden, or what logiclock writes there
-/// (manifest, summary, reports, figures, pages, grades, stderr captures), or a document.
-fn not_a_log(name: &str) -> bool {
+/// (manifest, summary, reports, figures, pages, grades, stderr captures; its exports when the
+/// folder is a run directory), or a document.
+fn not_a_log(name: &str, run_dir: bool) -> bool {
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     name.starts_with('.')
+        || (run_dir && EXPORTS.contains(&name))
         || matches!(name, "manifest.json" | "summary.json")
         || name.starts_with("report.")
         || name.starts_with("grade.")
@@ -62,10 +67,11 @@ pub(crate) fn read_submission(dir: &Path, mapping: &Mapping) -> Submission {
         line: None,
         message,
     };
+    let run_dir = dir.join(crate::log_format::MANIFEST_FILE).is_file();
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(Result::ok)
-            .filter(|e| !not_a_log(&e.file_name().to_string_lossy()))
+            .filter(|e| !not_a_log(&e.file_name().to_string_lossy(), run_dir))
             .map(|e| e.path())
             .filter(|p| p.is_file())
             .collect(),
@@ -115,14 +121,8 @@ pub(crate) fn read_submission(dir: &Path, mapping: &Mapping) -> Submission {
             each.join("; ")
         )));
     }
-    if logs.iter().all(|l| l.machine.is_none()) && logs.iter().all(|l| l.events.is_empty()) {
-        if files.is_empty() {
-            problems.push(folder_problem("no log files in the folder".to_owned()));
-        } else if logs.iter().all(|l| l.problems.is_empty()) {
-            problems.push(folder_problem(
-                "no log in the folder has a clock event".to_owned(),
-            ));
-        }
+    if files.is_empty() && problems.is_empty() {
+        problems.push(folder_problem("no log files in the folder".to_owned()));
     }
     logs.sort_by_key(|l| (l.machine.is_none(), l.machine, l.file.clone()));
     let mut kept: Vec<ForeignLog> = Vec::with_capacity(logs.len());
@@ -193,7 +193,7 @@ pub(crate) fn read_file(path: &Path, mapping: &Mapping) -> Vec<ForeignLog> {
 fn unreadable(path: &Path, message: String) -> ForeignLog {
     ForeignLog {
         file: path.to_owned(),
-        machine: None,
+        machine: super::collect::number_in_name(path),
         events: Vec::new(),
         problems: vec![Problem {
             file: path.to_owned(),
@@ -206,17 +206,34 @@ fn unreadable(path: &Path, message: String) -> ForeignLog {
 /// The text of a log file and its format, or why it is no log.
 fn read_text(path: &Path) -> Result<(Format, String), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not a text log (not UTF-8 text, byte {})",
             e.utf8_error().valid_up_to()
         )
     })?;
+    // A byte-order mark, as some Windows editors and PowerShell write.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_owned();
+    }
     if let Some(at) = text.find(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(format!("not a text log (a control character at byte {at})"));
     }
     if text.trim().is_empty() {
         return Err("empty".to_owned());
+    }
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    if first.starts_with('[') {
+        return Err("a JSON array, not JSON lines: the format is one JSON object per line".into());
+    }
+    if first == "{" {
+        return Err(
+            "JSON spread over several lines: the format is one JSON object per line".into(),
+        );
     }
     let format = detect(&text).ok_or_else(|| {
         "not a log in a known format: its first line is no JSON object, no ShiViz line and \

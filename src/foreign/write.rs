@@ -4,12 +4,15 @@
 //! - [`jsonl`]: the documented JSON lines, optionally with fields reordered, extra fields,
 //!   epoch-seconds timestamps and renamed fields (and event values, `event.send` -> `SND`);
 //! - [`csv`]: the documented CSV, a header of our names, lists as `1;0;2`;
-//! - [`shiviz`]: GoVector's merged ShiViz log, all hosts in one file, zero entries left out.
+//! - [`shiviz`]: GoVector's merged ShiViz log, all hosts in one file, zero entries left out;
+//! - [`write_submission`]: a whole logiclock run directory as a student's folder in one format.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-use super::{ForeignEvent, ForeignKind};
+use super::submission::{read_submission, Format};
+use super::{ForeignEvent, ForeignKind, Mapping};
 use crate::log_format::timestamp::format_micros;
 
 /// How [`jsonl`] writes its lines.
@@ -202,4 +205,55 @@ pub(crate) fn shiviz(logs: &[&[ForeignEvent]]) -> String {
         }
     }
     out
+}
+
+/// The clock events of the logiclock run directory `run` written into the folder `out` (created)
+/// as a student's submission in `format`: `machine-N.jsonl` (in `style`) or `machine-N.csv` per
+/// machine, or one `shiviz.log` for all. Returns the files written; a run its own reader finds
+/// a problem in is an error.
+pub(crate) fn write_submission(
+    run: &Path,
+    out: &Path,
+    format: Format,
+    style: &JsonStyle,
+) -> std::io::Result<Vec<PathBuf>> {
+    let sub = read_submission(run, &Mapping::default());
+    if let Some(p) = sub
+        .problems
+        .iter()
+        .chain(sub.logs.iter().flat_map(|l| &l.problems))
+        .next()
+    {
+        let line = p.line.map(|l| format!(" line {l}")).unwrap_or_default();
+        return Err(std::io::Error::other(format!(
+            "{}{line}: {}",
+            p.file.display(),
+            p.message
+        )));
+    }
+    std::fs::create_dir_all(out)?;
+    let files: Vec<(PathBuf, String)> = match format {
+        Format::ShiViz => {
+            let logs: Vec<&[ForeignEvent]> = sub.logs.iter().map(|l| l.events.as_slice()).collect();
+            vec![(out.join("shiviz.log"), shiviz(&logs))]
+        }
+        Format::JsonLines | Format::Csv => sub
+            .logs
+            .iter()
+            .map(|log| {
+                let id = log.machine.unwrap_or_default();
+                match format {
+                    Format::Csv => (out.join(format!("machine-{id}.csv")), csv(&log.events)),
+                    _ => (
+                        out.join(format!("machine-{id}.jsonl")),
+                        jsonl(&log.events, style),
+                    ),
+                }
+            })
+            .collect(),
+    };
+    for (path, text) in &files {
+        std::fs::write(path, text)?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }

@@ -1,7 +1,9 @@
 //! Twin runs written in each documented format and read back: the same events.
 
 use super::{expected, renumbered, twin};
-use crate::foreign::{csv, jsonl, read_file, read_submission, Format, JsonStyle, Mapping};
+use crate::foreign::{
+    csv, jsonl, read_file, read_submission, write_submission, Format, JsonStyle, Mapping,
+};
 
 #[test]
 fn logiclocks_own_machine_logs_read_as_they_are() {
@@ -168,4 +170,83 @@ fn csv_columns_in_any_order_and_json_array_cells_read() {
     );
     assert_eq!(events[1].timestamp_us, Some(1_796_270_400_750_000));
     assert_eq!((events[0].line, events[1].line), (2, 3));
+}
+
+/// The examples of the README's "The format to hand to students", in their code blocks.
+fn readme_example(language: &str) -> String {
+    let readme = include_str!("../../../README.md");
+    let section = readme
+        .split("### The format to hand to students")
+        .nth(1)
+        .expect("the README has the section");
+    let block = section
+        .split(&format!("```{language}\n"))
+        .nth(1)
+        .expect("the section has the example");
+    block.split("```").next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_readmes_examples_read_without_a_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (language, name, events) in [("json", "m0.jsonl", 3), ("text", "m0.csv", 2)] {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, readme_example(language)).unwrap();
+        let logs = read_file(&path, &Mapping::default());
+        assert_eq!(logs[0].problems, [], "{name}");
+        assert_eq!(logs[0].events.len(), events, "{name}");
+    }
+    let path = tmp.path().join("map.toml");
+    std::fs::write(&path, readme_example("toml")).unwrap();
+    Mapping::from_file(&path).unwrap();
+}
+
+#[test]
+fn a_run_directory_written_as_a_submission_reads_back_in_each_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = twin(tmp.path(), 14, 10);
+    let style = JsonStyle {
+        reorder: true,
+        extra_fields: true,
+        ..JsonStyle::default()
+    };
+    for (format, files) in [
+        (Format::JsonLines, 3),
+        (Format::Csv, 3),
+        (Format::ShiViz, 1),
+    ] {
+        let out = tmp.path().join(format.name());
+        let written = write_submission(&run, &out, format, &style).unwrap();
+        assert_eq!(written.len(), files);
+        let sub = read_submission(&out, &Mapping::default());
+        assert_eq!(
+            (sub.format, sub.problems.len(), sub.logs.len()),
+            (Some(format), 0, 3)
+        );
+        for (id, log) in sub.logs.iter().enumerate() {
+            let want = expected(&run, id as u32);
+            let kinds = |events: &[crate::foreign::ForeignEvent]| -> Vec<&'static str> {
+                events
+                    .iter()
+                    .map(|e| match e.kind {
+                        crate::foreign::ForeignKind::Internal => "internal",
+                        crate::foreign::ForeignKind::Send { .. } => "send",
+                        crate::foreign::ForeignKind::Recv { .. } => "recv",
+                    })
+                    .collect()
+            };
+            assert_eq!(kinds(&log.events), kinds(&want), "{format:?} machine {id}");
+            let vcs: Vec<_> = log.events.iter().map(|e| e.vc.clone()).collect();
+            assert_eq!(vcs, want.iter().map(|e| e.vc.clone()).collect::<Vec<_>>());
+        }
+    }
+    let broken = tmp.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("machine-0.log"), "{\"event\":\"send\"}\n").unwrap();
+    let e = write_submission(&broken, &tmp.path().join("x"), Format::Csv, &style).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("machine-0.log line 1: a send line needs a `to` field"),
+        "{e}"
+    );
 }
