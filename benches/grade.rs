@@ -21,7 +21,15 @@ fn main() {
     let runs = dir.path().join("runs");
     for seed in 1..=RUNS {
         let status = Command::new(binary)
-            .args(["run", "--engine", "sim", "--duration", "60", "--quiet", "--seed"])
+            .args([
+                "run",
+                "--engine",
+                "sim",
+                "--duration",
+                "60",
+                "--quiet",
+                "--seed",
+            ])
             .arg(seed.to_string())
             .arg("--out")
             .arg(runs.join(seed.to_string()))
