@@ -43,6 +43,8 @@
 //! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
 //! - [`foreign`]: logs that logiclock did not write (a student's own), read for `grade` and
 //!   `import`;
+//! - [`grade`]: `logiclock grade`: a class's submissions checked on the assignment's rules
+//!   (Lamport, broadcast, matching, FIFO, vector, monotonic, ids, shape), one report row each;
 
 #![warn(unreachable_pub)]
 

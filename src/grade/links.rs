@@ -210,12 +210,21 @@ fn match_link(
             let m = r
                 .msg_clock
                 .map_or("no clock".to_owned(), |m| format!("clock {m}"));
+            let mut witness = vec![at_place(views, r.at)];
+            let mut found = format!("a receive ({m}) of no message machine {from} logged");
+            if let Some((before, after)) = r.msg_clock.and_then(|m| around(views, from, m)) {
+                found = format!(
+                    "{found}; its clock goes from {} at {} to {} at {}",
+                    before.1, before.0, after.1, after.0
+                );
+                witness.extend([before.0, after.0]);
+            }
             out.findings.push(Finding {
                 rule: Rule::Matched,
                 at: at_place(views, r.at),
                 expected: format!("a message sent by machine {from} to machine {to} to receive"),
-                found: format!("a receive ({m}) of no message machine {from} logged"),
-                witness: vec![],
+                found,
+                witness,
             });
             if let Some(m) = r.msg_clock {
                 out.orphans.push((from, m));
@@ -266,4 +275,18 @@ fn match_link(
             _ => latest = Some((mi, r.at)),
         }
     }
+}
+
+/// The lines of machine `machine` just before and after its clock passed `m` (where a send
+/// carrying `m` would have been), with their clocks.
+fn around(views: &[View<'_>], machine: u32, m: u64) -> Option<((Place, u64), (Place, u64))> {
+    let view = views.iter().find(|v| v.own == machine)?;
+    let events = &view.log.events;
+    let after = events.iter().position(|e| e.lamport > Some(m))?;
+    let before = events[..after].iter().rev().find(|e| e.lamport.is_some())?;
+    let after = &events[after];
+    Some((
+        (place(&view.file, before), before.lamport?),
+        (place(&view.file, after), after.lamport?),
+    ))
 }
