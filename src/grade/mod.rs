@@ -15,4 +15,6 @@ pub(crate) mod report;
 pub(crate) mod rule;
 pub(crate) mod rules;
 mod shape;
+#[cfg(test)]
+mod tests;
 mod vector;
