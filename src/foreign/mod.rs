@@ -5,6 +5,16 @@
 //!
 //! The readers never panic on what they are given: a line they cannot use becomes a
 //! [`Problem`] naming the file and line, and the events around it are still read.
+//!
+//! # Layout
+//! - `submission.rs`: a folder of logs ([`read_submission`]) or one file ([`read_file`]), the
+//!   format told from the content, and the folder's own problems;
+//! - `jsonl.rs`, `csv_read.rs`: the two documented formats, each line's fields turned into an
+//!   event by `record.rs` (the one place they are checked) under a [`Mapping`] (`mapping.rs`:
+//!   `--field` flags and the mapping file), with `time.rs` for timestamps and `collect.rs` for
+//!   the one-machine-per-file rule;
+//! - `shiviz/`: ShiViz/GoVector text (`mod.rs`) and what its events were (`infer.rs`);
+//! - `write.rs`: events written in each format, for the tests and the mutation corpus.
 
 // Until `grade` and `import` (written beside this) call the readers, only the tests do: drop
 // this once they are merged, so the compiler reports what stays unused.

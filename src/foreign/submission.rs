@@ -39,16 +39,18 @@ pub(crate) struct Submission {
     pub problems: Vec<Problem>,
 }
 
-/// logiclock's exports into a run directory, skipped in a folder that has its manifest.
-const EXPORTS: [&str; 3] = ["shiviz.log", "events.csv", "trace.json"];
-
 /// Whether a file in a submission folder is not a log: hidden, or what logiclock writes there
-/// (manifest, summary, reports, figures, pages, grades, stderr captures; its exports when the
-/// folder is a run directory), or a document.
+/// (manifest, summary, reports, figures, pages, grades, stderr captures), or a document. In a run
+/// directory (one with logiclock's manifest) only its machine logs, `machine-N.log`, are logs:
+/// its exports and analysis tables are not.
 fn not_a_log(name: &str, run_dir: bool) -> bool {
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let machine_log = name
+        .strip_prefix("machine-")
+        .and_then(|rest| rest.strip_suffix(".log"))
+        .is_some_and(|id| id.parse::<u32>().is_ok());
     name.starts_with('.')
-        || (run_dir && EXPORTS.contains(&name))
+        || (run_dir && !machine_log)
         || matches!(name, "manifest.json" | "summary.json")
         || name.starts_with("report.")
         || name.starts_with("grade.")
@@ -139,11 +141,19 @@ pub(crate) fn read_submission(dir: &Path, mapping: &Mapping) -> Submission {
             _ => kept.push(log),
         }
     }
-    problems.extend(missing(&kept).into_iter().map(|id| {
-        folder_problem(format!(
-            "machine {id}'s log is missing (other logs name it)"
-        ))
-    }));
+    match missing(&kept).as_slice() {
+        few if few.len() <= 3 => problems.extend(few.iter().map(|id| {
+            folder_problem(format!(
+                "machine {id}'s log is missing (other logs name it)"
+            ))
+        })),
+        many => problems.push(folder_problem(format!(
+            "{} machines the logs name have no log (ids {} to {}): is a machine id wrong?",
+            many.len(),
+            many[0],
+            many[many.len() - 1]
+        ))),
+    }
     Submission {
         dir: dir.to_owned(),
         format,

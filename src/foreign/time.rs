@@ -11,7 +11,8 @@ use crate::log_format::timestamp::parse_micros;
 /// (`t` or a space may stand for `T`, `z` for `Z`).
 pub(crate) fn rfc3339_micros(text: &str) -> Option<i64> {
     let b = text.trim().as_bytes();
-    if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') {
+    // ASCII up to the seconds, so the slices below fall on character boundaries.
+    if b.len() < 20 || !b[..19].is_ascii() || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
     let date_time = std::str::from_utf8(&b[..19]).ok()?;
@@ -112,6 +113,8 @@ mod tests {
             "2026-12-03T04:00:00+24:00",
             "2026-13-03T04:00:00Z",
             "2026-12-03T04:00:00Zjunk",
+            "2026-12-0é04:00:00Z",
+            "2026-12-03Té04:00:00Z",
         ] {
             assert_eq!(rfc3339_micros(text), None, "{text:?}");
         }
@@ -135,6 +138,19 @@ mod tests {
         assert_eq!(epoch_seconds_micros("-1.5"), Some(-1_500_000));
         for bad in ["", "five", "1.2.3", ".5", "1e999", "99999999999999999999"] {
             assert_eq!(epoch_seconds_micros(bad), None, "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, no panic; and a parsed instant is written back to the same one.
+        #[test]
+        fn any_text_parses_or_not_without_a_panic(text in "\\PC{0,40}", micros in 0i64..7_258_118_400_000_000) {
+            let _ = rfc3339_micros(&text);
+            let _ = epoch_seconds_micros(&text);
+            let utc = crate::log_format::timestamp::format_micros(micros);
+            proptest::prop_assert_eq!(rfc3339_micros(&utc), Some(micros));
+            let seconds = format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+            proptest::prop_assert_eq!(epoch_seconds_micros(&seconds), Some(micros));
         }
     }
 }

@@ -196,7 +196,7 @@ fn a_folder_says_which_machine_is_missing_and_still_reads_the_others() {
     std::fs::write(dir.join("machine-0.log"), send).unwrap();
     std::fs::write(dir.join("machine-1.log"), GOOD.replace(":0", ":1")).unwrap();
     for skipped in [
-        "manifest.json",
+        "summary.json",
         "report.md",
         "diagram.svg",
         ".hidden",
@@ -232,6 +232,17 @@ fn a_folder_says_which_machine_is_missing_and_still_reads_the_others() {
         "{messages:?}"
     );
     assert_eq!(sub.format, None);
+
+    let typo = tmp.path().join("typo");
+    std::fs::create_dir(&typo).unwrap();
+    std::fs::write(typo.join("m0.log"), send.replace("[1,2]", "[1,99]")).unwrap();
+    std::fs::write(typo.join("m1.log"), GOOD.replace(":0", ":1")).unwrap();
+    let sub = read_submission(&typo, &Mapping::default());
+    let messages: Vec<&str> = sub.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["98 machines the logs name have no log (ids 2 to 99): is a machine id wrong?"]
+    );
 
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -294,6 +305,7 @@ fn an_empty_log_keeps_its_machine_and_a_run_directorys_exports_are_skipped() {
     assert_eq!(sub.logs[1].machine, Some(1));
     assert_eq!(sub.logs[1].problems[0].message, "empty");
     std::fs::write(dir.join("manifest.json"), "{}").unwrap();
+    std::fs::write(dir.join("queue.csv"), "t,queue\n0,1\n").unwrap();
     let sub = read_submission(dir, &Mapping::default());
     assert_eq!(
         sub.problems,
@@ -316,5 +328,25 @@ proptest::proptest! {
         let text = format!("{head}{}", lines.join("\n"));
         read(tmp.path(), "text.log", text.as_bytes());
         read(tmp.path(), "junk.log", &junk);
+    }
+
+    /// JSON lines whose fields hold any kind of wrong value: a problem per line, never a panic.
+    #[test]
+    fn any_field_value_reads_or_is_a_problem(
+        values in proptest::collection::vec(proptest::sample::select(vec![
+            "0", "2", "-1", "1.5", "1e99", "\"five\"", "[1,\"a\"]", "null", "{}", "[]", "true",
+            "18446744073709551616", "4294967296", "\"2026-13-01T00:00:00Z\"", "\"é\"",
+            "\"send\"", "\"recv\"", "\"internal\"", "[0,1,2]", "\"1;2\"",
+        ]), 8),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let names = ["machine", "event", "lamport", "timestamp", "to", "from", "msg_clock", "vc"];
+        let line: Vec<String> = names.iter().zip(&values).map(|(n, v)| format!("\"{n}\":{v}")).collect();
+        let text = format!("{{{}}}\n", line.join(","));
+        let logs = read(tmp.path(), "m0.log", text.as_bytes());
+        let count = logs[0].events.len() + logs[0].problems.len();
+        proptest::prop_assert_eq!(count, 1, "{} gave {:?}", text, logs);
+        let csv = format!("{}\n{}\n", names.join(","), values.iter().map(|v| v.replace(',', ";")).collect::<Vec<_>>().join(","));
+        read(tmp.path(), "m0.csv", csv.as_bytes());
     }
 }
