@@ -186,7 +186,10 @@ fn shape_judges_machines_rates_and_the_internal_share() {
         .map(|f| f.found.as_str())
         .collect();
     assert_eq!(shape.len(), 3, "{shape:?}");
-    assert!(shape.iter().any(|s| s.contains("no log of [1, 2]")), "{shape:?}");
+    assert!(
+        shape.iter().any(|s| s.contains("no log of [1, 2]")),
+        "{shape:?}"
+    );
     assert!(
         shape.iter().any(|s| s.starts_with("10.00 per second")),
         "{shape:?}"
