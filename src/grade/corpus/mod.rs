@@ -13,7 +13,7 @@ use std::time::Instant;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::rule::Options;
+use super::rule::{Options, Rule, SendRule};
 use super::rules::{grade_submission, Graded};
 use crate::foreign::{self, ForeignEvent, JsonStyle, Mapping};
 use mutate::{mutate, CLASSES};
@@ -47,6 +47,15 @@ const RENAMED: [(&str, &str); 5] = [
 
 /// Write `logs` into `dir` in `format`, read them back, and grade them.
 fn through_files(dir: &Path, logs: &[Vec<ForeignEvent>], format: Written) -> Graded {
+    through_files_with(dir, logs, format, &Options::default())
+}
+
+fn through_files_with(
+    dir: &Path,
+    logs: &[Vec<ForeignEvent>],
+    format: Written,
+    options: &Options,
+) -> Graded {
     for entry in std::fs::read_dir(dir).unwrap() {
         std::fs::remove_file(entry.unwrap().path()).unwrap();
     }
@@ -81,7 +90,7 @@ fn through_files(dir: &Path, logs: &[Vec<ForeignEvent>], format: Written) -> Gra
         }
     }
     let submission = foreign::read_submission(dir, &mapping);
-    grade_submission("s", &submission, &Options::default())
+    grade_submission("s", &submission, options)
 }
 
 fn scripts(count: usize) -> Vec<Script> {
@@ -159,4 +168,39 @@ fn every_bug_class_is_caught_by_its_rule() {
         CLASSES.len(),
         started.elapsed().as_secs_f64()
     );
+}
+
+#[test]
+fn a_class_that_counts_per_message_passes_per_message_and_not_once() {
+    let per_message = Options {
+        send_rule: SendRule::PerMessage,
+        ..Options::default()
+    };
+    let bugs = Bugs {
+        per_recipient: true,
+        ..Bugs::default()
+    };
+    let pool = scripts(200);
+    on_two_threads(&pool, |dir, script| {
+        let logs = replay(script, &bugs);
+        let graded = through_files_with(dir, &logs, Written::Plain, &per_message);
+        assert!(graded.passed(), "{:#?}", graded.findings);
+        let broadcasts = logs
+            .iter()
+            .flatten()
+            .filter(|e| matches!(&e.kind, crate::foreign::ForeignKind::Send { to } if to.len() > 1))
+            .count();
+        let once = through_files(dir, &logs, Written::Plain);
+        let found = once
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::Broadcast)
+            .count();
+        assert_eq!(
+            found, broadcasts,
+            "one finding per broadcast: {:#?}",
+            once.findings
+        );
+        assert!(once.findings.iter().all(|f| f.rule == Rule::Broadcast));
+    });
 }
