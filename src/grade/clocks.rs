@@ -109,32 +109,35 @@ fn expected(e: &ForeignEvent, prev: u64, rule: SendRule) -> Option<(Rule, String
     Some(match &e.kind {
         ForeignKind::Internal => (
             Rule::LamportInternal,
-            format!("{prev} + 1 = {}", prev + 1),
-            prev + 1,
+            format!("{prev} + 1 = {}", prev.saturating_add(1)),
+            prev.saturating_add(1),
         ),
         ForeignKind::Send { to } if to.len() > 1 => match rule {
             SendRule::Once => (
                 Rule::Broadcast,
                 format!(
                     "{prev} + 1 = {} (one increment for the send to {to:?})",
-                    prev + 1
+                    prev.saturating_add(1)
                 ),
-                prev + 1,
+                prev.saturating_add(1),
             ),
             SendRule::PerMessage => {
                 let k = to.len() as u64;
-                let text = format!("{prev} + {k} = {} (one increment per recipient)", prev + k);
-                (Rule::Broadcast, text, prev + k)
+                let text = format!(
+                    "{prev} + {k} = {} (one increment per recipient)",
+                    prev.saturating_add(k)
+                );
+                (Rule::Broadcast, text, prev.saturating_add(k))
             }
         },
         ForeignKind::Send { .. } => (
             Rule::LamportSend,
-            format!("{prev} + 1 = {}", prev + 1),
-            prev + 1,
+            format!("{prev} + 1 = {}", prev.saturating_add(1)),
+            prev.saturating_add(1),
         ),
         ForeignKind::Recv { msg_clock, .. } => {
             let m = (*msg_clock)?;
-            let sum = prev.max(m) + 1;
+            let sum = prev.max(m).saturating_add(1);
             (
                 Rule::LamportRecv,
                 format!("max({prev}, {m}) + 1 = {sum}"),

@@ -198,7 +198,7 @@ fn match_link(
                 matches!(&views[li].log.events[ei].kind, ForeignKind::Send { to } if to.len() > 1);
             let before = found.flagged.get(&m.send);
             wide && !found.once.contains(&from)
-                && before.is_some_and(|b| r.msg_clock == Some(b + 1 + m.slot as u64))
+                && before.is_some_and(|b| r.msg_clock == Some(b.saturating_add(1 + m.slot as u64)))
         };
         let shown = found.values.get(&from);
         let missing = r

@@ -77,7 +77,7 @@ pub(crate) fn check_shape(
             ));
             continue;
         }
-        let rate = (stamps.len() - 1) as f64 / ((last - first) as f64 / 1e6);
+        let rate = (stamps.len() - 1) as f64 / ((*last as f64 - *first as f64) / 1e6);
         if !(RATES.0..=RATES.1).contains(&rate) {
             findings.push(Finding {
                 at: Place {
@@ -89,7 +89,7 @@ pub(crate) fn check_shape(
                     format!(
                         "{rate:.2} per second ({} events over {:.1} s)",
                         stamps.len(),
-                        (last - first) as f64 / 1e6
+                        (*last as f64 - *first as f64) / 1e6
                     ),
                 )
             })

@@ -225,3 +225,28 @@ fn an_unreadable_submission_is_a_row_of_readable_findings_and_nothing_judged() {
         assert_eq!(*cell, want, "{rule:?}");
     }
 }
+
+#[test]
+fn clocks_at_the_top_of_u64_are_findings_not_a_panic() {
+    let logs = [
+        log(0, vec![(send(&[1]), u64::MAX, Some(vec![u64::MAX, 0, 0]))]),
+        log(
+            1,
+            vec![(
+                recv(0, u64::MAX),
+                u64::MAX,
+                Some(vec![u64::MAX, u64::MAX, 0]),
+            )],
+        ),
+        log(
+            2,
+            vec![(internal(), u64::MAX, None), (internal(), u64::MAX, None)],
+        ),
+    ];
+    let g = graded(&logs, SendRule::PerMessage);
+    assert!(
+        g.findings.iter().any(|f| f.rule == Rule::LamportSend),
+        "{:#?}",
+        g.findings
+    );
+}

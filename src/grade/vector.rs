@@ -71,7 +71,7 @@ pub(crate) fn check_vectors(
                         place(&views[sl].file, &views[sl].log.events[se])
                     );
                     let no_own = merged.clone();
-                    merged[own] += 1;
+                    merged[own] = merged[own].saturating_add(1);
                     let why = if *found == no_own {
                         ": merged without the own increment"
                     } else {
@@ -81,7 +81,7 @@ pub(crate) fn check_vectors(
                 }
                 kind => {
                     let mut ticked = before.clone();
-                    ticked[own] += 1;
+                    ticked[own] = ticked[own].saturating_add(1);
                     let what = if matches!(kind, ForeignKind::Send { .. }) {
                         "send"
                     } else {
