@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::clocks::{carried, on_a_link, place};
-use super::rule::{Finding, Options, Place, Rule};
+use super::rule::{Finding, Options, Place, Rule, SendRule};
 use super::rules::View;
 use crate::foreign::ForeignKind;
 
@@ -60,8 +60,62 @@ pub(crate) struct Found {
     /// Per machine, the clocks its lines show: a receive carrying one it never shows (but 0,
     /// which no event has) is of a send missing from its log, not of a clock not carried.
     pub values: HashMap<u32, HashSet<u64>>,
-    /// The machines with a broadcast that passed, so do not count per recipient.
-    pub once: HashSet<u32>,
+    /// The flagged broadcasts that counted one increment per recipient (see
+    /// [`per_recipient`]).
+    pub per_recipient: HashSet<At>,
+}
+
+/// The flagged broadcasts that counted one increment per recipient, as far as the logs tell:
+/// under `--send-rule once`, on a machine with no broadcast counted once, a jump of exactly
+/// the number of recipients, and every receive of a value it skipped or logged is by the
+/// recipient of that value's slot. (A send line missing before a broadcast jumps the same way,
+/// but its value is received by its own recipients, and the broadcast's by all of its own.)
+pub(crate) fn per_recipient(
+    views: &[View<'_>],
+    flagged: &HashMap<At, u64>,
+    options: &Options,
+) -> HashSet<At> {
+    let mut out = HashSet::new();
+    if options.send_rule != SendRule::Once {
+        return out;
+    }
+    let wide = |e: &crate::foreign::ForeignEvent| match &e.kind {
+        ForeignKind::Send { to } if to.len() > 1 => Some(to.clone()),
+        _ => None,
+    };
+    let mut receivers: HashMap<(u32, u64), Vec<u32>> = HashMap::new();
+    let mut counted_once = HashSet::new();
+    for (li, view) in views.iter().enumerate() {
+        for (ei, e) in view.log.events.iter().enumerate() {
+            if let ForeignKind::Recv {
+                from,
+                msg_clock: Some(m),
+                ..
+            } = e.kind
+            {
+                receivers.entry((from, m)).or_default().push(view.own);
+            }
+            if wide(e).is_some() && !flagged.contains_key(&(li, ei)) {
+                counted_once.insert(view.own);
+            }
+        }
+    }
+    for (&(li, ei), &before) in flagged {
+        let (own, e) = (views[li].own, &views[li].log.events[ei]);
+        let (Some(to), Some(after)) = (wide(e), e.lamport) else {
+            continue;
+        };
+        let k = to.len() as u64;
+        let consistent = (1..=k).all(|j| {
+            receivers
+                .get(&(own, before.saturating_add(j)))
+                .is_none_or(|rs| rs.iter().all(|r| to[(j - 1) as usize] == *r))
+        });
+        if !counted_once.contains(&own) && after == before.saturating_add(k) && consistent {
+            out.insert((li, ei));
+        }
+    }
+    out
 }
 
 /// Match every receive of `views` to its send, knowing what the Lamport replay `found`.
@@ -193,11 +247,8 @@ fn match_link(
         // A broadcast counted once per recipient: its messages carry the values it skipped.
         let per_recipient = |mi: usize| {
             let m = messages[mi];
-            let (li, ei) = m.send;
-            let wide =
-                matches!(&views[li].log.events[ei].kind, ForeignKind::Send { to } if to.len() > 1);
             let before = found.flagged.get(&m.send);
-            wide && !found.once.contains(&from)
+            found.per_recipient.contains(&m.send)
                 && before.is_some_and(|b| r.msg_clock == Some(b.saturating_add(1 + m.slot as u64)))
         };
         let shown = found.values.get(&from);

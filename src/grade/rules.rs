@@ -12,8 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::clocks::{check_log, on_a_link};
-use super::links::{match_all, Found};
-use super::rule::{Finding, Options, Place, Rule, SendRule, RULES};
+use super::links::{match_all, per_recipient, Found};
+use super::rule::{Finding, Options, Place, Rule, RULES};
 use super::shape::check_shape;
 use super::vector::check_vectors;
 use crate::foreign::{ForeignKind, ForeignLog, Problem};
@@ -136,17 +136,11 @@ pub(crate) fn grade(
             found.flagged.insert((*li, ei), j.from);
         }
     }
-    for (li, view) in views.iter().enumerate() {
+    for view in &views {
         let values = found.values.entry(view.own).or_default();
         values.extend(view.log.events.iter().filter_map(|e| e.lamport));
-        let once = view.log.events.iter().enumerate().any(|(ei, e)| {
-            matches!(&e.kind, ForeignKind::Send { to } if to.len() > 1)
-                && !found.flagged.contains_key(&(li, ei))
-        });
-        if once && options.send_rule == SendRule::Once {
-            found.once.insert(view.own);
-        }
     }
+    found.per_recipient = per_recipient(&views, &found.flagged, options);
     let matching = match_all(&views, options, &found);
     // The first line of a sender after the clock of a receive with no send shows the missing
     // send line as a jump: that jump is the same bug.

@@ -10,6 +10,8 @@ use crate::foreign::ForeignKind;
 
 /// Fewest decisions the internal share is judged on.
 pub(crate) const MIN_DECISIONS: u64 = 50;
+/// Fewest timed events a machine's rate is judged on (three events of a short log are no rate).
+const MIN_RATE_EVENTS: usize = 10;
 /// Slowest and fastest rates accepted, ticks per second (1..=6, a quarter of slack).
 const RATES: (f64, f64) = (0.75, 7.5);
 
@@ -70,9 +72,9 @@ pub(crate) fn check_shape(
             }
             continue;
         };
-        if stamps.len() < 2 || last <= first {
+        if stamps.len() < MIN_RATE_EVENTS || last <= first {
             notes.push(format!(
-                "shape: {}: too few timed events to judge its rate",
+                "shape: {}: too few timed events to judge its rate (at least {MIN_RATE_EVENTS})",
                 view.file
             ));
             continue;

@@ -155,13 +155,18 @@ fn every_bug_class_is_caught_by_its_rule() {
             others.fetch_add(other, std::sync::atomic::Ordering::Relaxed);
         });
         let missed = missed.into_inner().unwrap();
+        let others = others.into_inner();
         eprintln!(
-            "{class:?}: {} of {LOGS} caught by {}, {} findings of other rules",
+            "{class:?}: {} of {LOGS} caught by {}, {others} findings of other rules",
             LOGS - missed.len(),
             rule.id(),
-            others.into_inner()
         );
         assert!(missed.is_empty(), "{class:?} missed: {:#?}", &missed[..1]);
+        // A bug is found at its root, once: no other rule fires, but for `from` naming a
+        // machine past the last, whose log the readers then also say is missing.
+        if class != mutate::Class::WrongIds {
+            assert_eq!(others, 0, "{class:?}: findings of other rules");
+        }
     }
     eprintln!(
         "{} classes x {LOGS} mutated logs graded in {:.1} s",
