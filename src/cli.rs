@@ -34,6 +34,9 @@ pub(crate) enum Command {
     /// Turn logs of another implementation (JSON lines, CSV, ShiViz) into a run directory, so
     /// analyze, diagram, explore and export read them.
     Import(ImportArgs),
+    /// Grade a class: every sub-folder of DIR is a student's submission of logs, checked on the
+    /// assignment's rules into grade.md, grade.json and grade.csv.
+    Grade(GradeArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -184,4 +187,33 @@ pub(crate) struct ImportArgs {
     /// A mapping file of field names (`--field` flags apply after it).
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GradeArgs {
+    /// Class folder: one sub-folder per submission, holding one log per machine (JSON lines,
+    /// CSV, or a ShiViz/GoVector log).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Directory to write grade.md, grade.json and grade.csv into [default: DIR].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A student's name for one of our fields or event values, e.g. `lamport=clock` or
+    /// `event.send=SND` (repeatable).
+    #[arg(long = "field", value_name = "OURS=THEIRS")]
+    pub fields: Vec<String>,
+    /// A TOML mapping file ([fields] lamport = "clock" ... [events] send = "snd" ...); --field
+    /// flags add to it.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// How a send to several peers moves the Lamport clock: `once` (+1, every message carries
+    /// the new value) or `per-message` (+1 per recipient, in the order of `to`).
+    #[arg(long, value_enum, default_value_t = crate::grade::rule::SendRule::Once)]
+    pub send_rule: crate::grade::rule::SendRule,
+    /// Machines each submission should have.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub machines: u32,
+    /// Sides of the assignment's die (internal share (die - N)/die).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub die: u32,
 }

@@ -189,7 +189,9 @@ fn missing(logs: &[ForeignLog]) -> Vec<u32> {
         .collect()
 }
 
-/// One file; a ShiViz/GoVector file may hold several hosts, hence a Vec.
+/// One file; a ShiViz/GoVector file may hold several hosts, hence a Vec (for the tests: a
+/// folder is read whole, its ShiViz files together).
+#[cfg(test)]
 pub(crate) fn read_file(path: &Path, mapping: &Mapping) -> Vec<ForeignLog> {
     match read_text(path) {
         Err(problem) => vec![unreadable(path, problem)],

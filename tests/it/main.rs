@@ -159,3 +159,6 @@ mod live_view;
 
 // Links to sections of the README, the lab notebook and the docs point at headings that exist.
 mod doc_links;
+
+// `logiclock grade`: a class of submissions graded, one row each, bad input named (issue 20).
+mod grade;
