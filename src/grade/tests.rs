@@ -250,3 +250,41 @@ fn clocks_at_the_top_of_u64_are_findings_not_a_panic() {
         g.findings
     );
 }
+
+#[test]
+fn a_log_without_lamport_values_is_one_finding_on_its_file_not_a_receive_of_no_message_each() {
+    let mut logs = vec![
+        log(0, vec![(send(&[1]), 1, None), (internal(), 2, None)]),
+        log(1, vec![(recv(0, 1), 2, None), (internal(), 3, None)]),
+    ];
+    for l in &mut logs {
+        for e in &mut l.events {
+            e.lamport = None;
+        }
+    }
+    let submission = crate::foreign::Submission {
+        dir: "s".into(),
+        format: Some(crate::foreign::Format::JsonLines),
+        logs,
+        problems: vec![],
+    };
+    let g = super::rules::grade_submission("s", &submission, &Options::default());
+    let readable: Vec<_> = g
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::Readable)
+        .collect();
+    assert_eq!(readable.len(), 2, "{:?}", g.findings);
+    assert!(
+        readable[0].found.contains("--field lamport="),
+        "{:?}",
+        readable[0]
+    );
+    assert!(
+        g.findings
+            .iter()
+            .all(|f| f.rule == Rule::Readable || f.rule == Rule::Shape),
+        "{:?}",
+        g.findings
+    );
+}
