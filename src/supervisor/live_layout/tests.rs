@@ -225,8 +225,9 @@ proptest! {
         if cols >= 60 {
             prop_assert!(plain(&lines)[0].contains(" s real, "), "{:?}", plain(&lines)[0]);
         }
-        // With room for a summary and a row per 6 machines, every machine is there.
-        if cols >= 160 && rows >= 3 + machines.len().div_ceil(6) {
+        // With room for a summary, the cells' legend (on a line of its own when the summary is
+        // long) and a row per 6 machines, every machine is there.
+        if cols >= 160 && rows >= 4 + machines.len().div_ceil(6) {
             prop_assert_eq!(shown(&lines).len(), machines.len());
         }
     }
