@@ -18,8 +18,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::clocks::{carried, on_a_link, place};
+use super::rule::View;
 use super::rule::{Finding, Options, Place, Rule, SendRule};
-use super::rules::View;
 use crate::foreign::ForeignKind;
 
 /// An event: (log index, event index).

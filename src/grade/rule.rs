@@ -1,7 +1,18 @@
 //! What `logiclock grade` judges: the rules (each with the short stable id that heads its report
-//! column), the options a class is graded with, and a finding against a rule.
+//! column), the options a class is graded with, a finding against a rule, and a log as the
+//! rules see it.
 
 use serde::Serialize;
+
+use crate::foreign::ForeignLog;
+
+/// A log as the rules see it: its name within the submission and its machine.
+#[derive(Debug)]
+pub(crate) struct View<'a> {
+    pub log: &'a ForeignLog,
+    pub file: String,
+    pub own: u32,
+}
 
 /// One rule of the assignment, checked over a submission's logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -13,18 +13,10 @@ use serde::Serialize;
 
 use super::clocks::{check_log, on_a_link};
 use super::links::{match_all, per_recipient, Found};
-use super::rule::{Finding, Options, Place, Rule, RULES};
+use super::rule::{Finding, Options, Place, Rule, View, RULES};
 use super::shape::check_shape;
 use super::vector::check_vectors;
 use crate::foreign::{ForeignKind, ForeignLog, Problem};
-
-/// A log as the rules see it: its name within the submission and its machine.
-#[derive(Debug)]
-pub(crate) struct View<'a> {
-    pub log: &'a ForeignLog,
-    pub file: String,
-    pub own: u32,
-}
 
 /// A rule's verdict on one submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -4,8 +4,8 @@
 //! of the decisions internal (a binomial check at 4 sigma, over at least [`MIN_DECISIONS`]
 //! decisions of the whole submission: the ticks that did not take a message).
 
+use super::rule::View;
 use super::rule::{Finding, Options, Place, Rule};
-use super::rules::View;
 use crate::foreign::ForeignKind;
 
 /// Fewest decisions the internal share is judged on.

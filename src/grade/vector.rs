@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::clocks::place;
 use super::links::At;
+use super::rule::View;
 use super::rule::{Finding, Rule};
-use super::rules::View;
 use crate::foreign::ForeignKind;
 
 /// Replay the vector rules over every log of `views` that logs vectors. `backwards` holds the

@@ -284,8 +284,9 @@ pub(crate) fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String 
         ));
     }
     out.push_str(&format!("run directory: {}\n", run_dir.display()));
+    // One command a line, so a narrow terminal does not wrap them.
     out.push_str(&format!(
-        "next: logiclock analyze {0} (checks, plots); logiclock explore {0} (causality)\n",
+        "next: logiclock analyze {0}\n      logiclock explore {0}\n",
         run_dir.display()
     ));
     out

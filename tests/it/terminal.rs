@@ -247,8 +247,10 @@ fn a_paused_machine_says_so_on_the_terminal_and_faults_carry_their_model_time() 
     }
     assert_eq!(
         summary.len(),
-        3 + 3,
-        "three rows, the verdict, the directory, the checks:\n{text}"
+        3 + 5,
+        "three rows, the verdict, the directory, the next two commands, the checks:\n{text}"
     );
-    assert!(summary[5].starts_with("checks: "), "{text}");
+    assert!(summary[5].starts_with("next: logiclock analyze "), "{text}");
+    assert!(summary[6].starts_with("      logiclock explore "), "{text}");
+    assert!(summary[7].starts_with("checks: "), "{text}");
 }
