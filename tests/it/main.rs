@@ -97,6 +97,9 @@ mod diff;
 // Physical clocks with skew and drift, and hybrid logical clocks checked by analyze (issue 18).
 mod clocks;
 
+// Every clock scored against the vector clocks and true time by analyze (issue 18).
+mod clock_scores;
+
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 

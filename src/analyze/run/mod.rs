@@ -1,6 +1,7 @@
 //! One run analyzed: its lines fed in time order ([`pipeline`]) to the [`analyzer`], which checks
 //! them ([`checks`], [`hlc`], [`vectors`] with the vectors of the messages in flight in
-//! [`in_flight`], [`causality`]), measures them ([`metrics`], [`drift`], [`stats`]), judges
+//! [`in_flight`], [`causality`]), scores every clock against the truth ([`scores`], pairwise on a
+//! [`sample`] of events), measures them ([`metrics`], [`drift`], [`stats`]), judges
 //! whether it ran to its end ([`ended`]), settles each message ([`settle`]) in the light of the
 //! planned faults ([`faults`]), and sums it all up in a [`Summary`].
 
@@ -14,6 +15,8 @@ pub(crate) mod hlc;
 pub(crate) mod in_flight;
 pub(crate) mod metrics;
 pub(crate) mod pipeline;
+pub(crate) mod sample;
+pub(crate) mod scores;
 pub(crate) mod settle;
 pub(crate) mod stats;
 pub(crate) mod summary;
