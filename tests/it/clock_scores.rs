@@ -128,3 +128,56 @@ fn a_run_of_the_previous_format_is_scored_for_lamport_only_saying_why() {
         "{report}"
     );
 }
+
+#[test]
+fn a_run_with_physical_clocks_gets_their_plots_named_after_it_and_an_older_run_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("twin");
+    Logiclock::run(crate::cmd::repo().join("configs/skewed-clocks.toml"))
+        .args(["--engine", "sim", "--duration", "12"])
+        .seed(5)
+        .quiet()
+        .out(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    Logiclock::analyze(&out).timeout(TIMEOUT).finish().success();
+    for (file, title) in [
+        (
+            "physical-clock-error.svg",
+            "Physical clock error (pt_us - true model time)",
+        ),
+        (
+            "hlc-l-minus-pt.svg",
+            "Hybrid clock ahead of the physical clock",
+        ),
+        ("hlc-c.svg", "Distribution of the hybrid clock&apos;s c"),
+    ] {
+        let svg = std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(svg.contains(title), "{file} has no title {title:?}");
+        assert!(svg.contains("scenario skewed-clocks, seed 5"), "{file}");
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(
+            report.contains(&format!("]({file})")),
+            "report.md embeds {file}"
+        );
+    }
+    // Machine 0's line in the error plot ends its first stretch where the sync at 10 s steps it.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let c = summary["clocks"]["c_histogram"].as_array().unwrap();
+    assert_eq!(c[0][0], 0, "most events have c = 0: {c:?}");
+    let counted: u64 = c.iter().map(|b| b[1].as_u64().unwrap()).sum();
+    assert_eq!(counted, summary["clock_scores"]["events"].as_u64().unwrap());
+
+    let golden = write_golden(tmp.path());
+    for id in 0..3 {
+        let log = golden.join(format!("machine-{id}.log"));
+        let text = std::fs::read_to_string(&log).unwrap();
+        let format = format!("\"format\":{}", logiclock::log_format::FORMAT_VERSION);
+        std::fs::write(&log, text.replace(&format, "\"format\":5")).unwrap();
+    }
+    Logiclock::analyze(&golden).timeout(TIMEOUT).finish();
+    assert!(golden.join("clock.svg").exists());
+    assert!(!golden.join("physical-clock-error.svg").exists());
+}

@@ -14,6 +14,7 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::canvas::{colour, count_labels, dash, header, root, whole, FONT, HEADER};
+use super::clock_plots;
 use super::histogram::{Bins, Histogram, Scale};
 use super::legend::{draw_legend, legend_shape, Swatch};
 use super::marks::{fault_marks, Mark};
@@ -26,7 +27,8 @@ use crate::manifest::Engine;
 const HEIGHT: u32 = 600;
 const PLOT_WIDTH: u32 = 800;
 
-type Series = (usize, Vec<(f64, f64)>);
+/// One machine's line: its manifest index (its colour) and `(model s, value)` points.
+pub(super) type Series = (usize, Vec<(f64, f64)>);
 
 /// Draw every plot of `analysis` into `dir`; returns `(title, file name)` per plot.
 pub(crate) fn write_plots(
@@ -149,6 +151,29 @@ pub(crate) fn write_plots(
         .map(|()| svg);
         write(&format!("jumps-machine-{}.svg", m.id), title, drawn)?;
     }
+    // The physical and hybrid clocks, for runs that carry them.
+    if let Some(series) = s
+        .clocks
+        .as_ref()
+        .map(|c| &c.series)
+        .filter(|c| !c.is_empty())
+    {
+        for (file, title, y_desc, lines) in clock_plots::time_plots(series, n, &when) {
+            let chart = Chart {
+                title: &title,
+                subtitle: &run,
+                y_desc,
+                steps: false,
+                marks: &marks,
+                labels: &labels,
+            };
+            let drawn = clock_plots::draw_time_plot(&chart, &lines);
+            write(file, title, drawn)?;
+        }
+        let title = "Distribution of the hybrid clock's c, all events".to_owned();
+        let drawn = clock_plots::c_histogram(&title, &run, &series.c_histogram());
+        write("hlc-c.svg", title, drawn)?;
+    }
     Ok(out)
 }
 
@@ -178,19 +203,19 @@ fn segments(pts: &[(f64, f64)], steps: bool) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// One time plot of all machines.
-struct Chart<'a> {
-    title: &'a str,
+pub(super) struct Chart<'a> {
+    pub title: &'a str,
     /// The line naming the run.
-    subtitle: &'a str,
-    y_desc: &'a str,
+    pub subtitle: &'a str,
+    pub y_desc: &'a str,
     /// Draw as steps (counts that hold between samples).
-    steps: bool,
-    marks: &'a [Mark],
-    labels: &'a [String],
+    pub steps: bool,
+    pub marks: &'a [Mark],
+    pub labels: &'a [String],
 }
 
 impl Chart<'_> {
-    fn draw(&self, svg: &mut String, series: &[Series]) -> Result<(), DrawError> {
+    pub(super) fn draw(&self, svg: &mut String, series: &[Series]) -> Result<(), DrawError> {
         let (rows, columns, column_px) = legend_shape(self.labels, HEIGHT - HEADER);
         let legend_px = columns * column_px + 20;
         let root = root(svg, (PLOT_WIDTH + legend_px, HEIGHT))?;
