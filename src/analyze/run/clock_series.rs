@@ -40,7 +40,7 @@ impl ClockSeries {
         }
         let d = &mut self.machines[machine];
         d.stride = d.stride.max(1);
-        if d.seen % d.stride == 0 {
+        if d.seen.is_multiple_of(d.stride) {
             d.points.push(point);
             if d.points.len() >= 2 * POINTS {
                 let mut k = 0;
