@@ -100,6 +100,9 @@ mod clocks;
 // Every clock scored against the vector clocks and true time by analyze (issue 18).
 mod clock_scores;
 
+// The exports carry the physical and hybrid clocks of format 6 (issue 18).
+mod export_clocks;
+
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 
