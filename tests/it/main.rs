@@ -103,6 +103,9 @@ mod clock_scores;
 // The exports carry the physical and hybrid clocks of format 6 (issue 18).
 mod export_clocks;
 
+// `--sweep physical_clock.max_skew_ms=...` on both engines, compared (issue 18).
+mod clock_sweeps;
+
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 
