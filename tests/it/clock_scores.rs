@@ -162,7 +162,7 @@ fn a_run_with_physical_clocks_gets_their_plots_named_after_it_and_an_older_run_n
             "report.md embeds {file}"
         );
     }
-    // Machine 0's line in the error plot ends its first stretch where the sync at 10 s steps it.
+    // The c distribution in summary.json counts every clock event once.
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let c = summary["clocks"]["c_histogram"].as_array().unwrap();
