@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use crate::batch::{self, BatchRequest};
-use crate::cli::{AnalyzeArgs, Cli, Command, DiagramArgs, ExploreArgs, ExportArgs, RunArgs};
+use crate::cli::{
+    AnalyzeArgs, Cli, Command, DiagramArgs, ExploreArgs, ExportArgs, GradeArgs, ImportArgs, RunArgs,
+};
 use crate::run::{dir as run_dir, RunOptions};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
 
-/// Where run directories go unless `--out` says otherwise.
-pub(crate) const RUNS_ROOT: &str = "runs";
+use crate::run::dir::RUNS_ROOT;
 
 /// A command line, validated.
 #[derive(Debug)]
@@ -26,6 +27,8 @@ pub(crate) enum Request {
     Explore(crate::explore::Request),
     Diff(crate::diff::Request),
     Compare(crate::compare::command::Request),
+    Import(crate::import::command::Request),
+    Grade(crate::grade::command::Request),
 }
 
 /// One run: its scenario with the flags applied, and where it goes.
@@ -44,6 +47,11 @@ pub(crate) enum ArgsError {
     SweepConflict { key: String, why: String },
     #[error("--step-ms must be a positive number of milliseconds, not {0}")]
     StepMs(f64),
+    /// A `--field` flag or `--map` file that cannot be used (the message names it).
+    #[error("{0}")]
+    Mapping(String),
+    #[error("--die {die} is fewer sides than --machines {machines}: with N machines the rolls 1..=N send")]
+    Die { die: u32, machines: u32 },
 }
 
 impl TryFrom<Cli> for Request {
@@ -68,8 +76,26 @@ impl TryFrom<Cli> for Request {
                     .out
                     .unwrap_or_else(|| PathBuf::from(RUNS_ROOT).join("compare")),
             }),
+            Command::Import(args) => Request::Import(import(args)?),
+            Command::Grade(args) => Request::Grade(grade(args)?),
         })
     }
+}
+
+/// `import`: the field mapping of `--map`, then of each `--field`.
+fn import(args: ImportArgs) -> Result<crate::import::command::Request, ArgsError> {
+    let mut mapping = match &args.map {
+        Some(path) => crate::foreign::Mapping::from_file(path).map_err(ArgsError::Mapping)?,
+        None => crate::foreign::Mapping::default(),
+    };
+    for flag in &args.field {
+        mapping.add_flag(flag).map_err(ArgsError::Mapping)?;
+    }
+    Ok(crate::import::command::Request {
+        src: args.src,
+        out: args.out,
+        mapping,
+    })
 }
 
 /// `run`: the scenario loaded with the flags applied; a batch has every run's scenario loaded.
@@ -164,6 +190,32 @@ fn analyze(args: AnalyzeArgs) -> Result<crate::analyze::command::Request, ArgsEr
     })
 }
 
+/// `grade`: the mapping file read and the `--field` flags added to it; the die checked
+/// against the machines.
+fn grade(args: GradeArgs) -> Result<crate::grade::command::Request, ArgsError> {
+    let mut mapping = match &args.map {
+        Some(path) => crate::foreign::Mapping::from_file(path).map_err(ArgsError::Mapping)?,
+        None => crate::foreign::Mapping::default(),
+    };
+    for flag in &args.fields {
+        mapping.add_flag(flag).map_err(ArgsError::Mapping)?;
+    }
+    if args.die < args.machines {
+        let (die, machines) = (args.die, args.machines);
+        return Err(ArgsError::Die { die, machines });
+    }
+    Ok(crate::grade::command::Request {
+        out: args.out.unwrap_or_else(|| args.dir.clone()),
+        dir: args.dir,
+        mapping,
+        options: crate::grade::rule::Options {
+            send_rule: args.send_rule,
+            machines: args.machines,
+            die: args.die,
+        },
+    })
+}
+
 fn diagram(args: DiagramArgs) -> crate::diagram::Request {
     crate::diagram::Request {
         run_dir: args.run_dir,
@@ -254,6 +306,26 @@ mod tests {
         ];
         let error = request(&argv).unwrap_err();
         assert!(error.to_string().contains("swept twice"), "{error}");
+    }
+
+    #[test]
+    fn grade_refuses_a_bad_field_flag_and_a_die_smaller_than_the_machines() {
+        let error = request(&["grade", "class", "--field", "lamport"]).unwrap_err();
+        assert!(error.to_string().contains("--field \"lamport\""), "{error}");
+        let error = request(&["grade", "class", "--die", "2"]).unwrap_err();
+        assert!(error.to_string().contains("--die 2"), "{error}");
+        let error = request(&["grade", "class", "--map", "/no/such.toml"]).unwrap_err();
+        assert!(error.to_string().contains("/no/such.toml"), "{error}");
+        let Ok(Request::Grade(grade)) = request(&["grade", "class", "--send-rule", "per-message"])
+        else {
+            panic!("a plain grade command is accepted");
+        };
+        assert_eq!(
+            grade.out,
+            PathBuf::from("class"),
+            "the report goes into DIR"
+        );
+        assert_eq!(grade.options.machines, 3);
     }
 
     #[test]

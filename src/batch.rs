@@ -288,6 +288,7 @@ fn carry_out(
             let _inside = runtime.enter();
             crate::sim::run(scenario, &options)
         }
+        Engine::Imported => Err(RunError::NotRunnable),
     }
 }
 

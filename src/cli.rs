@@ -31,6 +31,12 @@ pub(crate) enum Command {
     Diff(DiffArgs),
     /// Compare configurations: runs and batches grouped by scenario and swept value, side by side.
     Compare(CompareArgs),
+    /// Turn logs of another implementation (JSON lines, CSV, ShiViz) into a run directory, so
+    /// analyze, diagram, explore and export read them.
+    Import(ImportArgs),
+    /// Grade a class: every sub-folder of DIR is a student's submission of logs, checked on the
+    /// assignment's rules into grade.md, grade.json and grade.csv.
+    Grade(GradeArgs),
     /// (internal) One model machine, driven by the supervisor over stdin/stdout.
     #[command(name = MACHINE_SUBCOMMAND, hide = true)]
     Machine {
@@ -80,7 +86,7 @@ pub(crate) struct RunArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct AnalyzeArgs {
-    /// Run directories written by `logiclock run`.
+    /// Run directories written by `logiclock run` (or `import`).
     #[arg(required = true, value_name = "RUN_DIR")]
     pub run_dirs: Vec<PathBuf>,
     /// Do not draw the SVG plots.
@@ -96,7 +102,7 @@ pub(crate) struct AnalyzeArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DiagramArgs {
-    /// Run directory written by `logiclock run`.
+    /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
     /// Window start, model seconds since the run start [default: 0].
@@ -149,7 +155,7 @@ pub(crate) struct CompareArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExploreArgs {
-    /// Run directory written by `logiclock run`.
+    /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
     /// Window start, model seconds since the run start [default: the start].
@@ -164,4 +170,50 @@ pub(crate) struct ExploreArgs {
     /// HTML file to write, `-` for standard output [default: RUN_DIR/explore.html].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// Folder holding one log per machine (JSON lines, CSV, or ShiViz).
+    #[arg(value_name = "SRC_DIR")]
+    pub src: PathBuf,
+    /// Run directory to write, new or empty [default: runs/imported-<SRC_DIR's name>, or the
+    /// next free name].
+    #[arg(long, value_name = "RUN_DIR")]
+    pub out: Option<PathBuf>,
+    /// A field of the logs under another name, e.g. `--field lamport=clock` (repeatable).
+    #[arg(long, value_name = "OURS=THEIRS")]
+    pub field: Vec<String>,
+    /// A mapping file of field names (`--field` flags apply after it).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GradeArgs {
+    /// Class folder: one sub-folder per submission, holding one log per machine (JSON lines,
+    /// CSV, or a ShiViz/GoVector log).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Directory to write grade.md, grade.json and grade.csv into [default: DIR].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A student's name for one of our fields or event values, e.g. `lamport=clock` or
+    /// `event.send=SND` (repeatable).
+    #[arg(long = "field", value_name = "OURS=THEIRS")]
+    pub fields: Vec<String>,
+    /// A TOML mapping file ([fields] lamport = "clock" ... [events] send = "snd" ...); --field
+    /// flags add to it.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// How a send to several peers moves the Lamport clock: `once` (+1, every message carries
+    /// the new value) or `per-message` (+1 per recipient, in the order of `to`).
+    #[arg(long, value_enum, default_value_t = crate::grade::rule::SendRule::Once)]
+    pub send_rule: crate::grade::rule::SendRule,
+    /// Machines each submission should have.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub machines: u32,
+    /// Sides of the assignment's die (internal share (die - N)/die).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub die: u32,
 }

@@ -26,6 +26,8 @@ pub fn main() -> ExitCode {
         Ok(Request::Explore(request)) => wrote(crate::explore::explore(&request)),
         Ok(Request::Diff(request)) => crate::diff::run(&request),
         Ok(Request::Compare(request)) => crate::compare::command::run(&request),
+        Ok(Request::Import(request)) => crate::import::command::run(&request),
+        Ok(Request::Grade(request)) => crate::grade::command::run(&request),
         Err(e) => Err(Failed::new(Exit::BadInput, e)),
     };
     match outcome {

@@ -3,8 +3,8 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | done, and clean (`run`: every machine stopped cleanly; `analyze`: every check passed) |
-//! | 1 | done but not clean (a machine died or was killed; `analyze`: a check failed; `run`: `--max-log-size` stopped it, in order, short of its duration: a planned stop, but the run did not run its course, and the reason is printed), or a failure, such as an output that cannot be written (the same in `analyze`, `export` and `diagram`) |
+//! | 0 | done, and clean (`run`: every machine stopped cleanly; `analyze`: every check passed; `grade`: every submission passed every rule) |
+//! | 1 | done but not clean (a machine died or was killed; `analyze`: a check failed; `grade`: a submission failed a rule; `run`: `--max-log-size` stopped it, in order, short of its duration: a planned stop, but the run did not run its course, and the reason is printed), or a failure, such as an output that cannot be written (the same in `analyze`, `export` and `diagram`) |
 //! | 2 | bad input: a scenario, flag, directory, port or log the command cannot use |
 //! | 129 / 130 / 143 | a run stopped by SIGHUP / SIGINT / SIGTERM, its machines stopped cleanly |
 //!

@@ -43,6 +43,10 @@
 //! - [`compare`]: `logiclock compare`: configurations side by side, over runs and batches;
 //! - [`foreign`]: logs that logiclock did not write (a student's own), read for `grade` and
 //!   `import`;
+//! - [`import`]: `logiclock import`: foreign logs turned into a run directory whose manifest
+//!   says so, for every command that reads runs;
+//! - [`grade`]: `logiclock grade`: a class's submissions checked on the assignment's rules
+//!   (Lamport, broadcast, matching, FIFO, vector, monotonic, ids, shape), one report row each;
 
 #![warn(unreachable_pub)]
 
@@ -60,6 +64,8 @@ pub(crate) mod exit;
 pub(crate) mod explore;
 pub(crate) mod export;
 pub(crate) mod foreign;
+pub(crate) mod grade;
+pub(crate) mod import;
 pub mod log_format;
 pub mod machine;
 pub mod manifest;

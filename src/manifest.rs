@@ -5,12 +5,20 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod end;
+mod imported;
+pub use end::MachineEnd;
+pub use imported::{line_ranges, Imported, ImportedFile, ImportedTimestamps};
+
 use crate::model::machine::StopReport;
 use crate::scenario::Scenario;
 
 /// Version of the manifest layout. 2: a machine's end ([`MachineEnd`]) is a tagged object, no
 /// longer a text. 3: a fault record has a `phase` ([`FaultRecord::phase`]). Manifests of
 /// versions 1 and 2 are still read (the run log reader infers their records' phases).
+/// An imported run (`engine: "imported"`, with its `imported` record) has `null` for what it
+/// cannot know (`scenario`, a machine's `rate`, `interval_us`, `addr` and `pid`); every manifest
+/// written before reads as it is, so the version stays.
 pub const MANIFEST_VERSION: u32 = 3;
 
 /// The run manifest.
@@ -23,8 +31,13 @@ pub struct Manifest {
     /// What ran the scenario; manifests written before engines existed were real runs.
     #[serde(default)]
     pub engine: Engine,
-    /// The resolved scenario, seed included.
-    pub scenario: Scenario,
+    /// The resolved scenario, seed included; `null` for an imported run, whose scenario
+    /// (rates, seed, die, duration, speedup) logiclock cannot know.
+    pub scenario: Option<Scenario>,
+    /// Where an imported run's logs came from and what of it is unknown or derived; absent in
+    /// runs logiclock carried out (an added optional field: older manifests read as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Imported>,
     /// What a batch (`--repeat`, `--sweep`) set for this run; absent outside a batch and in
     /// batches run before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,18 +100,34 @@ pub enum Engine {
     Real,
     /// The ideal-time twin: a deterministic discrete-event simulation in one process.
     Sim,
+    /// Nothing logiclock ran: logs of another implementation, turned into a run directory by
+    /// `logiclock import` ([`Imported`] says from where). Not a choice of `run --engine`.
+    #[value(skip)]
+    Imported,
+}
+
+impl Engine {
+    /// Whether logiclock ran the scenario itself, so its rates and schedule are known.
+    pub fn ran_here(self) -> bool {
+        match self {
+            Engine::Real | Engine::Sim => true,
+            Engine::Imported => false,
+        }
+    }
 }
 
 /// One model machine of the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MachineEntry {
     pub id: u32,
-    /// Ticks per model second.
-    pub rate: u32,
-    /// Real microseconds between ticks.
-    pub interval_us: f64,
-    pub addr: SocketAddr,
-    pub pid: u32,
+    /// Ticks per model second; `null` when unknown (an imported run).
+    pub rate: Option<u32>,
+    /// Real microseconds between ticks; `null` when unknown (an imported run).
+    pub interval_us: Option<f64>,
+    /// Where it listened; `null` when unknown (an imported run).
+    pub addr: Option<SocketAddr>,
+    /// Its first process; `null` when unknown (an imported run).
+    pub pid: Option<u32>,
     /// Log file name, relative to the run directory.
     pub log: String,
     /// Later processes of this machine (restarts after a kill fault), in order.
@@ -111,10 +140,10 @@ impl MachineEntry {
     pub fn new(id: u32, rate: u32, interval_us: f64, addr: SocketAddr, pid: u32) -> MachineEntry {
         MachineEntry {
             id,
-            rate,
-            interval_us,
-            addr,
-            pid,
+            rate: Some(rate),
+            interval_us: Some(interval_us),
+            addr: Some(addr),
+            pid: Some(pid),
             log: crate::log_format::log_file_name(id),
             restarts: Vec::new(),
         }
@@ -214,6 +243,26 @@ pub struct MachineExit {
 }
 
 impl Manifest {
+    /// Model seconds per real second: the scenario's, or 1 for an imported run, whose
+    /// timestamps are read as they are.
+    pub fn speedup(&self) -> f64 {
+        self.scenario.as_ref().map_or(1.0, |s| s.speedup)
+    }
+
+    /// The scenario's seed; `None` for an imported run.
+    pub fn seed(&self) -> Option<u64> {
+        self.scenario.as_ref().map(|s| s.seed)
+    }
+
+    /// The scenario's name, or for an imported run `imported` and its source.
+    pub fn name(&self) -> String {
+        match (&self.scenario, &self.imported) {
+            (Some(s), _) => s.name.clone(),
+            (None, Some(i)) => format!("imported {}", i.source),
+            (None, None) => "unknown".to_owned(),
+        }
+    }
+
     /// Read the manifest of a run directory.
     pub fn read(run_dir: &Path) -> anyhow::Result<Manifest> {
         use anyhow::Context;
@@ -229,130 +278,6 @@ impl Manifest {
         let path = run_dir.join(crate::log_format::MANIFEST_FILE);
         let json = serde_json::to_vec_pretty(self).expect("the manifest always serializes");
         crate::atomic_file::write(&path, &json)
-    }
-}
-
-/// How a machine process ended, as the supervisor saw it.
-///
-/// Written as a tagged object (`{"how": "exited", "code": 0}`); the text form of earlier
-/// manifests ("exit 0", "killed by signal 9 (SIGKILL) (kill fault)", ...) is still read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "how", rename_all = "snake_case", from = "EndOnDisk")]
-pub enum MachineEnd {
-    /// It exited by itself with this code.
-    Exited { code: i32 },
-    /// A signal from outside the run ended it.
-    Signaled { signal: i32 },
-    /// A `kill` fault of the scenario ended it, on purpose.
-    KilledByFault,
-    /// The supervisor killed it because it did not stop within its grace period, or on a
-    /// second Ctrl-C.
-    KilledBySupervisor,
-    /// Its end was never reported.
-    Unknown,
-}
-
-impl MachineEnd {
-    /// The end of a process that ended by itself (neither the supervisor nor a fault killed it).
-    pub fn from_os(code: Option<i32>, signal: Option<i32>) -> MachineEnd {
-        match (code, signal) {
-            (Some(code), _) => MachineEnd::Exited { code },
-            (None, Some(signal)) => MachineEnd::Signaled { signal },
-            (None, None) => MachineEnd::Unknown,
-        }
-    }
-
-    /// Whether something other than the process itself ended it: a signal or a kill.
-    pub fn killed(self) -> bool {
-        matches!(
-            self,
-            MachineEnd::Signaled { .. }
-                | MachineEnd::KilledByFault
-                | MachineEnd::KilledBySupervisor
-        )
-    }
-
-    /// Read the text form of manifests written before this enum.
-    pub fn from_legacy(text: &str) -> MachineEnd {
-        if text.ends_with("(kill fault)") {
-            return MachineEnd::KilledByFault;
-        }
-        if text.ends_with("(killed by the supervisor)") {
-            return MachineEnd::KilledBySupervisor;
-        }
-        let number = |rest: &str| rest.split_whitespace().next()?.parse::<i32>().ok();
-        if let Some(code) = text.strip_prefix("exit ").and_then(number) {
-            return MachineEnd::Exited { code };
-        }
-        if let Some(signal) = text.strip_prefix("killed by signal ").and_then(number) {
-            return MachineEnd::Signaled { signal };
-        }
-        MachineEnd::Unknown
-    }
-}
-
-/// The text form of version 1 manifests ("exit 0", "killed by signal 9 (SIGKILL)", ...).
-impl From<&str> for MachineEnd {
-    fn from(text: &str) -> MachineEnd {
-        MachineEnd::from_legacy(text)
-    }
-}
-
-impl std::fmt::Display for MachineEnd {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            MachineEnd::Exited { code } => write!(f, "exit {code}"),
-            MachineEnd::Signaled { signal } => {
-                write!(f, "killed by signal {signal}{}", signal_name(signal))
-            }
-            MachineEnd::KilledByFault => f.write_str("killed by a kill fault"),
-            MachineEnd::KilledBySupervisor => f.write_str("killed by the supervisor"),
-            MachineEnd::Unknown => f.write_str("unknown"),
-        }
-    }
-}
-
-/// " (SIGKILL)" and the like for the signals a machine usually ends by; empty for others.
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGKILL => " (SIGKILL)",
-        libc::SIGTERM => " (SIGTERM)",
-        libc::SIGINT => " (SIGINT)",
-        libc::SIGSEGV => " (SIGSEGV)",
-        libc::SIGABRT => " (SIGABRT)",
-        _ => "",
-    }
-}
-
-/// Either form of [`MachineEnd`] on disk: the tagged object, or the text of manifest version 1.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum EndOnDisk {
-    Tagged(Tagged),
-    Legacy(String),
-}
-
-/// The tagged form, read without the `from` conversion (which would recurse).
-#[derive(Deserialize)]
-#[serde(tag = "how", rename_all = "snake_case")]
-enum Tagged {
-    Exited { code: i32 },
-    Signaled { signal: i32 },
-    KilledByFault,
-    KilledBySupervisor,
-    Unknown,
-}
-
-impl From<EndOnDisk> for MachineEnd {
-    fn from(on_disk: EndOnDisk) -> MachineEnd {
-        match on_disk {
-            EndOnDisk::Legacy(text) => MachineEnd::from_legacy(&text),
-            EndOnDisk::Tagged(Tagged::Exited { code }) => MachineEnd::Exited { code },
-            EndOnDisk::Tagged(Tagged::Signaled { signal }) => MachineEnd::Signaled { signal },
-            EndOnDisk::Tagged(Tagged::KilledByFault) => MachineEnd::KilledByFault,
-            EndOnDisk::Tagged(Tagged::KilledBySupervisor) => MachineEnd::KilledBySupervisor,
-            EndOnDisk::Tagged(Tagged::Unknown) => MachineEnd::Unknown,
-        }
     }
 }
 

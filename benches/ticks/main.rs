@@ -97,7 +97,13 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
         launch_ms: f64::MAX,
         cpu_ms: vec![],
         rss_kb: vec![],
-        real_s: manifest.scenario.duration_s / manifest.scenario.speedup,
+        real_s: {
+            let s = manifest
+                .scenario
+                .as_ref()
+                .expect("the bench runs a scenario");
+            s.duration_s / s.speedup
+        },
         steal_ms,
     };
     let launched_us = launched
@@ -107,7 +113,10 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
     // (machine, due instant in µs since the start, lateness in µs) of every tick.
     let mut due = Vec::new();
     for m in &manifest.machines {
-        figures.rates.push(1e6 / m.interval_us);
+        let interval_us = m
+            .interval_us
+            .expect("a run the bench made has its intervals");
+        figures.rates.push(1e6 / interval_us);
         let (lines, _) = read_log_lines(&out.join(log_file_name(m.id)), m.id).unwrap();
         let (mut first, mut last) = (None, (0u64, 0u64));
         let mut previous: Option<(u64, u64)> = None;
@@ -119,13 +128,13 @@ fn run(dir: &Path, name: &str, scenario: &str, fifo: bool) -> Figures {
                 | Event::Recv { tick, late_us, .. } => {
                     figures.late_us.push(late_us);
                     // Every machine's schedule starts at the same instant.
-                    let due_us = ((tick - 1) as f64 * m.interval_us).round() as u64;
+                    let due_us = ((tick - 1) as f64 * interval_us).round() as u64;
                     due.push((m.id, due_us, late_us));
                     figures.ticks += 1;
                     if let Some((_, late)) = previous.filter(|&(t, _)| t + 1 == tick) {
                         // Both ticks' actual times are their due times plus their lateness.
-                        let gap = m.interval_us + late_us as f64 - late as f64;
-                        figures.gaps.push(gap / m.interval_us);
+                        let gap = interval_us + late_us as f64 - late as f64;
+                        figures.gaps.push(gap / interval_us);
                     }
                     previous = Some((tick, late_us));
                     if first.is_none() {

@@ -25,9 +25,12 @@ pub(crate) struct Config {
 }
 
 /// What identifies a configuration: the manifest's scenario block without its seed, and the
-/// engine.
+/// engine. An imported run has no scenario: its source directory identifies it.
 fn identity(run: &Run) -> Value {
-    let mut value = serde_json::to_value(&run.manifest.scenario).expect("a scenario serializes");
+    let mut value = match (&run.manifest.scenario, &run.manifest.imported) {
+        (None, Some(imported)) => serde_json::json!({ "imported": imported.source }),
+        (scenario, _) => serde_json::to_value(scenario).expect("a scenario serializes"),
+    };
     if let Value::Object(map) = &mut value {
         map.remove("seed");
         map.insert(
@@ -52,7 +55,7 @@ pub(crate) fn configs(runs: &[Run]) -> Vec<Config> {
     let differing = differing_paths(&ids);
     let names: Vec<String> = found
         .iter()
-        .map(|(_, members)| runs[members[0]].manifest.scenario.name.clone())
+        .map(|(_, members)| runs[members[0]].manifest.name())
         .collect();
     found
         .iter()

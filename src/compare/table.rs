@@ -98,7 +98,7 @@ pub(crate) fn compare(runs: &[Run], configs: &[Config], ran: String) -> Comparis
             seeds: c
                 .runs
                 .iter()
-                .map(|&r| runs[r].manifest.scenario.seed)
+                .filter_map(|&r| runs[r].manifest.seed())
                 .collect(),
             passed: c
                 .runs

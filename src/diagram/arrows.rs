@@ -139,8 +139,8 @@ mod tests {
         };
         let machine = |id| MachineInfo {
             id,
-            rate: 1,
-            interval_us: 1e6,
+            rate: Some(1),
+            interval_us: Some(1e6),
         };
         let timeline = Timeline {
             dir: "run".into(),

@@ -287,8 +287,8 @@ mod tests {
         events.sort_by_key(|e| e.timestamp);
         let machine = |id| MachineInfo {
             id,
-            rate: 10,
-            interval_us: 100_000.0,
+            rate: Some(10),
+            interval_us: Some(100_000.0),
         };
         Timeline {
             dir: "run".into(),

@@ -53,7 +53,7 @@ pub(crate) fn lanes(timeline: &Timeline, marks: &Marks, window: Window, gap: f64
             colour: i,
             y: FIRST_LANE + gap * i as f64,
             label: format!("machine {}", m.id),
-            sublabel: format!("rate {}/s", m.rate),
+            sublabel: crate::timeline::rate_text(m.rate),
             segments: alive(m.id, marks, window)
                 .into_iter()
                 .filter(|&(a, b)| b >= window.from_s && a <= window.to_s)

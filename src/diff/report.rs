@@ -72,7 +72,8 @@ pub fn diff(a: &Run, b: &Run) -> DiffReport {
         diff_version: DIFF_VERSION,
         a: info(a),
         b: info(b),
-        seed: a.manifest.scenario.seed,
+        // `same_model` refused runs without a seed before a report is made.
+        seed: a.manifest.seed().unwrap_or_default(),
         same_action_share: share(machines.iter().map(|m| m.same_action).sum()),
         same_lamport_share: share(machines.iter().map(|m| m.same_lamport).sum()),
         uncompared: machines

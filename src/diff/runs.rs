@@ -28,6 +28,9 @@ pub enum DiffError {
     },
     /// A log with no whole line (emptied, or cut at its first line): nothing in it can be
     /// compared, and comparing its machine on no tick would read as agreement.
+    /// An imported run: no scenario and seed to compare it by.
+    #[error("{}: an imported run has no scenario or seed; `diff` compares two runs of one scenario and seed that logiclock ran", .0.display())]
+    Imported(PathBuf),
     #[error("{}: machine {machine}'s log holds no whole line (emptied or damaged); a run with a damaged log cannot be compared", path.display())]
     EmptyLog { path: PathBuf, machine: u32 },
     #[error("failed to write {}: {source}", path.display())]
@@ -126,7 +129,11 @@ pub fn same_model(a: &Run, b: &Run) -> Result<(), DiffError> {
         b: b.dir.clone(),
         what,
     };
-    let (sa, sb) = (&a.manifest.scenario, &b.manifest.scenario);
+    let (sa, sb) = match (&a.manifest.scenario, &b.manifest.scenario) {
+        (Some(sa), Some(sb)) => (sa, sb),
+        (None, _) => return Err(DiffError::Imported(a.dir.clone())),
+        (_, None) => return Err(DiffError::Imported(b.dir.clone())),
+    };
     if sa.seed != sb.seed {
         return Err(different(format!("seed {} and seed {}", sa.seed, sb.seed)));
     }
@@ -207,7 +214,6 @@ fn scenario_key(field: &str) -> String {
 
 /// A short description of how a run ran: engine and speedup.
 pub fn how(run: &Run) -> String {
-    let s = &run.manifest.scenario;
     let engine = format!("{:?}", run.manifest.engine).to_lowercase();
-    format!("{engine} at speedup {}", s.speedup)
+    format!("{engine} at speedup {}", run.manifest.speedup())
 }

@@ -14,7 +14,8 @@ pub(crate) const DATA_FORMAT: u32 = 1;
 #[derive(Debug, Serialize)]
 struct Lane {
     id: u32,
-    rate: u32,
+    /// `null` when unknown (an imported run).
+    rate: Option<u32>,
     log: String,
     colour: String,
 }
@@ -119,10 +120,11 @@ pub(crate) fn json(
         title: title(timeline),
         engine: match manifest.map(|m| m.engine) {
             Some(crate::manifest::Engine::Sim) => "sim",
-            Some(_) => "real",
+            Some(crate::manifest::Engine::Imported) => "imported",
+            Some(crate::manifest::Engine::Real) => "real",
             None => "",
         },
-        seed: manifest.map(|m| m.scenario.seed),
+        seed: manifest.and_then(|m| m.seed()),
         speedup: timeline.speedup,
         lanes: kept
             .iter()

@@ -148,9 +148,16 @@ impl Stream {
         let e = &open.event;
         // Half the machine's tick interval, shortened so that it ends before the machine's next
         // event (slices on one track must nest, not overlap).
-        let half = timeline.machines[m].interval_us / 2.0;
+        // An imported run's interval is unknown: the gap to the next event bounds the slice,
+        // and its last slice lasts a millisecond.
+        let half = timeline.machines[m]
+            .interval_us
+            .map_or(f64::INFINITY, |i| i / 2.0);
         let gap = next.map_or(f64::INFINITY, |n| (n - e.timestamp) as f64 * 0.9);
-        let dur = half.min(gap).max(0.5);
+        let dur = match half.min(gap) {
+            d if d.is_finite() => d.max(0.5),
+            _ => 1_000.0,
+        };
         let flow_in = self.flows.take_recv(open.seq).flow_in;
         let slice = Slice {
             event: e,
@@ -209,7 +216,7 @@ fn write_tracks(records: &mut Records<'_, impl Write>, timeline: &Timeline) -> s
     for (n, m) in timeline.machines.iter().enumerate() {
         let (ph, pid, tid) = ("M", pid(m.id), TID);
         let name = |name: String| NameArgs { name };
-        let process = format!("machine {} (rate {}/s)", m.id, m.rate);
+        let process = format!("machine {} ({})", m.id, crate::timeline::rate_text(m.rate));
         records.write(&Meta {
             ph,
             name: "process_name",

@@ -97,3 +97,43 @@ fn the_text_of_version_1_manifests_is_still_read() {
         assert_eq!(read(&format!("{text:?}")), end, "{text}");
     }
 }
+
+#[test]
+fn a_committed_manifest_of_a_real_run_reads_with_its_scenario_and_no_import() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments/default/seed101");
+    let m = super::Manifest::read(&dir).unwrap();
+    assert_eq!(m.engine, super::Engine::Real);
+    assert_eq!(m.imported, None);
+    assert_eq!(m.seed(), Some(101));
+    assert!(m
+        .machines
+        .iter()
+        .all(|e| e.rate.is_some() && e.pid.is_some()));
+    let json = serde_json::to_string(&m).unwrap();
+    assert!(!json.contains("imported"), "{json}");
+}
+
+#[test]
+fn the_imported_engine_is_no_choice_of_run() {
+    use clap::ValueEnum;
+    let names: Vec<String> = super::Engine::value_variants()
+        .iter()
+        .filter_map(|e| e.to_possible_value())
+        .map(|v| v.get_name().to_owned())
+        .collect();
+    assert_eq!(names, ["real", "sim"]);
+    assert_eq!(
+        serde_json::to_string(&super::Engine::Imported).unwrap(),
+        r#""imported""#
+    );
+    assert!(!super::Engine::Imported.ran_here() && super::Engine::Sim.ran_here());
+}
+
+#[test]
+fn source_lines_are_kept_as_ranges_of_consecutive_lines() {
+    use super::line_ranges;
+    assert_eq!(line_ranges(&[]), Vec::<[u64; 2]>::new());
+    assert_eq!(line_ranges(&[1, 2, 3, 4]), [[1, 4]]);
+    assert_eq!(line_ranges(&[2, 3, 7, 9, 10]), [[2, 3], [7, 7], [9, 10]]);
+    assert_eq!(line_ranges(&[5, 4]), [[5, 5], [4, 4]]);
+}

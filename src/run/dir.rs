@@ -12,6 +12,9 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+/// Where run directories go unless `--out` says otherwise.
+pub(crate) const RUNS_ROOT: &str = "runs";
+
 /// The file that marks a directory as one run's; created exclusively, left in place.
 pub(crate) const CLAIM_FILE: &str = ".logiclock-run";
 

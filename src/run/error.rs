@@ -39,6 +39,9 @@ pub enum RunError {
     Interrupted(Stop),
     #[error("failed to listen for signals: {0}")]
     Signals(std::io::Error),
+    /// `Engine::Imported` names where a run came from, not a way to carry one out.
+    #[error("an imported run cannot be run again: `logiclock import` makes such runs from logs")]
+    NotRunnable,
     #[error("the run could not start: {source} (machine diagnostics are in {})", run_dir.display())]
     Setup {
         run_dir: PathBuf,
@@ -72,9 +75,10 @@ impl RunError {
     /// anything else that stops a run 1.
     pub fn exit(&self) -> Exit {
         match self {
-            RunError::RunDir(_) | RunError::TooLarge(_) | RunError::PortTaken { .. } => {
-                Exit::BadInput
-            }
+            RunError::RunDir(_)
+            | RunError::TooLarge(_)
+            | RunError::PortTaken { .. }
+            | RunError::NotRunnable => Exit::BadInput,
             RunError::Interrupted(stop) => stop.exit(),
             _ => Exit::NotClean,
         }

@@ -52,7 +52,7 @@ impl Estimate {
         let ticks: u64 = last_ticks.iter().sum();
         let peer_lines = match engine {
             Engine::Real => 2 * machines.saturating_sub(1),
-            Engine::Sim => 0,
+            Engine::Sim | Engine::Imported => 0,
         };
         let lines = ticks + machines * (2 + peer_lines);
         // "[a,b,c]": the digits of each entry, a comma (or the closing bracket) each, the "[".

@@ -17,21 +17,23 @@ use super::read::read_log;
 /// Lines handed from a reader thread to the merge at a time, at most.
 pub(crate) const BATCH: usize = 8_192;
 
-/// Lines of one batch summed over the logs: with many machines each reader's batches shrink, so
-/// that the lines held ahead of the merge (about `AHEAD + 2` batches per log) stay bounded
-/// whatever the number of machines (at 64 machines a line with its vector clock is about 700
-/// bytes: full batches held 1-2 GB).
-const LINES_PER_ROUND: usize = 3 * BATCH;
+/// Vector entries of one batch summed over the logs: with many machines each reader's batches
+/// shrink, so that the lines held ahead of the merge (about `AHEAD + 2` batches per log) stay
+/// bounded whatever the number of machines. A line's size grows with the machines too (its
+/// vector clock has an entry per machine: about 700 bytes at 64), so the batch shrinks with
+/// their square: full batches held 1-2 GB at 64 machines, batches of 384 lines 60 MB.
+const ENTRIES_PER_ROUND: usize = 3 * 3 * BATCH;
 
 /// The batch of each reader of a run of `logs` logs: [`BATCH`] for up to three logs, fewer lines
 /// (at least 64) for more.
 fn batch_size(logs: usize) -> usize {
-    (LINES_PER_ROUND / logs.max(1)).clamp(64, BATCH)
+    let logs = logs.max(1);
+    (ENTRIES_PER_ROUND / logs.saturating_mul(logs)).clamp(64, BATCH)
 }
 
 /// Batches a reader may run ahead of the merge: two keep the readers busy (each batch is
-/// thousands of lines, or hundreds at many machines), and at 64 machines each more batch is
-/// 17 MB of lines held.
+/// thousands of lines, or tens at many machines), and at 64 machines each more batch is 3 MB
+/// of lines held.
 const AHEAD: usize = 2;
 
 /// A record with a system time, µs since the Unix epoch, to merge by.
@@ -292,9 +294,14 @@ mod tests {
     fn many_machines_read_smaller_batches_so_the_lines_ahead_stay_bounded() {
         assert_eq!(batch_size(1), BATCH);
         assert_eq!(batch_size(3), BATCH);
-        assert_eq!(batch_size(64), 384);
+        assert_eq!(batch_size(8), 1_152);
+        assert_eq!(batch_size(64), 64);
         assert_eq!(batch_size(100_000), 64);
-        assert!(64 * (AHEAD + 2) * batch_size(64) <= 2 * LINES_PER_ROUND * (AHEAD + 2));
+        // The vector entries held ahead stay within those of three machines' full batches.
+        for logs in [4, 8, 16, 32] {
+            let entries = logs * logs * (AHEAD + 2) * batch_size(logs);
+            assert!(entries <= ENTRIES_PER_ROUND * (AHEAD + 2), "{logs} logs");
+        }
     }
 
     #[test]

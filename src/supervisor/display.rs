@@ -257,15 +257,16 @@ pub(crate) fn summary(manifest: &Manifest, run_dir: &std::path::Path) -> String 
     for m in &manifest.machines {
         let exit = exits.iter().find(|e| e.id == m.id);
         let status = exit.map_or_else(|| "?".to_owned(), |e| e.status.to_string());
+        let rate = m.rate.map_or_else(|| "?".to_owned(), |r| r.to_string());
         match exit.and_then(|e| e.report.as_ref()) {
             Some(r) => out.push_str(&format!(
                 "{:>7}  {:>4}  {:>5}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {}\n",
-                m.id, m.rate, r.ticks, r.skipped, r.lamport, r.sent, r.received, r.queue, status
+                m.id, rate, r.ticks, r.skipped, r.lamport, r.sent, r.received, r.queue, status
             )),
             // No final figures: the machine died; its log has what it did.
             None => out.push_str(&format!(
                 "{:>7}  {:>4}  {:>5}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {}\n",
-                m.id, m.rate, "-", "-", "-", "-", "-", "-", status
+                m.id, rate, "-", "-", "-", "-", "-", "-", status
             )),
         }
     }

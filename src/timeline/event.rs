@@ -31,10 +31,18 @@ pub(crate) struct Timeline {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MachineInfo {
     pub id: u32,
-    /// Ticks per model second.
-    pub rate: u32,
-    /// Real microseconds between ticks.
-    pub interval_us: f64,
+    /// Ticks per model second; `None` when unknown (an imported run).
+    pub rate: Option<u32>,
+    /// Real microseconds between ticks; `None` when unknown (an imported run).
+    pub interval_us: Option<f64>,
+}
+
+/// "rate 4/s", or "rate unknown" for a machine of an imported run.
+pub(crate) fn rate_text(rate: Option<u32>) -> String {
+    match rate {
+        Some(rate) => format!("rate {rate}/s"),
+        None => "rate unknown".to_owned(),
+    }
 }
 
 /// Print the warnings of the run's logs to stderr, as every command does.

@@ -103,7 +103,7 @@ pub(crate) fn open(dir: &Path) -> Result<Opened, RunLogError> {
             logs: run.logs.clone(),
             machines,
             origin_us,
-            speedup: run.manifest.scenario.speedup,
+            speedup: run.manifest.speedup(),
             events: Vec::new(),
             warnings: Vec::new(),
             faults,

@@ -12,6 +12,6 @@ pub(crate) mod load;
 #[allow(unused_imports)]
 pub(crate) use crate::runlog::{pair_messages, Message};
 pub(crate) use error::TimelineError;
-pub(crate) use event::{print_warnings, Timeline};
+pub(crate) use event::{print_warnings, rate_text, Timeline};
 #[allow(unused_imports)]
 pub(crate) use load::{load, open, Opened};

@@ -326,7 +326,7 @@ fn a_machine_killed_from_outside_is_reported_by_analyze_as_unplanned_not_as_a_fa
         .spawn();
     crate::util::wait_for_manifest(&out);
     crate::util::wait_for_ticks(&out, 10);
-    let victim = Manifest::read(&out).unwrap().machines[1].pid;
+    let victim = Manifest::read(&out).unwrap().machines[1].pid.unwrap();
     kill(Pid::from_raw(victim as i32), Signal::SIGKILL).unwrap();
     run.finish().exit_code(1);
 

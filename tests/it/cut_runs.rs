@@ -50,7 +50,7 @@ fn wait_for_machines(out: &Path) {
         util::wait_until(
             &format!("machine {} to stop by itself", m.id),
             Duration::from_secs(10),
-            || !util::alive(m.pid),
+            || !util::alive(m.pid.unwrap()),
         );
     }
 }
@@ -100,7 +100,9 @@ fn a_run_stopped_early_by_the_stop_policy_fails_ended_naming_the_death() {
         tmp.path(),
         "duration_s = 60\nspeedup = 30\nseed = 33\non_machine_exit = \"stop\"\n",
     );
-    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
+    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0]
+        .pid
+        .unwrap();
     send_signal(victim, Signal::SIGKILL);
     child.finish().exit_code(1);
     let done = Logiclock::analyze(&out)
@@ -190,7 +192,9 @@ fn a_completed_run_whose_machines_fall_short_of_their_schedule_fails_ended_namin
         .exit_code(1);
     let (passed, text) = ended(&out);
     assert!(!passed, "{}", done.describe());
-    let rate = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].rate;
+    let rate = logiclock::manifest::Manifest::read(&out).unwrap().machines[0]
+        .rate
+        .unwrap();
     assert!(
         text.contains(&format!(
             "machine 0's last tick is {}, its schedule for 60 model seconds reaches tick {}",

@@ -314,7 +314,7 @@ fn runs_of_scenarios_that_differ_in_one_key_are_refused_naming_the_key() {
     let b = Fixture::new(2)
         .seed(7)
         .duration(3.0)
-        .manifest_edit(|m| m.scenario.die = 20)
+        .manifest_edit(|m| m.scenario.as_mut().unwrap().die = 20)
         .line(0, 0, start(1))
         .line(1, 0, start(1))
         .write(tmp.path().join("c"));

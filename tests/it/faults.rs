@@ -91,7 +91,9 @@ fn a_machine_killed_from_outside_is_reported_and_the_others_finish() {
     let (child, out) = start(tmp.path(), "duration_s = 120\nspeedup = 40\nseed = 21\n");
     // The victim has a history: ten lines or more in every log.
     util::wait_for_ticks(&out, 10);
-    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1].pid;
+    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[1]
+        .pid
+        .unwrap();
     send_signal(victim, Signal::SIGKILL);
     let killed_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -169,7 +171,9 @@ fn with_the_stop_policy_a_death_ends_the_run() {
         "duration_s = 600\nspeedup = 30\nseed = 22\non_machine_exit = \"stop\"\n",
     );
     util::wait_for_ticks(&out, 10);
-    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0].pid;
+    let victim = logiclock::manifest::Manifest::read(&out).unwrap().machines[0]
+        .pid
+        .unwrap();
     send_signal(victim, Signal::SIGKILL);
     let killed = Instant::now();
     let done = child.finish();
@@ -201,7 +205,7 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
     );
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     // Frozen behind the supervisor's back: it will not answer stop.
-    send_signal(manifest.machines[2].pid, Signal::SIGSTOP);
+    send_signal(manifest.machines[2].pid.unwrap(), Signal::SIGSTOP);
     let started = Instant::now();
     let done = child.finish();
     assert!(
@@ -228,7 +232,11 @@ fn a_machine_that_hangs_on_stop_is_killed_after_the_grace_period() {
         outcome.exits
     );
     for m in &files.manifest.machines {
-        assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
+        assert!(
+            !util::alive(m.pid.unwrap()),
+            "machine {} outlived the run",
+            m.id
+        );
     }
     if let Err(why) = files.check_except(&[2]) {
         panic!("{why}\n{}", done.describe());
@@ -383,7 +391,7 @@ fn a_killed_machine_restarts_with_its_clock_restored_and_rejoins() {
     }
     let m = &files.manifest.machines[1];
     assert_eq!(m.restarts.len(), 1);
-    for pid in [m.pid, m.restarts[0].pid] {
+    for pid in [m.pid.unwrap(), m.restarts[0].pid] {
         assert!(!util::alive(pid), "pid {pid} outlived the run");
     }
     let outcome = files.manifest.outcome.as_ref().unwrap();

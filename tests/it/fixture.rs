@@ -151,7 +151,7 @@ impl Fixture {
             batch: None,
             estimate: None,
             speedup_warning: None,
-            scenario: Scenario {
+            scenario: Some(Scenario {
                 name: self.name.clone(),
                 machines: n as u32,
                 duration_s: self.duration_s,
@@ -162,7 +162,8 @@ impl Fixture {
                 host: [127, 0, 0, 1].into(),
                 ports: vec![0; n],
                 ..Scenario::default()
-            },
+            }),
+            imported: None,
             started_at: T0.into(),
             machines: self
                 .rates
@@ -263,5 +264,5 @@ fn a_fixture_writes_lines_that_read_back_equal() {
     );
     let manifest = Manifest::read(&dir).expect("the fixture's manifest reads back");
     assert_eq!(manifest.machines.len(), 2);
-    assert_eq!(manifest.machines[1].rate, 3);
+    assert_eq!(manifest.machines[1].rate.unwrap(), 3);
 }

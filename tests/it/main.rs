@@ -31,6 +31,9 @@ mod link_agreement;
 // `logiclock analyze` on hand-made runs with hand-computed answers, alone and several at once.
 mod analyze;
 
+// `logiclock import`: foreign logs of a twin run through every command, bad sources refused.
+mod import;
+
 // `logiclock analyze` on corrupt copies of the hand-made run: exit 2, a message each.
 mod analyze_corrupt;
 
@@ -165,3 +168,6 @@ mod live_view;
 
 // Links to sections of the README, the lab notebook and the docs point at headings that exist.
 mod doc_links;
+
+// `logiclock grade`: a class of submissions graded, one row each, bad input named (issue 20).
+mod grade;

@@ -24,7 +24,7 @@ fn connections_without_the_runs_handshake_are_refused_and_the_run_stays_clean() 
         .spawn();
     util::wait_for_manifest(&out);
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
-    let target = manifest.machines[0].addr;
+    let target = manifest.machines[0].addr.unwrap();
 
     // Someone typing text, as with `nc`.
     let mut text = TcpStream::connect(target).unwrap();

@@ -57,9 +57,9 @@ fn tables_give_model_time_where_the_scenario_does() {
         }
     }
     run.manifest_edit(|manifest: &mut Manifest| {
-        manifest.scenario.speedup = 10.0;
+        manifest.scenario.as_mut().unwrap().speedup = 10.0;
         for m in &mut manifest.machines {
-            m.interval_us = 100_000.0;
+            m.interval_us = Some(100_000.0);
         }
         manifest.outcome = Some(RunOutcome {
             ended_at: at(2100),

@@ -37,15 +37,15 @@ fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
     let (_tmp, done, files) = default_run(11);
     let m = &files.manifest;
     assert_eq!(m.machines.len(), 3);
-    let mut pids: Vec<u32> = m.machines.iter().map(|m| m.pid).collect();
+    let mut pids: Vec<u32> = m.machines.iter().map(|m| m.pid.unwrap()).collect();
     pids.sort();
     pids.dedup();
     assert_eq!(pids.len(), 3, "three distinct processes");
     assert!(m
         .machines
         .iter()
-        .all(|m| m.addr.ip().is_loopback() && m.addr.port() != 0));
-    assert_eq!(m.scenario.seed, 11);
+        .all(|m| m.addr.unwrap().ip().is_loopback() && m.addr.unwrap().port() != 0));
+    assert_eq!(m.scenario.as_ref().unwrap().seed, 11);
     assert!(
         m.outcome.as_ref().is_some_and(|o| o.clean),
         "{}",
@@ -64,7 +64,7 @@ fn a_run_has_three_processes_and_three_logs_that_keep_the_contract() {
     for (id, log) in files.logs.iter().enumerate() {
         let start = log.iter().find(|l| l.event.name() == "start");
         assert!(
-            matches!(start.map(|l| &l.event), Some(Event::Start { rate, .. }) if *rate == m.machines[id].rate),
+            matches!(start.map(|l| &l.event), Some(Event::Start { rate, .. }) if *rate == m.machines[id].rate.unwrap()),
             "machine {id} logs its rate at start"
         );
         let sends = log.iter().filter(|l| l.event.name() == "send").count();
@@ -95,7 +95,7 @@ fn every_machine_ticks_at_its_configured_rate() {
             "machine {id}: {ran} ticks ran in {slots} slots"
         );
         let achieved = (last.0 - first.0) as f64 / ((last.1 - first.1) as f64 / 1e6);
-        let target = 1e6 / files.manifest.machines[id].interval_us;
+        let target = 1e6 / files.manifest.machines[id].interval_us.unwrap();
         let error = (achieved - target).abs() / target;
         assert!(
             error < 0.10,
@@ -103,7 +103,7 @@ fn every_machine_ticks_at_its_configured_rate() {
             error * 100.0,
             done.describe()
         );
-        let model_ticks = files.manifest.machines[id].rate as f64 * 30.0;
+        let model_ticks = files.manifest.machines[id].rate.unwrap() as f64 * 30.0;
         assert!(
             (last.0 as f64 - model_ticks).abs() <= model_ticks * 0.1 + 2.0,
             "machine {id}: {} ticks, expected about {model_ticks}",
@@ -180,7 +180,7 @@ fn fixed_rates_more_machines_and_a_small_die() {
             .manifest
             .machines
             .iter()
-            .map(|m| m.rate)
+            .map(|m| m.rate.unwrap())
             .collect::<Vec<_>>(),
         vec![1, 2, 3, 4, 6]
     );
@@ -219,8 +219,8 @@ fn a_sweep_with_repeats_runs_every_value_on_the_same_seeds() {
     for (die, seed) in [(3, 40), (3, 41), (20, 40), (20, 41)] {
         let dir = out.join(format!("events.die={die}-seed{seed}"));
         let files = RunFiles::read(&dir);
-        assert_eq!(files.manifest.scenario.die, die);
-        assert_eq!(files.manifest.scenario.seed, seed);
+        assert_eq!(files.manifest.scenario.as_ref().unwrap().die, die);
+        assert_eq!(files.manifest.scenario.as_ref().unwrap().seed, seed);
         if let Err(why) = files.check() {
             panic!("{}: {why}\n{}", dir.display(), done.describe());
         }

@@ -60,10 +60,10 @@ fn stops_cleanly_on(sig: Signal, code: i32) {
     assert_eq!(outcome.reason, format!("interrupted by {sig}"));
     for m in &files.manifest.machines {
         assert!(
-            !util::alive(m.pid),
+            !util::alive(m.pid.unwrap()),
             "machine {} (pid {}) outlived the run",
             m.id,
-            m.pid
+            m.pid.unwrap()
         );
     }
 }
@@ -92,12 +92,12 @@ fn machines_stop_by_themselves_when_the_supervisor_is_killed() {
     let killed = Instant::now();
     let files = RunFiles::read(&out);
     for m in &files.manifest.machines {
-        while util::alive(m.pid) {
+        while util::alive(m.pid.unwrap()) {
             assert!(
                 killed.elapsed() < Duration::from_secs(2),
                 "machine {} (pid {}) still runs 2 s after its supervisor died",
                 m.id,
-                m.pid
+                m.pid.unwrap()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -115,7 +115,7 @@ fn a_second_ctrl_c_forces_the_stop() {
     let (child, out) = start_long_run(tmp.path());
     let manifest = logiclock::manifest::Manifest::read(&out).unwrap();
     // A machine that cannot answer, so the first Ctrl-C waits for it.
-    send_signal(manifest.machines[1].pid, Signal::SIGSTOP);
+    send_signal(manifest.machines[1].pid.unwrap(), Signal::SIGSTOP);
     let started = Instant::now();
     child.signal(Signal::SIGINT);
     // The first Ctrl-C is handled before the second is sent (two pending at once are one).
@@ -136,7 +136,11 @@ fn a_second_ctrl_c_forces_the_stop() {
         logiclock::manifest::MachineEnd::KilledBySupervisor
     );
     for m in &files.manifest.machines {
-        assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
+        assert!(
+            !util::alive(m.pid.unwrap()),
+            "machine {} outlived the run",
+            m.id
+        );
     }
 }
 
@@ -163,8 +167,8 @@ fn ctrl_z_pauses_the_machines_with_the_supervisor_and_fg_resumes_them_with_the_g
     // The supervisor sent SIGSTOP to its machines before it stopped itself; each stops once the
     // kernel next schedules it, which a loaded host may delay a little.
     for m in &machines {
-        let what = format!("machine {} (pid {}) to stop", m.id, m.pid);
-        util::wait_until(&what, Duration::from_secs(5), || stopped(m.pid));
+        let what = format!("machine {} (pid {}) to stop", m.id, m.pid.unwrap());
+        util::wait_until(&what, Duration::from_secs(5), || stopped(m.pid.unwrap()));
     }
     let before = util::line_counts(&logs);
     // Not a synchronisation but the time observed: ten slots of the slowest machine (1 tick per
@@ -241,7 +245,7 @@ fn a_machine_paused_by_a_fault_wakes_and_stops_by_itself_when_the_supervisor_is_
         .spawn();
     util::wait_for_manifest(&out);
     let machines = logiclock::manifest::Manifest::read(&out).unwrap().machines;
-    let paused = machines[2].pid;
+    let paused = machines[2].pid.unwrap();
     util::wait_until("machine 2 to be paused", Duration::from_secs(5), || {
         util::process_state(paused) == Some('T')
     });
@@ -250,8 +254,14 @@ fn a_machine_paused_by_a_fault_wakes_and_stops_by_itself_when_the_supervisor_is_
     let _ = child.wait();
     // The kernel wakes it (its parent-death signal is SIGCONT): it sees its control pipe closed.
     for m in &machines {
-        let what = format!("machine {} (pid {}) to stop by itself", m.id, m.pid);
-        util::wait_until(&what, Duration::from_secs(3), || !util::alive(m.pid));
+        let what = format!(
+            "machine {} (pid {}) to stop by itself",
+            m.id,
+            m.pid.unwrap()
+        );
+        util::wait_until(&what, Duration::from_secs(3), || {
+            !util::alive(m.pid.unwrap())
+        });
     }
     let files = RunFiles::read(&out);
     if let Err(why) = files.check() {
@@ -278,7 +288,7 @@ fn time_suspended_by_ctrl_z_does_not_count_against_the_stop_grace_period() {
     util::wait_for_ticks(&out, 3);
     let machines = logiclock::manifest::Manifest::read(&out).unwrap().machines;
     // Frozen from outside: it cannot answer the stop until something continues it.
-    send_signal(machines[1].pid, Signal::SIGSTOP);
+    send_signal(machines[1].pid.unwrap(), Signal::SIGSTOP);
     child.signal(Signal::SIGINT);
     child.wait_for_output("SIGINT: stopping every machine", Duration::from_secs(5));
     child.signal(Signal::SIGTSTP);

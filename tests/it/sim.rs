@@ -75,7 +75,7 @@ fn the_same_scenario_and_seed_give_byte_identical_logs() {
     // 60 model seconds at rate r: ticks 1..=60r, each in its slot.
     for (m, log) in files.manifest.machines.iter().zip(&files.logs) {
         let ticks = log.iter().filter(|l| l.event.tick().is_some()).count();
-        assert_eq!(ticks as u32, 60 * m.rate, "machine {}", m.id);
+        assert_eq!(ticks as u32, 60 * m.rate.unwrap(), "machine {}", m.id);
     }
 }
 

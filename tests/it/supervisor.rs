@@ -50,7 +50,7 @@ fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), &scenario(&faults));
     let manifest = Manifest::read(&out).unwrap();
-    send_signal(manifest.machines[1].pid, Signal::SIGSTOP);
+    send_signal(manifest.machines[1].pid.unwrap(), Signal::SIGSTOP);
     // The faults come between 1 and 2 real seconds after the start: wait until the supervisor
     // has carried out all 800 (their messages queued to the frozen machine, more than its pipe
     // holds).
@@ -93,7 +93,11 @@ fn ctrl_c_stops_the_run_within_the_grace_period_while_a_sigstopped_machine_stops
         "every delay began and ended, written to the frozen machine or not"
     );
     for m in &files.manifest.machines {
-        assert!(!util::alive(m.pid), "machine {} outlived the run", m.id);
+        assert!(
+            !util::alive(m.pid.unwrap()),
+            "machine {} outlived the run",
+            m.id
+        );
     }
 }
 
@@ -103,7 +107,7 @@ fn a_machine_paused_by_a_fault_is_resumed_and_stops_cleanly_on_ctrl_c() {
     let tmp = tempfile::tempdir().unwrap();
     let (child, out) = start(tmp.path(), &scenario(pause));
     // The pause begins 0.3 real seconds after the start: wait until machine 2 is stopped.
-    let paused = Manifest::read(&out).unwrap().machines[2].pid;
+    let paused = Manifest::read(&out).unwrap().machines[2].pid.unwrap();
     util::wait_until("machine 2 to be paused", Duration::from_secs(5), || {
         util::process_state(paused) == Some('T')
     });

@@ -47,11 +47,12 @@ fn ps_shows_each_machine_as_logiclock_with_its_id_and_run() {
 
     let mut seen = Vec::new();
     for m in &manifest.machines {
-        let argv = cmdline(m.pid);
-        let name = comm(m.pid);
+        let argv = cmdline(m.pid.unwrap());
+        let name = comm(m.pid.unwrap());
         seen.push(format!(
             "machine {} (pid {}): {argv:?}, comm {name:?}",
-            m.id, m.pid
+            m.id,
+            m.pid.unwrap()
         ));
         assert_eq!(
             argv.first().map(String::as_str),

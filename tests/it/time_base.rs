@@ -35,8 +35,8 @@ fn twin_at_60(tmp: &Path) -> PathBuf {
 fn start_and_speedup(run: &Path) -> (i64, f64) {
     let manifest = Manifest::read(run).unwrap();
     let start = parse_micros(&manifest.started_at).unwrap();
-    assert_eq!(manifest.scenario.speedup, SPEEDUP);
-    (start, manifest.scenario.speedup)
+    assert_eq!(manifest.scenario.as_ref().unwrap().speedup, SPEEDUP);
+    (start, manifest.scenario.as_ref().unwrap().speedup)
 }
 
 /// Model seconds of every clock event of the run, computed here from the logs.

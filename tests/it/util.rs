@@ -40,7 +40,11 @@ impl RunFiles {
 
     /// Each machine's drawn rate, in manifest order.
     pub fn rates(&self) -> Vec<u32> {
-        self.manifest.machines.iter().map(|m| m.rate).collect()
+        self.manifest
+            .machines
+            .iter()
+            .map(|m| m.rate.unwrap())
+            .collect()
     }
 
     /// The last line of machine `id`'s log, which must be its `stop` line: (lamport, queue).
@@ -54,7 +58,7 @@ impl RunFiles {
     /// No process of the run's machines (first processes and restarts) is still there.
     pub fn assert_no_machine_left(&self) {
         for m in &self.manifest.machines {
-            let pids = std::iter::once(m.pid).chain(m.restarts.iter().map(|r| r.pid));
+            let pids = std::iter::once(m.pid.unwrap()).chain(m.restarts.iter().map(|r| r.pid));
             for pid in pids {
                 assert!(!alive(pid), "machine {} (pid {pid}) outlived the run", m.id);
             }

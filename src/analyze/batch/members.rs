@@ -178,7 +178,7 @@ impl Swept {
             .zip(&manifests)
             .map(|(record, manifest)| match record {
                 Some(r) => Some(r.seed),
-                None => manifest.as_ref().map(|m| m.scenario.seed),
+                None => manifest.as_ref().and_then(|m| m.seed()),
             })
             .collect();
         Swept { key, values, seeds }

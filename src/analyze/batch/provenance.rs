@@ -16,20 +16,22 @@ pub(crate) fn describe_dirs(dirs: &[PathBuf]) -> String {
 /// The line for `manifests`: `default, low-variance; seeds 101-105, 201-205; 3 machines; real
 /// processes at speedup 1`, or `...; the twin (ideal time)`.
 pub(crate) fn describe(manifests: &[&Manifest]) -> String {
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for m in manifests {
-        if !names.contains(&m.scenario.name.as_str()) {
-            names.push(&m.scenario.name);
+        let name = m.name();
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
-    let seeds: BTreeSet<u64> = manifests.iter().map(|m| m.scenario.seed).collect();
-    let machines: BTreeSet<u32> = manifests.iter().map(|m| m.scenario.machines).collect();
+    let seeds: BTreeSet<u64> = manifests.iter().filter_map(|m| m.seed()).collect();
+    let machines: BTreeSet<u32> = manifests.iter().map(|m| m.machines.len() as u32).collect();
     let machines: Vec<String> = machines.iter().map(u32::to_string).collect();
     let mut engines: Vec<String> = Vec::new();
     for m in manifests {
         let e = match m.engine {
             Engine::Sim => "the twin (ideal time)".to_string(),
-            Engine::Real => format!("real processes at speedup {}", m.scenario.speedup),
+            Engine::Real => format!("real processes at speedup {}", m.speedup()),
+            Engine::Imported => "imported logs (timing unknown)".to_string(),
         };
         if !engines.contains(&e) {
             engines.push(e);

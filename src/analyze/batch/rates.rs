@@ -64,15 +64,24 @@ pub(crate) fn relative_bin(rate: u32, fastest: u32) -> u32 {
 }
 
 /// The machines (manifest indices) of `summary` in each class of the kind of `kind`
-/// (`All`, `Rate(_)` or `Relative(_)`), classes in order.
+/// (`All`, `Rate(_)` or `Relative(_)`), classes in order. A machine whose rate is unknown (an
+/// imported run) is in no class by rate.
 pub(crate) fn classes(summary: &Summary, kind: RateClass) -> Vec<(RateClass, Vec<usize>)> {
-    let fastest = summary.machines.iter().map(|m| m.rate).max().unwrap_or(0);
+    let fastest = summary
+        .machines
+        .iter()
+        .filter_map(|m| m.rate)
+        .max()
+        .unwrap_or(0);
     let mut out: std::collections::BTreeMap<RateClass, Vec<usize>> = Default::default();
     for (i, m) in summary.machines.iter().enumerate() {
-        let class = match kind {
-            RateClass::All => RateClass::All,
-            RateClass::Rate(_) => RateClass::Rate(m.rate),
-            RateClass::Relative(_) => RateClass::Relative(relative_bin(m.rate, fastest)),
+        let class = match (kind, m.rate) {
+            (RateClass::All, _) => RateClass::All,
+            (_, None) => continue,
+            (RateClass::Rate(_), Some(rate)) => RateClass::Rate(rate),
+            (RateClass::Relative(_), Some(rate)) => {
+                RateClass::Relative(relative_bin(rate, fastest))
+            }
         };
         out.entry(class).or_default().push(i);
     }

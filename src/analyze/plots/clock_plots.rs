@@ -7,11 +7,14 @@
 use plotters::prelude::*;
 
 use super::canvas::{header, root, FONT};
-use super::figures::{Chart, Series};
 use crate::analyze::error::DrawError;
 use crate::analyze::run::clock_series::ClockSeries;
 
 const SIZE: (u32, u32) = (960, 600);
+
+/// One machine's line: its manifest index and `(model s, model µs)` points; the time plots are
+/// drawn by [`super::figures`]' chart, as the clock, queue and drift plots are.
+type Series = (usize, Vec<(f64, f64)>);
 
 /// The two time plots' series: `(physical clock error, l - pt)` per machine, model seconds
 /// against model microseconds.
@@ -53,13 +56,6 @@ pub(super) fn time_plots(
             ahead,
         ),
     ]
-}
-
-/// Draw one of the time plots with the run's chart.
-pub(super) fn draw_time_plot(chart: &Chart<'_>, series: &[Series]) -> Result<String, DrawError> {
-    let mut svg = String::new();
-    chart.draw(&mut svg, series)?;
-    Ok(svg)
 }
 
 /// The distribution of `c`: `[c, events]` bars on a log count axis.

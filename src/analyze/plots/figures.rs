@@ -9,6 +9,7 @@
 //! has its colour of [`crate::palette`], and the legend sits in its own column right of the plot,
 //! in as many columns as the machines need, so it never covers data nor leaves the picture.
 
+use crate::timeline::rate_text;
 use std::path::Path;
 
 use plotters::prelude::*;
@@ -28,7 +29,7 @@ const HEIGHT: u32 = 600;
 const PLOT_WIDTH: u32 = 800;
 
 /// One machine's line: its manifest index (its colour) and `(model s, value)` points.
-pub(super) type Series = (usize, Vec<(f64, f64)>);
+type Series = (usize, Vec<(f64, f64)>);
 
 /// Draw every plot of `analysis` into `dir`; returns `(title, file name)` per plot.
 pub(crate) fn write_plots(
@@ -57,9 +58,10 @@ pub(crate) fn write_plots(
         .iter()
         .map(|m| {
             if n <= 10 {
-                format!("machine {} (rate {}/s)", m.id, m.rate)
+                format!("machine {} ({})", m.id, rate_text(m.rate))
             } else {
-                format!("m{} r{}", m.id, m.rate)
+                let rate = m.rate.map_or("?".to_owned(), |r| r.to_string());
+                format!("m{} r{rate}", m.id)
             }
         })
         .collect();
@@ -69,6 +71,7 @@ pub(crate) fn write_plots(
     let when = match manifest.engine {
         Engine::Real => format!("speedup {speedup}: {end_real:.1} real s"),
         Engine::Sim => "twin, ideal time".to_owned(),
+        Engine::Imported => format!("imported: {end_real:.1} s of the logs' own timestamps"),
     };
     let mut out = Vec::new();
     let mut write = |file: &str, title: String, svg: Result<String, DrawError>| {
@@ -138,7 +141,7 @@ pub(crate) fn write_plots(
     .map(|()| svg);
     write("jumps.svg", title, drawn)?;
     for (m, one) in s.machines.iter().zip(bins.chunks(1)) {
-        let title = format!("Jump sizes, machine {} (rate {}/s)", m.id, m.rate);
+        let title = format!("Jump sizes, machine {} ({})", m.id, rate_text(m.rate));
         let mut svg = String::new();
         let drawn = Histogram {
             title: &title,
@@ -167,7 +170,8 @@ pub(crate) fn write_plots(
                 marks: &marks,
                 labels: &labels,
             };
-            let drawn = clock_plots::draw_time_plot(&chart, &lines);
+            let mut svg = String::new();
+            let drawn = chart.draw(&mut svg, &lines).map(|()| svg);
             write(file, title, drawn)?;
         }
         let title = "Distribution of the hybrid clock's c, all events".to_owned();
@@ -203,19 +207,19 @@ fn segments(pts: &[(f64, f64)], steps: bool) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// One time plot of all machines.
-pub(super) struct Chart<'a> {
-    pub title: &'a str,
+struct Chart<'a> {
+    title: &'a str,
     /// The line naming the run.
-    pub subtitle: &'a str,
-    pub y_desc: &'a str,
+    subtitle: &'a str,
+    y_desc: &'a str,
     /// Draw as steps (counts that hold between samples).
-    pub steps: bool,
-    pub marks: &'a [Mark],
-    pub labels: &'a [String],
+    steps: bool,
+    marks: &'a [Mark],
+    labels: &'a [String],
 }
 
 impl Chart<'_> {
-    pub(super) fn draw(&self, svg: &mut String, series: &[Series]) -> Result<(), DrawError> {
+    fn draw(&self, svg: &mut String, series: &[Series]) -> Result<(), DrawError> {
         let (rows, columns, column_px) = legend_shape(self.labels, HEIGHT - HEADER);
         let legend_px = columns * column_px + 20;
         let root = root(svg, (PLOT_WIDTH + legend_px, HEIGHT))?;

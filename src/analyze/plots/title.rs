@@ -29,9 +29,18 @@ impl RunTitle {
 /// The title words of the run of `manifest`; `real_s` is how long it ran in real seconds, when
 /// known (a twin's real seconds mean nothing and are never shown).
 pub(crate) fn run_title(manifest: &Manifest, real_s: Option<f64>) -> RunTitle {
-    let s = &manifest.scenario;
+    let Some(s) = &manifest.scenario else {
+        // An imported run: no scenario, seed or rates to name.
+        return RunTitle {
+            run: manifest.name(),
+            detail: format!(
+                "{} machines · imported logs, rates and timing unknown",
+                manifest.machines.len()
+            ),
+        };
+    };
     let run = format!("scenario {}, seed {}", s.name, s.seed);
-    let rates: Vec<u32> = manifest.machines.iter().map(|m| m.rate).collect();
+    let rates: Vec<u32> = manifest.machines.iter().filter_map(|m| m.rate).collect();
     let engine = match manifest.engine {
         // The twin's clock is model time itself: no host, no speedup to be faithful to.
         Engine::Sim => format!(
@@ -42,6 +51,7 @@ pub(crate) fn run_title(manifest: &Manifest, real_s: Option<f64>) -> RunTitle {
             Some(real) => format!("real processes at speedup {} ({real:.1} real s)", s.speedup),
             None => format!("real processes at speedup {}", s.speedup),
         },
+        Engine::Imported => "imported logs".to_owned(),
     };
     RunTitle {
         run,

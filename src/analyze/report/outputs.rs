@@ -137,11 +137,14 @@ pub(crate) fn quote_offences(dir: &Path, v: &Verdict) -> BTreeMap<(String, u64),
 }
 
 fn heading(s: &Summary) -> String {
+    let seed = s
+        .scenario
+        .seed
+        .map_or_else(|| "unknown".to_owned(), |seed| seed.to_string());
     format!(
-        "run {} ({}, seed {}, speedup {}, {} machines): {} lines; times in model seconds (real seconds x {})",
+        "run {} ({}, seed {seed}, speedup {}, {} machines): {} lines; times in model seconds (real seconds x {})",
         s.run_dir,
         s.scenario.name,
-        s.scenario.seed,
         s.scenario.speedup,
         s.scenario.machines,
         s.lines,

@@ -49,7 +49,7 @@ pub(super) fn machine_rows(s: &Summary) -> Vec<Vec<String>> {
         .map(|m| {
             vec![
                 m.id.to_string(),
-                m.rate.to_string(),
+                m.rate.map_or_else(|| "?".to_owned(), |r| r.to_string()),
                 m.achieved_rate.map_or("-".into(), |r| format!("{r:.3}")),
                 m.ticks.to_string(),
                 format!(
@@ -99,7 +99,7 @@ pub(super) fn drift_rows(s: &Summary) -> Vec<Vec<String>> {
         .map(|d| {
             vec![
                 d.id.to_string(),
-                d.rate.to_string(),
+                d.rate.map_or_else(|| "?".to_owned(), |r| r.to_string()),
                 d.max_drift.to_string(),
                 format!("{:.3}", d.max_drift_at_model_s),
                 d.final_drift.to_string(),

@@ -8,7 +8,6 @@ use super::drift::Drift;
 use super::ended::{self, MachineProgress, NotEnded};
 use super::faults::FaultPlan;
 use super::metrics::MachineMetrics;
-use super::stats::TimeTable;
 use super::summary::{LinkSummary, ScenarioInfo, Summary, SUMMARY_VERSION};
 use super::vectors::Vectors;
 use crate::analyze::error::LayoutError;
@@ -20,37 +19,13 @@ use crate::timebase::TimeBase;
 
 use super::settle::{Settle, Unreceived};
 
+pub(crate) use super::analysis::{Analysis, Options};
+
 /// Which end of a link a record is.
 #[derive(Debug, Clone, Copy)]
 enum Side {
     Send,
     Recv,
-}
-
-/// How to analyze.
-#[derive(Debug, Clone)]
-pub(crate) struct Options {
-    /// Real microseconds between drift samples; default: the fastest machine's tick interval.
-    pub step_us: Option<u64>,
-    /// The time series (CSV and plots) keep between this many and twice this many rows.
-    pub max_rows: usize,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            step_us: None,
-            max_rows: 1_000,
-        }
-    }
-}
-
-/// The result for one run directory.
-#[derive(Debug, Clone)]
-pub(crate) struct Analysis {
-    pub summary: Summary,
-    /// Sampled series: clock per machine, then queue per machine, then drift per machine.
-    pub table: TimeTable,
 }
 
 /// Running state of the analysis of one run.
@@ -93,14 +68,11 @@ impl Analyzer {
         for (i, m) in manifest.machines.iter().enumerate() {
             index_of[m.id as usize] = i;
         }
-        let fastest = manifest
-            .machines
-            .iter()
-            .map(|m| m.interval_us)
-            .fold(f64::INFINITY, f64::min);
-        let step = options.step_us.unwrap_or(fastest.ceil().max(1.0) as u64);
-        let s = &manifest.scenario;
-        let base = TimeBase::new(t0, s.speedup);
+        let step = options
+            .step_us
+            .unwrap_or_else(|| super::drift::default_step_us(manifest));
+        let s = manifest.scenario.as_ref();
+        let base = TimeBase::new(t0, manifest.speedup());
         let faults = FaultPlan::new(manifest, base);
         Ok(Analyzer {
             base,
@@ -121,15 +93,13 @@ impl Analyzer {
                     .collect(),
             )
             .with_faults(faults.clone())
-            .with_tolerance(manifest.scenario.tolerance)
-            .with_speedup(manifest.scenario.speedup)
+            .with_tolerance(s.map(|s| s.tolerance).unwrap_or_default())
+            .with_speedup(manifest.speedup())
             .with_granularity(
-                manifest
-                    .scenario
-                    .physical_clock
-                    .as_ref()
+                s.and_then(|s| s.physical_clock.as_ref())
                     .map_or(1, |p| p.granularity_us),
-            ),
+            )
+            .with_timing_unknown(ended::timing_unknown(manifest)),
             links: vec![LinkPairing::default(); n * n],
             drift: Drift::new(base, step, n, options.max_rows).with_dead(faults.dead_spans()),
             clocks: vec![0; n],
@@ -143,10 +113,10 @@ impl Analyzer {
             lines: 0,
             last_ts: t0,
             scenario: ScenarioInfo {
-                name: s.name.clone(),
-                seed: s.seed,
-                speedup: s.speedup,
-                duration_model_s: s.duration_s,
+                name: manifest.name(),
+                seed: manifest.seed(),
+                speedup: manifest.speedup(),
+                duration_model_s: s.map(|s| s.duration_s),
                 machines: n as u32,
                 started_at: manifest.started_at.clone(),
             },
@@ -246,8 +216,7 @@ impl Analyzer {
             Event::Start { rate, .. } => {
                 // A restarted machine logs a new start line; its clock and ticks continue.
                 self.starts[m] = (self.starts[m].0 + 1, rec.timestamp);
-                if rate != self.metrics[m].rate {
-                    let configured = self.metrics[m].rate;
+                if let Some(configured) = self.metrics[m].rate.filter(|&c| c != rate) {
                     self.checks.offend(CheckId::Rate, m, Some(rec.line), || {
                         format!("start says rate {rate}, manifest.json says {configured}")
                     });
@@ -274,14 +243,20 @@ impl Analyzer {
 
     /// Why the run did not run to its end ([`ended::not_ended`]), from the manifest's outcome and
     /// each machine's last tick against its schedule.
+    /// An imported run has no schedule to judge: nothing.
     fn not_ended(&self) -> Vec<NotEnded> {
+        let rates: Option<Vec<u32>> = self.metrics.iter().map(|m| m.rate).collect();
+        let (Some(duration_s), Some(rates)) = (self.scenario.duration_model_s, rates) else {
+            return Vec::new();
+        };
         let machines: Vec<MachineProgress> = self
             .metrics
             .iter()
+            .zip(rates)
             .enumerate()
-            .map(|(i, m)| MachineProgress {
+            .map(|(i, (m, rate))| MachineProgress {
                 id: self.ids[i],
-                rate: m.rate,
+                rate,
                 last_tick: m.last_tick(),
                 stopped: self.stops[i].is_some(),
                 excused: self.faults.ends_early(i),
@@ -289,7 +264,7 @@ impl Analyzer {
             .collect();
         ended::not_ended(
             self.outcome_reason.as_deref(),
-            self.scenario.duration_model_s,
+            duration_s,
             self.checks.tolerance().skipped,
             &machines,
         )
@@ -339,6 +314,13 @@ impl Analyzer {
             self.checks
                 .excuse(CheckId::Lost, "in flight when the run was cut short");
         }
+        if self.checks.timing_unknown().is_some() {
+            // No stop lines say what was queued at the end: the last messages may be in flight.
+            self.checks.excuse(
+                CheckId::Lost,
+                "imported: no stop line says what was still queued or in flight at the end",
+            );
+        }
         let mut machines: Vec<_> = self.metrics.iter().map(|m| m.summary(self.base)).collect();
         for (i, m) in machines.iter_mut().enumerate() {
             // Clock per model second of its life: the time it lay dead does not count.
@@ -353,7 +335,9 @@ impl Analyzer {
             let Some(achieved) = m.achieved_rate else {
                 continue;
             };
-            let rate = f64::from(m.rate);
+            let Some(rate) = m.rate.map(f64::from) else {
+                continue;
+            };
             let error = (achieved - rate).abs() / rate;
             self.checks.rate_error(i, error);
             // Within a part per million is exact: microsecond timestamps and a recorded
@@ -364,7 +348,7 @@ impl Analyzer {
                 });
             }
         }
-        let ids_rates: Vec<(u32, u32)> = machines.iter().map(|m| (m.id, m.rate)).collect();
+        let ids_rates: Vec<(u32, Option<u32>)> = machines.iter().map(|m| (m.id, m.rate)).collect();
         let drift = self
             .drift
             .finish(self.last_ts, &self.clocks, &self.queues, &ids_rates)?;

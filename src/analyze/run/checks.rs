@@ -12,6 +12,10 @@
 
 mod advice;
 mod figures;
+mod rules;
+
+pub(crate) use rules::CheckId;
+use rules::ALL;
 
 use advice::{timing_advice, Stalls};
 
@@ -25,62 +29,6 @@ use crate::scenario::Tolerance;
 
 /// Offences listed per check (all are counted).
 pub(crate) const LISTED: usize = 10;
-
-/// The checks, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CheckId {
-    Lamport,
-    Matching,
-    Lost,
-    Skipped,
-    Rate,
-    Vector,
-    Ended,
-    Hlc,
-}
-
-const ALL: [(CheckId, &str, &str); 8] = [
-    (
-        CheckId::Lamport,
-        "lamport",
-        "internal/send = previous + 1, recv = max(previous, msg_clock) + 1, stop = last clock",
-    ),
-    (
-        CheckId::Matching,
-        "matching",
-        "every receive matches exactly one send (same link, same clock, FIFO order)",
-    ),
-    (
-        CheckId::Lost,
-        "lost",
-        "nothing lost: sent and never received = receivers' stop queues + dropped + lost with a killed machine",
-    ),
-    (
-        CheckId::Skipped,
-        "skipped",
-        "ticks numbered 1, 2, 3, ... but for skipped slots; skipped slots within tolerance",
-    ),
-    (
-        CheckId::Rate,
-        "rate",
-        "achieved tick rates within tolerance of the configured ones",
-    ),
-    (
-        CheckId::Vector,
-        "vector",
-        "vector clocks: own entry + 1 per event; a receive's vector = max(previous, the send's) + own 1, so it dominates the send's",
-    ),
-    (
-        CheckId::Ended,
-        "ended",
-        "the run ran to its end: the manifest's outcome says completed (not missing, interrupted or stopped early) and every machine's last tick reaches its schedule for the run's duration (within tolerance, or a fault explains it)",
-    ),
-    (
-        CheckId::Hlc,
-        "hlc",
-        "hybrid logical clocks: internal/send [l, c] = max(l, pt) with c + 1 or 0, recv by the paper's receive rule; l >= pt_us, l - pt_us within epsilon (the largest clock offset seen) plus a period, c bounded",
-    ),
-];
 
 #[derive(Debug, Default, Clone)]
 struct Tally {
@@ -129,6 +77,9 @@ pub(crate) struct Checks {
     hlc: HlcCheck,
     /// The scenario's physical clock granularity, µs, for the bound on `c`.
     granularity_us: u64,
+    /// Why the timing checks (`skipped`, `rate`, `ended`) are skipped: an imported run has no
+    /// configured rates or schedule. They then pass with this as their note.
+    timing_unknown: Option<String>,
 }
 
 impl Checks {
@@ -142,8 +93,20 @@ impl Checks {
             speedup: 1.0,
             hlc: HlcCheck::new(machines.len()),
             granularity_us: 1,
+            timing_unknown: None,
             machines,
         }
+    }
+
+    /// Skip the timing checks, saying `why` in their notes (an imported run); `None` judges them.
+    pub(crate) fn with_timing_unknown(mut self, why: Option<String>) -> Checks {
+        self.timing_unknown = why;
+        self
+    }
+
+    /// Why the timing checks are skipped, when they are.
+    pub(crate) fn timing_unknown(&self) -> Option<&str> {
+        self.timing_unknown.as_deref()
     }
 
     /// Bound the hybrid clocks' `c` with the scenario's physical clock granularity (µs).
@@ -344,7 +307,12 @@ impl Checks {
         for o in offences {
             self.offend(CheckId::Hlc, o.machine, Some(o.line), || o.message);
         }
-        let hlc_note = hlc_skipped.unwrap_or_else(|| clocks.note());
+        let hlc_note = match (hlc_skipped, &self.timing_unknown) {
+            // Import writes no `hlc`: the format-5 reason would mislead.
+            (Some(_), Some(_)) => "not checked: an imported run's logs carry no `hlc`".to_owned(),
+            (Some(why), None) => why,
+            (None, _) => clocks.note(),
+        };
         let (skipped_note, beyond) = self.skipped_figure();
         let skipped_beyond = beyond.is_some();
         let skips = std::mem::take(&mut self.skips);
@@ -359,6 +327,13 @@ impl Checks {
             skips.offences
         };
         let rate_note = self.rate_figure();
+        let skipped_why = self.timing_unknown.take();
+        if skipped_why.is_some() {
+            // Nothing to judge ticks against: no offence, and the note says why.
+            for id in [CheckId::Skipped, CheckId::Rate, CheckId::Ended] {
+                self.tallies[id as usize] = Tally::default();
+            }
+        }
         let advice = |i: usize| {
             let stalls = self.state[i].stalls;
             timing_advice(self.machines[i].0, stalls, self.speedup)
@@ -377,12 +352,15 @@ impl Checks {
                 expected: tally.expected,
                 expected_first: tally.expected_first,
                 expected_unplanned: tally.expected_unplanned,
-                tolerated: if *id == CheckId::Skipped {
+                tolerated: if *id == CheckId::Skipped && skipped_why.is_none() {
                     tolerated
                 } else {
                     0
                 },
                 note: match id {
+                    CheckId::Skipped | CheckId::Rate | CheckId::Ended if skipped_why.is_some() => {
+                        skipped_why.clone()
+                    }
                     CheckId::Skipped => Some(skipped_note.clone()),
                     CheckId::Rate => rate_note.clone(),
                     CheckId::Hlc => Some(hlc_note.clone()),

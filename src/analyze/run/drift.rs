@@ -25,6 +25,25 @@ use crate::timebase::TimeBase;
 /// Most sample instants one run may have (a guard against wild timestamps).
 pub(crate) const MAX_SAMPLES: u64 = 50_000_000;
 
+/// Real microseconds between drift samples of a run whose tick intervals are unknown (an
+/// imported run): a tenth of a second of its timestamps.
+const UNKNOWN_INTERVAL_STEP_US: u64 = 100_000;
+
+/// Real microseconds between drift samples unless told: the fastest machine's tick interval,
+/// or [`UNKNOWN_INTERVAL_STEP_US`] when no interval is known.
+pub(crate) fn default_step_us(manifest: &crate::manifest::Manifest) -> u64 {
+    let fastest = manifest
+        .machines
+        .iter()
+        .filter_map(|m| m.interval_us)
+        .fold(f64::INFINITY, f64::min);
+    if fastest.is_finite() {
+        fastest.ceil().max(1.0) as u64
+    } else {
+        UNKNOWN_INTERVAL_STEP_US
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     worst: i64,
@@ -184,7 +203,7 @@ impl Drift {
         end: i64,
         clocks: &[u64],
         queues: &[u64],
-        ids: &[(u32, u32)],
+        ids: &[(u32, Option<u32>)],
     ) -> Result<DriftResult, LayoutError> {
         self.advance(end + 1, clocks, queues)?;
         let top = self.top(end, clocks);
@@ -257,7 +276,7 @@ mod tests {
             clocks[m] = clock;
         }
         let r = d
-            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 2)])
+            .finish(2_500_000, &clocks, &queues, &[(0, Some(1)), (1, Some(2))])
             .unwrap();
         // instants 0, 1, 2: clocks (0,0), (1,5), (2,5); drift m0: 0, -4, -3; m1: 0, 0, 0
         assert_eq!(r.samples, 3);
@@ -302,7 +321,7 @@ mod tests {
             clocks[m] = clock;
         }
         let r = d
-            .finish(4_200_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .finish(4_200_000, &clocks, &queues, &[(0, Some(1)), (1, Some(1))])
             .unwrap();
         let drift1: Vec<String> = r
             .table
@@ -331,7 +350,7 @@ mod tests {
         d.advance(2_500_000, &clocks, &queues).unwrap();
         clocks[0] = 2;
         let r = d
-            .finish(2_500_000, &clocks, &queues, &[(0, 1), (1, 1)])
+            .finish(2_500_000, &clocks, &queues, &[(0, Some(1)), (1, Some(1))])
             .unwrap();
         let clock1: Vec<String> = r
             .table

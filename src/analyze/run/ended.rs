@@ -16,6 +16,12 @@ pub(crate) const COMPLETED: &str = "completed";
 /// `stopped: ` and the write error).
 const TWIN_WRITE_FAILED: &str = "stopped: failed to write ";
 
+/// Why the timing checks (`skipped`, `rate`, `ended`) cannot judge the run of `manifest`: an
+/// imported run has no configured rates, schedule or duration to hold its ticks against.
+pub(crate) fn timing_unknown(manifest: &Manifest) -> Option<String> {
+    (!manifest.engine.ran_here()).then(|| "skipped: imported: rates unknown".to_owned())
+}
+
 /// The model second every log of a twin run was cut back to after a failed write (a full disk;
 /// `sim/cut.rs`), which the manifest's `ended_at` gives: every log holds every line before it, so
 /// a message sent before it and not received was in flight, not lost. `None` for any other run.
@@ -26,7 +32,7 @@ pub(crate) fn twin_cut_s(manifest: &Manifest) -> Option<f64> {
     }
     let from = parse_micros(&manifest.started_at)?;
     let to = parse_micros(&outcome.ended_at)?;
-    Some((to - from) as f64 / 1e6 * manifest.scenario.speedup)
+    Some((to - from) as f64 / 1e6 * manifest.speedup())
 }
 
 /// How far one machine got, as the `ended` check needs it.

@@ -238,7 +238,8 @@ mod tests {
             log_format: crate::log_format::FORMAT_VERSION,
             engine: crate::manifest::Engine::Real,
             logiclock_version: "test".into(),
-            scenario: crate::scenario::Scenario::default(),
+            scenario: Some(crate::scenario::Scenario::default()),
+            imported: None,
             batch: None,
             estimate: None,
             speedup_warning: None,
@@ -290,7 +291,7 @@ mod tests {
             &[],
         );
         let t0 = parse_micros(&m.started_at).unwrap();
-        let plan = FaultPlan::new(&m, TimeBase::new(t0, m.scenario.speedup));
+        let plan = FaultPlan::new(&m, TimeBase::new(t0, m.speedup()));
         let s = |a: i64, b: i64| TimeSpan {
             from: t0 + a * 1_000_000,
             to: t0 + b * 1_000_000,
@@ -306,7 +307,7 @@ mod tests {
         assert_eq!(plan.records[0].at_real_s, 5.0);
         assert_eq!(
             plan.records[0].at_model_s,
-            5.0 * m.scenario.speedup,
+            5.0 * m.speedup(),
             "model seconds"
         );
         assert!(plan.skip_cause(2, t0 + 13_500_000).is_some());
@@ -327,7 +328,7 @@ mod tests {
             f.cause = FaultCause::JobControl;
         }
         let t0 = parse_micros(&m.started_at).unwrap();
-        let plan = FaultPlan::new(&m, TimeBase::new(t0, m.scenario.speedup));
+        let plan = FaultPlan::new(&m, TimeBase::new(t0, m.speedup()));
         let span = TimeSpan {
             from: t0 + 5_000_000,
             to: t0 + 7_000_000,

@@ -42,8 +42,9 @@ fn counted_alone(kind: EventKind) -> bool {
 #[derive(Debug, Clone)]
 pub(crate) struct MachineMetrics {
     pub id: u32,
-    pub rate: u32,
-    pub interval_us: f64,
+    /// `None` when unknown (an imported run).
+    pub rate: Option<u32>,
+    pub interval_us: Option<f64>,
     lines: u64,
     /// Lines by kind, indexed by [`EventKind::index`].
     kinds: [u64; EventKind::COUNT],
@@ -70,7 +71,7 @@ pub(crate) struct MachineMetrics {
 }
 
 impl MachineMetrics {
-    pub(crate) fn new(id: u32, rate: u32, interval_us: f64) -> MachineMetrics {
+    pub(crate) fn new(id: u32, rate: Option<u32>, interval_us: Option<f64>) -> MachineMetrics {
         MachineMetrics {
             id,
             rate,
@@ -217,12 +218,14 @@ impl MachineMetrics {
         // The clock's own speed: schedule slots per second from the first tick to the last, so
         // skipped slots (their own check) and a pause or downtime (the numbering goes on by the
         // schedule) do not make a machine look slow.
-        let achieved_rate = match self.first_tick_ts {
-            Some(first) if self.ticks >= 2 && self.last_tick_ts > first => {
+        let achieved_rate = match (self.first_tick_ts, self.rate, self.interval_us) {
+            (Some(first), Some(rate), Some(interval_us))
+                if self.ticks >= 2 && self.last_tick_ts > first =>
+            {
                 // slots per real microsecond, times real microseconds per model second
                 let slots = self.last_tick_no.saturating_sub(self.first_tick_no);
                 let per_us = slots as f64 / (self.last_tick_ts - first) as f64;
-                Some(per_us * self.interval_us * f64::from(self.rate))
+                Some(per_us * interval_us * f64::from(rate))
             }
             _ => None,
         };

@@ -6,6 +6,7 @@
 //! whether it ran to its end ([`ended`]), settles each message ([`settle`]) in the light of the
 //! planned faults ([`faults`]), and sums it all up in a [`Summary`].
 
+pub(crate) mod analysis;
 pub(crate) mod analyzer;
 pub(crate) mod causality;
 pub(crate) mod checks;

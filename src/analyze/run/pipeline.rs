@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::runlog::{self, RunLogError, Warning};
 
-use super::analyzer::{Analysis, Analyzer, Options};
+use super::analysis::{Analysis, Options};
+use super::analyzer::Analyzer;
 use crate::analyze::error::{AnalyzeError, LayoutError};
 
 /// The checks of the run in `dir`, as `analyze` judges them, writing nothing: what `logiclock

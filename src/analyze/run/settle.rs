@@ -95,6 +95,16 @@ impl Unreceived<'_> {
                     }
                     count
                 }
+                // An imported log has no stop lines: what it never received may have been queued
+                // or in flight at the end, as the student's program stopped.
+                None if self.checks.timing_unknown().is_some() => {
+                    if count > 0 {
+                        self.checks.expect_by(CheckId::Lost, t, None, true, || {
+                            format!("{count} message(s) to machine {to} never received: an imported log has no stop line to say whether they were queued or in flight at the end")
+                        });
+                    }
+                    count
+                }
                 None => {
                     self.checks.offend(CheckId::Lost, t, None, || {
                         format!("no stop line: the fate of {count} unreceived message(s) to machine {to} is unknown")

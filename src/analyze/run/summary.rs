@@ -12,6 +12,8 @@ use crate::log_format::{FaultKind, FaultPhase};
 
 /// Version of the `summary.json` layout. 2: times in model seconds beside real ones, each field
 /// named by its unit (`at_model_s`, `at_real_s`, `clock_per_model_s`, `delay_real_us`, ...).
+/// An imported run's summary has `null` for what is unknown of it (`scenario.seed`, a machine's
+/// `rate` and `interval_real_us`); a run logiclock carried out has the same layout as before.
 pub(crate) const SUMMARY_VERSION: u32 = 2;
 
 /// Everything `analyze` found in one run directory.
@@ -59,11 +61,12 @@ pub struct FaultSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioInfo {
     pub name: String,
-    pub seed: u64,
+    /// `null` for an imported run.
+    pub seed: Option<u64>,
     /// Model seconds per real second.
     pub speedup: f64,
-    /// The scenario's `duration_s`: model seconds.
-    pub duration_model_s: f64,
+    /// The scenario's `duration_s`: model seconds; `null` for an imported run.
+    pub duration_model_s: Option<f64>,
     pub machines: u32,
     pub started_at: String,
 }
@@ -121,12 +124,12 @@ pub struct Offence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MachineSummary {
     pub id: u32,
-    /// Configured rate, ticks per model second.
-    pub rate: u32,
+    /// Configured rate, ticks per model second; `null` when unknown (an imported run).
+    pub rate: Option<u32>,
     /// Ticks run per model second between the first and the last tick; `None` with < 2 ticks.
     pub achieved_rate: Option<f64>,
-    /// Real microseconds between ticks.
-    pub interval_real_us: f64,
+    /// Real microseconds between ticks; `null` when unknown (an imported run).
+    pub interval_real_us: Option<f64>,
     pub lines: u64,
     /// Lines per event name; unknown names are counted under `other`.
     pub events: BTreeMap<String, u64>,
@@ -205,7 +208,8 @@ pub struct DriftSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MachineDrift {
     pub id: u32,
-    pub rate: u32,
+    /// `null` when unknown (an imported run).
+    pub rate: Option<u32>,
     /// The most negative drift seen (the furthest behind).
     pub max_drift: i64,
     /// When, in model seconds since the run start.

@@ -4,8 +4,8 @@ use crate::timeline::event::MachineInfo;
 fn timeline() -> Timeline {
     let machine = |id| MachineInfo {
         id,
-        rate: 1,
-        interval_us: 1e6,
+        rate: Some(1),
+        interval_us: Some(1e6),
     };
     Timeline {
         dir: "run".into(),

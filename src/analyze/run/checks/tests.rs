@@ -246,3 +246,43 @@ fn skipped_slots_within_the_tolerance_pass_with_their_figure_and_beyond_it_fail(
         .unwrap()
         .contains("(1.5%), beyond the 1.0%"));
 }
+
+#[test]
+fn with_timing_unknown_the_timing_checks_pass_saying_why_and_the_clock_checks_still_judge() {
+    let line = |tick, lamport| Line {
+        machine: 0,
+        timestamp: tick as i64,
+        line: tick,
+        event: Event::Internal {
+            tick,
+            lamport,
+            vc: vec![],
+            late_us: 0,
+            pt_us: None,
+            hlc: None,
+        },
+    };
+    let mut checks = Checks::new(vec![(0, "machine-0.log".into())])
+        .with_timing_unknown(Some("skipped: imported: rates unknown".into()));
+    checks.observe(0, &line(1, 1));
+    // Tick 3 after tick 1 (a numbering offence) with a clock that jumps (a Lamport offence).
+    checks.observe(0, &line(3, 5));
+    checks.offend(CheckId::Rate, 0, None, || "achieved 2, configured 1".into());
+    let v = checks.verdict();
+    let check = |name: &str| v.checks.iter().find(|c| c.name == name).unwrap();
+    for name in ["skipped", "rate", "ended"] {
+        assert!(check(name).passed, "{name}");
+        assert_eq!(check(name).offences, 0, "{name}");
+        assert_eq!(
+            check(name).note.as_deref(),
+            Some("skipped: imported: rates unknown")
+        );
+    }
+    assert!(!check("lamport").passed);
+    assert_eq!(check("lamport").first[0].line, Some(3));
+    assert_eq!(
+        check("hlc").note.as_deref(),
+        Some("not checked: an imported run's logs carry no `hlc`")
+    );
+    assert!(!v.passed);
+}

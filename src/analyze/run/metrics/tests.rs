@@ -14,7 +14,7 @@ fn rec(ts: i64, line: u64, event: Event) -> Line {
 #[test]
 fn jumps_and_queue_by_hand() {
     // clock 1, 2 (send), 7 (recv of 6, queue 2), 8 (recv of 3, queue 1), 9 (recv 0 left), 10
-    let mut m = MachineMetrics::new(0, 2, 500_000.0);
+    let mut m = MachineMetrics::new(0, Some(2), Some(500_000.0));
     let t0 = TimeBase::new(0, 1.0);
     let events = [
         Event::Start {
@@ -126,7 +126,7 @@ fn jumps_and_queue_by_hand() {
 
 #[test]
 fn an_empty_queue_all_run_gives_zeros() {
-    let mut m = MachineMetrics::new(0, 1, 1e6);
+    let mut m = MachineMetrics::new(0, Some(1), Some(1e6));
     for t in 1..=4 {
         m.observe(
             &rec(
@@ -154,7 +154,7 @@ fn an_empty_queue_all_run_gives_zeros() {
 fn at_speedup_60_times_and_the_clock_rate_are_per_model_second() {
     // clock 1 then 4 (a jump of 3) at 0.5 and 1.0 real s: model seconds 30 and 60.
     let base = TimeBase::new(0, 60.0);
-    let mut m = MachineMetrics::new(0, 2, 8_333.0);
+    let mut m = MachineMetrics::new(0, Some(2), Some(8_333.0));
     for (t, lamport) in [(500_000, 1), (1_000_000, 4)] {
         let tick = lamport;
         m.observe(

@@ -1,0 +1,123 @@
+//! `logiclock grade`: a class folder of three submissions (a twin run's logs as they are, the
+//! same logs with one receive that forgot its +1, and a folder of junk) graded by the binary.
+
+use std::path::Path;
+
+use crate::cmd::Logiclock;
+
+/// The twin's logs of a short run, copied into `folder` (no manifest: a student has none).
+fn twin_logs(tmp: &Path, folder: &Path) {
+    let run = tmp.join("run");
+    if !run.exists() {
+        twin_run(&run);
+    }
+    std::fs::create_dir_all(folder).unwrap();
+    for m in 0..3 {
+        let name = format!("machine-{m}.log");
+        std::fs::copy(run.join(&name), folder.join(&name)).unwrap();
+    }
+}
+
+fn twin_run(run: &Path) {
+    Logiclock::run("configs/default.toml")
+        .args(["--engine", "sim"])
+        .duration(10.0)
+        .seed(7)
+        .quiet()
+        .out(run)
+        .finish()
+        .success();
+}
+
+/// Lower the clock of the first receive of `log` by one (`max(prev, msg)`, no + 1); its line.
+fn forget_one_increment(log: &Path) -> usize {
+    let text = std::fs::read_to_string(log).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("\"event\":\"recv\""))
+        .expect("the run has a receive");
+    let mut json: serde_json::Value = serde_json::from_str(&lines[at]).unwrap();
+    let lamport = json["lamport"].as_u64().unwrap();
+    json["lamport"] = (lamport - 1).into();
+    lines[at] = json.to_string();
+    std::fs::write(log, lines.join("\n") + "\n").unwrap();
+    at + 1
+}
+
+#[test]
+fn a_class_of_a_good_a_buggy_and_a_broken_submission_is_graded_row_by_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let class = tmp.path().join("class");
+    twin_logs(tmp.path(), &class.join("good"));
+    twin_logs(tmp.path(), &class.join("buggy"));
+    let line = forget_one_increment(&class.join("buggy/machine-1.log"));
+    let broken = class.join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("machine-0.log"), [0u8, 159, 146, 150, 7, 1]).unwrap();
+    std::fs::write(broken.join("machine-1.log"), "").unwrap();
+    std::fs::write(broken.join("machine-2.csv"), "machine,event\n2,internal\n").unwrap();
+
+    let done = Logiclock::new()
+        .arg("grade")
+        .arg(&class)
+        .finish()
+        .exit_code(1);
+    assert!(done.stdout.contains("lamport-recv"), "{}", done.describe());
+
+    let csv = std::fs::read_to_string(class.join("grade.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (&r[column("submission")], &r[column("verdict")]))
+        .collect();
+    assert_eq!(
+        got,
+        [("broken", "FAIL"), ("buggy", "FAIL"), ("good", "PASS")],
+        "{csv}"
+    );
+    assert_ne!(&rows[0][column("readable")], "PASS", "{csv}");
+    assert_eq!(&rows[1][column("lamport-recv")], "1", "{csv}");
+    assert_eq!(&rows[1][column("carried")], "PASS", "{csv}");
+    assert!(
+        rows[2]
+            .iter()
+            .skip(column("lamport-internal"))
+            .all(|c| c == "PASS"),
+        "{csv}"
+    );
+
+    let md = std::fs::read_to_string(class.join("grade.md")).unwrap();
+    let place = format!("machine-1.log:{line} lamport-recv: expected max(");
+    assert!(md.contains(&place), "grade.md does not name {place}:\n{md}");
+    for file in ["machine-0.log", "machine-1.log", "machine-2.csv"] {
+        assert!(
+            md.contains(file),
+            "grade.md does not name the broken {file}:\n{md}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(class.join("grade.json")).unwrap()).unwrap();
+    assert_eq!(json["submissions"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn grade_of_a_missing_folder_or_with_a_bad_flag_exits_2_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-class");
+    Logiclock::new()
+        .arg("grade")
+        .arg(&missing)
+        .finish()
+        .exit_code(2)
+        .stderr_contains("no-such-class");
+    Logiclock::new()
+        .args(["grade", "--field", "lamport"])
+        .arg(tmp.path())
+        .finish()
+        .exit_code(2)
+        .stderr_contains("--field \"lamport\"");
+}
