@@ -12,7 +12,7 @@ use crate::analyze::batch::metric::{by_id, METRICS};
 use crate::analyze::batch::rates::{classes, RateClass};
 
 /// The metrics compared, by id ([`METRICS`]), in table order.
-pub(crate) const COMPARED: [&str; 9] = [
+pub(crate) const COMPARED: [&str; 11] = [
     "jump_mean_clock",
     "jump_max_clock",
     "jumps_above_1_pct",
@@ -22,6 +22,8 @@ pub(crate) const COMPARED: [&str; 9] = [
     "queue_mean_msgs",
     "queue_max_msgs",
     "skipped_slots",
+    "pt_inverted_msgs_pct",
+    "hlc_inverted_msgs_pct",
 ];
 
 /// The three groupings of machines, in table order.

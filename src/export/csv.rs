@@ -1,7 +1,8 @@
 //! One flat CSV table of every line of every machine, in system-time order, for pandas and
 //! spreadsheets. Written with the `csv` crate, which quotes a field only when it must. Column
 //! names are plain identifiers with their unit (`t_model_s`, `t_real_s`, `late_real_us`), so SQL
-//! and pandas take them unquoted.
+//! and pandas take them unquoted. The physical and hybrid clocks (`pt_us`, `hlc_l`, `hlc_c`, model
+//! microseconds and a count) come last, empty on lines without them (logs before format 6).
 
 use std::io::Write;
 
@@ -15,7 +16,7 @@ use super::detail::detail;
 use super::perfetto::push_list;
 
 /// The columns, in order.
-pub(crate) const COLUMNS: [&str; 16] = [
+pub(crate) const COLUMNS: [&str; 19] = [
     "machine",
     "line",
     "timestamp",
@@ -32,6 +33,9 @@ pub(crate) const COLUMNS: [&str; 16] = [
     "late_real_us",
     "peer",
     "detail",
+    "pt_us",
+    "hlc_l",
+    "hlc_c",
 ];
 
 /// Write every line of the run as one row (`t_model_s`, `t_real_s`: seconds since the run
@@ -45,7 +49,7 @@ pub(crate) fn write(run: &mut Opened, out: &mut impl Write) -> std::io::Result<(
 }
 
 /// The fields of line `e`; `base` is the run's start and speedup.
-fn row(e: &Line, base: TimeBase) -> [String; 16] {
+fn row(e: &Line, base: TimeBase) -> [String; 19] {
     let opt = |value: Option<u64>| value.map_or_else(String::new, |v| v.to_string());
     let list = |items: &[u64]| {
         let mut text = String::new();
@@ -102,5 +106,8 @@ fn row(e: &Line, base: TimeBase) -> [String; 16] {
         opt(late_us),
         opt(peer),
         detail(&e.event),
+        opt(e.event.pt_us()),
+        opt(e.event.hlc().map(|h| h.l)),
+        opt(e.event.hlc().map(|h| h.c)),
     ]
 }

@@ -357,6 +357,9 @@ fn slice_args(e: &Line) -> TickArgs {
         from: None,
         msg_clock: None,
         queue: None,
+        pt_us: e.event.pt_us(),
+        hlc: e.event.hlc().map(|h| format!("[{},{}]", h.l, h.c)),
+        msg_hlc: None,
     };
     match e.event {
         Event::Send { ref to, .. } => {
@@ -368,11 +371,13 @@ fn slice_args(e: &Line) -> TickArgs {
             from,
             msg_clock,
             queue,
+            msg_hlc,
             ..
         } => {
             args.from = Some(from);
             args.msg_clock = Some(msg_clock);
             args.queue = Some(queue);
+            args.msg_hlc = msg_hlc.map(|h| format!("[{},{}]", h.l, h.c));
         }
         _ => {}
     }

@@ -162,11 +162,22 @@ pub(crate) fn write(runs: &mut [(String, Opened)], out: &mut impl Write) -> std:
 fn write_event(out: &mut impl Write, timeline: &Timeline, e: &Line) -> std::io::Result<()> {
     let lamport = e.event.lamport().unwrap_or(0);
     let tick = e.event.tick().unwrap_or(0);
-    let t = format!(
+    let mut t = format!(
         "t_model_s={:.6} t_real_s={:.6}",
         timeline.model_seconds(e.timestamp),
         timeline.real_seconds(e.timestamp)
     );
+    // The physical and hybrid clocks, on lines that carry them (format 6).
+    if let (Some(pt), Some(h)) = (e.event.pt_us(), e.event.hlc()) {
+        use std::fmt::Write as _;
+        let _ = write!(t, " pt_us={pt} hlc=[{},{}]", h.l, h.c);
+        if let Event::Recv {
+            msg_hlc: Some(m), ..
+        } = &e.event
+        {
+            let _ = write!(t, " msg_hlc=[{},{}]", m.l, m.c);
+        }
+    }
     match &e.event {
         Event::Send { to, .. } => {
             let to: Vec<String> = to.iter().copied().map(host).collect();

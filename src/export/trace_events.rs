@@ -78,6 +78,15 @@ pub(super) struct TickArgs {
     pub msg_clock: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<u64>,
+    /// The machine's physical clock, model µs (format 6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt_us: Option<u64>,
+    /// The hybrid logical clock `[l,c]` (format 6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hlc: Option<String>,
+    /// A receive's message's hybrid logical clock `[l,c]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_hlc: Option<String>,
 }
 
 /// A send's child slice (`ph` "X") holding the start of one message's flow.

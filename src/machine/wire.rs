@@ -37,6 +37,15 @@ const KIND_CLOCK: u8 = 2;
 const HELLO_LEN: usize = 26;
 /// A clock frame's length before its vector entries.
 const CLOCK_HEAD: usize = 32;
+/// Bytes a clock frame spends on the Lamport timestamp.
+pub(crate) const LAMPORT_BYTES: u64 = 8;
+/// Bytes a clock frame spends on the hybrid logical clock (`l` and `c`).
+pub(crate) const HLC_BYTES: u64 = 16;
+
+/// Bytes a clock frame spends on a vector clock of `n` entries (its count and the entries).
+pub(crate) fn vector_bytes(n: u64) -> u64 {
+    2 + 8 * n
+}
 
 /// A decoded frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,6 +235,24 @@ mod tests {
             0, 0, 0, 0, 0, 0, 4, 5,
         ];
         assert_eq!(&buf[..], &expected[..]);
+    }
+
+    #[test]
+    fn each_clock_costs_the_bytes_analyze_scores_it_with() {
+        let frame = |vc: Vec<u64>| {
+            encode(Message::Clock {
+                from: 0,
+                lamport: 1,
+                hlc: Hlc { l: 1, c: 0 },
+                vc,
+            })
+            .len() as u64
+        };
+        // Length prefix, version, kind and sender (8 bytes), then the clocks.
+        for n in [1, 4, 64] {
+            let clocks = LAMPORT_BYTES + HLC_BYTES + vector_bytes(n);
+            assert_eq!(frame(vec![0; n as usize]), 8 + clocks);
+        }
     }
 
     #[test]

@@ -300,12 +300,15 @@ fn seed_too_large(text: &str, e: &toml::de::Error, path: &Path) -> Option<Scenar
 /// `clock.max_rate`), never both: a value set for one way replaces the file's other way, so
 /// `--sweep 'clock.rates=[1,2,3],[1,1,6]'` runs on a scenario that draws its rates.
 fn replace_rate_choice(table: &mut toml::Table, key: &str) {
-    let other: &[&str] = match key {
-        "clock.rates" => &["min_rate", "max_rate"],
-        "clock.min_rate" | "clock.max_rate" => &["rates"],
+    let (section, other): (&str, &[&str]) = match key {
+        "clock.rates" => ("clock", &["min_rate", "max_rate"]),
+        "clock.min_rate" | "clock.max_rate" => ("clock", &["rates"]),
+        // A physical clock's skew and drift: one per machine, or drawn within a bound.
+        "physical_clock.max_skew_ms" => ("physical_clock", &["skew_ms"]),
+        "physical_clock.max_drift_ppm" => ("physical_clock", &["drift_ppm"]),
         _ => return,
     };
-    if let Some(toml::Value::Table(clock)) = table.get_mut("clock") {
+    if let Some(toml::Value::Table(clock)) = table.get_mut(section) {
         for name in other {
             clock.remove(*name);
         }

@@ -38,6 +38,12 @@ pub(crate) const KEYS: &[(&str, Kind)] = &[
     ("tolerance.rate", Kind::Number),
     ("on_machine_exit", Kind::Choice(&["continue", "stop"])),
     ("stop_grace_s", Kind::Number),
+    ("physical_clock.max_skew_ms", Kind::Number),
+    ("physical_clock.max_drift_ppm", Kind::Number),
+    ("physical_clock.granularity_us", Kind::Whole),
+    ("physical_clock.sync_interval_s", Kind::Number),
+    ("physical_clock.sync_error_ms", Kind::Number),
+    ("physical_clock.max_offset_ms", Kind::Number),
 ];
 
 /// The fields of a `[[fault]]` table, whatever its kind, with their kinds.

@@ -33,17 +33,17 @@ fn csv_golden_rows() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "machine,line,timestamp,t_model_s,t_real_s,event,tick,lamport,vc,to,from,msg_clock,queue,late_real_us,peer,detail"
+        "machine,line,timestamp,t_model_s,t_real_s,event,tick,lamport,vc,to,from,msg_clock,queue,late_real_us,peer,detail,pt_us,hlc_l,hlc_c"
     );
     assert_eq!(lines.len(), 1 + 4 + 5 + 4);
     assert!(lines.contains(
-        &r#"0,3,2026-01-01T00:00:00.200000Z,0.200000,0.200000,send,2,2,"[2,0,0]","[1,2]",,,,0,,"#
+        &r#"0,3,2026-01-01T00:00:00.200000Z,0.200000,0.200000,send,2,2,"[2,0,0]","[1,2]",,,,0,,,,,"#
     ));
     assert!(lines.contains(
-        &r#"1,4,2026-01-01T00:00:00.400000Z,0.400000,0.400000,recv,3,5,"[2,3,2]",,2,4,0,0,,"#
+        &r#"1,4,2026-01-01T00:00:00.400000Z,0.400000,0.400000,recv,3,5,"[2,3,2]",,2,4,0,0,,,,,"#
     ));
     assert!(lines.contains(
-        &"2,4,2026-01-01T00:00:00.500000Z,0.500000,0.500000,stop,,4,,,,,,,,queue=0 ticks=2 skipped=0 cpu_ms=1 max_rss_kb=1"
+        &"2,4,2026-01-01T00:00:00.500000Z,0.500000,0.500000,stop,,4,,,,,,,,queue=0 ticks=2 skipped=0 cpu_ms=1 max_rss_kb=1,,,"
     ));
 }
 

@@ -100,6 +100,15 @@ mod diff;
 // Physical clocks with skew and drift, and hybrid logical clocks checked by analyze (issue 18).
 mod clocks;
 
+// Every clock scored against the vector clocks and true time by analyze (issue 18).
+mod clock_scores;
+
+// The exports carry the physical and hybrid clocks of format 6 (issue 18).
+mod export_clocks;
+
+// `--sweep physical_clock.max_skew_ms=...` on both engines, compared (issue 18).
+mod clock_sweeps;
+
 // `run --engine sim`: the deterministic twin, its faults, and analyze on its runs.
 mod sim;
 

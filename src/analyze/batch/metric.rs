@@ -1,7 +1,10 @@
 //! The per-machine figures that several runs are compared by (the batch aggregate and
 //! `compare` read the same ones): how each is read from a run's [`Summary`], what it is called
-//! in a table and a CSV header, and how a run's machines reduce to one value per run.
+//! in a table and a CSV header, and how a run's machines reduce to one value per run. The clock
+//! scores (messages a clock inverts) are figures of the whole run: every machine has the run's
+//! value (so any reduction gives it back), 0 for logs without the clock (before format 6).
 
+use crate::analyze::run::scores::ClockName;
 use crate::analyze::run::summary::Summary;
 
 /// How the machines of one run (or of one rate in it) reduce to one value for that run.
@@ -58,7 +61,7 @@ const fn m(
 }
 
 /// Every figure compared, in table order.
-pub(crate) const METRICS: [Metric; 12] = [
+pub(crate) const METRICS: [Metric; 14] = [
     m(
         "clock/model s",
         "clock_per_model_s",
@@ -104,7 +107,30 @@ pub(crate) const METRICS: [Metric; 12] = [
         Reduce::Sum,
         |s, i| s.machines[i].queue.at_stop.unwrap_or(0) as f64,
     ),
+    m(
+        "pt inverted msgs %",
+        "pt_inverted_msgs_pct",
+        Reduce::Max,
+        |s, _| inverted_pct(s, ClockName::Physical),
+    ),
+    m(
+        "HLC inverted msgs %",
+        "hlc_inverted_msgs_pct",
+        Reduce::Max,
+        |s, _| inverted_pct(s, ClockName::Hlc),
+    ),
 ];
+
+/// The share of received messages, in percent, whose receive `clock` does not put after the send.
+fn inverted_pct(s: &Summary, clock: ClockName) -> f64 {
+    s.clock_scores
+        .iter()
+        .flat_map(|c| &c.clocks)
+        .find(|c| c.clock == clock && c.messages > 0)
+        .map_or(0.0, |c| {
+            100.0 * c.inverted_messages as f64 / c.messages as f64
+        })
+}
 
 /// The metric called `id`.
 pub(crate) fn by_id(id: &str) -> usize {

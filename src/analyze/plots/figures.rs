@@ -15,6 +15,7 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::canvas::{colour, count_labels, dash, header, root, whole, FONT, HEADER};
+use super::clock_plots;
 use super::histogram::{Bins, Histogram, Scale};
 use super::legend::{draw_legend, legend_shape, Swatch};
 use super::marks::{fault_marks, Mark};
@@ -27,6 +28,7 @@ use crate::manifest::Engine;
 const HEIGHT: u32 = 600;
 const PLOT_WIDTH: u32 = 800;
 
+/// One machine's line: its manifest index (its colour) and `(model s, value)` points.
 type Series = (usize, Vec<(f64, f64)>);
 
 /// Draw every plot of `analysis` into `dir`; returns `(title, file name)` per plot.
@@ -151,6 +153,30 @@ pub(crate) fn write_plots(
         .draw(&mut svg)
         .map(|()| svg);
         write(&format!("jumps-machine-{}.svg", m.id), title, drawn)?;
+    }
+    // The physical and hybrid clocks, for runs that carry them.
+    if let Some(series) = s
+        .clocks
+        .as_ref()
+        .map(|c| &c.series)
+        .filter(|c| !c.is_empty())
+    {
+        for (file, title, y_desc, lines) in clock_plots::time_plots(series, n, &when) {
+            let chart = Chart {
+                title: &title,
+                subtitle: &run,
+                y_desc,
+                steps: false,
+                marks: &marks,
+                labels: &labels,
+            };
+            let mut svg = String::new();
+            let drawn = chart.draw(&mut svg, &lines).map(|()| svg);
+            write(file, title, drawn)?;
+        }
+        let title = "Distribution of the hybrid clock's c, all events".to_owned();
+        let drawn = clock_plots::c_histogram(&title, &run, &series.c_histogram());
+        write("hlc-c.svg", title, drawn)?;
     }
     Ok(out)
 }

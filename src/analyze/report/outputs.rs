@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use super::clock_table::{clock_note, clock_rows, CLOCK_HEADERS};
 use super::tables::{
     causality_line, causality_rows, drift_rows, fault_rows, gap_rows, link_rows, machine_rows,
     table, CAUSALITY_HEADERS, DRIFT_HEADERS, FAULT_HEADERS, GAP_HEADERS, LINK_HEADERS,
@@ -171,6 +172,10 @@ pub(crate) fn terminal(s: &Summary, quotes: &BTreeMap<(String, u64), String>) ->
         let _ = writeln!(out, "causality (vector clocks): {}", causality_line(c));
         out += &table(&CAUSALITY_HEADERS, &causality_rows(c), false);
     }
+    if let Some(scores) = &s.clock_scores {
+        let _ = writeln!(out, "clocks against the truth: {}", clock_note(scores));
+        out += &table(&CLOCK_HEADERS, &clock_rows(scores), false);
+    }
     if !s.faults.is_empty() {
         out += "faults on purpose (model and real seconds since run start)\n";
         out += &table(&FAULT_HEADERS, &fault_rows(s), false);
@@ -227,6 +232,14 @@ pub(crate) fn markdown(s: &Summary, plots: &[(String, String)]) -> String {
             causality_line(c)
         );
         out += &table(&CAUSALITY_HEADERS, &causality_rows(c), true);
+    }
+    if let Some(scores) = &s.clock_scores {
+        let _ = write!(
+            out,
+            "\n## Clocks against the truth\n\n{}\n\n",
+            clock_note(scores)
+        );
+        out += &table(&CLOCK_HEADERS, &clock_rows(scores), true);
     }
     if !s.faults.is_empty() {
         out += "\n## Faults on purpose\n\nFrom `outcome.faults` in `manifest.json`; times in model seconds since the run start, as on the plots, and in real (system) seconds.\n\n";

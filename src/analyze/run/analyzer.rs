@@ -369,6 +369,7 @@ impl Analyzer {
             })
             .collect();
         let (verdict, clocks) = self.checks.verdict_and_clocks();
+        let (causality, clock_scores) = self.vectors.finish(&clocks).unzip();
         Ok(Analysis {
             summary: Summary {
                 summary_version: SUMMARY_VERSION,
@@ -384,8 +385,9 @@ impl Analyzer {
                 },
                 links,
                 faults: self.faults.records,
-                causality: self.vectors.finish(),
+                causality,
                 clocks: clocks.checked.then_some(clocks),
+                clock_scores,
             },
             table: drift.table,
         })

@@ -15,6 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::clock_series::ClockSeries;
 use crate::log_format::{Event, Hlc};
 use crate::model::physical::tick_time_us;
 use crate::runlog::Line;
@@ -46,6 +47,12 @@ pub struct HlcSummary {
     /// Messages whose send and receive were both seen (the message inversions' denominator).
     #[serde(default)]
     pub messages_timed: u64,
+    /// `[c, events]`: how often each value of `c` occurred, smallest `c` first.
+    #[serde(default)]
+    pub c_histogram: Vec<[u64; 2]>,
+    /// The clock plots' series (not written to `summary.json`).
+    #[serde(skip)]
+    pub(crate) series: ClockSeries,
 }
 
 impl HlcSummary {
@@ -192,6 +199,9 @@ impl HlcCheck {
         let figures = &mut self.figures;
         figures.max_offset_model_us = figures.max_offset_model_us.max(offset.unsigned_abs());
         let excess = hlc.l.saturating_sub(pt);
+        figures
+            .series
+            .push(machine, (true_us, offset, excess), hlc.c);
         figures.max_l_minus_pt_model_us = figures.max_l_minus_pt_model_us.max(excess);
         let period = 1_000_000 / u64::from(state.rate.max(1));
         if self
@@ -243,6 +253,7 @@ impl HlcCheck {
         if !self.figures.checked {
             return (self.figures, self.offences);
         }
+        self.figures.c_histogram = self.figures.series.c_histogram();
         let (low, high) = self.offsets.unwrap_or_default();
         let epsilon = high.saturating_sub(low).max(0) as u64;
         self.figures.epsilon_model_us = epsilon;

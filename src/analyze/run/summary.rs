@@ -39,6 +39,9 @@ pub struct Summary {
     /// The hybrid logical clocks' figures (the `hlc` check); absent before format 6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clocks: Option<super::hlc::HlcSummary>,
+    /// Every clock scored against the vector clocks and true time; absent without vectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_scores: Option<super::scores::ClockScores>,
 }
 
 /// One fault action, as the manifest records it.

@@ -2,10 +2,13 @@
 //! vector dominates its send's, and the events counted for the causality figures.
 //!
 //! Logs of format 1 carry no vectors; for them nothing is checked and no causality is computed.
+//! Each clock event also goes to the clocks' scores ([`super::scores`]), which need its vector.
 
 use super::causality::{Causality, CausalityCounter};
 use super::checks::{CheckId, Checks};
+use super::hlc::HlcSummary;
 use super::in_flight::{InFlight, MEMORY_BUDGET};
+use super::scores::{ClockScores, ScoreCounter};
 use crate::log_format::Event;
 use crate::runlog::Line;
 
@@ -18,6 +21,8 @@ pub(crate) struct Vectors {
     in_flight: InFlight,
     /// The causality figures, counted as the clock events come.
     causality: CausalityCounter,
+    /// Every clock scored against the vectors and true time.
+    scores: ScoreCounter,
     /// A clock event without a vector was seen: no causality figures.
     missing: bool,
 }
@@ -30,6 +35,7 @@ impl Vectors {
             last: vec![vec![0; width]; ids.len()],
             in_flight: InFlight::new(width, MEMORY_BUDGET),
             causality: CausalityCounter::new(ids),
+            scores: ScoreCounter::new(ids.len(), width),
             missing: false,
         }
     }
@@ -120,15 +126,19 @@ impl Vectors {
             }
         }
         self.causality.push(m, lamport, vc);
+        self.scores.push(m, id, rec, lamport, vc);
         self.last[m] = vc.clone();
     }
 
-    /// The causality figures, when every clock event carried a vector.
-    pub(crate) fn finish(self) -> Option<Causality> {
+    /// The causality figures and the clocks' scores, when every clock event carried a vector;
+    /// `physical` is the `hlc` check's figures (physical time's inversions).
+    pub(crate) fn finish(self, physical: &HlcSummary) -> Option<(Causality, ClockScores)> {
         if self.missing || self.causality.events() == 0 {
             return None;
         }
-        Some(self.causality.finish())
+        let causality = self.causality.finish();
+        let scores = self.scores.finish(&causality, physical);
+        Some((causality, scores))
     }
 }
 
@@ -214,7 +224,7 @@ mod tests {
         };
         v.observe(1, 1, &rec(2, recv, &[1, 2]), &mut c);
         assert_eq!(offences(c), 0);
-        let causality = v.finish().unwrap();
+        let (causality, _) = v.finish(&HlcSummary::default()).unwrap();
         // (a1, b1) concurrent; a1 -> b2.
         assert_eq!(causality.concurrent_pairs, 1);
     }
@@ -291,6 +301,6 @@ mod tests {
             &mut c,
         );
         assert_eq!(offences(c), 0);
-        assert!(v.finish().is_none());
+        assert!(v.finish(&HlcSummary::default()).is_none());
     }
 }
