@@ -103,7 +103,9 @@ pub(crate) fn run(request: &Request) -> Outcome {
     write("grade.md", report::markdown(&class, &request.options))?;
     write("grade.json", report::json(&class, &request.options))?;
     write("grade.csv", report::csv(&class))?;
-    crate::stdout::print(&report::verdicts(&class, false));
+    crate::stdout::print(&crate::analyze::report::terminal::fit(&report::verdicts(
+        &class, false,
+    )));
     let passed = class.iter().filter(|g| g.passed()).count();
     eprintln!(
         "{passed} of {} submissions pass; wrote {}/grade.md, grade.json and grade.csv",
