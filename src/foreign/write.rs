@@ -126,18 +126,8 @@ pub(crate) fn jsonl(events: &[ForeignEvent], style: &JsonStyle) -> String {
     out
 }
 
-/// The CSV columns, in the order [`csv`] writes them.
-const COLUMNS: [&str; 9] = [
-    "machine",
-    "event",
-    "lamport",
-    "timestamp",
-    "to",
-    "from",
-    "msg_clock",
-    "queue",
-    "vc",
-];
+/// The CSV columns, in the order [`csv`] writes them: every field of the format.
+const COLUMNS: [&str; 9] = super::mapping::FIELDS;
 
 /// `events` as CSV: a header of our names, lists (`to`, `vc`) as `1;0;2`, empty cells for
 /// what an event has not, timestamps in RFC 3339.

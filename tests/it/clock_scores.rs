@@ -27,15 +27,7 @@ fn row<'a>(scores: &'a serde_json::Value, clock: &str) -> &'a serde_json::Value 
 #[test]
 fn the_skewed_clocks_config_scores_physical_time_inverting_and_lamport_and_hlc_not() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("twin");
-    Logiclock::run(crate::cmd::repo().join("configs/skewed-clocks.toml"))
-        .args(["--engine", "sim"])
-        .seed(3)
-        .quiet()
-        .out(&out)
-        .timeout(TIMEOUT)
-        .finish()
-        .success();
+    let out = crate::clocks::skewed_clocks_twin(tmp.path());
     let done = Logiclock::analyze(&out)
         .arg("--no-plots")
         .timeout(TIMEOUT)

@@ -14,6 +14,20 @@ use crate::util::{read_log, scenario};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The twin of `configs/skewed-clocks.toml`, seed 3, in `dir`/twin.
+pub fn skewed_clocks_twin(dir: &Path) -> PathBuf {
+    let out = dir.join("twin");
+    Logiclock::run(crate::cmd::repo().join("configs/skewed-clocks.toml"))
+        .args(["--engine", "sim"])
+        .seed(3)
+        .quiet()
+        .out(&out)
+        .timeout(TIMEOUT)
+        .finish()
+        .success();
+    out
+}
+
 const SKEWED: &str = "machines = 3\nduration_s = 3\nspeedup = 5\n[clock]\nrates = [20, 30, 50]\n\
     [physical_clock]\nskew_ms = [30, -20, 0]\ndrift_ppm = [100, -200, 0]\ngranularity_us = 1000\n\
     sync_interval_s = 1\nsync_error_ms = 5\nmax_offset_ms = 10\n";
@@ -141,15 +155,7 @@ fn a_run_of_the_previous_format_is_read_and_its_hlc_check_skipped_saying_why() {
 #[test]
 fn in_the_skewed_clocks_config_physical_time_inverts_messages_and_the_hybrid_clock_does_not() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("twin");
-    Logiclock::run(crate::cmd::repo().join("configs/skewed-clocks.toml"))
-        .args(["--engine", "sim"])
-        .seed(3)
-        .quiet()
-        .out(&out)
-        .timeout(TIMEOUT)
-        .finish()
-        .success();
+    let out = crate::clocks::skewed_clocks_twin(tmp.path());
     let done = analyze(&out).success();
     assert!(done.stdout.contains("ok   hlc"), "{}", done.describe());
     let clocks = clocks(&out);
