@@ -18,10 +18,13 @@ use crate::timeline::{Opened, Timeline};
 use super::detail::detail;
 use super::trace_events::{
     Counter, DetailArgs, Header, Instant, MessageArgs, MessageSlice, Meta, Micros, NameArgs,
-    OtherData, SortArgs, TickArgs, TickSlice,
+    OtherData, SortArgs, TickSlice,
 };
+pub(crate) use args::push_list;
+use args::slice_args;
 use flows::{ChildOut, FlowIn, Flows};
 
+mod args;
 mod flows;
 
 /// The trace thread of every machine's clock events.
@@ -33,6 +36,11 @@ const COUNTER_LAMPORT: &str = "Lamport";
 const COUNTER_LAMPORT_KEY: &str = "clock";
 const COUNTER_QUEUE: &str = "queue";
 const COUNTER_QUEUE_KEY: &str = "length";
+/// The hybrid clock's tracks (log format 6 and up): "HLC l_minus_pt_us", how far `l` runs ahead
+/// of the machine's physical clock, and "HLC c".
+const COUNTER_HLC: &str = "HLC";
+const COUNTER_HLC_AHEAD_KEY: &str = "l_minus_pt_us";
+const COUNTER_HLC_C_KEY: &str = "c";
 
 /// Process id of machine `id` (trace viewers treat pid 0 specially).
 pub(crate) fn pid(id: u32) -> u32 {
@@ -310,7 +318,8 @@ fn write_child(records: &mut Records<'_, impl Write>, c: &ChildOut) -> std::io::
     })
 }
 
-/// The counters at a clock event: the Lamport clock, and the queue length at a receive.
+/// The counters at a clock event: the Lamport clock, the queue length at a receive, and the
+/// hybrid clock's `l - pt` and `c` where the line carries them.
 fn write_counters(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> std::io::Result<()> {
     let e = slice.event;
     let counter = |name, key, value| Counter {
@@ -326,6 +335,11 @@ fn write_counters(records: &mut Records<'_, impl Write>, slice: &Slice<'_>) -> s
     if let Event::Recv { queue, .. } = e.event {
         records.write(&counter(COUNTER_QUEUE, COUNTER_QUEUE_KEY, queue))?;
     }
+    if let (Some(h), Some(pt)) = (e.event.hlc(), e.event.pt_us()) {
+        let mut hlc = counter(COUNTER_HLC, COUNTER_HLC_AHEAD_KEY, h.l.saturating_sub(pt));
+        hlc.args.insert(COUNTER_HLC_C_KEY, h.c);
+        records.write(&hlc)?;
+    }
     Ok(())
 }
 
@@ -340,61 +354,6 @@ fn to_the_ns(us: f64) -> f64 {
 /// A time in ns as µs (three decimals, which JSON writes as the shortest number that reads back).
 fn micros(ns: i64) -> f64 {
     ns as f64 / 1_000.0
-}
-
-/// The slice's arguments: clocks, tick and the message fields.
-fn slice_args(e: &Line) -> TickArgs {
-    let list = |items: &[u64]| {
-        let mut text = String::new();
-        push_list(&mut text, items.iter());
-        text
-    };
-    let mut args = TickArgs {
-        lamport: e.event.lamport().unwrap_or(0),
-        tick: e.event.tick().unwrap_or(0),
-        vc: e.event.vc().filter(|vc| !vc.is_empty()).map(list),
-        to: None,
-        from: None,
-        msg_clock: None,
-        queue: None,
-        pt_us: e.event.pt_us(),
-        hlc: e.event.hlc().map(|h| format!("[{},{}]", h.l, h.c)),
-        msg_hlc: None,
-    };
-    match e.event {
-        Event::Send { ref to, .. } => {
-            let mut text = String::new();
-            push_list(&mut text, to.iter());
-            args.to = Some(text);
-        }
-        Event::Recv {
-            from,
-            msg_clock,
-            queue,
-            msg_hlc,
-            ..
-        } => {
-            args.from = Some(from);
-            args.msg_clock = Some(msg_clock);
-            args.queue = Some(queue);
-            args.msg_hlc = msg_hlc.map(|h| format!("[{},{}]", h.l, h.c));
-        }
-        _ => {}
-    }
-    args
-}
-
-/// `[1,0,2]`.
-pub(crate) fn push_list<T: std::fmt::Display>(out: &mut String, items: impl Iterator<Item = T>) {
-    use std::fmt::Write as _;
-    out.push('[');
-    for (k, item) in items.enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        let _ = write!(out, "{item}");
-    }
-    out.push(']');
 }
 
 #[cfg(test)]

@@ -98,4 +98,20 @@ fn every_export_carries_each_lines_physical_and_hybrid_clock() {
         .map(|(pt, l, c)| (*pt, format!("[{l},{c}]")))
         .collect();
     assert_eq!(from_trace, expected);
+    // And the hybrid clock's counter track: l - pt and c at every clock event.
+    let from_counters: BTreeSet<(u64, u64)> = trace["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "C" && e["name"] == "HLC")
+        .map(|e| {
+            let args = &e["args"];
+            (
+                args["l_minus_pt_us"].as_u64().unwrap(),
+                args["c"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(u64, u64)> = logged.values().map(|(pt, l, c)| (l - pt, *c)).collect();
+    assert_eq!(from_counters, expected);
 }
