@@ -10,5 +10,6 @@ pub(crate) mod collect;
 pub(crate) mod command;
 pub(crate) mod data;
 pub(crate) mod page;
+pub(crate) mod pair;
 
 pub(crate) use command::{explore, Request};
