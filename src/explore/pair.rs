@@ -62,7 +62,12 @@ pub(crate) fn explore_pair(request: &Request, other: &Path) -> Result<PathBuf, T
             other.display()
         )));
     }
-    let divergence = first_divergence(&slots(&a.timeline)?, &slots(&b.timeline)?, &a.timeline);
+    // Only the machines on the page can show where they part.
+    let (sa, sb) = (slots(&a.timeline)?, slots(&b.timeline)?);
+    let machines = (a.timeline.machines.iter().zip(sa.iter().zip(&sb)))
+        .filter(|(m, _)| request.machines.is_empty() || request.machines.contains(&m.id))
+        .map(|(m, (sa, sb))| (m.id, sa.as_slice(), sb.as_slice()));
+    let divergence = first_divergence(machines);
     let pair = PairData {
         divergence,
         real: a.real && b.real,
@@ -99,13 +104,16 @@ fn slots(timeline: &Timeline) -> Result<Vec<Vec<Slot>>, TimelineError> {
     Ok(out)
 }
 
-/// The earliest (in model time) of the machines' first differing ticks, as `diff` finds them;
-/// `None` when the runs agree on every tick both ran.
-fn first_divergence(a: &[Vec<Slot>], b: &[Vec<Slot>], timeline: &Timeline) -> Option<Divergence> {
+/// The earliest (in model time) of the machines' first differing ticks (each machine: its id
+/// and its clock events in either run), as `diff` finds them; `None` when the runs agree on
+/// every tick both ran.
+fn first_divergence<'a>(
+    machines: impl Iterator<Item = (u32, &'a [Slot], &'a [Slot])>,
+) -> Option<Divergence> {
     let records = |s: &[Slot]| s.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
     let mut best: Option<Divergence> = None;
-    for ((machine, sa), sb) in timeline.machines.iter().zip(a).zip(b) {
-        let agreement = compare::compare(machine.id, &records(sa), &records(sb));
+    for (id, sa, sb) in machines {
+        let agreement = compare::compare(id, &records(sa), &records(sb));
         let Some(d) = agreement.first_difference else {
             continue;
         };
@@ -123,7 +131,7 @@ fn first_divergence(a: &[Vec<Slot>], b: &[Vec<Slot>], timeline: &Timeline) -> Op
         };
         if best.as_ref().is_none_or(|b| model_s < b.model_s) {
             best = Some(Divergence {
-                machine: machine.id,
+                machine: id,
                 tick: d.tick,
                 a: to_side(xa),
                 b: to_side(xb),
@@ -132,4 +140,56 @@ fn first_divergence(a: &[Vec<Slot>], b: &[Vec<Slot>], timeline: &Timeline) -> Op
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::compare::TickAction;
+
+    fn slot(tick: u64, action: TickAction, lamport: u64, model_s: f64) -> Slot {
+        let record = TickRecord {
+            tick,
+            action,
+            lamport,
+        };
+        (record, tick + 1, model_s)
+    }
+
+    #[test]
+    fn the_first_divergence_is_the_earliest_in_model_time_not_the_lowest_machine() {
+        let same = vec![slot(1, TickAction::Internal, 1, 0.5)];
+        // Machine 0 parts on tick 2 at 2 s; machine 1 parts on tick 3 at 1.5 s (faster).
+        let m0a = [same.clone(), vec![slot(2, TickAction::Internal, 2, 2.0)]].concat();
+        let m0b = [
+            same.clone(),
+            vec![slot(2, TickAction::Recv { from: 1 }, 5, 2.0)],
+        ]
+        .concat();
+        let m1a = [same.clone(), vec![slot(3, TickAction::Internal, 2, 1.5)]].concat();
+        let m1b = [same.clone(), vec![slot(3, TickAction::Internal, 3, 1.5)]].concat();
+        let machines = [(0, &m0a[..], &m0b[..]), (1, &m1a[..], &m1b[..])];
+        let d = first_divergence(machines.into_iter()).expect("the runs part");
+        assert_eq!((d.machine, d.tick, d.model_s), (1, 3, 1.5));
+        assert_eq!(d.a.map(|s| (s.record.lamport, s.line)), Some((2, 4)));
+        assert_eq!(d.b.map(|s| s.record.lamport), Some(3));
+    }
+
+    #[test]
+    fn runs_that_agree_on_every_tick_have_no_divergence() {
+        let m = [slot(1, TickAction::Send { to: vec![1] }, 1, 1.0)];
+        assert!(first_divergence([(0, &m[..], &m[..])].into_iter()).is_none());
+    }
+
+    #[test]
+    fn a_tick_skipped_in_one_run_is_a_divergence_with_no_event_on_that_side() {
+        let a = [
+            slot(1, TickAction::Internal, 1, 1.0),
+            slot(2, TickAction::Internal, 2, 2.0),
+        ];
+        let b = [slot(2, TickAction::Internal, 1, 2.0)];
+        let d = first_divergence([(4, &a[..], &b[..])].into_iter()).expect("tick 1 skipped in b");
+        assert_eq!((d.machine, d.tick), (4, 1));
+        assert!(d.a.is_some() && d.b.is_none());
+    }
 }

@@ -101,7 +101,7 @@ function selftest(arg, firstPaint) {
 (function start() {
   try {
     $("title").textContent = PAIR ? PAIR.title(PFX, D) : "logiclock explore · " + D.title;
-    if (PAIR) PAIR.add(PFX, { follow, view: () => ({ axis: S.axis, x0: S.x0, x1: S.x1 }), marker: divergenceEvent, pan: (dx) => { pan(dx); draw(); }, events: N });
+    if (PAIR) PAIR.add(PFX, { follow, view: () => ({ axis: S.axis, x0: S.x0, x1: S.x1 }), marker: divergenceEvent, show: showDivergence, selected: () => S.sel, pan: (dx) => { pan(dx); draw(); }, events: N });
     layout();
     loadHash(hashParts.view);
     controls();

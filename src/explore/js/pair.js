@@ -29,6 +29,9 @@ function pairAxes(pfx) {
     : "no divergence: the two runs agree on every tick both ran";
   for (const pfx of ["a-", "b-"]) { explorer(pfx, pair); pairAxes(pfx); }
   pair.moved("a-");
+  // A click on the divergence's words selects it in both runs, A's window shown.
+  const show = () => { pair.runs["b-"].show(); pair.runs["a-"].show(); pair.moved("a-"); };
+  if (d) { el.style.cursor = "pointer"; el.title = "select it in both runs"; el.onclick = show; }
   if (!location.hash.includes("selftest")) return;
   const out = { ok: true, requests: 0, blocked: 0, divergence: d };
   for (const pfx of ["a-", "b-"]) {
@@ -47,6 +50,11 @@ function pairAxes(pfx) {
   out.shared_axis = va.axis === vb.axis && va.x0 === vb.x0 && va.x1 === vb.x1;
   out.axes = [...document.getElementById("a-axis").options].map((o) => o.value);
   out.text = el.textContent;
+  if (d) {
+    el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    out.click_selects = ["a-", "b-"].every((p) => pair.runs[p].selected() === pair.runs[p].marker() && pair.runs[p].marker() >= 0);
+    if (!out.click_selects) out.ok = false;
+  }
   if (!out.shared_axis) out.ok = false;
   const pre = document.getElementById("selftest");
   pre.textContent = JSON.stringify(out);

@@ -35,3 +35,9 @@ function divergenceText() {
   const side = divergenceSide();
   return " · diverges at m" + PAIR.div.machine + " tick " + PAIR.div.tick + ": " + PAIR.say(side);
 }
+// Select this run's divergence event and zoom to it (a click on the divergence's words).
+function showDivergence() {
+  const i = divergenceEvent();
+  if (i < 0) return;
+  select(i); zoomTo(i, 20); render(); status();
+}

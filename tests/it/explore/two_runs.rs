@@ -119,6 +119,8 @@ fn two_runs_that_part_on_a_tick_are_marked_where_diff_says() {
     assert_eq!(out["divergence"]["tick"], 2, "{out}");
     assert_eq!(out["a"]["marker"], true, "{out}");
     assert_eq!(out["b"]["marker"], true, "{out}");
+    // A click on the divergence's words selects its event in both runs.
+    assert_eq!(out["click_selects"], true, "{out}");
     let text = out["text"].as_str().unwrap();
     assert!(text.contains("machine 1 tick 2"), "{text}");
     assert!(text.contains("recv from 0"), "{text}");
