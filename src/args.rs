@@ -232,6 +232,7 @@ fn explore(args: ExploreArgs) -> crate::explore::Request {
         to: args.to,
         machines: args.machines,
         out: args.out,
+        other: args.other,
     }
 }
 

@@ -158,6 +158,11 @@ pub(crate) struct ExploreArgs {
     /// Run directory written by `logiclock run` (or `import`).
     #[arg(value_name = "RUN_DIR")]
     pub run_dir: PathBuf,
+    /// A second run of as many machines (the twin and a real run of one seed, or two seeds):
+    /// both stacked on one axis, the first tick where they part marked; the page goes to
+    /// RUN_B/explore-vs-<RUN_DIR's name>.html.
+    #[arg(value_name = "RUN_B")]
+    pub other: Option<PathBuf>,
     /// Window start, model seconds since the run start [default: the start].
     #[arg(long, value_name = "SECONDS")]
     pub from: Option<f64>,

@@ -5,7 +5,7 @@
 //!   refusing runs of different scenarios or seeds;
 //! - [`report`]: the figures side by side, the terminal table and `diff.json`.
 
-pub(crate) mod compare;
+pub mod compare;
 pub mod report;
 pub mod runs;
 

@@ -88,7 +88,7 @@ pub fn read(dir: &Path) -> Result<Run, DiffError> {
 }
 
 /// What a clock event did, for comparison; other lines are not ticks.
-fn tick_record(event: &Event) -> Option<TickRecord> {
+pub(crate) fn tick_record(event: &Event) -> Option<TickRecord> {
     let (tick, action, lamport) = match *event {
         Event::Internal { tick, lamport, .. } => (tick, TickAction::Internal, lamport),
         Event::Send {

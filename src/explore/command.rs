@@ -1,7 +1,7 @@
 //! `logiclock explore RUN`: read the run, refuse it if a browser could not hold it, write the page.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::collect::Collector;
 use crate::timeline::{self, Timeline, TimelineError};
@@ -25,11 +25,39 @@ pub(crate) struct Request {
     pub machines: Vec<u32>,
     /// Output file, `-` for standard output [default: `<run>/explore.html`].
     pub out: Option<PathBuf>,
+    /// A second run, stacked under the first with the first divergence marked.
+    pub other: Option<PathBuf>,
+}
+
+/// One run read for a page: its timeline and the page's data blob.
+pub(crate) struct Read {
+    pub timeline: Timeline,
+    pub json: String,
+    /// The run ran on real machines (not the twin, not imported).
+    pub real: bool,
+    /// Its every event carries the hybrid logical clock.
+    pub hlc: bool,
 }
 
 /// Write the explorer page of `request`; returns the file written (`-`: standard output).
 pub(crate) fn explore(request: &Request) -> Result<PathBuf, TimelineError> {
-    let mut run = timeline::open(&request.run_dir)?;
+    if let Some(other) = &request.other {
+        return super::pair::explore_pair(request, other);
+    }
+    let read = read(&request.run_dir, request)?;
+    let title = super::data::title(&read.timeline);
+    let page = super::page::html(&title, &read.json);
+    let path = request
+        .out
+        .clone()
+        .unwrap_or_else(|| request.run_dir.join("explore.html"));
+    crate::export::command::write_file(&path, |out| out.write_all(page.as_bytes()))?;
+    Ok(path)
+}
+
+/// Read the run at `dir` as `request` asks (window, machines), refusing one too large.
+pub(crate) fn read(dir: &Path, request: &Request) -> Result<Read, TimelineError> {
+    let mut run = timeline::open(dir)?;
     let speedup = run.timeline.speedup;
     let us = |model_s: f64| (model_s / speedup * 1e6).round() as i64;
     let window = match (request.from, request.to) {
@@ -67,16 +95,15 @@ pub(crate) fn explore(request: &Request) -> Result<PathBuf, TimelineError> {
         return Err(TimelineError::Usage(message));
     }
     let collected = collector.finish();
-    let manifest = crate::manifest::Manifest::read(&request.run_dir).ok();
+    let manifest = crate::manifest::Manifest::read(dir).ok();
     let json = super::data::json(&run.timeline, manifest.as_ref(), &collected, window);
-    let title = super::data::title(&run.timeline);
-    let page = super::page::html(&title, &json);
-    let path = request
-        .out
-        .clone()
-        .unwrap_or_else(|| request.run_dir.join("explore.html"));
-    crate::export::command::write_file(&path, |out| out.write_all(page.as_bytes()))?;
-    Ok(path)
+    let c = &collected.columns;
+    Ok(Read {
+        timeline: run.timeline,
+        json,
+        real: manifest.is_some_and(|m| m.engine == crate::manifest::Engine::Real),
+        hlc: !c.hlc.is_empty() && c.hlc.len() == c.lane.len(),
+    })
 }
 
 /// The machines of `timeline` in the page: those with the ids in `ids` (all if none), as

@@ -4,11 +4,13 @@
 //! errors every command gives) into compact columns of its clock events, messages, drops and
 //! faults; [`data`] writes them as the page's JSON blob; [`page`] wraps that blob, the hand-written
 //! script (`page.js`) and style (`page.css`) into one HTML file that makes no request; [`command`]
-//! runs it for the CLI and refuses runs too large for a browser.
+//! runs it for the CLI and refuses runs too large for a browser; [`pair`] stacks two runs on one
+//! page with their first divergence (as `diff` compares ticks) marked.
 
 pub(crate) mod collect;
 pub(crate) mod command;
 pub(crate) mod data;
 pub(crate) mod page;
+pub(crate) mod pair;
 
 pub(crate) use command::{explore, Request};

@@ -10,8 +10,14 @@ const SCRIPT: [&str; 5] = [
     include_str!("js/ui.js"),
     include_str!("js/main.js"),
 ];
+/// One run's side of the two-run page (its part of the divergence), inside each run's scope.
+const PAIR_RUN: &str = include_str!("js/pair_run.js");
+/// The two-run page's own script: the runs' shared axis, the divergence, the joint self-test.
+const PAIR_SCRIPT: &str = include_str!("js/pair.js");
 /// The page's style.
 const STYLE: &str = include_str!("page.css");
+/// The two-run page's style, after the page's.
+const PAIR_STYLE: &str = include_str!("pair.css");
 
 /// The policy: nothing may be fetched, connected to or framed; only the inline script and style
 /// run. `default-src 'none'` covers images, fonts, media, workers and `connect-src` (fetch, XHR,
@@ -22,29 +28,71 @@ pub(crate) const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; \
 
 /// The page of a run titled `title`, with its data blob `json` (already safe inside `<script>`).
 pub(crate) fn html(title: &str, json: &str) -> String {
+    let mut page = head(title, json.len(), "");
+    page.push_str(BODY);
+    page.push_str("<script type=\"application/json\" id=\"data\">");
+    page.push_str(json);
+    page.push_str("</script>\n<script>\n\"use strict\";\n(function (PFX, PAIR) {\n");
+    for part in SCRIPT {
+        page.push_str(part);
+    }
+    page.push_str("})(\"\", null);\n</script>\n</body>\n</html>\n");
+    page
+}
+
+/// The page of two runs stacked (`jsons`: their blobs), with `pair` (the divergence and the
+/// axes both runs have, as JSON) read by `pair.js`.
+pub(crate) fn pair_html(title: &str, jsons: [&str; 2], pair: &str) -> String {
+    let mut page = head(title, jsons[0].len() + jsons[1].len(), PAIR_STYLE);
+    page.push_str("<div id=\"pairbar\"><b>two runs</b> <span id=\"divergence\"></span></div>\n");
+    for (prefix, json) in ["a-", "b-"].iter().zip(jsons) {
+        page.push_str("<section class=\"run\">\n");
+        page.push_str(
+            &BODY
+                .replace("id=\"selftest\"", "id=\"run-selftest\"")
+                .replace("id=\"", &format!("id=\"{prefix}")),
+        );
+        page.push_str(&format!(
+            "<script type=\"application/json\" id=\"{prefix}data\">"
+        ));
+        page.push_str(json);
+        page.push_str("</script>\n</section>\n");
+    }
+    page.push_str(
+        "<pre id=\"selftest\" hidden></pre>\n<script type=\"application/json\" id=\"pair\">",
+    );
+    page.push_str(&pair.replace("</", "<\\/"));
+    page.push_str(
+        "</script>\n<script>\n\"use strict\";\nconst explorer = function (PFX, PAIR) {\n",
+    );
+    for part in SCRIPT.iter().chain([&PAIR_RUN]) {
+        page.push_str(part);
+    }
+    page.push_str("};\n");
+    page.push_str(PAIR_SCRIPT);
+    page.push_str("</script>\n</body>\n</html>\n");
+    page
+}
+
+/// The page's start, up to `<body>`, sized for `data` bytes of data, with `extra` style.
+fn head(title: &str, data: usize, extra: &str) -> String {
     let title = escape(title);
     let script_len: usize = SCRIPT.iter().map(|s| s.len()).sum();
-    let mut page = String::with_capacity(json.len() + script_len + STYLE.len() + 4096);
+    let mut page = String::with_capacity(data + script_len + STYLE.len() + 4096);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     page.push_str(&format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
     ));
     page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.push_str(&format!("<title>logiclock explore: {title}</title>\n"));
-    page.push_str(&format!("<style>\n{STYLE}</style>\n</head>\n<body>\n"));
-    page.push_str(BODY);
-    page.push_str("<script type=\"application/json\" id=\"data\">");
-    page.push_str(json);
-    page.push_str("</script>\n<script>\n\"use strict\";\n(function () {\n");
-    for part in SCRIPT {
-        page.push_str(part);
-    }
-    page.push_str("})();\n</script>\n</body>\n</html>\n");
+    page.push_str(&format!(
+        "<style>\n{STYLE}{extra}</style>\n</head>\n<body>\n"
+    ));
     page
 }
 
 /// The page's elements; the script fills them.
-const BODY: &str = r#"<header id="bar">
+const BODY: &str = r#"<header id="bar" class="bar">
 <b id="title">logiclock explore</b>
 <label>axis <select id="axis">
 <option value="model">model time</option><option value="real">real time</option>
@@ -62,11 +110,11 @@ const BODY: &str = r#"<header id="bar">
 <button id="snapup" title="the earliest consistent cut after this one">snap →</button>
 <button id="clearcut">no cut</button>
 <button id="fit" title="whole run (key 0)">fit</button>
-<span id="status"></span>
+<span id="status" class="status"></span>
 </header>
-<div id="lanes"></div>
-<canvas id="view"></canvas>
-<aside id="info"><p>Click an event: its causal past, future and the events concurrent with it.
+<div id="lanes" class="lanes"></div>
+<canvas id="view" class="view"></canvas>
+<aside id="info" class="info"><p>Click an event: its causal past, future and the events concurrent with it.
 Drag to pan, wheel to zoom (shift: pan), keys ← → + − 0; c places a cut at the mouse,
 drag a lane's cut (or shift-click a lane) to move it there; untick a machine to hide it.</p></aside>
 <pre id="selftest" hidden></pre>

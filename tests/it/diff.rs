@@ -11,7 +11,7 @@ use crate::fixture::Fixture;
 
 /// Two machines at 1 tick/s. Machine 0 sends clock 1 to machine 1 on tick 1, then ticks
 /// internally; machine 1 receives it on tick `recv_tick` (2 or 3) and is internal otherwise.
-fn run(dir: &Path, recv_tick: u64, seed: u64) -> std::path::PathBuf {
+pub(crate) fn run(dir: &Path, recv_tick: u64, seed: u64) -> std::path::PathBuf {
     let m1: Vec<Event> = (1..=3)
         .map(|tick| match tick {
             t if t == recv_tick => recv(t, t, 0, 1),

@@ -6,6 +6,7 @@ mod command_line;
 mod harness;
 mod hlc_axis;
 mod oracle;
+mod two_runs;
 
 use std::path::Path;
 

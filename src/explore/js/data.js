@@ -1,7 +1,7 @@
 // data.js: the run's columns decoded from the JSON blob, each event's vector clock derived
 // from the pairing (own entry + 1, merged with the send's clock on a receive), and the lookups
 // the view needs (events per lane, position in its lane, receives of each send).
-const D = JSON.parse(document.getElementById("data").textContent);
+const D = JSON.parse(document.getElementById(PFX + "data").textContent);
 if (D.format !== 1) throw new Error("explore: unknown data format " + D.format);
 const N = D.n, M = D.lanes.length;
 const INTERNAL = 0, SEND = 1, RECV = 2;

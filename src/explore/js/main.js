@@ -86,20 +86,22 @@ function selftest(arg, firstPaint) {
   const before = S.x1 - S.x0, box = canvas.getBoundingClientRect();
   canvas.dispatchEvent(new WheelEvent("wheel", { deltaY: -300, clientX: box.left + W / 2, clientY: box.top + H / 2, bubbles: true, cancelable: true }));
   out.wheel_zooms = S.x1 - S.x0 < before;
+  if (PAIR) PAIR.active = PFX;
   window.dispatchEvent(new KeyboardEvent("keydown", { key: "c", bubbles: true }));
   out.key_cuts = S.cut !== null && S.cut.length === M;
   if (!out.wheel_zooms || !out.key_cuts) out.ok = false;
   out.requests = performance.getEntriesByType("resource").length;
   out.blocked = blocked;
   if (performance.memory) out.js_heap_mb = Math.round(performance.memory.usedJSHeapSize / 1048576);
-  const pre = $("selftest");
+  const pre = $(PAIR ? "run-selftest" : "selftest");
   pre.textContent = JSON.stringify(out);
   pre.hidden = false;
 }
 
 (function start() {
   try {
-    document.getElementById("title").textContent = "logiclock explore · " + D.title;
+    $("title").textContent = PAIR ? PAIR.title(PFX, D) : "logiclock explore · " + D.title;
+    if (PAIR) PAIR.add(PFX, { follow, view: () => ({ axis: S.axis, x0: S.x0, x1: S.x1 }), marker: divergenceEvent, show: showDivergence, selected: () => S.sel, pan: (dx) => { pan(dx); draw(); }, events: N });
     layout();
     loadHash(hashParts.view);
     controls();
@@ -107,7 +109,7 @@ function selftest(arg, firstPaint) {
     const firstPaint = performance.now();
     if (selftesting) selftest(hashParts.test, firstPaint);
   } catch (e) {
-    const pre = $("selftest");
+    const pre = $(PAIR ? "run-selftest" : "selftest");
     pre.textContent = JSON.stringify({ ok: false, error: String(e && e.stack || e) });
     pre.hidden = false;
     throw e;

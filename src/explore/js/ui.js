@@ -1,6 +1,6 @@
 // ui.js: mouse, wheel, keys, the info panel ("why this value"), filters, search, cuts and the
 // URL hash that holds the view, so a link reopens the same moment of the run.
-const $ = (id) => document.getElementById(id);
+const $ = (id) => document.getElementById(PFX + id);
 const fmt = (v) => (Math.abs(v - Math.round(v)) < 1e-9 ? String(Math.round(v)) : v.toFixed(6));
 
 function setAxis(name) {
@@ -81,17 +81,18 @@ function redraw() {
 }
 let hashTimer = null;
 // The hash follows the view a moment after it settles (browsers limit history updates).
-function draw() { render(); status(); clearTimeout(hashTimer); hashTimer = setTimeout(saveHash, 250); }
+function draw() { render(); status(); if (PAIR) PAIR.moved(PFX); clearTimeout(hashTimer); hashTimer = setTimeout(saveHash, 250); }
 
 function status() {
   let s = N + " events · " + M + " machines · " + D.engine + (D.seed !== null ? " seed " + D.seed : "");
+  if (PAIR) s += divergenceText();
   if (S.cut) s += " · cut " + (cutConsistent(S.cut) ? "consistent" : "NOT consistent (" + backwardMessages(S.cut, 1e6).length + " messages cross it backwards)");
   $("status").textContent = s;
 }
 
 // --- the URL hash: axis, window, selection, hidden machines, kinds, link, cut.
 function saveHash() {
-  if (selftesting) return;
+  if (selftesting || PAIR) return;
   const p = ["axis=" + S.axis, "v=" + S.x0.toPrecision(10) + "," + S.x1.toPrecision(10)];
   if (S.sel >= 0) p.push("sel=" + D.lanes[lane[S.sel]].id + ":" + line[S.sel]);
   if (S.hidden.size) p.push("hide=" + [...S.hidden].map((m) => D.lanes[m].id).join("."));
@@ -173,12 +174,13 @@ let drag = null;
 // Mouse positions on the canvas, from the client coordinates every mouse event has.
 const at = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
 canvas.onmousedown = (e) => {
+  if (PAIR) PAIR.active = PFX;
   const [x, y] = at(e);
   // Pressed on a lane's cut: dragging moves that lane's cut, as shift-drag does anywhere.
   const onCut = S.cut !== null && rows.some((m) => Math.abs(y - laneY[m]) <= laneH / 2 && Math.abs(x - cutX(m)) <= 5);
   drag = { x, y, last: x, moved: false, shift: e.shiftKey, onCut };
 };
-window.onmousemove = (e) => {
+window.addEventListener("mousemove", (e) => {
   const r = canvas.getBoundingClientRect();
   S.mouseX = e.clientX - r.left;
   if (!drag) return;
@@ -186,14 +188,14 @@ window.onmousemove = (e) => {
   if (Math.abs(x - drag.x) > 3) drag.moved = true;
   if (drag.moved && (drag.shift || drag.onCut)) moveCut(x, drag.y);
   else if (drag.moved) { pan(x - drag.last); drag.last = x; }
-};
-window.onmouseup = (e) => {
+});
+window.addEventListener("mouseup", (e) => {
   if (!drag) return;
   const d = drag; drag = null;
   const r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
   if (d.shift || (d.onCut && d.moved)) { moveCut(x, d.y); return; }
   if (!d.moved) { select(hitTest(x, y)); redraw(); }
-};
+});
 // Shift-click (or shift-drag) sets the cut of the lane under the mouse.
 function moveCut(x, y) {
   const m = rows.find((m) => Math.abs(y - laneY[m]) <= laneH / 2);
@@ -207,8 +209,10 @@ canvas.addEventListener("wheel", (e) => {
   if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) pan(-(e.deltaX || e.deltaY));
   else zoom(Math.exp(e.deltaY * (e.ctrlKey ? 0.01 : 0.002)), at(e)[0]);
 }, { passive: false });
-window.onkeydown = (e) => {
+window.addEventListener("keydown", (e) => {
   if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT") return;
+  // Two runs: the keys move the one the mouse was last over (the other follows).
+  if (PAIR && PAIR.active !== PFX) return;
   const mid = S.mouseX !== null ? S.mouseX : (GUTTER + W) / 2;
   if (e.key === "ArrowLeft") pan((W - GUTTER) * 0.2);
   else if (e.key === "ArrowRight") pan(-(W - GUTTER) * 0.2);
@@ -217,5 +221,5 @@ window.onkeydown = (e) => {
   else if (e.key === "0") { [S.x0, S.x1] = extent(); redraw(); }
   else if (e.key === "c") cutAt(unpx(mid));
   else if (e.key === "Escape") { select(-1); redraw(); }
-};
-window.onresize = () => { layout(); redraw(); };
+});
+window.addEventListener("resize", () => { layout(); redraw(); });

@@ -1,7 +1,7 @@
 // view.js: the canvas: lanes, faults, arrows, marks, selection and cut. Zoomed out, a lane is
 // drawn per pixel column (counts by binary search, so the cost does not grow with the run) and
 // the arrows one per link and column.
-const canvas = document.getElementById("view"), ctx = canvas.getContext("2d");
+const canvas = document.getElementById(PFX + "view"), ctx = canvas.getContext("2d");
 const GUTTER = 64, RULER = 22;
 const S = {
   axis: "model", x0: 0, x1: 1, sel: -1, causal: null, hidden: new Set(), kinds: [true, true, true],
@@ -214,6 +214,7 @@ function render() {
     ctx.beginPath(); ctx.arc(px(X[S.sel]), laneY[lane[S.sel]], 8, 0, 6.3); ctx.stroke(); ctx.lineWidth = 1;
   }
   drawCut();
+  if (PAIR) divergenceMark();
   ctx.restore();
   ctx.font = "11px sans-serif"; ctx.textAlign = "left";
   for (const m of rows) {
