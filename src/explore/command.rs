@@ -39,11 +39,8 @@ pub(crate) struct Read {
     pub hlc: bool,
 }
 
-/// Write the explorer page of `request`; returns the file written (`-`: standard output).
-pub(crate) fn explore(request: &Request) -> Result<PathBuf, TimelineError> {
-    if let Some(other) = &request.other {
-        return super::pair::explore_pair(request, other);
-    }
+/// Write the explorer page of one run; returns the file written (`-`: standard output).
+pub(crate) fn explore_one(request: &Request) -> Result<PathBuf, TimelineError> {
     let read = read(&request.run_dir, request)?;
     let title = super::data::title(&read.timeline);
     let page = super::page::html(&title, &read.json);

@@ -13,4 +13,15 @@ pub(crate) mod data;
 pub(crate) mod page;
 pub(crate) mod pair;
 
-pub(crate) use command::{explore, Request};
+pub(crate) use command::Request;
+
+/// Write the explorer page `request` asks for, of one run or two stacked; returns the file
+/// written (`-`: standard output).
+pub(crate) fn explore(
+    request: &Request,
+) -> Result<std::path::PathBuf, crate::timeline::TimelineError> {
+    match &request.other {
+        Some(other) => pair::explore_pair(request, other),
+        None => command::explore_one(request),
+    }
+}
