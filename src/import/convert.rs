@@ -37,6 +37,12 @@ pub(crate) enum ConvertError {
     NoLamport { file: PathBuf, line: u64 },
     #[error("{} line {line}: recv without msg_clock, the Lamport value its message carried; import derives none", file.display())]
     NoMsgClock { file: PathBuf, line: u64 },
+    #[error("{} line {line}: {why}", file.display())]
+    Impossible {
+        file: PathBuf,
+        line: u64,
+        why: String,
+    },
     #[error("{}: no machine id (no event names one and the file name gives none)", file.display())]
     NoMachine { file: PathBuf },
     #[error("{}: machine {id}: a run directory holds machines 0 to 63", file.display())]
@@ -144,6 +150,23 @@ fn machine_lines(
                 at
             }
         };
+        let msg_clock = match &e.kind {
+            ForeignKind::Recv { msg_clock, .. } => *msg_clock,
+            _ => None,
+        };
+        let queue = match &e.kind {
+            ForeignKind::Recv { queue, .. } => *queue,
+            _ => None,
+        };
+        let clocks = [Some(lamport), msg_clock].into_iter().flatten();
+        let vc = e.vc.iter().flatten().copied();
+        if let Some(why) = crate::runlog::impossible(at, clocks.chain(vc), queue) {
+            return Err(ConvertError::Impossible {
+                file: log.file.clone(),
+                line: e.line,
+                why,
+            });
+        }
         lines.push((at, event(tick, lamport, e, &log.file)?));
     }
     Ok(MachineLines {

@@ -15,6 +15,39 @@ use crate::log_format::timestamp::parse_micros;
 
 /// Largest queue length a line may give.
 pub(crate) const MAX_QUEUE: u64 = 100_000_000;
+/// The largest clock, tick or vector entry a line may hold: 2^53 - 1.
+pub(crate) const MAX_CLOCK: u64 = (1 << 53) - 1;
+/// The range of a line's timestamp, µs since the Unix epoch: 1970 to the end of 2199 (times in
+/// nanoseconds, as the Perfetto export writes them, stay within an i64).
+const MIN_TIMESTAMP_US: i64 = 0;
+const MAX_TIMESTAMP_US: i64 = 7_258_118_400_000_000;
+
+/// What makes a line's values impossible, if anything: a timestamp (µs since the epoch) outside
+/// 1970-2199 (in ns, as the Perfetto export writes times, later ones overflow), a clock, tick or
+/// vector entry beyond 2^53 - 1 (the integers every reader keeps exactly: a JSON number in
+/// JavaScript, pandas or DuckDB is a double; larger ones would overflow the checks' sums), a queue
+/// beyond [`MAX_QUEUE`] (queue lengths index a histogram). `import` refuses the same.
+pub(crate) fn impossible(
+    timestamp: i64,
+    clocks: impl IntoIterator<Item = u64>,
+    queue: Option<u64>,
+) -> Option<String> {
+    if !(MIN_TIMESTAMP_US..=MAX_TIMESTAMP_US).contains(&timestamp) {
+        return Some(format!(
+            "timestamp {} is outside the years 1970 to 2199",
+            crate::log_format::timestamp::format_micros(timestamp)
+        ));
+    }
+    if let Some(big) = clocks.into_iter().find(|&v| v > MAX_CLOCK) {
+        return Some(format!(
+            "clock or tick {big} is impossible (at most 2^53 - 1 = {MAX_CLOCK})"
+        ));
+    }
+    if let Some(queue) = queue.filter(|&q| q > MAX_QUEUE) {
+        return Some(format!("queue {queue} is impossible (at most {MAX_QUEUE})"));
+    }
+    None
+}
 
 /// One log line as every reader sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,11 +90,12 @@ pub(crate) fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<Line, L
             flat.machine
         )));
     }
-    // Queue lengths index a histogram: refuse values no run can produce.
-    if let Some(queue) = flat.queue.filter(|&q| q > MAX_QUEUE) {
-        return Err(LineError::Malformed(format!(
-            "queue {queue} is impossible (at most {MAX_QUEUE})"
-        )));
+    let clocks = [flat.tick, flat.lamport, flat.msg_clock, flat.pt_us]
+        .into_iter()
+        .flatten();
+    let vc = flat.vc.iter().flatten().copied();
+    if let Some(why) = impossible(timestamp, clocks.chain(vc), flat.queue) {
+        return Err(LineError::Malformed(why));
     }
     Ok(Line {
         machine,
@@ -211,6 +245,25 @@ mod tests {
     fn malformed(rest: &str) -> String {
         match parse(rest) {
             Err(LineError::Malformed(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn clocks_beyond_2_pow_53_and_times_beyond_2199_are_impossible_not_an_overflow() {
+        let max = (1u64 << 53) - 1;
+        let ok = format!(r#""event":"internal","tick":1,"lamport":{max},"vc":[{max}],"late_us":0"#);
+        assert!(parse(&ok).is_ok());
+        for rest in [
+            r#""event":"internal","tick":1,"lamport":18446744073709551615,"late_us":0"#,
+            r#""event":"internal","tick":1,"lamport":1,"vc":[9007199254740992,0],"late_us":0"#,
+            r#""event":"recv","tick":1,"lamport":2,"from":0,"msg_clock":9007199254740992,"queue":0,"late_us":0"#,
+        ] {
+            assert!(malformed(rest).contains("at most 2^53 - 1"), "{rest}");
+        }
+        let late = r#"{"timestamp":"9999-12-31T00:00:00Z","machine":1,"event":"internal","tick":1,"lamport":1,"late_us":0}"#;
+        match parse_line(late.as_bytes(), 1, 7) {
+            Err(LineError::Malformed(m)) => assert!(m.contains("1970 to 2199"), "{m}"),
             other => panic!("{other:?}"),
         }
     }

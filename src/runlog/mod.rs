@@ -23,6 +23,7 @@ mod roundtrip;
 
 pub(crate) use dir::open_run;
 pub(crate) use error::{RunLogError, Warning};
+pub(crate) use line::impossible;
 pub use line::Line;
 pub use lines::read_log_lines;
 pub(crate) use merge::{merge_run, merge_run_each};

@@ -96,8 +96,10 @@ impl CausalityCounter {
                 continue;
             }
             let v = vc.get(id as usize).copied().unwrap_or(0);
-            self.knows_out[j] += v;
-            self.known_in[i] += v;
+            // Saturating: only logs that break the vector rules (an entry beyond its machine's
+            // events, capped at the end) come near the limit.
+            self.knows_out[j] = self.knows_out[j].saturating_add(v);
+            self.known_in[i] = self.known_in[i].saturating_add(v);
             if v > self.count[i] {
                 self.ahead[i].push(Reverse((v, j)));
                 ahead.push((i, v));
@@ -185,8 +187,8 @@ impl CausalityCounter {
             let n = self.count[y];
             for Reverse((v, x)) in std::mem::take(&mut self.ahead[y]) {
                 if v > n {
-                    self.knows_out[x] -= v - n;
-                    self.known_in[y] -= v - n;
+                    self.knows_out[x] = self.knows_out[x].saturating_sub(v - n);
+                    self.known_in[y] = self.known_in[y].saturating_sub(v - n);
                 }
             }
         }

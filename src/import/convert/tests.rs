@@ -152,3 +152,25 @@ fn machines_must_have_distinct_ids_below_64() {
         Err(ConvertError::NoMachine { .. })
     ));
 }
+
+#[test]
+fn a_clock_or_a_time_no_reader_can_hold_refuses_naming_file_and_line() {
+    let mut logs = pair();
+    logs[1].events[0].lamport = Some(u64::MAX);
+    match convert(&logs) {
+        Err(ConvertError::Impossible { file, line, why }) => {
+            assert_eq!((file, line), (PathBuf::from("sub/m0.jsonl"), 2));
+            assert!(why.contains("at most 2^53 - 1"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut logs = pair();
+    logs[0].events[1].timestamp_us = Some(253_402_214_400_000_000);
+    match convert(&logs) {
+        Err(ConvertError::Impossible { line, why, .. }) => {
+            assert_eq!(line, 4);
+            assert!(why.contains("1970 to 2199"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
