@@ -48,6 +48,16 @@ pub(crate) fn carried(lamport: u64, recipients: usize, rule: SendRule) -> Vec<u6
     }
 }
 
+/// Whether a line of `log` between lines `after` and `before` could not be read: the event
+/// after such a gap is not judged against the one before it (its value stands for what the lost
+/// line did), so one unreadable line gives one finding, its own.
+pub(crate) fn after_gap(log: &ForeignLog, after: u64, before: u64) -> bool {
+    log.problems
+        .iter()
+        .filter_map(|p| p.line)
+        .any(|l| l > after && l < before)
+}
+
 /// Replay the Lamport rules over `log` (machine `own`) and check its ids and timestamps.
 pub(crate) fn check_log(
     log: &ForeignLog,
@@ -59,8 +69,14 @@ pub(crate) fn check_log(
     let mut out = LogCheck::default();
     let mut prev = 0u64;
     let mut prev_ts: Option<(i64, u64)> = None;
+    // The line of the last event read, and whether a clock is missing since it was judged.
+    let mut last_line = 0u64;
+    let mut unknown = false;
+    let carries = log.events.iter().any(|e| e.lamport.is_some());
     for e in &log.events {
         let at = place(file, e);
+        unknown |= after_gap(log, last_line, e.line);
+        last_line = e.line;
         ids(e, &at, own, known, &mut out.findings);
         if let Some(ts) = e.timestamp_us {
             if let Some((before, line)) = prev_ts.filter(|&(before, _)| ts < before) {
@@ -74,7 +90,28 @@ pub(crate) fn check_log(
             }
             prev_ts = Some((ts, e.line));
         }
-        let Some(value) = e.lamport else { continue };
+        let Some(value) = e.lamport else {
+            // A log that carries the clock has it on every event: one without it hides it.
+            if carries {
+                out.findings.push(Finding {
+                    rule: Rule::Readable,
+                    at,
+                    expected: "a `lamport` value, as on the log's other lines".to_owned(),
+                    found: "none".to_owned(),
+                    witness: vec![],
+                });
+                unknown = true;
+            }
+            continue;
+        };
+        if std::mem::take(&mut unknown) {
+            // The clock before this line is not known: it starts the replay again.
+            if value < prev {
+                out.backwards.push(e.line);
+            }
+            prev = value;
+            continue;
+        }
         if value < prev {
             out.backwards.push(e.line);
             out.findings.push(Finding {

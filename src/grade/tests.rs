@@ -288,3 +288,42 @@ fn a_log_without_lamport_values_is_one_finding_on_its_file_not_a_receive_of_no_m
         g.findings
     );
 }
+
+#[test]
+fn an_unreadable_line_or_a_line_without_its_clock_is_one_finding_not_one_more_on_the_next_line() {
+    // Machine 0: internal 1, [line 2 unreadable: a send 2], internal 3, internal 4 without its
+    // lamport, internal 5: only the two lines themselves are findings.
+    let mut m0 = log(
+        0,
+        vec![
+            (internal(), 1, Some(vec![1, 0])),
+            (internal(), 3, Some(vec![3, 0])),
+            (internal(), 4, Some(vec![4, 0])),
+            (internal(), 5, Some(vec![5, 0])),
+        ],
+    );
+    for (e, line) in m0.events.iter_mut().zip([1, 3, 4, 5]) {
+        e.line = line;
+    }
+    m0.events[2].lamport = None;
+    m0.problems.push(Problem {
+        file: m0.file.clone(),
+        line: Some(2),
+        message: "`lamport` should be a whole number >= 0, found \"two\"".to_owned(),
+    });
+    let m1 = log(1, vec![(internal(), 1, Some(vec![0, 1]))]);
+    let g = graded(&[m0, m1], SendRule::Once);
+    let found: Vec<(Rule, String)> = rules(&g)
+        .into_iter()
+        .filter(|(r, _)| *r != Rule::Shape)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Rule::Readable, "machine-0.log:2".to_owned()),
+            (Rule::Readable, "machine-0.log:4".to_owned()),
+        ],
+        "{:?}",
+        g.findings
+    );
+}

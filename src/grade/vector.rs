@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::clocks::place;
+use super::clocks::{after_gap, place};
 use super::links::At;
 use super::rule::View;
 use super::rule::{Finding, Rule};
@@ -23,10 +23,17 @@ pub(crate) fn check_vectors(
     for (li, view) in views.iter().enumerate() {
         let own = view.own as usize;
         let mut prev: Option<Vec<u64>> = None;
+        let mut last_line = 0u64;
         for (ei, e) in view.log.events.iter().enumerate() {
+            let gap = after_gap(view.log, last_line, e.line);
+            last_line = e.line;
             let Some(found) = &e.vc else { continue };
             let before = prev.take().unwrap_or_else(|| vec![0; found.len()]);
             prev = Some(found.clone());
+            if gap {
+                // The vector before this line was on a line that could not be read.
+                continue;
+            }
             let finding = |expected: String, found: String| Finding {
                 rule: Rule::Vector,
                 at: place(&view.file, e),
