@@ -54,9 +54,18 @@ fn not_a_log(name: &str, run_dir: bool) -> bool {
         || matches!(name, "manifest.json" | "summary.json")
         || name.starts_with("report.")
         || name.starts_with("grade.")
+        || name.to_ascii_lowercase().starts_with("readme")
         || matches!(
-            ext,
-            "svg" | "html" | "png" | "stderr" | "md" | "pdf" | "toml"
+            ext.to_ascii_lowercase().as_str(),
+            "svg" | "html" | "png" | "jpg" | "jpeg" | "gif" | "stderr" | "md" | "pdf" | "toml"
+                // What students hand in beside their logs: their program, its build, archives.
+                | "py" | "ipynb" | "java" | "class" | "jar" | "c" | "h" | "cc" | "cpp" | "hpp"
+                | "go" | "rs" | "js" | "ts" | "rb" | "sh" | "zip" | "tar" | "gz" | "tgz"
+                | "7z" | "docx" | "doc" | "odt" | "xlsx" | "lock" | "yaml" | "yml"
+        )
+        || matches!(
+            name,
+            "Makefile" | "Cargo.toml" | "go.mod" | "requirements.txt"
         )
 }
 

@@ -37,18 +37,26 @@ pub(crate) enum GradeError {
     },
 }
 
-/// The submission folders of `dir`, sorted by name (hidden ones left out).
-fn submissions(dir: &Path) -> Result<Vec<PathBuf>, GradeError> {
+/// The submission folders of `dir`, sorted by name: not hidden ones, not `__MACOSX` (what
+/// unzipping on a Mac leaves), and not `out`, where the report goes, should it be inside.
+fn submissions(dir: &Path, out: &Path) -> Result<Vec<PathBuf>, GradeError> {
     let failed = |source| GradeError::Dir {
         path: dir.to_owned(),
         source,
     };
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
     let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(failed)?
         .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && name != "__MACOSX"
+        })
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_dir() && !same(p, out))
         .collect();
     folders.sort();
     if folders.is_empty() {
@@ -89,7 +97,8 @@ fn grade_all(folders: &[PathBuf], mapping: &Mapping, options: &Options) -> Vec<G
 
 /// Carry out `grade`.
 pub(crate) fn run(request: &Request) -> Outcome {
-    let folders = submissions(&request.dir).map_err(|e| Failed::new(Exit::BadInput, e))?;
+    let folders =
+        submissions(&request.dir, &request.out).map_err(|e| Failed::new(Exit::BadInput, e))?;
     let class = grade_all(&folders, &request.mapping, &request.options);
     let write = |name: &str, text: String| {
         let path = request.out.join(name);

@@ -121,3 +121,28 @@ fn grade_of_a_missing_folder_or_with_a_bad_flag_exits_2_naming_it() {
         .exit_code(2)
         .stderr_contains("--field \"lamport\"");
 }
+
+#[test]
+fn a_class_graded_twice_into_a_folder_of_its_own_ignores_the_reports_the_sources_and_macosx() {
+    let tmp = tempfile::tempdir().unwrap();
+    let class = tmp.path().join("class");
+    twin_logs(tmp.path(), &class.join("alice"));
+    // What students and zip files leave beside the logs.
+    std::fs::write(class.join("alice/main.py"), "print('tick')\n").unwrap();
+    std::fs::write(class.join("alice/README.txt"), "our notes\n").unwrap();
+    std::fs::create_dir_all(class.join("__MACOSX/alice")).unwrap();
+    std::fs::write(class.join("__MACOSX/alice/._machine-0.log"), [0u8, 5, 22, 7]).unwrap();
+    let reports = class.join("reports");
+    for _ in 0..2 {
+        Logiclock::new()
+            .arg("grade")
+            .arg(&class)
+            .arg("--out")
+            .arg(&reports)
+            .finish()
+            .success();
+    }
+    let csv = std::fs::read_to_string(reports.join("grade.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 2, "one row, alice's:\n{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("alice,"), "{csv}");
+}
