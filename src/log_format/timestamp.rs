@@ -43,7 +43,10 @@ fn fast(b: &[u8]) -> Option<i64> {
     let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
     let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
     let micros = num(20, 26)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None; // no such date: humantime refuses it too
+    }
+    if hour > 23 || minute > 59 {
         return None;
     }
     if second > 59 {
@@ -51,6 +54,16 @@ fn fast(b: &[u8]) -> Option<i64> {
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 86_400 + hour * 3_600 + minute * 60 + second) * 1_000_000) + micros)
+}
+
+/// Days in `month` (1-12) of `year`, proleptic Gregorian.
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -173,6 +186,20 @@ mod tests {
                 .as_micros() as i64;
             assert_eq!(fast(text.as_bytes()), Some(slow), "{text}");
         }
+    }
+
+    #[test]
+    fn a_day_the_month_does_not_have_is_no_timestamp() {
+        for text in [
+            "2026-02-30T00:00:00.000000Z",
+            "2026-02-29T00:00:00.000000Z",
+            "2100-02-29T00:00:00.000000Z",
+            "2026-04-31T00:00:00.000000Z",
+            "2026-02-30T00:00:00Z",
+        ] {
+            assert_eq!(parse_micros(text), None, "{text}");
+        }
+        assert!(parse_micros("2024-02-29T00:00:00.000000Z").is_some());
     }
 
     #[test]
