@@ -20,7 +20,7 @@ pub(crate) const MAX_CLOCK: u64 = (1 << 53) - 1;
 /// The range of a line's timestamp, µs since the Unix epoch: 1970 to the end of 2199 (times in
 /// nanoseconds, as the Perfetto export writes them, stay within an i64).
 const MIN_TIMESTAMP_US: i64 = 0;
-const MAX_TIMESTAMP_US: i64 = 7_258_118_400_000_000;
+pub(crate) const MAX_TIMESTAMP_US: i64 = 7_258_118_400_000_000;
 
 /// What makes a line's values impossible, if anything: a timestamp (µs since the epoch) outside
 /// 1970-2199 (in ns, as the Perfetto export writes times, later ones overflow), a clock, tick or

@@ -23,13 +23,18 @@ fn ids() -> impl Strategy<Value = Vec<u32>> {
     proptest::collection::btree_set(id(), 0..8).prop_map(|set| set.into_iter().collect())
 }
 
+/// A clock, tick or count: any a reader keeps exactly (the contract's bound, 2^53 - 1).
+fn clock() -> impl Strategy<Value = u64> {
+    0..=super::line::MAX_CLOCK
+}
+
 fn vc() -> impl Strategy<Value = Vec<u64>> {
-    proptest::collection::vec(any::<u64>(), 0..6)
+    proptest::collection::vec(clock(), 0..6)
 }
 
 /// A hybrid logical clock `[l, c]`.
 fn hlc() -> impl Strategy<Value = crate::log_format::Hlc> {
-    (any::<u64>(), any::<u64>()).prop_map(Into::into)
+    (clock(), clock()).prop_map(Into::into)
 }
 
 /// Any text, escapes and all.
@@ -44,7 +49,7 @@ fn event() -> impl Strategy<Value = Event> {
         (
             OLDEST_READABLE_FORMAT..=FORMAT_VERSION,
             any::<u32>(),
-            any::<u64>(),
+            clock(),
             any::<u32>(),
             any::<u32>()
         )
@@ -58,11 +63,11 @@ fn event() -> impl Strategy<Value = Event> {
                 }
             }),
         (
-            any::<u64>(),
-            any::<u64>(),
+            clock(),
+            clock(),
             vc(),
-            any::<u64>(),
-            any::<u64>(),
+            clock(),
+            clock(),
             hlc()
         )
             .prop_map(|(tick, lamport, vc, late_us, pt_us, hlc)| Event::Internal {
@@ -73,7 +78,7 @@ fn event() -> impl Strategy<Value = Event> {
                 pt_us: Some(pt_us),
                 hlc: Some(hlc),
             }),
-        (any::<u64>(), any::<u64>(), ids(), vc(), any::<u64>()).prop_map(
+        (clock(), clock(), ids(), vc(), clock()).prop_map(
             |(tick, lamport, to, vc, late_us)| Event::Send {
                 tick,
                 lamport,
@@ -85,10 +90,10 @@ fn event() -> impl Strategy<Value = Event> {
             }
         ),
         (
-            (any::<u64>(), any::<u64>(), id(), any::<u64>()),
-            (0..=MAX_QUEUE, vc(), any::<u64>()),
+            (clock(), clock(), id(), clock()),
+            (0..=MAX_QUEUE, vc(), clock()),
             (
-                proptest::option::of(any::<u64>()),
+                proptest::option::of(clock()),
                 proptest::option::of(hlc()),
                 proptest::option::of(hlc()),
                 any::<bool>()
@@ -115,12 +120,12 @@ fn event() -> impl Strategy<Value = Event> {
                     }
                 }
             ),
-        (any::<u64>(), any::<u64>()).prop_map(|(first, count)| Event::Skipped { first, count }),
+        (clock(), clock()).prop_map(|(first, count)| Event::Skipped { first, count }),
         (
-            any::<u64>(),
+            clock(),
             0..=MAX_QUEUE,
-            (any::<u64>(), any::<u64>()),
-            (any::<u64>(), any::<u64>())
+            (clock(), clock()),
+            (clock(), clock())
         )
             .prop_map(|(lamport, queue, (ticks, skipped), (cpu_ms, max_rss_kb))| {
                 Event::Stop {
@@ -134,7 +139,7 @@ fn event() -> impl Strategy<Value = Event> {
             }),
         (
             id(),
-            any::<u64>(),
+            clock(),
             proptest::sample::select(DropReason::ALL.to_vec())
         )
             .prop_map(|(to, lamport, reason)| Event::Dropped {
@@ -156,7 +161,7 @@ fn event() -> impl Strategy<Value = Event> {
             }),
         (id(), text()).prop_map(|(peer, addr)| Event::PeerConnected { peer, addr }),
         (id(), text()).prop_map(|(peer, reason)| Event::PeerGone { peer, reason }),
-        (text(), text(), any::<u64>()).prop_map(|(addr, reason, count)| Event::Refused {
+        (text(), text(), clock()).prop_map(|(addr, reason, count)| Event::Refused {
             addr,
             reason,
             count
@@ -180,7 +185,7 @@ fn the_strategy_leaves_out_only_the_readers_unknown() {
 proptest! {
     #[test]
     fn every_line_the_writer_can_produce_reads_back_equal(
-        timestamp in 0i64..253_402_300_799_999_999,
+        timestamp in 0i64..=super::line::MAX_TIMESTAMP_US,
         machine in id(),
         line in 1u64..u64::MAX,
         event in event(),
