@@ -62,24 +62,18 @@ fn event() -> impl Strategy<Value = Event> {
                     incarnation,
                 }
             }),
-        (
-            clock(),
-            clock(),
-            vc(),
-            clock(),
-            clock(),
-            hlc()
-        )
-            .prop_map(|(tick, lamport, vc, late_us, pt_us, hlc)| Event::Internal {
+        (clock(), clock(), vc(), clock(), clock(), hlc()).prop_map(
+            |(tick, lamport, vc, late_us, pt_us, hlc)| Event::Internal {
                 tick,
                 lamport,
                 vc,
                 late_us,
                 pt_us: Some(pt_us),
                 hlc: Some(hlc),
-            }),
-        (clock(), clock(), ids(), vc(), clock()).prop_map(
-            |(tick, lamport, to, vc, late_us)| Event::Send {
+            }
+        ),
+        (clock(), clock(), ids(), vc(), clock()).prop_map(|(tick, lamport, to, vc, late_us)| {
+            Event::Send {
                 tick,
                 lamport,
                 to,
@@ -88,7 +82,7 @@ fn event() -> impl Strategy<Value = Event> {
                 pt_us: None,
                 hlc: None,
             }
-        ),
+        }),
         (
             (clock(), clock(), id(), clock()),
             (0..=MAX_QUEUE, vc(), clock()),

@@ -131,7 +131,11 @@ fn a_class_graded_twice_into_a_folder_of_its_own_ignores_the_reports_the_sources
     std::fs::write(class.join("alice/main.py"), "print('tick')\n").unwrap();
     std::fs::write(class.join("alice/README.txt"), "our notes\n").unwrap();
     std::fs::create_dir_all(class.join("__MACOSX/alice")).unwrap();
-    std::fs::write(class.join("__MACOSX/alice/._machine-0.log"), [0u8, 5, 22, 7]).unwrap();
+    std::fs::write(
+        class.join("__MACOSX/alice/._machine-0.log"),
+        [0u8, 5, 22, 7],
+    )
+    .unwrap();
     let reports = class.join("reports");
     for _ in 0..2 {
         Logiclock::new()
