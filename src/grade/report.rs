@@ -31,7 +31,13 @@ pub(crate) fn verdicts(class: &[Graded], markdown: bool) -> String {
     let rows: Vec<Vec<String>> = class
         .iter()
         .map(|g| {
-            let mut row = vec![g.name.clone(), verdict(g).to_owned()];
+            let name = printable(&g.name);
+            let name = if markdown {
+                name.replace('|', "\\|")
+            } else {
+                name
+            };
+            let mut row = vec![name, verdict(g).to_owned()];
             row.extend(g.cells.iter().map(|(_, cell)| cell.to_string()));
             row
         })
@@ -63,7 +69,7 @@ pub(crate) fn markdown(class: &[Graded], options: &Options) -> String {
         let _ = write!(
             out,
             "\n## {}: {}\n\n{format}, machines {:?}, {} events, {} findings.\n",
-            g.name,
+            printable(&g.name),
             verdict(g),
             g.machines,
             g.events,
@@ -110,6 +116,24 @@ pub(crate) fn json(class: &[Graded], options: &Options) -> String {
     serde_json::to_string_pretty(&report).expect("the class report serializes") + "\n"
 }
 
+/// A folder's name as the reports show it: control characters (a newline in a name would break
+/// a table row) as `?`.
+fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// A cell a spreadsheet will not run: a leading `=`, `+`, `-` or `@` makes a formula there, so
+/// such a name gets a `'` before it (what spreadsheets take as "text").
+fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 /// `grade.csv`: one row per submission, one column per rule.
 pub(crate) fn csv(class: &[Graded]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -126,7 +150,7 @@ pub(crate) fn csv(class: &[Graded]) -> String {
     for g in class {
         let machines: Vec<String> = g.machines.iter().map(u32::to_string).collect();
         let mut row = vec![
-            g.name.clone(),
+            spreadsheet_safe(&printable(&g.name)),
             g.format.clone().unwrap_or_default(),
             machines.join(";"),
             g.events.to_string(),

@@ -150,3 +150,30 @@ fn a_class_graded_twice_into_a_folder_of_its_own_ignores_the_reports_the_sources
     assert_eq!(csv.lines().count(), 2, "one row, alice's:\n{csv}");
     assert!(csv.lines().nth(1).unwrap().starts_with("alice,"), "{csv}");
 }
+
+#[test]
+fn odd_folder_names_neither_break_the_tables_nor_run_as_spreadsheet_formulas() {
+    let tmp = tempfile::tempdir().unwrap();
+    let class = tmp.path().join("class");
+    twin_logs(tmp.path(), &class.join("=HYPERLINK(1)"));
+    twin_logs(tmp.path(), &class.join("a|b"));
+    Logiclock::new().arg("grade").arg(&class).finish().success();
+    let csv = std::fs::read_to_string(class.join("grade.csv")).unwrap();
+    let names: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(names, ["'=HYPERLINK(1)", "a|b"], "{csv}");
+    let md = std::fs::read_to_string(class.join("grade.md")).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.contains("a\\|b"))
+        .expect("a|b's row, its | escaped");
+    let header = md.lines().find(|l| l.starts_with("| submission")).unwrap();
+    assert_eq!(
+        row.matches(" | ").count(),
+        header.matches(" | ").count(),
+        "{md}"
+    );
+}
