@@ -8,11 +8,12 @@
 use crate::log_format::timestamp::parse_micros;
 
 /// Microseconds since the Unix epoch of `YYYY-MM-DDTHH:MM:SS[.f]` followed by `Z` or `±HH:MM`
-/// (`t` or a space may stand for `T`, `z` for `Z`).
+/// (`t` or a space may stand for `T`, `z` for `Z`), or by nothing: a time without an offset, as
+/// Python's `isoformat()` writes a naive `datetime`, is taken as UTC.
 pub(crate) fn rfc3339_micros(text: &str) -> Option<i64> {
     let b = text.trim().as_bytes();
     // ASCII up to the seconds, so the slices below fall on character boundaries.
-    if b.len() < 20 || !b[..19].is_ascii() || !matches!(b[10], b'T' | b't' | b' ') {
+    if b.len() < 19 || !b[..19].is_ascii() || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
     let date_time = std::str::from_utf8(&b[..19]).ok()?;
@@ -30,7 +31,7 @@ pub(crate) fn rfc3339_micros(text: &str) -> Option<i64> {
         fraction.push('0');
     }
     let offset_s: i64 = match rest {
-        b"Z" | b"z" => 0,
+        b"Z" | b"z" | b"" => 0,
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
             let digit = |c: u8| c.is_ascii_digit().then(|| i64::from(c - b'0'));
             let (hours, minutes) = (
@@ -94,6 +95,8 @@ mod tests {
             "2026-12-02T23:30:00.25-04:30",
             "2026-12-03 04:00:00.250z",
             "2026-12-03t04:00:00.250Z",
+            // No offset: UTC, as Python's isoformat() writes a naive datetime.
+            "2026-12-03T04:00:00.25",
         ] {
             assert_eq!(rfc3339_micros(text), Some(utc), "{text}");
         }
@@ -106,7 +109,7 @@ mod tests {
             "",
             "yesterday",
             "2026-12-03",
-            "2026-12-03T04:00:00",
+            "2026-12-03T04:00",
             "2026-12-03T04:00:00.Z",
             "2026-12-03T04:00:00.1234567890Z",
             "2026-12-03T04:00:00+2:00",
