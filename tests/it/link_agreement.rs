@@ -271,52 +271,55 @@ fn run_killed_during(
     (held, received)
 }
 
-#[test]
-fn a_message_held_at_a_sender_killed_during_a_hold_partition_is_lost_with_it_in_both_engines() {
-    let tmp = tempfile::tempdir().unwrap();
+/// Run `scenario` on both engines: machine 0 sent messages to 1 during the fault (`what`) and
+/// none of them reached 1 after 0 was killed. Each engine's (held, received).
+fn held_messages_die_with_their_sender(
+    dir: &Path,
+    name: &str,
+    scenario: &str,
+    kind: logiclock::log_format::FaultKind,
+    what: &str,
+) -> Vec<(Vec<u64>, Vec<u64>)> {
+    let mut results = Vec::new();
     for engine in ["sim", "real"] {
-        let (held, received) = run_killed_during(
-            tmp.path(),
-            "held",
-            KILLED_DURING_HOLD,
-            logiclock::log_format::FaultKind::Partition,
-            engine,
-        );
+        let (held, received) = run_killed_during(dir, name, scenario, kind, engine);
         assert!(
             !held.is_empty(),
-            "{engine}: machine 0 sent nothing during the partition"
+            "{engine}: machine 0 sent nothing during the {what}"
         );
         let delivered: Vec<&u64> = held.iter().filter(|c| received.contains(c)).collect();
         assert!(
             delivered.is_empty(),
-            "{engine}: machine 1 received {delivered:?}, held at machine 0 when it was killed"
+            "{engine}: machine 1 received {delivered:?}, held at machine 0 by the {what} when it \
+             was killed"
         );
+        results.push((held, received));
     }
+    results
+}
+
+#[test]
+fn a_message_held_at_a_sender_killed_during_a_hold_partition_is_lost_with_it_in_both_engines() {
+    let tmp = tempfile::tempdir().unwrap();
+    held_messages_die_with_their_sender(
+        tmp.path(),
+        "held",
+        KILLED_DURING_HOLD,
+        logiclock::log_format::FaultKind::Partition,
+        "partition",
+    );
 }
 
 #[test]
 fn a_message_held_by_a_delay_at_a_sender_killed_during_it_is_lost_with_it_in_both_engines() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut results = Vec::new();
-    for engine in ["sim", "real"] {
-        let (held, received) = run_killed_during(
-            tmp.path(),
-            "delayed",
-            KILLED_DURING_DELAY,
-            logiclock::log_format::FaultKind::Delay,
-            engine,
-        );
-        assert!(
-            !held.is_empty(),
-            "{engine}: machine 0 sent nothing during the delay"
-        );
-        let delivered: Vec<&u64> = held.iter().filter(|c| received.contains(c)).collect();
-        assert!(
-            delivered.is_empty(),
-            "{engine}: machine 1 received {delivered:?}, delayed at machine 0 when it was killed"
-        );
-        results.push((held, received));
-    }
+    let results = held_messages_die_with_their_sender(
+        tmp.path(),
+        "delayed",
+        KILLED_DURING_DELAY,
+        logiclock::log_format::FaultKind::Delay,
+        "delay",
+    );
     assert_eq!(
         results[0], results[1],
         "the twin (left) and the real run (right) sent or received other messages on 0 -> 1"

@@ -66,11 +66,10 @@ fn a_queue_plot_of_empty_queues_has_whole_distinct_ticks() {
     }
 }
 
-#[test]
-fn a_jump_histogram_has_one_labelled_bar_per_jump_size() {
-    let tmp = tempfile::tempdir().unwrap();
-    // Machine 0 only ticks (jumps of 1); machine 1 receives clock 4 at clock 3 (a jump of 2).
-    let run = Fixture::new(2)
+/// Two machines for 5 s: machine 0 ticks to clock 3, sends clock 4 to machine 1 at 3.4 ms and
+/// ticks once more; machine 1's lines are the test's.
+pub(super) fn sends_clock_4_to_machine_1() -> Fixture {
+    Fixture::new(2)
         .duration(5.0)
         .line(0, 0, start(1, 2))
         .line(0, 1000, internal(1, 1))
@@ -79,6 +78,13 @@ fn a_jump_histogram_has_one_labelled_bar_per_jump_size() {
         .line(0, 3400, send(4, 4, &[1]))
         .line(0, 5000, internal(5, 5))
         .line(0, 5010, stop(5, 0, 5, 0))
+}
+
+#[test]
+fn a_jump_histogram_has_one_labelled_bar_per_jump_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Machine 0 only ticks (jumps of 1); machine 1 receives clock 4 at clock 3 (a jump of 2).
+    let run = sends_clock_4_to_machine_1()
         .line(1, 0, start(1, 2))
         .line(1, 1000, internal(1, 1))
         .line(1, 2000, internal(2, 2))

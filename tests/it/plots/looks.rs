@@ -1,25 +1,17 @@
 //! How the plots look where lines or bars would hide: empty slots for jump sizes that never
 //! occurred, dashes over coinciding lines, an all-zero drift off the axis.
 
-use crate::analyze::{analyze, internal, recv, send, stop};
+use crate::analyze::{analyze, internal, recv, stop};
 use crate::fixture::Fixture;
 
 use super::svg::*;
-use super::{quiet_run, read, start};
+use super::{quiet_run, read, sends_clock_4_to_machine_1, start};
 
 #[test]
 fn jump_histograms_show_sizes_that_never_occurred_as_empty_slots() {
     let tmp = tempfile::tempdir().unwrap();
     // Machine 1 jumps by 1 and by 3 (receives clock 4 at clock 2), never by 2.
-    let run = Fixture::new(2)
-        .duration(5.0)
-        .line(0, 0, start(1, 2))
-        .line(0, 1000, internal(1, 1))
-        .line(0, 2000, internal(2, 2))
-        .line(0, 3000, internal(3, 3))
-        .line(0, 3400, send(4, 4, &[1]))
-        .line(0, 5000, internal(5, 5))
-        .line(0, 5010, stop(5, 0, 5, 0))
+    let run = sends_clock_4_to_machine_1()
         .line(1, 0, start(1, 2))
         .line(1, 1000, internal(1, 1))
         .line(1, 2000, internal(2, 2))
