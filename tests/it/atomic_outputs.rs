@@ -5,8 +5,7 @@
 use std::path::Path;
 
 use crate::cmd::Logiclock;
-use crate::real_life::{fill_leaving, Tmpfs, SHORT};
-use crate::util;
+use crate::real_life::{fill_leaving, short_twin, Tmpfs};
 
 /// The commands under test, as arguments after `logiclock`, given the run directory, and the
 /// output each writes there.
@@ -34,14 +33,7 @@ fn commands(run: &Path) -> Vec<(Vec<String>, &'static str)> {
 #[test]
 fn diff_and_export_on_a_full_disk_leave_no_output_empty_or_cut_short() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = util::scenario(tmp.path(), "short.toml", SHORT);
-    let reference = tmp.path().join("reference");
-    Logiclock::run(&scenario)
-        .args(["--engine", "sim"])
-        .quiet()
-        .out(&reference)
-        .finish()
-        .success();
+    let reference = short_twin(tmp.path());
     let mut whole = Vec::new();
     for (args, output) in commands(&reference) {
         Logiclock::new().args(&args).finish().success();

@@ -278,6 +278,19 @@ fn a_name_too_long_for_a_directory_is_refused_as_the_key_name() {
 pub(crate) const SHORT: &str =
     "machines = 3\nduration_s = 20\nseed = 3\n[clock]\nrates = [6, 4, 2]\n";
 
+/// The twin of [`SHORT`] in `dir`/reference: a whole run for the full-disk tests to work on.
+pub(crate) fn short_twin(dir: &Path) -> std::path::PathBuf {
+    let scenario = util::scenario(dir, "short.toml", SHORT);
+    let reference = dir.join("reference");
+    Logiclock::run(&scenario)
+        .args(["--engine", "sim"])
+        .quiet()
+        .out(&reference)
+        .finish()
+        .success();
+    reference
+}
+
 /// Every file in `dir` by name, with its bytes.
 fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
@@ -314,14 +327,7 @@ pub(crate) fn fill_leaving(filler: &Path, room: u64) {
 #[test]
 fn analyze_on_a_full_disk_leaves_no_output_empty_or_cut_short_and_the_logs_untouched() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = util::scenario(tmp.path(), "short.toml", SHORT);
-    let reference = tmp.path().join("reference");
-    Logiclock::run(&scenario)
-        .args(["--engine", "sim"])
-        .quiet()
-        .out(&reference)
-        .finish()
-        .success();
+    let reference = short_twin(tmp.path());
     let run_files = files(&reference);
     Logiclock::analyze(&reference).finish().success();
     // What a whole analysis writes: every output found after a failed one must be one of these.
