@@ -39,10 +39,13 @@ fn missing() -> String {
 /// Whether a browser test can run here. Without a browser it prints why and the test returns
 /// early (skipped, on a laptop without Chromium), unless `$LOGICLOCK_REQUIRE_BROWSER` is set, as
 /// in CI, where it fails.
-pub fn available(test: &str) -> bool {
+pub fn available() -> bool {
     if find().is_some() {
         return true;
     }
+    // The test harness names each test's thread after the test.
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a browser test");
     if std::env::var_os(REQUIRE_ENV).is_some() {
         panic!("{test}: {}", missing());
     }

@@ -76,9 +76,7 @@ fn check_selection(page: &Path, oracle: &Oracle, events: &[&Clocked]) -> serde_j
 
 #[test]
 fn a_thousand_random_events_have_the_causal_past_future_and_why_of_the_logs() {
-    if !crate::browser::available(
-        "a_thousand_random_events_have_the_causal_past_future_and_why_of_the_logs",
-    ) {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -103,9 +101,7 @@ fn a_thousand_random_events_have_the_causal_past_future_and_why_of_the_logs() {
 
 #[test]
 fn a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so() {
-    if !crate::browser::available(
-        "a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so",
-    ) {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -164,9 +160,7 @@ fn a_thousand_random_cuts_are_consistent_exactly_when_the_logs_say_so() {
 
 #[test]
 fn fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality() {
-    if !crate::browser::available(
-        "fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality",
-    ) {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -187,7 +181,7 @@ fn fault_runs_a_restart_and_a_64_machine_run_open_with_the_logs_causality() {
 
 #[test]
 fn a_real_run_on_loopback_opens_with_the_logs_causality() {
-    if !crate::browser::available("a_real_run_on_loopback_opens_with_the_logs_causality") {
+    if !crate::browser::available() {
         return;
     }
     // Real processes: timestamps from four clocks of one host, receives that may share a
@@ -201,9 +195,7 @@ fn a_real_run_on_loopback_opens_with_the_logs_causality() {
 
 #[test]
 fn some_machines_alone_keep_their_colours_and_the_causality_among_them() {
-    if !crate::browser::available(
-        "some_machines_alone_keep_their_colours_and_the_causality_among_them",
-    ) {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -254,7 +246,7 @@ fn some_machines_alone_keep_their_colours_and_the_causality_among_them() {
 
 #[test]
 fn a_window_holds_only_its_events_and_their_causality_inside_it() {
-    if !crate::browser::available("a_window_holds_only_its_events_and_their_causality_inside_it") {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -301,7 +293,7 @@ fn check_selection_in_window(page: &Path, oracle: &Oracle) -> serde_json::Value 
 
 #[test]
 fn a_deep_link_reopens_its_axis_window_selection_filters_and_cut() {
-    if !crate::browser::available("a_deep_link_reopens_its_axis_window_selection_filters_and_cut") {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

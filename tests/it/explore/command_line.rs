@@ -100,9 +100,7 @@ fn the_page_goes_to_standard_output_with_dash() {
 
 #[test]
 fn the_page_draws_every_lane_in_the_machine_colours_of_the_other_outputs() {
-    if !crate::browser::available(
-        "the_page_draws_every_lane_in_the_machine_colours_of_the_other_outputs",
-    ) {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -12,9 +12,7 @@ const SKEWED: &str = "name = \"skewed\"\nmachines = 4\nduration_s = 20\nseed = 3
 
 #[test]
 fn a_run_with_hybrid_clocks_opens_on_its_hlc_axis_with_each_events_logged_hlc() {
-    if !crate::browser::available(
-        "a_run_with_hybrid_clocks_opens_on_its_hlc_axis_with_each_events_logged_hlc",
-    ) {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -87,7 +87,7 @@ fn blocks_count_their_logs(out: &Value, a: &Path, b: &Path) {
 
 #[test]
 fn a_twin_stacked_on_its_own_rerun_shows_no_divergence() {
-    if !crate::browser::available("a_twin_stacked_on_its_own_rerun_shows_no_divergence") {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -106,7 +106,7 @@ fn a_twin_stacked_on_its_own_rerun_shows_no_divergence() {
 
 #[test]
 fn two_runs_that_part_on_a_tick_are_marked_where_diff_says() {
-    if !crate::browser::available("two_runs_that_part_on_a_tick_are_marked_where_diff_says") {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -129,7 +129,7 @@ fn two_runs_that_part_on_a_tick_are_marked_where_diff_says() {
 
 #[test]
 fn a_real_run_stacked_on_its_twin_reports_what_diff_reports() {
-    if !crate::browser::available("a_real_run_stacked_on_its_twin_reports_what_diff_reports") {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -155,7 +155,7 @@ fn a_real_run_stacked_on_its_twin_reports_what_diff_reports() {
 
 #[test]
 fn twins_of_two_seeds_part_and_are_marked_on_both() {
-    if !crate::browser::available("twins_of_two_seeds_part_and_are_marked_on_both") {
+    if !crate::browser::available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
