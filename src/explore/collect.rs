@@ -44,6 +44,13 @@ pub(crate) struct Columns {
     pub base: Vec<Vec<u64>>,
 }
 
+impl Columns {
+    /// Whether every event carries the hybrid logical clock (a run of log format 6 and up).
+    pub(crate) fn has_hlc(&self) -> bool {
+        !self.hlc.is_empty() && self.hlc.len() == self.lane.len()
+    }
+}
+
 /// A `dropped` line: the message a sender gave up on.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Dropped {

@@ -94,12 +94,11 @@ pub(crate) fn read(dir: &Path, request: &Request) -> Result<Read, TimelineError>
     let collected = collector.finish();
     let manifest = crate::manifest::Manifest::read(dir).ok();
     let json = super::data::json(&run.timeline, manifest.as_ref(), &collected, window);
-    let c = &collected.columns;
     Ok(Read {
         timeline: run.timeline,
         json,
         real: manifest.is_some_and(|m| m.engine == crate::manifest::Engine::Real),
-        hlc: !c.hlc.is_empty() && c.hlc.len() == c.lane.len(),
+        hlc: collected.columns.has_hlc(),
     })
 }
 

@@ -114,7 +114,7 @@ pub(crate) fn json(
             },
         )
         .collect();
-    let hlc = !c.hlc.is_empty() && c.hlc.len() == c.lane.len();
+    let hlc = c.has_hlc();
     let blob = Blob {
         format: DATA_FORMAT,
         title: title(timeline),
