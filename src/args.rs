@@ -82,15 +82,24 @@ impl TryFrom<Cli> for Request {
     }
 }
 
-/// `import`: the field mapping of `--map`, then of each `--field`.
-fn import(args: ImportArgs) -> Result<crate::import::command::Request, ArgsError> {
-    let mut mapping = match &args.map {
+/// The field mapping of `--map`, then of each `--field` (`import` and `grade`).
+fn mapping(
+    map: Option<&std::path::Path>,
+    fields: &[String],
+) -> Result<crate::foreign::Mapping, ArgsError> {
+    let mut mapping = match map {
         Some(path) => crate::foreign::Mapping::from_file(path).map_err(ArgsError::Mapping)?,
         None => crate::foreign::Mapping::default(),
     };
-    for flag in &args.field {
+    for flag in fields {
         mapping.add_flag(flag).map_err(ArgsError::Mapping)?;
     }
+    Ok(mapping)
+}
+
+/// `import`: the field mapping of `--map`, then of each `--field`.
+fn import(args: ImportArgs) -> Result<crate::import::command::Request, ArgsError> {
+    let mapping = mapping(args.map.as_deref(), &args.field)?;
     Ok(crate::import::command::Request {
         src: args.src,
         out: args.out,
@@ -193,13 +202,7 @@ fn analyze(args: AnalyzeArgs) -> Result<crate::analyze::command::Request, ArgsEr
 /// `grade`: the mapping file read and the `--field` flags added to it; the die checked
 /// against the machines.
 fn grade(args: GradeArgs) -> Result<crate::grade::command::Request, ArgsError> {
-    let mut mapping = match &args.map {
-        Some(path) => crate::foreign::Mapping::from_file(path).map_err(ArgsError::Mapping)?,
-        None => crate::foreign::Mapping::default(),
-    };
-    for flag in &args.fields {
-        mapping.add_flag(flag).map_err(ArgsError::Mapping)?;
-    }
+    let mapping = mapping(args.map.as_deref(), &args.fields)?;
     if args.die < args.machines {
         let (die, machines) = (args.die, args.machines);
         return Err(ArgsError::Die { die, machines });
