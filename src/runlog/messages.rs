@@ -1,11 +1,15 @@
 //! Every message of a run as a list, sends paired with receives by [`super::pairing`]'s links:
 //! what the diagram and the exports draw.
 
+#[cfg(test)]
 use std::collections::HashMap;
 
+#[cfg(test)]
 use crate::log_format::Event;
 
+#[cfg(test)]
 use super::line::Line;
+#[cfg(test)]
 use super::pairing::{LinkPairing, Pending, Settled};
 
 /// One message: its send and its receive, as indices into the caller's lines (either may be
@@ -23,7 +27,7 @@ pub(crate) struct Message {
 /// Every message of `lines` (in time order), in the order of their sends (receives without a
 /// send last); a message's `send` and `recv` index `lines`. The commands pair as they stream
 /// ([`super::pairing`]); this is for readers of a whole run held in memory.
-#[allow(dead_code)]
+#[cfg(test)]
 pub(crate) fn pair_messages(lines: &[Line]) -> Vec<Message> {
     let mut links: HashMap<(u32, u32), LinkPairing> = HashMap::new();
     let mut messages = Vec::new();

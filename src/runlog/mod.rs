@@ -27,6 +27,8 @@ pub(crate) use line::impossible;
 pub use line::Line;
 pub use lines::read_log_lines;
 pub(crate) use merge::{merge_run, merge_run_each};
-pub(crate) use messages::{pair_messages, Message};
+#[cfg(test)]
+pub(crate) use messages::pair_messages;
+pub(crate) use messages::Message;
 pub(crate) use pairing::{LinkPairing, Pending, Settled};
 pub(crate) use read::read_log;

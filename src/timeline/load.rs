@@ -46,22 +46,6 @@ impl Opened {
     }
 }
 
-/// Read the run directory `dir`: its manifest and every line of every machine log.
-///
-/// Memory grows with the run: the commands stream ([`open`]); this is for the tests and for
-/// readers of small runs.
-#[allow(dead_code)]
-pub(crate) fn load(dir: &Path) -> Result<Timeline, RunLogError> {
-    let mut opened = open(dir)?;
-    let mut events = Vec::new();
-    let Ok(()) = opened.each(|_, line| {
-        events.push(line);
-        Ok::<(), std::convert::Infallible>(())
-    })?;
-    opened.timeline.events = events;
-    Ok(opened.timeline)
-}
-
 /// Open the run directory `dir`: read its manifest and find its logs, to stream their lines.
 pub(crate) fn open(dir: &Path) -> Result<Opened, RunLogError> {
     let run = runlog::open_run(dir)?;
