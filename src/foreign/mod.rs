@@ -16,9 +16,6 @@
 //! - `shiviz/`: ShiViz/GoVector text (`mod.rs`) and what its events were (`infer.rs`);
 //! - `write.rs`: events written in each format, for the tests and the mutation corpus.
 
-// Until `grade` and `import` (written beside this) call the readers, only the tests do: drop
-// this once they are merged, so the compiler reports what stays unused.
-
 use std::path::PathBuf;
 
 /// One clock event of a foreign log, as its line said it.

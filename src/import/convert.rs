@@ -20,15 +20,14 @@ use std::path::{Path, PathBuf};
 
 use crate::foreign::{ForeignEvent, ForeignKind, ForeignLog};
 use crate::log_format::Event;
+// Machine ids a run directory can hold (`runlog` reads ids below it).
+use crate::scenario::limits::MAX_MACHINES;
 
 /// Synthetic timestamps count from 2026-01-01T00:00:00Z, the twin's virtual epoch.
-pub(crate) const SYNTHETIC_EPOCH_US: i64 = 1_767_225_600_000_000;
+pub(crate) const SYNTHETIC_EPOCH_US: i64 = crate::sim::write::EPOCH as i64 * 1_000_000;
 
 /// Microseconds of synthetic time per Lamport value.
 const SYNTHETIC_US_PER_CLOCK: i64 = 1_000;
-
-/// Machine ids a run directory can hold (`runlog` reads ids below 64).
-const MAX_MACHINES: u32 = 64;
 
 /// Why foreign logs cannot become a run directory.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -39,7 +39,7 @@ fn twin_events() -> Vec<Vec<ForeignEvent>> {
             machine: m,
             kind,
             lamport: event.lamport(),
-            timestamp_us: Some(1_767_225_600_000_000 + (at_ns / 1_000) as i64),
+            timestamp_us: Some(super::convert::SYNTHETIC_EPOCH_US + (at_ns / 1_000) as i64),
             vc: event.vc().map(<[u64]>::to_vec),
         });
     }

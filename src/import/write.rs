@@ -3,7 +3,7 @@
 //! imported and what of it is unknown.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use super::convert::Converted;
 use crate::log_format::{self, timestamp};
@@ -58,7 +58,7 @@ pub(crate) fn write_run(
             source,
         })?;
         for (at, event) in &m.lines {
-            sink.line(system_time(*at), m.machine, event.clone());
+            sink.line(timestamp::system_of(*at), m.machine, event.clone());
         }
         if let Some(failure) = sink.failure() {
             return Err(WriteError::Log {
@@ -131,16 +131,6 @@ pub(crate) fn manifest(converted: &Converted, source: &Source, now: SystemTime) 
         started_at: timestamp::format_micros(first),
         machines,
         outcome: None,
-    }
-}
-
-/// The system time `micros` microseconds from the Unix epoch (before it when negative).
-fn system_time(micros: i64) -> SystemTime {
-    let offset = Duration::from_micros(micros.unsigned_abs());
-    if micros >= 0 {
-        UNIX_EPOCH + offset
-    } else {
-        UNIX_EPOCH - offset
     }
 }
 
