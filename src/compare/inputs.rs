@@ -13,8 +13,8 @@ use crate::analyze::{AnalyzeError, Summary};
 use crate::log_format::MANIFEST_FILE;
 use crate::manifest::Manifest;
 
-/// The file `analyze` writes a run's figures to.
-const SUMMARY_FILE: &str = "summary.json";
+// The file `analyze` writes a run's figures to.
+use crate::analyze::report::outputs::SUMMARY_FILE;
 
 /// One run to compare.
 #[derive(Debug, Clone)]

@@ -69,9 +69,6 @@ fn groups_table(c: &Comparison, markdown: bool) -> String {
 /// Groups beyond which the terminal's overall table gives `mean ±half`, to fit.
 const WIDE_GROUPS: usize = 3;
 
-/// The width the terminal tables keep to (as `analyze` does).
-const TERMINAL_WIDTH: usize = 100;
-
 /// Every machine of each run: one line per metric, one column per group; on the terminal in
 /// blocks of as many groups as fit its width.
 fn overall_table(c: &Comparison, markdown: bool, with_range: bool) -> String {
@@ -95,7 +92,10 @@ fn overall_table(c: &Comparison, markdown: bool, with_range: bool) -> String {
     for r in &all {
         let w = width(r);
         let block = blocks.last_mut().expect("one block at least");
-        if !markdown && !block.is_empty() && used + w > TERMINAL_WIDTH - 2 {
+        if !markdown
+            && !block.is_empty()
+            && used + w > crate::analyze::report::terminal::width().saturating_sub(2)
+        {
             blocks.push(vec![r]);
             used = label_width + w;
         } else {

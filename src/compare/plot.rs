@@ -8,12 +8,8 @@ use crate::analyze::batch::rates::RateClass;
 use crate::analyze::error::DrawError;
 use crate::analyze::plots::rate_chart::{self, Figure, Panel, Point, Row, Series};
 
-/// The metrics drawn, with their axis names.
-const DRAWN: [(&str, &str); 3] = [
-    ("jump_mean_clock", "mean jump (clock units)"),
-    ("queue_mean_msgs", "mean queue (messages)"),
-    ("drift_max_clock", "max drift (clock units)"),
-];
+// The metrics drawn, with their axis names: those `aggregate.svg` draws against rate.
+use crate::analyze::batch::plot::AGAINST_RATE as DRAWN;
 
 /// The SVG text of the comparison's figure.
 pub(crate) fn svg(c: &Comparison) -> Result<String, DrawError> {

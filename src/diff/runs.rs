@@ -26,11 +26,11 @@ pub enum DiffError {
         b: PathBuf,
         what: String,
     },
-    /// A log with no whole line (emptied, or cut at its first line): nothing in it can be
-    /// compared, and comparing its machine on no tick would read as agreement.
     /// An imported run: no scenario and seed to compare it by.
     #[error("{}: an imported run has no scenario or seed; `diff` compares two runs of one scenario and seed that logiclock ran", .0.display())]
     Imported(PathBuf),
+    /// A log with no whole line (emptied, or cut at its first line): nothing in it can be
+    /// compared, and comparing its machine on no tick would read as agreement.
     #[error("{}: machine {machine}'s log holds no whole line (emptied or damaged); a run with a damaged log cannot be compared", path.display())]
     EmptyLog { path: PathBuf, machine: u32 },
     #[error("failed to write {}: {source}", path.display())]

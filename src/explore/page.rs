@@ -76,7 +76,7 @@ pub(crate) fn pair_html(title: &str, jsons: [&str; 2], pair: &str) -> String {
 
 /// The page's start, up to `<body>`, sized for `data` bytes of data, with `extra` style.
 fn head(title: &str, data: usize, extra: &str) -> String {
-    let title = escape(title);
+    let title = crate::diagram::svg::escape(title);
     let script_len: usize = SCRIPT.iter().map(|s| s.len()).sum();
     let mut page = String::with_capacity(data + script_len + STYLE.len() + 4096);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -119,14 +119,6 @@ Drag to pan, wheel to zoom (shift: pan), keys ← → + − 0; c places a cut at
 drag a lane's cut (or shift-click a lane) to move it there; untick a machine to hide it.</p></aside>
 <pre id="selftest" hidden></pre>
 "#;
-
-/// `text` safe inside HTML text.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use crate::analyze::error::DrawError;
 use crate::analyze::plots::rate_chart::{self, Figure, Panel, Point, Row, Series};
 
 /// The metrics drawn against rate, with their axis names.
-const AGAINST_RATE: [(&str, &str); 3] = [
+pub(crate) const AGAINST_RATE: [(&str, &str); 3] = [
     ("jump_mean_clock", "mean jump (clock units)"),
     ("queue_mean_msgs", "mean queue (messages)"),
     ("drift_max_clock", "max drift (clock units)"),
