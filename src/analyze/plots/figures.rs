@@ -52,7 +52,7 @@ pub(crate) fn write_plots(
             .collect()
     };
     let end_real = analysis.table.times.last().copied().unwrap_or(0.0);
-    let marks = fault_marks(&s.faults, end_real * speedup, speedup);
+    let marks = fault_marks(&s.faults, end_real * speedup);
     let labels: Vec<String> = s
         .machines
         .iter()

@@ -18,8 +18,8 @@ pub(super) struct Mark {
 
 /// The marks of a run's fault records: a pause to its resume, a delay or partition from its
 /// begin to its end (one span for both directions of a partition), kills and restarts as instants;
-/// times in model seconds (real seconds times `speedup`), the end `end_s` already so.
-pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> Vec<Mark> {
+/// times in model seconds, the end `end_s` too.
+pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64) -> Vec<Mark> {
     // What a lasting fault is paired under: its kind (a resume ends a pause) and its machines in
     // either order (both directions of a partition are one span).
     let lasting = |f: &FaultSummary| {
@@ -43,11 +43,9 @@ pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> 
             let (_, first) = span.begin;
             let f = &faults[first];
             let (color, label) = span_look(f);
-            let to = span
-                .end
-                .map_or(end_s, |(_, last)| faults[last].at_real_s * speedup);
+            let to = span.end.map_or(end_s, |(_, last)| faults[last].at_model_s);
             let mark = Mark {
-                from: f.at_real_s * speedup,
+                from: f.at_model_s,
                 to: Some(to),
                 label,
                 color,
@@ -67,7 +65,7 @@ pub(super) fn fault_marks(faults: &[FaultSummary], end_s: f64, speedup: f64) -> 
         };
         let ids: Vec<String> = f.machines.iter().map(u32::to_string).collect();
         let mark = Mark {
-            from: f.at_real_s * speedup,
+            from: f.at_model_s,
             to: None,
             label: format!("{} m{}", f.kind, ids.join(",")),
             color,
@@ -100,7 +98,8 @@ mod tests {
         let kind = kind.parse().unwrap();
         FaultSummary {
             at_model_s: at_s,
-            at_real_s: at_s,
+            // At speedup 10: the marks are in model seconds, never these.
+            at_real_s: at_s / 10.0,
             kind,
             phase: crate::runlog::compat::phase_from_prose(kind, detail),
             machines: machines.to_vec(),
@@ -122,7 +121,6 @@ mod tests {
                 f(6.0, "kill", &[1], "machine 1 killed"),
             ],
             9.0,
-            1.0,
         );
         let got: Vec<(f64, Option<f64>, &str)> = marks
             .iter()
