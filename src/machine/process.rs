@@ -23,6 +23,7 @@ use super::ticker::Timer;
 use crate::control::{self, FromMachine, MachineConfig, ToMachine};
 use crate::log_format::{self, Event};
 use crate::model::machine::StopReport;
+use crate::model::physical::PhysicalClock;
 use crate::model::{Machine, MachineSpec};
 
 /// Entry point of the hidden machine subcommand. Talks to the supervisor on stdin/stdout.
@@ -186,11 +187,7 @@ async fn run_logged(
         die: config.die,
         seed: config.seed,
         incarnation: config.incarnation,
-        physical: config
-            .physical_clock
-            .as_ref()
-            .map(|p| p.for_machine(config.seed, config.id))
-            .unwrap_or_default(),
+        physical: PhysicalClock::of(config.physical_clock.as_ref(), config.seed, config.id),
     };
     let tick_loop = TickLoop {
         machine: Machine::restored(who, restored.clock, &restored.vc, restored.last_tick)

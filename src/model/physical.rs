@@ -120,6 +120,12 @@ impl Default for PhysicalClock {
 }
 
 impl PhysicalClock {
+    /// Machine `id`'s clock in a run seeded `seed` whose scenario has the `[physical_clock]`
+    /// section `spec`, or a perfect one without it: what both engines give each machine.
+    pub fn of(spec: Option<&PhysicalClockSpec>, seed: u64, id: u32) -> PhysicalClock {
+        spec.map(|p| p.for_machine(seed, id)).unwrap_or_default()
+    }
+
     /// A clock that reads true time exactly (no `[physical_clock]` section).
     pub const fn perfect() -> PhysicalClock {
         PhysicalClock {

@@ -14,6 +14,7 @@ use crate::model::machine::StopReport;
 use crate::model::LineSink;
 
 use crate::model::machine::stop_line;
+use crate::model::physical::PhysicalClock;
 use crate::model::MachineSpec;
 use crate::scenario::Scenario;
 
@@ -87,11 +88,11 @@ impl Engine {
                         die: scenario.die,
                         seed: scenario.seed,
                         incarnation: 0,
-                        physical: scenario
-                            .physical_clock
-                            .as_ref()
-                            .map(|p| p.for_machine(scenario.seed, id))
-                            .unwrap_or_default(),
+                        physical: PhysicalClock::of(
+                            scenario.physical_clock.as_ref(),
+                            scenario.seed,
+                            id,
+                        ),
                     },
                     end_ns,
                 )
