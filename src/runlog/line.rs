@@ -94,7 +94,12 @@ pub(crate) fn parse_line(text: &[u8], machine: u32, line: u64) -> Result<Line, L
         .into_iter()
         .flatten();
     let vc = flat.vc.iter().flatten().copied();
-    if let Some(why) = impossible(timestamp, clocks.chain(vc), flat.queue) {
+    let hlc = flat
+        .hlc
+        .iter()
+        .chain(&flat.msg_hlc)
+        .flat_map(|h| [h.l, h.c]);
+    if let Some(why) = impossible(timestamp, clocks.chain(vc).chain(hlc), flat.queue) {
         return Err(LineError::Malformed(why));
     }
     Ok(Line {
@@ -258,6 +263,7 @@ mod tests {
             r#""event":"internal","tick":1,"lamport":18446744073709551615,"late_us":0"#,
             r#""event":"internal","tick":1,"lamport":1,"vc":[9007199254740992,0],"late_us":0"#,
             r#""event":"recv","tick":1,"lamport":2,"from":0,"msg_clock":9007199254740992,"queue":0,"late_us":0"#,
+            r#""event":"internal","tick":1,"lamport":1,"late_us":0,"hlc":[9007199254740992,0]"#,
         ] {
             assert!(malformed(rest).contains("at most 2^53 - 1"), "{rest}");
         }

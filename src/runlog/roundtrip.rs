@@ -32,6 +32,11 @@ fn vc() -> impl Strategy<Value = Vec<u64>> {
     proptest::collection::vec(clock(), 0..6)
 }
 
+/// A tick event's physical and hybrid clocks: present (format 6 and up) or not (older lines).
+fn new_clocks() -> impl Strategy<Value = (Option<u64>, Option<crate::log_format::Hlc>)> {
+    (proptest::option::of(clock()), proptest::option::of(hlc()))
+}
+
 /// A hybrid logical clock `[l, c]`.
 fn hlc() -> impl Strategy<Value = crate::log_format::Hlc> {
     (clock(), clock()).prop_map(Into::into)
@@ -62,27 +67,27 @@ fn event() -> impl Strategy<Value = Event> {
                     incarnation,
                 }
             }),
-        (clock(), clock(), vc(), clock(), clock(), hlc()).prop_map(
-            |(tick, lamport, vc, late_us, pt_us, hlc)| Event::Internal {
+        (clock(), clock(), vc(), clock(), new_clocks()).prop_map(
+            |(tick, lamport, vc, late_us, (pt_us, hlc))| Event::Internal {
                 tick,
                 lamport,
                 vc,
                 late_us,
-                pt_us: Some(pt_us),
-                hlc: Some(hlc),
+                pt_us,
+                hlc,
             }
         ),
-        (clock(), clock(), ids(), vc(), clock()).prop_map(|(tick, lamport, to, vc, late_us)| {
-            Event::Send {
+        (clock(), clock(), ids(), vc(), clock(), new_clocks()).prop_map(
+            |(tick, lamport, to, vc, late_us, (pt_us, hlc))| Event::Send {
                 tick,
                 lamport,
                 to,
                 vc,
                 late_us,
-                pt_us: None,
-                hlc: None,
+                pt_us,
+                hlc,
             }
-        }),
+        ),
         (
             (clock(), clock(), id(), clock()),
             (0..=MAX_QUEUE, vc(), clock()),
