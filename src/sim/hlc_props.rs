@@ -103,6 +103,10 @@ fn violations(scenario: &Scenario) -> Vec<String> {
     for (at, machine, event) in lines.0 {
         let m = machine as usize;
         numbers[m] += 1;
+        // Every tick event carries its HLC: without one, the checks below would skip it.
+        if event.is_clock_event() && event.hlc().is_none() {
+            broken.push(format!("machine {m}: a {} without its HLC", event.name()));
+        }
         let stamps = event.lamport().zip(event.hlc());
         if let (Some(stamp), Event::Internal { .. } | Event::Send { .. } | Event::Recv { .. }) =
             (stamps, &event)
