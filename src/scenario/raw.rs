@@ -225,7 +225,7 @@ impl RawScenario {
         if !overrides.set.is_empty() {
             for (key, value) in &overrides.set {
                 set_key(&mut table, key, value.clone());
-                replace_rate_choice(&mut table, key);
+                replace_the_other_way(&mut table, key);
             }
             super::schema::check(&table).map_err(type_error)?;
             let keys: Vec<&str> = overrides.set.iter().map(|(k, _)| k.as_str()).collect();
@@ -297,14 +297,16 @@ fn seed_too_large(text: &str, e: &toml::de::Error, path: &Path) -> Option<Scenar
 }
 
 /// Rates are either fixed (`clock.rates`) or drawn from a range (`clock.min_rate`,
-/// `clock.max_rate`), never both: a value set for one way replaces the file's other way, so
+/// `clock.max_rate`), never both, and so are a physical clock's skew and drift (one per machine,
+/// or drawn within a bound): a value set for one way replaces the file's other way, so
 /// `--sweep 'clock.rates=[1,2,3],[1,1,6]'` runs on a scenario that draws its rates.
-fn replace_rate_choice(table: &mut toml::Table, key: &str) {
+fn replace_the_other_way(table: &mut toml::Table, key: &str) {
     let (section, other): (&str, &[&str]) = match key {
         "clock.rates" => ("clock", &["min_rate", "max_rate"]),
         "clock.min_rate" | "clock.max_rate" => ("clock", &["rates"]),
-        // A physical clock's skew and drift: one per machine, or drawn within a bound.
+        "physical_clock.skew_ms" => ("physical_clock", &["max_skew_ms"]),
         "physical_clock.max_skew_ms" => ("physical_clock", &["skew_ms"]),
+        "physical_clock.drift_ppm" => ("physical_clock", &["max_drift_ppm"]),
         "physical_clock.max_drift_ppm" => ("physical_clock", &["drift_ppm"]),
         _ => return,
     };

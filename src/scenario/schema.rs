@@ -14,6 +14,8 @@ pub(crate) enum Kind {
     Text,
     /// An array of integers, e.g. the rates `[1, 2, 6]`.
     WholeList,
+    /// An array of numbers, e.g. the skews `[30, -20, 0.5]`.
+    NumberList,
     /// One of a few strings.
     Choice(&'static [&'static str]),
 }
@@ -38,7 +40,9 @@ pub(crate) const KEYS: &[(&str, Kind)] = &[
     ("tolerance.rate", Kind::Number),
     ("on_machine_exit", Kind::Choice(&["continue", "stop"])),
     ("stop_grace_s", Kind::Number),
+    ("physical_clock.skew_ms", Kind::NumberList),
     ("physical_clock.max_skew_ms", Kind::Number),
+    ("physical_clock.drift_ppm", Kind::NumberList),
     ("physical_clock.max_drift_ppm", Kind::Number),
     ("physical_clock.granularity_us", Kind::Whole),
     ("physical_clock.sync_interval_s", Kind::Number),
@@ -77,6 +81,7 @@ impl Kind {
             Kind::Number => "a number".into(),
             Kind::Text => "a string".into(),
             Kind::WholeList => "a list of whole numbers, e.g. [1, 2, 6]".into(),
+            Kind::NumberList => "a list of numbers, e.g. [30, -20, 0.5]".into(),
             Kind::Choice(words) => {
                 let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
                 format!("one of {}", quoted.join(", "))
@@ -92,8 +97,9 @@ impl Kind {
             (Kind::Whole, V::Integer(_)) => true,
             (Kind::Number, V::Integer(_) | V::Float(_)) => true,
             (Kind::Text, V::String(_)) => true,
-            (Kind::WholeList, V::Array(items)) => {
-                return match items.iter().position(|v| !v.is_integer()) {
+            (Kind::WholeList | Kind::NumberList, V::Array(items)) => {
+                let fits = |v: &V| v.is_integer() || (self == Kind::NumberList && v.is_float());
+                return match items.iter().position(|v| !fits(v)) {
                     None => Ok(()),
                     Some(i) => Err(format!(
                         "must be {}, got {} at position {}",
@@ -136,7 +142,13 @@ fn described(value: &toml::Value) -> String {
 /// `("machines", "must be a whole number, got the string \"3\"")`. Keys the schema does not
 /// know are left to serde, which names the keys allowed.
 pub(crate) fn check(table: &toml::Table) -> Result<(), (String, String)> {
-    for section in ["clock", "events", "network", "tolerance"] {
+    let mut sections: Vec<&str> = KEYS
+        .iter()
+        .filter_map(|(k, _)| Some(k.split_once('.')?.0))
+        .collect();
+    sections.sort_unstable();
+    sections.dedup();
+    for section in sections {
         match table.get(section) {
             None | Some(toml::Value::Table(_)) => {}
             Some(other) => {
@@ -295,6 +307,7 @@ mod tests {
                 Kind::Number => "1.5".to_owned(),
                 Kind::Text => "\"x\"".to_owned(),
                 Kind::WholeList => "[1]".to_owned(),
+                Kind::NumberList => "[1.5]".to_owned(),
                 Kind::Choice(words) => format!("\"{}\"", words[0]),
             };
             let text = if section.is_empty() {
@@ -314,5 +327,20 @@ mod tests {
         assert_eq!(suggest("machnes"), Some("machines"));
         assert_eq!(suggest("event.die"), Some("events.die"));
         assert_eq!(suggest("colour"), None);
+    }
+
+    #[test]
+    fn the_physical_clock_section_and_its_lists_are_checked_in_words() {
+        let table = |text: &str| toml::from_str::<toml::Table>(text).unwrap();
+        let (key, why) = check(&table("physical_clock = 3")).unwrap_err();
+        assert_eq!(key, "physical_clock");
+        assert!(why.contains("must be a section"), "{why}");
+        let (key, why) = check(&table("[physical_clock]\nskew_ms = [1, \"a\"]")).unwrap_err();
+        assert_eq!(key, "physical_clock.skew_ms");
+        assert!(
+            why.contains("a list of numbers") && why.contains("position 2"),
+            "{why}"
+        );
+        assert!(check(&table("[physical_clock]\ndrift_ppm = [100, -2.5]")).is_ok());
     }
 }
