@@ -26,6 +26,8 @@ impl Record for Row<'_> {
 pub(crate) fn read(path: &Path, text: &str, mapping: &Mapping) -> ForeignLog {
     let mut out = Collector::new(path);
     let file_machine = out.file_machine();
+    // Windows line ends as plain ones: the reader counts a `\r\n` record's line one short.
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)

@@ -350,3 +350,12 @@ proptest::proptest! {
         read(tmp.path(), "m0.csv", csv.as_bytes());
     }
 }
+
+#[test]
+fn a_csv_with_windows_line_ends_gives_each_row_its_own_line_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "machine,event,lamport,to,from,msg_clock\r\n0,internal,1,,,\r\n0,internal,2,,,\r\n";
+    let logs = read(tmp.path(), "m0.csv", text.as_bytes());
+    let lines: Vec<u64> = logs[0].events.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [2, 3]);
+}
