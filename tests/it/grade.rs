@@ -19,14 +19,13 @@ fn twin_logs(tmp: &Path, folder: &Path) {
 }
 
 fn twin_run(run: &Path) {
-    Logiclock::run("configs/default.toml")
-        .args(["--engine", "sim"])
-        .duration(10.0)
-        .seed(7)
-        .quiet()
-        .out(run)
-        .finish()
-        .success();
+    let dir = run.parent().expect("a run inside the test's directory");
+    crate::util::twin(
+        dir,
+        "configs/default.toml",
+        run,
+        &["--duration", "10", "--seed", "7"],
+    );
 }
 
 /// Lower the clock of the first receive of `log` by one (`max(prev, msg)`, no + 1); its line.
