@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::clocks::{check_log, on_a_link};
+use super::clocks::check_log;
 use super::links::{match_all, per_recipient, Found};
 use super::rule::{Finding, Options, Place, Rule, View, RULES};
 use super::shape::check_shape;
@@ -161,7 +161,7 @@ pub(crate) fn grade(
     }
     findings.sort_by(|a, b| (a.rule, &a.at.file, a.at.line).cmp(&(b.rule, &b.at.file, b.at.line)));
 
-    let applicable = applicable(&views, options);
+    let applicable = applicable(&views);
     let cells = RULES
         .iter()
         .map(|&(rule, ..)| {
@@ -188,9 +188,8 @@ pub(crate) fn grade(
 }
 
 /// The rules the logs give something to judge.
-fn applicable(views: &[View<'_>], options: &Options) -> HashSet<Rule> {
+fn applicable(views: &[View<'_>]) -> HashSet<Rule> {
     let mut rules = HashSet::from([Rule::Readable]);
-    let _ = options;
     for view in views {
         rules.extend([Rule::Shape, Rule::Ids]);
         for e in &view.log.events {
@@ -217,7 +216,7 @@ fn applicable(views: &[View<'_>], options: &Options) -> HashSet<Rule> {
                 ForeignKind::Recv {
                     from, msg_clock, ..
                 } => {
-                    if on_a_link(*from, view.own, &|_| true) {
+                    if *from != view.own {
                         rules.extend([Rule::Matched, Rule::Fifo]);
                     }
                     if msg_clock.is_some() {
