@@ -94,8 +94,7 @@ fn slots(timeline: &Timeline) -> Result<Vec<Vec<Slot>>, TimelineError> {
         let mut list = Vec::new();
         read_log(path, machine.id, |line| {
             if let Some(record) = crate::diff::runs::tick_record(&line.event) {
-                let model_s = (line.timestamp - timeline.origin_us) as f64 / 1e6 * timeline.speedup;
-                list.push((record, line.line, model_s));
+                list.push((record, line.line, timeline.model_seconds(line.timestamp)));
             }
             true
         })?;

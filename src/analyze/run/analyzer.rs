@@ -106,7 +106,7 @@ impl Analyzer {
             queues: vec![0; n],
             stops: vec![None; n],
             outcome_reason: manifest.outcome.as_ref().map(|o| o.reason.clone()),
-            cut_s: ended::twin_cut_s(manifest),
+            cut_s: ended::twin_cut_s(manifest, base),
             starts: vec![(0, i64::MIN); n],
             faults,
             vectors: Vectors::new(&manifest.machines.iter().map(|m| m.id).collect::<Vec<_>>()),

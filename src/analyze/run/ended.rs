@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::log_format::timestamp::parse_micros;
 use crate::manifest::{Engine, Manifest};
+use crate::timebase::TimeBase;
 
 /// The manifest's reason for a run that ran to its end.
 pub(crate) const COMPLETED: &str = "completed";
@@ -25,14 +26,12 @@ pub(crate) fn timing_unknown(manifest: &Manifest) -> Option<String> {
 /// The model second every log of a twin run was cut back to after a failed write (a full disk;
 /// `sim/cut.rs`), which the manifest's `ended_at` gives: every log holds every line before it, so
 /// a message sent before it and not received was in flight, not lost. `None` for any other run.
-pub(crate) fn twin_cut_s(manifest: &Manifest) -> Option<f64> {
+pub(crate) fn twin_cut_s(manifest: &Manifest, base: TimeBase) -> Option<f64> {
     let outcome = manifest.outcome.as_ref()?;
     if manifest.engine != Engine::Sim || !outcome.reason.starts_with(TWIN_WRITE_FAILED) {
         return None;
     }
-    let from = parse_micros(&manifest.started_at)?;
-    let to = parse_micros(&outcome.ended_at)?;
-    Some((to - from) as f64 / 1e6 * manifest.speedup())
+    Some(base.model_s(parse_micros(&outcome.ended_at)?))
 }
 
 /// How far one machine got, as the `ended` check needs it.
