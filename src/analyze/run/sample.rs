@@ -92,11 +92,9 @@ impl Reservoir {
 
     /// Splitmix64: a fast, well-mixed sequence from a seed (no need for more here).
     fn next(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        use crate::model::dice::{mix, GAMMA};
+        self.state = self.state.wrapping_add(GAMMA);
+        mix(self.state)
     }
 
     /// Offer the next event; `make` builds it only if it is kept.
