@@ -3,7 +3,7 @@
 //! [`collect`] reads a run through [`crate::timeline`] (so through [`crate::runlog`], with the
 //! errors every command gives) into compact columns of its clock events, messages, drops and
 //! faults; [`data`] writes them as the page's JSON blob; [`page`] wraps that blob, the hand-written
-//! script (`page.js`) and style (`page.css`) into one HTML file that makes no request; [`command`]
+//! script (`js/*.js`) and style (`page.css`) into one HTML file that makes no request; [`command`]
 //! runs it for the CLI and refuses runs too large for a browser; [`pair`] stacks two runs on one
 //! page with their first divergence (as `diff` compares ticks) marked.
 
