@@ -1,6 +1,6 @@
 //! Standard output that may be a pipe closed early (`logiclock analyze RUN | head`): what the
 //! commands print goes through here, so a reader that has gone away ends the printing quietly,
-//! never the command.
+//! never the command; and the size of the terminal a command prints to.
 //!
 //! Why not restore SIGPIPE's default action at the start of `main`, as C tools have it? The same
 //! binary is the supervisor, which writes to every machine's stdin (a dead machine's pipe must be
@@ -54,6 +54,21 @@ pub(crate) fn write_all(
     fill(&mut out)
         .and_then(|()| out.flush())
         .or_else(quiet_if_gone)
+}
+
+/// The size of the terminal on descriptor `fd`, as (rows, columns), if it is one.
+pub(crate) fn terminal_size(fd: std::os::fd::RawFd) -> Option<(usize, usize)> {
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // No safe call asks a terminal its size with our dependencies: nix's `ioctl_read_bad!` makes
+    // an `unsafe fn` all the same, and `Winsize` is libc's `winsize` there too.
+    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct passed, which lives on our stack.
+    let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) } == 0;
+    ok.then_some((usize::from(size.ws_row), usize::from(size.ws_col)))
 }
 
 #[cfg(test)]

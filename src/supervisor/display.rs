@@ -229,20 +229,8 @@ impl LiveView {
 
 /// The size of the terminal on stderr, asked anew at each redraw so a resized window is used.
 fn terminal_size() -> Option<Size> {
-    let mut size = libc::winsize {
-        ws_row: 0,
-        ws_col: 0,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // No safe call asks a terminal its size with our dependencies: nix's `ioctl_read_bad!` makes
-    // an `unsafe fn` all the same, and `Winsize` is libc's `winsize` there too.
-    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct passed, which lives on our stack.
-    let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    (ok && size.ws_row > 0 && size.ws_col > 0).then(|| Size {
-        rows: usize::from(size.ws_row),
-        cols: usize::from(size.ws_col),
-    })
+    let (rows, cols) = crate::stdout::terminal_size(libc::STDERR_FILENO)?;
+    (rows > 0 && cols > 0).then_some(Size { rows, cols })
 }
 
 /// The end-of-run summary printed on stdout: one row per machine and the run directory.

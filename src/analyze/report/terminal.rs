@@ -27,15 +27,9 @@ pub(crate) fn width() -> usize {
 
 /// The columns of the terminal on stdout, if stdout is one.
 fn stdout_columns() -> Option<usize> {
-    let mut size = libc::winsize {
-        ws_row: 0,
-        ws_col: 0,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: TIOCGWINSZ writes one `winsize` into the struct passed, which lives on our stack.
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    (ok && size.ws_col > 0).then_some(usize::from(size.ws_col))
+    crate::stdout::terminal_size(libc::STDOUT_FILENO)
+        .map(|(_, cols)| cols)
+        .filter(|&cols| cols > 0)
 }
 
 /// `analyze -q`: one line per run, its verdict and the checks that failed.
